@@ -1,0 +1,110 @@
+import path from "node:path";
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface Config {
+  nodeEnv: "development" | "production" | "test";
+  host: string;
+  port: number;
+  /** null means: run the embedded PostgreSQL under dataDir. */
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedPgPort: number;
+  dbPoolSize: number;
+  migrationsRun: boolean;
+  /** Load the demo story on start when the database holds no articles. */
+  seedDemo: boolean;
+  logLevel: LogLevel;
+  sessionTtlHours: number;
+  cacheMaxAgeSeconds: number;
+  introspection: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Every environment variable the server reads, with its meaning; README mirrors this list. */
+export const ENV_DOC: Record<string, string> = {
+  NODE_ENV: "development (default), production or test",
+  HOST: "interface to listen on (default 0.0.0.0)",
+  PORT: "HTTP port (default 4000)",
+  DATABASE_URL: "postgres:// URL of a PostgreSQL 15+ server; unset runs the embedded PostgreSQL",
+  DATA_DIR: "where the embedded PostgreSQL keeps its data (default ./.data)",
+  EMBEDDED_PG_PORT: "port of the embedded PostgreSQL on 127.0.0.1 (default 54329)",
+  DB_POOL_SIZE: "connections in the pool (default 10)",
+  MIGRATIONS_RUN: "run pending migrations on start (default true)",
+  SEED_DEMO: "load the demo story when the database has no articles (default true on the embedded database, false otherwise)",
+  LOG_LEVEL: "fatal, error, warn, info (default), debug, trace or silent",
+  SESSION_TTL_HOURS: "lifetime of an editorial session (default 12)",
+  CACHE_MAX_AGE: "max-age in seconds for public published content (default 60)",
+  INTROSPECTION: "allow schema introspection (default true outside production)",
+};
+
+function int(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) {
+    problems.push(`${name}=${JSON.stringify(raw)} is not a whole number; use a value from ${min} to ${max}`);
+    return fallback;
+  }
+  const n = Number(raw);
+  if (n < min || n > max) problems.push(`${name}=${raw} is out of range; use a value from ${min} to ${max}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (["1", "true", "yes", "on"].includes(raw)) return true;
+  if (["0", "false", "no", "off"].includes(raw)) return false;
+  problems.push(`${name}=${JSON.stringify(env[name])} is not a boolean; use true or false`);
+  return fallback;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  problems.push(`${name}=${JSON.stringify(raw)} is not one of ${allowed.join(", ")}`);
+  return fallback;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const nodeEnv = oneOf(env, "NODE_ENV", ["development", "production", "test"] as const, "development", problems);
+  let databaseUrl: string | null = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl) {
+    try {
+      const u = new URL(databaseUrl);
+      if (u.protocol !== "postgres:" && u.protocol !== "postgresql:") {
+        problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got ${u.protocol}//)`);
+      }
+    } catch {
+      problems.push("DATABASE_URL is not a valid URL; expected postgres://user:password@host:5432/database");
+      databaseUrl = null;
+    }
+  }
+  const config: Config = {
+    nodeEnv,
+    host: env.HOST?.trim() || "0.0.0.0",
+    port: int(env, "PORT", 4000, 0, 65535, problems),
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || ".data"),
+    embeddedPgPort: int(env, "EMBEDDED_PG_PORT", 54329, 1024, 65535, problems),
+    dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200, problems),
+    migrationsRun: bool(env, "MIGRATIONS_RUN", true, problems),
+    seedDemo: bool(env, "SEED_DEMO", databaseUrl === null, problems),
+    logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info", problems),
+    sessionTtlHours: int(env, "SESSION_TTL_HOURS", 12, 1, 24 * 30, problems),
+    cacheMaxAgeSeconds: int(env, "CACHE_MAX_AGE", 60, 0, 86400, problems),
+    introspection: bool(env, "INTROSPECTION", nodeEnv !== "production", problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

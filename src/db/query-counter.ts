@@ -1,0 +1,36 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Logger as OrmLogger, QueryRunner } from "typeorm";
+import type { Logger } from "../shared/logger";
+
+/** Per-request SQL statement count, so tests and benchmarks can gate on it. */
+export interface QueryStats {
+  count: number;
+}
+
+export const queryStats = new AsyncLocalStorage<QueryStats>();
+
+export class CountingLogger implements OrmLogger {
+  constructor(private readonly log: Logger) {}
+
+  logQuery(query: string, parameters?: unknown[], _runner?: QueryRunner): void {
+    const stats = queryStats.getStore();
+    if (stats) stats.count += 1;
+    if (this.log.isLevelEnabled("trace")) this.log.trace({ sql: query, params: parameters?.length }, "sql");
+  }
+  logQueryError(error: string | Error, query: string): void {
+    this.log.warn({ err: error instanceof Error ? error.message : error, sql: query.slice(0, 500) }, "sql failed");
+  }
+  logQuerySlow(time: number, query: string): void {
+    this.log.warn({ ms: time, sql: query.slice(0, 500) }, "slow sql");
+  }
+  logSchemaBuild(message: string): void {
+    this.log.debug(message);
+  }
+  logMigration(message: string): void {
+    this.log.info(message);
+  }
+  log(level: "log" | "info" | "warn", message: unknown): void {
+    if (level === "warn") this.log.warn({ message }, "typeorm");
+    else this.log.debug({ message }, "typeorm");
+  }
+}

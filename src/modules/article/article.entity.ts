@@ -1,0 +1,397 @@
+import {
+  Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToOne, PrimaryColumn,
+  PrimaryGeneratedColumn, type Relation, Unique, UpdateDateColumn,
+} from "typeorm";
+import {
+  ActorRole, ArticleState, checkIn, ClaimStatus, CorrectionKind, Genre, Language, Sourcing, Stance,
+} from "../../shared/enums";
+import { Actor } from "../actor/actor.entity";
+import { Place } from "../place/place.entity";
+import { Source } from "../source/source.entity";
+import { Topic } from "../topic/topic.entity";
+import { User } from "../user/user.entity";
+
+/*
+ * An article is a row of pointers and workflow state; its content lives in immutable
+ * revisions. `headRevisionId` is the working copy, `publishedRevisionId` what readers see.
+ * Reference data (actors, sources, topics, places) cannot be deleted while any revision
+ * cites it (ON DELETE RESTRICT): history must stay readable.
+ */
+@Entity("articles")
+@Unique("uq_articles_slug", ["slug"])
+@Check("ck_articles_state", checkIn("state", ArticleState))
+@Check("ck_articles_version", `"version" >= 1`)
+@Check("ck_articles_published", `"state" <> 'PUBLISHED' OR ("published_revision_id" IS NOT NULL AND "published_at" IS NOT NULL)`)
+@Index("ix_articles_public_order", ["publishedAt", "id"], { where: `"state" = 'PUBLISHED'` })
+@Index("ix_articles_state_updated", ["state", "updatedAt"])
+export class ArticleRecord {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ type: "text" })
+  slug!: string;
+
+  @Column({ type: "text", default: ArticleState.DRAFT })
+  state!: ArticleState;
+
+  /** Optimistic-concurrency version, bumped by a conditional UPDATE on every write. */
+  @Column({ type: "integer", default: 1 })
+  version!: number;
+
+  @Column({ type: "uuid", nullable: true })
+  headRevisionId!: string | null;
+
+  @OneToOne(() => ArticleRevision, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "head_revision_id" })
+  headRevision?: Relation<ArticleRevision>;
+
+  @Column({ type: "uuid", nullable: true })
+  publishedRevisionId!: string | null;
+
+  @OneToOne(() => ArticleRevision, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "published_revision_id" })
+  publishedRevision?: Relation<ArticleRevision>;
+
+  @Column({ type: "timestamptz", nullable: true })
+  firstPublishedAt!: Date | null;
+
+  /** When the current published revision went live (the public "updated" time is later of this and corrections). */
+  @Column({ type: "timestamptz", nullable: true })
+  publishedAt!: Date | null;
+
+  @Column({ type: "timestamptz", nullable: true })
+  embargoUntil!: Date | null;
+
+  @Column({ type: "uuid", nullable: true })
+  createdById!: string | null;
+
+  @ManyToOne(() => User, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "created_by_id" })
+  createdBy?: User;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: "timestamptz" })
+  updatedAt!: Date;
+}
+
+const SEARCH_EXPRESSION =
+  `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, coalesce("headline", '')), 'A') || ` +
+  `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, coalesce("standfirst", '')), 'B') || ` +
+  `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, coalesce("body_text", '')), 'C')`;
+
+@Entity("article_revisions")
+@Unique("uq_article_revisions_number", ["articleId", "number"])
+@Check("ck_article_revisions_language", checkIn("language", Language))
+@Check("ck_article_revisions_genre", checkIn("genre", Genre))
+@Check("ck_article_revisions_number", `"number" >= 1`)
+export class ArticleRevision {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ type: "uuid" })
+  articleId!: string;
+
+  @ManyToOne(() => ArticleRecord, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "article_id" })
+  article?: ArticleRecord;
+
+  /** 1, 2, 3… per article. */
+  @Column({ type: "integer" })
+  number!: number;
+
+  @Column({ type: "text" })
+  headline!: string;
+
+  @Column({ type: "text", default: "" })
+  standfirst!: string;
+
+  @Column({ type: "text", default: "" })
+  byline!: string;
+
+  @Column({ type: "text" })
+  bodyMarkdown!: string;
+
+  @Column({ type: "text" })
+  bodyHtml!: string;
+
+  @Column({ type: "text" })
+  bodyText!: string;
+
+  @Column({ type: "integer" })
+  wordCount!: number;
+
+  @Index("ix_article_revisions_language")
+  @Column({ type: "text" })
+  language!: Language;
+
+  @Index("ix_article_revisions_genre")
+  @Column({ type: "text" })
+  genre!: Genre;
+
+  @Index("ix_article_revisions_dateline")
+  @Column({ type: "uuid", nullable: true })
+  datelinePlaceId!: string | null;
+
+  @ManyToOne(() => Place, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "dateline_place_id" })
+  datelinePlace?: Place;
+
+  @Column({ type: "text", default: "" })
+  summary!: string;
+
+  @Column({ type: "uuid", nullable: true })
+  authorId!: string | null;
+
+  @ManyToOne(() => User, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "author_id" })
+  author?: User;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+
+  /** GIN-indexed in the migration (TypeORM cannot declare GIN), hence synchronize: false. */
+  @Index("ix_article_revisions_search", { synchronize: false })
+  @Column({ type: "tsvector", generatedType: "STORED", asExpression: SEARCH_EXPRESSION, select: false, insert: false, update: false })
+  search!: string;
+}
+
+@Entity("citations")
+@Check("ck_citations_sourcing", checkIn("sourcing", Sourcing))
+@Index("ix_citations_source_revision", ["sourceId", "revisionId"])
+export class Citation {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Index("ix_citations_revision")
+  @Column({ type: "uuid" })
+  revisionId!: string;
+
+  @ManyToOne(() => ArticleRevision, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "revision_id" })
+  revision?: ArticleRevision;
+
+  @Column({ type: "uuid" })
+  sourceId!: string;
+
+  @ManyToOne(() => Source, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "source_id" })
+  source?: Source;
+
+  @Column({ type: "smallint" })
+  position!: number;
+
+  /** As printed: "citing unnamed sources familiar with the talks". */
+  @Column({ type: "text", default: "" })
+  attribution!: string;
+
+  @Column({ type: "text" })
+  sourcing!: Sourcing;
+}
+
+@Entity("article_actors")
+@Check("ck_article_actors_role", checkIn("role", ActorRole))
+@Unique("uq_article_actors", ["revisionId", "actorId", "role"])
+@Index("ix_article_actors_actor_revision", ["actorId", "revisionId"])
+export class ArticleActor {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ type: "uuid" })
+  revisionId!: string;
+
+  @ManyToOne(() => ArticleRevision, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "revision_id" })
+  revision?: ArticleRevision;
+
+  @Column({ type: "uuid" })
+  actorId!: string;
+
+  @ManyToOne(() => Actor, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "actor_id" })
+  actor?: Actor;
+
+  @Column({ type: "text" })
+  role!: ActorRole;
+
+  @Column({ type: "smallint" })
+  position!: number;
+}
+
+@Entity("claims")
+@Check("ck_claims_status", checkIn("status", ClaimStatus))
+export class Claim {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Index("ix_claims_revision")
+  @Column({ type: "uuid" })
+  revisionId!: string;
+
+  @ManyToOne(() => ArticleRevision, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "revision_id" })
+  revision?: ArticleRevision;
+
+  @Column({ type: "smallint" })
+  position!: number;
+
+  @Column({ type: "text" })
+  statement!: string;
+
+  @Column({ type: "text" })
+  status!: ClaimStatus;
+}
+
+@Entity("claim_citations")
+export class ClaimCitation {
+  @PrimaryColumn({ type: "uuid" })
+  claimId!: string;
+
+  @ManyToOne(() => Claim, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "claim_id" })
+  claim?: Claim;
+
+  @Index("ix_claim_citations_citation")
+  @PrimaryColumn({ type: "uuid" })
+  citationId!: string;
+
+  @ManyToOne(() => Citation, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "citation_id" })
+  citation?: Citation;
+}
+
+@Entity("claim_actors")
+export class ClaimActor {
+  @PrimaryColumn({ type: "uuid" })
+  claimId!: string;
+
+  @ManyToOne(() => Claim, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "claim_id" })
+  claim?: Claim;
+
+  @Index("ix_claim_actors_actor")
+  @PrimaryColumn({ type: "uuid" })
+  actorId!: string;
+
+  @ManyToOne(() => Actor, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "actor_id" })
+  actor?: Actor;
+}
+
+@Entity("perspectives")
+@Check("ck_perspectives_stance", checkIn("stance", Stance))
+@Check("ck_perspectives_holder", `"holder_actor_id" IS NOT NULL OR length("holder_label") > 0`)
+@Index("ix_perspectives_holder_revision", ["holderActorId", "revisionId"])
+export class Perspective {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Index("ix_perspectives_revision")
+  @Column({ type: "uuid" })
+  revisionId!: string;
+
+  @ManyToOne(() => ArticleRevision, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "revision_id" })
+  revision?: ArticleRevision;
+
+  @Column({ type: "smallint" })
+  position!: number;
+
+  @Column({ type: "uuid", nullable: true })
+  holderActorId!: string | null;
+
+  @ManyToOne(() => Actor, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "holder_actor_id" })
+  holderActor?: Actor;
+
+  /** A label for a holder that is not an actor ("critics"), or a qualifier for one that is. */
+  @Column({ type: "text", default: "" })
+  holderLabel!: string;
+
+  @Column({ type: "text" })
+  stance!: Stance;
+
+  @Column({ type: "text" })
+  summary!: string;
+
+  @Column({ type: "text", array: true, default: () => "'{}'" })
+  keyPoints!: string[];
+
+  @Column({ type: "text" })
+  about!: string;
+}
+
+@Entity("revision_topics")
+export class RevisionTopic {
+  @PrimaryColumn({ type: "uuid" })
+  revisionId!: string;
+
+  @ManyToOne(() => ArticleRevision, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "revision_id" })
+  revision?: ArticleRevision;
+
+  @Index("ix_revision_topics_topic")
+  @PrimaryColumn({ type: "uuid" })
+  topicId!: string;
+
+  @ManyToOne(() => Topic, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "topic_id" })
+  topic?: Topic;
+
+  @Column({ type: "smallint" })
+  position!: number;
+}
+
+@Entity("corrections")
+@Check("ck_corrections_kind", checkIn("kind", CorrectionKind))
+@Index("ix_corrections_article", ["articleId", "createdAt"])
+export class Correction {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ type: "uuid" })
+  articleId!: string;
+
+  @ManyToOne(() => ArticleRecord, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "article_id" })
+  article?: ArticleRecord;
+
+  @Column({ type: "text" })
+  kind!: CorrectionKind;
+
+  @Column({ type: "text" })
+  text!: string;
+
+  @Column({ type: "uuid", nullable: true })
+  createdById!: string | null;
+
+  @ManyToOne(() => User, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "created_by_id" })
+  createdBy?: User;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+}
+
+/** Earlier slugs of an article, kept so that old links resolve and front ends can redirect. */
+@Entity("article_slugs")
+@Unique("uq_article_slugs_slug", ["slug"])
+export class ArticleSlug {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ type: "text" })
+  slug!: string;
+
+  @Index("ix_article_slugs_article")
+  @Column({ type: "uuid" })
+  articleId!: string;
+
+  @ManyToOne(() => ArticleRecord, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "article_id" })
+  article?: ArticleRecord;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+}

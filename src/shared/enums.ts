@@ -1,0 +1,125 @@
+import { registerEnumType } from "type-graphql";
+
+/** Enums shared by the database (check constraints) and the schema. */
+export enum Role {
+  WRITER = "WRITER",
+  EDITOR = "EDITOR",
+  ADMIN = "ADMIN",
+}
+registerEnumType(Role, { name: "Role", description: "Editorial role; EDITOR includes WRITER, ADMIN includes both." });
+
+export enum ArticleState {
+  DRAFT = "DRAFT",
+  IN_REVIEW = "IN_REVIEW",
+  APPROVED = "APPROVED",
+  SCHEDULED = "SCHEDULED",
+  PUBLISHED = "PUBLISHED",
+  UNPUBLISHED = "UNPUBLISHED",
+  ARCHIVED = "ARCHIVED",
+}
+registerEnumType(ArticleState, { name: "ArticleState" });
+
+export enum Genre {
+  NEWS = "NEWS",
+  ANALYSIS = "ANALYSIS",
+  OPINION = "OPINION",
+}
+registerEnumType(Genre, { name: "Genre" });
+
+export enum Language {
+  EN = "en",
+  ES = "es",
+}
+registerEnumType(Language, { name: "Language", description: "Content language (ISO 639-1)." });
+
+export enum SourceKind {
+  NEWS_OUTLET = "NEWS_OUTLET",
+  WIRE = "WIRE",
+  GOVERNMENT = "GOVERNMENT",
+  DOCUMENT = "DOCUMENT",
+  DATASET = "DATASET",
+  ORGANISATION = "ORGANISATION",
+}
+registerEnumType(SourceKind, { name: "SourceKind" });
+
+export enum Sourcing {
+  NAMED = "NAMED",
+  ANONYMOUS = "ANONYMOUS",
+  DOCUMENT = "DOCUMENT",
+  DATA = "DATA",
+}
+registerEnumType(Sourcing, { name: "Sourcing", description: "How the article relies on a source." });
+
+export enum ActorKind {
+  PERSON = "PERSON",
+  GOVERNMENT = "GOVERNMENT",
+  ORGANISATION = "ORGANISATION",
+  POLITICAL_GROUP = "POLITICAL_GROUP",
+  ARMED_FORCE = "ARMED_FORCE",
+  COUNTRY = "COUNTRY",
+}
+registerEnumType(ActorKind, { name: "ActorKind" });
+
+export enum ActorRole {
+  SUBJECT = "SUBJECT",
+  PARTY = "PARTY",
+  MENTIONED = "MENTIONED",
+  QUOTED = "QUOTED",
+}
+registerEnumType(ActorRole, { name: "ActorRole", description: "The part an actor plays in an article." });
+
+export enum ClaimStatus {
+  REPORTED = "REPORTED",
+  CONFIRMED = "CONFIRMED",
+  DENIED = "DENIED",
+  DISPUTED = "DISPUTED",
+  UNVERIFIED = "UNVERIFIED",
+}
+registerEnumType(ClaimStatus, { name: "ClaimStatus" });
+
+export enum Stance {
+  SUPPORTS = "SUPPORTS",
+  OPPOSES = "OPPOSES",
+  CAUTIONS = "CAUTIONS",
+  MIXED = "MIXED",
+  NEUTRAL = "NEUTRAL",
+}
+registerEnumType(Stance, { name: "Stance", description: "A perspective's position on what it is about." });
+
+export enum CorrectionKind {
+  CORRECTION = "CORRECTION",
+  CLARIFICATION = "CLARIFICATION",
+  UPDATE = "UPDATE",
+  EDITORS_NOTE = "EDITORS_NOTE",
+}
+registerEnumType(CorrectionKind, { name: "CorrectionKind" });
+
+export enum ContentEventKind {
+  PUBLISHED = "PUBLISHED",
+  UPDATED = "UPDATED",
+  CORRECTED = "CORRECTED",
+  UNPUBLISHED = "UNPUBLISHED",
+  EMBARGO_LIFTED = "EMBARGO_LIFTED",
+  SLUG_CHANGED = "SLUG_CHANGED",
+  DELETED = "DELETED",
+}
+registerEnumType(ContentEventKind, { name: "ContentEventKind" });
+
+export enum JobKind {
+  PUBLISH = "PUBLISH",
+  LIFT_EMBARGO = "LIFT_EMBARGO",
+}
+export enum JobState {
+  PENDING = "PENDING",
+  RUNNING = "RUNNING",
+  DONE = "DONE",
+  FAILED = "FAILED",
+  CANCELLED = "CANCELLED",
+}
+
+/** SQL for a CHECK constraint that keeps a column within an enum. */
+export function checkIn(column: string, e: Record<string, string>): string {
+  return `"${column}" IN (${Object.values(e)
+    .map((v) => `'${v}'`)
+    .join(", ")})`;
+}
