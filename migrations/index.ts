@@ -1,4 +1,4 @@
-import { InitialNewsroomSchema1795842645462 } from "./1795842645462-InitialNewsroomSchema";
+import { InitialNewsroomSchema1795843298130 } from "./1795843298130-InitialNewsroomSchema";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
-export const MIGRATIONS = [InitialNewsroomSchema1795842645462];
+export const MIGRATIONS = [InitialNewsroomSchema1795843298130];

@@ -10,27 +10,27 @@ export interface QueryStats {
 export const queryStats = new AsyncLocalStorage<QueryStats>();
 
 export class CountingLogger implements OrmLogger {
-  constructor(private readonly log: Logger) {}
+  constructor(private readonly out: Logger) {}
 
   logQuery(query: string, parameters?: unknown[], _runner?: QueryRunner): void {
     const stats = queryStats.getStore();
     if (stats) stats.count += 1;
-    if (this.log.isLevelEnabled("trace")) this.log.trace({ sql: query, params: parameters?.length }, "sql");
+    if (this.out.isLevelEnabled("trace")) this.out.trace({ sql: query, params: parameters?.length }, "sql");
   }
   logQueryError(error: string | Error, query: string): void {
-    this.log.warn({ err: error instanceof Error ? error.message : error, sql: query.slice(0, 500) }, "sql failed");
+    this.out.warn({ err: error instanceof Error ? error.message : error, sql: query.slice(0, 500) }, "sql failed");
   }
   logQuerySlow(time: number, query: string): void {
-    this.log.warn({ ms: time, sql: query.slice(0, 500) }, "slow sql");
+    this.out.warn({ ms: time, sql: query.slice(0, 500) }, "slow sql");
   }
   logSchemaBuild(message: string): void {
-    this.log.debug(message);
+    this.out.debug(message);
   }
   logMigration(message: string): void {
-    this.log.info(message);
+    this.out.info(message);
   }
   log(level: "log" | "info" | "warn", message: unknown): void {
-    if (level === "warn") this.log.warn({ message }, "typeorm");
-    else this.log.debug({ message }, "typeorm");
+    if (level === "warn") this.out.warn({ message }, "typeorm");
+    else this.out.debug({ message }, "typeorm");
   }
 }

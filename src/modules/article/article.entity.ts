@@ -55,9 +55,13 @@ export class ArticleRecord {
   @Column({ type: "timestamptz", nullable: true })
   firstPublishedAt!: Date | null;
 
-  /** When the current published revision went live (the public "updated" time is later of this and corrections). */
+  /** When the article last entered public view; keyset order of public lists. Republishing an edit keeps it. */
   @Column({ type: "timestamptz", nullable: true })
   publishedAt!: Date | null;
+
+  /** The last change readers could see: a republished edit or a correction. */
+  @Column({ type: "timestamptz", nullable: true })
+  publicUpdatedAt!: Date | null;
 
   @Column({ type: "timestamptz", nullable: true })
   embargoUntil!: Date | null;

@@ -1,0 +1,2 @@
+export { Actor } from "./actor.entity";
+export { ActorResolver, ActorPerspectivesResolver } from "./actor.resolver";

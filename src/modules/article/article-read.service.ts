@@ -1,0 +1,508 @@
+import type { DataSource } from "typeorm";
+import { ArticleState, Genre, Language, type ActorRole, type ClaimStatus, type Sourcing, type Stance } from "../../shared/enums";
+import { BadUserInputError } from "../../shared/errors";
+import { readingTimeMinutes } from "../../shared/markdown";
+import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
+import type { Actor } from "../actor/actor.entity";
+import type { Place } from "../place/place.entity";
+import type { Source } from "../source/source.entity";
+import type { Topic } from "../topic/topic.entity";
+import type { ArticleActorRole, Citation, Claim, Correction, EditorialInfo, Perspective } from "./article.types";
+import { Article } from "./article.types";
+
+/*
+ * The public read model. Which articles a reader may see is decided here and only here:
+ * every public path (article, articles, search, filters, coverage lists, counts) builds on
+ * PUBLIC_ARTICLE, and views are built from the published revision, never the working copy.
+ * Time is the database clock (now()), so a skewed application clock cannot publish early.
+ */
+export const PUBLIC_ARTICLE = `a.state = '${ArticleState.PUBLISHED}' AND (a.embargo_until IS NULL OR a.embargo_until <= now())`;
+
+export enum ArticleOrder {
+  NEWEST = "NEWEST",
+  OLDEST = "OLDEST",
+  RELEVANCE = "RELEVANCE",
+}
+
+export interface ArticleFilterArgs {
+  topic?: string | null;
+  actor?: string | null;
+  source?: string | null;
+  place?: string | null;
+  genre?: Genre | null;
+  language?: Language | null;
+  publishedAfter?: Date | null;
+  publishedBefore?: Date | null;
+  query?: string | null;
+}
+
+const json = (alias: string, cols: Record<string, string>): string =>
+  `json_build_object(${Object.entries(cols)
+    .map(([k, c]) => `'${k}', ${alias}.${c}`)
+    .join(", ")})`;
+
+const ACTOR_JSON = (alias: string) =>
+  json(alias, { id: "id", slug: "slug", name: "name", kind: "kind", description: "description", aliases: "aliases", wikidataId: "wikidata_id" });
+const SOURCE_JSON = (alias: string) =>
+  json(alias, { id: "id", slug: "slug", name: "name", kind: "kind", url: "url", description: "description" });
+const PLACE_JSON = (alias: string) =>
+  json(alias, { id: "id", slug: "slug", name: "name", countryCode: "country_code", latitude: "latitude", longitude: "longitude", geonamesId: "geonames_id" });
+
+/** Columns of a view; `r` is the revision shown, `a` the article, `p` the dateline. */
+const VIEW_COLUMNS = `a.id, a.slug, a.state, a.version, a.published_at, a.first_published_at, a.public_updated_at,
+  a.updated_at AS article_updated_at, a.embargo_until, a.published_revision_id, a.head_revision_id,
+  r.id AS revision_id, r.number AS revision_number, r.headline, r.standfirst, r.byline, r.body_markdown, r.body_html,
+  r.body_text, r.word_count, r.language, r.genre, r.created_at AS revision_created_at,
+  CASE WHEN p.id IS NULL THEN NULL ELSE ${PLACE_JSON("p")} END AS dateline`;
+
+interface ViewRow {
+  id: string;
+  slug: string;
+  state: ArticleState;
+  version: number;
+  published_at: Date | null;
+  first_published_at: Date | null;
+  public_updated_at: Date | null;
+  article_updated_at: Date;
+  embargo_until: Date | null;
+  published_revision_id: string | null;
+  head_revision_id: string | null;
+  revision_id: string;
+  revision_number: number;
+  headline: string;
+  standfirst: string;
+  byline: string;
+  body_markdown: string;
+  body_html: string;
+  body_text: string;
+  word_count: number;
+  language: Language;
+  genre: Genre;
+  revision_created_at: Date;
+  dateline: Place | null;
+  rank?: number;
+}
+
+export interface ArticleViewInternals {
+  state: ArticleState;
+  version: number;
+  embargoUntil: Date | null;
+  publishedRevisionId: string | null;
+  headRevisionId: string | null;
+  articleUpdatedAt: Date;
+}
+
+const internals = new WeakMap<Article, ArticleViewInternals>();
+
+export function viewInternals(view: Article): ArticleViewInternals | undefined {
+  return internals.get(view);
+}
+
+function toView(row: ViewRow, workingCopy: boolean): Article {
+  const view = Object.assign(new Article(), {
+    id: row.id,
+    slug: row.slug,
+    headline: row.headline,
+    standfirst: row.standfirst,
+    byline: row.byline,
+    body: {
+      markdown: row.body_markdown,
+      html: row.body_html,
+      text: row.body_text,
+      wordCount: row.word_count,
+      readingTimeMinutes: readingTimeMinutes(row.word_count),
+    },
+    language: row.language,
+    genre: row.genre,
+    dateline: row.dateline,
+    publishedAt: row.published_at,
+    firstPublishedAt: row.first_published_at,
+    updatedAt: workingCopy ? row.revision_created_at : (row.public_updated_at ?? row.published_at ?? row.revision_created_at),
+    revisionNumber: row.revision_number,
+    revisionId: row.revision_id,
+    isWorkingCopy: workingCopy,
+  });
+  internals.set(view, {
+    state: row.state,
+    version: row.version,
+    embargoUntil: row.embargo_until,
+    publishedRevisionId: row.published_revision_id,
+    headRevisionId: row.head_revision_id,
+    articleUpdatedAt: row.article_updated_at,
+  });
+  return view;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string): boolean => UUID.test(s);
+
+/** Parameter list that numbers placeholders as it goes. */
+class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+function groupBy<T>(rows: T[], key: (r: T) => string, keys: readonly string[]): T[][] {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return keys.map((k) => m.get(k) ?? []);
+}
+
+export class ArticleReadService {
+  constructor(private readonly ds: DataSource) {}
+
+  private query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.ds.query(sql, params) as Promise<T[]>;
+  }
+
+  async findPublished(by: { id?: string | null; slug?: string | null }): Promise<Article | null> {
+    if (by.id && !isUuid(by.id)) return null;
+    const where = by.id ? "a.id = $1" : "a.slug = $1";
+    const rows = await this.query<ViewRow>(
+      `SELECT ${VIEW_COLUMNS}
+       FROM articles a
+       JOIN article_revisions r ON r.id = a.published_revision_id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE ${where} AND ${PUBLIC_ARTICLE}`,
+      [by.id ?? by.slug],
+    );
+    return rows[0] ? toView(rows[0], false) : null;
+  }
+
+  /** Public list with filters, search and keyset pagination on (published_at, id) or (rank, id). */
+  async listPublished(args: {
+    first?: number | null;
+    after?: string | null;
+    filter?: ArticleFilterArgs | null;
+    orderBy?: ArticleOrder | null;
+  }): Promise<Page<Article>> {
+    const limit = pageSize(args.first);
+    const f = args.filter ?? {};
+    const order = args.orderBy ?? (f.query ? ArticleOrder.RELEVANCE : ArticleOrder.NEWEST);
+    const p = new Params();
+    const where: string[] = [PUBLIC_ARTICLE];
+    if (f.topic) where.push(`EXISTS (SELECT 1 FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = r.id AND t.slug = ${p.add(f.topic)})`);
+    if (f.actor) where.push(`EXISTS (SELECT 1 FROM article_actors aa JOIN actors ac ON ac.id = aa.actor_id WHERE aa.revision_id = r.id AND ac.slug = ${p.add(f.actor)})`);
+    if (f.source) where.push(`EXISTS (SELECT 1 FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.revision_id = r.id AND s.slug = ${p.add(f.source)})`);
+    if (f.place) where.push(`p.slug = ${p.add(f.place)}`);
+    if (f.genre) where.push(`r.genre = ${p.add(f.genre)}`);
+    if (f.language) where.push(`r.language = ${p.add(f.language)}`);
+    if (f.publishedAfter) where.push(`a.published_at >= ${p.add(f.publishedAfter)}`);
+    if (f.publishedBefore) where.push(`a.published_at < ${p.add(f.publishedBefore)}`);
+    let rank = "NULL::float8";
+    const query = f.query?.trim();
+    if (f.query !== undefined && f.query !== null) {
+      if (!query) throw new BadUserInputError("filter.query is empty; send words to search for, or leave it out.");
+      if (query.length > 200) throw new BadUserInputError("filter.query is too long; use at most 200 characters.");
+      const q = p.add(query);
+      // Each row's vector was built with its language's configuration; parse the query both ways.
+      const configs = f.language === Language.ES ? ["spanish"] : f.language === Language.EN ? ["english"] : ["english", "spanish"];
+      where.push(`(${configs.map((c) => `r.search @@ websearch_to_tsquery('${c}', ${q})`).join(" OR ")})`);
+      rank = `greatest(${configs.map((c) => `ts_rank_cd(r.search, websearch_to_tsquery('${c}', ${q}))`).join(", ")})::float8`;
+    } else if (order === ArticleOrder.RELEVANCE) {
+      throw new BadUserInputError("orderBy RELEVANCE needs filter.query; use NEWEST or OLDEST without a search.");
+    }
+    const countWhere = [...where];
+    const countParams = [...p.values];
+    let orderSql: string;
+    let cursorOf: (a: Article) => string;
+    const ranks = new WeakMap<Article, number>();
+    const pubAt = (a: Article) => (a.publishedAt as Date).toISOString();
+    if (order === ArticleOrder.RELEVANCE) {
+      if (args.after) {
+        const [r0, id] = decodeCursor<[number, string]>("rel", args.after, ["number", "uuid"]);
+        where.push(`(${rank}, a.id) < (${p.add(r0)}::float8, ${p.add(id)}::uuid)`);
+      }
+      orderSql = `${rank} DESC, a.id DESC`;
+      cursorOf = (a) => encodeCursor("rel", [ranks.get(a) ?? 0, a.id]);
+    } else {
+      const dir = order === ArticleOrder.OLDEST ? ">" : "<";
+      const kind = order === ArticleOrder.OLDEST ? "old" : "new";
+      if (args.after) {
+        const [ts, id] = decodeCursor<[string, string]>(kind, args.after, ["timestamp", "uuid"]);
+        where.push(`(a.published_at, a.id) ${dir} (${p.add(ts)}::timestamptz, ${p.add(id)}::uuid)`);
+      }
+      const d = order === ArticleOrder.OLDEST ? "ASC" : "DESC";
+      orderSql = `a.published_at ${d}, a.id ${d}`;
+      cursorOf = (a) => encodeCursor(kind, [pubAt(a), a.id]);
+    }
+    const rows = await this.query<ViewRow>(
+      `SELECT ${VIEW_COLUMNS}, ${rank} AS rank
+       FROM articles a
+       JOIN article_revisions r ON r.id = a.published_revision_id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE ${where.join(" AND ")}
+       ORDER BY ${orderSql}
+       LIMIT ${limit + 1}`,
+      p.values,
+    );
+    const nodes = rows.slice(0, limit).map((row) => {
+      const v = toView(row, false);
+      if (row.rank !== null && row.rank !== undefined) ranks.set(v, row.rank);
+      return v;
+    });
+    return {
+      nodes,
+      hasNextPage: rows.length > limit,
+      cursorOf,
+      count: async () => {
+        const [row] = await this.query<{ n: number }>(
+          `SELECT count(*)::int AS n
+           FROM articles a
+           JOIN article_revisions r ON r.id = a.published_revision_id
+           LEFT JOIN places p ON p.id = r.dateline_place_id
+           WHERE ${countWhere.join(" AND ")}`,
+          countParams,
+        );
+        return row?.n ?? 0;
+      },
+    };
+  }
+
+  /**
+   * Published coverage of many actors (or sources, topics) at once: one statement with a
+   * LATERAL subquery per key, so `actors { articles }` costs one query, not one per actor.
+   */
+  async coverage(
+    kind: "actor" | "source" | "topic",
+    keys: readonly { id: string; first?: number | null; after?: string | null }[],
+  ): Promise<Page<Article>[]> {
+    const link = {
+      actor: "EXISTS (SELECT 1 FROM article_actors x WHERE x.revision_id = a.published_revision_id AND x.actor_id = k.id)",
+      source: "EXISTS (SELECT 1 FROM citations x WHERE x.revision_id = a.published_revision_id AND x.source_id = k.id)",
+      topic: "EXISTS (SELECT 1 FROM revision_topics x WHERE x.revision_id = a.published_revision_id AND x.topic_id = k.id)",
+    }[kind];
+    const decoded = keys.map((k) => {
+      const limit = pageSize(k.first);
+      const cur = k.after ? decodeCursor<[string, string]>("new", k.after, ["timestamp", "uuid"]) : null;
+      return { id: k.id, limit, ts: cur?.[0] ?? null, cid: cur?.[1] ?? null };
+    });
+    const rows = await this.query<ViewRow & { key_index: number }>(
+      `SELECT k.idx AS key_index, v.*
+       FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::uuid[]) WITH ORDINALITY AS k(id, lim, ts, cid, idx)
+       CROSS JOIN LATERAL (
+         SELECT ${VIEW_COLUMNS}
+         FROM articles a
+         JOIN article_revisions r ON r.id = a.published_revision_id
+         LEFT JOIN places p ON p.id = r.dateline_place_id
+         WHERE ${PUBLIC_ARTICLE} AND ${link}
+           AND (k.ts IS NULL OR (a.published_at, a.id) < (k.ts, k.cid))
+         ORDER BY a.published_at DESC, a.id DESC
+         LIMIT k.lim + 1
+       ) v
+       ORDER BY k.idx`,
+      [decoded.map((d) => d.id), decoded.map((d) => d.limit), decoded.map((d) => d.ts), decoded.map((d) => d.cid)],
+    );
+    const grouped = groupBy(rows, (r) => String(r.key_index), decoded.map((_, i) => String(i + 1)));
+    return grouped.map((group, i) => {
+      const d = decoded[i]!;
+      return {
+        nodes: group.slice(0, d.limit).map((r) => toView(r, false)),
+        hasNextPage: group.length > d.limit,
+        cursorOf: (a: Article) => encodeCursor("new", [(a.publishedAt as Date).toISOString(), a.id]),
+        count: async () => {
+          const [row] = await this.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM articles a, (SELECT $1::uuid AS id) k WHERE ${PUBLIC_ARTICLE} AND ${link}`,
+            [d.id],
+          );
+          return row?.n ?? 0;
+        },
+      };
+    });
+  }
+
+  // ---- relations, keyed by revision id (batched by the per-request loaders) ----
+
+  async citationsByRevision(ids: readonly string[]): Promise<Citation[][]> {
+    const rows = await this.query<{ revision_id: string; id: string; attribution: string; sourcing: Sourcing; source: Source }>(
+      `SELECT c.revision_id, c.id, c.attribution, c.sourcing, ${SOURCE_JSON("s")} AS source
+       FROM citations c JOIN sources s ON s.id = c.source_id
+       WHERE c.revision_id = ANY($1) ORDER BY c.revision_id, c.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
+      g.map((r) => ({ id: r.id, attribution: r.attribution, sourcing: r.sourcing, source: r.source })),
+    );
+  }
+
+  async actorsByRevision(ids: readonly string[]): Promise<ArticleActorRole[][]> {
+    const rows = await this.query<{ revision_id: string; role: ActorRole; actor: Actor }>(
+      `SELECT aa.revision_id, aa.role, ${ACTOR_JSON("ac")} AS actor
+       FROM article_actors aa JOIN actors ac ON ac.id = aa.actor_id
+       WHERE aa.revision_id = ANY($1) ORDER BY aa.revision_id, aa.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) => g.map((r) => ({ actor: r.actor, role: r.role })));
+  }
+
+  async claimsByRevision(ids: readonly string[]): Promise<Claim[][]> {
+    const rows = await this.query<{ revision_id: string; id: string; statement: string; status: ClaimStatus; citation_ids: string[]; actors: Actor[] }>(
+      `SELECT cl.revision_id, cl.id, cl.statement, cl.status,
+         ARRAY(SELECT cc.citation_id FROM claim_citations cc JOIN citations c ON c.id = cc.citation_id
+               WHERE cc.claim_id = cl.id ORDER BY c.position) AS citation_ids,
+         coalesce((SELECT json_agg(${ACTOR_JSON("ac")} ORDER BY ac.name) FROM claim_actors ca JOIN actors ac ON ac.id = ca.actor_id
+                   WHERE ca.claim_id = cl.id), '[]'::json) AS actors
+       FROM claims cl WHERE cl.revision_id = ANY($1) ORDER BY cl.revision_id, cl.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
+      g.map((r) => ({
+        id: r.id,
+        statement: r.statement,
+        status: r.status,
+        actors: r.actors,
+        revisionId: r.revision_id,
+        citationIds: r.citation_ids,
+      })),
+    );
+  }
+
+  async perspectivesByRevision(ids: readonly string[]): Promise<Perspective[][]> {
+    const rows = await this.query<PerspectiveRow>(
+      `SELECT pe.revision_id, pe.id, pe.holder_label, pe.stance, pe.summary, pe.key_points, pe.about,
+         CASE WHEN ac.id IS NULL THEN NULL ELSE ${ACTOR_JSON("ac")} END AS holder_actor
+       FROM perspectives pe LEFT JOIN actors ac ON ac.id = pe.holder_actor_id
+       WHERE pe.revision_id = ANY($1) ORDER BY pe.revision_id, pe.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) => g.map(toPerspective));
+  }
+
+  async topicsByRevision(ids: readonly string[]): Promise<Topic[][]> {
+    const rows = await this.query<Topic & { revision_id: string }>(
+      `SELECT rt.revision_id, t.id, t.slug, t.name, t.description, t.iptc_code AS "iptcCode"
+       FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id
+       WHERE rt.revision_id = ANY($1) ORDER BY rt.revision_id, rt.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids);
+  }
+
+  async correctionsByArticle(ids: readonly string[]): Promise<Correction[][]> {
+    const rows = await this.query<Correction & { article_id: string }>(
+      `SELECT article_id, id, kind, text, created_at AS "createdAt"
+       FROM corrections WHERE article_id = ANY($1) ORDER BY article_id, created_at, id`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.article_id, ids);
+  }
+
+  /** Perspectives each actor holds in published articles, newest article first. */
+  async perspectivesHeldBy(actorIds: readonly string[]): Promise<{ perspective: Perspective; article: Article }[][]> {
+    const rows = await this.query<ViewRow & PerspectiveRow & { actor_key: string }>(
+      `SELECT pe.holder_actor_id AS actor_key, pe.id AS perspective_id, pe.revision_id AS perspective_revision_id,
+         pe.holder_label, pe.stance, pe.summary, pe.key_points, pe.about, ${ACTOR_JSON("ac")} AS holder_actor,
+         ${VIEW_COLUMNS}
+       FROM perspectives pe
+       JOIN actors ac ON ac.id = pe.holder_actor_id
+       JOIN articles a ON a.published_revision_id = pe.revision_id
+       JOIN article_revisions r ON r.id = a.published_revision_id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE pe.holder_actor_id = ANY($1) AND ${PUBLIC_ARTICLE}
+       ORDER BY pe.holder_actor_id, a.published_at DESC, pe.position`,
+      [actorIds],
+    );
+    return groupBy(rows, (r) => r.actor_key, actorIds).map((g) =>
+      g.map((r) => ({
+        perspective: toPerspective({ ...r, id: (r as unknown as { perspective_id: string }).perspective_id }),
+        article: toView(r, false),
+      })),
+    );
+  }
+
+  // ---- editorial views (working copies); callers check the role ----
+
+  async findWorkingCopy(id: string): Promise<Article | null> {
+    if (!isUuid(id)) return null;
+    const rows = await this.query<ViewRow>(
+      `SELECT ${VIEW_COLUMNS}
+       FROM articles a
+       JOIN article_revisions r ON r.id = a.head_revision_id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE a.id = $1`,
+      [id],
+    );
+    return rows[0] ? toView(rows[0], true) : null;
+  }
+
+  async listWorkingCopies(args: { state?: ArticleState | null; first?: number | null; after?: string | null }): Promise<Page<Article>> {
+    const limit = pageSize(args.first);
+    const p = new Params();
+    const where: string[] = ["TRUE"];
+    if (args.state) where.push(`a.state = ${p.add(args.state)}`);
+    const countWhere = [...where];
+    const countParams = [...p.values];
+    if (args.after) {
+      const [ts, id] = decodeCursor<[string, string]>("edit", args.after, ["timestamp", "uuid"]);
+      where.push(`(a.updated_at, a.id) < (${p.add(ts)}::timestamptz, ${p.add(id)}::uuid)`);
+    }
+    const rows = await this.query<ViewRow>(
+      `SELECT ${VIEW_COLUMNS}
+       FROM articles a
+       JOIN article_revisions r ON r.id = a.head_revision_id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE ${where.join(" AND ")}
+       ORDER BY a.updated_at DESC, a.id DESC
+       LIMIT ${limit + 1}`,
+      p.values,
+    );
+    return {
+      nodes: rows.slice(0, limit).map((r) => toView(r, true)),
+      hasNextPage: rows.length > limit,
+      cursorOf: (a) => encodeCursor("edit", [viewInternals(a)!.articleUpdatedAt.toISOString(), a.id]),
+      count: async () => {
+        const [row] = await this.query<{ n: number }>(`SELECT count(*)::int AS n FROM articles a WHERE ${countWhere.join(" AND ")}`, countParams);
+        return row?.n ?? 0;
+      },
+    };
+  }
+
+  async editorialInfo(view: Article): Promise<EditorialInfo> {
+    const i = viewInternals(view);
+    if (!i) throw new Error("editorialInfo needs a view built by ArticleReadService");
+    const [nums] = await this.query<{ head: number; published: number | null }>(
+      `SELECT h.number AS head, pr.number AS published
+       FROM article_revisions h LEFT JOIN article_revisions pr ON pr.id = $2 WHERE h.id = $1`,
+      [i.headRevisionId, i.publishedRevisionId],
+    );
+    return {
+      state: i.state,
+      version: i.version,
+      headRevisionNumber: nums?.head ?? view.revisionNumber,
+      publishedRevisionNumber: nums?.published ?? null,
+      hasUnpublishedChanges: i.headRevisionId !== i.publishedRevisionId,
+      embargoUntil: i.embargoUntil,
+      updatedAt: i.articleUpdatedAt,
+    };
+  }
+}
+
+interface PerspectiveRow {
+  revision_id: string;
+  id: string;
+  holder_label: string;
+  stance: Stance;
+  summary: string;
+  key_points: string[];
+  about: string;
+  holder_actor: Actor | null;
+}
+
+function toPerspective(r: PerspectiveRow): Perspective {
+  return {
+    id: r.id,
+    holder: { label: r.holder_label || r.holder_actor?.name || "", actor: r.holder_actor },
+    stance: r.stance,
+    summary: r.summary,
+    keyPoints: r.key_points,
+    about: r.about,
+  };
+}

@@ -1,0 +1,214 @@
+import { IsOptional, IsUUID, Length } from "class-validator";
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../server/context";
+import { ArticleState, Role } from "../../shared/enums";
+import { BadUserInputError, NotFoundError } from "../../shared/errors";
+import { connectionFrom, type ConnectionShape } from "../../shared/pagination";
+import type { StaffViewer } from "../../shared/viewer";
+import { ArticleOrder } from "./article-read.service";
+import { ArticleFilter, ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
+import {
+  Article, ArticleActorRole, ArticleConnection, Citation, Claim, Correction, EditorialInfo, Perspective,
+} from "./article.types";
+import { Topic } from "../topic/topic.entity";
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "A cursor from a previous page." })
+  after?: string | null;
+}
+
+@ArgsType()
+class ArticlesArgs extends PageArgs {
+  @Field(() => ArticleFilter, { nullable: true })
+  filter?: ArticleFilter | null;
+
+  @Field(() => ArticleOrder, { nullable: true, description: "Default NEWEST, or RELEVANCE when searching." })
+  orderBy?: ArticleOrder | null;
+}
+
+@ArgsType()
+class ArticleLookupArgs {
+  @Field(() => String, { nullable: true })
+  @IsOptional() @Length(1, 200)
+  slug?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  id?: string | null;
+}
+
+@ArgsType()
+class DraftArticlesArgs extends PageArgs {
+  @Field(() => ArticleState, { nullable: true })
+  state?: ArticleState | null;
+}
+
+const staff = (ctx: Context): StaffViewer => ctx.viewer as StaffViewer;
+
+@Resolver(() => Article)
+export class ArticleQueryResolver {
+  @Query(() => Article, { nullable: true, description: "A published article by slug or id (exactly one of the two)." })
+  article(@Args(() => ArticleLookupArgs) { slug, id }: ArticleLookupArgs, @Ctx() ctx: Context): Promise<Article | null> {
+    if ((slug == null) === (id == null)) throw new BadUserInputError("Pass exactly one of slug or id.");
+    return ctx.services.articleRead.findPublished({ slug, id });
+  }
+
+  @Query(() => ArticleConnection, { description: "Published articles, newest first, with filters and search." })
+  async articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Article>> {
+    return connectionFrom(await ctx.services.articleRead.listPublished(args));
+  }
+
+  @Authorized()
+  @Query(() => Article, { nullable: true, description: "The working copy of any article (staff only)." })
+  draftArticle(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Article | null> {
+    return ctx.services.articleRead.findWorkingCopy(id);
+  }
+
+  @Authorized()
+  @Query(() => ArticleConnection, { description: "Working copies, most recently edited first (staff only)." })
+  async draftArticles(@Args(() => DraftArticlesArgs) args: DraftArticlesArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Article>> {
+    return connectionFrom(await ctx.services.articleRead.listWorkingCopies(args));
+  }
+}
+
+@Resolver(() => Article)
+export class ArticleFieldResolver {
+  @FieldResolver(() => [Citation])
+  citations(@Root() a: Article, @Ctx() ctx: Context): Promise<Citation[]> {
+    return ctx.loaders.citations.load(a.revisionId);
+  }
+
+  @FieldResolver(() => [ArticleActorRole])
+  actors(@Root() a: Article, @Ctx() ctx: Context): Promise<ArticleActorRole[]> {
+    return ctx.loaders.actors.load(a.revisionId);
+  }
+
+  @FieldResolver(() => [Claim])
+  claims(@Root() a: Article, @Ctx() ctx: Context): Promise<Claim[]> {
+    return ctx.loaders.claims.load(a.revisionId);
+  }
+
+  @FieldResolver(() => [Perspective])
+  perspectives(@Root() a: Article, @Ctx() ctx: Context): Promise<Perspective[]> {
+    return ctx.loaders.perspectives.load(a.revisionId);
+  }
+
+  @FieldResolver(() => [Topic])
+  topics(@Root() a: Article, @Ctx() ctx: Context): Promise<Topic[]> {
+    return ctx.loaders.topics.load(a.revisionId);
+  }
+
+  @FieldResolver(() => [Correction], { description: "Corrections and notices, oldest first." })
+  corrections(@Root() a: Article, @Ctx() ctx: Context): Promise<Correction[]> {
+    return ctx.loaders.corrections.load(a.id);
+  }
+
+  @Authorized()
+  @FieldResolver(() => EditorialInfo, { description: "Workflow state and version (staff only)." })
+  editorial(@Root() a: Article, @Ctx() ctx: Context): Promise<EditorialInfo> {
+    return ctx.services.articleRead.editorialInfo(a);
+  }
+}
+
+@Resolver(() => Claim)
+export class ClaimFieldResolver {
+  @FieldResolver(() => [Citation], { description: "The article's citations this claim rests on." })
+  async citations(@Root() c: Claim, @Ctx() ctx: Context): Promise<Citation[]> {
+    const all = await ctx.loaders.citations.load(c.revisionId);
+    return all.filter((x) => c.citationIds.includes(x.id));
+  }
+}
+
+@ArgsType()
+class VersionedArgs {
+  @Field(() => ID)
+  @IsUUID("all", { message: "id must be an article id (UUID)" })
+  id!: string;
+
+  @Field(() => Int, { description: "The version you edited (editorial.version); a stale one is refused with CONFLICT." })
+  expectedVersion!: number;
+}
+
+@ArgsType()
+class UpdateArticleArgs extends VersionedArgs {
+  @Field(() => UpdateArticleInput)
+  input!: UpdateArticleInput;
+}
+
+@ArgsType()
+class SetRelationsArgs extends VersionedArgs {
+  @Field(() => ArticleRelationsInput)
+  input!: ArticleRelationsInput;
+}
+
+@ArgsType()
+class PublishArgs {
+  @Field(() => ID)
+  @IsUUID("all", { message: "id must be an article id (UUID)" })
+  id!: string;
+
+  @Field(() => Int, { nullable: true, description: "When given, the publish is refused if the article moved on." })
+  expectedVersion?: number | null;
+}
+
+@ArgsType()
+class UnpublishArgs extends PublishArgs {
+  @Field(() => String, { description: "Why it is withdrawn; kept in the event log." })
+  @Length(3, 500)
+  reason!: string;
+}
+
+@Resolver(() => Article)
+export class ArticleMutationResolver {
+  private async workingCopy(ctx: Context, id: string): Promise<Article> {
+    const a = await ctx.services.articleRead.findWorkingCopy(id);
+    if (!a) throw new NotFoundError("Article", id);
+    return a;
+  }
+
+  @Authorized(Role.WRITER)
+  @Mutation(() => Article, { description: "Create a draft; returns its working copy." })
+  async createArticle(@Arg("input", () => CreateArticleInput) input: CreateArticleInput, @Ctx() ctx: Context): Promise<Article> {
+    const id = await ctx.services.articles.create(staff(ctx), input);
+    return this.workingCopy(ctx, id);
+  }
+
+  @Authorized(Role.WRITER)
+  @Mutation(() => Article, { description: "Edit the working copy. Readers keep the published revision until the next publish." })
+  async updateArticle(@Args(() => UpdateArticleArgs) { id, expectedVersion, input }: UpdateArticleArgs, @Ctx() ctx: Context): Promise<Article> {
+    await ctx.services.articles.update(staff(ctx), id, expectedVersion, input);
+    return this.workingCopy(ctx, id);
+  }
+
+  @Authorized(Role.WRITER)
+  @Mutation(() => Article, { description: "Replace citations, actors, claims, perspectives and/or topics of the working copy." })
+  async setArticleRelations(@Args(() => SetRelationsArgs) { id, expectedVersion, input }: SetRelationsArgs, @Ctx() ctx: Context): Promise<Article> {
+    await ctx.services.articles.setRelations(staff(ctx), id, expectedVersion, input);
+    return this.workingCopy(ctx, id);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article, { description: "Publish the working copy." })
+  async publishArticle(@Args(() => PublishArgs) { id, expectedVersion }: PublishArgs, @Ctx() ctx: Context): Promise<Article> {
+    await ctx.services.articles.publish(staff(ctx), id, expectedVersion);
+    return this.workingCopy(ctx, id);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article, { description: "Withdraw a published article from readers." })
+  async unpublishArticle(@Args(() => UnpublishArgs) { id, reason, expectedVersion }: UnpublishArgs, @Ctx() ctx: Context): Promise<Article> {
+    await ctx.services.articles.unpublish(staff(ctx), id, reason, expectedVersion);
+    return this.workingCopy(ctx, id);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Boolean, { description: "Delete an article and its history. Partners receive a tombstone." })
+  async deleteArticle(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    await ctx.services.articles.delete(staff(ctx), id);
+    return true;
+  }
+}
+

@@ -1,0 +1,516 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { ArticleState, ContentEventKind, type Language } from "../../shared/enums";
+import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
+import { renderMarkdown, toPlainText } from "../../shared/markdown";
+import type { StaffViewer } from "../../shared/viewer";
+import { isUuid } from "./article-read.service";
+import type { ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
+import { slugify, type ArticleSnapshot } from "./article.snapshot";
+
+interface RevisionRow {
+  id: string;
+  number: number;
+  headline: string;
+  standfirst: string;
+  byline: string;
+  body_markdown: string;
+  language: Language;
+  genre: ArticleSnapshot["genre"];
+  dateline_place_id: string | null;
+}
+
+/** Editorial writes. Every accepted write appends a new immutable revision in one transaction. */
+export class ArticleService {
+  constructor(private readonly ds: DataSource) {}
+
+  async create(viewer: StaffViewer, input: CreateArticleInput): Promise<string> {
+    const snapshot: ArticleSnapshot = {
+      headline: toPlainText(input.headline),
+      standfirst: toPlainText(input.standfirst ?? ""),
+      byline: toPlainText(input.byline ?? ""),
+      bodyMarkdown: input.bodyMarkdown,
+      language: input.language,
+      genre: input.genre,
+      datelinePlaceId: input.datelinePlaceId ?? null,
+      topicIds: [],
+      citations: [],
+      actors: [],
+      claims: [],
+      perspectives: [],
+    };
+    if (!snapshot.headline) throw new BadUserInputError("headline is empty once markup is removed; write a headline.");
+    return this.ds.transaction(async (m) => {
+      await this.checkReferences(m, snapshot);
+      const slug = input.slug ?? (await this.freeSlug(m, slugify(snapshot.headline)));
+      const [article] = (await m.query(
+        `INSERT INTO articles (slug, state, version, created_by_id) VALUES ($1, $2, 1, $3) RETURNING id`,
+        [slug, ArticleState.DRAFT, viewer.userId],
+      )) as [{ id: string }];
+      const revisionId = await this.insertRevision(m, article.id, 1, snapshot, viewer.userId, "Created");
+      await m.query(`UPDATE articles SET head_revision_id = $2 WHERE id = $1`, [article.id, revisionId]);
+      return article.id;
+    });
+  }
+
+  async update(viewer: StaffViewer, id: string, expectedVersion: number, input: UpdateArticleInput): Promise<void> {
+    await this.write(viewer, id, expectedVersion, async (m, snap, article) => {
+      const changed: string[] = [];
+      const set = <K extends keyof ArticleSnapshot>(key: K, value: ArticleSnapshot[K] | undefined) => {
+        if (value === undefined || value === snap[key]) return;
+        snap[key] = value;
+        changed.push(key);
+      };
+      if (input.headline !== undefined) {
+        if (input.headline === null) throw new BadUserInputError("headline cannot be null; leave it out to keep it.");
+        const h = toPlainText(input.headline);
+        if (!h) throw new BadUserInputError("headline is empty once markup is removed; write a headline.");
+        set("headline", h);
+      }
+      if (input.standfirst !== undefined) set("standfirst", toPlainText(input.standfirst ?? ""));
+      if (input.byline !== undefined) set("byline", toPlainText(input.byline ?? ""));
+      if (input.bodyMarkdown !== undefined) {
+        if (input.bodyMarkdown === null) throw new BadUserInputError("bodyMarkdown cannot be null; send an empty string to clear it.");
+        set("bodyMarkdown", input.bodyMarkdown);
+      }
+      if (input.language !== undefined) {
+        if (input.language === null) throw new BadUserInputError("language cannot be null.");
+        set("language", input.language);
+      }
+      if (input.genre !== undefined) {
+        if (input.genre === null) throw new BadUserInputError("genre cannot be null.");
+        set("genre", input.genre);
+      }
+      if (input.datelinePlaceId !== undefined) set("datelinePlaceId", input.datelinePlaceId);
+      if (input.slug !== undefined && input.slug !== null && input.slug !== article.slug) {
+        await this.changeSlug(m, id, article.slug, input.slug, article.everPublished);
+        changed.push("slug");
+      }
+      await this.checkReferences(m, snap);
+      return input.summary ?? (changed.length ? `Edited ${changed.join(", ")}` : "Saved without changes");
+    });
+  }
+
+  async setRelations(viewer: StaffViewer, id: string, expectedVersion: number, input: ArticleRelationsInput): Promise<void> {
+    await this.write(viewer, id, expectedVersion, async (m, snap) => {
+      const changed: string[] = [];
+      if (input.topicIds) {
+        snap.topicIds = unique(input.topicIds, "topicIds");
+        changed.push("topics");
+      }
+      const previousCitations = snap.citations;
+      if (input.citations) {
+        snap.citations = input.citations.map((c) => ({
+          sourceId: c.sourceId,
+          attribution: toPlainText(c.attribution ?? ""),
+          sourcing: c.sourcing,
+        }));
+        changed.push("citations");
+      }
+      if (input.actors) {
+        const seen = new Set<string>();
+        snap.actors = input.actors.map((a) => {
+          const k = `${a.actorId}/${a.role}`;
+          if (seen.has(k)) throw new BadUserInputError(`actor ${a.actorId} is listed twice with role ${a.role}; list each actor and role once.`);
+          seen.add(k);
+          return { actorId: a.actorId, role: a.role };
+        });
+        changed.push("actors");
+      }
+      if (input.claims) {
+        snap.claims = input.claims.map((c, i) => ({
+          statement: toPlainText(c.statement),
+          status: c.status,
+          citationIndexes: unique(c.sourceIds ?? [], `claims[${i}].sourceIds`).map((sid) => {
+            const idx = snap.citations.findIndex((x) => x.sourceId === sid);
+            if (idx < 0) {
+              throw new BadUserInputError(
+                `claims[${i}] cites source ${sid}, which the article does not cite; add a citation for it first (citations in the same call count).`,
+              );
+            }
+            return idx;
+          }),
+          actorIds: unique(c.actorIds ?? [], `claims[${i}].actorIds`),
+        }));
+        changed.push("claims");
+      } else if (input.citations) {
+        // Citations were replaced: existing claims keep their sources, which must still be cited.
+        snap.claims = snap.claims.map((c, i) => ({
+          ...c,
+          citationIndexes: c.citationIndexes.map((old) => {
+            const sourceId = previousCitations[old]!.sourceId;
+            const idx = snap.citations.findIndex((x) => x.sourceId === sourceId);
+            if (idx < 0) {
+              throw new BadUserInputError(
+                `claim ${i} ("${c.statement.slice(0, 60)}") rests on source ${sourceId}, which the new citations drop; send claims too, or keep citing that source.`,
+              );
+            }
+            return idx;
+          }),
+        }));
+      }
+      if (input.perspectives) {
+        snap.perspectives = input.perspectives.map((p, i) => {
+          const label = toPlainText(p.holderLabel ?? "");
+          if (!p.holderActorId && !label) {
+            throw new BadUserInputError(`perspectives[${i}] needs a holderActorId or a holderLabel (such as "critics").`);
+          }
+          return {
+            holderActorId: p.holderActorId ?? null,
+            holderLabel: label,
+            stance: p.stance,
+            summary: toPlainText(p.summary),
+            keyPoints: (p.keyPoints ?? []).map(toPlainText).filter(Boolean),
+            about: toPlainText(p.about),
+          };
+        });
+        changed.push("perspectives");
+      }
+      if (changed.length === 0) throw new BadUserInputError("Nothing to set: send at least one of citations, actors, claims, perspectives or topicIds.");
+      await this.checkReferences(m, snap);
+      return `Set ${changed.join(", ")}`;
+    });
+  }
+
+  /**
+   * Make the working copy public. A first publish sets firstPublishedAt; republishing an edit
+   * keeps publishedAt (list order) and moves publicUpdatedAt. Appends an outbox event.
+   */
+  async publish(viewer: StaffViewer, id: string, expectedVersion?: number | null): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      const prev = await this.lockArticle(m, id, expectedVersion);
+      if (prev.state === ArticleState.ARCHIVED) {
+        throw new BadUserInputError("The article is ARCHIVED; archived articles cannot be published.");
+      }
+      if (prev.state === ArticleState.PUBLISHED && prev.head_revision_id === prev.published_revision_id) {
+        throw new BadUserInputError("Nothing to publish: readers already see the latest revision.");
+      }
+      const [row] = (await m.query(
+        `UPDATE articles SET
+           state = '${ArticleState.PUBLISHED}',
+           published_revision_id = head_revision_id,
+           first_published_at = coalesce(first_published_at, now()),
+           published_at = CASE WHEN state = '${ArticleState.PUBLISHED}' THEN published_at ELSE now() END,
+           public_updated_at = now(),
+           version = version + 1,
+           updated_at = now()
+         WHERE id = $1
+         RETURNING published_revision_id, (SELECT number FROM article_revisions WHERE id = head_revision_id) AS number`,
+        [id],
+      )) as [[{ published_revision_id: string; number: number }], number];
+      const kind = prev.state === ArticleState.PUBLISHED ? ContentEventKind.UPDATED : ContentEventKind.PUBLISHED;
+      await appendEvent(m, id, kind, row[0].published_revision_id, row[0].number, { by: viewer.userId });
+    });
+  }
+
+  async unpublish(viewer: StaffViewer, id: string, reason: string, expectedVersion?: number | null): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      const prev = await this.lockArticle(m, id, expectedVersion);
+      if (prev.state !== ArticleState.PUBLISHED) {
+        throw new BadUserInputError(`The article is ${prev.state}; only a PUBLISHED article can be unpublished.`);
+      }
+      await m.query(
+        `UPDATE articles SET state = '${ArticleState.UNPUBLISHED}', version = version + 1, updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      await appendEvent(m, id, ContentEventKind.UNPUBLISHED, prev.published_revision_id, null, { by: viewer.userId, reason });
+    });
+  }
+
+  async delete(viewer: StaffViewer, id: string): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      const prev = await this.lockArticle(m, id, null);
+      await m.query(`DELETE FROM articles WHERE id = $1`, [id]);
+      if (prev.first_published_at) {
+        await appendEvent(m, id, ContentEventKind.DELETED, null, null, { by: viewer.userId, slug: prev.slug });
+      }
+    });
+  }
+
+  // ---- internals ----
+
+  private async lockArticle(m: EntityManager, id: string, expectedVersion: number | null | undefined) {
+    if (!isUuid(id)) throw new NotFoundError("Article", id);
+    const [prev] = (await m.query(
+      `SELECT id, slug, state, version, head_revision_id, published_revision_id, first_published_at
+       FROM articles WHERE id = $1 FOR UPDATE`,
+      [id],
+    )) as {
+      id: string;
+      slug: string;
+      state: ArticleState;
+      version: number;
+      head_revision_id: string;
+      published_revision_id: string | null;
+      first_published_at: Date | null;
+    }[];
+    if (!prev) throw new NotFoundError("Article", id);
+    if (expectedVersion !== null && expectedVersion !== undefined && prev.version !== expectedVersion) {
+      throw staleVersion(expectedVersion, prev.version);
+    }
+    return prev;
+  }
+
+  /**
+   * The write path: claim the version with a conditional UPDATE (affected rows checked, so
+   * of N concurrent writers at one version exactly one wins), edit the head snapshot, append it.
+   */
+  private async write(
+    viewer: StaffViewer,
+    id: string,
+    expectedVersion: number,
+    edit: (
+      m: EntityManager,
+      snap: ArticleSnapshot,
+      article: { slug: string; everPublished: boolean },
+    ) => Promise<string>,
+  ): Promise<void> {
+    if (!isUuid(id)) throw new NotFoundError("Article", id);
+    await this.ds.transaction(async (m) => {
+      const result = await m.queryRunner!.query(
+        `UPDATE articles SET version = version + 1, updated_at = now()
+         WHERE id = $1 AND version = $2
+         RETURNING head_revision_id, slug, first_published_at, state`,
+        [id, expectedVersion],
+        true,
+      );
+      const claimed = (result.records as { head_revision_id: string; slug: string; first_published_at: Date | null; state: ArticleState }[])[0];
+      if (!claimed || result.affected === 0) {
+        const [current] = (await m.query(`SELECT version FROM articles WHERE id = $1`, [id])) as { version: number }[];
+        if (!current) throw new NotFoundError("Article", id);
+        throw staleVersion(expectedVersion, current.version);
+      }
+      if (claimed.state === ArticleState.ARCHIVED) {
+        throw new BadUserInputError("The article is ARCHIVED; restore it before editing.");
+      }
+      const { snapshot, number } = await loadSnapshot(m, claimed.head_revision_id);
+      const summary = await edit(m, snapshot, { slug: claimed.slug, everPublished: claimed.first_published_at !== null });
+      const revisionId = await this.insertRevision(m, id, number + 1, snapshot, viewer.userId, summary);
+      await m.query(`UPDATE articles SET head_revision_id = $2 WHERE id = $1`, [id, revisionId]);
+    });
+  }
+
+  private async changeSlug(m: EntityManager, id: string, from: string, to: string, everPublished: boolean): Promise<void> {
+    const [taken] = (await m.query(`SELECT article_id FROM article_slugs WHERE slug = $1`, [to])) as { article_id: string }[];
+    if (taken && taken.article_id !== id) throw new ConflictError("That slug was used by another article before; choose another.");
+    if (taken) await m.query(`DELETE FROM article_slugs WHERE slug = $1`, [to]);
+    await m.query(`UPDATE articles SET slug = $2 WHERE id = $1`, [id, to]);
+    // Readers may have links to the old slug: keep it so it keeps resolving.
+    if (everPublished) await m.query(`INSERT INTO article_slugs (slug, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [from, id]);
+  }
+
+  private async freeSlug(m: EntityManager, base: string): Promise<string> {
+    const rows = (await m.query(
+      `SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $1 || '-%'
+       UNION SELECT slug FROM article_slugs WHERE slug = $1 OR slug LIKE $1 || '-%'`,
+      [base],
+    )) as { slug: string }[];
+    const taken = new Set(rows.map((r) => r.slug));
+    if (!taken.has(base)) return base;
+    for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+  }
+
+  /** Name the ids that do not exist, rather than letting a foreign key fail with no detail. */
+  private async checkReferences(m: EntityManager, s: ArticleSnapshot): Promise<void> {
+    const wanted: [string, string, string[]][] = [
+      ["places", "datelinePlaceId", s.datelinePlaceId ? [s.datelinePlaceId] : []],
+      ["topics", "topicIds", s.topicIds],
+      ["sources", "sourceId", s.citations.map((c) => c.sourceId)],
+      [
+        "actors",
+        "actorId",
+        [
+          ...s.actors.map((a) => a.actorId),
+          ...s.claims.flatMap((c) => c.actorIds),
+          ...s.perspectives.flatMap((p) => (p.holderActorId ? [p.holderActorId] : [])),
+        ],
+      ],
+    ];
+    const checks = wanted.filter(([, , ids]) => ids.length > 0);
+    if (checks.length === 0) return;
+    const rows = (await m.query(
+      checks.map(([table], i) => `SELECT '${table}' AS t, id::text FROM ${table} WHERE id = ANY($${i + 1}::uuid[])`).join(" UNION ALL "),
+      checks.map(([, , ids]) => [...new Set(ids)]),
+    )) as { t: string; id: string }[];
+    const found = new Set(rows.map((r) => `${r.t}/${r.id}`));
+    for (const [table, field, ids] of checks) {
+      const missing = ids.find((x) => !found.has(`${table}/${x}`));
+      if (missing) throw new BadUserInputError(`${field} ${missing} does not exist; create it first or use an existing id.`);
+    }
+  }
+
+  private async insertRevision(
+    m: EntityManager,
+    articleId: string,
+    number: number,
+    s: ArticleSnapshot,
+    authorId: string,
+    summary: string,
+  ): Promise<string> {
+    const body = renderMarkdown(s.bodyMarkdown);
+    const [rev] = (await m.query(
+      `INSERT INTO article_revisions
+         (article_id, number, headline, standfirst, byline, body_markdown, body_html, body_text, word_count,
+          language, genre, dateline_place_id, summary, author_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+      [articleId, number, s.headline, s.standfirst, s.byline, s.bodyMarkdown, body.html, body.text, body.wordCount,
+        s.language, s.genre, s.datelinePlaceId, summary.slice(0, 500), authorId],
+    )) as [{ id: string }];
+    await insertRelations(m, rev.id, s);
+    return rev.id;
+  }
+}
+
+function staleVersion(expected: number, current: number): ConflictError {
+  return new ConflictError(
+    `expectedVersion ${expected} is stale: the article is at version ${current}; reload it and reapply your change.`,
+    { currentVersion: current },
+  );
+}
+
+function unique(ids: string[], field: string): string[] {
+  if (new Set(ids).size !== ids.length) throw new BadUserInputError(`${field} lists an id twice; list each once.`);
+  return ids;
+}
+
+export async function appendEvent(
+  m: EntityManager,
+  articleId: string,
+  kind: ContentEventKind,
+  revisionId: string | null,
+  revisionNumber: number | null,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await m.query(
+    `INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload) VALUES ($1, $2, $3, $4, $5)`,
+    [articleId, kind, revisionId, revisionNumber, payload],
+  );
+}
+
+/** Read a revision back into a snapshot (5 statements; editorial paths only). */
+export async function loadSnapshot(m: EntityManager, revisionId: string): Promise<{ snapshot: ArticleSnapshot; number: number }> {
+  const [rev] = (await m.query(
+    `SELECT id, number, headline, standfirst, byline, body_markdown, language, genre, dateline_place_id
+     FROM article_revisions WHERE id = $1`,
+    [revisionId],
+  )) as RevisionRow[];
+  if (!rev) throw new Error(`revision ${revisionId} is missing`);
+  const citations = (await m.query(
+    `SELECT id, source_id, attribution, sourcing FROM citations WHERE revision_id = $1 ORDER BY position`,
+    [revisionId],
+  )) as { id: string; source_id: string; attribution: string; sourcing: ArticleSnapshot["citations"][number]["sourcing"] }[];
+  const actors = (await m.query(`SELECT actor_id, role FROM article_actors WHERE revision_id = $1 ORDER BY position`, [revisionId])) as {
+    actor_id: string;
+    role: ArticleSnapshot["actors"][number]["role"];
+  }[];
+  const claims = (await m.query(
+    `SELECT cl.statement, cl.status,
+       ARRAY(SELECT cc.citation_id FROM claim_citations cc JOIN citations c ON c.id = cc.citation_id WHERE cc.claim_id = cl.id ORDER BY c.position) AS citation_ids,
+       ARRAY(SELECT ca.actor_id FROM claim_actors ca WHERE ca.claim_id = cl.id ORDER BY ca.actor_id) AS actor_ids
+     FROM claims cl WHERE cl.revision_id = $1 ORDER BY cl.position`,
+    [revisionId],
+  )) as { statement: string; status: ArticleSnapshot["claims"][number]["status"]; citation_ids: string[]; actor_ids: string[] }[];
+  const rest = (await m.query(
+    `SELECT 'topic' AS k, json_build_object('id', topic_id) AS v, position FROM revision_topics WHERE revision_id = $1
+     UNION ALL
+     SELECT 'perspective', json_build_object('holderActorId', holder_actor_id, 'holderLabel', holder_label, 'stance', stance,
+       'summary', summary, 'keyPoints', key_points, 'about', about), position FROM perspectives WHERE revision_id = $1
+     ORDER BY 1, 3`,
+    [revisionId],
+  )) as { k: "topic" | "perspective"; v: Record<string, unknown> }[];
+  const citationIndex = new Map(citations.map((c, i) => [c.id, i]));
+  return {
+    number: rev.number,
+    snapshot: {
+      headline: rev.headline,
+      standfirst: rev.standfirst,
+      byline: rev.byline,
+      bodyMarkdown: rev.body_markdown,
+      language: rev.language,
+      genre: rev.genre,
+      datelinePlaceId: rev.dateline_place_id,
+      topicIds: rest.filter((r) => r.k === "topic").map((r) => r.v.id as string),
+      citations: citations.map((c) => ({ sourceId: c.source_id, attribution: c.attribution, sourcing: c.sourcing })),
+      actors: actors.map((a) => ({ actorId: a.actor_id, role: a.role })),
+      claims: claims.map((c) => ({
+        statement: c.statement,
+        status: c.status,
+        citationIndexes: c.citation_ids.map((cid) => citationIndex.get(cid)!),
+        actorIds: c.actor_ids,
+      })),
+      perspectives: rest.filter((r) => r.k === "perspective").map((r) => r.v as unknown as ArticleSnapshot["perspectives"][number]),
+    },
+  };
+}
+
+/** Insert a snapshot's relations for a revision: one statement per relation kind. */
+async function insertRelations(m: EntityManager, revisionId: string, s: ArticleSnapshot): Promise<void> {
+  if (s.topicIds.length) {
+    await m.query(
+      `INSERT INTO revision_topics (revision_id, topic_id, position)
+       SELECT $1, t.id, t.ord - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ord)`,
+      [revisionId, s.topicIds],
+    );
+  }
+  let citationIds: string[] = [];
+  if (s.citations.length) {
+    const rows = (await m.query(
+      `INSERT INTO citations (revision_id, source_id, position, attribution, sourcing)
+       SELECT $1, x.source_id, x.position, x.attribution, x.sourcing
+       FROM json_to_recordset($2::json) AS x(source_id uuid, position int, attribution text, sourcing text)
+       RETURNING id, position`,
+      [revisionId, JSON.stringify(s.citations.map((c, i) => ({ source_id: c.sourceId, position: i, attribution: c.attribution, sourcing: c.sourcing })))],
+    )) as { id: string; position: number }[];
+    citationIds = rows.sort((a, b) => a.position - b.position).map((r) => r.id);
+  }
+  if (s.actors.length) {
+    await m.query(
+      `INSERT INTO article_actors (revision_id, actor_id, role, position)
+       SELECT $1, x.actor_id, x.role, x.position FROM json_to_recordset($2::json) AS x(actor_id uuid, role text, position int)`,
+      [revisionId, JSON.stringify(s.actors.map((a, i) => ({ actor_id: a.actorId, role: a.role, position: i })))],
+    );
+  }
+  if (s.claims.length) {
+    const rows = (await m.query(
+      `INSERT INTO claims (revision_id, position, statement, status)
+       SELECT $1, x.position, x.statement, x.status FROM json_to_recordset($2::json) AS x(position int, statement text, status text)
+       RETURNING id, position`,
+      [revisionId, JSON.stringify(s.claims.map((c, i) => ({ position: i, statement: c.statement, status: c.status })))],
+    )) as { id: string; position: number }[];
+    const claimIds = rows.sort((a, b) => a.position - b.position).map((r) => r.id);
+    const links = s.claims.flatMap((c, i) => c.citationIndexes.map((ci) => ({ claim_id: claimIds[i], citation_id: citationIds[ci] })));
+    if (links.length) {
+      await m.query(
+        `INSERT INTO claim_citations (claim_id, citation_id) SELECT x.claim_id, x.citation_id FROM json_to_recordset($1::json) AS x(claim_id uuid, citation_id uuid)`,
+        [JSON.stringify(links)],
+      );
+    }
+    const actors = s.claims.flatMap((c, i) => c.actorIds.map((a) => ({ claim_id: claimIds[i], actor_id: a })));
+    if (actors.length) {
+      await m.query(
+        `INSERT INTO claim_actors (claim_id, actor_id) SELECT x.claim_id, x.actor_id FROM json_to_recordset($1::json) AS x(claim_id uuid, actor_id uuid)`,
+        [JSON.stringify(actors)],
+      );
+    }
+  }
+  if (s.perspectives.length) {
+    await m.query(
+      `INSERT INTO perspectives (revision_id, position, holder_actor_id, holder_label, stance, summary, key_points, about)
+       SELECT $1, x.position, x.holder_actor_id, x.holder_label, x.stance, x.summary, x.key_points, x.about
+       FROM json_to_recordset($2::json) AS x(position int, holder_actor_id uuid, holder_label text, stance text, summary text, key_points text[], about text)`,
+      [
+        revisionId,
+        JSON.stringify(
+          s.perspectives.map((p, i) => ({
+            position: i,
+            holder_actor_id: p.holderActorId,
+            holder_label: p.holderLabel,
+            stance: p.stance,
+            summary: p.summary,
+            key_points: p.keyPoints,
+            about: p.about,
+          })),
+        ),
+      ],
+    );
+  }
+}

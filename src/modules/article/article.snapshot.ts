@@ -1,0 +1,42 @@
+import type { ActorRole, ClaimStatus, Genre, Language, Sourcing, Stance } from "../../shared/enums";
+
+/**
+ * The full content of one revision, as plain data: what a write edits, what a revision
+ * stores (relationally), and what a diff or a restore compares. Claims point at citations
+ * by index, so a snapshot is self-contained.
+ */
+export interface ArticleSnapshot {
+  headline: string;
+  standfirst: string;
+  byline: string;
+  bodyMarkdown: string;
+  language: Language;
+  genre: Genre;
+  datelinePlaceId: string | null;
+  topicIds: string[];
+  citations: { sourceId: string; attribution: string; sourcing: Sourcing }[];
+  actors: { actorId: string; role: ActorRole }[];
+  claims: { statement: string; status: ClaimStatus; citationIndexes: number[]; actorIds: string[] }[];
+  perspectives: {
+    holderActorId: string | null;
+    holderLabel: string;
+    stance: Stance;
+    summary: string;
+    keyPoints: string[];
+    about: string;
+  }[];
+}
+
+const SLUG_MAX = 80;
+
+/** URL slug from a headline: ASCII, lowercase, hyphenated. */
+export function slugify(text: string): string {
+  const s = text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  const cut = s.length > SLUG_MAX ? s.slice(0, SLUG_MAX).replace(/-[^-]*$/, "") : s;
+  return cut.length >= 3 ? cut : `article-${cut || "untitled"}`;
+}

@@ -1,0 +1,202 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import {
+  ActorRole, ArticleState, ClaimStatus, CorrectionKind, Genre, Language, Sourcing, Stance,
+} from "../../shared/enums";
+import { Connection } from "../../shared/pagination";
+import { Actor } from "../actor/actor.entity";
+import { Place } from "../place/place.entity";
+import { Source } from "../source/source.entity";
+import { Topic } from "../topic/topic.entity";
+
+/*
+ * GraphQL shapes of an article. They differ from the tables (content comes from a revision),
+ * so they are separate classes. Relations are field resolvers backed by per-request loaders
+ * keyed by revision id: a view built from the published revision can only ever reach
+ * published relations.
+ */
+
+@ObjectType({ simpleResolvers: true })
+export class ArticleBody {
+  @Field(() => String, { description: "The Markdown as written." })
+  markdown!: string;
+
+  @Field(() => String, { description: "Sanitised HTML (allow-listed tags; no scripts, handlers or javascript: URLs)." })
+  html!: string;
+
+  @Field(() => String)
+  text!: string;
+
+  @Field(() => Int)
+  wordCount!: number;
+
+  @Field(() => Int)
+  readingTimeMinutes!: number;
+}
+
+@ObjectType({ description: "An article as a reader (or, for a working copy, an editor) sees it." })
+export class Article {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  slug!: string;
+
+  @Field(() => String)
+  headline!: string;
+
+  @Field(() => String)
+  standfirst!: string;
+
+  @Field(() => String)
+  byline!: string;
+
+  @Field(() => ArticleBody)
+  body!: ArticleBody;
+
+  @Field(() => Language)
+  language!: Language;
+
+  @Field(() => Genre)
+  genre!: Genre;
+
+  @Field(() => Place, { nullable: true })
+  dateline!: Place | null;
+
+  @Field(() => Date, { nullable: true, description: "When the article (re)entered public view; null for a working copy never published." })
+  publishedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  firstPublishedAt!: Date | null;
+
+  @Field(() => Date, { description: "The last change a reader could see (a republished edit or a correction); for a working copy, its last edit." })
+  updatedAt!: Date;
+
+  @Field(() => Int, { description: "Number of the revision shown." })
+  revisionNumber!: number;
+
+  revisionId!: string;
+  /** True when built from the working copy (editorial views only). */
+  isWorkingCopy!: boolean;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class Citation {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Source)
+  source!: Source;
+
+  @Field(() => String, { description: "The attribution as printed." })
+  attribution!: string;
+
+  @Field(() => Sourcing)
+  sourcing!: Sourcing;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class ArticleActorRole {
+  @Field(() => Actor)
+  actor!: Actor;
+
+  @Field(() => ActorRole)
+  role!: ActorRole;
+}
+
+@ObjectType()
+export class Claim {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  statement!: string;
+
+  @Field(() => ClaimStatus)
+  status!: ClaimStatus;
+
+  @Field(() => [Actor])
+  actors!: Actor[];
+
+  revisionId!: string;
+  citationIds!: string[];
+}
+
+@ObjectType({ simpleResolvers: true })
+export class PerspectiveHolder {
+  @Field(() => String, { description: "The holder's name, or a label such as \"critics\"." })
+  label!: string;
+
+  @Field(() => Actor, { nullable: true })
+  actor!: Actor | null;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class Perspective {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => PerspectiveHolder)
+  holder!: PerspectiveHolder;
+
+  @Field(() => Stance)
+  stance!: Stance;
+
+  @Field(() => String)
+  summary!: string;
+
+  @Field(() => [String])
+  keyPoints!: string[];
+
+  @Field(() => String, { description: "What the perspective is about." })
+  about!: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class Correction {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => CorrectionKind)
+  kind!: CorrectionKind;
+
+  @Field(() => String)
+  text!: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+}
+
+@ObjectType({ description: "Editorial state of an article; visible to signed-in staff only." })
+export class EditorialInfo {
+  @Field(() => ArticleState)
+  state!: ArticleState;
+
+  @Field(() => Int, { description: "Send this as expectedVersion with the next write." })
+  version!: number;
+
+  @Field(() => Int)
+  headRevisionNumber!: number;
+
+  @Field(() => Int, { nullable: true })
+  publishedRevisionNumber!: number | null;
+
+  @Field(() => Boolean, { description: "The working copy has edits readers do not see yet." })
+  hasUnpublishedChanges!: boolean;
+
+  @Field(() => Date, { nullable: true })
+  embargoUntil!: Date | null;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A perspective an actor holds, with the article it appears in." })
+export class HeldPerspective {
+  @Field(() => Perspective)
+  perspective!: Perspective;
+
+  @Field(() => Article)
+  article!: Article;
+}
+
+export const ArticleConnection = Connection(Article, "Article");

@@ -1,0 +1,2 @@
+export { Place } from "./place.entity";
+export { PlaceResolver } from "./place.resolver";

@@ -1,0 +1,2 @@
+export { Source } from "./source.entity";
+export { SourceResolver } from "./source.resolver";

@@ -1,0 +1,15 @@
+import { referenceResolver } from "../../server/reference-resolver";
+import { Source } from "./source.entity";
+import { CreateSourceInput, SourcesArgs, UpdateSourceInput } from "./source.inputs";
+
+export const SourceResolver = referenceResolver({
+  type: Source,
+  singular: "source",
+  plural: "sources",
+  service: "sources",
+  create: CreateSourceInput,
+  update: UpdateSourceInput,
+  listArgs: SourcesArgs,
+  where: (a) => ({ kind: a.kind ?? undefined }),
+  coverage: "sourceCoverage",
+});

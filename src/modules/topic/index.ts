@@ -1,0 +1,2 @@
+export { Topic } from "./topic.entity";
+export { TopicResolver } from "./topic.resolver";

@@ -1,0 +1,87 @@
+import http from "node:http";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import express from "express";
+import type { DataSource } from "typeorm";
+import type { Config } from "../config";
+import { queryStats } from "../db/query-counter";
+import type { Logger } from "../shared/logger";
+import { buildNewsgraphSchema } from "./build-schema";
+import { buildContext, type Context } from "./context";
+import { createFormatError } from "./format-error";
+import { createServices } from "./services";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  /** Stop accepting, let in-flight requests finish, then resolve. The database is the caller's. */
+  stop(): Promise<void>;
+}
+
+/** Reports the SQL statements a request ran, for tests and benchmarks (not in production). */
+const sqlCountPlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const stats = queryStats.getStore();
+        if (stats) response.http.headers.set("x-sql-statements", String(stats.count));
+      },
+    };
+  },
+};
+
+export async function startServer(opts: { config: Config; dataSource: DataSource; log: Logger; port?: number }): Promise<RunningServer> {
+  const { config, dataSource, log } = opts;
+  const services = createServices(dataSource, config);
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: await buildNewsgraphSchema(),
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
+    ],
+  });
+  await apollo.start();
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await Promise.race([
+        dataSource.query("SELECT 1"),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000)),
+      ]);
+      res.json({ status: "ready", database: "up" });
+    } catch {
+      res.status(503).json({ status: "unavailable", database: "down" });
+    }
+  });
+  app.use(
+    "/graphql",
+    (_req, _res, next) => queryStats.run({ count: 0 }, next),
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, { context: async ({ req }) => buildContext(services, req) }),
+  );
+
+  const port = opts.port ?? config.port;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(port, config.host, () => resolve());
+  });
+  const actualPort = (httpServer.address() as { port: number }).port;
+  const host = config.host === "0.0.0.0" ? "localhost" : config.host;
+  return {
+    url: `http://${host}:${actualPort}/graphql`,
+    port: actualPort,
+    httpServer,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,43 @@
+import "reflect-metadata";
+import { DateTimeISOResolver } from "graphql-scalars";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { ActorPerspectivesResolver, ActorResolver } from "../modules/actor";
+import {
+  ArticleFieldResolver, ArticleMutationResolver, ArticleQueryResolver, ClaimFieldResolver,
+} from "../modules/article";
+import { PlaceResolver } from "../modules/place";
+import { SourceResolver } from "../modules/source";
+import { TopicResolver } from "../modules/topic";
+import { UserResolver } from "../modules/user";
+import { authChecker } from "./auth-checker";
+
+/** Every resolver is registered here, and only here. */
+export const RESOLVERS = [
+  ArticleQueryResolver,
+  ArticleFieldResolver,
+  ClaimFieldResolver,
+  ArticleMutationResolver,
+  ActorResolver,
+  ActorPerspectivesResolver,
+  SourceResolver,
+  TopicResolver,
+  PlaceResolver,
+  UserResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+export function buildNewsgraphSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: RESOLVERS as unknown as [Function, ...Function[]],
+    authChecker,
+    validate: {
+      forbidUnknownValues: false,
+      // Never echo the submitted values (passwords!) back in validation errors.
+      validationError: { target: false, value: false },
+    },
+    scalarsMap: [{ type: Date, scalar: DateTimeISOResolver }],
+  });
+  return built;
+}

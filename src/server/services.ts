@@ -1,0 +1,25 @@
+import type { DataSource } from "typeorm";
+import type { Config } from "../config";
+import { Actor } from "../modules/actor/actor.entity";
+import { ArticleReadService, ArticleService } from "../modules/article";
+import { Place } from "../modules/place/place.entity";
+import { Source } from "../modules/source/source.entity";
+import { Topic } from "../modules/topic/topic.entity";
+import { AuthService } from "../modules/user/auth.service";
+import { ReferenceDataService } from "../shared/reference-data";
+
+/** The composition root for services: built once per process, shared by every request. */
+export function createServices(ds: DataSource, config: Config) {
+  return {
+    dataSource: ds,
+    auth: new AuthService(ds, config.sessionTtlHours),
+    articles: new ArticleService(ds),
+    articleRead: new ArticleReadService(ds),
+    actors: new ReferenceDataService(ds, Actor, "Actor", ["name", "description"]),
+    sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"]),
+    topics: new ReferenceDataService(ds, Topic, "Topic", ["name", "description"]),
+    places: new ReferenceDataService(ds, Place, "Place", ["name"]),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,86 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Client } from "pg";
+import type { TestProject } from "vitest/node";
+import { loadConfig } from "../src/config";
+import { createDataSource } from "../src/db/data-source";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
+import { seedDemo } from "../src/seed/seed";
+import { createLogger } from "../src/shared/logger";
+
+/*
+ * One PostgreSQL server for the run: the embedded default, or the server in DATABASE_URL.
+ * A template database gets the migrations and the demo story once; each test file then
+ * clones it (CREATE DATABASE ... TEMPLATE), so files run in parallel without sharing state.
+ */
+let embedded: EmbeddedServer | null = null;
+let adminUrl = "";
+const prefix = `ngt_${process.pid}`;
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+export async function setup(project: TestProject): Promise<void> {
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? "warn");
+  const config = loadConfig({ ...process.env, NODE_ENV: "test" });
+  if (config.databaseUrl) {
+    adminUrl = config.databaseUrl;
+  } else {
+    const dataDir = path.resolve(".data/test");
+    fs.mkdirSync(dataDir, { recursive: true });
+    embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.TEST_PG_PORT ?? 54339), log, database: "postgres" });
+    adminUrl = embedded.url;
+  }
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    // Leftovers of an earlier run that was killed.
+    const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'ngt\\_%'`);
+    for (const { datname } of stale.rows) {
+      const pid = Number(datname.split("_")[1]);
+      let alive = false;
+      try {
+        process.kill(pid, 0);
+        alive = pid !== process.pid;
+      } catch {
+        alive = false;
+      }
+      if (!alive) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`);
+    }
+    const template = `${prefix}_template`;
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(template)}`);
+    const ds = createDataSource({ url: withDatabase(adminUrl, template), log, poolSize: 2 });
+    await ds.initialize();
+    await ds.runMigrations({ transaction: "each" });
+    await seedDemo(ds, log);
+    await ds.destroy();
+    project.provide("adminUrl", adminUrl);
+    project.provide("templateDb", template);
+    project.provide("dbPrefix", prefix);
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function teardown(): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const mine = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}\\_%`]);
+    for (const { datname } of mine.rows) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  await embedded?.stop();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    adminUrl: string;
+    templateDb: string;
+    dbPrefix: string;
+  }
+}

@@ -1,0 +1,2 @@
+// Decorators (type-graphql, TypeORM) read metadata through this polyfill.
+import "reflect-metadata";

@@ -1,0 +1,38 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config";
+
+describe("configuration", () => {
+  it("defaults to the embedded database on port 4000", () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(4000);
+    expect(c.databaseUrl).toBeNull();
+    expect(c.dataDir).toBe(path.resolve(".data"));
+    expect(c.migrationsRun).toBe(true);
+    expect(c.seedDemo).toBe(true);
+  });
+
+  it("does not seed a server of your own unless asked", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h/db" }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h/db", SEED_DEMO: "true" }).seedDemo).toBe(true);
+  });
+
+  it("reports every bad value at once, with what to use instead", () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: "http", MIGRATIONS_RUN: "maybe", DATABASE_URL: "mysql://x/y", LOG_LEVEL: "loud" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/PORT="http" is not a whole number/);
+    expect(msg).toMatch(/MIGRATIONS_RUN="maybe" is not a boolean; use true or false/);
+    expect(msg).toMatch(/DATABASE_URL must start with postgres:\/\//);
+    expect(msg).toMatch(/LOG_LEVEL="loud" is not one of/);
+  });
+
+  it("keeps ports in range", () => {
+    expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT=70000 is out of range/);
+  });
+});
