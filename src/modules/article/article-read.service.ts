@@ -18,6 +18,15 @@ import { Article } from "./article.types";
  */
 export const PUBLIC_ARTICLE = `a.state = '${ArticleState.PUBLISHED}' AND (a.embargo_until IS NULL OR a.embargo_until <= now())`;
 
+export type CoverageKind = "actor" | "source" | "topic";
+
+/** How an article's published revision links to an actor, source or topic `k.id`. */
+const COVERAGE_LINK: Record<CoverageKind, string> = {
+  actor: "EXISTS (SELECT 1 FROM article_actors x WHERE x.revision_id = a.published_revision_id AND x.actor_id = k.id)",
+  source: "EXISTS (SELECT 1 FROM citations x WHERE x.revision_id = a.published_revision_id AND x.source_id = k.id)",
+  topic: "EXISTS (SELECT 1 FROM revision_topics x WHERE x.revision_id = a.published_revision_id AND x.topic_id = k.id)",
+};
+
 export enum ArticleOrder {
   NEWEST = "NEWEST",
   OLDEST = "OLDEST",
@@ -271,15 +280,22 @@ export class ArticleReadService {
    * Published coverage of many actors (or sources, topics) at once: one statement with a
    * LATERAL subquery per key, so `actors { articles }` costs one query, not one per actor.
    */
+  /** Published article counts for many actors (sources, topics) in one statement. */
+  async coverageCounts(kind: CoverageKind, ids: readonly string[]): Promise<number[]> {
+    const rows = await this.query<{ id: string; n: number }>(
+      `SELECT k.id::text AS id, (SELECT count(*)::int FROM articles a WHERE ${PUBLIC_ARTICLE} AND ${COVERAGE_LINK[kind]}) AS n
+       FROM unnest($1::uuid[]) AS k(id)`,
+      [ids],
+    );
+    const m = new Map(rows.map((r) => [r.id, r.n]));
+    return ids.map((id) => m.get(id) ?? 0);
+  }
+
   async coverage(
-    kind: "actor" | "source" | "topic",
+    kind: CoverageKind,
     keys: readonly { id: string; first?: number | null; after?: string | null }[],
   ): Promise<Page<Article>[]> {
-    const link = {
-      actor: "EXISTS (SELECT 1 FROM article_actors x WHERE x.revision_id = a.published_revision_id AND x.actor_id = k.id)",
-      source: "EXISTS (SELECT 1 FROM citations x WHERE x.revision_id = a.published_revision_id AND x.source_id = k.id)",
-      topic: "EXISTS (SELECT 1 FROM revision_topics x WHERE x.revision_id = a.published_revision_id AND x.topic_id = k.id)",
-    }[kind];
+    const link = COVERAGE_LINK[kind];
     const decoded = keys.map((k) => {
       const limit = pageSize(k.first);
       const cur = k.after ? decodeCursor<[string, string]>("new", k.after, ["timestamp", "uuid"]) : null;
@@ -308,13 +324,7 @@ export class ArticleReadService {
         nodes: group.slice(0, d.limit).map((r) => toView(r, false)),
         hasNextPage: group.length > d.limit,
         cursorOf: (a: Article) => encodeCursor("new", [(a.publishedAt as Date).toISOString(), a.id]),
-        count: async () => {
-          const [row] = await this.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM articles a, (SELECT $1::uuid AS id) k WHERE ${PUBLIC_ARTICLE} AND ${link}`,
-            [d.id],
-          );
-          return row?.n ?? 0;
-        },
+        count: () => this.coverageCounts(kind, [d.id]).then(([n]) => n ?? 0),
       };
     });
   }

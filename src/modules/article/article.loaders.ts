@@ -1,5 +1,7 @@
 import DataLoader from "dataloader";
-import type { ArticleReadService } from "./article-read.service";
+import type { Page } from "../../shared/pagination";
+import type { ArticleReadService, CoverageKind } from "./article-read.service";
+import type { Article } from "./article.types";
 
 export interface CoverageKey {
   id: string;
@@ -8,6 +10,16 @@ export interface CoverageKey {
 }
 
 const coverageKey = (k: CoverageKey) => `${k.id}|${k.first ?? ""}|${k.after ?? ""}`;
+
+/** Coverage pages whose totalCount is batched too: one statement for a whole directory page. */
+function coverageLoader(read: ArticleReadService, kind: CoverageKind) {
+  const counts = new DataLoader((ids: readonly string[]) => read.coverageCounts(kind, ids));
+  return new DataLoader(
+    async (keys: readonly CoverageKey[]): Promise<Page<Article>[]> =>
+      (await read.coverage(kind, keys)).map((page, i) => ({ ...page, count: () => counts.load(keys[i]!.id) })),
+    { cacheKeyFn: coverageKey },
+  );
+}
 
 /** Per-request loaders: each relation kind costs one statement per request, whatever the page size. */
 export function createArticleLoaders(read: ArticleReadService) {
@@ -19,9 +31,9 @@ export function createArticleLoaders(read: ArticleReadService) {
     topics: new DataLoader((ids: readonly string[]) => read.topicsByRevision(ids)),
     corrections: new DataLoader((ids: readonly string[]) => read.correctionsByArticle(ids)),
     heldPerspectives: new DataLoader((ids: readonly string[]) => read.perspectivesHeldBy(ids)),
-    actorCoverage: new DataLoader((keys: readonly CoverageKey[]) => read.coverage("actor", keys), { cacheKeyFn: coverageKey }),
-    sourceCoverage: new DataLoader((keys: readonly CoverageKey[]) => read.coverage("source", keys), { cacheKeyFn: coverageKey }),
-    topicCoverage: new DataLoader((keys: readonly CoverageKey[]) => read.coverage("topic", keys), { cacheKeyFn: coverageKey }),
+    actorCoverage: coverageLoader(read, "actor"),
+    sourceCoverage: coverageLoader(read, "source"),
+    topicCoverage: coverageLoader(read, "topic"),
   };
 }
 

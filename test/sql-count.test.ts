@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ActorDirectoryDocument, ArticleListDocument, FrontPageDocument } from "../src/client/generated/graphql";
+import { ArticleService } from "../src/modules/article";
+import { ActorRole, ClaimStatus, Genre, Language, Role, Sourcing, Stance } from "../src/shared/enums";
+import { startTestApp, type TestApp } from "./support/harness";
+
+/*
+ * SQL statements per request are deterministic, so they gate here (timings belong in bench/).
+ * The front page asks for five relation kinds: citations, actors, claims, perspectives, topics.
+ */
+const RELATION_KINDS = 5;
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+  // Enough articles that first: 50 really returns more rows than first: 5, each with relations.
+  const [editor] = (await app.ds.query(`SELECT id FROM users LIMIT 1`)) as [{ id: string }];
+  const viewer = { kind: "staff" as const, userId: editor.id, sessionId: "test", email: "x@test.example", role: Role.EDITOR };
+  const [src] = (await app.ds.query(`SELECT id FROM sources LIMIT 1`)) as [{ id: string }];
+  const actors = (await app.ds.query(`SELECT id FROM actors LIMIT 2`)) as { id: string }[];
+  const [topic] = (await app.ds.query(`SELECT id FROM topics LIMIT 1`)) as [{ id: string }];
+  const svc = new ArticleService(app.ds);
+  for (let i = 0; i < 60; i++) {
+    const id = await svc.create(viewer, { headline: `Filler story number ${i}`, bodyMarkdown: "Text.", language: Language.EN, genre: Genre.NEWS });
+    await svc.setRelations(viewer, id, 1, {
+      topicIds: [topic.id],
+      citations: [{ sourceId: src.id, sourcing: Sourcing.NAMED }],
+      actors: actors.map((a) => ({ actorId: a.id, role: ActorRole.MENTIONED })),
+      claims: [{ statement: "A claim", status: ClaimStatus.REPORTED, sourceIds: [src.id] }],
+      perspectives: [{ holderLabel: "Analysts", stance: Stance.NEUTRAL, summary: "A view", about: "it" }],
+    });
+    await svc.publish(viewer, id);
+  }
+});
+afterAll(() => app?.close());
+
+describe("SQL statements per request", () => {
+  it("front page: 1 + one per relation kind, the same for 5 and 50 articles", async () => {
+    const small = await app.gql(FrontPageDocument, { first: 5 });
+    const large = await app.gql(FrontPageDocument, { first: 50 });
+    expect(small.errors).toBeUndefined();
+    expect(large.data!.articles.edges).toHaveLength(50);
+    expect(small.sqlStatements).toBe(1 + RELATION_KINDS);
+    expect(large.sqlStatements).toBe(small.sqlStatements);
+  });
+
+  it("a deep page costs the same as the first (keyset, not OFFSET)", async () => {
+    let after: string | null | undefined;
+    let last = 0;
+    for (let page = 0; page < 6; page++) {
+      const r = await app.gql(FrontPageDocument, { first: 10, after });
+      last = r.sqlStatements;
+      expect(last).toBe(1 + RELATION_KINDS);
+      after = r.data!.articles.pageInfo.endCursor;
+    }
+  });
+
+  it("totalCount adds exactly one statement", async () => {
+    const r = await app.gql(ArticleListDocument, { first: 20 });
+    expect(r.data!.articles.totalCount).toBeGreaterThan(60);
+    expect(r.sqlStatements).toBe(2);
+  });
+
+  it("actor coverage for a whole directory page is one statement, not one per actor", async () => {
+    const five = await app.gql(ActorDirectoryDocument, { first: 5 });
+    const thirty = await app.gql(ActorDirectoryDocument, { first: 30 });
+    expect(thirty.data!.actors.edges.length).toBeGreaterThan(5);
+    expect(thirty.sqlStatements).toBe(five.sqlStatements);
+  });
+});

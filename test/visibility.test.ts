@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ActorDirectoryDocument, ActorPageDocument, ArticleListDocument, ArticlePageDocument, DraftArticleDocument,
+  PublishArticleDocument, SourcePageDocument, TopicPageDocument,
+} from "../src/client/generated/graphql";
+import { startTestApp, type TestApp } from "./support/harness";
+import { HIDDEN, PENDING_EDIT, VISIBLE } from "./support/demo";
+
+/*
+ * The rule readers rely on: a draft, a withdrawn article, or an unpublished edit of a
+ * published one is never visible, through any path, nor its existence through counts.
+ */
+let app: TestApp;
+let ids: Record<string, string>;
+beforeAll(async () => {
+  app = await startTestApp();
+  const rows = (await app.ds.query(`SELECT id, slug FROM articles`)) as { id: string; slug: string }[];
+  ids = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
+});
+afterAll(() => app?.close());
+
+const everySlug = (r: unknown): string[] => JSON.stringify(r).match(/"slug":"[^"]+"/g)?.map((s) => s.slice(8, -1)) ?? [];
+
+describe.each(HIDDEN.map((a) => [a.state, a.slug, a] as const))("a %s article (%s)", (_state, slug, demo) => {
+  it("is not found by slug or by id", async () => {
+    expect((await app.gql(ArticlePageDocument, { slug })).data?.article).toBeNull();
+    expect((await app.gql(ArticlePageDocument, { id: ids[slug] })).data?.article).toBeNull();
+  });
+
+  it("is absent from lists, every filter it would match, and their counts", async () => {
+    const filters = [
+      {},
+      { topic: demo.topics[0] },
+      { actor: demo.actors[0]!.actor },
+      { source: demo.citations[0]!.source },
+      ...(demo.dateline ? [{ place: demo.dateline }] : []),
+      { genre: demo.genre },
+    ];
+    for (const filter of filters) {
+      const r = await app.gql(ArticleListDocument, { first: 100, filter });
+      expect(everySlug(r.data), JSON.stringify(filter)).not.toContain(slug);
+      expect(r.data!.articles.totalCount).toBe(r.data!.articles.edges.length);
+    }
+    expect((await app.gql(ArticleListDocument, { first: 100 })).data!.articles.totalCount).toBe(VISIBLE.length);
+  });
+
+  it("is not found by searching its own headline", async () => {
+    const r = await app.gql(ArticleListDocument, { first: 100, filter: { query: demo.headline } });
+    expect(everySlug(r.data)).not.toContain(slug);
+  });
+
+  it("is absent from actor, source and topic coverage and their counts", async () => {
+    const actor = await app.gql(ActorPageDocument, { slug: demo.actors[0]!.actor, first: 100 });
+    expect(everySlug(actor.data!.actor!.articles)).not.toContain(slug);
+    expect(actor.data!.actor!.articles.totalCount).toBe(actor.data!.actor!.articles.edges.length);
+    expect(everySlug(actor.data!.actor!.perspectives)).not.toContain(slug);
+    const source = await app.gql(SourcePageDocument, { slug: demo.citations[0]!.source, first: 100 });
+    expect(everySlug(source.data!.source!.articles)).not.toContain(slug);
+    const topic = await app.gql(TopicPageDocument, { slug: demo.topics[0]!, first: 100 });
+    expect(everySlug(topic.data!.topic!.articles)).not.toContain(slug);
+    const directory = await app.gql(ActorDirectoryDocument, { first: 100 });
+    expect(everySlug(directory.data)).not.toContain(slug);
+  });
+});
+
+describe("an unpublished edit of a published article", () => {
+  it("stays invisible until it is published, then shows as an update", async () => {
+    const before = await app.gql(ArticlePageDocument, { slug: PENDING_EDIT.slug });
+    expect(before.data!.article!.headline).toBe(PENDING_EDIT.headline);
+    expect(before.data!.article!.body.markdown).toBe(PENDING_EDIT.bodyMarkdown);
+    const pendingHeadline = PENDING_EDIT.pendingEdit!.headline!;
+    const search = await app.gql(ArticleListDocument, { first: 100, filter: { query: pendingHeadline } });
+    for (const e of search.data!.articles.edges) expect(e.node.headline).not.toBe(pendingHeadline);
+    const list = await app.gql(ArticleListDocument, { first: 100 });
+    expect(list.data!.articles.edges.find((e) => e.node.slug === PENDING_EDIT.slug)!.node.headline).toBe(PENDING_EDIT.headline);
+
+    const token = await app.editorToken();
+    const draft = await app.gql(DraftArticleDocument, { id: ids[PENDING_EDIT.slug]! }, { token });
+    expect(draft.data!.draftArticle!.headline).toBe(pendingHeadline);
+    expect(draft.data!.draftArticle!.editorial!.hasUnpublishedChanges).toBe(true);
+
+    const published = await app.gql(PublishArticleDocument, { id: ids[PENDING_EDIT.slug]! }, { token });
+    expect(published.errors).toBeUndefined();
+    const after = await app.gql(ArticlePageDocument, { slug: PENDING_EDIT.slug });
+    expect(after.data!.article!.headline).toBe(pendingHeadline);
+    expect(after.data!.article!.revisionNumber).toBeGreaterThan(before.data!.article!.revisionNumber);
+    expect(after.data!.article!.publishedAt).toBe(before.data!.article!.publishedAt);
+    expect(after.data!.article!.firstPublishedAt).toBe(before.data!.article!.firstPublishedAt);
+    expect(Date.parse(after.data!.article!.updatedAt)).toBeGreaterThan(Date.parse(before.data!.article!.updatedAt));
+  });
+});
+
+describe("editorial views", () => {
+  it("need a signed-in user, and editorial fields are not readable anonymously", async () => {
+    const hidden = HIDDEN[0]!;
+    const r = await app.gql(DraftArticleDocument, { id: ids[hidden.slug]! });
+    expect(r.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(JSON.stringify(r)).not.toContain(hidden.headline);
+    const pub = await app.gql(`{ articles(first: 1) { edges { node { editorial { state version } } } } }`);
+    expect(pub.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(JSON.stringify(pub.data)).not.toMatch(/PUBLISHED|version/);
+  });
+});
