@@ -2,6 +2,7 @@ import swc from "unplugin-swc";
 import { defineConfig } from "vitest/config";
 
 // SWC keeps decorator metadata (TypeORM and type-graphql need it), as in the dev runner.
+// eslint-disable-next-line no-restricted-syntax -- vitest loads the default export
 export default defineConfig({
   plugins: [
     swc.vite({

@@ -31,7 +31,12 @@ export async function setup(project: TestProject): Promise<void> {
   } else {
     const dataDir = path.resolve(".data/test");
     fs.mkdirSync(dataDir, { recursive: true });
-    embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.TEST_PG_PORT ?? 54339), log, database: "postgres" });
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: Number(process.env.TEST_PG_PORT ?? 54339),
+      log,
+      database: "postgres",
+    });
     adminUrl = embedded.url;
   }
   const admin = new Client({ connectionString: adminUrl });
@@ -69,8 +74,11 @@ export async function teardown(): Promise<void> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const mine = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}\\_%`]);
-    for (const { datname } of mine.rows) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`);
+    const mine = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `${prefix}\\_%`,
+    ]);
+    for (const { datname } of mine.rows)
+      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`);
   } finally {
     await admin.end();
   }

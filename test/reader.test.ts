@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ActorPageDocument, ArticleListDocument, ArticlePageDocument, FrontPageDocument, SourcePageDocument, TopicPageDocument,
+  ActorPageDocument,
+  ArticleListDocument,
+  ArticlePageDocument,
+  FrontPageDocument,
+  SourcePageDocument,
+  TopicPageDocument,
 } from "../src/client/generated/graphql";
+import { Genre, Language } from "../src/shared/enums";
 import { errorCode, startTestApp, type TestApp } from "./support/harness";
 import { DEMO, MAIN_STORY, newestFirst, VISIBLE } from "./support/demo";
 
@@ -26,15 +32,21 @@ describe("article page", () => {
       ["wall-street-journal", "ANONYMOUS"],
       ["us-department-of-justice-indictment-2020", "DOCUMENT"],
     ]);
-    expect(a.actors).toContainEqual(expect.objectContaining({ role: "SUBJECT", actor: expect.objectContaining({ slug: "nicolas-maduro" }) }));
-    expect(a.actors).toContainEqual(expect.objectContaining({ role: "PARTY", actor: expect.objectContaining({ slug: "us-government" }) }));
+    expect(a.actors).toContainEqual(
+      expect.objectContaining({ role: "SUBJECT", actor: expect.objectContaining({ slug: "nicolas-maduro" }) }),
+    );
+    expect(a.actors).toContainEqual(
+      expect.objectContaining({ role: "PARTY", actor: expect.objectContaining({ slug: "us-government" }) }),
+    );
     const statuses = Object.fromEntries(a.claims.map((c) => [c.statement, c.status]));
     for (const c of MAIN_STORY.claims) expect(statuses[c.statement]).toBe(c.status);
     const doj = a.claims.find((c) => c.status === "CONFIRMED")!;
     expect(doj.citations.map((c) => c.source.slug)).toEqual(["us-department-of-justice-indictment-2020"]);
     expect(a.perspectives.map((p) => p.stance)).toEqual(MAIN_STORY.perspectives.map((p) => p.stance));
     expect(a.perspectives.find((p) => p.holder.label === "Critics")?.about).toMatch(/sovereignty/);
-    expect(a.topics.map((t) => t.slug)).toEqual(expect.arrayContaining(["oil", "migration", "narcotics-charges", "political-transition"]));
+    expect(a.topics.map((t) => t.slug)).toEqual(
+      expect.arrayContaining(["oil", "migration", "narcotics-charges", "political-transition"]),
+    );
   });
 
   it("serves the body as Markdown, sanitised HTML, plain text, word count and reading time", async () => {
@@ -52,7 +64,9 @@ describe("article page", () => {
     const byId = await app.gql(ArticlePageDocument, { id: data!.article!.id });
     expect(byId.data?.article?.slug).toBe(MAIN_STORY.slug);
     expect(errorCode(await app.gql(ArticlePageDocument, {}))).toBe("BAD_USER_INPUT");
-    expect(errorCode(await app.gql(ArticlePageDocument, { slug: MAIN_STORY.slug, id: data!.article!.id }))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await app.gql(ArticlePageDocument, { slug: MAIN_STORY.slug, id: data!.article!.id }))).toBe(
+      "BAD_USER_INPUT",
+    );
     expect((await app.gql(ArticlePageDocument, { id: "not-a-uuid" })).data?.article).toBeNull();
     expect((await app.gql(ArticlePageDocument, { slug: "no-such-story" })).data?.article).toBeNull();
   });
@@ -95,7 +109,11 @@ describe("article lists", () => {
     expect(errorCode(await app.gql(ArticleListDocument, { first: 101 }))).toBe("BAD_USER_INPUT");
     expect(errorCode(await app.gql(ArticleListDocument, { after: "bm9wZQ" }))).toBe("BAD_USER_INPUT");
     const newest = await app.gql(ArticleListDocument, { first: 1 });
-    const r = await app.gql(ArticleListDocument, { first: 1, after: newest.data!.articles.pageInfo.endCursor, orderBy: "OLDEST" });
+    const r = await app.gql(ArticleListDocument, {
+      first: 1,
+      after: newest.data!.articles.pageInfo.endCursor,
+      orderBy: "OLDEST",
+    });
     expect(errorCode(r)).toBe("BAD_USER_INPUT");
   });
 
@@ -113,15 +131,17 @@ describe("article lists", () => {
   expectFilter("actor", { actor: "qatar" }, (a) => a.actors.some((x) => x.actor === "qatar"));
   expectFilter("source", { source: "wall-street-journal" }, (a) => a.citations.some((c) => c.source === "wall-street-journal"));
   expectFilter("dateline place", { place: "caracas" }, (a) => a.dateline === "caracas");
-  expectFilter("genre", { genre: "ANALYSIS" }, (a) => a.genre === "ANALYSIS");
-  expectFilter("language", { language: "ES" }, (a) => a.language === "es");
+  expectFilter("genre", { genre: "ANALYSIS" }, (a) => a.genre === Genre.ANALYSIS);
+  expectFilter("language", { language: "ES" }, (a) => a.language === Language.ES);
   expectFilter(
     "published date range",
     { publishedAfter: "2024-08-01T00:00:00Z", publishedBefore: "2024-08-13T00:00:00Z" },
     (a) => a.publishedAt! >= "2024-08-01T00:00:00Z" && a.publishedAt! < "2024-08-13T00:00:00Z",
   );
-  expectFilter("several filters at once", { topic: "political-transition", language: "EN", genre: "NEWS" }, (a) =>
-    a.topics.includes("political-transition") && a.language === "en" && a.genre === "NEWS",
+  expectFilter(
+    "several filters at once",
+    { topic: "political-transition", language: "EN", genre: "NEWS" },
+    (a) => a.topics.includes("political-transition") && a.language === Language.EN && a.genre === Genre.NEWS,
   );
 
   it("returns nothing, not an error, for an unknown slug in a filter", async () => {
@@ -139,7 +159,7 @@ describe("search", () => {
   });
 
   it("stems Spanish text with the Spanish configuration", async () => {
-    const spanish = VISIBLE.find((a) => a.language === "es")!;
+    const spanish = VISIBLE.find((a) => a.language === Language.ES)!;
     const r = await app.gql(ArticleListDocument, { filter: { query: "amnistías", language: "ES" } });
     expect(slugsOf(r)).toEqual([spanish.slug]);
   });
@@ -149,10 +169,14 @@ describe("search", () => {
     const hits = slugsOf(all);
     expect(hits.length).toBeGreaterThan(3);
     const firstTwo = await app.gql(ArticleListDocument, { first: 2, filter: { query: "Maduro" } });
-    const rest = await app.gql(ArticleListDocument, { first: 50, after: firstTwo.data!.articles.pageInfo.endCursor, filter: { query: "Maduro" } });
+    const rest = await app.gql(ArticleListDocument, {
+      first: 50,
+      after: firstTwo.data!.articles.pageInfo.endCursor,
+      filter: { query: "Maduro" },
+    });
     expect([...slugsOf(firstTwo), ...slugsOf(rest)]).toEqual(hits);
     const narrowed = await app.gql(ArticleListDocument, { first: 50, filter: { query: "Maduro", genre: "OPINION" } });
-    expect(slugsOf(narrowed)).toEqual(newestFirst(VISIBLE.filter((a) => a.genre === "OPINION")));
+    expect(slugsOf(narrowed)).toEqual(newestFirst(VISIBLE.filter((a) => a.genre === Genre.OPINION)));
   });
 
   it("treats operators and quotes in the query as text, never as SQL or syntax errors", async () => {
@@ -179,7 +203,11 @@ describe("reference pages", () => {
 
   it("pages an actor's coverage", async () => {
     const first = await app.gql(ActorPageDocument, { slug: "nicolas-maduro", first: 2 });
-    const next = await app.gql(ActorPageDocument, { slug: "nicolas-maduro", first: 50, after: first.data!.actor!.articles.pageInfo.endCursor });
+    const next = await app.gql(ActorPageDocument, {
+      slug: "nicolas-maduro",
+      first: 50,
+      after: first.data!.actor!.articles.pageInfo.endCursor,
+    });
     const all = [...first.data!.actor!.articles.edges, ...next.data!.actor!.articles.edges].map((e) => e.node.slug);
     expect(all).toEqual(newestFirst(VISIBLE.filter((a) => a.actors.some((x) => x.actor === "nicolas-maduro"))));
   });
@@ -190,7 +218,9 @@ describe("reference pages", () => {
       newestFirst(VISIBLE.filter((a) => a.citations.some((c) => c.source === "reuters"))),
     );
     const t = await app.gql(TopicPageDocument, { slug: "migration", first: 50 });
-    expect(t.data!.topic!.articles.edges.map((e) => e.node.slug)).toEqual(newestFirst(VISIBLE.filter((a) => a.topics.includes("migration"))));
+    expect(t.data!.topic!.articles.edges.map((e) => e.node.slug)).toEqual(
+      newestFirst(VISIBLE.filter((a) => a.topics.includes("migration"))),
+    );
     expect((await app.gql(TopicPageDocument, { slug: "nothing-here" })).data!.topic).toBeNull();
   });
 

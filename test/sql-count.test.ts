@@ -13,14 +13,19 @@ let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
   // Enough articles that first: 50 really returns more rows than first: 5, each with relations.
-  const [editor] = (await app.ds.query(`SELECT id FROM users LIMIT 1`)) as [{ id: string }];
+  const [editor] = await app.ds.query<[{ id: string }]>(`SELECT id FROM users LIMIT 1`);
   const viewer = { kind: "staff" as const, userId: editor.id, sessionId: "test", email: "x@test.example", role: Role.EDITOR };
-  const [src] = (await app.ds.query(`SELECT id FROM sources LIMIT 1`)) as [{ id: string }];
-  const actors = (await app.ds.query(`SELECT id FROM actors LIMIT 2`)) as { id: string }[];
-  const [topic] = (await app.ds.query(`SELECT id FROM topics LIMIT 1`)) as [{ id: string }];
+  const [src] = await app.ds.query<[{ id: string }]>(`SELECT id FROM sources LIMIT 1`);
+  const actors = await app.ds.query<{ id: string }[]>(`SELECT id FROM actors LIMIT 2`);
+  const [topic] = await app.ds.query<[{ id: string }]>(`SELECT id FROM topics LIMIT 1`);
   const svc = new ArticleService(app.ds);
   for (let i = 0; i < 60; i++) {
-    const id = await svc.create(viewer, { headline: `Filler story number ${i}`, bodyMarkdown: "Text.", language: Language.EN, genre: Genre.NEWS });
+    const id = await svc.create(viewer, {
+      headline: `Filler story number ${i}`,
+      bodyMarkdown: "Text.",
+      language: Language.EN,
+      genre: Genre.NEWS,
+    });
     await svc.setRelations(viewer, id, 1, {
       topicIds: [topic.id],
       citations: [{ sourceId: src.id, sourcing: Sourcing.NAMED }],

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ActorDirectoryDocument, ActorPageDocument, ArticleListDocument, ArticlePageDocument, DraftArticleDocument,
-  PublishArticleDocument, SourcePageDocument, TopicPageDocument,
+  ActorDirectoryDocument,
+  ActorPageDocument,
+  ArticleListDocument,
+  ArticlePageDocument,
+  DraftArticleDocument,
+  PublishArticleDocument,
+  SourcePageDocument,
+  TopicPageDocument,
 } from "../src/client/generated/graphql";
 import { startTestApp, type TestApp } from "./support/harness";
 import { HIDDEN, PENDING_EDIT, VISIBLE } from "./support/demo";
@@ -14,12 +20,15 @@ let app: TestApp;
 let ids: Record<string, string>;
 beforeAll(async () => {
   app = await startTestApp();
-  const rows = (await app.ds.query(`SELECT id, slug FROM articles`)) as { id: string; slug: string }[];
+  const rows = await app.ds.query<{ id: string; slug: string }[]>(`SELECT id, slug FROM articles`);
   ids = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
 });
 afterAll(() => app?.close());
 
-const everySlug = (r: unknown): string[] => JSON.stringify(r).match(/"slug":"[^"]+"/g)?.map((s) => s.slice(8, -1)) ?? [];
+const everySlug = (r: unknown): string[] =>
+  JSON.stringify(r)
+    .match(/"slug":"[^"]+"/g)
+    ?.map((s) => s.slice(8, -1)) ?? [];
 
 describe.each(HIDDEN.map((a) => [a.state, a.slug, a] as const))("a %s article (%s)", (_state, slug, demo) => {
   it("is not found by slug or by id", async () => {
@@ -77,7 +86,7 @@ describe("an unpublished edit of a published article", () => {
     const token = await app.editorToken();
     const draft = await app.gql(DraftArticleDocument, { id: ids[PENDING_EDIT.slug]! }, { token });
     expect(draft.data!.draftArticle!.headline).toBe(pendingHeadline);
-    expect(draft.data!.draftArticle!.editorial!.hasUnpublishedChanges).toBe(true);
+    expect(draft.data!.draftArticle!.editorial.hasUnpublishedChanges).toBe(true);
 
     const published = await app.gql(PublishArticleDocument, { id: ids[PENDING_EDIT.slug]! }, { token });
     expect(published.errors).toBeUndefined();

@@ -20,11 +20,7 @@ function redact(url: string): string {
   }
 }
 
-export async function openDatabase(
-  config: Config,
-  log: Logger,
-  opts: { runMigrations?: boolean } = {},
-): Promise<Database> {
+export async function openDatabase(config: Config, log: Logger, opts: { runMigrations?: boolean } = {}): Promise<Database> {
   let embedded: EmbeddedServer | null = null;
   let url = config.databaseUrl;
   if (!url) {
@@ -48,7 +44,7 @@ export async function openDatabase(
         "Check DATABASE_URL, or unset it to use the embedded database.",
     );
   }
-  const [{ server_version_num: v }] = (await dataSource.query("SHOW server_version_num")) as [{ server_version_num: string }];
+  const [{ server_version_num: v }] = await dataSource.query<[{ server_version_num: string }]>("SHOW server_version_num");
   if (Number(v) < 150000) {
     await dataSource.destroy();
     await embedded?.stop();

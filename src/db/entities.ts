@@ -1,7 +1,16 @@
 import { Actor } from "../modules/actor/actor.entity";
 import {
-  ArticleActor, ArticleRecord, ArticleRevision, ArticleSlug, Citation, Claim, ClaimActor, ClaimCitation, Correction,
-  Perspective, RevisionTopic,
+  ArticleActor,
+  ArticleRecord,
+  ArticleRevision,
+  ArticleSlug,
+  Citation,
+  Claim,
+  ClaimActor,
+  ClaimCitation,
+  Correction,
+  Perspective,
+  RevisionTopic,
 } from "../modules/article/article.entity";
 import { ContentEvent } from "../modules/event/content-event.entity";
 import { Job } from "../modules/job/job.entity";
@@ -12,7 +21,24 @@ import { Topic } from "../modules/topic/topic.entity";
 import { Session, User } from "../modules/user/user.entity";
 
 export const ENTITIES = [
-  User, Session, Topic, Place, Source, Actor,
-  ArticleRecord, ArticleRevision, Citation, ArticleActor, Claim, ClaimCitation, ClaimActor, Perspective, RevisionTopic,
-  Correction, ArticleSlug, PartnerKey, ContentEvent, Job,
+  User,
+  Session,
+  Topic,
+  Place,
+  Source,
+  Actor,
+  ArticleRecord,
+  ArticleRevision,
+  Citation,
+  ArticleActor,
+  Claim,
+  ClaimCitation,
+  ClaimActor,
+  Perspective,
+  RevisionTopic,
+  Correction,
+  ArticleSlug,
+  PartnerKey,
+  ContentEvent,
+  Job,
 ];

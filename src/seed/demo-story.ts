@@ -22,28 +22,35 @@ import {
 } from "../shared/enums";
 
 export interface DemoArticle {
-  slug: string;                 // lowercase-hyphen, 3..120 chars, unique
-  headline: string;             // plain text, <= 300 chars
-  standfirst: string;           // plain text, 1-2 sentences
-  byline: string;               // e.g. "Newsgraph staff"
-  bodyMarkdown: string;         // Markdown: paragraphs, maybe one "## " subheading, maybe a > blockquote; no raw HTML
+  slug: string; // lowercase-hyphen, 3..120 chars, unique
+  headline: string; // plain text, <= 300 chars
+  standfirst: string; // plain text, 1-2 sentences
+  byline: string; // e.g. "Newsgraph staff"
+  bodyMarkdown: string; // Markdown: paragraphs, maybe one "## " subheading, maybe a > blockquote; no raw HTML
   language: Language;
   genre: Genre;
-  dateline: string | null;      // a place slug from places[]
-  topics: string[];             // topic slugs
-  citations: { source: string; attribution: string; sourcing: Sourcing }[];   // source slug
-  actors: { actor: string; role: ActorRole }[];                               // actor slug; an actor may appear once per role
+  dateline: string | null; // a place slug from places[]
+  topics: string[]; // topic slugs
+  citations: { source: string; attribution: string; sourcing: Sourcing }[]; // source slug
+  actors: { actor: string; role: ActorRole }[]; // actor slug; an actor may appear once per role
   claims: { statement: string; status: ClaimStatus; sources: string[]; actors: string[] }[]; // sources MUST be among this article's citations' sources
-  perspectives: { holderActor?: string; holderLabel?: string; stance: Stance; summary: string; keyPoints: string[]; about: string }[]; // holderActor (slug) or holderLabel (or both)
+  perspectives: {
+    holderActor?: string;
+    holderLabel?: string;
+    stance: Stance;
+    summary: string;
+    keyPoints: string[];
+    about: string;
+  }[]; // holderActor (slug) or holderLabel (or both)
   state: "published" | "draft" | "unpublished" | "published-with-pending-edit";
-  publishedAt?: string;         // ISO 8601 with Z; required unless state is "draft"
+  publishedAt?: string; // ISO 8601 with Z; required unless state is "draft"
   pendingEdit?: { headline?: string; bodyMarkdown?: string }; // only for "published-with-pending-edit": an edit to the working copy that readers must NOT see
-  unpublishReason?: string;     // only for "unpublished"
-  corrections?: { kind: CorrectionKind; text: string }[];    // only on published articles
+  unpublishReason?: string; // only for "unpublished"
+  corrections?: { kind: CorrectionKind; text: string }[]; // only on published articles
 }
 export interface DemoData {
-  editor: { email: string; displayName: string; password: string };   // demo-only editor account; password >= 12 chars
-  topics: { slug: string; name: string; description: string; iptcCode: string | null }[];  // iptcCode like "medtop:20000587" (8 digits) only where you are confident of a real IPTC Media Topic code, else null
+  editor: { email: string; displayName: string; password: string }; // demo-only editor account; password >= 12 chars
+  topics: { slug: string; name: string; description: string; iptcCode: string | null }[]; // iptcCode like "medtop:20000587" (8 digits) only where you are confident of a real IPTC Media Topic code, else null
   places: { slug: string; name: string; countryCode: string; latitude: number; longitude: number; geonamesId: string | null }[];
   sources: { slug: string; name: string; kind: SourceKind; url: string | null; description: string }[];
   actors: { slug: string; name: string; kind: ActorKind; description: string; aliases: string[]; wikidataId: string | null }[]; // wikidataId like "Q57271" only where confident, else null
@@ -156,7 +163,8 @@ export const DEMO: DemoData = {
       name: "US Department of Justice indictment, 2020",
       kind: SourceKind.DOCUMENT,
       url: null,
-      description: "Charging documents made public in March 2020 in which federal prosecutors accused Nicolás Maduro and other current and former Venezuelan officials of narco-terrorism, drug trafficking and related offences.",
+      description:
+        "Charging documents made public in March 2020 in which federal prosecutors accused Nicolás Maduro and other current and former Venezuelan officials of narco-terrorism, drug trafficking and related offences.",
     },
     {
       slug: "us-department-of-justice",
@@ -198,14 +206,16 @@ export const DEMO: DemoData = {
       name: "OPEC Annual Statistical Bulletin",
       kind: SourceKind.DATASET,
       url: "https://www.opec.org",
-      description: "Yearly data from the Organization of the Petroleum Exporting Countries on members' reserves, production and exports.",
+      description:
+        "Yearly data from the Organization of the Petroleum Exporting Countries on members' reserves, production and exports.",
     },
     {
       slug: "r4v-venezuela-displacement-figures",
       name: "R4V figures on refugees and migrants from Venezuela",
       kind: SourceKind.DATASET,
       url: "https://www.r4v.info",
-      description: "Counts of Venezuelans living abroad compiled by the Inter-Agency Coordination Platform for Refugees and Migrants from Venezuela, co-led by UNHCR and IOM, from host-government data.",
+      description:
+        "Counts of Venezuelans living abroad compiled by the Inter-Agency Coordination Platform for Refugees and Migrants from Venezuela, co-led by UNHCR and IOM, from host-government data.",
     },
     {
       slug: "venezuela-national-electoral-council",
@@ -219,14 +229,16 @@ export const DEMO: DemoData = {
       name: "Opposition-collected tally sheets, 2024 presidential election",
       kind: SourceKind.DOCUMENT,
       url: null,
-      description: "Voting-machine tally sheets gathered by opposition witnesses after the July 2024 vote and published online by the opposition.",
+      description:
+        "Voting-machine tally sheets gathered by opposition witnesses after the July 2024 vote and published online by the opposition.",
     },
     {
       slug: "carter-center",
       name: "The Carter Center",
       kind: SourceKind.ORGANISATION,
       url: "https://www.cartercenter.org",
-      description: "US non-profit organisation that observes elections; it sent a technical mission to Venezuela's 2024 presidential vote.",
+      description:
+        "US non-profit organisation that observes elections; it sent a technical mission to Venezuela's 2024 presidential vote.",
     },
   ],
 
@@ -235,7 +247,8 @@ export const DEMO: DemoData = {
       slug: "nicolas-maduro",
       name: "Nicolás Maduro",
       kind: ActorKind.PERSON,
-      description: "President of Venezuela since 2013, when he succeeded Hugo Chávez. He previously served as foreign minister and vice-president.",
+      description:
+        "President of Venezuela since 2013, when he succeeded Hugo Chávez. He previously served as foreign minister and vice-president.",
       aliases: ["Nicolas Maduro", "Nicolás Maduro Moros", "Maduro"],
       wikidataId: null,
     },
@@ -243,7 +256,8 @@ export const DEMO: DemoData = {
       slug: "maduro-inner-circle",
       name: "Maduro's inner circle",
       kind: ActorKind.POLITICAL_GROUP,
-      description: "Senior Venezuelan officials and aides close to Nicolás Maduro, several of whom were charged alongside him by US prosecutors in 2020.",
+      description:
+        "Senior Venezuelan officials and aides close to Nicolás Maduro, several of whom were charged alongside him by US prosecutors in 2020.",
       aliases: ["Maduro aides", "senior Venezuelan officials"],
       wikidataId: null,
     },
@@ -259,7 +273,8 @@ export const DEMO: DemoData = {
       slug: "us-department-of-justice",
       name: "US Department of Justice",
       kind: ActorKind.GOVERNMENT,
-      description: "The US federal department responsible for enforcing the law. Its prosecutors brought narco-terrorism charges against Nicolás Maduro in 2020.",
+      description:
+        "The US federal department responsible for enforcing the law. Its prosecutors brought narco-terrorism charges against Nicolás Maduro in 2020.",
       aliases: ["Justice Department", "DOJ"],
       wikidataId: "Q1553390",
     },
@@ -283,7 +298,8 @@ export const DEMO: DemoData = {
       slug: "venezuelan-armed-forces",
       name: "National Bolivarian Armed Forces of Venezuela",
       kind: ActorKind.ARMED_FORCE,
-      description: "Venezuela's military, known by its Spanish initials FANB. It includes the army, navy, air force and National Guard.",
+      description:
+        "Venezuela's military, known by its Spanish initials FANB. It includes the army, navy, air force and National Guard.",
       aliases: ["FANB", "Fuerza Armada Nacional Bolivariana", "Venezuelan armed forces"],
       wikidataId: null,
     },
@@ -291,7 +307,8 @@ export const DEMO: DemoData = {
       slug: "international-mediators",
       name: "International mediators",
       kind: ActorKind.ORGANISATION,
-      description: "Third-party governments and organisations that have hosted or facilitated contacts between Venezuela's government, its opponents and Washington.",
+      description:
+        "Third-party governments and organisations that have hosted or facilitated contacts between Venezuela's government, its opponents and Washington.",
       aliases: ["mediators"],
       wikidataId: null,
     },
@@ -331,7 +348,8 @@ export const DEMO: DemoData = {
       slug: "venezuelan-opposition",
       name: "Venezuelan opposition",
       kind: ActorKind.POLITICAL_GROUP,
-      description: "Parties opposed to Maduro's government, grouped in 2024 in the Unitary Platform, which backed Edmundo González for president.",
+      description:
+        "Parties opposed to Maduro's government, grouped in 2024 in the Unitary Platform, which backed Edmundo González for president.",
       aliases: ["Unitary Platform", "Plataforma Unitaria Democrática"],
       wikidataId: null,
     },
@@ -374,7 +392,8 @@ export const DEMO: DemoData = {
     {
       slug: "us-weighed-amnesty-for-maduro-in-exchange-for-early-exit",
       headline: "US weighed amnesty for Maduro and aides if he quits before his term ends, report says",
-      standfirst: "According to The Wall Street Journal, which cites people with knowledge of the talks, Washington has considered dropping drug-trafficking charges if Nicolás Maduro leaves office before his term ends in January 2025.",
+      standfirst:
+        "According to The Wall Street Journal, which cites people with knowledge of the talks, Washington has considered dropping drug-trafficking charges if Nicolás Maduro leaves office before his term ends in January 2025.",
       byline: "Newsgraph staff",
       bodyMarkdown: [
         "The United States has held discreet discussions about offering Nicolás Maduro and several people close to him an amnesty if the Venezuelan leader agrees to give up power before his current term runs out in January 2025, according to The Wall Street Journal. The newspaper based its account on people familiar with the conversations who were not identified.",
@@ -421,13 +440,15 @@ export const DEMO: DemoData = {
       ],
       claims: [
         {
-          statement: "The United States held talks on offering Nicolás Maduro an amnesty if he stepped down before his term ends in January 2025.",
+          statement:
+            "The United States held talks on offering Nicolás Maduro an amnesty if he stepped down before his term ends in January 2025.",
           status: ClaimStatus.REPORTED,
           sources: ["wall-street-journal"],
           actors: ["us-government", "nicolas-maduro"],
         },
         {
-          statement: "Maduro rejected an amnesty offer during confidential talks in Doha in 2023 and said his position had not changed.",
+          statement:
+            "Maduro rejected an amnesty offer during confidential talks in Doha in 2023 and said his position had not changed.",
           status: ClaimStatus.REPORTED,
           sources: ["wall-street-journal"],
           actors: ["nicolas-maduro", "qatar"],
@@ -445,13 +466,15 @@ export const DEMO: DemoData = {
           actors: ["us-government", "nicolas-maduro", "maduro-inner-circle"],
         },
         {
-          statement: "The specific terms discussed, including which officials an amnesty would cover, have not been publicly confirmed by any of the parties.",
+          statement:
+            "The specific terms discussed, including which officials an amnesty would cover, have not been publicly confirmed by any of the parties.",
           status: ClaimStatus.UNVERIFIED,
           sources: ["wall-street-journal"],
           actors: ["us-government", "nicolas-maduro"],
         },
         {
-          statement: "A Trump victory in the November 2024 US election could change the course of any talks, with Republicans likely to favour a tougher approach to Caracas.",
+          statement:
+            "A Trump victory in the November 2024 US election could change the course of any talks, with Republicans likely to favour a tougher approach to Caracas.",
           status: ClaimStatus.REPORTED,
           sources: ["wall-street-journal"],
           actors: ["donald-trump", "republican-party"],
@@ -461,7 +484,8 @@ export const DEMO: DemoData = {
         {
           holderLabel: "Analysts favouring a negotiated exit",
           stance: Stance.SUPPORTS,
-          summary: "A departure agreed in advance could keep Venezuela and its neighbours stable while opening the way to new elections and reform.",
+          summary:
+            "A departure agreed in advance could keep Venezuela and its neighbours stable while opening the way to new elections and reform.",
           keyPoints: [
             "An agreed handover lowers the risk of violence during a change of government.",
             "Lifting the threat of prosecution gives Maduro and his aides a reason to leave rather than dig in.",
@@ -472,7 +496,8 @@ export const DEMO: DemoData = {
         {
           holderLabel: "Sceptics of early concessions",
           stance: Stance.CAUTIONS,
-          summary: "Guarantees offered too soon, or wrapped in too many conditions, could strengthen opponents of democratic rule and provoke unrest if Venezuelans regard it as lacking legitimacy or as driven from abroad.",
+          summary:
+            "Guarantees offered too soon, or wrapped in too many conditions, could strengthen opponents of democratic rule and provoke unrest if Venezuelans regard it as lacking legitimacy or as driven from abroad.",
           keyPoints: [
             "Immunity granted before power actually changes hands removes the main source of leverage.",
             "A complex, conditional package gives hardliners room to stall and reinterpret terms.",
@@ -483,7 +508,8 @@ export const DEMO: DemoData = {
         {
           holderLabel: "Critics",
           stance: Stance.OPPOSES,
-          summary: "An exit arranged by a foreign power would set a precedent for outside intervention and put Venezuela's own institutions to the test.",
+          summary:
+            "An exit arranged by a foreign power would set a precedent for outside intervention and put Venezuela's own institutions to the test.",
           keyPoints: [
             "Decisions about who governs Venezuela belong to Venezuelans and their institutions.",
             "A deal brokered from abroad could become a template for pressuring other governments.",
@@ -494,7 +520,8 @@ export const DEMO: DemoData = {
         {
           holderLabel: "Security and governance analysts",
           stance: Stance.MIXED,
-          summary: "Whatever is agreed, the stance of the armed forces and the speed of reforms will decide whether a transition holds.",
+          summary:
+            "Whatever is agreed, the stance of the armed forces and the speed of reforms will decide whether a transition holds.",
           keyPoints: [
             "The military's leadership has so far stood by Maduro, and its cooperation would be needed for any handover.",
             "Reforms that come too slowly could erode public support, while abrupt changes could unsettle the security forces.",
@@ -506,7 +533,8 @@ export const DEMO: DemoData = {
           holderActor: "republican-party",
           holderLabel: "Republicans",
           stance: Stance.OPPOSES,
-          summary: "Republicans are expected to favour sustained pressure on Maduro rather than guarantees for him, according to the report.",
+          summary:
+            "Republicans are expected to favour sustained pressure on Maduro rather than guarantees for him, according to the report.",
           keyPoints: [
             "A change of administration in January 2025 could end any offer on the table.",
             "Pressure rather than inducements is the approach the party is expected to back.",
@@ -522,7 +550,8 @@ export const DEMO: DemoData = {
     {
       slug: "us-charges-maduro-and-senior-officials-with-narco-terrorism",
       headline: "US charges Maduro and senior Venezuelan officials with narco-terrorism",
-      standfirst: "Federal prosecutors accuse Venezuela's leader of working with Colombian guerrillas to move cocaine toward the United States. The State Department is offering up to $15 million for information leading to his arrest or conviction.",
+      standfirst:
+        "Federal prosecutors accuse Venezuela's leader of working with Colombian guerrillas to move cocaine toward the United States. The State Department is offering up to $15 million for information leading to his arrest or conviction.",
       byline: "Newsgraph staff",
       bodyMarkdown: [
         "The US Justice Department on Thursday announced criminal charges against Nicolás Maduro and more than a dozen current and former Venezuelan officials, accusing them of narco-terrorism, drug trafficking, corruption and related crimes.",
@@ -567,19 +596,22 @@ export const DEMO: DemoData = {
       ],
       claims: [
         {
-          statement: "The US Justice Department charged Maduro and senior Venezuelan officials with narco-terrorism and related crimes.",
+          statement:
+            "The US Justice Department charged Maduro and senior Venezuelan officials with narco-terrorism and related crimes.",
           status: ClaimStatus.CONFIRMED,
           sources: ["us-department-of-justice-indictment-2020", "us-department-of-justice"],
           actors: ["us-department-of-justice", "nicolas-maduro", "maduro-inner-circle"],
         },
         {
-          statement: "Prosecutors allege that Maduro and his co-defendants conspired with FARC leaders to traffic cocaine toward the United States.",
+          statement:
+            "Prosecutors allege that Maduro and his co-defendants conspired with FARC leaders to traffic cocaine toward the United States.",
           status: ClaimStatus.CONFIRMED,
           sources: ["us-department-of-justice-indictment-2020"],
           actors: ["nicolas-maduro", "maduro-inner-circle"],
         },
         {
-          statement: "The State Department offered a reward of up to $15 million for information leading to Maduro's arrest or conviction.",
+          statement:
+            "The State Department offered a reward of up to $15 million for information leading to Maduro's arrest or conviction.",
           status: ClaimStatus.CONFIRMED,
           sources: ["us-department-of-state"],
           actors: ["us-government", "nicolas-maduro"],
@@ -600,7 +632,8 @@ export const DEMO: DemoData = {
     {
       slug: "venezuela-oil-reserves-and-what-a-transition-could-change",
       headline: "Venezuela has the world's largest oil reserves. A change of government would not unlock them quickly",
-      standfirst: "Years of underinvestment and sanctions have cut Venezuelan output to a fraction of its former level. Analysts say even a settled political future would take years to show up in the market.",
+      standfirst:
+        "Years of underinvestment and sanctions have cut Venezuelan output to a fraction of its former level. Analysts say even a settled political future would take years to show up in the market.",
       byline: "Newsgraph energy desk",
       bodyMarkdown: [
         "On paper, Venezuela is the most oil-rich country on earth. Its proven crude reserves, roughly 300 billion barrels according to OPEC data, exceed even Saudi Arabia's. Much of that oil is extra-heavy crude in the Orinoco Belt, which is costly to extract and needs diluents and specialised upgraders before it can be sold.",
@@ -647,7 +680,8 @@ export const DEMO: DemoData = {
           actors: ["venezuela"],
         },
         {
-          statement: "Venezuelan oil output has fallen to well under one million barrels a day, from around three million in the late 1990s.",
+          statement:
+            "Venezuelan oil output has fallen to well under one million barrels a day, from around three million in the late 1990s.",
           status: ClaimStatus.CONFIRMED,
           sources: ["opec-annual-statistical-bulletin"],
           actors: ["venezuela", "pdvsa"],
@@ -663,7 +697,8 @@ export const DEMO: DemoData = {
         {
           holderLabel: "Energy market analysts",
           stance: Stance.CAUTIONS,
-          summary: "Even a stable political settlement would take years and heavy investment to lift Venezuelan production, limiting any near-term effect on prices.",
+          summary:
+            "Even a stable political settlement would take years and heavy investment to lift Venezuelan production, limiting any near-term effect on prices.",
           keyPoints: [
             "Much of the infrastructure needs repair or replacement after years of neglect.",
             "Extra-heavy crude is expensive to produce and depends on imported diluents.",
@@ -690,7 +725,8 @@ export const DEMO: DemoData = {
     {
       slug: "more-than-seven-million-venezuelans-have-left",
       headline: "More than seven million Venezuelans have left. Where they went, and why it matters",
-      standfirst: "The exodus from Venezuela is one of the largest displacements in the world. Most people have settled in Latin America, but a growing number are heading north to the United States.",
+      standfirst:
+        "The exodus from Venezuela is one of the largest displacements in the world. Most people have settled in Latin America, but a growing number are heading north to the United States.",
       byline: "Newsgraph staff",
       bodyMarkdown: [
         "More than seven million Venezuelans now live outside their country, according to figures compiled by the inter-agency platform led by the UN refugee agency and the International Organization for Migration. That is roughly a quarter of the population, driven out over a decade by economic collapse, hyperinflation, shortages of food and medicine, and political repression.",
@@ -756,7 +792,8 @@ export const DEMO: DemoData = {
         {
           holderLabel: "US policymakers",
           stance: Stance.MIXED,
-          summary: "Reducing departures from Venezuela is a goal in Washington, but there is no agreement on whether pressure or engagement with Caracas works better.",
+          summary:
+            "Reducing departures from Venezuela is a goal in Washington, but there is no agreement on whether pressure or engagement with Caracas works better.",
           keyPoints: [
             "Legal pathways have been paired with faster removals at the border.",
             "Some argue that a political settlement in Caracas is the only lasting fix.",
@@ -791,7 +828,8 @@ export const DEMO: DemoData = {
       citations: [
         {
           source: "wall-street-journal",
-          attribution: "in the account published by The Wall Street Journal, which relied on unnamed people with knowledge of the talks",
+          attribution:
+            "in the account published by The Wall Street Journal, which relied on unnamed people with knowledge of the talks",
           sourcing: Sourcing.ANONYMOUS,
         },
         {
@@ -825,7 +863,8 @@ export const DEMO: DemoData = {
         {
           holderLabel: "The author",
           stance: Stance.SUPPORTS,
-          summary: "A US amnesty for Maduro is worth offering, provided it takes effect only after a verifiable handover of power.",
+          summary:
+            "A US amnesty for Maduro is worth offering, provided it takes effect only after a verifiable handover of power.",
           keyPoints: [
             "The threat of prosecution gives Maduro a strong motive to stay in office.",
             "No guarantee should be delivered before power changes hands.",
@@ -849,7 +888,8 @@ export const DEMO: DemoData = {
     {
       slug: "eeuu-sopeso-una-amnistia-para-maduro-a-cambio-de-su-salida",
       headline: "EE. UU. sopesó una amnistía para Maduro a cambio de que deje el poder antes de 2025, según un informe",
-      standfirst: "Washington habría contemplado retirar los cargos por narcotráfico contra Nicolás Maduro y varios colaboradores si abandona la presidencia antes de enero de 2025, según The Wall Street Journal.",
+      standfirst:
+        "Washington habría contemplado retirar los cargos por narcotráfico contra Nicolás Maduro y varios colaboradores si abandona la presidencia antes de enero de 2025, según The Wall Street Journal.",
       byline: "Redacción de Newsgraph",
       bodyMarkdown: [
         "Estados Unidos mantuvo contactos discretos para ofrecer una amnistía a Nicolás Maduro y a varias personas de su entorno si el mandatario venezolano deja el cargo antes de que termine su periodo, en enero de 2025, según informó The Wall Street Journal, que cita a personas conocedoras de las conversaciones cuyos nombres no revela.",
@@ -888,7 +928,8 @@ export const DEMO: DemoData = {
       ],
       claims: [
         {
-          statement: "Estados Unidos mantuvo conversaciones sobre una amnistía para Maduro a cambio de que deje el poder antes de enero de 2025.",
+          statement:
+            "Estados Unidos mantuvo conversaciones sobre una amnistía para Maduro a cambio de que deje el poder antes de enero de 2025.",
           status: ClaimStatus.REPORTED,
           sources: ["wall-street-journal"],
           actors: ["us-government", "nicolas-maduro"],
@@ -900,7 +941,8 @@ export const DEMO: DemoData = {
           actors: ["nicolas-maduro", "qatar"],
         },
         {
-          statement: "El Departamento de Justicia de EE. UU. acusó en 2020 a Maduro y a altos funcionarios venezolanos de narcoterrorismo.",
+          statement:
+            "El Departamento de Justicia de EE. UU. acusó en 2020 a Maduro y a altos funcionarios venezolanos de narcoterrorismo.",
           status: ClaimStatus.CONFIRMED,
           sources: ["us-department-of-justice-indictment-2020"],
           actors: ["us-department-of-justice", "nicolas-maduro", "maduro-inner-circle"],
@@ -921,7 +963,8 @@ export const DEMO: DemoData = {
     {
       slug: "venezuela-election-result-disputed-as-opposition-publishes-tallies",
       headline: "Venezuela's election result in dispute as the opposition publishes its own tally sheets",
-      standfirst: "The electoral council declared Nicolás Maduro the winner of the July 28 vote without releasing a breakdown by polling station. The opposition says voting-machine records show Edmundo González won.",
+      standfirst:
+        "The electoral council declared Nicolás Maduro the winner of the July 28 vote without releasing a breakdown by polling station. The opposition says voting-machine records show Edmundo González won.",
       byline: "Newsgraph staff",
       bodyMarkdown: [
         "Venezuela's National Electoral Council proclaimed Nicolás Maduro the winner of the July 28 presidential election in the early hours after polls closed, saying he had taken about 51 percent of the vote against 44 percent for the main opposition candidate, Edmundo González Urrutia.",
@@ -972,7 +1015,8 @@ export const DEMO: DemoData = {
       ],
       claims: [
         {
-          statement: "Venezuela's National Electoral Council declared Nicolás Maduro the winner of the July 28, 2024 presidential election.",
+          statement:
+            "Venezuela's National Electoral Council declared Nicolás Maduro the winner of the July 28, 2024 presidential election.",
           status: ClaimStatus.CONFIRMED,
           sources: ["venezuela-national-electoral-council"],
           actors: ["national-electoral-council", "nicolas-maduro"],
@@ -1006,7 +1050,8 @@ export const DEMO: DemoData = {
         {
           holderLabel: "Election observers",
           stance: Stance.CAUTIONS,
-          summary: "Without polling-station results that can be checked against the tally sheets, the official count cannot be independently verified.",
+          summary:
+            "Without polling-station results that can be checked against the tally sheets, the official count cannot be independently verified.",
           keyPoints: [
             "Each voting machine prints a tally sheet that witnesses can photograph.",
             "Publishing results by polling station would allow a public audit.",
@@ -1022,7 +1067,8 @@ export const DEMO: DemoData = {
     {
       slug: "doha-becomes-a-quiet-venue-for-us-venezuela-contacts",
       headline: "Doha becomes a quiet venue for contacts between Washington and Caracas",
-      standfirst: "Qatar helped arrange this week's prisoner exchange between the United States and Venezuela, the latest sign of its role as a discreet go-between.",
+      standfirst:
+        "Qatar helped arrange this week's prisoner exchange between the United States and Venezuela, the latest sign of its role as a discreet go-between.",
       byline: "Newsgraph staff",
       bodyMarkdown: [
         "Qatar played a central part in the exchange completed on Wednesday in which the United States released Alex Saab, a Colombian businessman close to Nicolás Maduro, and Venezuela freed ten Americans and handed over a fugitive US defence contractor, Leonard Francis.",
@@ -1092,7 +1138,8 @@ export const DEMO: DemoData = {
     {
       slug: "maduro-agrees-to-exit-deal-with-washington",
       headline: "Maduro agrees to exit deal with Washington, early report says",
-      standfirst: "An initial report said the Venezuelan leader had accepted US terms to leave office in exchange for an amnesty.",
+      standfirst:
+        "An initial report said the Venezuelan leader had accepted US terms to leave office in exchange for an amnesty.",
       byline: "Newsgraph staff",
       bodyMarkdown: [
         "Nicolás Maduro has agreed to leave office early under an arrangement with the United States that would shield him and senior aides from prosecution, according to an initial reading of a newspaper report published on Sunday.",
@@ -1124,14 +1171,16 @@ export const DEMO: DemoData = {
       perspectives: [],
       state: "unpublished",
       publishedAt: "2024-08-11T21:45:00Z",
-      unpublishReason: "Withdrawn: the article said a deal had been agreed, which the underlying reporting does not support. The report described talks and an amnesty offer that Maduro had rejected. See the corrected coverage published on August 12.",
+      unpublishReason:
+        "Withdrawn: the article said a deal had been agreed, which the underlying reporting does not support. The report described talks and an amnesty offer that Maduro had rejected. See the corrected coverage published on August 12.",
     },
 
     // 10. Draft: Republican reactions.
     {
       slug: "republicans-signal-harder-line-as-maduro-amnesty-idea-surfaces",
       headline: "Republicans signal a harder line as an amnesty idea for Maduro surfaces",
-      standfirst: "Party figures have long favoured pressure over incentives on Venezuela. A reported amnesty offer puts that difference back in view.",
+      standfirst:
+        "Party figures have long favoured pressure over incentives on Venezuela. A reported amnesty offer puts that difference back in view.",
       byline: "Newsgraph staff",
       bodyMarkdown: [
         "Republicans in Congress have for years pushed for tougher measures against Nicolás Maduro's government, from sanctions on the oil sector to backing for the opposition.",
@@ -1156,7 +1205,8 @@ export const DEMO: DemoData = {
       ],
       claims: [
         {
-          statement: "Republicans are likely to push for a tougher approach to Maduro if Donald Trump returns to the White House.",
+          statement:
+            "Republicans are likely to push for a tougher approach to Maduro if Donald Trump returns to the White House.",
           status: ClaimStatus.REPORTED,
           sources: ["wall-street-journal"],
           actors: ["republican-party", "donald-trump"],
@@ -1181,7 +1231,8 @@ export const DEMO: DemoData = {
     {
       slug: "explainer-why-venezuelas-armed-forces-hold-the-key-to-any-transition",
       headline: "Explainer: why Venezuela's armed forces hold the key to any transition",
-      standfirst: "The military has stood by Maduro through sanctions, protests and a failed uprising. Any negotiated exit would need its cooperation.",
+      standfirst:
+        "The military has stood by Maduro through sanctions, protests and a failed uprising. Any negotiated exit would need its cooperation.",
       byline: "Newsgraph staff",
       bodyMarkdown: [
         "The National Bolivarian Armed Forces, known as the FANB, include the army, navy, air force and the National Guard, which has often been deployed against street protests.",

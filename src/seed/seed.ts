@@ -13,10 +13,14 @@ import { DEMO, type DemoArticle } from "./demo-story";
 
 export const DEMO_EDITOR = DEMO.editor;
 
-async function upsertBySlug<T extends { slug: string }>(ds: DataSource, entity: new () => unknown, rows: T[]): Promise<Map<string, string>> {
-  const repo = ds.getRepository(entity as new () => T & { id: string });
-  await repo.upsert(rows as never, { conflictPaths: ["slug"], skipUpdateIfNoValuesChanged: true });
-  const all = await repo.find({ select: { id: true, slug: true } as never });
+async function upsertBySlug<T extends { slug: string }>(
+  ds: DataSource,
+  entity: new () => unknown,
+  rows: T[],
+): Promise<Map<string, string>> {
+  const repo = ds.getRepository(entity);
+  await repo.upsert(rows, { conflictPaths: ["slug"], skipUpdateIfNoValuesChanged: true });
+  const all = await repo.find({ select: { id: true, slug: true } });
   return new Map(all.map((r) => [r.slug, r.id]));
 }
 
@@ -46,7 +50,7 @@ export async function seedDemo(ds: DataSource, log: Logger): Promise<{ articlesC
   const articles = new ArticleService(ds);
   let created = 0;
   for (const a of DEMO.articles) {
-    const [exists] = (await ds.query(`SELECT 1 FROM articles WHERE slug = $1`, [a.slug])) as unknown[];
+    const [exists] = await ds.query<unknown[]>(`SELECT 1 FROM articles WHERE slug = $1`, [a.slug]);
     if (exists) continue;
     await seedArticle(ds, articles, viewer, a, { topics, places, sources, actors });
     created++;
@@ -74,7 +78,11 @@ async function seedArticle(
   });
   await svc.setRelations(viewer, id, 1, {
     topicIds: a.topics.map((t) => need(ids.topics, t, "topic")),
-    citations: a.citations.map((c) => ({ sourceId: need(ids.sources, c.source, "source"), attribution: c.attribution, sourcing: c.sourcing })),
+    citations: a.citations.map((c) => ({
+      sourceId: need(ids.sources, c.source, "source"),
+      attribution: c.attribution,
+      sourcing: c.sourcing,
+    })),
     actors: a.actors.map((x) => ({ actorId: need(ids.actors, x.actor, "actor"), role: x.role })),
     claims: a.claims.map((c) => ({
       statement: c.statement,
@@ -94,31 +102,34 @@ async function seedArticle(
   if (a.state === "draft") return;
   await svc.publish(viewer, id);
   // The story happened in the past: date the publication as reported, not as seeded.
-  await ds.query(
-    `UPDATE articles SET published_at = $2, first_published_at = $2, public_updated_at = $2 WHERE id = $1`,
-    [id, a.publishedAt],
-  );
+  await ds.query(`UPDATE articles SET published_at = $2, first_published_at = $2, public_updated_at = $2 WHERE id = $1`, [
+    id,
+    a.publishedAt,
+  ]);
   for (const c of a.corrections ?? []) {
-    await ds.query(`INSERT INTO corrections (article_id, kind, text, created_by_id, created_at) VALUES ($1, $2, $3, $4, $5::timestamptz + interval '1 day')`, [
-      id, c.kind, c.text, viewer.userId, a.publishedAt,
+    await ds.query(
+      `INSERT INTO corrections (article_id, kind, text, created_by_id, created_at) VALUES ($1, $2, $3, $4, $5::timestamptz + interval '1 day')`,
+      [id, c.kind, c.text, viewer.userId, a.publishedAt],
+    );
+    await ds.query(`UPDATE articles SET public_updated_at = $2::timestamptz + interval '1 day' WHERE id = $1`, [
+      id,
+      a.publishedAt,
     ]);
-    await ds.query(`UPDATE articles SET public_updated_at = $2::timestamptz + interval '1 day' WHERE id = $1`, [id, a.publishedAt]);
   }
   if (a.state === "unpublished") {
     await svc.unpublish(viewer, id, a.unpublishReason ?? "Withdrawn");
   } else if (a.state === "published-with-pending-edit" && a.pendingEdit) {
-    const [{ version }] = (await ds.query(`SELECT version FROM articles WHERE id = $1`, [id])) as [{ version: number }];
+    const [{ version }] = await ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
     await svc.update(viewer, id, version, { ...a.pendingEdit, summary: "Pending edit, not yet published" });
   }
 }
 
 /** On start: load the story only into an empty database (no articles yet). */
 export async function seedIfEmpty(ds: DataSource, log: Logger): Promise<void> {
-  const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM articles`)) as [{ n: number }];
+  const [{ n }] = await ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM articles`);
   if (n === 0) await seedDemo(ds, log);
-  const [editor] = (await ds.query(`SELECT 1 FROM users WHERE email = $1`, [DEMO.editor.email])) as unknown[];
+  const [editor] = await ds.query<unknown[]>(`SELECT 1 FROM users WHERE email = $1`, [DEMO.editor.email]);
   if (editor) {
     log.info(`demo editor (demo only; never use in production): ${DEMO.editor.email} / ${DEMO.editor.password}`);
   }
 }
-

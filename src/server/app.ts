@@ -22,17 +22,23 @@ export interface RunningServer {
 
 /** Reports the SQL statements a request ran, for tests and benchmarks (not in production). */
 const sqlCountPlugin: ApolloServerPlugin<Context> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
+  requestDidStart() {
+    return Promise.resolve({
+      willSendResponse({ response }) {
         const stats = queryStats.getStore();
         if (stats) response.http.headers.set("x-sql-statements", String(stats.count));
+        return Promise.resolve();
       },
-    };
+    });
   },
 };
 
-export async function startServer(opts: { config: Config; dataSource: DataSource; log: Logger; port?: number }): Promise<RunningServer> {
+export async function startServer(opts: {
+  config: Config;
+  dataSource: DataSource;
+  log: Logger;
+  port?: number;
+}): Promise<RunningServer> {
   const { config, dataSource, log } = opts;
   const services = createServices(dataSource, config);
   const app = express();
@@ -43,10 +49,7 @@ export async function startServer(opts: { config: Config; dataSource: DataSource
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(log),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
-    ],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin])],
   });
   await apollo.start();
 

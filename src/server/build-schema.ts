@@ -3,9 +3,7 @@ import { DateTimeISOResolver } from "graphql-scalars";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { ActorPerspectivesResolver, ActorResolver } from "../modules/actor";
-import {
-  ArticleFieldResolver, ArticleMutationResolver, ArticleQueryResolver, ClaimFieldResolver,
-} from "../modules/article";
+import { ArticleFieldResolver, ArticleMutationResolver, ArticleQueryResolver, ClaimFieldResolver } from "../modules/article";
 import { PlaceResolver } from "../modules/place";
 import { SourceResolver } from "../modules/source";
 import { TopicResolver } from "../modules/topic";
@@ -30,7 +28,7 @@ let built: Promise<GraphQLSchema> | undefined;
 
 export function buildNewsgraphSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: RESOLVERS as unknown as [Function, ...Function[]],
+    resolvers: RESOLVERS,
     authChecker,
     validate: {
       forbidUnknownValues: false,

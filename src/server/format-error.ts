@@ -22,7 +22,7 @@ export function createFormatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof ArgumentValidationError) {
-      const details = flatten(original.extensions.validationErrors as ValidationError[]);
+      const details = flatten(original.extensions.validationErrors);
       return {
         message: `Invalid input: ${details.map((d) => d.problems.join("; ")).join("; ")}.`,
         locations: formatted.locations,
@@ -31,13 +31,22 @@ export function createFormatError(log: Logger) {
       };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === "string" && PUBLIC_CODES.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {
+    if (
+      typeof code === "string" &&
+      PUBLIC_CODES.has(code) &&
+      !(original instanceof Error && !(original instanceof GraphQLError))
+    ) {
       const { stacktrace: _drop, exception: _drop2, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
     const translated = translateDbError(original);
     if (translated) {
-      return { message: translated.message, locations: formatted.locations, path: formatted.path, extensions: translated.extensions };
+      return {
+        message: translated.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: translated.extensions,
+      };
     }
     log.error({ err: original, path: formatted.path }, "unexpected error (masked for the client)");
     return {

@@ -1,6 +1,18 @@
 import { IsUUID } from "class-validator";
 import {
-  Arg, Args, ArgsType, Authorized, type ClassType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root,
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  type ClassType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
 } from "type-graphql";
 import { ArticleConnection, type Article } from "../modules/article";
 import { PageArgs } from "../modules/article/article.resolver";
@@ -55,20 +67,23 @@ export function referenceResolver<T extends Named, C extends object, U extends o
     }
 
     @Query(() => ListConnection, { name: opts.plural, description: `${Cap}s by name.` })
-    async list(@Args(() => opts.listArgs) args: L & { first?: number | null; after?: string | null; search?: string | null }, @Ctx() ctx: Context): Promise<ConnectionShape<T>> {
+    async list(
+      @Args(() => opts.listArgs) args: L & { first?: number | null; after?: string | null; search?: string | null },
+      @Ctx() ctx: Context,
+    ): Promise<ConnectionShape<T>> {
       return connectionFrom(await svc(ctx).list({ ...args, where: opts.where?.(args) }));
     }
 
     @Authorized(Role.WRITER)
     @Mutation(() => opts.type, { name: `create${Cap}` })
     create(@Arg("input", () => opts.create) input: C, @Ctx() ctx: Context): Promise<T> {
-      return svc(ctx).create(input as Partial<T>);
+      return svc(ctx).create(input);
     }
 
     @Authorized(Role.WRITER)
     @Mutation(() => opts.type, { name: `update${Cap}` })
     update(@Args(() => IdArgs) { id }: IdArgs, @Arg("input", () => opts.update) input: U, @Ctx() ctx: Context): Promise<T> {
-      return svc(ctx).update(id, input as Partial<T>);
+      return svc(ctx).update(id, input);
     }
 
     @Authorized(Role.EDITOR)
@@ -85,7 +100,11 @@ export function referenceResolver<T extends Named, C extends object, U extends o
   @Resolver(() => opts.type)
   class CoverageResolver extends ReferenceResolver {
     @FieldResolver(() => ArticleConnection, { description: "Published articles, newest first." })
-    async articles(@Root() root: T, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Article>> {
+    async articles(
+      @Root() root: T,
+      @Args(() => PageArgs) { first, after }: PageArgs,
+      @Ctx() ctx: Context,
+    ): Promise<ConnectionShape<Article>> {
       return connectionFrom(await ctx.loaders[loader].load({ id: root.id, first, after }));
     }
   }

@@ -1,13 +1,7 @@
 import { GraphQLError } from "graphql";
 
 /** The one vocabulary of error codes a client can see. */
-export type ErrorCode =
-  | "BAD_USER_INPUT"
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "INTERNAL_SERVER_ERROR";
+export type ErrorCode = "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "INTERNAL_SERVER_ERROR";
 
 export const PUBLIC_CODES: ReadonlySet<string> = new Set([
   "BAD_USER_INPUT",
@@ -81,9 +75,7 @@ export function translateDbError(err: unknown): GraphQLError | null {
   const code = e.driverError?.code ?? e.code;
   const constraint = e.driverError?.constraint ?? e.constraint;
   if (code === "23505") {
-    return new ConflictError(
-      (constraint && CONSTRAINT_MESSAGES[constraint]) ?? "That value is already taken; choose another.",
-    );
+    return new ConflictError((constraint && CONSTRAINT_MESSAGES[constraint]) ?? "That value is already taken; choose another.");
   }
   if (code === "23503") {
     return new BadUserInputError(

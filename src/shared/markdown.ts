@@ -7,9 +7,38 @@ const marked = new Marked({ gfm: true, breaks: false, async: false });
 /** Allow-list for article bodies: structure and links, nothing executable. */
 const BODY_POLICY: sanitizeHtml.IOptions = {
   allowedTags: [
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li",
-    "strong", "em", "b", "i", "s", "del", "code", "pre", "a", "sup", "sub",
-    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "img",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "a",
+    "sup",
+    "sub",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "figure",
+    "figcaption",
+    "img",
   ],
   allowedAttributes: {
     a: ["href", "title", "rel"],
@@ -45,7 +74,9 @@ export function countWords(text: string): number {
 
 /** Strip every tag and keep the text: plain fields (headlines, names) are stored without markup. */
 export function toPlainText(input: string): string {
-  return decodeHTML(sanitizeHtml(input, { allowedTags: [], allowedAttributes: {} })).replace(/\s+/g, " ").trim();
+  return decodeHTML(sanitizeHtml(input, { allowedTags: [], allowedAttributes: {} }))
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** Escape plain text for embedding in HTML (feeds, ninjs bodies). */

@@ -32,7 +32,7 @@ export class ReferenceDataService<T extends Named> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {
       if (v === undefined) continue;
-      out[k] = typeof v === "string" && this.plainFields.includes(k as keyof T & string) ? toPlainText(v) : v;
+      out[k] = typeof v === "string" && this.plainFields.includes(k) ? toPlainText(v) : v;
     }
     if (out.name === "") throw new BadUserInputError("name is empty once markup is removed; give it a name.");
     return out as Partial<T>;
@@ -54,10 +54,15 @@ export class ReferenceDataService<T extends Named> {
     return ids.map((i) => m.get(i) ?? null);
   }
 
-  async list(args: { first?: number | null; after?: string | null; search?: string | null; where?: Partial<T> }): Promise<Page<T>> {
+  async list(args: {
+    first?: number | null;
+    after?: string | null;
+    search?: string | null;
+    where?: Partial<T>;
+  }): Promise<Page<T>> {
     const limit = pageSize(args.first);
     const qb = this.repo.createQueryBuilder("x");
-    for (const [k, v] of Object.entries(args.where ?? {})) {
+    for (const [k, v] of Object.entries(args.where ?? {}) as [string, unknown][]) {
       if (v !== undefined && v !== null) qb.andWhere(`x.${k} = :${k}`, { [k]: v });
     }
     if (args.search) {
@@ -68,7 +73,11 @@ export class ReferenceDataService<T extends Named> {
       const [name, id] = decodeCursor<[string, string]>(this.label, args.after, ["string", "uuid"]);
       qb.andWhere("(x.name, x.id) > (:cname, :cid)", { cname: name, cid: id });
     }
-    const rows = await qb.orderBy("x.name", "ASC").addOrderBy("x.id", "ASC").take(limit + 1).getMany();
+    const rows = await qb
+      .orderBy("x.name", "ASC")
+      .addOrderBy("x.id", "ASC")
+      .take(limit + 1)
+      .getMany();
     return {
       nodes: rows.slice(0, limit),
       hasNextPage: rows.length > limit,

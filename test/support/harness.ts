@@ -9,7 +9,7 @@ import { createDataSource } from "../../src/db/data-source";
 import { startServer, type RunningServer } from "../../src/server/app";
 import { DEMO_EDITOR } from "../../src/seed/seed";
 import { AuthService } from "../../src/modules/user";
-import { Role } from "../../src/shared/enums";
+import { type Role } from "../../src/shared/enums";
 import { createLogger } from "../../src/shared/logger";
 
 export interface GqlResult<T> {
@@ -25,7 +25,11 @@ export interface TestApp {
   ds: DataSource;
   config: Config;
   server: RunningServer;
-  gql<T, V>(doc: TypedDocumentNode<T, V> | DocumentNode | string, variables?: V, opts?: { token?: string; headers?: Record<string, string> }): Promise<GqlResult<T>>;
+  gql<T, V>(
+    doc: TypedDocumentNode<T, V> | DocumentNode | string,
+    variables?: V,
+    opts?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GqlResult<T>>;
   loginAs(role: Role): Promise<string>;
   editorToken(): Promise<string>;
   close(): Promise<void>;
@@ -71,7 +75,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     server,
     async gql(doc, variables, opts = {}) {
-      const query = typeof doc === "string" ? doc : print(doc as DocumentNode);
+      const query = typeof doc === "string" ? doc : print(doc);
       const res = await fetch(base, {
         method: "POST",
         headers: {

@@ -10,52 +10,68 @@ const WIKIDATA = /^Q[1-9]\d*$/;
 @InputType()
 export class CreateActorInput {
   @Field(() => String)
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE }) @Length(2, 120)
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @Length(2, 120)
   slug!: string;
 
   @Field(() => String)
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name!: string;
 
   @Field(() => ActorKind)
   kind!: ActorKind;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @MaxLength(2000)
+  @IsOptional()
+  @MaxLength(2000)
   description?: string | null;
 
   @Field(() => [String], { nullable: true })
-  @IsOptional() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
   aliases?: string[] | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(WIKIDATA, { message: "wikidataId must look like Q123" })
+  @IsOptional()
+  @Matches(WIKIDATA, { message: "wikidataId must look like Q123" })
   wikidataId?: string | null;
 }
 
 @InputType()
 export class UpdateActorInput {
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE }) @Length(2, 120)
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @Length(2, 120)
   slug?: string;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 
   @Field(() => ActorKind, { nullable: true })
   kind?: ActorKind;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @MaxLength(2000)
+  @IsOptional()
+  @MaxLength(2000)
   description?: string | null;
 
   @Field(() => [String], { nullable: true })
-  @IsOptional() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
   aliases?: string[];
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(WIKIDATA, { message: "wikidataId must look like Q123" })
+  @IsOptional()
+  @Matches(WIKIDATA, { message: "wikidataId must look like Q123" })
   wikidataId?: string | null;
 }
 
@@ -65,6 +81,7 @@ export class ActorsArgs extends PageArgs {
   kind?: ActorKind | null;
 
   @Field(() => String, { nullable: true, description: "Part of the name." })
-  @IsOptional() @MaxLength(100)
+  @IsOptional()
+  @MaxLength(100)
   search?: string | null;
 }

@@ -1,5 +1,13 @@
 import type { DataSource } from "typeorm";
-import { ArticleState, Genre, Language, type ActorRole, type ClaimStatus, type Sourcing, type Stance } from "../../shared/enums";
+import {
+  ArticleState,
+  type Genre,
+  Language,
+  type ActorRole,
+  type ClaimStatus,
+  type Sourcing,
+  type Stance,
+} from "../../shared/enums";
 import { BadUserInputError } from "../../shared/errors";
 import { readingTimeMinutes } from "../../shared/markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
@@ -51,11 +59,27 @@ const json = (alias: string, cols: Record<string, string>): string =>
     .join(", ")})`;
 
 const ACTOR_JSON = (alias: string) =>
-  json(alias, { id: "id", slug: "slug", name: "name", kind: "kind", description: "description", aliases: "aliases", wikidataId: "wikidata_id" });
+  json(alias, {
+    id: "id",
+    slug: "slug",
+    name: "name",
+    kind: "kind",
+    description: "description",
+    aliases: "aliases",
+    wikidataId: "wikidata_id",
+  });
 const SOURCE_JSON = (alias: string) =>
   json(alias, { id: "id", slug: "slug", name: "name", kind: "kind", url: "url", description: "description" });
 const PLACE_JSON = (alias: string) =>
-  json(alias, { id: "id", slug: "slug", name: "name", countryCode: "country_code", latitude: "latitude", longitude: "longitude", geonamesId: "geonames_id" });
+  json(alias, {
+    id: "id",
+    slug: "slug",
+    name: "name",
+    countryCode: "country_code",
+    latitude: "latitude",
+    longitude: "longitude",
+    geonamesId: "geonames_id",
+  });
 
 /** Columns of a view; `r` is the revision shown, `a` the article, `p` the dateline. */
 const VIEW_COLUMNS = `a.id, a.slug, a.state, a.version, a.published_at, a.first_published_at, a.public_updated_at,
@@ -169,7 +193,7 @@ export class ArticleReadService {
   constructor(private readonly ds: DataSource) {}
 
   private query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.ds.query(sql, params) as Promise<T[]>;
+    return this.ds.query<T[]>(sql, params);
   }
 
   async findPublished(by: { id?: string | null; slug?: string | null }): Promise<Article | null> {
@@ -198,9 +222,18 @@ export class ArticleReadService {
     const order = args.orderBy ?? (f.query ? ArticleOrder.RELEVANCE : ArticleOrder.NEWEST);
     const p = new Params();
     const where: string[] = [PUBLIC_ARTICLE];
-    if (f.topic) where.push(`EXISTS (SELECT 1 FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = r.id AND t.slug = ${p.add(f.topic)})`);
-    if (f.actor) where.push(`EXISTS (SELECT 1 FROM article_actors aa JOIN actors ac ON ac.id = aa.actor_id WHERE aa.revision_id = r.id AND ac.slug = ${p.add(f.actor)})`);
-    if (f.source) where.push(`EXISTS (SELECT 1 FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.revision_id = r.id AND s.slug = ${p.add(f.source)})`);
+    if (f.topic)
+      where.push(
+        `EXISTS (SELECT 1 FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = r.id AND t.slug = ${p.add(f.topic)})`,
+      );
+    if (f.actor)
+      where.push(
+        `EXISTS (SELECT 1 FROM article_actors aa JOIN actors ac ON ac.id = aa.actor_id WHERE aa.revision_id = r.id AND ac.slug = ${p.add(f.actor)})`,
+      );
+    if (f.source)
+      where.push(
+        `EXISTS (SELECT 1 FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.revision_id = r.id AND s.slug = ${p.add(f.source)})`,
+      );
     if (f.place) where.push(`p.slug = ${p.add(f.place)}`);
     if (f.genre) where.push(`r.genre = ${p.add(f.genre)}`);
     if (f.language) where.push(`r.language = ${p.add(f.language)}`);
@@ -213,7 +246,8 @@ export class ArticleReadService {
       if (query.length > 200) throw new BadUserInputError("filter.query is too long; use at most 200 characters.");
       const q = p.add(query);
       // Each row's vector was built with its language's configuration; parse the query both ways.
-      const configs = f.language === Language.ES ? ["spanish"] : f.language === Language.EN ? ["english"] : ["english", "spanish"];
+      const configs =
+        f.language === Language.ES ? ["spanish"] : f.language === Language.EN ? ["english"] : ["english", "spanish"];
       where.push(`(${configs.map((c) => `r.search @@ websearch_to_tsquery('${c}', ${q})`).join(" OR ")})`);
       rank = `greatest(${configs.map((c) => `ts_rank_cd(r.search, websearch_to_tsquery('${c}', ${q}))`).join(", ")})::float8`;
     } else if (order === ArticleOrder.RELEVANCE) {
@@ -317,7 +351,11 @@ export class ArticleReadService {
        ORDER BY k.idx`,
       [decoded.map((d) => d.id), decoded.map((d) => d.limit), decoded.map((d) => d.ts), decoded.map((d) => d.cid)],
     );
-    const grouped = groupBy(rows, (r) => String(r.key_index), decoded.map((_, i) => String(i + 1)));
+    const grouped = groupBy(
+      rows,
+      (r) => String(r.key_index),
+      decoded.map((_, i) => String(i + 1)),
+    );
     return grouped.map((group, i) => {
       const d = decoded[i]!;
       return {
@@ -354,7 +392,14 @@ export class ArticleReadService {
   }
 
   async claimsByRevision(ids: readonly string[]): Promise<Claim[][]> {
-    const rows = await this.query<{ revision_id: string; id: string; statement: string; status: ClaimStatus; citation_ids: string[]; actors: Actor[] }>(
+    const rows = await this.query<{
+      revision_id: string;
+      id: string;
+      statement: string;
+      status: ClaimStatus;
+      citation_ids: string[];
+      actors: Actor[];
+    }>(
       `SELECT cl.revision_id, cl.id, cl.statement, cl.status,
          ARRAY(SELECT cc.citation_id FROM claim_citations cc JOIN citations c ON c.id = cc.citation_id
                WHERE cc.claim_id = cl.id ORDER BY c.position) AS citation_ids,
@@ -443,7 +488,11 @@ export class ArticleReadService {
     return rows[0] ? toView(rows[0], true) : null;
   }
 
-  async listWorkingCopies(args: { state?: ArticleState | null; first?: number | null; after?: string | null }): Promise<Page<Article>> {
+  async listWorkingCopies(args: {
+    state?: ArticleState | null;
+    first?: number | null;
+    after?: string | null;
+  }): Promise<Page<Article>> {
     const limit = pageSize(args.first);
     const p = new Params();
     const where: string[] = ["TRUE"];
@@ -469,7 +518,10 @@ export class ArticleReadService {
       hasNextPage: rows.length > limit,
       cursorOf: (a) => encodeCursor("edit", [viewInternals(a)!.articleUpdatedAt.toISOString(), a.id]),
       count: async () => {
-        const [row] = await this.query<{ n: number }>(`SELECT count(*)::int AS n FROM articles a WHERE ${countWhere.join(" AND ")}`, countParams);
+        const [row] = await this.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM articles a WHERE ${countWhere.join(" AND ")}`,
+          countParams,
+        );
         return row?.n ?? 0;
       },
     };

@@ -1,9 +1,28 @@
 import {
-  Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToOne, PrimaryColumn,
-  PrimaryGeneratedColumn, type Relation, Unique, UpdateDateColumn,
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  type Relation,
+  Unique,
+  UpdateDateColumn,
 } from "typeorm";
 import {
-  ActorRole, ArticleState, checkIn, ClaimStatus, CorrectionKind, Genre, Language, Sourcing, Stance,
+  ActorRole,
+  ArticleState,
+  checkIn,
+  ClaimStatus,
+  CorrectionKind,
+  Genre,
+  Language,
+  Sourcing,
+  Stance,
 } from "../../shared/enums";
 import { Actor } from "../actor/actor.entity";
 import { Place } from "../place/place.entity";
@@ -157,7 +176,14 @@ export class ArticleRevision {
 
   /** GIN-indexed in the migration (TypeORM cannot declare GIN), hence synchronize: false. */
   @Index("ix_article_revisions_search", { synchronize: false })
-  @Column({ type: "tsvector", generatedType: "STORED", asExpression: SEARCH_EXPRESSION, select: false, insert: false, update: false })
+  @Column({
+    type: "tsvector",
+    generatedType: "STORED",
+    asExpression: SEARCH_EXPRESSION,
+    select: false,
+    insert: false,
+    update: false,
+  })
   search!: string;
 }
 

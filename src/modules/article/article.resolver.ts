@@ -1,5 +1,19 @@
 import { IsOptional, IsUUID, Length } from "class-validator";
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import type { Context } from "../../server/context";
 import { ArticleState, Role } from "../../shared/enums";
 import { BadUserInputError, NotFoundError } from "../../shared/errors";
@@ -8,7 +22,14 @@ import type { StaffViewer } from "../../shared/viewer";
 import { ArticleOrder } from "./article-read.service";
 import { ArticleFilter, ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import {
-  Article, ArticleActorRole, ArticleConnection, Citation, Claim, Correction, EditorialInfo, Perspective,
+  Article,
+  ArticleActorRole,
+  ArticleConnection,
+  Citation,
+  Claim,
+  Correction,
+  EditorialInfo,
+  Perspective,
 } from "./article.types";
 import { Topic } from "../topic/topic.entity";
 
@@ -33,7 +54,8 @@ class ArticlesArgs extends PageArgs {
 @ArgsType()
 class ArticleLookupArgs {
   @Field(() => String, { nullable: true })
-  @IsOptional() @Length(1, 200)
+  @IsOptional()
+  @Length(1, 200)
   slug?: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -69,7 +91,10 @@ export class ArticleQueryResolver {
 
   @Authorized()
   @Query(() => ArticleConnection, { description: "Working copies, most recently edited first (staff only)." })
-  async draftArticles(@Args(() => DraftArticlesArgs) args: DraftArticlesArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Article>> {
+  async draftArticles(
+    @Args(() => DraftArticlesArgs) args: DraftArticlesArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<Article>> {
     return connectionFrom(await ctx.services.articleRead.listWorkingCopies(args));
   }
 }
@@ -178,14 +203,20 @@ export class ArticleMutationResolver {
 
   @Authorized(Role.WRITER)
   @Mutation(() => Article, { description: "Edit the working copy. Readers keep the published revision until the next publish." })
-  async updateArticle(@Args(() => UpdateArticleArgs) { id, expectedVersion, input }: UpdateArticleArgs, @Ctx() ctx: Context): Promise<Article> {
+  async updateArticle(
+    @Args(() => UpdateArticleArgs) { id, expectedVersion, input }: UpdateArticleArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Article> {
     await ctx.services.articles.update(staff(ctx), id, expectedVersion, input);
     return this.workingCopy(ctx, id);
   }
 
   @Authorized(Role.WRITER)
   @Mutation(() => Article, { description: "Replace citations, actors, claims, perspectives and/or topics of the working copy." })
-  async setArticleRelations(@Args(() => SetRelationsArgs) { id, expectedVersion, input }: SetRelationsArgs, @Ctx() ctx: Context): Promise<Article> {
+  async setArticleRelations(
+    @Args(() => SetRelationsArgs) { id, expectedVersion, input }: SetRelationsArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Article> {
     await ctx.services.articles.setRelations(staff(ctx), id, expectedVersion, input);
     return this.workingCopy(ctx, id);
   }
@@ -199,7 +230,10 @@ export class ArticleMutationResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Article, { description: "Withdraw a published article from readers." })
-  async unpublishArticle(@Args(() => UnpublishArgs) { id, reason, expectedVersion }: UnpublishArgs, @Ctx() ctx: Context): Promise<Article> {
+  async unpublishArticle(
+    @Args(() => UnpublishArgs) { id, reason, expectedVersion }: UnpublishArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Article> {
     await ctx.services.articles.unpublish(staff(ctx), id, reason, expectedVersion);
     return this.workingCopy(ctx, id);
   }
@@ -211,4 +245,3 @@ export class ArticleMutationResolver {
     return true;
   }
 }
-

@@ -42,10 +42,10 @@ export class ArticleService {
     return this.ds.transaction(async (m) => {
       await this.checkReferences(m, snapshot);
       const slug = input.slug ?? (await this.freeSlug(m, slugify(snapshot.headline)));
-      const [article] = (await m.query(
+      const [article] = await m.query<[{ id: string }]>(
         `INSERT INTO articles (slug, state, version, created_by_id) VALUES ($1, $2, 1, $3) RETURNING id`,
         [slug, ArticleState.DRAFT, viewer.userId],
-      )) as [{ id: string }];
+      );
       const revisionId = await this.insertRevision(m, article.id, 1, snapshot, viewer.userId, "Created");
       await m.query(`UPDATE articles SET head_revision_id = $2 WHERE id = $1`, [article.id, revisionId]);
       return article.id;
@@ -69,7 +69,8 @@ export class ArticleService {
       if (input.standfirst !== undefined) set("standfirst", toPlainText(input.standfirst ?? ""));
       if (input.byline !== undefined) set("byline", toPlainText(input.byline ?? ""));
       if (input.bodyMarkdown !== undefined) {
-        if (input.bodyMarkdown === null) throw new BadUserInputError("bodyMarkdown cannot be null; send an empty string to clear it.");
+        if (input.bodyMarkdown === null)
+          throw new BadUserInputError("bodyMarkdown cannot be null; send an empty string to clear it.");
         set("bodyMarkdown", input.bodyMarkdown);
       }
       if (input.language !== undefined) {
@@ -110,7 +111,8 @@ export class ArticleService {
         const seen = new Set<string>();
         snap.actors = input.actors.map((a) => {
           const k = `${a.actorId}/${a.role}`;
-          if (seen.has(k)) throw new BadUserInputError(`actor ${a.actorId} is listed twice with role ${a.role}; list each actor and role once.`);
+          if (seen.has(k))
+            throw new BadUserInputError(`actor ${a.actorId} is listed twice with role ${a.role}; list each actor and role once.`);
           seen.add(k);
           return { actorId: a.actorId, role: a.role };
         });
@@ -165,7 +167,8 @@ export class ArticleService {
         });
         changed.push("perspectives");
       }
-      if (changed.length === 0) throw new BadUserInputError("Nothing to set: send at least one of citations, actors, claims, perspectives or topicIds.");
+      if (changed.length === 0)
+        throw new BadUserInputError("Nothing to set: send at least one of citations, actors, claims, perspectives or topicIds.");
       await this.checkReferences(m, snap);
       return `Set ${changed.join(", ")}`;
     });
@@ -184,7 +187,7 @@ export class ArticleService {
       if (prev.state === ArticleState.PUBLISHED && prev.head_revision_id === prev.published_revision_id) {
         throw new BadUserInputError("Nothing to publish: readers already see the latest revision.");
       }
-      const [row] = (await m.query(
+      const [row] = await m.query<[[{ published_revision_id: string; number: number }], number]>(
         `UPDATE articles SET
            state = '${ArticleState.PUBLISHED}',
            published_revision_id = head_revision_id,
@@ -196,7 +199,7 @@ export class ArticleService {
          WHERE id = $1
          RETURNING published_revision_id, (SELECT number FROM article_revisions WHERE id = head_revision_id) AS number`,
         [id],
-      )) as [[{ published_revision_id: string; number: number }], number];
+      );
       const kind = prev.state === ArticleState.PUBLISHED ? ContentEventKind.UPDATED : ContentEventKind.PUBLISHED;
       await appendEvent(m, id, kind, row[0].published_revision_id, row[0].number, { by: viewer.userId });
     });
@@ -230,19 +233,21 @@ export class ArticleService {
 
   private async lockArticle(m: EntityManager, id: string, expectedVersion: number | null | undefined) {
     if (!isUuid(id)) throw new NotFoundError("Article", id);
-    const [prev] = (await m.query(
+    const [prev] = await m.query<
+      {
+        id: string;
+        slug: string;
+        state: ArticleState;
+        version: number;
+        head_revision_id: string;
+        published_revision_id: string | null;
+        first_published_at: Date | null;
+      }[]
+    >(
       `SELECT id, slug, state, version, head_revision_id, published_revision_id, first_published_at
        FROM articles WHERE id = $1 FOR UPDATE`,
       [id],
-    )) as {
-      id: string;
-      slug: string;
-      state: ArticleState;
-      version: number;
-      head_revision_id: string;
-      published_revision_id: string | null;
-      first_published_at: Date | null;
-    }[];
+    );
     if (!prev) throw new NotFoundError("Article", id);
     if (expectedVersion !== null && expectedVersion !== undefined && prev.version !== expectedVersion) {
       throw staleVersion(expectedVersion, prev.version);
@@ -258,11 +263,7 @@ export class ArticleService {
     viewer: StaffViewer,
     id: string,
     expectedVersion: number,
-    edit: (
-      m: EntityManager,
-      snap: ArticleSnapshot,
-      article: { slug: string; everPublished: boolean },
-    ) => Promise<string>,
+    edit: (m: EntityManager, snap: ArticleSnapshot, article: { slug: string; everPublished: boolean }) => Promise<string>,
   ): Promise<void> {
     if (!isUuid(id)) throw new NotFoundError("Article", id);
     await this.ds.transaction(async (m) => {
@@ -273,9 +274,11 @@ export class ArticleService {
         [id, expectedVersion],
         true,
       );
-      const claimed = (result.records as { head_revision_id: string; slug: string; first_published_at: Date | null; state: ArticleState }[])[0];
+      const claimed = (
+        result.records as { head_revision_id: string; slug: string; first_published_at: Date | null; state: ArticleState }[]
+      )[0];
       if (!claimed || result.affected === 0) {
-        const [current] = (await m.query(`SELECT version FROM articles WHERE id = $1`, [id])) as { version: number }[];
+        const [current] = await m.query<{ version: number }[]>(`SELECT version FROM articles WHERE id = $1`, [id]);
         if (!current) throw new NotFoundError("Article", id);
         throw staleVersion(expectedVersion, current.version);
       }
@@ -290,20 +293,22 @@ export class ArticleService {
   }
 
   private async changeSlug(m: EntityManager, id: string, from: string, to: string, everPublished: boolean): Promise<void> {
-    const [taken] = (await m.query(`SELECT article_id FROM article_slugs WHERE slug = $1`, [to])) as { article_id: string }[];
-    if (taken && taken.article_id !== id) throw new ConflictError("That slug was used by another article before; choose another.");
+    const [taken] = await m.query<{ article_id: string }[]>(`SELECT article_id FROM article_slugs WHERE slug = $1`, [to]);
+    if (taken && taken.article_id !== id)
+      throw new ConflictError("That slug was used by another article before; choose another.");
     if (taken) await m.query(`DELETE FROM article_slugs WHERE slug = $1`, [to]);
     await m.query(`UPDATE articles SET slug = $2 WHERE id = $1`, [id, to]);
     // Readers may have links to the old slug: keep it so it keeps resolving.
-    if (everPublished) await m.query(`INSERT INTO article_slugs (slug, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [from, id]);
+    if (everPublished)
+      await m.query(`INSERT INTO article_slugs (slug, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [from, id]);
   }
 
   private async freeSlug(m: EntityManager, base: string): Promise<string> {
-    const rows = (await m.query(
+    const rows = await m.query<{ slug: string }[]>(
       `SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $1 || '-%'
        UNION SELECT slug FROM article_slugs WHERE slug = $1 OR slug LIKE $1 || '-%'`,
       [base],
-    )) as { slug: string }[];
+    );
     const taken = new Set(rows.map((r) => r.slug));
     if (!taken.has(base)) return base;
     for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
@@ -327,10 +332,12 @@ export class ArticleService {
     ];
     const checks = wanted.filter(([, , ids]) => ids.length > 0);
     if (checks.length === 0) return;
-    const rows = (await m.query(
-      checks.map(([table], i) => `SELECT '${table}' AS t, id::text FROM ${table} WHERE id = ANY($${i + 1}::uuid[])`).join(" UNION ALL "),
+    const rows = await m.query<{ t: string; id: string }[]>(
+      checks
+        .map(([table], i) => `SELECT '${table}' AS t, id::text FROM ${table} WHERE id = ANY($${i + 1}::uuid[])`)
+        .join(" UNION ALL "),
       checks.map(([, , ids]) => [...new Set(ids)]),
-    )) as { t: string; id: string }[];
+    );
     const found = new Set(rows.map((r) => `${r.t}/${r.id}`));
     for (const [table, field, ids] of checks) {
       const missing = ids.find((x) => !found.has(`${table}/${x}`));
@@ -347,14 +354,28 @@ export class ArticleService {
     summary: string,
   ): Promise<string> {
     const body = renderMarkdown(s.bodyMarkdown);
-    const [rev] = (await m.query(
+    const [rev] = await m.query<[{ id: string }]>(
       `INSERT INTO article_revisions
          (article_id, number, headline, standfirst, byline, body_markdown, body_html, body_text, word_count,
           language, genre, dateline_place_id, summary, author_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-      [articleId, number, s.headline, s.standfirst, s.byline, s.bodyMarkdown, body.html, body.text, body.wordCount,
-        s.language, s.genre, s.datelinePlaceId, summary.slice(0, 500), authorId],
-    )) as [{ id: string }];
+      [
+        articleId,
+        number,
+        s.headline,
+        s.standfirst,
+        s.byline,
+        s.bodyMarkdown,
+        body.html,
+        body.text,
+        body.wordCount,
+        s.language,
+        s.genre,
+        s.datelinePlaceId,
+        summary.slice(0, 500),
+        authorId,
+      ],
+    );
     await insertRelations(m, rev.id, s);
     return rev.id;
   }
@@ -388,35 +409,38 @@ export async function appendEvent(
 
 /** Read a revision back into a snapshot (5 statements; editorial paths only). */
 export async function loadSnapshot(m: EntityManager, revisionId: string): Promise<{ snapshot: ArticleSnapshot; number: number }> {
-  const [rev] = (await m.query(
+  const [rev] = await m.query<RevisionRow[]>(
     `SELECT id, number, headline, standfirst, byline, body_markdown, language, genre, dateline_place_id
      FROM article_revisions WHERE id = $1`,
     [revisionId],
-  )) as RevisionRow[];
+  );
   if (!rev) throw new Error(`revision ${revisionId} is missing`);
-  const citations = (await m.query(
-    `SELECT id, source_id, attribution, sourcing FROM citations WHERE revision_id = $1 ORDER BY position`,
-    [revisionId],
-  )) as { id: string; source_id: string; attribution: string; sourcing: ArticleSnapshot["citations"][number]["sourcing"] }[];
-  const actors = (await m.query(`SELECT actor_id, role FROM article_actors WHERE revision_id = $1 ORDER BY position`, [revisionId])) as {
-    actor_id: string;
-    role: ArticleSnapshot["actors"][number]["role"];
-  }[];
-  const claims = (await m.query(
+  const citations = await m.query<
+    { id: string; source_id: string; attribution: string; sourcing: ArticleSnapshot["citations"][number]["sourcing"] }[]
+  >(`SELECT id, source_id, attribution, sourcing FROM citations WHERE revision_id = $1 ORDER BY position`, [revisionId]);
+  const actors = await m.query<
+    {
+      actor_id: string;
+      role: ArticleSnapshot["actors"][number]["role"];
+    }[]
+  >(`SELECT actor_id, role FROM article_actors WHERE revision_id = $1 ORDER BY position`, [revisionId]);
+  const claims = await m.query<
+    { statement: string; status: ArticleSnapshot["claims"][number]["status"]; citation_ids: string[]; actor_ids: string[] }[]
+  >(
     `SELECT cl.statement, cl.status,
        ARRAY(SELECT cc.citation_id FROM claim_citations cc JOIN citations c ON c.id = cc.citation_id WHERE cc.claim_id = cl.id ORDER BY c.position) AS citation_ids,
        ARRAY(SELECT ca.actor_id FROM claim_actors ca WHERE ca.claim_id = cl.id ORDER BY ca.actor_id) AS actor_ids
      FROM claims cl WHERE cl.revision_id = $1 ORDER BY cl.position`,
     [revisionId],
-  )) as { statement: string; status: ArticleSnapshot["claims"][number]["status"]; citation_ids: string[]; actor_ids: string[] }[];
-  const rest = (await m.query(
+  );
+  const rest = await m.query<{ k: "topic" | "perspective"; v: Record<string, unknown> }[]>(
     `SELECT 'topic' AS k, json_build_object('id', topic_id) AS v, position FROM revision_topics WHERE revision_id = $1
      UNION ALL
      SELECT 'perspective', json_build_object('holderActorId', holder_actor_id, 'holderLabel', holder_label, 'stance', stance,
        'summary', summary, 'keyPoints', key_points, 'about', about), position FROM perspectives WHERE revision_id = $1
      ORDER BY 1, 3`,
     [revisionId],
-  )) as { k: "topic" | "perspective"; v: Record<string, unknown> }[];
+  );
   const citationIndex = new Map(citations.map((c, i) => [c.id, i]));
   return {
     number: rev.number,
@@ -437,7 +461,9 @@ export async function loadSnapshot(m: EntityManager, revisionId: string): Promis
         citationIndexes: c.citation_ids.map((cid) => citationIndex.get(cid)!),
         actorIds: c.actor_ids,
       })),
-      perspectives: rest.filter((r) => r.k === "perspective").map((r) => r.v as unknown as ArticleSnapshot["perspectives"][number]),
+      perspectives: rest
+        .filter((r) => r.k === "perspective")
+        .map((r) => r.v as unknown as ArticleSnapshot["perspectives"][number]),
     },
   };
 }
@@ -453,13 +479,18 @@ async function insertRelations(m: EntityManager, revisionId: string, s: ArticleS
   }
   let citationIds: string[] = [];
   if (s.citations.length) {
-    const rows = (await m.query(
+    const rows = await m.query<{ id: string; position: number }[]>(
       `INSERT INTO citations (revision_id, source_id, position, attribution, sourcing)
        SELECT $1, x.source_id, x.position, x.attribution, x.sourcing
        FROM json_to_recordset($2::json) AS x(source_id uuid, position int, attribution text, sourcing text)
        RETURNING id, position`,
-      [revisionId, JSON.stringify(s.citations.map((c, i) => ({ source_id: c.sourceId, position: i, attribution: c.attribution, sourcing: c.sourcing })))],
-    )) as { id: string; position: number }[];
+      [
+        revisionId,
+        JSON.stringify(
+          s.citations.map((c, i) => ({ source_id: c.sourceId, position: i, attribution: c.attribution, sourcing: c.sourcing })),
+        ),
+      ],
+    );
     citationIds = rows.sort((a, b) => a.position - b.position).map((r) => r.id);
   }
   if (s.actors.length) {
@@ -470,14 +501,16 @@ async function insertRelations(m: EntityManager, revisionId: string, s: ArticleS
     );
   }
   if (s.claims.length) {
-    const rows = (await m.query(
+    const rows = await m.query<{ id: string; position: number }[]>(
       `INSERT INTO claims (revision_id, position, statement, status)
        SELECT $1, x.position, x.statement, x.status FROM json_to_recordset($2::json) AS x(position int, statement text, status text)
        RETURNING id, position`,
       [revisionId, JSON.stringify(s.claims.map((c, i) => ({ position: i, statement: c.statement, status: c.status })))],
-    )) as { id: string; position: number }[];
+    );
     const claimIds = rows.sort((a, b) => a.position - b.position).map((r) => r.id);
-    const links = s.claims.flatMap((c, i) => c.citationIndexes.map((ci) => ({ claim_id: claimIds[i], citation_id: citationIds[ci] })));
+    const links = s.claims.flatMap((c, i) =>
+      c.citationIndexes.map((ci) => ({ claim_id: claimIds[i], citation_id: citationIds[ci] })),
+    );
     if (links.length) {
       await m.query(
         `INSERT INTO claim_citations (claim_id, citation_id) SELECT x.claim_id, x.citation_id FROM json_to_recordset($1::json) AS x(claim_id uuid, citation_id uuid)`,

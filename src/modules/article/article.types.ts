@@ -1,12 +1,9 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
-import {
-  ActorRole, ArticleState, ClaimStatus, CorrectionKind, Genre, Language, Sourcing, Stance,
-} from "../../shared/enums";
+import { ActorRole, ArticleState, ClaimStatus, CorrectionKind, Genre, Language, Sourcing, Stance } from "../../shared/enums";
 import { Connection } from "../../shared/pagination";
 import { Actor } from "../actor/actor.entity";
 import { Place } from "../place/place.entity";
 import { Source } from "../source/source.entity";
-import { Topic } from "../topic/topic.entity";
 
 /*
  * GraphQL shapes of an article. They differ from the tables (content comes from a revision),
@@ -62,13 +59,18 @@ export class Article {
   @Field(() => Place, { nullable: true })
   dateline!: Place | null;
 
-  @Field(() => Date, { nullable: true, description: "When the article (re)entered public view; null for a working copy never published." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the article (re)entered public view; null for a working copy never published.",
+  })
   publishedAt!: Date | null;
 
   @Field(() => Date, { nullable: true })
   firstPublishedAt!: Date | null;
 
-  @Field(() => Date, { description: "The last change a reader could see (a republished edit or a correction); for a working copy, its last edit." })
+  @Field(() => Date, {
+    description: "The last change a reader could see (a republished edit or a correction); for a working copy, its last edit.",
+  })
   updatedAt!: Date;
 
   @Field(() => Int, { description: "Number of the revision shown." })
@@ -123,7 +125,7 @@ export class Claim {
 
 @ObjectType({ simpleResolvers: true })
 export class PerspectiveHolder {
-  @Field(() => String, { description: "The holder's name, or a label such as \"critics\"." })
+  @Field(() => String, { description: 'The holder\'s name, or a label such as "critics".' })
   label!: string;
 
   @Field(() => Actor, { nullable: true })

@@ -9,60 +9,75 @@ const COUNTRY = /^[A-Z]{2}$/;
 @InputType()
 export class CreatePlaceInput {
   @Field(() => String)
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE }) @Length(2, 120)
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @Length(2, 120)
   slug!: string;
 
   @Field(() => String)
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name!: string;
 
   @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2, e.g. VE" })
-  @IsOptional() @Matches(COUNTRY, { message: "countryCode must be two capital letters, e.g. VE" })
+  @IsOptional()
+  @Matches(COUNTRY, { message: "countryCode must be two capital letters, e.g. VE" })
   countryCode?: string | null;
 
   @Field(() => Float, { nullable: true })
-  @IsOptional() @IsLatitude()
+  @IsOptional()
+  @IsLatitude()
   latitude?: number | null;
 
   @Field(() => Float, { nullable: true })
-  @IsOptional() @IsLongitude()
+  @IsOptional()
+  @IsLongitude()
   longitude?: number | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(/^\d{1,10}$/, { message: "geonamesId must be digits" })
+  @IsOptional()
+  @Matches(/^\d{1,10}$/, { message: "geonamesId must be digits" })
   geonamesId?: string | null;
 }
 
 @InputType()
 export class UpdatePlaceInput {
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE }) @Length(2, 120)
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @Length(2, 120)
   slug?: string;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(COUNTRY, { message: "countryCode must be two capital letters, e.g. VE" })
+  @IsOptional()
+  @Matches(COUNTRY, { message: "countryCode must be two capital letters, e.g. VE" })
   countryCode?: string | null;
 
   @Field(() => Float, { nullable: true })
-  @IsOptional() @IsLatitude()
+  @IsOptional()
+  @IsLatitude()
   latitude?: number | null;
 
   @Field(() => Float, { nullable: true })
-  @IsOptional() @IsLongitude()
+  @IsOptional()
+  @IsLongitude()
   longitude?: number | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(/^\d{1,10}$/, { message: "geonamesId must be digits" })
+  @IsOptional()
+  @Matches(/^\d{1,10}$/, { message: "geonamesId must be digits" })
   geonamesId?: string | null;
 }
 
 @ArgsType()
 export class PlacesArgs extends PageArgs {
   @Field(() => String, { nullable: true, description: "Part of the name." })
-  @IsOptional() @Length(1, 100)
+  @IsOptional()
+  @Length(1, 100)
   search?: string | null;
 }

@@ -9,44 +9,55 @@ const IPTC = /^medtop:\d{8}$/;
 @InputType()
 export class CreateTopicInput {
   @Field(() => String)
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE }) @Length(2, 120)
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @Length(2, 120)
   slug!: string;
 
   @Field(() => String)
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name!: string;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @MaxLength(2000)
+  @IsOptional()
+  @MaxLength(2000)
   description?: string | null;
 
   @Field(() => String, { nullable: true, description: "IPTC Media Topic, e.g. medtop:20000587" })
-  @IsOptional() @Matches(IPTC, { message: "iptcCode must look like medtop:20000587" })
+  @IsOptional()
+  @Matches(IPTC, { message: "iptcCode must look like medtop:20000587" })
   iptcCode?: string | null;
 }
 
 @InputType()
 export class UpdateTopicInput {
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE }) @Length(2, 120)
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @Length(2, 120)
   slug?: string;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @MaxLength(2000)
+  @IsOptional()
+  @MaxLength(2000)
   description?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(IPTC, { message: "iptcCode must look like medtop:20000587" })
+  @IsOptional()
+  @Matches(IPTC, { message: "iptcCode must look like medtop:20000587" })
   iptcCode?: string | null;
 }
 
 @ArgsType()
 export class TopicsArgs extends PageArgs {
   @Field(() => String, { nullable: true, description: "Part of the name." })
-  @IsOptional() @MaxLength(100)
+  @IsOptional()
+  @MaxLength(100)
   search?: string | null;
 }

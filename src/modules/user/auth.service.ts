@@ -28,7 +28,8 @@ export class AuthService {
     if (input.password.length < MIN_PASSWORD_LENGTH) {
       throw new BadUserInputError(`password is too short: use at least ${MIN_PASSWORD_LENGTH} characters.`);
     }
-    if (!Object.values(Role).includes(input.role)) throw new BadUserInputError(`role must be one of ${Object.values(Role).join(", ")}.`);
+    if (!Object.values(Role).includes(input.role))
+      throw new BadUserInputError(`role must be one of ${Object.values(Role).join(", ")}.`);
     const repo = this.ds.getRepository(User);
     try {
       return await repo.save(
@@ -55,10 +56,10 @@ export class AuthService {
     // One message for an unknown email, a wrong password and a deactivated account: no user enumeration.
     if (!user || !ok || !user.active) throw new UnauthenticatedError("Email or password is incorrect.");
     const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
-    const [row] = (await this.ds.query(
+    const [row] = await this.ds.query<[{ expires_at: Date }]>(
       `INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3)) RETURNING expires_at`,
       [user.id, sha256(token), this.sessionTtlHours],
-    )) as [{ expires_at: Date }];
+    );
     return { token, expiresAt: row.expires_at, user };
   }
 
@@ -69,12 +70,12 @@ export class AuthService {
   /** One statement per authenticated request; the database clock decides expiry. */
   async viewerForToken(token: string): Promise<StaffViewer | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-    const [row] = (await this.ds.query(
+    const [row] = await this.ds.query<{ session_id: string; user_id: string; email: string; role: Role }[]>(
       `SELECT s.id AS session_id, u.id AS user_id, u.email, u.role
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [sha256(token)],
-    )) as { session_id: string; user_id: string; email: string; role: Role }[];
+    );
     return row ? { kind: "staff", userId: row.user_id, sessionId: row.session_id, email: row.email, role: row.role } : null;
   }
 }
