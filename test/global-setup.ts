@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { Client } from "pg";
 import type { TestProject } from "vitest/node";
@@ -14,6 +15,28 @@ import { createLogger } from "../src/shared/logger";
  * clones it (CREATE DATABASE ... TEMPLATE), so files run in parallel without sharing state.
  */
 let embedded: EmbeddedServer | null = null;
+let runDir: string | null = null;
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 let adminUrl = "";
 const prefix = `ngt_${process.pid}`;
 
@@ -29,14 +52,13 @@ export async function setup(project: TestProject): Promise<void> {
   if (config.databaseUrl) {
     adminUrl = config.databaseUrl;
   } else {
-    const dataDir = path.resolve(".data/test");
-    fs.mkdirSync(dataDir, { recursive: true });
-    embedded = await startEmbeddedPostgres({
-      dataDir,
-      port: Number(process.env.TEST_PG_PORT ?? 54339),
-      log,
-      database: "postgres",
-    });
+    // A server per run (initdb takes under a second), so concurrent runs never share one.
+    const root = path.resolve(".data/test");
+    fs.mkdirSync(root, { recursive: true });
+    for (const dir of fs.readdirSync(root))
+      if (!isAlive(Number(dir))) fs.rmSync(path.join(root, dir), { recursive: true, force: true });
+    runDir = path.join(root, String(process.pid));
+    embedded = await startEmbeddedPostgres({ dataDir: runDir, port: await freePort(), log, database: "postgres" });
     adminUrl = embedded.url;
   }
   const admin = new Client({ connectionString: adminUrl });
@@ -45,15 +67,8 @@ export async function setup(project: TestProject): Promise<void> {
     // Leftovers of an earlier run that was killed.
     const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'ngt\\_%'`);
     for (const { datname } of stale.rows) {
-      const pid = Number(datname.split("_")[1]);
-      let alive = false;
-      try {
-        process.kill(pid, 0);
-        alive = pid !== process.pid;
-      } catch {
-        alive = false;
-      }
-      if (!alive) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`);
+      if (!isAlive(Number(datname.split("_")[1])))
+        await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`);
     }
     const template = `${prefix}_template`;
     await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(template)}`);
@@ -83,6 +98,7 @@ export async function teardown(): Promise<void> {
     await admin.end();
   }
   await embedded?.stop();
+  if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
 }
 
 declare module "vitest" {

@@ -10,12 +10,19 @@ import { afterAll, describe, expect, it } from "vitest";
  * orphaned postgres that the next start recovers from; SIGTERM shuts down cleanly.
  */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "newsgraph-proc-"));
-const port = 41000 + Math.floor(Math.random() * 2000);
-const pgPort = 43000 + Math.floor(Math.random() * 2000);
+const port = 41000 + (process.pid % 2000);
+const pgPort = 43000 + (process.pid % 2000);
 const children: ChildProcess[] = [];
 
 function start(): { child: ChildProcess; output: () => string; ready: Promise<void> } {
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), HOST: "127.0.0.1", LOG_LEVEL: "info" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+  };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ["-r", "@swc-node/register", "src/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
@@ -25,8 +32,8 @@ function start(): { child: ChildProcess; output: () => string; ready: Promise<vo
       out += b.toString();
       if (out.includes("serving GraphQL")) resolve();
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.once("exit", (code) => reject(new Error(`exited early with ${code}:\n${out}`)));
   });
   return { child, output: () => out, ready };

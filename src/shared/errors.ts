@@ -66,18 +66,26 @@ interface PgError {
   driverError?: { code?: string; constraint?: string };
 }
 
+const pgCode = (err: unknown): string | undefined => (err as PgError).driverError?.code ?? (err as PgError).code;
+
+/** A row is still referenced (23503), or, from PostgreSQL 18, an ON DELETE RESTRICT blocked it (23001). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const code = pgCode(err);
+  return code === "23503" || code === "23001";
+}
+
 /**
  * Turn a database error into a coded client error, or return null when it is unexpected
  * (and must be masked). Driver text never reaches a client.
  */
 export function translateDbError(err: unknown): GraphQLError | null {
   const e = err as PgError;
-  const code = e.driverError?.code ?? e.code;
+  const code = pgCode(err);
   const constraint = e.driverError?.constraint ?? e.constraint;
   if (code === "23505") {
     return new ConflictError((constraint && CONSTRAINT_MESSAGES[constraint]) ?? "That value is already taken; choose another.");
   }
-  if (code === "23503") {
+  if (isForeignKeyViolation(err)) {
     return new BadUserInputError(
       "A referenced record does not exist (or is still referenced elsewhere); check the ids you sent.",
     );

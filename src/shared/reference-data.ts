@@ -1,5 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral, Repository } from "typeorm";
-import { BadUserInputError, NotFoundError, translateDbError } from "./errors";
+import { BadUserInputError, isForeignKeyViolation, NotFoundError, translateDbError } from "./errors";
 import { toPlainText } from "./markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
 
@@ -110,7 +110,7 @@ export class ReferenceDataService<T extends Named> {
     try {
       await this.repo.delete(id);
     } catch (err) {
-      if ((err as { driverError?: { code?: string } }).driverError?.code === "23503") {
+      if (isForeignKeyViolation(err)) {
         throw new BadUserInputError(
           `${this.label} ${existing.slug} is referenced by article revisions and cannot be deleted; rename or edit it instead.`,
         );

@@ -1,0 +1,943 @@
+import { randomUUID } from "node:crypto";
+import { print, type DocumentNode } from "graphql";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ActorPageDocument,
+  ArticleListDocument,
+  ArticlePageDocument,
+  CreateActorDocument,
+  CreateArticleDocument,
+  CreatePlaceDocument,
+  CreateSourceDocument,
+  CreateTopicDocument,
+  DeleteActorDocument,
+  DeleteArticleDocument,
+  DeletePlaceDocument,
+  DeleteSourceDocument,
+  DeleteTopicDocument,
+  DraftArticleDocument,
+  LoginDocument,
+  LogoutDocument,
+  MeDocument,
+  PlaceDirectoryDocument,
+  PublishArticleDocument,
+  SetArticleRelationsDocument,
+  SourcePageDocument,
+  TopicPageDocument,
+  UnpublishArticleDocument,
+  UpdateActorDocument,
+  UpdateArticleDocument,
+  type ArticlePageQuery,
+  type CreateArticleInput,
+  type WorkingCopyFragment,
+} from "../src/client/generated/graphql";
+import { DEMO } from "../src/seed/demo-story";
+import { Role } from "../src/shared/enums";
+import { errorCode, startTestApp, type GqlResult, type TestApp } from "./support/harness";
+
+/*
+ * The editorial (write) side over real HTTP against a fresh clone of the demo database:
+ * sessions, roles, the working copy vs the published revision, optimistic concurrency,
+ * validation, relations, sanitising, reference data, unpublish/delete and error masking.
+ */
+
+// ---- the seeded story ----
+
+const slugOf = {
+  mainStory: "us-weighed-amnesty-for-maduro-in-exchange-for-early-exit",
+  toUnpublish: "venezuela-oil-reserves-and-what-a-transition-could-change",
+  toDelete: "more-than-seven-million-venezuelans-have-left",
+  draftForAdmin: "republicans-signal-harder-line-as-maduro-amnesty-idea-surfaces",
+  draftUntouched: "explainer-why-venezuelas-armed-forces-hold-the-key-to-any-transition",
+  wsj: "wall-street-journal",
+  reuters: "reuters",
+  maduro: "nicolas-maduro",
+  trump: "donald-trump",
+};
+
+function demoArticle(slug: string) {
+  const a = DEMO.articles.find((x) => x.slug === slug);
+  if (!a) throw new Error(`demo story has no article ${slug}`);
+  return a;
+}
+
+// ---- the app and domain-language helpers ----
+
+let app: TestApp;
+
+/** Text that would mean a database or framework error reached a client. */
+const LEAKS = [/QueryFailedError/i, /duplicate key/i, /violates/i, /stack/i, /typeorm/i];
+
+function expectNoLeaks(text: string): void {
+  for (const leak of LEAKS) expect(text, `a response leaked ${leak}`).not.toMatch(leak);
+}
+
+/** Every GraphQL call in this file goes through here, so every response is checked for leaks. */
+async function gql<T, V>(
+  doc: TypedDocumentNode<T, V> | DocumentNode | string,
+  variables?: V,
+  opts: { token?: string; headers?: Record<string, string> } = {},
+): Promise<GqlResult<T>> {
+  const r = await app.gql(doc, variables, opts);
+  expectNoLeaks(JSON.stringify({ data: r.data, errors: r.errors }));
+  return r;
+}
+
+/** The exact bytes a client receives, for checks that nothing submitted is echoed back. */
+async function postRaw(doc: DocumentNode | string, variables: Record<string, unknown>, token?: string) {
+  const res = await fetch(app.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query: typeof doc === "string" ? doc : print(doc), variables }),
+  });
+  const text = await res.text();
+  expectNoLeaks(text);
+  return {
+    status: res.status,
+    text,
+    body: JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] },
+  };
+}
+
+function describeErrors(r: GqlResult<unknown>): string {
+  return JSON.stringify(r.errors ?? "no errors");
+}
+
+/** The request failed with this code; returns the first error for further checks. */
+function expectCode(r: GqlResult<unknown>, code: string): { message: string; extensions: Record<string, unknown> } {
+  expect(errorCode(r), describeErrors(r)).toBe(code);
+  const first = r.errors![0]!;
+  return { message: first.message, extensions: first.extensions ?? {} };
+}
+
+function expectOk<T>(r: GqlResult<T>): T {
+  expect(r.errors, describeErrors(r)).toBeUndefined();
+  expect(r.status).toBe(200);
+  expect(r.data).toBeTruthy();
+  return r.data!;
+}
+
+let slugCounter = 0;
+const freshSlug = (prefix: string) => `${prefix}-${++slugCounter}`;
+
+function draftInput(overrides: Partial<CreateArticleInput> = {}): CreateArticleInput {
+  return {
+    slug: freshSlug("test-draft"),
+    headline: "Negotiators meet again in Doha",
+    standfirst: "A second round of contacts.",
+    byline: "Test desk",
+    bodyMarkdown: "Talks resumed on **Tuesday**.",
+    language: "EN",
+    genre: "NEWS",
+    ...overrides,
+  };
+}
+
+async function createDraft(token: string, overrides: Partial<CreateArticleInput> = {}): Promise<WorkingCopyFragment> {
+  return expectOk(await gql(CreateArticleDocument, { input: draftInput(overrides) }, { token })).createArticle;
+}
+
+async function updateHeadline(token: string, id: string, expectedVersion: number, headline: string) {
+  return gql(UpdateArticleDocument, { id, expectedVersion, input: { headline } }, { token });
+}
+
+async function publish(token: string, id: string): Promise<WorkingCopyFragment> {
+  return expectOk(await gql(PublishArticleDocument, { id }, { token })).publishArticle;
+}
+
+async function publicArticle(by: { slug?: string; id?: string }): Promise<ArticlePageQuery["article"]> {
+  return expectOk(await gql(ArticlePageDocument, by)).article;
+}
+
+async function workingCopy(token: string, id: string) {
+  const copy = expectOk(await gql(DraftArticleDocument, { id }, { token })).draftArticle;
+  expect(copy).not.toBeNull();
+  return copy!;
+}
+
+async function publicTotal(): Promise<number> {
+  return expectOk(await gql(ArticleListDocument, { first: 1 })).articles.totalCount;
+}
+
+async function idOf(table: "articles" | "actors" | "sources" | "topics" | "places", slug: string): Promise<string> {
+  const rows = await app.ds.query<{ id: string }[]>(`SELECT id FROM ${table} WHERE slug = $1`, [slug]);
+  if (!rows[0]) throw new Error(`no ${table} row with slug ${slug}`);
+  return rows[0].id;
+}
+
+async function count(sql: string, params: unknown[] = []): Promise<number> {
+  const [row] = await app.ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM ${sql}`, params);
+  return row.n;
+}
+
+const revisionCount = (articleId: string) => count(`article_revisions WHERE article_id = $1`, [articleId]);
+
+type ContentEvent = { kind: string; payload: Record<string, unknown> };
+
+async function events(articleId: string): Promise<ContentEvent[]> {
+  return app.ds.query<ContentEvent[]>(`SELECT kind, payload FROM content_events WHERE article_id = $1 ORDER BY seq`, [articleId]);
+}
+
+async function articleVersion(id: string): Promise<number> {
+  const [row] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
+  return row.version;
+}
+
+let writer: string;
+let editor: string;
+let admin: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  writer = await app.loginAs(Role.WRITER);
+  editor = await app.editorToken();
+  admin = await app.loginAs(Role.ADMIN);
+});
+
+afterAll(() => app?.close());
+
+// ---- 1. sessions ----
+
+describe("signing in and out", () => {
+  it("login with the demo editor's credentials returns an ngs_ token and the EDITOR role", async () => {
+    const data = expectOk(await gql(LoginDocument, { email: DEMO.editor.email, password: DEMO.editor.password }));
+    expect(data.login.token).toMatch(/^ngs_/);
+    expect(data.login.user.email).toBe(DEMO.editor.email);
+    expect(data.login.user.role).toBe("EDITOR");
+    expect(Date.parse(data.login.expiresAt)).toBeGreaterThan(Date.now());
+  });
+
+  it("stores only a 32-byte hash of the token, never the token itself", async () => {
+    const before = await count(`sessions`);
+    const { token } = expectOk(await gql(LoginDocument, { email: DEMO.editor.email, password: DEMO.editor.password })).login;
+    expect(await count(`sessions`)).toBe(before + 1);
+
+    const [newest] = await app.ds.query<[{ token_hash: Buffer }]>(
+      `SELECT s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1 ORDER BY s.created_at DESC LIMIT 1`,
+      [DEMO.editor.email],
+    );
+    expect(newest.token_hash).toHaveLength(32);
+    expect(newest.token_hash.equals(Buffer.from(token))).toBe(false);
+
+    const rows = await app.ds.query<{ json: string }[]>(`SELECT row_to_json(s)::text AS json FROM sessions s`);
+    const everything = rows.map((r) => r.json).join("\n");
+    expect(rows.length).toBe(before + 1);
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(token.slice("ngs_".length));
+    expect(everything).not.toContain(Buffer.from(token).toString("hex"));
+  });
+
+  it("a wrong password and an unknown email get the same UNAUTHENTICATED message", async () => {
+    const wrongPassword = expectCode(
+      await gql(LoginDocument, { email: DEMO.editor.email, password: "not-the-password-at-all" }),
+      "UNAUTHENTICATED",
+    );
+    const unknownEmail = expectCode(
+      await gql(LoginDocument, { email: "nobody-here@newsgraph.example", password: DEMO.editor.password }),
+      "UNAUTHENTICATED",
+    );
+    expect(wrongPassword.message).toBe(unknownEmail.message);
+    expect(wrongPassword.message).not.toMatch(/password is wrong|no such user|unknown/i);
+  });
+
+  it("me returns the signed-in user; after logout the token is refused with 401 everywhere", async () => {
+    const { token, user } = expectOk(
+      await gql(LoginDocument, { email: DEMO.editor.email, password: DEMO.editor.password }),
+    ).login;
+    const me = expectOk(await gql(MeDocument, {}, { token })).me;
+    expect(me).toEqual({ id: user.id, email: DEMO.editor.email, role: "EDITOR" });
+
+    expect(expectOk(await gql(LogoutDocument, {}, { token })).logout).toBe(true);
+
+    const meAfter = await gql(MeDocument, {}, { token });
+    expect(meAfter.status).toBe(401);
+    expectCode(meAfter, "UNAUTHENTICATED");
+
+    // Even a public query: a revoked token is an error, not a silent downgrade to anonymous.
+    const publicAfter = await gql(ArticlePageDocument, { slug: slugOf.mainStory }, { token });
+    expect(publicAfter.status).toBe(401);
+    expectCode(publicAfter, "UNAUTHENTICATED");
+    expect(publicAfter.data?.article ?? null).toBeNull();
+
+    // Other sessions of the same user are unaffected.
+    expect(expectOk(await gql(MeDocument, {}, { token: editor })).me.email).toBe(DEMO.editor.email);
+  });
+
+  it("a malformed Authorization header gets 401", async () => {
+    const r = await gql(ArticlePageDocument, { slug: slugOf.mainStory }, { headers: { authorization: "Token abc" } });
+    expect(r.status).toBe(401);
+    expectCode(r, "UNAUTHENTICATED");
+  });
+
+  it("a garbage bearer token gets 401", async () => {
+    for (const token of ["garbage", "ngs_not-a-real-session-token"]) {
+      const r = await gql(MeDocument, {}, { token });
+      expect(r.status, token).toBe(401);
+      expectCode(r, "UNAUTHENTICATED");
+    }
+  });
+});
+
+// ---- 2. anonymous writes ----
+
+describe("every mutation needs a token", () => {
+  it("anonymous createArticle, updateArticle, publishArticle, createActor and deleteTopic are UNAUTHENTICATED and write nothing", async () => {
+    const draftId = await idOf("articles", slugOf.draftUntouched);
+    const topicId = await idOf("topics", "oil");
+    const tables = ["articles", "article_revisions", "actors", "topics", "content_events"];
+    const countAll = () => Promise.all(tables.map((t) => count(t)));
+    const before = await countAll();
+    const versionBefore = await articleVersion(draftId);
+
+    const attempts = [
+      await gql(CreateArticleDocument, { input: draftInput() }),
+      await gql(UpdateArticleDocument, { id: draftId, expectedVersion: versionBefore, input: { headline: "Anonymous edit" } }),
+      await gql(PublishArticleDocument, { id: draftId }),
+      await gql(CreateActorDocument, { input: { slug: "anonymous-actor", name: "Anonymous", kind: "PERSON" } }),
+      await gql(DeleteTopicDocument, { id: topicId }),
+    ];
+    for (const r of attempts) {
+      expectCode(r, "UNAUTHENTICATED");
+      expect(r.data ?? null).toBeNull();
+    }
+
+    expect(await countAll()).toEqual(before);
+    expect(await articleVersion(draftId)).toBe(versionBefore);
+    expect((await workingCopy(editor, draftId)).headline).toBe(demoArticle(slugOf.draftUntouched).headline);
+  });
+});
+
+// ---- 3. roles ----
+
+describe("roles", () => {
+  it("a WRITER drafts and edits but cannot publish, unpublish or delete; an EDITOR publishes", async () => {
+    const draft = await createDraft(writer, { headline: "Writer files a draft" });
+    expect(draft.editorial).toMatchObject({
+      state: "DRAFT",
+      version: 1,
+      hasUnpublishedChanges: true,
+      publishedRevisionNumber: null,
+    });
+    expect(draft.revisionNumber).toBe(1);
+    expect(await publicArticle({ slug: draft.slug })).toBeNull();
+
+    const edited = expectOk(await updateHeadline(writer, draft.id, 1, "Writer files a sharper draft")).updateArticle;
+    expect(edited.headline).toBe("Writer files a sharper draft");
+    expect(edited.editorial.version).toBe(2);
+    expect(edited.revisionNumber).toBe(2);
+
+    const publishByWriter = expectCode(await gql(PublishArticleDocument, { id: draft.id }, { token: writer }), "FORBIDDEN");
+    expect(publishByWriter.message).toMatch(/EDITOR/);
+    expect(await publicArticle({ slug: draft.slug })).toBeNull();
+
+    const published = await publish(editor, draft.id);
+    expect(published.editorial.state).toBe("PUBLISHED");
+    const seen = await publicArticle({ slug: draft.slug });
+    expect(seen?.id).toBe(draft.id);
+    expect(seen?.headline).toBe("Writer files a sharper draft");
+
+    const unpublishByWriter = expectCode(
+      await gql(UnpublishArticleDocument, { id: draft.id, reason: "Writer wants it gone" }, { token: writer }),
+      "FORBIDDEN",
+    );
+    expect(unpublishByWriter.message).toMatch(/EDITOR/);
+    const deleteByWriter = expectCode(await gql(DeleteArticleDocument, { id: draft.id }, { token: writer }), "FORBIDDEN");
+    expect(deleteByWriter.message).toMatch(/EDITOR/);
+    expect((await publicArticle({ slug: draft.slug }))?.id).toBe(draft.id);
+
+    const actorId = await idOf("actors", slugOf.trump);
+    const deleteActorByWriter = expectCode(await gql(DeleteActorDocument, { id: actorId }, { token: writer }), "FORBIDDEN");
+    expect(deleteActorByWriter.message).toMatch(/EDITOR/);
+    expect(expectOk(await gql(ActorPageDocument, { slug: slugOf.trump })).actor?.id).toBe(actorId);
+  });
+
+  it("an ADMIN can do what an editor can: publish a draft and delete an actor", async () => {
+    const id = await idOf("articles", slugOf.draftForAdmin);
+    expect(await publicArticle({ slug: slugOf.draftForAdmin })).toBeNull();
+    const published = await publish(admin, id);
+    expect(published.editorial.state).toBe("PUBLISHED");
+    expect((await publicArticle({ slug: slugOf.draftForAdmin }))?.headline).toBe(demoArticle(slugOf.draftForAdmin).headline);
+
+    const actor = expectOk(
+      await gql(
+        CreateActorDocument,
+        { input: { slug: freshSlug("admin-actor"), name: "Short-lived", kind: "PERSON" } },
+        { token: admin },
+      ),
+    ).createActor;
+    expect(expectOk(await gql(DeleteActorDocument, { id: actor.id }, { token: admin })).deleteActor).toBe(true);
+    expect(expectOk(await gql(ActorPageDocument, { slug: actor.slug })).actor).toBeNull();
+  });
+});
+
+// ---- 4. working copy vs published ----
+
+describe("working copy vs published revision", () => {
+  it("readers keep the published revision until the next publish, which keeps publishedAt and moves updatedAt", async () => {
+    const draft = await createDraft(editor, { headline: "Original headline for readers" });
+    await publish(editor, draft.id);
+    const first = await publicArticle({ slug: draft.slug });
+    expect(first?.headline).toBe("Original headline for readers");
+    expect(first?.publishedAt).toBeTruthy();
+    expect(first?.firstPublishedAt).toBe(first?.publishedAt);
+    expect((await events(draft.id)).map((e) => e.kind)).toEqual(["PUBLISHED"]);
+
+    const version = (await workingCopy(editor, draft.id)).editorial.version;
+    expectOk(await updateHeadline(editor, draft.id, version, "Edited headline, not yet public"));
+
+    const meanwhile = await publicArticle({ slug: draft.slug });
+    expect(meanwhile?.headline).toBe("Original headline for readers");
+    expect(meanwhile?.revisionNumber).toBe(first?.revisionNumber);
+    const copy = await workingCopy(editor, draft.id);
+    expect(copy.headline).toBe("Edited headline, not yet public");
+    expect(copy.editorial.hasUnpublishedChanges).toBe(true);
+    expect(copy.editorial.publishedRevisionNumber).toBe(first?.revisionNumber);
+    expect(copy.editorial.headRevisionNumber).toBe(first!.revisionNumber + 1);
+
+    const republished = await publish(editor, draft.id);
+    expect(republished.editorial.hasUnpublishedChanges).toBe(false);
+    const second = await publicArticle({ slug: draft.slug });
+    expect(second?.headline).toBe("Edited headline, not yet public");
+    expect(second!.revisionNumber).toBeGreaterThan(first!.revisionNumber);
+    expect(second?.publishedAt).toBe(first?.publishedAt);
+    expect(second?.firstPublishedAt).toBe(first?.firstPublishedAt);
+    expect(Date.parse(second!.updatedAt)).toBeGreaterThan(Date.parse(first!.updatedAt));
+    expect((await events(draft.id)).map((e) => e.kind)).toEqual(["PUBLISHED", "UPDATED"]);
+  });
+
+  it("publishing when readers already see the latest revision is refused", async () => {
+    const draft = await createDraft(editor);
+    await publish(editor, draft.id);
+    const r = expectCode(await gql(PublishArticleDocument, { id: draft.id }, { token: editor }), "BAD_USER_INPUT");
+    expect(r.message).toMatch(/Nothing to publish/);
+    expect((await events(draft.id)).map((e) => e.kind)).toEqual(["PUBLISHED"]);
+  });
+});
+
+// ---- 5. optimistic concurrency ----
+
+describe("optimistic concurrency", () => {
+  it("a stale expectedVersion is a CONFLICT naming both versions, and writes no revision", async () => {
+    const draft = await createDraft(writer);
+    expectOk(await updateHeadline(writer, draft.id, 1, "First edit wins"));
+    const revisionsBefore = await revisionCount(draft.id);
+
+    const conflict = expectCode(await updateHeadline(writer, draft.id, 1, "Edit from a stale tab"), "CONFLICT");
+    expect(conflict.message).toMatch(/expectedVersion 1\b/);
+    expect(conflict.message).toMatch(/version 2\b/);
+    expect(conflict.extensions.currentVersion).toBe(2);
+
+    expect(await revisionCount(draft.id)).toBe(revisionsBefore);
+    const copy = await workingCopy(writer, draft.id);
+    expect(copy.headline).toBe("First edit wins");
+    expect(copy.editorial.version).toBe(2);
+  });
+
+  it("of 20 concurrent edits at the same version exactly one wins", async () => {
+    const draft = await createDraft(writer);
+    const revisionsBefore = await revisionCount(draft.id);
+    const headlines = Array.from({ length: 20 }, (_, i) => `Concurrent contender number ${i}`);
+
+    const results = await Promise.all(headlines.map((h) => updateHeadline(writer, draft.id, 1, h)));
+
+    const winners = results.filter((r) => !r.errors && r.data?.updateArticle);
+    const losers = results.filter((r) => errorCode(r) === "CONFLICT");
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(19);
+    const winnerHeadline = winners[0]!.data!.updateArticle.headline;
+    expect(headlines).toContain(winnerHeadline);
+    for (const l of losers) expect(l.errors![0]!.extensions!.currentVersion).toBe(2);
+
+    const copy = await workingCopy(writer, draft.id);
+    expect(copy.editorial.version).toBe(2);
+    expect(copy.headline).toBe(winnerHeadline);
+    expect(await revisionCount(draft.id)).toBe(revisionsBefore + 1);
+    const newRevisions = await app.ds.query<{ headline: string }[]>(
+      `SELECT headline FROM article_revisions WHERE article_id = $1 AND number > 1`,
+      [draft.id],
+    );
+    expect(newRevisions).toEqual([{ headline: winnerHeadline }]);
+  });
+});
+
+// ---- 6. validation ----
+
+describe("validation", () => {
+  it("an invalid slug is BAD_USER_INPUT naming the field, without echoing the value", async () => {
+    const res = await postRaw(CreateArticleDocument, { input: draftInput({ slug: "Bad Slug!" }) }, writer);
+    const error = res.body.errors?.[0];
+    expect(error?.extensions?.code).toBe("BAD_USER_INPUT");
+    const fields = error?.extensions?.invalidFields as { path: string; problems: string[] }[];
+    expect(fields.map((f) => f.path)).toContain("slug");
+    expect(res.text).not.toContain("Bad Slug!");
+    expect(await count(`articles WHERE slug = $1`, ["Bad Slug!"])).toBe(0);
+  });
+
+  it("a two-character headline is BAD_USER_INPUT", async () => {
+    const before = await count(`articles`);
+    const r = expectCode(
+      await gql(CreateArticleDocument, { input: draftInput({ headline: "Hi" }) }, { token: writer }),
+      "BAD_USER_INPUT",
+    );
+    expect(JSON.stringify(r.extensions.invalidFields)).toContain("headline");
+    expect(await count(`articles`)).toBe(before);
+  });
+
+  it("a password sent with an invalid email is never echoed back", async () => {
+    const res = await postRaw(LoginDocument, { email: "not-an-email", password: "hunter2-secret-value" });
+    expect(res.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(res.text).not.toContain("hunter2-secret-value");
+    expect(res.text).not.toContain("not-an-email");
+  });
+
+  it("an unknown input field fails GraphQL validation with HTTP 400", async () => {
+    const before = await count(`articles`);
+    const r = await gql(
+      `mutation { createArticle(input: {headline: "x", bogus: 1, bodyMarkdown: "b", language: EN, genre: NEWS}) { id } }`,
+      {},
+      { token: writer },
+    );
+    expect(r.status).toBe(400);
+    expectCode(r, "GRAPHQL_VALIDATION_FAILED");
+    expect(r.errors![0]!.message).toMatch(/bogus/);
+    expect(await count(`articles`)).toBe(before);
+  });
+
+  it("article(slug, id) with both arguments is BAD_USER_INPUT", async () => {
+    const id = await idOf("articles", slugOf.mainStory);
+    const r = expectCode(await gql(ArticlePageDocument, { slug: "a", id }), "BAD_USER_INPUT");
+    expect(r.message).toMatch(/exactly one of slug or id/);
+  });
+
+  it("articles(first: 101) and articles(after: nonsense) are BAD_USER_INPUT", async () => {
+    const tooMany = expectCode(await gql(ArticleListDocument, { first: 101 }), "BAD_USER_INPUT");
+    expect(tooMany.message).toMatch(/first must be between 0 and 100/);
+    const badCursor = expectCode(await gql(ArticleListDocument, { after: "nonsense" }), "BAD_USER_INPUT");
+    expect(badCursor.message).toMatch(/after/);
+  });
+});
+
+// ---- 7. relations ----
+
+describe("article relations", () => {
+  let ids: { wsj: string; reuters: string; maduro: string; trump: string; diplomacy: string; transition: string };
+
+  beforeAll(async () => {
+    const source = (slug: string) => gql(SourcePageDocument, { slug }).then((r) => expectOk(r).source!.id);
+    ids = {
+      wsj: await source(slugOf.wsj),
+      reuters: await source(slugOf.reuters),
+      maduro: await idOf("actors", slugOf.maduro),
+      trump: await idOf("actors", slugOf.trump),
+      diplomacy: await idOf("topics", "diplomacy"),
+      transition: await idOf("topics", "political-transition"),
+    };
+  });
+
+  it("sets citations, actors, claims, perspectives and topics, and returns them in order", async () => {
+    const draft = await createDraft(writer);
+    const r = await gql(
+      SetArticleRelationsDocument,
+      {
+        id: draft.id,
+        expectedVersion: 1,
+        input: {
+          citations: [
+            { sourceId: ids.wsj, attribution: "citing people familiar with the talks", sourcing: "ANONYMOUS" },
+            { sourceId: ids.reuters, attribution: "Reuters reported", sourcing: "NAMED" },
+          ],
+          actors: [
+            { actorId: ids.maduro, role: "SUBJECT" },
+            { actorId: ids.trump, role: "PARTY" },
+          ],
+          claims: [
+            { statement: "Officials discussed an amnesty.", status: "REPORTED", sourceIds: [ids.wsj], actorIds: [ids.maduro] },
+          ],
+          perspectives: [
+            {
+              holderLabel: "Critics",
+              stance: "OPPOSES",
+              summary: "An amnesty rewards abuses.",
+              keyPoints: ["Victims first"],
+              about: "the amnesty",
+            },
+          ],
+          topicIds: [ids.transition, ids.diplomacy],
+        },
+      },
+      { token: writer },
+    );
+    const copy = expectOk(r).setArticleRelations;
+    expect(copy.editorial.version).toBe(2);
+    expect(copy.citations.map((c) => [c.source.slug, c.sourcing, c.attribution])).toEqual([
+      [slugOf.wsj, "ANONYMOUS", "citing people familiar with the talks"],
+      [slugOf.reuters, "NAMED", "Reuters reported"],
+    ]);
+    expect(copy.actors.map((a) => [a.actor.slug, a.role])).toEqual([
+      [slugOf.maduro, "SUBJECT"],
+      [slugOf.trump, "PARTY"],
+    ]);
+    expect(copy.claims).toEqual([
+      {
+        statement: "Officials discussed an amnesty.",
+        status: "REPORTED",
+        citations: [{ source: { slug: slugOf.wsj } }],
+        actors: [{ slug: slugOf.maduro }],
+      },
+    ]);
+    expect(copy.perspectives).toEqual([
+      {
+        holder: { label: "Critics", actor: null },
+        stance: "OPPOSES",
+        summary: "An amnesty rewards abuses.",
+        keyPoints: ["Victims first"],
+        about: "the amnesty",
+      },
+    ]);
+    expect(copy.topics.map((t) => t.slug)).toEqual(["political-transition", "diplomacy"]);
+
+    // The working copy read back later says the same.
+    const again = await workingCopy(writer, draft.id);
+    expect(again.citations.map((c) => c.source.slug)).toEqual([slugOf.wsj, slugOf.reuters]);
+    expect(again.claims[0]?.citations.map((c) => c.source.slug)).toEqual([slugOf.wsj]);
+  });
+
+  it("refuses a claim citing a source the article does not cite", async () => {
+    const draft = await createDraft(writer);
+    const r = expectCode(
+      await gql(
+        SetArticleRelationsDocument,
+        {
+          id: draft.id,
+          expectedVersion: 1,
+          input: {
+            citations: [{ sourceId: ids.wsj, sourcing: "NAMED" }],
+            claims: [{ statement: "Reuters says so.", status: "REPORTED", sourceIds: [ids.reuters] }],
+          },
+        },
+        { token: writer },
+      ),
+      "BAD_USER_INPUT",
+    );
+    expect(r.message).toMatch(/does not cite/);
+    expect(await articleVersion(draft.id)).toBe(1);
+  });
+
+  it("refuses a citation of a source that does not exist, naming it, and writes nothing", async () => {
+    const draft = await createDraft(writer);
+    const missing = randomUUID();
+    const revisionsBefore = await revisionCount(draft.id);
+    const r = expectCode(
+      await gql(
+        SetArticleRelationsDocument,
+        { id: draft.id, expectedVersion: 1, input: { citations: [{ sourceId: missing, sourcing: "NAMED" }] } },
+        { token: writer },
+      ),
+      "BAD_USER_INPUT",
+    );
+    expect(r.message).toContain(missing);
+    expect(r.message).toMatch(/does not exist/);
+    expect(await articleVersion(draft.id)).toBe(1);
+    expect(await revisionCount(draft.id)).toBe(revisionsBefore);
+    expect((await workingCopy(writer, draft.id)).editorial.version).toBe(1);
+  });
+
+  it("refuses an actor listed twice with the same role", async () => {
+    const draft = await createDraft(writer);
+    const r = expectCode(
+      await gql(
+        SetArticleRelationsDocument,
+        {
+          id: draft.id,
+          expectedVersion: 1,
+          input: {
+            actors: [
+              { actorId: ids.maduro, role: "SUBJECT" },
+              { actorId: ids.maduro, role: "SUBJECT" },
+            ],
+          },
+        },
+        { token: writer },
+      ),
+      "BAD_USER_INPUT",
+    );
+    expect(r.message).toMatch(/listed twice/);
+    expect(await articleVersion(draft.id)).toBe(1);
+  });
+
+  it("refuses a perspective with neither holderActorId nor holderLabel", async () => {
+    const draft = await createDraft(writer);
+    const r = expectCode(
+      await gql(
+        SetArticleRelationsDocument,
+        {
+          id: draft.id,
+          expectedVersion: 1,
+          input: { perspectives: [{ stance: "SUPPORTS", summary: "Someone likes it.", about: "the deal" }] },
+        },
+        { token: writer },
+      ),
+      "BAD_USER_INPUT",
+    );
+    expect(r.message).toMatch(/holderActorId or a holderLabel/);
+    expect(await articleVersion(draft.id)).toBe(1);
+  });
+});
+
+// ---- 8. sanitising ----
+
+describe("sanitising", () => {
+  it("strips markup from headlines and scripts from bodies, and keeps the Markdown as written", async () => {
+    const bodyMarkdown = "Hello <img src=x onerror=alert(1)> [x](javascript:alert(1))";
+    const draft = await createDraft(writer, { headline: "<script>alert(1)</script>Talks resume", bodyMarkdown });
+
+    expect(draft.headline).toBe("Talks resume");
+    expect(draft.body.markdown).toBe(bodyMarkdown);
+    expect(draft.body.html).toContain("Hello");
+    expect(draft.body.html).not.toMatch(/onerror/i);
+    expect(draft.body.html).not.toMatch(/javascript:/i);
+    expect(draft.body.html).not.toMatch(/<script/i);
+
+    const [stored] = await app.ds.query<[{ headline: string; body_markdown: string; body_html: string }]>(
+      `SELECT headline, body_markdown, body_html FROM article_revisions WHERE article_id = $1 AND number = 1`,
+      [draft.id],
+    );
+    expect(stored.headline).not.toMatch(/<script/i);
+    expect(stored.headline).toBe("Talks resume");
+    expect(stored.body_html).not.toMatch(/onerror|javascript:/i);
+    expect(stored.body_markdown).toBe(bodyMarkdown);
+  });
+});
+
+// ---- 9. reference data ----
+
+describe("reference data", () => {
+  it("actors: create, refuse a duplicate slug, rename, and delete only what nothing refers to", async () => {
+    const slug = freshSlug("test-actor");
+    const created = expectOk(
+      await gql(
+        CreateActorDocument,
+        { input: { slug, name: "Test Mediator", kind: "PERSON", aliases: ["T. M."] } },
+        { token: writer },
+      ),
+    ).createActor;
+    expect(created).toMatchObject({ slug, name: "Test Mediator", kind: "PERSON", aliases: ["T. M."] });
+
+    const actorsBefore = await count(`actors`);
+    const dup = await gql(CreateActorDocument, { input: { slug, name: "Another", kind: "PERSON" } }, { token: writer });
+    const conflict = expectCode(dup, "CONFLICT");
+    expect(conflict.message).toMatch(/slug/);
+    expect(JSON.stringify(dup)).not.toMatch(/duplicate key|violates/);
+    expect(await count(`actors`)).toBe(actorsBefore);
+
+    const renamed = expectOk(
+      await gql(UpdateActorDocument, { id: created.id, input: { name: "Renamed Mediator" } }, { token: writer }),
+    ).updateActor;
+    expect(renamed).toMatchObject({ id: created.id, slug, name: "Renamed Mediator" });
+    expect(expectOk(await gql(ActorPageDocument, { slug })).actor?.name).toBe("Renamed Mediator");
+
+    const byWriter = expectCode(await gql(DeleteActorDocument, { id: created.id }, { token: writer }), "FORBIDDEN");
+    expect(byWriter.message).toMatch(/EDITOR/);
+    expect(expectOk(await gql(ActorPageDocument, { slug })).actor).not.toBeNull();
+
+    expect(expectOk(await gql(DeleteActorDocument, { id: created.id }, { token: editor })).deleteActor).toBe(true);
+    expect(expectOk(await gql(ActorPageDocument, { slug })).actor).toBeNull();
+  });
+
+  it("an actor that article revisions refer to cannot be deleted", async () => {
+    const id = await idOf("actors", slugOf.maduro);
+    const r = expectCode(await gql(DeleteActorDocument, { id }, { token: editor }), "BAD_USER_INPUT");
+    expect(r.message).toMatch(/referenced/);
+    expect(r.message).toContain(slugOf.maduro);
+    expect(expectOk(await gql(ActorPageDocument, { slug: slugOf.maduro })).actor?.id).toBe(id);
+  });
+
+  it("sources: create, refuse a duplicate slug and a javascript: url, delete an unused one, keep a cited one", async () => {
+    const slug = freshSlug("test-source");
+    const created = expectOk(
+      await gql(
+        CreateSourceDocument,
+        { input: { slug, name: "Test Gazette", kind: "NEWS_OUTLET", url: "https://gazette.example" } },
+        { token: writer },
+      ),
+    ).createSource;
+    expect(expectOk(await gql(SourcePageDocument, { slug })).source?.url).toBe("https://gazette.example");
+
+    const conflict = expectCode(
+      await gql(CreateSourceDocument, { input: { slug, name: "Again", kind: "WIRE" } }, { token: writer }),
+      "CONFLICT",
+    );
+    expect(conflict.message).toMatch(/slug/);
+
+    const before = await count(`sources`);
+    const js = expectCode(
+      await gql(
+        CreateSourceDocument,
+        { input: { slug: freshSlug("js-source"), name: "Bad", kind: "WIRE", url: "javascript:alert(1)" } },
+        { token: writer },
+      ),
+      "BAD_USER_INPUT",
+    );
+    expect(JSON.stringify(js.extensions.invalidFields)).toContain("url");
+    expect(await count(`sources`)).toBe(before);
+
+    expect(expectOk(await gql(DeleteSourceDocument, { id: created.id }, { token: editor })).deleteSource).toBe(true);
+    expect(expectOk(await gql(SourcePageDocument, { slug })).source).toBeNull();
+
+    const wsj = await idOf("sources", slugOf.wsj);
+    expect(expectCode(await gql(DeleteSourceDocument, { id: wsj }, { token: editor }), "BAD_USER_INPUT").message).toMatch(
+      /referenced/,
+    );
+    expect(expectOk(await gql(SourcePageDocument, { slug: slugOf.wsj })).source?.id).toBe(wsj);
+  });
+
+  it("topics: create, refuse a duplicate slug and a malformed iptcCode, delete an unused one, keep a used one", async () => {
+    const slug = freshSlug("test-topic");
+    const created = expectOk(
+      await gql(CreateTopicDocument, { input: { slug, name: "Test topic", iptcCode: "medtop:20000639" } }, { token: writer }),
+    ).createTopic;
+    expect(expectOk(await gql(TopicPageDocument, { slug })).topic?.iptcCode).toBe("medtop:20000639");
+
+    expect(
+      expectCode(await gql(CreateTopicDocument, { input: { slug, name: "Again" } }, { token: writer }), "CONFLICT").message,
+    ).toMatch(/slug/);
+    const iptc = expectCode(
+      await gql(
+        CreateTopicDocument,
+        { input: { slug: freshSlug("iptc-topic"), name: "Bad code", iptcCode: "medtop:123" } },
+        { token: writer },
+      ),
+      "BAD_USER_INPUT",
+    );
+    expect(JSON.stringify(iptc.extensions.invalidFields)).toContain("iptcCode");
+
+    expect(expectOk(await gql(DeleteTopicDocument, { id: created.id }, { token: editor })).deleteTopic).toBe(true);
+    expect(expectOk(await gql(TopicPageDocument, { slug })).topic).toBeNull();
+
+    const diplomacy = await idOf("topics", "diplomacy");
+    expect(expectCode(await gql(DeleteTopicDocument, { id: diplomacy }, { token: editor }), "BAD_USER_INPUT").message).toMatch(
+      /referenced/,
+    );
+    expect(expectOk(await gql(TopicPageDocument, { slug: "diplomacy" })).topic?.id).toBe(diplomacy);
+  });
+
+  it("places: create, refuse a duplicate slug, delete an unused one, keep a dateline", async () => {
+    const placeSlugs = async () =>
+      expectOk(await gql(PlaceDirectoryDocument, { first: 100 })).places.edges.map((e) => e.node.slug);
+    const slug = freshSlug("test-place");
+    const created = expectOk(
+      await gql(CreatePlaceDocument, { input: { slug, name: "Test Town", countryCode: "VE" } }, { token: writer }),
+    ).createPlace;
+    expect(created).toMatchObject({ slug, name: "Test Town", countryCode: "VE" });
+    expect(await placeSlugs()).toContain(slug);
+
+    expect(
+      expectCode(await gql(CreatePlaceDocument, { input: { slug, name: "Again" } }, { token: writer }), "CONFLICT").message,
+    ).toMatch(/slug/);
+
+    expect(expectOk(await gql(DeletePlaceDocument, { id: created.id }, { token: editor })).deletePlace).toBe(true);
+    expect(await placeSlugs()).not.toContain(slug);
+
+    const caracas = await idOf("places", "caracas");
+    expect(expectCode(await gql(DeletePlaceDocument, { id: caracas }, { token: editor }), "BAD_USER_INPUT").message).toMatch(
+      /referenced/,
+    );
+    expect(await placeSlugs()).toContain("caracas");
+  });
+});
+
+// ---- 10. unpublish and delete ----
+
+describe("unpublishing and deleting", () => {
+  it("unpublishing takes an article out of every public lookup and logs the reason", async () => {
+    const id = await idOf("articles", slugOf.toUnpublish);
+    expect((await publicArticle({ slug: slugOf.toUnpublish }))?.id).toBe(id);
+    const totalBefore = await publicTotal();
+
+    const after = expectOk(
+      await gql(UnpublishArticleDocument, { id, reason: "Legal review" }, { token: editor }),
+    ).unpublishArticle;
+    expect(after.editorial.state).toBe("UNPUBLISHED");
+
+    expect(await publicArticle({ slug: slugOf.toUnpublish })).toBeNull();
+    expect(await publicArticle({ id })).toBeNull();
+    expect(await publicTotal()).toBe(totalBefore - 1);
+    const listed = expectOk(await gql(ArticleListDocument, { first: 100 })).articles.edges.map((e) => e.node.slug);
+    expect(listed).not.toContain(slugOf.toUnpublish);
+
+    const unpublished = (await events(id)).filter((e) => e.kind === "UNPUBLISHED");
+    expect(unpublished).toHaveLength(1);
+    expect(unpublished[0]!.payload.reason).toBe("Legal review");
+  });
+
+  it("unpublishing a draft is BAD_USER_INPUT naming its state", async () => {
+    const draft = await createDraft(editor);
+    const r = expectCode(
+      await gql(UnpublishArticleDocument, { id: draft.id, reason: "Legal review" }, { token: editor }),
+      "BAD_USER_INPUT",
+    );
+    expect(r.message).toMatch(/DRAFT/);
+    expect(await events(draft.id)).toEqual([]);
+    expect(await articleVersion(draft.id)).toBe(1);
+  });
+
+  it("deleting a published article removes it from public lookups and leaves a DELETED event", async () => {
+    const id = await idOf("articles", slugOf.toDelete);
+    expect((await publicArticle({ slug: slugOf.toDelete }))?.id).toBe(id);
+    const totalBefore = await publicTotal();
+
+    expect(expectOk(await gql(DeleteArticleDocument, { id }, { token: editor })).deleteArticle).toBe(true);
+
+    expect(await publicArticle({ slug: slugOf.toDelete })).toBeNull();
+    expect(await publicArticle({ id })).toBeNull();
+    expect(await publicTotal()).toBe(totalBefore - 1);
+    expect(await count(`articles WHERE id = $1`, [id])).toBe(0);
+    expect(await revisionCount(id)).toBe(0);
+    const deleted = (await events(id)).filter((e) => e.kind === "DELETED");
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]!.payload.slug).toBe(slugOf.toDelete);
+  });
+
+  it("deleting an article that does not exist is NOT_FOUND", async () => {
+    const before = await count(`content_events`);
+    expectCode(await gql(DeleteArticleDocument, { id: randomUUID() }, { token: editor }), "NOT_FOUND");
+    expect(await count(`content_events`)).toBe(before);
+  });
+});
+
+// ---- 11. error masking ----
+
+describe("error masking", () => {
+  // Every gql() call above already passed expectNoLeaks; these read the raw bytes where a
+  // driver error is most likely to surface: a unique violation, a foreign key, a stale version.
+  const driverText = /QueryFailedError|duplicate key|violates|stack|typeorm|constraint|sqlstate|ri_triggers/i;
+
+  it("a unique violation (an article slug already taken) is a CONFLICT without driver text", async () => {
+    const before = await count(`articles`);
+    const raw = await postRaw(CreateArticleDocument, { input: draftInput({ slug: slugOf.mainStory }) }, writer);
+    expect(raw.body.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    expect(raw.body.errors?.[0]?.message).toMatch(/slug/);
+    expect(raw.text).not.toMatch(driverText);
+    expect(await count(`articles`)).toBe(before);
+  });
+
+  it("a foreign-key refusal (deleting a topic articles use) carries no driver text", async () => {
+    const raw = await postRaw(DeleteTopicDocument, { id: await idOf("topics", "oil") }, editor);
+    expect(raw.body.errors).toHaveLength(1);
+    expect(raw.text).not.toMatch(driverText);
+    expect(await count(`topics WHERE slug = 'oil'`)).toBe(1);
+  });
+
+  it("a stale-version conflict carries no driver text", async () => {
+    const draft = await createDraft(writer);
+    expectOk(await updateHeadline(writer, draft.id, 1, "Moved on"));
+    const raw = await postRaw(
+      UpdateArticleDocument,
+      { id: draft.id, expectedVersion: 1, input: { headline: "Too late" } },
+      writer,
+    );
+    expect(raw.body.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    expect(raw.text).not.toMatch(driverText);
+  });
+});
