@@ -58,7 +58,13 @@ export async function setup(project: TestProject): Promise<void> {
     for (const dir of fs.readdirSync(root))
       if (!isAlive(Number(dir))) fs.rmSync(path.join(root, dir), { recursive: true, force: true });
     runDir = path.join(root, String(process.pid));
-    embedded = await startEmbeddedPostgres({ dataDir: runDir, port: await freePort(), log, database: "postgres" });
+    embedded = await startEmbeddedPostgres({
+      dataDir: runDir,
+      port: await freePort(),
+      log,
+      database: "postgres",
+      durable: false,
+    });
     adminUrl = embedded.url;
   }
   const admin = new Client({ connectionString: adminUrl });

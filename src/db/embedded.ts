@@ -82,6 +82,8 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   log: Logger;
   database?: string;
+  /** Throwaway servers (tests, benchmarks' scratch) may skip fsync; never the default. */
+  durable?: boolean;
 }): Promise<EmbeddedServer> {
   const pgdata = path.join(opts.dataDir, "pg");
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -100,7 +102,13 @@ export async function startEmbeddedPostgres(opts: {
     authMethod: "scram-sha-256",
     persistent: true,
     initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=on"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      ...(opts.durable === false ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+    ],
     onLog: (m) => opts.log.trace({ pg: m.trim() }, "embedded postgres"),
     onError: (e) => opts.log.error({ err: e }, "embedded postgres"),
   });
