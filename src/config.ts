@@ -18,6 +18,9 @@ export interface Config {
   sessionTtlHours: number;
   cacheMaxAgeSeconds: number;
   introspection: boolean;
+  /** Run the scheduled-job runner in this process. */
+  jobsRun: boolean;
+  jobsPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +47,8 @@ export const ENV_DOC: Record<string, string> = {
   SESSION_TTL_HOURS: "lifetime of an editorial session (default 12)",
   CACHE_MAX_AGE: "max-age in seconds for public published content (default 60)",
   INTROSPECTION: "allow schema introspection (default true outside production)",
+  JOBS_RUN: "run scheduled publishes and embargo lifts in this process (default true)",
+  JOBS_POLL_MS: "how often the job runner looks for due jobs, in milliseconds (default 1000)",
 };
 
 function int(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
@@ -104,6 +109,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlHours: int(env, "SESSION_TTL_HOURS", 12, 1, 24 * 30, problems),
     cacheMaxAgeSeconds: int(env, "CACHE_MAX_AGE", 60, 0, 86400, problems),
     introspection: bool(env, "INTROSPECTION", nodeEnv !== "production", problems),
+    jobsRun: bool(env, "JOBS_RUN", true, problems),
+    jobsPollMs: int(env, "JOBS_POLL_MS", 1000, 50, 60_000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

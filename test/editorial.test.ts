@@ -21,11 +21,13 @@ import {
   LogoutDocument,
   MeDocument,
   PlaceDirectoryDocument,
-  PublishArticleDocument,
+  PublishDocument,
+  SubmitForReviewDocument,
+  ApproveDocument,
   SetArticleRelationsDocument,
   SourcePageDocument,
   TopicPageDocument,
-  UnpublishArticleDocument,
+  UnpublishDocument,
   UpdateActorDocument,
   UpdateArticleDocument,
   type ArticlePageQuery,
@@ -142,8 +144,12 @@ async function updateHeadline(token: string, id: string, expectedVersion: number
   return gql(UpdateArticleDocument, { id, expectedVersion, input: { headline } }, { token });
 }
 
+/** Through the workflow: submit, approve, publish (the token's role must allow each step). */
 async function publish(token: string, id: string): Promise<WorkingCopyFragment> {
-  return expectOk(await gql(PublishArticleDocument, { id }, { token })).publishArticle;
+  const state = expectOk(await gql(DraftArticleDocument, { id }, { token })).draftArticle!.editorial.state;
+  if (state === "DRAFT") expectOk(await gql(SubmitForReviewDocument, { id }, { token }));
+  if (state === "DRAFT" || state === "IN_REVIEW") expectOk(await gql(ApproveDocument, { id }, { token }));
+  return expectOk(await gql(PublishDocument, { id }, { token })).publish;
 }
 
 async function publicArticle(by: { slug?: string; id?: string }): Promise<ArticlePageQuery["article"]> {
@@ -293,7 +299,7 @@ describe("every mutation needs a token", () => {
     const attempts = [
       await gql(CreateArticleDocument, { input: draftInput() }),
       await gql(UpdateArticleDocument, { id: draftId, expectedVersion: versionBefore, input: { headline: "Anonymous edit" } }),
-      await gql(PublishArticleDocument, { id: draftId }),
+      await gql(PublishDocument, { id: draftId }),
       await gql(CreateActorDocument, { input: { slug: "anonymous-actor", name: "Anonymous", kind: "PERSON" } }),
       await gql(DeleteTopicDocument, { id: topicId }),
     ];
@@ -327,7 +333,7 @@ describe("roles", () => {
     expect(edited.editorial.version).toBe(2);
     expect(edited.revisionNumber).toBe(2);
 
-    const publishByWriter = expectCode(await gql(PublishArticleDocument, { id: draft.id }, { token: writer }), "FORBIDDEN");
+    const publishByWriter = expectCode(await gql(PublishDocument, { id: draft.id }, { token: writer }), "FORBIDDEN");
     expect(publishByWriter.message).toMatch(/EDITOR/);
     expect(await publicArticle({ slug: draft.slug })).toBeNull();
 
@@ -338,7 +344,7 @@ describe("roles", () => {
     expect(seen?.headline).toBe("Writer files a sharper draft");
 
     const unpublishByWriter = expectCode(
-      await gql(UnpublishArticleDocument, { id: draft.id, reason: "Writer wants it gone" }, { token: writer }),
+      await gql(UnpublishDocument, { id: draft.id, reason: "Writer wants it gone" }, { token: writer }),
       "FORBIDDEN",
     );
     expect(unpublishByWriter.message).toMatch(/EDITOR/);
@@ -409,7 +415,7 @@ describe("working copy vs published revision", () => {
   it("publishing when readers already see the latest revision is refused", async () => {
     const draft = await createDraft(editor);
     await publish(editor, draft.id);
-    const r = expectCode(await gql(PublishArticleDocument, { id: draft.id }, { token: editor }), "BAD_USER_INPUT");
+    const r = expectCode(await gql(PublishDocument, { id: draft.id }, { token: editor }), "BAD_USER_INPUT");
     expect(r.message).toMatch(/Nothing to publish/);
     expect((await events(draft.id)).map((e) => e.kind)).toEqual(["PUBLISHED"]);
   });
@@ -855,9 +861,7 @@ describe("unpublishing and deleting", () => {
     expect((await publicArticle({ slug: slugOf.toUnpublish }))?.id).toBe(id);
     const totalBefore = await publicTotal();
 
-    const after = expectOk(
-      await gql(UnpublishArticleDocument, { id, reason: "Legal review" }, { token: editor }),
-    ).unpublishArticle;
+    const after = expectOk(await gql(UnpublishDocument, { id, reason: "Legal review" }, { token: editor })).unpublish;
     expect(after.editorial.state).toBe("UNPUBLISHED");
 
     expect(await publicArticle({ slug: slugOf.toUnpublish })).toBeNull();
@@ -874,7 +878,7 @@ describe("unpublishing and deleting", () => {
   it("unpublishing a draft is BAD_USER_INPUT naming its state", async () => {
     const draft = await createDraft(editor);
     const r = expectCode(
-      await gql(UnpublishArticleDocument, { id: draft.id, reason: "Legal review" }, { token: editor }),
+      await gql(UnpublishDocument, { id: draft.id, reason: "Legal review" }, { token: editor }),
       "BAD_USER_INPUT",
     );
     expect(r.message).toMatch(/DRAFT/);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActorDirectoryDocument, ArticleListDocument, FrontPageDocument } from "../src/client/generated/graphql";
 import { ArticleService } from "../src/modules/article";
+import { Transition } from "../src/modules/article/workflow";
+import { WorkflowService } from "../src/modules/article/workflow.service";
 import { ActorRole, ClaimStatus, Genre, Language, Role, Sourcing, Stance } from "../src/shared/enums";
 import { startTestApp, type TestApp } from "./support/harness";
 
@@ -19,6 +21,7 @@ beforeAll(async () => {
   const actors = await app.ds.query<{ id: string }[]>(`SELECT id FROM actors LIMIT 2`);
   const [topic] = await app.ds.query<[{ id: string }]>(`SELECT id FROM topics LIMIT 1`);
   const svc = new ArticleService(app.ds);
+  const workflow = new WorkflowService(app.ds);
   for (let i = 0; i < 60; i++) {
     const id = await svc.create(viewer, {
       headline: `Filler story number ${i}`,
@@ -33,7 +36,8 @@ beforeAll(async () => {
       claims: [{ statement: "A claim", status: ClaimStatus.REPORTED, sourceIds: [src.id] }],
       perspectives: [{ holderLabel: "Analysts", stance: Stance.NEUTRAL, summary: "A view", about: "it" }],
     });
-    await svc.publish(viewer, id);
+    for (const t of [Transition.SUBMIT_FOR_REVIEW, Transition.APPROVE, Transition.PUBLISH])
+      await workflow.transition(viewer, id, t);
   }
 });
 afterAll(() => app?.close());

@@ -5,7 +5,7 @@ import {
   ArticleListDocument,
   ArticlePageDocument,
   DraftArticleDocument,
-  PublishArticleDocument,
+  PublishDocument,
   SourcePageDocument,
   TopicPageDocument,
 } from "../src/client/generated/graphql";
@@ -88,7 +88,7 @@ describe("an unpublished edit of a published article", () => {
     expect(draft.data!.draftArticle!.headline).toBe(pendingHeadline);
     expect(draft.data!.draftArticle!.editorial.hasUnpublishedChanges).toBe(true);
 
-    const published = await app.gql(PublishArticleDocument, { id: ids[PENDING_EDIT.slug]! }, { token });
+    const published = await app.gql(PublishDocument, { id: ids[PENDING_EDIT.slug]! }, { token });
     expect(published.errors).toBeUndefined();
     const after = await app.gql(ArticlePageDocument, { slug: PENDING_EDIT.slug });
     expect(after.data!.article!.headline).toBe(pendingHeadline);

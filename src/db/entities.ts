@@ -1,4 +1,5 @@
 import { Actor } from "../modules/actor/actor.entity";
+import { AppSecret, AuditEntry } from "../modules/audit/audit.entity";
 import {
   ArticleActor,
   ArticleRecord,
@@ -41,4 +42,6 @@ export const ENTITIES = [
   PartnerKey,
   ContentEvent,
   Job,
+  AuditEntry,
+  AppSecret,
 ];

@@ -1,6 +1,8 @@
 import type { DataSource } from "typeorm";
 import { Actor } from "../modules/actor/actor.entity";
 import { ArticleService } from "../modules/article/article.service";
+import { Transition } from "../modules/article/workflow";
+import { WorkflowService } from "../modules/article/workflow.service";
 import { Place } from "../modules/place/place.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
@@ -48,11 +50,12 @@ export async function seedDemo(ds: DataSource, log: Logger): Promise<{ articlesC
   const actors = await upsertBySlug(ds, Actor, DEMO.actors);
 
   const articles = new ArticleService(ds);
+  const workflow = new WorkflowService(ds);
   let created = 0;
   for (const a of DEMO.articles) {
     const [exists] = await ds.query<unknown[]>(`SELECT 1 FROM articles WHERE slug = $1`, [a.slug]);
     if (exists) continue;
-    await seedArticle(ds, articles, viewer, a, { topics, places, sources, actors });
+    await seedArticle(ds, articles, viewer, a, workflow, { topics, places, sources, actors });
     created++;
   }
   if (created) log.info({ articles: created }, "demo story loaded");
@@ -64,6 +67,7 @@ async function seedArticle(
   svc: ArticleService,
   viewer: StaffViewer,
   a: DemoArticle,
+  workflow: WorkflowService,
   ids: Record<"topics" | "places" | "sources" | "actors", Map<string, string>>,
 ): Promise<void> {
   const id = await svc.create(viewer, {
@@ -100,7 +104,8 @@ async function seedArticle(
     })),
   });
   if (a.state === "draft") return;
-  await svc.publish(viewer, id);
+  for (const t of [Transition.SUBMIT_FOR_REVIEW, Transition.APPROVE, Transition.PUBLISH])
+    await workflow.transition(viewer, id, t);
   // The story happened in the past: date the publication as reported, not as seeded.
   await ds.query(`UPDATE articles SET published_at = $2, first_published_at = $2, public_updated_at = $2 WHERE id = $1`, [
     id,
@@ -117,7 +122,7 @@ async function seedArticle(
     ]);
   }
   if (a.state === "unpublished") {
-    await svc.unpublish(viewer, id, a.unpublishReason ?? "Withdrawn");
+    await workflow.transition(viewer, id, Transition.UNPUBLISH, { reason: a.unpublishReason ?? "Withdrawn" });
   } else if (a.state === "published-with-pending-edit" && a.pendingEdit) {
     const [{ version }] = await ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
     await svc.update(viewer, id, version, { ...a.pendingEdit, summary: "Pending edit, not yet published" });

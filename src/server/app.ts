@@ -11,14 +11,29 @@ import { buildNewsgraphSchema } from "./build-schema";
 import { buildContext, type Context } from "./context";
 import { createFormatError } from "./format-error";
 import { createServices } from "./services";
+import { auditPlugin } from "../modules/audit/audit.plugin";
+import { JobRunner } from "../modules/job/job.runner";
 
 export interface RunningServer {
   url: string;
   port: number;
   httpServer: http.Server;
+  runner: JobRunner;
   /** Stop accepting, let in-flight requests finish, then resolve. The database is the caller's. */
   stop(): Promise<void>;
 }
+
+/** Previews and other per-viewer answers must never be stored by a browser, proxy or CDN. */
+const noStorePlugin: ApolloServerPlugin<Context> = {
+  requestDidStart() {
+    return Promise.resolve({
+      willSendResponse({ response, contextValue }) {
+        if (contextValue.noStore) response.http.headers.set("cache-control", "private, no-store");
+        return Promise.resolve();
+      },
+    });
+  },
+};
 
 /** Reports the SQL statements a request ran, for tests and benchmarks (not in production). */
 const sqlCountPlugin: ApolloServerPlugin<Context> = {
@@ -38,6 +53,8 @@ export async function startServer(opts: {
   dataSource: DataSource;
   log: Logger;
   port?: number;
+  /** Run scheduled jobs in this process (default: config.jobsRun). */
+  runJobs?: boolean;
 }): Promise<RunningServer> {
   const { config, dataSource, log } = opts;
   const services = createServices(dataSource, config);
@@ -49,7 +66,12 @@ export async function startServer(opts: {
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(log),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin])],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      auditPlugin(services.audit, log),
+      noStorePlugin,
+      ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
+    ],
   });
   await apollo.start();
 
@@ -79,12 +101,18 @@ export async function startServer(opts: {
     httpServer.once("error", reject);
     httpServer.listen(port, config.host, () => resolve());
   });
+  const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
+  if (opts.runJobs ?? config.jobsRun) runner.start();
   const actualPort = (httpServer.address() as { port: number }).port;
   const host = config.host === "0.0.0.0" ? "localhost" : config.host;
   return {
     url: `http://${host}:${actualPort}/graphql`,
     port: actualPort,
     httpServer,
-    stop: () => apollo.stop(),
+    runner,
+    async stop() {
+      await runner.stop();
+      await apollo.stop();
+    },
   };
 }

@@ -4,6 +4,10 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { ActorPerspectivesResolver, ActorResolver } from "../modules/actor";
 import { ArticleFieldResolver, ArticleMutationResolver, ArticleQueryResolver, ClaimFieldResolver } from "../modules/article";
+import { AuditResolver } from "../modules/audit/audit.resolver";
+import { RevisionContentResolver, RevisionResolver } from "../modules/article/revision.resolver";
+import { WorkflowResolver } from "../modules/article/workflow.resolver";
+import { JobResolver } from "../modules/job/job.resolver";
 import { PlaceResolver } from "../modules/place";
 import { SourceResolver } from "../modules/source";
 import { TopicResolver } from "../modules/topic";
@@ -16,6 +20,11 @@ export const RESOLVERS = [
   ArticleFieldResolver,
   ClaimFieldResolver,
   ArticleMutationResolver,
+  WorkflowResolver,
+  RevisionResolver,
+  RevisionContentResolver,
+  JobResolver,
+  AuditResolver,
   ActorResolver,
   ActorPerspectivesResolver,
   SourceResolver,

@@ -8,6 +8,8 @@ export interface Context {
   viewer: Viewer;
   services: Services;
   loaders: ArticleLoaders;
+  /** Set by resolvers whose answer must never be cached or shared (previews). */
+  noStore?: boolean;
 }
 
 function bearer(req: IncomingMessage): string | null {

@@ -2,6 +2,11 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { Actor } from "../modules/actor/actor.entity";
 import { ArticleReadService, ArticleService } from "../modules/article";
+import { PreviewService } from "../modules/article/preview.service";
+import { RevisionService } from "../modules/article/revision.service";
+import { WorkflowService } from "../modules/article/workflow.service";
+import { AuditService } from "../modules/audit/audit.service";
+import { JobService } from "../modules/job/job.service";
 import { Place } from "../modules/place/place.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
@@ -15,6 +20,11 @@ export function createServices(ds: DataSource, config: Config) {
     auth: new AuthService(ds, config.sessionTtlHours),
     articles: new ArticleService(ds),
     articleRead: new ArticleReadService(ds),
+    workflow: new WorkflowService(ds),
+    revisions: new RevisionService(ds),
+    preview: new PreviewService(ds),
+    jobs: new JobService(ds),
+    audit: new AuditService(ds),
     actors: new ReferenceDataService(ds, Actor, "Actor", ["name", "description"]),
     sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"]),
     topics: new ReferenceDataService(ds, Topic, "Topic", ["name", "description"]),

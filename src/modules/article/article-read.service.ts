@@ -8,14 +8,14 @@ import {
   type Sourcing,
   type Stance,
 } from "../../shared/enums";
-import { BadUserInputError } from "../../shared/errors";
+import { BadUserInputError, NotFoundError } from "../../shared/errors";
 import { readingTimeMinutes } from "../../shared/markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { Actor } from "../actor/actor.entity";
 import type { Place } from "../place/place.entity";
 import type { Source } from "../source/source.entity";
 import type { Topic } from "../topic/topic.entity";
-import type { ArticleActorRole, Citation, Claim, Correction, EditorialInfo, Perspective } from "./article.types";
+import type { ArticleActorRole, Citation, Claim, Correction, EditorialInfo, Perspective, RevisionInfo } from "./article.types";
 import { Article } from "./article.types";
 
 /*
@@ -135,6 +135,7 @@ function toView(row: ViewRow, workingCopy: boolean): Article {
   const view = Object.assign(new Article(), {
     id: row.id,
     slug: row.slug,
+    canonicalSlug: row.slug,
     headline: row.headline,
     standfirst: row.standfirst,
     byline: row.byline,
@@ -198,7 +199,10 @@ export class ArticleReadService {
 
   async findPublished(by: { id?: string | null; slug?: string | null }): Promise<Article | null> {
     if (by.id && !isUuid(by.id)) return null;
-    const where = by.id ? "a.id = $1" : "a.slug = $1";
+    // An old slug of a published article still resolves; canonicalSlug tells the client where to redirect.
+    const where = by.id
+      ? "a.id = $1"
+      : "a.id = coalesce((SELECT id FROM articles WHERE slug = $1), (SELECT article_id FROM article_slugs WHERE slug = $1))";
     const rows = await this.query<ViewRow>(
       `SELECT ${VIEW_COLUMNS}
        FROM articles a
@@ -527,23 +531,97 @@ export class ArticleReadService {
     };
   }
 
-  async editorialInfo(view: Article): Promise<EditorialInfo> {
-    const i = viewInternals(view);
-    if (!i) throw new Error("editorialInfo needs a view built by ArticleReadService");
-    const [nums] = await this.query<{ head: number; published: number | null }>(
-      `SELECT h.number AS head, pr.number AS published
-       FROM article_revisions h LEFT JOIN article_revisions pr ON pr.id = $2 WHERE h.id = $1`,
-      [i.headRevisionId, i.publishedRevisionId],
+  /** Fresh editorial state of a view's article (staff only; one statement). */
+  async editorialInfo(view: Article): Promise<Omit<EditorialInfo, "nextTransitions">> {
+    const [row] = await this.query<{
+      state: ArticleState;
+      version: number;
+      head: number;
+      published: number | null;
+      head_revision_id: string;
+      published_revision_id: string | null;
+      embargo_until: Date | null;
+      updated_at: Date;
+      review_note: string | null;
+      holder: string | null;
+      lock_expires_at: Date | null;
+    }>(
+      `SELECT a.state, a.version, h.number AS head, pr.number AS published, a.head_revision_id, a.published_revision_id,
+         a.embargo_until, a.updated_at, a.review_note,
+         CASE WHEN a.lock_expires_at > now() THEN u.email END AS holder,
+         CASE WHEN a.lock_expires_at > now() THEN a.lock_expires_at END AS lock_expires_at
+       FROM articles a
+       JOIN article_revisions h ON h.id = a.head_revision_id
+       LEFT JOIN article_revisions pr ON pr.id = a.published_revision_id
+       LEFT JOIN users u ON u.id = a.locked_by_id
+       WHERE a.id = $1`,
+      [view.id],
+    );
+    if (!row) throw new NotFoundError("Article", view.id);
+    return {
+      state: row.state,
+      version: row.version,
+      headRevisionNumber: row.head,
+      publishedRevisionNumber: row.published,
+      hasUnpublishedChanges: row.head_revision_id !== row.published_revision_id,
+      embargoUntil: row.embargo_until,
+      updatedAt: row.updated_at,
+      reviewNote: row.review_note,
+      lockedBy: row.holder,
+      lockExpiresAt: row.lock_expires_at,
+    };
+  }
+
+  // ---- revisions (staff) ----
+
+  async revisionView(revisionId: string): Promise<Article | null> {
+    if (!isUuid(revisionId)) return null;
+    const rows = await this.query<ViewRow>(
+      `SELECT ${VIEW_COLUMNS}
+       FROM article_revisions r
+       JOIN articles a ON a.id = r.article_id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE r.id = $1`,
+      [revisionId],
+    );
+    return rows[0] ? toView(rows[0], true) : null;
+  }
+
+  async revisions(articleId: string, first?: number | null, after?: string | null): Promise<Page<RevisionInfo>> {
+    const limit = pageSize(first);
+    const params: unknown[] = [articleId];
+    let cursorSql = "";
+    if (after) {
+      const [n] = decodeCursor<[number]>("rev", after, ["number"]);
+      params.push(n);
+      cursorSql = "AND r.number < $2";
+    }
+    const rows = await this.query<RevisionInfo>(
+      `SELECT r.id, r.number, r.created_at AS "createdAt", r.summary, u.email AS "authorEmail", r.article_id AS "articleId"
+       FROM article_revisions r LEFT JOIN users u ON u.id = r.author_id
+       WHERE r.article_id = $1 ${cursorSql}
+       ORDER BY r.number DESC LIMIT ${limit + 1}`,
+      params,
     );
     return {
-      state: i.state,
-      version: i.version,
-      headRevisionNumber: nums?.head ?? view.revisionNumber,
-      publishedRevisionNumber: nums?.published ?? null,
-      hasUnpublishedChanges: i.headRevisionId !== i.publishedRevisionId,
-      embargoUntil: i.embargoUntil,
-      updatedAt: i.articleUpdatedAt,
+      nodes: rows.slice(0, limit),
+      hasNextPage: rows.length > limit,
+      cursorOf: (r) => encodeCursor("rev", [r.number]),
+      count: async () =>
+        (
+          await this.query<{ n: number }>(`SELECT count(*)::int AS n FROM article_revisions WHERE article_id = $1`, [articleId])
+        )[0]?.n ?? 0,
     };
+  }
+
+  async revisionInfo(revisionId: string): Promise<RevisionInfo | null> {
+    if (!isUuid(revisionId)) return null;
+    const [row] = await this.query<RevisionInfo>(
+      `SELECT r.id, r.number, r.created_at AS "createdAt", r.summary, u.email AS "authorEmail", r.article_id AS "articleId"
+       FROM article_revisions r LEFT JOIN users u ON u.id = r.author_id WHERE r.id = $1`,
+      [revisionId],
+    );
+    return row ?? null;
   }
 }
 

@@ -85,6 +85,21 @@ export class ArticleRecord {
   @Column({ type: "timestamptz", nullable: true })
   embargoUntil!: Date | null;
 
+  /** Soft edit lock: while the lease runs, only its holder may write. */
+  @Column({ type: "uuid", nullable: true })
+  lockedById!: string | null;
+
+  @ManyToOne(() => User, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "locked_by_id" })
+  lockedBy?: User;
+
+  @Column({ type: "timestamptz", nullable: true })
+  lockExpiresAt!: Date | null;
+
+  /** The comment of the last requestChanges, shown to the writer. */
+  @Column({ type: "text", nullable: true })
+  reviewNote!: string | null;
+
   @Column({ type: "uuid", nullable: true })
   createdById!: string | null;
 

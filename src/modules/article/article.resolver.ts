@@ -20,6 +20,7 @@ import { BadUserInputError, NotFoundError } from "../../shared/errors";
 import { connectionFrom, type ConnectionShape } from "../../shared/pagination";
 import type { StaffViewer } from "../../shared/viewer";
 import { ArticleOrder } from "./article-read.service";
+import { allowedFrom } from "./workflow";
 import { ArticleFilter, ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import {
   Article,
@@ -68,7 +69,14 @@ class DraftArticlesArgs extends PageArgs {
   state?: ArticleState | null;
 }
 
-const staff = (ctx: Context): StaffViewer => ctx.viewer as StaffViewer;
+export const staff = (ctx: Context): StaffViewer => ctx.viewer as StaffViewer;
+
+/** The working copy after a write, as the editor's client wants it back. */
+export async function workingCopy(ctx: Context, id: string): Promise<Article> {
+  const a = await ctx.services.articleRead.findWorkingCopy(id);
+  if (!a) throw new NotFoundError("Article", id);
+  return a;
+}
 
 @Resolver(() => Article)
 export class ArticleQueryResolver {
@@ -133,8 +141,9 @@ export class ArticleFieldResolver {
 
   @Authorized()
   @FieldResolver(() => EditorialInfo, { description: "Workflow state and version (staff only)." })
-  editorial(@Root() a: Article, @Ctx() ctx: Context): Promise<EditorialInfo> {
-    return ctx.services.articleRead.editorialInfo(a);
+  async editorial(@Root() a: Article, @Ctx() ctx: Context): Promise<EditorialInfo> {
+    const info = await ctx.services.articleRead.editorialInfo(a);
+    return { ...info, nextTransitions: allowedFrom(info.state, staff(ctx).role) };
   }
 }
 
@@ -148,7 +157,7 @@ export class ClaimFieldResolver {
 }
 
 @ArgsType()
-class VersionedArgs {
+export class VersionedArgs {
   @Field(() => ID)
   @IsUUID("all", { message: "id must be an article id (UUID)" })
   id!: string;
@@ -169,36 +178,13 @@ class SetRelationsArgs extends VersionedArgs {
   input!: ArticleRelationsInput;
 }
 
-@ArgsType()
-class PublishArgs {
-  @Field(() => ID)
-  @IsUUID("all", { message: "id must be an article id (UUID)" })
-  id!: string;
-
-  @Field(() => Int, { nullable: true, description: "When given, the publish is refused if the article moved on." })
-  expectedVersion?: number | null;
-}
-
-@ArgsType()
-class UnpublishArgs extends PublishArgs {
-  @Field(() => String, { description: "Why it is withdrawn; kept in the event log." })
-  @Length(3, 500)
-  reason!: string;
-}
-
 @Resolver(() => Article)
 export class ArticleMutationResolver {
-  private async workingCopy(ctx: Context, id: string): Promise<Article> {
-    const a = await ctx.services.articleRead.findWorkingCopy(id);
-    if (!a) throw new NotFoundError("Article", id);
-    return a;
-  }
-
   @Authorized(Role.WRITER)
   @Mutation(() => Article, { description: "Create a draft; returns its working copy." })
   async createArticle(@Arg("input", () => CreateArticleInput) input: CreateArticleInput, @Ctx() ctx: Context): Promise<Article> {
     const id = await ctx.services.articles.create(staff(ctx), input);
-    return this.workingCopy(ctx, id);
+    return workingCopy(ctx, id);
   }
 
   @Authorized(Role.WRITER)
@@ -208,7 +194,7 @@ export class ArticleMutationResolver {
     @Ctx() ctx: Context,
   ): Promise<Article> {
     await ctx.services.articles.update(staff(ctx), id, expectedVersion, input);
-    return this.workingCopy(ctx, id);
+    return workingCopy(ctx, id);
   }
 
   @Authorized(Role.WRITER)
@@ -218,24 +204,7 @@ export class ArticleMutationResolver {
     @Ctx() ctx: Context,
   ): Promise<Article> {
     await ctx.services.articles.setRelations(staff(ctx), id, expectedVersion, input);
-    return this.workingCopy(ctx, id);
-  }
-
-  @Authorized(Role.EDITOR)
-  @Mutation(() => Article, { description: "Publish the working copy." })
-  async publishArticle(@Args(() => PublishArgs) { id, expectedVersion }: PublishArgs, @Ctx() ctx: Context): Promise<Article> {
-    await ctx.services.articles.publish(staff(ctx), id, expectedVersion);
-    return this.workingCopy(ctx, id);
-  }
-
-  @Authorized(Role.EDITOR)
-  @Mutation(() => Article, { description: "Withdraw a published article from readers." })
-  async unpublishArticle(
-    @Args(() => UnpublishArgs) { id, reason, expectedVersion }: UnpublishArgs,
-    @Ctx() ctx: Context,
-  ): Promise<Article> {
-    await ctx.services.articles.unpublish(staff(ctx), id, reason, expectedVersion);
-    return this.workingCopy(ctx, id);
+    return workingCopy(ctx, id);
   }
 
   @Authorized(Role.EDITOR)

@@ -46,7 +46,7 @@ export class ArticleService {
         `INSERT INTO articles (slug, state, version, created_by_id) VALUES ($1, $2, 1, $3) RETURNING id`,
         [slug, ArticleState.DRAFT, viewer.userId],
       );
-      const revisionId = await this.insertRevision(m, article.id, 1, snapshot, viewer.userId, "Created");
+      const revisionId = await insertRevisionRows(m, article.id, 1, snapshot, viewer.userId, "Created");
       await m.query(`UPDATE articles SET head_revision_id = $2 WHERE id = $1`, [article.id, revisionId]);
       return article.id;
     });
@@ -174,54 +174,26 @@ export class ArticleService {
     });
   }
 
-  /**
-   * Make the working copy public. A first publish sets firstPublishedAt; republishing an edit
-   * keeps publishedAt (list order) and moves publicUpdatedAt. Appends an outbox event.
-   */
-  async publish(viewer: StaffViewer, id: string, expectedVersion?: number | null): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      const prev = await this.lockArticle(m, id, expectedVersion);
-      if (prev.state === ArticleState.ARCHIVED) {
-        throw new BadUserInputError("The article is ARCHIVED; archived articles cannot be published.");
-      }
-      if (prev.state === ArticleState.PUBLISHED && prev.head_revision_id === prev.published_revision_id) {
-        throw new BadUserInputError("Nothing to publish: readers already see the latest revision.");
-      }
-      const [row] = await m.query<[[{ published_revision_id: string; number: number }], number]>(
-        `UPDATE articles SET
-           state = '${ArticleState.PUBLISHED}',
-           published_revision_id = head_revision_id,
-           first_published_at = coalesce(first_published_at, now()),
-           published_at = CASE WHEN state = '${ArticleState.PUBLISHED}' THEN published_at ELSE now() END,
-           public_updated_at = now(),
-           version = version + 1,
-           updated_at = now()
-         WHERE id = $1
-         RETURNING published_revision_id, (SELECT number FROM article_revisions WHERE id = head_revision_id) AS number`,
-        [id],
-      );
-      const kind = prev.state === ArticleState.PUBLISHED ? ContentEventKind.UPDATED : ContentEventKind.PUBLISHED;
-      await appendEvent(m, id, kind, row[0].published_revision_id, row[0].number, { by: viewer.userId });
+  /** Write a past revision's content as a new revision: history is never rewritten. */
+  async restoreRevision(viewer: StaffViewer, revisionId: string, expectedVersion: number): Promise<string> {
+    if (!isUuid(revisionId)) throw new NotFoundError("Revision", revisionId);
+    const [rev] = await this.ds.query<{ article_id: string; number: number }[]>(
+      `SELECT article_id, number FROM article_revisions WHERE id = $1`,
+      [revisionId],
+    );
+    if (!rev) throw new NotFoundError("Revision", revisionId);
+    await this.write(viewer, rev.article_id, expectedVersion, async (m, snap) => {
+      const { snapshot } = await loadSnapshot(m, revisionId);
+      Object.assign(snap, snapshot);
+      await this.checkReferences(m, snap);
+      return `Restored revision ${rev.number}`;
     });
-  }
-
-  async unpublish(viewer: StaffViewer, id: string, reason: string, expectedVersion?: number | null): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      const prev = await this.lockArticle(m, id, expectedVersion);
-      if (prev.state !== ArticleState.PUBLISHED) {
-        throw new BadUserInputError(`The article is ${prev.state}; only a PUBLISHED article can be unpublished.`);
-      }
-      await m.query(
-        `UPDATE articles SET state = '${ArticleState.UNPUBLISHED}', version = version + 1, updated_at = now() WHERE id = $1`,
-        [id],
-      );
-      await appendEvent(m, id, ContentEventKind.UNPUBLISHED, prev.published_revision_id, null, { by: viewer.userId, reason });
-    });
+    return rev.article_id;
   }
 
   async delete(viewer: StaffViewer, id: string): Promise<void> {
     await this.ds.transaction(async (m) => {
-      const prev = await this.lockArticle(m, id, null);
+      const prev = await lockArticleRow(m, id, viewer, null);
       await m.query(`DELETE FROM articles WHERE id = $1`, [id]);
       if (prev.first_published_at) {
         await appendEvent(m, id, ContentEventKind.DELETED, null, null, { by: viewer.userId, slug: prev.slug });
@@ -230,30 +202,6 @@ export class ArticleService {
   }
 
   // ---- internals ----
-
-  private async lockArticle(m: EntityManager, id: string, expectedVersion: number | null | undefined) {
-    if (!isUuid(id)) throw new NotFoundError("Article", id);
-    const [prev] = await m.query<
-      {
-        id: string;
-        slug: string;
-        state: ArticleState;
-        version: number;
-        head_revision_id: string;
-        published_revision_id: string | null;
-        first_published_at: Date | null;
-      }[]
-    >(
-      `SELECT id, slug, state, version, head_revision_id, published_revision_id, first_published_at
-       FROM articles WHERE id = $1 FOR UPDATE`,
-      [id],
-    );
-    if (!prev) throw new NotFoundError("Article", id);
-    if (expectedVersion !== null && expectedVersion !== undefined && prev.version !== expectedVersion) {
-      throw staleVersion(expectedVersion, prev.version);
-    }
-    return prev;
-  }
 
   /**
    * The write path: claim the version with a conditional UPDATE (affected rows checked, so
@@ -269,25 +217,25 @@ export class ArticleService {
     await this.ds.transaction(async (m) => {
       const result = await m.queryRunner!.query(
         `UPDATE articles SET version = version + 1, updated_at = now()
-         WHERE id = $1 AND version = $2
+         WHERE id = $1 AND version = $2 AND (locked_by_id IS NULL OR locked_by_id = $3 OR lock_expires_at <= now())
          RETURNING head_revision_id, slug, first_published_at, state`,
-        [id, expectedVersion],
+        [id, expectedVersion, viewer.userId],
         true,
       );
       const claimed = (
         result.records as { head_revision_id: string; slug: string; first_published_at: Date | null; state: ArticleState }[]
       )[0];
       if (!claimed || result.affected === 0) {
-        const [current] = await m.query<{ version: number }[]>(`SELECT version FROM articles WHERE id = $1`, [id]);
-        if (!current) throw new NotFoundError("Article", id);
-        throw staleVersion(expectedVersion, current.version);
+        // Find out why, under the row lock, so the message is exact (and throw it).
+        await lockArticleRow(m, id, viewer, expectedVersion);
+        throw new Error(`write to ${id} refused for no known reason`);
       }
       if (claimed.state === ArticleState.ARCHIVED) {
         throw new BadUserInputError("The article is ARCHIVED; restore it before editing.");
       }
       const { snapshot, number } = await loadSnapshot(m, claimed.head_revision_id);
       const summary = await edit(m, snapshot, { slug: claimed.slug, everPublished: claimed.first_published_at !== null });
-      const revisionId = await this.insertRevision(m, id, number + 1, snapshot, viewer.userId, summary);
+      const revisionId = await insertRevisionRows(m, id, number + 1, snapshot, viewer.userId, summary);
       await m.query(`UPDATE articles SET head_revision_id = $2 WHERE id = $1`, [id, revisionId]);
     });
   }
@@ -344,41 +292,89 @@ export class ArticleService {
       if (missing) throw new BadUserInputError(`${field} ${missing} does not exist; create it first or use an existing id.`);
     }
   }
+}
 
-  private async insertRevision(
-    m: EntityManager,
-    articleId: string,
-    number: number,
-    s: ArticleSnapshot,
-    authorId: string,
-    summary: string,
-  ): Promise<string> {
-    const body = renderMarkdown(s.bodyMarkdown);
-    const [rev] = await m.query<[{ id: string }]>(
-      `INSERT INTO article_revisions
-         (article_id, number, headline, standfirst, byline, body_markdown, body_html, body_text, word_count,
-          language, genre, dateline_place_id, summary, author_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-      [
-        articleId,
-        number,
-        s.headline,
-        s.standfirst,
-        s.byline,
-        s.bodyMarkdown,
-        body.html,
-        body.text,
-        body.wordCount,
-        s.language,
-        s.genre,
-        s.datelinePlaceId,
-        summary.slice(0, 500),
-        authorId,
-      ],
-    );
-    await insertRelations(m, rev.id, s);
-    return rev.id;
+export async function insertRevisionRows(
+  m: EntityManager,
+  articleId: string,
+  number: number,
+  s: ArticleSnapshot,
+  authorId: string,
+  summary: string,
+): Promise<string> {
+  const body = renderMarkdown(s.bodyMarkdown);
+  const [rev] = await m.query<[{ id: string }]>(
+    `INSERT INTO article_revisions
+       (article_id, number, headline, standfirst, byline, body_markdown, body_html, body_text, word_count,
+        language, genre, dateline_place_id, summary, author_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+    [
+      articleId,
+      number,
+      s.headline,
+      s.standfirst,
+      s.byline,
+      s.bodyMarkdown,
+      body.html,
+      body.text,
+      body.wordCount,
+      s.language,
+      s.genre,
+      s.datelinePlaceId,
+      summary.slice(0, 500),
+      authorId,
+    ],
+  );
+  await insertRelations(m, rev.id, s);
+  return rev.id;
+}
+
+export interface LockedArticle {
+  id: string;
+  slug: string;
+  state: ArticleState;
+  version: number;
+  head_revision_id: string;
+  published_revision_id: string | null;
+  first_published_at: Date | null;
+  embargo_until: Date | null;
+  embargo_active: boolean;
+}
+
+/**
+ * Lock an article's row for a state change and check, in order: it exists, no one else
+ * holds its edit lease, and (when given) the caller saw the current version.
+ */
+export async function lockArticleRow(
+  m: EntityManager,
+  id: string,
+  viewer: StaffViewer | null,
+  expectedVersion: number | null | undefined,
+): Promise<LockedArticle> {
+  if (!isUuid(id)) throw new NotFoundError("Article", id);
+  const [row] = await m.query<
+    (LockedArticle & { locked_by_id: string | null; lock_active: boolean; holder: string | null; lock_expires_at: Date | null })[]
+  >(
+    `SELECT a.id, a.slug, a.state, a.version, a.head_revision_id, a.published_revision_id, a.first_published_at,
+       a.embargo_until, coalesce(a.embargo_until > now(), false) AS embargo_active,
+       a.locked_by_id, a.lock_expires_at, coalesce(a.lock_expires_at > now(), false) AS lock_active, u.email AS holder
+     FROM articles a LEFT JOIN users u ON u.id = a.locked_by_id
+     WHERE a.id = $1 FOR UPDATE OF a`,
+    [id],
+  );
+  if (!row) throw new NotFoundError("Article", id);
+  if (viewer && row.lock_active && row.locked_by_id !== viewer.userId) throw lockedBy(row.holder, row.lock_expires_at!);
+  if (expectedVersion !== null && expectedVersion !== undefined && row.version !== expectedVersion) {
+    throw staleVersion(expectedVersion, row.version);
   }
+  return row;
+}
+
+export function lockedBy(holder: string | null, until: Date): ConflictError {
+  return new ConflictError(
+    `${holder ?? "Another user"} is editing this article (lease until ${until.toISOString()}); wait for it to end, ask them to release it, or have an editor take it over.`,
+    { lockedBy: holder, lockExpiresAt: until.toISOString() },
+  );
 }
 
 function staleVersion(expected: number, current: number): ConflictError {

@@ -38,6 +38,9 @@ export class Article {
   @Field(() => String)
   slug!: string;
 
+  @Field(() => String, { description: "The current slug. When you fetched the article by an older slug, redirect to this one." })
+  canonicalSlug!: string;
+
   @Field(() => String)
   headline!: string;
 
@@ -190,6 +193,50 @@ export class EditorialInfo {
 
   @Field(() => Date)
   updatedAt!: Date;
+
+  @Field(() => String, { nullable: true, description: "The comment of the last requestChanges." })
+  reviewNote!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Who holds the edit lease, while it runs." })
+  lockedBy!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  lockExpiresAt!: Date | null;
+
+  @Field(() => [String], { description: "The transitions you may make next (mutation names)." })
+  nextTransitions!: string[];
+}
+
+@ObjectType({ simpleResolvers: true, description: "One immutable revision of an article (staff only)." })
+export class RevisionInfo {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  number!: number;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => String, { description: "What changed." })
+  summary!: string;
+
+  @Field(() => String, { nullable: true, description: "Who made it." })
+  authorEmail!: string | null;
+
+  articleId!: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class FieldChange {
+  @Field(() => String, { description: "headline, bodyMarkdown, citations, actors, …" })
+  field!: string;
+
+  @Field(() => String, { nullable: true, description: "Text fields as text; lists as JSON." })
+  before!: string | null;
+
+  @Field(() => String, { nullable: true })
+  after!: string | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A perspective an actor holds, with the article it appears in." })
@@ -202,3 +249,4 @@ export class HeldPerspective {
 }
 
 export const ArticleConnection = Connection(Article, "Article");
+export const RevisionConnection = Connection(RevisionInfo, "Revision");

@@ -35,9 +35,16 @@ export class User {
   @Column({ type: "text" })
   role!: Role;
 
-  /** argon2id PHC string; never exposed. */
-  @Column({ type: "text" })
-  passwordHash!: string;
+  /** argon2id PHC string; never exposed. Null until an invited user sets a password. */
+  @Column({ type: "text", nullable: true })
+  passwordHash!: string | null;
+
+  /** SHA-256 of a pending invitation's token. */
+  @Column({ type: "bytea", nullable: true })
+  inviteTokenHash!: Buffer | null;
+
+  @Column({ type: "timestamptz", nullable: true })
+  inviteExpiresAt!: Date | null;
 
   @Field(() => Boolean)
   @Column({ type: "boolean", default: true })

@@ -1,0 +1,121 @@
+import { IsUUID, Max, Min } from "class-validator";
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import type { Context } from "../../server/context";
+import { Role } from "../../shared/enums";
+import { connectionFrom, type ConnectionShape } from "../../shared/pagination";
+import { PageArgs, staff, workingCopy } from "./article.resolver";
+import { Article, FieldChange, RevisionConnection, RevisionInfo } from "./article.types";
+import { MAX_PREVIEW_TTL_SECONDS } from "./preview.service";
+
+@ArgsType()
+class RestoreArgs {
+  @Field(() => ID)
+  @IsUUID("all", { message: "revisionId must be a revision id (UUID)" })
+  revisionId!: string;
+
+  @Field(() => Int, { description: "The article's current version (editorial.version)." })
+  expectedVersion!: number;
+}
+
+@ArgsType()
+class PreviewArgs {
+  @Field(() => ID)
+  @IsUUID("all", { message: "articleId must be an article id (UUID)" })
+  articleId!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: `Seconds the link stays valid (60 to ${MAX_PREVIEW_TTL_SECONDS}; default 86400).`,
+  })
+  @Min(60)
+  @Max(MAX_PREVIEW_TTL_SECONDS)
+  ttl?: number | null;
+}
+
+@ObjectType({ simpleResolvers: true })
+class PreviewToken {
+  @Field(() => String, { description: "Pass to articlePreview(token:). Opens this article's working copy only." })
+  token!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+}
+
+@Resolver(() => Article)
+export class RevisionResolver {
+  @Authorized()
+  @FieldResolver(() => RevisionConnection, { description: "Every revision, newest first (staff only)." })
+  async revisions(
+    @Root() a: Article,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<RevisionInfo>> {
+    return connectionFrom(await ctx.services.articleRead.revisions(a.id, first, after));
+  }
+
+  @Authorized()
+  @Query(() => RevisionInfo, { nullable: true, description: "One revision (staff only)." })
+  revision(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<RevisionInfo | null> {
+    return ctx.services.articleRead.revisionInfo(id);
+  }
+
+  @Authorized()
+  @Query(() => [FieldChange], { description: "Field-level differences from one revision to another of the same article." })
+  revisionDiff(
+    @Arg("from", () => ID) from: string,
+    @Arg("to", () => ID) to: string,
+    @Ctx() ctx: Context,
+  ): Promise<FieldChange[]> {
+    return ctx.services.revisions.diff(from, to);
+  }
+
+  @Authorized(Role.WRITER)
+  @Mutation(() => Article, { description: "Make a past revision's content the working copy again, as a new revision." })
+  async restoreRevision(
+    @Args(() => RestoreArgs) { revisionId, expectedVersion }: RestoreArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Article> {
+    const articleId = await ctx.services.articles.restoreRevision(staff(ctx), revisionId, expectedVersion);
+    return workingCopy(ctx, articleId);
+  }
+
+  @Authorized(Role.WRITER)
+  @Mutation(() => PreviewToken, { description: "A signed, expiring link to one article's working copy." })
+  createPreviewToken(@Args(() => PreviewArgs) { articleId, ttl }: PreviewArgs, @Ctx() ctx: Context): Promise<PreviewToken> {
+    return ctx.services.preview.create(articleId, ttl ?? 86400);
+  }
+
+  @Query(() => Article, {
+    nullable: true,
+    description: "The working copy a preview token opens; null when the token is invalid or expired. Never cached.",
+  })
+  async articlePreview(@Arg("token", () => String) token: string, @Ctx() ctx: Context): Promise<Article | null> {
+    ctx.noStore = true;
+    const id = await ctx.services.preview.verify(token);
+    return id ? ctx.services.articleRead.findWorkingCopy(id) : null;
+  }
+}
+
+@Resolver(() => RevisionInfo)
+export class RevisionContentResolver {
+  @Authorized()
+  @FieldResolver(() => Article, { description: "The revision's full content and relations." })
+  async content(@Root() r: RevisionInfo, @Ctx() ctx: Context): Promise<Article> {
+    return (await ctx.services.articleRead.revisionView(r.id))!;
+  }
+}

@@ -1,0 +1,267 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { ArticleState, ContentEventKind, JobKind, JobState, Role, type CorrectionKind } from "../../shared/enums";
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../shared/errors";
+import { toPlainText } from "../../shared/markdown";
+import { hasRole, type StaffViewer } from "../../shared/viewer";
+import { isUuid } from "./article-read.service";
+import { appendEvent, loadSnapshot, lockArticleRow, lockedBy, type LockedArticle } from "./article.service";
+import { insertRevisionRows } from "./article.service";
+import { checkTransition, Transition } from "./workflow";
+
+/** Who acts when the job runner publishes on schedule. */
+export const SYSTEM: StaffViewer = {
+  kind: "staff",
+  userId: "00000000-0000-0000-0000-000000000000",
+  sessionId: "system",
+  email: "scheduler",
+  role: Role.ADMIN,
+};
+
+export const EDIT_LEASE_SECONDS = 300;
+
+export interface TransitionOptions {
+  expectedVersion?: number | null;
+  comment?: string | null;
+  reason?: string | null;
+  at?: Date | null;
+}
+
+/** The editorial lifecycle, edit leases, embargoes and corrections. */
+export class WorkflowService {
+  constructor(private readonly ds: DataSource) {}
+
+  async transition(viewer: StaffViewer, id: string, t: Transition, opts: TransitionOptions = {}): Promise<void> {
+    await this.ds.transaction((m) => this.transitionIn(m, viewer, id, t, opts));
+  }
+
+  /** Also used by the job runner inside its own transaction. */
+  async transitionIn(m: EntityManager, viewer: StaffViewer, id: string, t: Transition, opts: TransitionOptions): Promise<void> {
+    const system = viewer === SYSTEM;
+    const prev = await lockArticleRow(m, id, system ? null : viewer, opts.expectedVersion);
+    const to = checkTransition(t, prev.state, viewer.role);
+    const by = system ? "scheduler" : viewer.userId;
+    switch (t) {
+      case Transition.REQUEST_CHANGES: {
+        const comment = toPlainText(opts.comment ?? "");
+        if (comment.length < 3) throw new BadUserInputError("requestChanges needs a comment telling the writer what to change.");
+        await this.setState(m, id, to, { review_note: comment });
+        return;
+      }
+      case Transition.SUBMIT_FOR_REVIEW:
+        await this.setState(m, id, to, { review_note: null });
+        return;
+      case Transition.APPROVE:
+        await this.setState(m, id, to, {});
+        return;
+      case Transition.SCHEDULE: {
+        if (!opts.at) throw new BadUserInputError("schedulePublish needs at: the time to publish.");
+        const [{ future }] = await m.query<[{ future: boolean }]>(`SELECT $1::timestamptz > now() AS future`, [opts.at]);
+        if (!future)
+          throw new BadUserInputError(
+            `at ${opts.at.toISOString()} is not in the future (by the database clock); publish now instead.`,
+          );
+        await cancelJobs(m, id, JobKind.PUBLISH);
+        await m.query(`INSERT INTO jobs (kind, article_id, run_at, payload) VALUES ($1, $2, $3, $4)`, [
+          JobKind.PUBLISH,
+          id,
+          opts.at,
+          { by },
+        ]);
+        await this.setState(m, id, to, {});
+        return;
+      }
+      case Transition.CANCEL_SCHEDULE:
+        await cancelJobs(m, id, JobKind.PUBLISH);
+        await this.setState(m, id, to, {});
+        return;
+      case Transition.PUBLISH:
+        await cancelJobs(m, id, JobKind.PUBLISH);
+        await this.publishIn(m, prev, by);
+        return;
+      case Transition.UNPUBLISH: {
+        const reason = toPlainText(opts.reason ?? "");
+        if (reason.length < 3)
+          throw new BadUserInputError("unpublish needs a reason (kept in the event log and shown to partners).");
+        await this.setState(m, id, to, {});
+        await appendEvent(m, id, ContentEventKind.UNPUBLISHED, prev.published_revision_id, null, { by, reason });
+        return;
+      }
+      case Transition.ARCHIVE:
+      case Transition.RESTORE_FROM_ARCHIVE:
+        await this.setState(m, id, to, {});
+        return;
+      default: {
+        const unhandled: never = t;
+        throw new Error(`transition ${String(unhandled)} has no handler`);
+      }
+    }
+  }
+
+  private async setState(
+    m: EntityManager,
+    id: string,
+    state: ArticleState,
+    extra: { review_note?: string | null },
+  ): Promise<void> {
+    const note = "review_note" in extra;
+    await m.query(
+      `UPDATE articles SET state = $2, version = version + 1, updated_at = now()${note ? ", review_note = $3" : ""} WHERE id = $1`,
+      note ? [id, state, extra.review_note] : [id, state],
+    );
+  }
+
+  /**
+   * Make the working copy public: a pointer move plus an outbox event, in one transaction.
+   * A first publish sets firstPublishedAt; republishing keeps publishedAt (list order) and
+   * moves publicUpdatedAt. An embargo in the future gets a job that announces its end.
+   */
+  private async publishIn(m: EntityManager, prev: LockedArticle, by: string): Promise<void> {
+    if (prev.state === ArticleState.PUBLISHED && prev.head_revision_id === prev.published_revision_id) {
+      throw new BadUserInputError("Nothing to publish: readers already see the latest revision.");
+    }
+    const [[row]] = await m.query<[[{ published_revision_id: string; number: number }], number]>(
+      `UPDATE articles SET
+         state = '${ArticleState.PUBLISHED}',
+         published_revision_id = head_revision_id,
+         first_published_at = coalesce(first_published_at, now()),
+         published_at = CASE WHEN state = '${ArticleState.PUBLISHED}' THEN published_at ELSE now() END,
+         public_updated_at = now(),
+         review_note = NULL,
+         version = version + 1,
+         updated_at = now()
+       WHERE id = $1
+       RETURNING published_revision_id, (SELECT number FROM article_revisions WHERE id = head_revision_id) AS number`,
+      [prev.id],
+    );
+    const kind = prev.state === ArticleState.PUBLISHED ? ContentEventKind.UPDATED : ContentEventKind.PUBLISHED;
+    await appendEvent(m, prev.id, kind, row.published_revision_id, row.number, {
+      by,
+      embargoUntil: prev.embargo_active ? prev.embargo_until : null,
+    });
+    if (prev.embargo_active) await scheduleEmbargoLift(m, prev.id, prev.embargo_until!);
+  }
+
+  /**
+   * Keep an article from the public until `until` (partners entitled to embargoed content
+   * see it earlier). Null lifts the embargo now.
+   */
+  async setEmbargo(viewer: StaffViewer, id: string, until: Date | null, expectedVersion?: number | null): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      const prev = await lockArticleRow(m, id, viewer, expectedVersion);
+      if (!hasRole(viewer.role, Role.EDITOR)) throw new ForbiddenError("Setting an embargo needs the EDITOR role or above.");
+      if (prev.state === ArticleState.ARCHIVED) throw new BadUserInputError("The article is ARCHIVED; it cannot be embargoed.");
+      if (until) {
+        const [{ future }] = await m.query<[{ future: boolean }]>(`SELECT $1::timestamptz > now() AS future`, [until]);
+        if (!future)
+          throw new BadUserInputError(`embargoUntil ${until.toISOString()} is not in the future; send null to lift the embargo.`);
+      }
+      await m.query(`UPDATE articles SET embargo_until = $2, version = version + 1, updated_at = now() WHERE id = $1`, [
+        id,
+        until,
+      ]);
+      await cancelJobs(m, id, JobKind.LIFT_EMBARGO);
+      if (prev.state !== ArticleState.PUBLISHED) return;
+      if (until) await scheduleEmbargoLift(m, id, until);
+      else if (prev.embargo_active) {
+        await appendEvent(m, id, ContentEventKind.EMBARGO_LIFTED, prev.published_revision_id, null, { by: viewer.userId });
+      }
+    });
+  }
+
+  /** Run by the scheduler when an embargo ends: readers can now see the article. */
+  async liftEmbargoIn(m: EntityManager, id: string): Promise<"lifted" | "nothing to do"> {
+    const prev = await lockArticleRow(m, id, null, null);
+    if (prev.state !== ArticleState.PUBLISHED || prev.embargo_until === null || prev.embargo_active) return "nothing to do";
+    await m.query(`UPDATE articles SET public_updated_at = greatest(public_updated_at, embargo_until) WHERE id = $1`, [id]);
+    await appendEvent(m, id, ContentEventKind.EMBARGO_LIFTED, prev.published_revision_id, null, {
+      by: "scheduler",
+      embargoUntil: prev.embargo_until,
+    });
+    return "lifted";
+  }
+
+  /**
+   * A correction is public at once: it is stored, recorded as a new revision (the published
+   * content with the note, which becomes the published revision), and announced. It moves
+   * updatedAt, never firstPublishedAt.
+   */
+  async addCorrection(viewer: StaffViewer, id: string, kind: CorrectionKind, textRaw: string): Promise<void> {
+    const text = toPlainText(textRaw);
+    if (text.length < 3) throw new BadUserInputError("A correction needs its text, as readers will see it.");
+    await this.ds.transaction(async (m) => {
+      const prev = await lockArticleRow(m, id, viewer, null);
+      if (!hasRole(viewer.role, Role.EDITOR)) throw new ForbiddenError("Adding a correction needs the EDITOR role or above.");
+      if (prev.state !== ArticleState.PUBLISHED) {
+        throw new BadUserInputError(`The article is ${prev.state}; corrections go on PUBLISHED articles.`);
+      }
+      await m.query(`INSERT INTO corrections (article_id, kind, text, created_by_id) VALUES ($1, $2, $3, $4)`, [
+        id,
+        kind,
+        text,
+        viewer.userId,
+      ]);
+      const { snapshot } = await loadSnapshot(m, prev.published_revision_id!);
+      const [{ next }] = await m.query<[{ next: number }]>(
+        `SELECT max(number) + 1 AS next FROM article_revisions WHERE article_id = $1`,
+        [id],
+      );
+      const revisionId = await insertRevisionRows(m, id, next, snapshot, viewer.userId, `${kind}: ${text}`.slice(0, 500));
+      const headFollows = prev.head_revision_id === prev.published_revision_id;
+      await m.query(
+        `UPDATE articles SET published_revision_id = $2${headFollows ? ", head_revision_id = $2" : ""},
+           public_updated_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
+        [id, revisionId],
+      );
+      await appendEvent(m, id, ContentEventKind.CORRECTED, revisionId, next, { by: viewer.userId, kind, text });
+    });
+  }
+
+  // ---- edit leases ----
+
+  async acquireLock(viewer: StaffViewer, id: string, takeOver: boolean): Promise<void> {
+    if (!isUuid(id)) throw new NotFoundError("Article", id);
+    if (takeOver && !hasRole(viewer.role, Role.EDITOR))
+      throw new ForbiddenError("Taking over an edit lock needs the EDITOR role or above.");
+    await this.ds.transaction(async (m) => {
+      const [row] = await m.query<
+        { locked_by_id: string | null; active: boolean; holder: string | null; lock_expires_at: Date | null }[]
+      >(
+        `SELECT a.locked_by_id, coalesce(a.lock_expires_at > now(), false) AS active, u.email AS holder, a.lock_expires_at
+         FROM articles a LEFT JOIN users u ON u.id = a.locked_by_id WHERE a.id = $1 FOR UPDATE OF a`,
+        [id],
+      );
+      if (!row) throw new NotFoundError("Article", id);
+      if (row.active && row.locked_by_id !== viewer.userId && !takeOver) throw lockedBy(row.holder, row.lock_expires_at!);
+      await m.query(`UPDATE articles SET locked_by_id = $2, lock_expires_at = now() + make_interval(secs => $3) WHERE id = $1`, [
+        id,
+        viewer.userId,
+        EDIT_LEASE_SECONDS,
+      ]);
+    });
+  }
+
+  async releaseLock(viewer: StaffViewer, id: string): Promise<void> {
+    if (!isUuid(id)) throw new NotFoundError("Article", id);
+    const [rows] = await this.ds.query<[unknown[], number]>(
+      `UPDATE articles SET locked_by_id = NULL, lock_expires_at = NULL WHERE id = $1 AND (locked_by_id = $2 OR $3) RETURNING id`,
+      [id, viewer.userId, hasRole(viewer.role, Role.EDITOR)],
+    );
+    if (rows.length === 0) {
+      const [exists] = await this.ds.query<unknown[]>(`SELECT 1 FROM articles WHERE id = $1`, [id]);
+      if (!exists) throw new NotFoundError("Article", id);
+      throw new ConflictError("You do not hold the edit lock on this article.");
+    }
+  }
+}
+
+async function cancelJobs(m: EntityManager, articleId: string, kind: JobKind): Promise<void> {
+  await m.query(
+    `UPDATE jobs SET state = '${JobState.CANCELLED}', finished_at = now() WHERE article_id = $1 AND kind = $2 AND state = '${JobState.PENDING}'`,
+    [articleId, kind],
+  );
+}
+
+async function scheduleEmbargoLift(m: EntityManager, articleId: string, at: Date): Promise<void> {
+  await cancelJobs(m, articleId, JobKind.LIFT_EMBARGO);
+  await m.query(`INSERT INTO jobs (kind, article_id, run_at) VALUES ($1, $2, $3)`, [JobKind.LIFT_EMBARGO, articleId, at]);
+}

@@ -1,0 +1,71 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { getArgumentValues } from "graphql/execution/values";
+import { Kind, OperationTypeNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import type { Logger } from "../../shared/logger";
+import type { AuditService } from "./audit.service";
+import type { Viewer } from "../../shared/viewer";
+
+interface AuditContext {
+  viewer: Viewer;
+}
+
+/** Root fields of a mutation with their resolved arguments (inline literals and variables alike). */
+function rootCalls(schema: GraphQLSchema, op: OperationDefinitionNode, variables: Record<string, unknown>) {
+  const type = schema.getMutationType();
+  const calls: { name: string; args: Record<string, unknown> }[] = [];
+  for (const sel of op.selectionSet.selections) {
+    if (sel.kind !== Kind.FIELD) continue;
+    const def = type?.getFields()[sel.name.value];
+    let args: Record<string, unknown> = {};
+    try {
+      if (def) args = getArgumentValues(def, sel, variables);
+    } catch {
+      args = { unparsed: true };
+    }
+    calls.push({ name: sel.name.value, args });
+  }
+  return calls;
+}
+
+/**
+ * Appends one audit row per mutation request, accepted or refused: who (user, role,
+ * session), what (fields and arguments, secrets redacted), and the outcome. Documents
+ * that never parsed or validated but say `mutation` are recorded too.
+ */
+export function auditPlugin(audit: AuditService, log: Logger): ApolloServerPlugin<AuditContext> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        async willSendResponse(rc) {
+          const op = rc.operation;
+          const isMutation = op ? op.operation === OperationTypeNode.MUTATION : /^\s*mutation\b/.test(rc.request.query ?? "");
+          if (!isMutation) return;
+          const v = rc.contextValue?.viewer ?? { kind: "anonymous" as const };
+          const calls = op ? rootCalls(rc.schema, op, rc.request.variables ?? {}) : [];
+          const body = rc.response.body;
+          const errors = body.kind === "single" ? body.singleResult.errors : undefined;
+          const args = Object.fromEntries(calls.map((c) => [c.name, c.args]));
+          const firstArgs = calls[0]?.args ?? {};
+          const articleId =
+            [firstArgs.id, firstArgs.articleId].find((x): x is string => typeof x === "string" && /^[0-9a-f-]{36}$/i.test(x)) ??
+            null;
+          try {
+            await audit.record({
+              userId: v.kind === "staff" ? v.userId : null,
+              userEmail: v.kind === "staff" ? v.email : null,
+              role: v.kind === "staff" ? v.role : "ANONYMOUS",
+              sessionId: v.kind === "staff" ? v.sessionId : null,
+              operation: calls.length ? calls.map((c) => c.name).join(",") : "(invalid mutation)",
+              arguments: args,
+              outcome: errors?.length ? "ERROR" : "OK",
+              errorCode: (errors?.[0]?.extensions?.code as string | undefined) ?? null,
+              articleId,
+            });
+          } catch (err) {
+            log.error({ err }, "could not write the audit log");
+          }
+        },
+      });
+    },
+  };
+}
