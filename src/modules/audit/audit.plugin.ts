@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getArgumentValues } from "graphql/execution/values";
-import { Kind, OperationTypeNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { getArgumentValues, Kind, OperationTypeNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { Logger } from "../../shared/logger";
 import type { AuditService } from "./audit.service";
 import type { Viewer } from "../../shared/viewer";
