@@ -60,6 +60,8 @@ export async function startServer(opts: {
   const services = createServices(dataSource, config);
   const app = express();
   app.disable("x-powered-by");
+  // Express would hash every GraphQL response body for an ETag nobody asked for.
+  app.set("etag", false);
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
     schema: await buildNewsgraphSchema(),

@@ -372,11 +372,14 @@ export class ArticleReadService {
   }
 
   // ---- relations, keyed by revision id (batched by the per-request loaders) ----
+  // Referenced rows (sources, actors) come from correlated subqueries: a join lets the
+  // planner hash the whole actors or sources table on every request once they are large.
 
   async citationsByRevision(ids: readonly string[]): Promise<Citation[][]> {
     const rows = await this.query<{ revision_id: string; id: string; attribution: string; sourcing: Sourcing; source: Source }>(
-      `SELECT c.revision_id, c.id, c.attribution, c.sourcing, ${SOURCE_JSON("s")} AS source
-       FROM citations c JOIN sources s ON s.id = c.source_id
+      `SELECT c.revision_id, c.id, c.attribution, c.sourcing,
+         (SELECT ${SOURCE_JSON("s")} FROM sources s WHERE s.id = c.source_id) AS source
+       FROM citations c
        WHERE c.revision_id = ANY($1) ORDER BY c.revision_id, c.position`,
       [ids],
     );
@@ -387,8 +390,8 @@ export class ArticleReadService {
 
   async actorsByRevision(ids: readonly string[]): Promise<ArticleActorRole[][]> {
     const rows = await this.query<{ revision_id: string; role: ActorRole; actor: Actor }>(
-      `SELECT aa.revision_id, aa.role, ${ACTOR_JSON("ac")} AS actor
-       FROM article_actors aa JOIN actors ac ON ac.id = aa.actor_id
+      `SELECT aa.revision_id, aa.role, (SELECT ${ACTOR_JSON("ac")} FROM actors ac WHERE ac.id = aa.actor_id) AS actor
+       FROM article_actors aa
        WHERE aa.revision_id = ANY($1) ORDER BY aa.revision_id, aa.position`,
       [ids],
     );
@@ -407,7 +410,7 @@ export class ArticleReadService {
       `SELECT cl.revision_id, cl.id, cl.statement, cl.status,
          ARRAY(SELECT cc.citation_id FROM claim_citations cc JOIN citations c ON c.id = cc.citation_id
                WHERE cc.claim_id = cl.id ORDER BY c.position) AS citation_ids,
-         coalesce((SELECT json_agg(${ACTOR_JSON("ac")} ORDER BY ac.name) FROM claim_actors ca JOIN actors ac ON ac.id = ca.actor_id
+         coalesce((SELECT json_agg(${ACTOR_JSON("ac")} ORDER BY ac.name, ac.id) FROM claim_actors ca JOIN actors ac ON ac.id = ca.actor_id
                    WHERE ca.claim_id = cl.id), '[]'::json) AS actors
        FROM claims cl WHERE cl.revision_id = ANY($1) ORDER BY cl.revision_id, cl.position`,
       [ids],
