@@ -41,6 +41,7 @@ export class ArticleService {
     if (!snapshot.headline) throw new BadUserInputError("headline is empty once markup is removed; write a headline.");
     return this.ds.transaction(async (m) => {
       await this.checkReferences(m, snapshot);
+      if (input.slug) await assertSlugNotRetired(m, input.slug, null);
       const slug = input.slug ?? (await this.freeSlug(m, slugify(snapshot.headline)));
       const [article] = await m.query<[{ id: string }]>(
         `INSERT INTO articles (slug, state, version, created_by_id) VALUES ($1, $2, 1, $3) RETURNING id`,
@@ -233,18 +234,15 @@ export class ArticleService {
       if (claimed.state === ArticleState.ARCHIVED) {
         throw new BadUserInputError("The article is ARCHIVED; restore it before editing.");
       }
-      const { snapshot, number } = await loadSnapshot(m, claimed.head_revision_id);
+      const { snapshot } = await loadSnapshot(m, claimed.head_revision_id);
       const summary = await edit(m, snapshot, { slug: claimed.slug, everPublished: claimed.first_published_at !== null });
-      const revisionId = await insertRevisionRows(m, id, number + 1, snapshot, viewer.userId, summary);
+      const revisionId = await insertRevisionRows(m, id, await nextRevisionNumber(m, id), snapshot, viewer.userId, summary);
       await m.query(`UPDATE articles SET head_revision_id = $2 WHERE id = $1`, [id, revisionId]);
     });
   }
 
   private async changeSlug(m: EntityManager, id: string, from: string, to: string, everPublished: boolean): Promise<void> {
-    const [taken] = await m.query<{ article_id: string }[]>(`SELECT article_id FROM article_slugs WHERE slug = $1`, [to]);
-    if (taken && taken.article_id !== id)
-      throw new ConflictError("That slug was used by another article before; choose another.");
-    if (taken) await m.query(`DELETE FROM article_slugs WHERE slug = $1`, [to]);
+    if (await assertSlugNotRetired(m, to, id)) await m.query(`DELETE FROM article_slugs WHERE slug = $1`, [to]);
     await m.query(`UPDATE articles SET slug = $2 WHERE id = $1`, [id, to]);
     // Readers may have links to the old slug: keep it so it keeps resolving.
     if (everPublished)
@@ -327,6 +325,27 @@ export async function insertRevisionRows(
   );
   await insertRelations(m, rev.id, s);
   return rev.id;
+}
+
+/** Revisions are numbered per article in creation order, whichever revision an edit started from. */
+export async function nextRevisionNumber(m: EntityManager, articleId: string): Promise<number> {
+  const [{ next }] = await m.query<[{ next: number }]>(
+    `SELECT coalesce(max(number), 0) + 1 AS next FROM article_revisions WHERE article_id = $1`,
+    [articleId],
+  );
+  return next;
+}
+
+/**
+ * An old slug of a published article keeps resolving to it, so no other article may take it.
+ * Returns true when the slug is one of `articleId`'s own old slugs (it may take it back).
+ */
+async function assertSlugNotRetired(m: EntityManager, slug: string, articleId: string | null): Promise<boolean> {
+  const [taken] = await m.query<{ article_id: string }[]>(`SELECT article_id FROM article_slugs WHERE slug = $1`, [slug]);
+  if (taken && taken.article_id !== articleId) {
+    throw new ConflictError("That slug belonged to a published article and still redirects to it; choose another.");
+  }
+  return Boolean(taken);
 }
 
 export interface LockedArticle {

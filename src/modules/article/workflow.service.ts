@@ -4,8 +4,15 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { toPlainText } from "../../shared/markdown";
 import { hasRole, type StaffViewer } from "../../shared/viewer";
 import { isUuid } from "./article-read.service";
-import { appendEvent, loadSnapshot, lockArticleRow, lockedBy, type LockedArticle } from "./article.service";
-import { insertRevisionRows } from "./article.service";
+import {
+  appendEvent,
+  insertRevisionRows,
+  loadSnapshot,
+  lockArticleRow,
+  lockedBy,
+  nextRevisionNumber,
+  type LockedArticle,
+} from "./article.service";
 import { checkTransition, Transition } from "./workflow";
 
 /** Who acts when the job runner publishes on schedule. */
@@ -201,18 +208,28 @@ export class WorkflowService {
         viewer.userId,
       ]);
       const { snapshot } = await loadSnapshot(m, prev.published_revision_id!);
-      const [{ next }] = await m.query<[{ next: number }]>(
-        `SELECT max(number) + 1 AS next FROM article_revisions WHERE article_id = $1`,
-        [id],
-      );
-      const revisionId = await insertRevisionRows(m, id, next, snapshot, viewer.userId, `${kind}: ${text}`.slice(0, 500));
-      const headFollows = prev.head_revision_id === prev.published_revision_id;
+      const number = await nextRevisionNumber(m, id);
+      const revisionId = await insertRevisionRows(m, id, number, snapshot, viewer.userId, `${kind}: ${text}`.slice(0, 500));
+      // Pending edits stay pending, carried to a newer revision so that publishing them
+      // later never moves readers back to a lower revision number.
+      let headId = revisionId;
+      if (prev.head_revision_id !== prev.published_revision_id) {
+        const pending = await loadSnapshot(m, prev.head_revision_id);
+        headId = await insertRevisionRows(
+          m,
+          id,
+          number + 1,
+          pending.snapshot,
+          viewer.userId,
+          `Unpublished edits, carried past the ${kind.toLowerCase()}`,
+        );
+      }
       await m.query(
-        `UPDATE articles SET published_revision_id = $2${headFollows ? ", head_revision_id = $2" : ""},
+        `UPDATE articles SET published_revision_id = $2, head_revision_id = $3,
            public_updated_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
-        [id, revisionId],
+        [id, revisionId, headId],
       );
-      await appendEvent(m, id, ContentEventKind.CORRECTED, revisionId, next, { by: viewer.userId, kind, text });
+      await appendEvent(m, id, ContentEventKind.CORRECTED, revisionId, number, { by: viewer.userId, kind, text });
     });
   }
 
