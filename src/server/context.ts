@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { GraphQLError } from "graphql";
 import type { Services } from "./services";
+import { auditRejectedMutation } from "../modules/audit/audit.plugin";
 import { createArticleLoaders, type ArticleLoaders } from "../modules/article";
 import type { Viewer } from "../shared/viewer";
 
@@ -31,6 +32,7 @@ export async function buildContext(services: Services, req: IncomingMessage): Pr
   if (token) {
     const staff = await services.auth.viewerForToken(token);
     if (!staff) {
+      await auditRejectedMutation(services.audit, (req as IncomingMessage & { body?: unknown }).body, "UNAUTHENTICATED");
       throw new GraphQLError("The bearer token is invalid, expired or revoked; log in again.", {
         extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
       });

@@ -1,8 +1,48 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getArgumentValues, Kind, OperationTypeNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  getArgumentValues,
+  getNamedType,
+  Kind,
+  OperationTypeNode,
+  parse,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { Logger } from "../../shared/logger";
 import type { AuditService } from "./audit.service";
 import type { Viewer } from "../../shared/viewer";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A mutation refused before Apollo runs (an invalid, expired or revoked bearer token answers
+ * 401 while the context is built): record it too. Inline arguments are left out, since they
+ * are not resolved here and may hold secrets; variables are recorded redacted.
+ */
+export async function auditRejectedMutation(audit: AuditService, body: unknown, errorCode: string): Promise<void> {
+  const { query, variables } = (body ?? {}) as { query?: unknown; variables?: unknown };
+  if (typeof query !== "string" || !/^\s*mutation\b/.test(query)) return;
+  const vars = (variables && typeof variables === "object" ? variables : {}) as Record<string, unknown>;
+  let fields: string[] = [];
+  try {
+    const doc = parse(query);
+    const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    fields = op ? op.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])) : [];
+  } catch {
+    fields = [];
+  }
+  await audit.record({
+    userId: null,
+    userEmail: null,
+    role: "INVALID_TOKEN",
+    sessionId: null,
+    operation: fields.length ? fields.join(",") : "(invalid mutation)",
+    arguments: variables && typeof variables === "object" ? { variables } : {},
+    outcome: "ERROR",
+    errorCode,
+    articleId: [vars.id, vars.articleId].find((x): x is string => typeof x === "string" && UUID.test(x)) ?? null,
+  });
+}
 
 interface AuditContext {
   viewer: Viewer;
@@ -44,9 +84,14 @@ export function auditPlugin(audit: AuditService, log: Logger): ApolloServerPlugi
           const body = rc.response.body;
           const errors = body.kind === "single" ? body.singleResult.errors : undefined;
           const args = Object.fromEntries(calls.map((c) => [c.name, c.args]));
-          const firstArgs = calls[0]?.args ?? {};
+          const first = calls[0];
+          const data = body.kind === "single" ? body.singleResult.data : undefined;
+          const returnsArticle =
+            first !== undefined && getNamedType(rc.schema.getMutationType()?.getFields()[first.name]?.type)?.name === "Article";
+          // The article concerned: from the arguments, or, for createArticle, from the result.
+          const resultId = returnsArticle ? (data?.[first.name] as { id?: unknown } | null | undefined)?.id : undefined;
           const articleId =
-            [firstArgs.id, firstArgs.articleId].find((x): x is string => typeof x === "string" && /^[0-9a-f-]{36}$/i.test(x)) ??
+            [first?.args.id, first?.args.articleId, resultId].find((x): x is string => typeof x === "string" && UUID.test(x)) ??
             null;
           try {
             await audit.record({

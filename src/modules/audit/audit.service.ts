@@ -59,7 +59,7 @@ export class AuditService {
     const rows = await this.ds.query<AuditEntry[]>(
       `SELECT id::text, at, user_id AS "userId", user_email AS "userEmail", role, session_id AS "sessionId", operation,
          arguments, outcome, error_code AS "errorCode", article_id AS "articleId"
-       FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${limit + 1}`,
+       FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY audit_log.id DESC LIMIT ${limit + 1}`,
       params,
     );
     return {

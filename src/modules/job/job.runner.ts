@@ -1,3 +1,4 @@
+import { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, JobKind, JobState } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
@@ -105,7 +106,8 @@ export class JobRunner {
         await m.query("ROLLBACK TO SAVEPOINT job");
         const attempts = job.attempts + 1;
         const failed = attempts >= this.maxAttempts;
-        const message = err instanceof Error ? err.message : String(err);
+        // Coded errors say what is wrong; anything else stays in the log, as for API clients.
+        const message = err instanceof GraphQLError ? err.message : `Unexpected error (job ${job.id}); see the server log.`;
         await m.query(
           `UPDATE jobs SET attempts = $2, last_error = $3, started_at = coalesce(started_at, now()),
              state = $4, run_at = CASE WHEN $4 = '${JobState.PENDING}' THEN now() + make_interval(secs => $5) ELSE run_at END,
@@ -113,7 +115,7 @@ export class JobRunner {
            WHERE id = $1`,
           [job.id, attempts, message.slice(0, 2000), failed ? JobState.FAILED : JobState.PENDING, Math.min(300, 2 ** attempts)],
         );
-        this.log.error({ job: job.id, kind: job.kind, attempts, failed, err: message }, "job failed");
+        this.log.error({ job: job.id, kind: job.kind, attempts, failed, err }, "job failed");
       }
       return true;
     });

@@ -136,7 +136,13 @@ export class AuthService {
     if (active && user.passwordHash === null)
       throw new BadUserInputError("This user has not accepted the invitation yet; they activate by setting a password.");
     await this.ds.transaction(async (m) => {
-      await m.query(`UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [userId, active]);
+      // Deactivating also withdraws a pending invitation, so it cannot reactivate the account.
+      await m.query(
+        `UPDATE users SET active = $2, updated_at = now(),
+           invite_token_hash = CASE WHEN $2 THEN invite_token_hash END, invite_expires_at = CASE WHEN $2 THEN invite_expires_at END
+         WHERE id = $1`,
+        [userId, active],
+      );
       if (!active) await m.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
     });
     user.active = active;
