@@ -9,17 +9,62 @@ import {
   SourcePageDocument,
   TopicPageDocument,
 } from "../src/client/generated/graphql";
+import { ArticleService } from "../src/modules/article";
+import { Transition } from "../src/modules/article/workflow";
+import { WorkflowService } from "../src/modules/article/workflow.service";
+import type { DemoArticle } from "../src/seed/demo-story";
+import { Role } from "../src/shared/enums";
 import { startTestApp, type TestApp } from "./support/harness";
-import { HIDDEN, PENDING_EDIT, VISIBLE } from "./support/demo";
+import { HIDDEN, MAIN_STORY, PENDING_EDIT, VISIBLE } from "./support/demo";
 
 /*
- * The rule readers rely on: a draft, a withdrawn article, or an unpublished edit of a
- * published one is never visible, through any path, nor its existence through counts.
+ * The rule readers rely on: a draft, an article in review, approved, scheduled, embargoed,
+ * withdrawn or archived, or an unpublished edit of a published one, is never visible
+ * through any path, nor its existence through counts.
  */
+
+/** Copies of the main story (same actors, sources, topics, place) left in every non-public state. */
+const EXTRA: (DemoArticle & { steps: Transition[]; embargo?: boolean })[] = [
+  { steps: [Transition.SUBMIT_FOR_REVIEW], label: "in review" },
+  { steps: [Transition.SUBMIT_FOR_REVIEW, Transition.APPROVE], label: "approved" },
+  { steps: [Transition.SUBMIT_FOR_REVIEW, Transition.APPROVE, Transition.SCHEDULE], label: "scheduled" },
+  { steps: [Transition.SUBMIT_FOR_REVIEW, Transition.APPROVE, Transition.PUBLISH], label: "embargoed", embargo: true },
+  { steps: [Transition.ARCHIVE], label: "archived" },
+].map(({ steps, label, embargo }) => ({
+  ...MAIN_STORY,
+  slug: `hidden-${label.replace(" ", "-")}-copy`,
+  headline: `Zanzibarian ${label} copy of the amnesty story`,
+  state: "draft" as const,
+  steps,
+  embargo,
+}));
+
 let app: TestApp;
 let ids: Record<string, string>;
 beforeAll(async () => {
   app = await startTestApp();
+  const lookup = async (table: string) =>
+    new Map((await app.ds.query<{ id: string; slug: string }[]>(`SELECT id, slug FROM ${table}`)).map((r) => [r.slug, r.id]));
+  const [actors, sources, topics, places] = await Promise.all(["actors", "sources", "topics", "places"].map(lookup));
+  const [editor] = await app.ds.query<{ id: string }[]>(`SELECT id FROM users WHERE role = 'EDITOR' LIMIT 1`);
+  const viewer = { kind: "staff" as const, userId: editor!.id, sessionId: "test", email: "editor@test", role: Role.EDITOR };
+  const articles = new ArticleService(app.ds);
+  const workflow = new WorkflowService(app.ds);
+  for (const a of EXTRA) {
+    const id = await articles.create(viewer, { ...a, datelinePlaceId: places!.get(a.dateline!)! });
+    await articles.setRelations(viewer, id, 1, {
+      topicIds: a.topics.map((t) => topics!.get(t)!),
+      citations: a.citations.map((c) => ({
+        sourceId: sources!.get(c.source)!,
+        attribution: c.attribution,
+        sourcing: c.sourcing,
+      })),
+      actors: a.actors.map((x) => ({ actorId: actors!.get(x.actor)!, role: x.role })),
+      perspectives: a.perspectives.map((p) => ({ ...p, holderActorId: p.holderActor ? actors!.get(p.holderActor)! : null })),
+    });
+    if (a.embargo) await workflow.setEmbargo(viewer, id, new Date(Date.now() + 3600_000));
+    for (const t of a.steps) await workflow.transition(viewer, id, t, { at: new Date(Date.now() + 3600_000) });
+  }
   const rows = await app.ds.query<{ id: string; slug: string }[]>(`SELECT id, slug FROM articles`);
   ids = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
 });
@@ -30,7 +75,11 @@ const everySlug = (r: unknown): string[] =>
     .match(/"slug":"[^"]+"/g)
     ?.map((s) => s.slice(8, -1)) ?? [];
 
-describe.each(HIDDEN.map((a) => [a.state, a.slug, a] as const))("a %s article (%s)", (_state, slug, demo) => {
+describe.each([...HIDDEN, ...EXTRA].map((a) => [a.state, a.slug, a] as const))("a %s article (%s)", (_state, slug, demo) => {
+  it("exists, so that its absence below means something", () => {
+    expect(ids[slug]).toBeDefined();
+  });
+
   it("is not found by slug or by id", async () => {
     expect((await app.gql(ArticlePageDocument, { slug })).data?.article).toBeNull();
     expect((await app.gql(ArticlePageDocument, { id: ids[slug] })).data?.article).toBeNull();
