@@ -21,6 +21,21 @@ describe("canaries: what must not drift", () => {
     expect(up.map((q) => q.query).join("\n")).toBe("");
   });
 
+  it("revisions and their relations cannot be rewritten, even with SQL that bypasses the services", async () => {
+    for (const [table, set] of [
+      ["article_revisions", "headline = 'rewritten'"],
+      ["citations", "attribution = 'rewritten'"],
+      ["claims", "statement = 'rewritten'"],
+      ["perspectives", "summary = 'rewritten'"],
+    ]) {
+      await expect(app.ds.query(`UPDATE ${table} SET ${set}`), table).rejects.toThrow(/revisions are immutable/);
+    }
+    const [{ n }] = await app.ds.query<[{ n: number }]>(
+      `SELECT count(*)::int AS n FROM article_revisions WHERE headline = 'rewritten'`,
+    );
+    expect(n).toBe(0);
+  });
+
   it("the generated client documents are current (npm run codegen:check)", () => {
     expect(() =>
       execFileSync("npx", ["graphql-codegen", "--config", "codegen.yml", "--check"], { stdio: "pipe", timeout: 60_000 }),
