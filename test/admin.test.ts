@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { DocumentNode } from "graphql";
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   AcceptInviteDocument,
@@ -30,7 +28,8 @@ import {
 import { AuthService } from "../src/modules/user";
 import { sha256 } from "../src/modules/user/auth.service";
 import { Role } from "../src/shared/enums";
-import { errorCode, startTestApp, type GqlResult, type TestApp } from "./support/harness";
+import { startTestApp, type TestApp } from "./support/harness";
+import { expectCode, expectOk } from "./support/expect";
 
 /*
  * What admins and the people they let in rely on, over real HTTP: preview links for drafts,
@@ -42,37 +41,8 @@ import { errorCode, startTestApp, type GqlResult, type TestApp } from "./support
 
 let app: TestApp;
 
-/** Text that would mean a database or framework error reached a client. */
-const LEAKS = [/QueryFailedError/i, /duplicate key/i, /violates/i, /stack/i, /typeorm/i];
-
-/** Every GraphQL call in this file goes through here, so every response is checked for leaks. */
-async function gql<T, V>(
-  doc: TypedDocumentNode<T, V> | DocumentNode | string,
-  variables?: V,
-  opts: { token?: string } = {},
-): Promise<GqlResult<T>> {
-  const r = await app.gql(doc, variables, opts);
-  const text = JSON.stringify({ data: r.data, errors: r.errors });
-  for (const leak of LEAKS) expect(text, `a response leaked ${leak}`).not.toMatch(leak);
-  return r;
-}
-
-function describeErrors(r: GqlResult<unknown>): string {
-  return JSON.stringify(r.errors ?? "no errors");
-}
-
-function expectCode(r: GqlResult<unknown>, code: string): { message: string; extensions: Record<string, unknown> } {
-  expect(errorCode(r), describeErrors(r)).toBe(code);
-  const first = r.errors![0]!;
-  return { message: first.message, extensions: first.extensions ?? {} };
-}
-
-function expectOk<T>(r: GqlResult<T>): T {
-  expect(r.errors, describeErrors(r)).toBeUndefined();
-  expect(r.status).toBe(200);
-  expect(r.data).toBeTruthy();
-  return r.data!;
-}
+/** Every call goes through the harness, which checks each response for leaked driver text. */
+const gql: TestApp["gql"] = (doc, variables, opts) => app.gql(doc, variables, opts);
 
 /** A revoked, expired or deactivated session: HTTP 401 and UNAUTHENTICATED, whatever was asked. */
 async function expectRefusedToken(token: string): Promise<void> {

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { print, type DocumentNode } from "graphql";
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ActorPageDocument,
@@ -36,7 +35,8 @@ import {
 } from "../src/client/generated/graphql";
 import { DEMO } from "../src/seed/demo-story";
 import { Role } from "../src/shared/enums";
-import { errorCode, startTestApp, type GqlResult, type TestApp } from "./support/harness";
+import { errorCode, startTestApp, type TestApp } from "./support/harness";
+import { expectCode, expectNoLeaks, expectOk } from "./support/expect";
 
 /*
  * The editorial (write) side over real HTTP against a fresh clone of the demo database:
@@ -68,23 +68,8 @@ function demoArticle(slug: string) {
 
 let app: TestApp;
 
-/** Text that would mean a database or framework error reached a client. */
-const LEAKS = [/QueryFailedError/i, /duplicate key/i, /violates/i, /stack/i, /typeorm/i];
-
-function expectNoLeaks(text: string): void {
-  for (const leak of LEAKS) expect(text, `a response leaked ${leak}`).not.toMatch(leak);
-}
-
-/** Every GraphQL call in this file goes through here, so every response is checked for leaks. */
-async function gql<T, V>(
-  doc: TypedDocumentNode<T, V> | DocumentNode | string,
-  variables?: V,
-  opts: { token?: string; headers?: Record<string, string> } = {},
-): Promise<GqlResult<T>> {
-  const r = await app.gql(doc, variables, opts);
-  expectNoLeaks(JSON.stringify({ data: r.data, errors: r.errors }));
-  return r;
-}
+/** Every call goes through the harness, which checks each response for leaked driver text. */
+const gql: TestApp["gql"] = (doc, variables, opts) => app.gql(doc, variables, opts);
 
 /** The exact bytes a client receives, for checks that nothing submitted is echoed back. */
 async function postRaw(doc: DocumentNode | string, variables: Record<string, unknown>, token?: string) {
@@ -100,24 +85,6 @@ async function postRaw(doc: DocumentNode | string, variables: Record<string, unk
     text,
     body: JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] },
   };
-}
-
-function describeErrors(r: GqlResult<unknown>): string {
-  return JSON.stringify(r.errors ?? "no errors");
-}
-
-/** The request failed with this code; returns the first error for further checks. */
-function expectCode(r: GqlResult<unknown>, code: string): { message: string; extensions: Record<string, unknown> } {
-  expect(errorCode(r), describeErrors(r)).toBe(code);
-  const first = r.errors![0]!;
-  return { message: first.message, extensions: first.extensions ?? {} };
-}
-
-function expectOk<T>(r: GqlResult<T>): T {
-  expect(r.errors, describeErrors(r)).toBeUndefined();
-  expect(r.status).toBe(200);
-  expect(r.data).toBeTruthy();
-  return r.data!;
 }
 
 let slugCounter = 0;

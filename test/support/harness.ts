@@ -11,6 +11,7 @@ import { DEMO_EDITOR } from "../../src/seed/seed";
 import { AuthService } from "../../src/modules/user";
 import { type Role } from "../../src/shared/enums";
 import { createLogger } from "../../src/shared/logger";
+import { expectNoLeaks } from "./expect";
 
 export interface GqlResult<T> {
   status: number;
@@ -85,7 +86,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as { data?: never; errors?: GqlResult<never>["errors"] };
+      const text = await res.text();
+      // Every response of every test is checked: no driver or framework text reaches a client.
+      expectNoLeaks(text);
+      const body = JSON.parse(text) as { data?: never; errors?: GqlResult<never>["errors"] };
       return {
         status: res.status,
         data: body.data,
