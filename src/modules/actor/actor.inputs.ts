@@ -1,87 +1,43 @@
-import { ArrayMaxSize, IsOptional, IsString, Length, Matches, MaxLength } from "class-validator";
+import { ArrayMaxSize, IsOptional, IsString, MaxLength } from "class-validator";
 import { ArgsType, Field, InputType } from "type-graphql";
 import { ActorKind } from "../../shared/enums";
+import { NameField, PatternField, SlugField, TextField } from "../../shared/input-fields";
 import { PageArgs } from "../article/article.resolver";
-import { SLUG_PATTERN } from "../article/article.inputs";
 
-const SLUG_MESSAGE = "slug must be lowercase letters, digits and single hyphens";
 const WIKIDATA = /^Q[1-9]\d*$/;
+const WIKIDATA_MESSAGE = "wikidataId must look like Q123";
+
+/** Other names the actor is known by. */
+const AliasesField = (): PropertyDecorator => (target, key) => {
+  Field(() => [String], { nullable: true })(target, key);
+  IsOptional()(target, key);
+  ArrayMaxSize(50)(target, key);
+  IsString({ each: true })(target, key);
+  MaxLength(200, { each: true })(target, key);
+};
 
 @InputType()
 export class CreateActorInput {
-  @Field(() => String)
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @Length(2, 120)
-  slug!: string;
-
-  @Field(() => String)
-  @IsString()
-  @Length(1, 200)
-  name!: string;
-
-  @Field(() => ActorKind)
-  kind!: ActorKind;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(2000)
-  description?: string | null;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
-  aliases?: string[] | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(WIKIDATA, { message: "wikidataId must look like Q123" })
-  wikidataId?: string | null;
+  @SlugField() slug!: string;
+  @NameField() name!: string;
+  @Field(() => ActorKind) kind!: ActorKind;
+  @TextField(2000) description?: string | null;
+  @AliasesField() aliases?: string[] | null;
+  @PatternField(WIKIDATA, WIKIDATA_MESSAGE) wikidataId?: string | null;
 }
 
 @InputType()
 export class UpdateActorInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @Length(2, 120)
-  slug?: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
-
-  @Field(() => ActorKind, { nullable: true })
-  kind?: ActorKind;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(2000)
-  description?: string | null;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
-  aliases?: string[];
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(WIKIDATA, { message: "wikidataId must look like Q123" })
-  wikidataId?: string | null;
+  @SlugField({ optional: true }) slug?: string;
+  @NameField({ optional: true }) name?: string;
+  @Field(() => ActorKind, { nullable: true }) kind?: ActorKind;
+  @TextField(2000) description?: string | null;
+  @AliasesField() aliases?: string[];
+  @PatternField(WIKIDATA, WIKIDATA_MESSAGE) wikidataId?: string | null;
 }
 
 @ArgsType()
 export class ActorsArgs extends PageArgs {
-  @Field(() => ActorKind, { nullable: true })
-  kind?: ActorKind | null;
-
-  @Field(() => String, { nullable: true, description: "Part of the name." })
-  @IsOptional()
-  @MaxLength(100)
-  search?: string | null;
+  @Field(() => ActorKind, { nullable: true }) kind?: ActorKind | null;
+  @TextField(100, "Part of the name.") search?: string | null;
 }

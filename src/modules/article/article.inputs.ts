@@ -5,7 +5,7 @@ import { ArticleOrder } from "./article-read.service";
 
 registerEnumType(ArticleOrder, { name: "ArticleOrder", description: "RELEVANCE needs filter.query." });
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+import { SLUG_PATTERN } from "../../shared/input-fields";
 const SLUG_MESSAGE = "slug must be lowercase letters, digits and single hyphens, e.g. maduro-amnesty-talks";
 
 @InputType({ description: "Filters combine with AND." })

@@ -1,83 +1,44 @@
-import { IsLatitude, IsLongitude, IsOptional, IsString, Length, Matches } from "class-validator";
+import { IsLatitude, IsLongitude, IsOptional } from "class-validator";
 import { ArgsType, Field, Float, InputType } from "type-graphql";
-import { SLUG_PATTERN } from "../article/article.inputs";
+import { NameField, PatternField, SlugField, TextField } from "../../shared/input-fields";
 import { PageArgs } from "../article/article.resolver";
 
-const SLUG_MESSAGE = "slug must be lowercase letters, digits and single hyphens";
 const COUNTRY = /^[A-Z]{2}$/;
+const COUNTRY_MESSAGE = "countryCode must be two capital letters, e.g. VE";
+const GEONAMES = /^\d{1,10}$/;
+
+const Latitude = (): PropertyDecorator => (t, k) => {
+  Field(() => Float, { nullable: true })(t, k);
+  IsOptional()(t, k);
+  IsLatitude()(t, k);
+};
+const Longitude = (): PropertyDecorator => (t, k) => {
+  Field(() => Float, { nullable: true })(t, k);
+  IsOptional()(t, k);
+  IsLongitude()(t, k);
+};
 
 @InputType()
 export class CreatePlaceInput {
-  @Field(() => String)
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @Length(2, 120)
-  slug!: string;
-
-  @Field(() => String)
-  @IsString()
-  @Length(1, 200)
-  name!: string;
-
-  @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2, e.g. VE" })
-  @IsOptional()
-  @Matches(COUNTRY, { message: "countryCode must be two capital letters, e.g. VE" })
-  countryCode?: string | null;
-
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @IsLatitude()
-  latitude?: number | null;
-
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @IsLongitude()
-  longitude?: number | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(/^\d{1,10}$/, { message: "geonamesId must be digits" })
-  geonamesId?: string | null;
+  @SlugField() slug!: string;
+  @NameField() name!: string;
+  @PatternField(COUNTRY, COUNTRY_MESSAGE, "ISO 3166-1 alpha-2, e.g. VE") countryCode?: string | null;
+  @Latitude() latitude?: number | null;
+  @Longitude() longitude?: number | null;
+  @PatternField(GEONAMES, "geonamesId must be digits") geonamesId?: string | null;
 }
 
 @InputType()
 export class UpdatePlaceInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @Length(2, 120)
-  slug?: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(COUNTRY, { message: "countryCode must be two capital letters, e.g. VE" })
-  countryCode?: string | null;
-
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @IsLatitude()
-  latitude?: number | null;
-
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @IsLongitude()
-  longitude?: number | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(/^\d{1,10}$/, { message: "geonamesId must be digits" })
-  geonamesId?: string | null;
+  @SlugField({ optional: true }) slug?: string;
+  @NameField({ optional: true }) name?: string;
+  @PatternField(COUNTRY, COUNTRY_MESSAGE) countryCode?: string | null;
+  @Latitude() latitude?: number | null;
+  @Longitude() longitude?: number | null;
+  @PatternField(GEONAMES, "geonamesId must be digits") geonamesId?: string | null;
 }
 
 @ArgsType()
 export class PlacesArgs extends PageArgs {
-  @Field(() => String, { nullable: true, description: "Part of the name." })
-  @IsOptional()
-  @Length(1, 100)
-  search?: string | null;
+  @TextField(100, "Part of the name.") search?: string | null;
 }

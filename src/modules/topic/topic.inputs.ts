@@ -1,63 +1,27 @@
-import { IsOptional, IsString, Length, Matches, MaxLength } from "class-validator";
-import { ArgsType, Field, InputType } from "type-graphql";
-import { SLUG_PATTERN } from "../article/article.inputs";
+import { ArgsType, InputType } from "type-graphql";
+import { NameField, PatternField, SlugField, TextField } from "../../shared/input-fields";
 import { PageArgs } from "../article/article.resolver";
 
-const SLUG_MESSAGE = "slug must be lowercase letters, digits and single hyphens";
 const IPTC = /^medtop:\d{8}$/;
+const IPTC_MESSAGE = "iptcCode must look like medtop:20000587";
 
 @InputType()
 export class CreateTopicInput {
-  @Field(() => String)
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @Length(2, 120)
-  slug!: string;
-
-  @Field(() => String)
-  @IsString()
-  @Length(1, 200)
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(2000)
-  description?: string | null;
-
-  @Field(() => String, { nullable: true, description: "IPTC Media Topic, e.g. medtop:20000587" })
-  @IsOptional()
-  @Matches(IPTC, { message: "iptcCode must look like medtop:20000587" })
-  iptcCode?: string | null;
+  @SlugField() slug!: string;
+  @NameField() name!: string;
+  @TextField(2000) description?: string | null;
+  @PatternField(IPTC, IPTC_MESSAGE, "IPTC Media Topic, e.g. medtop:20000587") iptcCode?: string | null;
 }
 
 @InputType()
 export class UpdateTopicInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @Length(2, 120)
-  slug?: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(2000)
-  description?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(IPTC, { message: "iptcCode must look like medtop:20000587" })
-  iptcCode?: string | null;
+  @SlugField({ optional: true }) slug?: string;
+  @NameField({ optional: true }) name?: string;
+  @TextField(2000) description?: string | null;
+  @PatternField(IPTC, IPTC_MESSAGE) iptcCode?: string | null;
 }
 
 @ArgsType()
 export class TopicsArgs extends PageArgs {
-  @Field(() => String, { nullable: true, description: "Part of the name." })
-  @IsOptional()
-  @MaxLength(100)
-  search?: string | null;
+  @TextField(100, "Part of the name.") search?: string | null;
 }
