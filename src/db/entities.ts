@@ -15,7 +15,7 @@ import {
 } from "../modules/article/article.entity";
 import { ContentEvent } from "../modules/event/content-event.entity";
 import { Job } from "../modules/job/job.entity";
-import { PartnerKey } from "../modules/partner/partner-key.entity";
+import { PartnerKey, PartnerUsage } from "../modules/partner/partner-key.entity";
 import { Place } from "../modules/place/place.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
@@ -40,6 +40,7 @@ export const ENTITIES = [
   Correction,
   ArticleSlug,
   PartnerKey,
+  PartnerUsage,
   ContentEvent,
   Job,
   AuditEntry,

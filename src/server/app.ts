@@ -35,6 +35,25 @@ const noStorePlugin: ApolloServerPlugin<Context> = {
   },
 };
 
+/** Partner usage: one request and the items it served, per key per day. */
+function usagePlugin(log: Logger): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        async willSendResponse({ contextValue }) {
+          const v = contextValue.viewer;
+          if (v.kind !== "partner") return;
+          try {
+            await contextValue.services.partners.recordUsage(v.keyId, contextValue.audience.served);
+          } catch (err) {
+            log.error({ err }, "could not record partner usage");
+          }
+        },
+      });
+    },
+  };
+}
+
 /** Reports the SQL statements a request ran, for tests and benchmarks (not in production). */
 const sqlCountPlugin: ApolloServerPlugin<Context> = {
   requestDidStart() {
@@ -72,6 +91,7 @@ export async function startServer(opts: {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       auditPlugin(services.audit, log),
       noStorePlugin,
+      usagePlugin(log),
       ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
     ],
   });

@@ -8,6 +8,8 @@ import { AuditResolver } from "../modules/audit/audit.resolver";
 import { RevisionContentResolver, RevisionResolver } from "../modules/article/revision.resolver";
 import { WorkflowResolver } from "../modules/article/workflow.resolver";
 import { JobResolver } from "../modules/job/job.resolver";
+import { ChangesResolver } from "../modules/event/changes.resolver";
+import { PartnerResolver } from "../modules/partner/partner.resolver";
 import { PlaceResolver } from "../modules/place";
 import { SourceResolver } from "../modules/source";
 import { TopicResolver } from "../modules/topic";
@@ -25,6 +27,8 @@ export const RESOLVERS = [
   RevisionContentResolver,
   JobResolver,
   AuditResolver,
+  PartnerResolver,
+  ChangesResolver,
   ActorResolver,
   ActorPerspectivesResolver,
   SourceResolver,

@@ -7,6 +7,8 @@ import { RevisionService } from "../modules/article/revision.service";
 import { WorkflowService } from "../modules/article/workflow.service";
 import { AuditService } from "../modules/audit/audit.service";
 import { JobService } from "../modules/job/job.service";
+import { PartnerService } from "../modules/partner/partner.service";
+import { ChangesService } from "../modules/event/changes.service";
 import { Place } from "../modules/place/place.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
@@ -15,16 +17,19 @@ import { ReferenceDataService } from "../shared/reference-data";
 
 /** The composition root for services: built once per process, shared by every request. */
 export function createServices(ds: DataSource, config: Config) {
+  const articleRead = new ArticleReadService(ds);
   return {
     dataSource: ds,
     auth: new AuthService(ds, config.sessionTtlHours),
     articles: new ArticleService(ds),
-    articleRead: new ArticleReadService(ds),
+    articleRead,
+    changes: new ChangesService(ds, articleRead),
     workflow: new WorkflowService(ds),
     revisions: new RevisionService(ds),
     preview: new PreviewService(ds),
     jobs: new JobService(ds),
     audit: new AuditService(ds),
+    partners: new PartnerService(ds),
     actors: new ReferenceDataService(ds, Actor, "Actor", ["name", "description"]),
     sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"]),
     topics: new ReferenceDataService(ds, Topic, "Topic", ["name", "description"]),

@@ -9,6 +9,7 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set([
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  "RATE_LIMITED",
   // Produced by graphql-js and Apollo themselves before any resolver runs:
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",

@@ -8,7 +8,7 @@ import {
   type Sourcing,
   type Stance,
 } from "../../shared/enums";
-import { BadUserInputError, NotFoundError } from "../../shared/errors";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../../shared/errors";
 import { readingTimeMinutes } from "../../shared/markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { Actor } from "../actor/actor.entity";
@@ -25,6 +25,59 @@ import { Article } from "./article.types";
  * Time is the database clock (now()), so a skewed application clock cannot publish early.
  */
 export const PUBLIC_ARTICLE = `a.state = '${ArticleState.PUBLISHED}' AND (a.embargo_until IS NULL OR a.embargo_until <= now())`;
+
+/** A partner's licence: an article is in it when it matches every dimension given (any value within one). */
+export interface Rights {
+  topics?: string[];
+  sources?: string[];
+  languages?: string[];
+  genres?: string[];
+}
+
+/**
+ * Who the published content is read for. Anonymous readers and staff on public queries see
+ * PUBLIC_ARTICLE; a partner key narrows it by its rights and, with content:embargoed, widens
+ * it to embargoed items. One per request: it also counts the items served (partner usage).
+ */
+export interface Audience {
+  embargoed: boolean;
+  rights: Rights | null;
+  /** Set when this caller may not read content at all (a key without content:read). */
+  denied: string | null;
+  served: number;
+}
+
+export const publicAudience = (): Audience => ({ embargoed: false, rights: null, denied: null, served: 0 });
+
+/** The visibility predicate on `a` (articles) for an audience, its values bound through `p`. */
+function visibleTo(aud: Audience, p: Params): string {
+  if (aud.denied) throw new ForbiddenError(aud.denied);
+  if (!aud.embargoed && !aud.rights) return PUBLIC_ARTICLE;
+  const parts = [`a.state = '${ArticleState.PUBLISHED}'`];
+  if (!aud.embargoed) parts.push("(a.embargo_until IS NULL OR a.embargo_until <= now())");
+  const r = aud.rights;
+  if (r?.languages?.length) {
+    parts.push(
+      `EXISTS (SELECT 1 FROM article_revisions rr WHERE rr.id = a.published_revision_id AND rr.language = ANY(${p.add(r.languages)}::text[]))`,
+    );
+  }
+  if (r?.genres?.length) {
+    parts.push(
+      `EXISTS (SELECT 1 FROM article_revisions rr WHERE rr.id = a.published_revision_id AND rr.genre = ANY(${p.add(r.genres)}::text[]))`,
+    );
+  }
+  if (r?.topics?.length) {
+    parts.push(
+      `EXISTS (SELECT 1 FROM revision_topics rx JOIN topics tx ON tx.id = rx.topic_id WHERE rx.revision_id = a.published_revision_id AND tx.slug = ANY(${p.add(r.topics)}::text[]))`,
+    );
+  }
+  if (r?.sources?.length) {
+    parts.push(
+      `EXISTS (SELECT 1 FROM citations cx JOIN sources sx ON sx.id = cx.source_id WHERE cx.revision_id = a.published_revision_id AND sx.slug = ANY(${p.add(r.sources)}::text[]))`,
+    );
+  }
+  return `(${parts.join(" AND ")})`;
+}
 
 export type CoverageKind = "actor" | "source" | "topic";
 
@@ -83,7 +136,8 @@ const PLACE_JSON = (alias: string) =>
 
 /** Columns of a view; `r` is the revision shown, `a` the article, `p` the dateline. */
 const VIEW_COLUMNS = `a.id, a.slug, a.state, a.version, a.published_at, a.first_published_at, a.public_updated_at,
-  a.updated_at AS article_updated_at, a.embargo_until, a.published_revision_id, a.head_revision_id,
+  a.updated_at AS article_updated_at, a.embargo_until, coalesce(a.embargo_until > now(), false) AS embargoed,
+  a.published_revision_id, a.head_revision_id,
   r.id AS revision_id, r.number AS revision_number, r.headline, r.standfirst, r.byline, r.body_markdown, r.body_html,
   r.body_text, r.word_count, r.language, r.genre, r.created_at AS revision_created_at,
   CASE WHEN p.id IS NULL THEN NULL ELSE ${PLACE_JSON("p")} END AS dateline`;
@@ -98,6 +152,7 @@ interface ViewRow {
   public_updated_at: Date | null;
   article_updated_at: Date;
   embargo_until: Date | null;
+  embargoed: boolean;
   published_revision_id: string | null;
   head_revision_id: string | null;
   revision_id: string;
@@ -153,6 +208,8 @@ function toView(row: ViewRow, workingCopy: boolean): Article {
     firstPublishedAt: row.first_published_at,
     updatedAt: workingCopy ? row.revision_created_at : (row.public_updated_at ?? row.published_at ?? row.revision_created_at),
     revisionNumber: row.revision_number,
+    embargoed: row.embargoed,
+    embargoUntil: row.embargoed ? row.embargo_until : null,
     revisionId: row.revision_id,
     isWorkingCopy: workingCopy,
   });
@@ -197,8 +254,13 @@ export class ArticleReadService {
     return this.ds.query<T[]>(sql, params);
   }
 
-  async findPublished(by: { id?: string | null; slug?: string | null }): Promise<Article | null> {
+  async findPublished(
+    by: { id?: string | null; slug?: string | null },
+    aud: Audience = publicAudience(),
+  ): Promise<Article | null> {
     if (by.id && !isUuid(by.id)) return null;
+    const p = new Params();
+    p.add(by.id ?? by.slug);
     // An old slug of a published article still resolves; canonicalSlug tells the client where to redirect.
     const where = by.id
       ? "a.id = $1"
@@ -208,24 +270,28 @@ export class ArticleReadService {
        FROM articles a
        JOIN article_revisions r ON r.id = a.published_revision_id
        LEFT JOIN places p ON p.id = r.dateline_place_id
-       WHERE ${where} AND ${PUBLIC_ARTICLE}`,
-      [by.id ?? by.slug],
+       WHERE ${where} AND ${visibleTo(aud, p)}`,
+      p.values,
     );
+    aud.served += rows.length;
     return rows[0] ? toView(rows[0], false) : null;
   }
 
   /** Public list with filters, search and keyset pagination on (published_at, id) or (rank, id). */
-  async listPublished(args: {
-    first?: number | null;
-    after?: string | null;
-    filter?: ArticleFilterArgs | null;
-    orderBy?: ArticleOrder | null;
-  }): Promise<Page<Article>> {
+  async listPublished(
+    args: {
+      first?: number | null;
+      after?: string | null;
+      filter?: ArticleFilterArgs | null;
+      orderBy?: ArticleOrder | null;
+    },
+    aud: Audience = publicAudience(),
+  ): Promise<Page<Article>> {
     const limit = pageSize(args.first);
     const f = args.filter ?? {};
     const order = args.orderBy ?? (f.query ? ArticleOrder.RELEVANCE : ArticleOrder.NEWEST);
     const p = new Params();
-    const where: string[] = [PUBLIC_ARTICLE];
+    const where: string[] = [visibleTo(aud, p)];
     if (f.topic)
       where.push(
         `EXISTS (SELECT 1 FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = r.id AND t.slug = ${p.add(f.topic)})`,
@@ -291,6 +357,7 @@ export class ArticleReadService {
        LIMIT ${limit + 1}`,
       p.values,
     );
+    aud.served += Math.min(rows.length, limit);
     const nodes = rows.slice(0, limit).map((row) => {
       const v = toView(row, false);
       if (row.rank !== null && row.rank !== undefined) ranks.set(v, row.rank);
@@ -314,16 +381,35 @@ export class ArticleReadService {
     };
   }
 
+  /** Views of these articles as the audience may see them (absent when it may not). */
+  async viewsByIds(ids: readonly string[], aud: Audience): Promise<Map<string, Article>> {
+    if (ids.length === 0) return new Map();
+    const p = new Params();
+    const keys = p.add(ids);
+    const rows = await this.query<ViewRow>(
+      `SELECT ${VIEW_COLUMNS}
+       FROM articles a
+       JOIN article_revisions r ON r.id = a.published_revision_id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE a.id = ANY(${keys}::uuid[]) AND ${visibleTo(aud, p)}`,
+      p.values,
+    );
+    aud.served += rows.length;
+    return new Map(rows.map((r) => [r.id, toView(r, false)]));
+  }
+
   /**
    * Published coverage of many actors (or sources, topics) at once: one statement with a
    * LATERAL subquery per key, so `actors { articles }` costs one query, not one per actor.
    */
   /** Published article counts for many actors (sources, topics) in one statement. */
-  async coverageCounts(kind: CoverageKind, ids: readonly string[]): Promise<number[]> {
+  async coverageCounts(kind: CoverageKind, ids: readonly string[], aud: Audience = publicAudience()): Promise<number[]> {
+    const p = new Params();
+    const keys = p.add(ids);
     const rows = await this.query<{ id: string; n: number }>(
-      `SELECT k.id::text AS id, (SELECT count(*)::int FROM articles a WHERE ${PUBLIC_ARTICLE} AND ${COVERAGE_LINK[kind]}) AS n
-       FROM unnest($1::uuid[]) AS k(id)`,
-      [ids],
+      `SELECT k.id::text AS id, (SELECT count(*)::int FROM articles a WHERE ${visibleTo(aud, p)} AND ${COVERAGE_LINK[kind]}) AS n
+       FROM unnest(${keys}::uuid[]) AS k(id)`,
+      p.values,
     );
     const m = new Map(rows.map((r) => [r.id, r.n]));
     return ids.map((id) => m.get(id) ?? 0);
@@ -332,6 +418,7 @@ export class ArticleReadService {
   async coverage(
     kind: CoverageKind,
     keys: readonly { id: string; first?: number | null; after?: string | null }[],
+    aud: Audience = publicAudience(),
   ): Promise<Page<Article>[]> {
     const link = COVERAGE_LINK[kind];
     const decoded = keys.map((k) => {
@@ -339,21 +426,28 @@ export class ArticleReadService {
       const cur = k.after ? decodeCursor<[string, string]>("new", k.after, ["timestamp", "uuid"]) : null;
       return { id: k.id, limit, ts: cur?.[0] ?? null, cid: cur?.[1] ?? null };
     });
+    const p = new Params();
+    const [ids, lims, tss, cids] = [
+      p.add(decoded.map((d) => d.id)),
+      p.add(decoded.map((d) => d.limit)),
+      p.add(decoded.map((d) => d.ts)),
+      p.add(decoded.map((d) => d.cid)),
+    ];
     const rows = await this.query<ViewRow & { key_index: number }>(
       `SELECT k.idx AS key_index, v.*
-       FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::uuid[]) WITH ORDINALITY AS k(id, lim, ts, cid, idx)
+       FROM unnest(${ids}::uuid[], ${lims}::int[], ${tss}::timestamptz[], ${cids}::uuid[]) WITH ORDINALITY AS k(id, lim, ts, cid, idx)
        CROSS JOIN LATERAL (
          SELECT ${VIEW_COLUMNS}
          FROM articles a
          JOIN article_revisions r ON r.id = a.published_revision_id
          LEFT JOIN places p ON p.id = r.dateline_place_id
-         WHERE ${PUBLIC_ARTICLE} AND ${link}
+         WHERE ${visibleTo(aud, p)} AND ${link}
            AND (k.ts IS NULL OR (a.published_at, a.id) < (k.ts, k.cid))
          ORDER BY a.published_at DESC, a.id DESC
          LIMIT k.lim + 1
        ) v
        ORDER BY k.idx`,
-      [decoded.map((d) => d.id), decoded.map((d) => d.limit), decoded.map((d) => d.ts), decoded.map((d) => d.cid)],
+      p.values,
     );
     const grouped = groupBy(
       rows,
@@ -362,11 +456,12 @@ export class ArticleReadService {
     );
     return grouped.map((group, i) => {
       const d = decoded[i]!;
+      aud.served += Math.min(group.length, d.limit);
       return {
         nodes: group.slice(0, d.limit).map((r) => toView(r, false)),
         hasNextPage: group.length > d.limit,
         cursorOf: (a: Article) => encodeCursor("new", [(a.publishedAt as Date).toISOString(), a.id]),
-        count: () => this.coverageCounts(kind, [d.id]).then(([n]) => n ?? 0),
+        count: () => this.coverageCounts(kind, [d.id], aud).then(([n]) => n ?? 0),
       };
     });
   }
@@ -458,7 +553,12 @@ export class ArticleReadService {
   }
 
   /** Perspectives each actor holds in published articles, newest article first. */
-  async perspectivesHeldBy(actorIds: readonly string[]): Promise<{ perspective: Perspective; article: Article }[][]> {
+  async perspectivesHeldBy(
+    actorIds: readonly string[],
+    aud: Audience = publicAudience(),
+  ): Promise<{ perspective: Perspective; article: Article }[][]> {
+    const p = new Params();
+    const keys = p.add(actorIds);
     const rows = await this.query<ViewRow & PerspectiveRow & { actor_key: string }>(
       `SELECT pe.holder_actor_id AS actor_key, pe.id AS perspective_id, pe.revision_id AS perspective_revision_id,
          pe.holder_label, pe.stance, pe.summary, pe.key_points, pe.about, ${ACTOR_JSON("ac")} AS holder_actor,
@@ -468,10 +568,11 @@ export class ArticleReadService {
        JOIN articles a ON a.published_revision_id = pe.revision_id
        JOIN article_revisions r ON r.id = a.published_revision_id
        LEFT JOIN places p ON p.id = r.dateline_place_id
-       WHERE pe.holder_actor_id = ANY($1) AND ${PUBLIC_ARTICLE}
+       WHERE pe.holder_actor_id = ANY(${keys}) AND ${visibleTo(aud, p)}
        ORDER BY pe.holder_actor_id, a.published_at DESC, pe.position`,
-      [actorIds],
+      p.values,
     );
+    aud.served += rows.length;
     return groupBy(rows, (r) => r.actor_key, actorIds).map((g) =>
       g.map((r) => ({
         perspective: toPerspective({ ...r, id: (r as unknown as { perspective_id: string }).perspective_id }),

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { Page } from "../../shared/pagination";
-import type { ArticleReadService, CoverageKind } from "./article-read.service";
+import type { ArticleReadService, Audience, CoverageKind } from "./article-read.service";
 import type { Article } from "./article.types";
 
 export interface CoverageKey {
@@ -12,17 +12,17 @@ export interface CoverageKey {
 const coverageKey = (k: CoverageKey) => `${k.id}|${k.first ?? ""}|${k.after ?? ""}`;
 
 /** Coverage pages whose totalCount is batched too: one statement for a whole directory page. */
-function coverageLoader(read: ArticleReadService, kind: CoverageKind) {
-  const counts = new DataLoader((ids: readonly string[]) => read.coverageCounts(kind, ids));
+function coverageLoader(read: ArticleReadService, kind: CoverageKind, aud: Audience) {
+  const counts = new DataLoader((ids: readonly string[]) => read.coverageCounts(kind, ids, aud));
   return new DataLoader(
     async (keys: readonly CoverageKey[]): Promise<Page<Article>[]> =>
-      (await read.coverage(kind, keys)).map((page, i) => ({ ...page, count: () => counts.load(keys[i]!.id) })),
+      (await read.coverage(kind, keys, aud)).map((page, i) => ({ ...page, count: () => counts.load(keys[i]!.id) })),
     { cacheKeyFn: coverageKey },
   );
 }
 
 /** Per-request loaders: each relation kind costs one statement per request, whatever the page size. */
-export function createArticleLoaders(read: ArticleReadService) {
+export function createArticleLoaders(read: ArticleReadService, aud: Audience) {
   return {
     citations: new DataLoader((ids: readonly string[]) => read.citationsByRevision(ids)),
     actors: new DataLoader((ids: readonly string[]) => read.actorsByRevision(ids)),
@@ -30,10 +30,10 @@ export function createArticleLoaders(read: ArticleReadService) {
     perspectives: new DataLoader((ids: readonly string[]) => read.perspectivesByRevision(ids)),
     topics: new DataLoader((ids: readonly string[]) => read.topicsByRevision(ids)),
     corrections: new DataLoader((ids: readonly string[]) => read.correctionsByArticle(ids)),
-    heldPerspectives: new DataLoader((ids: readonly string[]) => read.perspectivesHeldBy(ids)),
-    actorCoverage: coverageLoader(read, "actor"),
-    sourceCoverage: coverageLoader(read, "source"),
-    topicCoverage: coverageLoader(read, "topic"),
+    heldPerspectives: new DataLoader((ids: readonly string[]) => read.perspectivesHeldBy(ids, aud)),
+    actorCoverage: coverageLoader(read, "actor", aud),
+    sourceCoverage: coverageLoader(read, "source", aud),
+    topicCoverage: coverageLoader(read, "topic", aud),
   };
 }
 

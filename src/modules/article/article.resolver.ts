@@ -83,12 +83,12 @@ export class ArticleQueryResolver {
   @Query(() => Article, { nullable: true, description: "A published article by slug or id (exactly one of the two)." })
   article(@Args(() => ArticleLookupArgs) { slug, id }: ArticleLookupArgs, @Ctx() ctx: Context): Promise<Article | null> {
     if ((slug == null) === (id == null)) throw new BadUserInputError("Pass exactly one of slug or id.");
-    return ctx.services.articleRead.findPublished({ slug, id });
+    return ctx.services.articleRead.findPublished({ slug, id }, ctx.audience);
   }
 
   @Query(() => ArticleConnection, { description: "Published articles, newest first, with filters and search." })
   async articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Article>> {
-    return connectionFrom(await ctx.services.articleRead.listPublished(args));
+    return connectionFrom(await ctx.services.articleRead.listPublished(args, ctx.audience));
   }
 
   @Authorized()

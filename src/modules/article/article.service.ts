@@ -85,6 +85,14 @@ export class ArticleService {
       if (input.datelinePlaceId !== undefined) set("datelinePlaceId", input.datelinePlaceId);
       if (input.slug !== undefined && input.slug !== null && input.slug !== article.slug) {
         await this.changeSlug(m, id, article.slug, input.slug, article.everPublished);
+        // The slug lives on the article, so readers see it at once: tell partners.
+        if (article.state === ArticleState.PUBLISHED) {
+          await appendEvent(m, id, ContentEventKind.SLUG_CHANGED, null, null, {
+            by: viewer.userId,
+            from: article.slug,
+            slug: input.slug,
+          });
+        }
         changed.push("slug");
       }
       await this.checkReferences(m, snap);
@@ -212,7 +220,11 @@ export class ArticleService {
     viewer: StaffViewer,
     id: string,
     expectedVersion: number,
-    edit: (m: EntityManager, snap: ArticleSnapshot, article: { slug: string; everPublished: boolean }) => Promise<string>,
+    edit: (
+      m: EntityManager,
+      snap: ArticleSnapshot,
+      article: { slug: string; everPublished: boolean; state: ArticleState },
+    ) => Promise<string>,
   ): Promise<void> {
     if (!isUuid(id)) throw new NotFoundError("Article", id);
     await this.ds.transaction(async (m) => {
@@ -235,7 +247,11 @@ export class ArticleService {
         throw new BadUserInputError("The article is ARCHIVED; restore it before editing.");
       }
       const { snapshot } = await loadSnapshot(m, claimed.head_revision_id);
-      const summary = await edit(m, snapshot, { slug: claimed.slug, everPublished: claimed.first_published_at !== null });
+      const summary = await edit(m, snapshot, {
+        slug: claimed.slug,
+        everPublished: claimed.first_published_at !== null,
+        state: claimed.state,
+      });
       const revisionId = await insertRevisionRows(m, id, await nextRevisionNumber(m, id), snapshot, viewer.userId, summary);
       await m.query(`UPDATE articles SET head_revision_id = $2 WHERE id = $1`, [id, revisionId]);
     });

@@ -79,6 +79,12 @@ export class Article {
   @Field(() => Int, { description: "Number of the revision shown." })
   revisionNumber!: number;
 
+  @Field(() => Boolean, { description: "Under embargo: visible only to partners entitled to embargoed content (and staff)." })
+  embargoed!: boolean;
+
+  @Field(() => Date, { nullable: true, description: "When the embargo ends, while it runs." })
+  embargoUntil!: Date | null;
+
   revisionId!: string;
   /** True when built from the working copy (editorial views only). */
   isWorkingCopy!: boolean;

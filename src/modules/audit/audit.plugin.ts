@@ -96,8 +96,8 @@ export function auditPlugin(audit: AuditService, log: Logger): ApolloServerPlugi
           try {
             await audit.record({
               userId: v.kind === "staff" ? v.userId : null,
-              userEmail: v.kind === "staff" ? v.email : null,
-              role: v.kind === "staff" ? v.role : "ANONYMOUS",
+              userEmail: v.kind === "staff" ? v.email : v.kind === "partner" ? `partner key ${v.keyId} (${v.name})` : null,
+              role: v.kind === "staff" ? v.role : v.kind === "partner" ? "PARTNER" : "ANONYMOUS",
               sessionId: v.kind === "staff" ? v.sessionId : null,
               operation: calls.length ? calls.map((c) => c.name).join(",") : "(invalid mutation)",
               arguments: args,

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from "typeorm";
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from "typeorm";
 import { User } from "../user/user.entity";
 
 /** A syndication partner's API key. Only the SHA-256 of the secret is stored. */
@@ -43,4 +43,24 @@ export class PartnerKey {
 
   @CreateDateColumn({ type: "timestamptz" })
   createdAt!: Date;
+}
+
+/** Requests and items served per key per day (UTC), for admins and billing. */
+@Entity("partner_usage")
+export class PartnerUsage {
+  @PrimaryColumn({ type: "uuid" })
+  keyId!: string;
+
+  @ManyToOne(() => PartnerKey, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "key_id" })
+  key?: PartnerKey;
+
+  @PrimaryColumn({ type: "date" })
+  day!: string;
+
+  @Column({ type: "integer", default: 0 })
+  requests!: number;
+
+  @Column({ type: "integer", default: 0 })
+  items!: number;
 }
