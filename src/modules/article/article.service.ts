@@ -432,11 +432,19 @@ export async function appendEvent(
   revisionNumber: number | null,
   payload: Record<string, unknown>,
 ): Promise<void> {
+  // The NOTIFY is delivered at commit, so listeners (subscriptions, webhooks, cache
+  // invalidation on every instance) wake for committed events only; they read the log itself.
   await m.query(
-    `INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload) VALUES ($1, $2, $3, $4, $5)`,
+    `WITH e AS (
+       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload) VALUES ($1, $2, $3, $4, $5) RETURNING seq
+     )
+     SELECT pg_notify('${EVENTS_CHANNEL}', seq::text) FROM e`,
     [articleId, kind, revisionId, revisionNumber, payload],
   );
 }
+
+/** The PostgreSQL NOTIFY channel announcing new content events (the payload is the sequence). */
+export const EVENTS_CHANNEL = "newsgraph_events";
 
 /** Read a revision back into a snapshot (5 statements; editorial paths only). */
 export async function loadSnapshot(m: EntityManager, revisionId: string): Promise<{ snapshot: ArticleSnapshot; number: number }> {
