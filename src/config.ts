@@ -21,6 +21,8 @@ export interface Config {
   /** Run the scheduled-job runner in this process. */
   jobsRun: boolean;
   jobsPollMs: number;
+  webhooksRun: boolean;
+  webhooks: { pollMs: number; retryBaseMs: number; maxAttempts: number; disableAfter: number; timeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -49,6 +51,11 @@ export const ENV_DOC: Record<string, string> = {
   INTROSPECTION: "allow schema introspection (default true outside production)",
   JOBS_RUN: "run scheduled publishes and embargo lifts in this process (default true)",
   JOBS_POLL_MS: "how often the job runner looks for due jobs, in milliseconds (default 1000)",
+  WEBHOOKS_RUN: "deliver webhooks from this process (default true)",
+  WEBHOOKS_POLL_MS: "how often new events and due deliveries are looked for, in milliseconds (default 500)",
+  WEBHOOK_RETRY_BASE_MS: "first retry delay of a failed delivery; doubles per attempt, with jitter (default 1000)",
+  WEBHOOK_MAX_ATTEMPTS: "attempts before a delivery is marked FAILED (default 8)",
+  WEBHOOK_DISABLE_AFTER: "consecutive failed attempts after which a webhook is disabled (default 20)",
 };
 
 function int(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
@@ -111,6 +118,14 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: bool(env, "INTROSPECTION", nodeEnv !== "production", problems),
     jobsRun: bool(env, "JOBS_RUN", true, problems),
     jobsPollMs: int(env, "JOBS_POLL_MS", 1000, 50, 60_000, problems),
+    webhooksRun: bool(env, "WEBHOOKS_RUN", true, problems),
+    webhooks: {
+      pollMs: int(env, "WEBHOOKS_POLL_MS", 500, 20, 60_000, problems),
+      retryBaseMs: int(env, "WEBHOOK_RETRY_BASE_MS", 1000, 10, 3_600_000, problems),
+      maxAttempts: int(env, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 100, problems),
+      disableAfter: int(env, "WEBHOOK_DISABLE_AFTER", 20, 1, 10_000, problems),
+      timeoutMs: 5000,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -16,6 +16,7 @@ import {
 import { ContentEvent } from "../modules/event/content-event.entity";
 import { Job } from "../modules/job/job.entity";
 import { PartnerKey, PartnerUsage } from "../modules/partner/partner-key.entity";
+import { ConsumerCursor, Webhook, WebhookDelivery } from "../modules/webhook/webhook.entity";
 import { Place } from "../modules/place/place.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
@@ -41,6 +42,9 @@ export const ENTITIES = [
   ArticleSlug,
   PartnerKey,
   PartnerUsage,
+  Webhook,
+  WebhookDelivery,
+  ConsumerCursor,
   ContentEvent,
   Job,
   AuditEntry,

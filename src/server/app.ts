@@ -19,6 +19,7 @@ export interface RunningServer {
   port: number;
   httpServer: http.Server;
   runner: JobRunner;
+  services: ReturnType<typeof createServices>;
   /** Stop accepting, let in-flight requests finish, then resolve. The database is the caller's. */
   stop(): Promise<void>;
 }
@@ -74,9 +75,11 @@ export async function startServer(opts: {
   port?: number;
   /** Run scheduled jobs in this process (default: config.jobsRun). */
   runJobs?: boolean;
+  /** Deliver webhooks from this process (default: config.webhooksRun). */
+  runWebhooks?: boolean;
 }): Promise<RunningServer> {
   const { config, dataSource, log } = opts;
-  const services = createServices(dataSource, config);
+  const services = createServices(dataSource, config, log);
   const app = express();
   app.disable("x-powered-by");
   // Express would hash every GraphQL response body for an ETag nobody asked for.
@@ -125,6 +128,7 @@ export async function startServer(opts: {
   });
   const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
   if (opts.runJobs ?? config.jobsRun) runner.start();
+  if (opts.runWebhooks ?? config.webhooksRun) services.webhooks.start();
   const actualPort = (httpServer.address() as { port: number }).port;
   const host = config.host === "0.0.0.0" ? "localhost" : config.host;
   return {
@@ -132,8 +136,10 @@ export async function startServer(opts: {
     port: actualPort,
     httpServer,
     runner,
+    services,
     async stop() {
       await runner.stop();
+      await services.webhooks.stop();
       await apollo.stop();
     },
   };

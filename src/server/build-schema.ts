@@ -10,6 +10,7 @@ import { WorkflowResolver } from "../modules/article/workflow.resolver";
 import { JobResolver } from "../modules/job/job.resolver";
 import { ChangesResolver } from "../modules/event/changes.resolver";
 import { PartnerResolver } from "../modules/partner/partner.resolver";
+import { WebhookResolver } from "../modules/webhook/webhook.resolver";
 import { PlaceResolver } from "../modules/place";
 import { SourceResolver } from "../modules/source";
 import { TopicResolver } from "../modules/topic";
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   AuditResolver,
   PartnerResolver,
   ChangesResolver,
+  WebhookResolver,
   ActorResolver,
   ActorPerspectivesResolver,
   SourceResolver,

@@ -9,6 +9,8 @@ import { AuditService } from "../modules/audit/audit.service";
 import { JobService } from "../modules/job/job.service";
 import { PartnerService } from "../modules/partner/partner.service";
 import { ChangesService } from "../modules/event/changes.service";
+import { WebhookService } from "../modules/webhook/webhook.service";
+import type { Logger } from "../shared/logger";
 import { Place } from "../modules/place/place.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
@@ -16,8 +18,9 @@ import { AuthService } from "../modules/user/auth.service";
 import { ReferenceDataService } from "../shared/reference-data";
 
 /** The composition root for services: built once per process, shared by every request. */
-export function createServices(ds: DataSource, config: Config) {
+export function createServices(ds: DataSource, config: Config, log: Logger) {
   const articleRead = new ArticleReadService(ds);
+  const partners = new PartnerService(ds);
   return {
     dataSource: ds,
     auth: new AuthService(ds, config.sessionTtlHours),
@@ -29,7 +32,8 @@ export function createServices(ds: DataSource, config: Config) {
     preview: new PreviewService(ds),
     jobs: new JobService(ds),
     audit: new AuditService(ds),
-    partners: new PartnerService(ds),
+    partners,
+    webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks),
     actors: new ReferenceDataService(ds, Actor, "Actor", ["name", "description"]),
     sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"]),
     topics: new ReferenceDataService(ds, Topic, "Topic", ["name", "description"]),

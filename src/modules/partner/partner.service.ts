@@ -101,6 +101,18 @@ export class PartnerService {
     };
   }
 
+  /** A key's viewer by id, for deliveries made on its behalf (webhooks). Null when revoked or expired. */
+  async viewerById(id: string): Promise<PartnerViewer | null> {
+    const [row] = await this.ds.query<
+      { id: string; name: string; scopes: string[]; rights: Rights; rate_limit_per_minute: number }[]
+    >(
+      `SELECT id, name, scopes, rights, rate_limit_per_minute FROM partner_keys
+       WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+      [id],
+    );
+    return row ? toViewer(row) : null;
+  }
+
   /**
    * Count one request against the key's per-minute limit, in PostgreSQL so that the limit
    * holds across instances. Returns the seconds to wait when the limit is spent, else null.
@@ -144,6 +156,23 @@ export class PartnerService {
       [keyId, from, to],
     );
   }
+}
+
+function toViewer(row: {
+  id: string;
+  name: string;
+  scopes: string[];
+  rights: Rights;
+  rate_limit_per_minute: number;
+}): PartnerViewer {
+  return {
+    kind: "partner",
+    keyId: row.id,
+    name: row.name,
+    scopes: new Set(row.scopes),
+    rights: row.rights,
+    rateLimitPerMinute: row.rate_limit_per_minute,
+  };
 }
 
 const KEY_COLUMNS = `id, name, key_prefix AS "keyPrefix", scopes, rights, rate_limit_per_minute AS "rateLimitPerMinute",

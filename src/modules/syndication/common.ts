@@ -1,0 +1,110 @@
+import { ActorKind, ActorRole, Genre } from "../../shared/enums";
+import type { SyndicationArticle, SyndicationSite } from "./syndication.types";
+
+/*
+ * Identifiers and vocabularies shared by the syndication formats. Everything here is pure.
+ */
+
+function origin(site: SyndicationSite): string {
+  return site.baseUrl.replace(/\/+$/, "");
+}
+
+/** The article's permanent identifier: id-based, so it survives slug changes and republication. */
+export function articleUri(site: SyndicationSite, a: Pick<SyndicationArticle, "id">): string {
+  return `${origin(site)}/articles/${encodeURIComponent(a.id)}`;
+}
+
+/** The reader-facing page, under the current slug. */
+export function articleUrl(site: SyndicationSite, a: Pick<SyndicationArticle, "canonicalSlug">): string {
+  return `${origin(site)}/articles/${encodeURIComponent(a.canonicalSlug)}`;
+}
+
+export function siteUrl(site: SyndicationSite): string {
+  return `${origin(site)}/`;
+}
+
+/** RFC 3339 / ISO 8601 UTC timestamp. */
+export function iso(d: Date): string {
+  return d.toISOString();
+}
+
+/** When the article first went public: the first publication, else the current one. */
+export function firstPublished(a: SyndicationArticle): Date | null {
+  return a.firstPublishedAt ?? a.publishedAt ?? null;
+}
+
+/**
+ * An absolute http(s) URL in normalised form (spaces and non-ASCII percent-encoded), or
+ * undefined: stored URLs are editor input, and the formats require real URIs.
+ */
+export function httpUrl(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value.trim());
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return undefined;
+  // Keep the URL as stored when it only has characters a URI may contain; else the encoded form.
+  const trimmed = value.trim();
+  return /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$/.test(trimmed) ? trimmed : u.href;
+}
+
+/** Wikidata concept URI (the linked-data identifier), e.g. http://www.wikidata.org/entity/Q717. */
+export function wikidataEntityUri(id: string | null): string | undefined {
+  return id && /^Q[1-9]\d*$/.test(id) ? `http://www.wikidata.org/entity/${id}` : undefined;
+}
+
+/** Wikidata page URL (what schema.org's sameAs asks for: a reference web page). */
+export function wikidataPageUrl(id: string | null): string | undefined {
+  return id && /^Q[1-9]\d*$/.test(id) ? `https://www.wikidata.org/wiki/${id}` : undefined;
+}
+
+/** GeoNames semantic-web URI of a feature, e.g. https://sws.geonames.org/3646738/. */
+export function geonamesUri(id: string | null): string | undefined {
+  return id && /^[1-9]\d*$/.test(id) ? `https://sws.geonames.org/${id}/` : undefined;
+}
+
+/** IPTC Media Topic URI from a code such as "medtop:20000587" (or the bare 8 digits). */
+export function mediaTopicUri(code: string | null): string | undefined {
+  const m = code ? /^(?:medtop:)?(\d{8})$/.exec(code.trim()) : null;
+  return m ? `http://cv.iptc.org/newscodes/mediatopic/${m[1]}` : undefined;
+}
+
+/**
+ * IPTC Genre NewsCodes (http://cv.iptc.org/newscodes/genre/):
+ * - Current: "the object content is about events taking place at the time of the report";
+ * - Analysis: "data and conclusions drawn by a journalist who has researched the story in depth";
+ * - Opinion: "an editorial comment that reflects the views of the author".
+ */
+export const GENRES: Record<Genre, { name: string; uri: string; section: string }> = {
+  [Genre.NEWS]: { name: "Current", uri: "http://cv.iptc.org/newscodes/genre/Current", section: "News" },
+  [Genre.ANALYSIS]: { name: "Analysis", uri: "http://cv.iptc.org/newscodes/genre/Analysis", section: "Analysis" },
+  [Genre.OPINION]: { name: "Opinion", uri: "http://cv.iptc.org/newscodes/genre/Opinion", section: "Opinion" },
+};
+
+/**
+ * How an actor relates to the article, as ninjs `rel` values: "about" and "mentions" as in the
+ * IPTC ninjs examples; "party" and "quoted" for the two roles those examples have no word for.
+ */
+export const ACTOR_REL: Record<ActorRole, string> = {
+  [ActorRole.SUBJECT]: "about",
+  [ActorRole.PARTY]: "party",
+  [ActorRole.MENTIONED]: "mentions",
+  [ActorRole.QUOTED]: "quoted",
+};
+
+export function isPerson(kind: ActorKind): boolean {
+  return kind === ActorKind.PERSON;
+}
+
+/** Drop undefined values and empty arrays, so optional properties are absent rather than null. */
+export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = v;
+  }
+  return out as Partial<T>;
+}

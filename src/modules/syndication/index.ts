@@ -1,0 +1,5 @@
+export type { SyndicationArticle, SyndicationItem, SyndicationSite } from "./syndication.types";
+export { INFOSOURCE_ROLE_ORIGINFO, NINJS_STANDARD, toNinjs } from "./ninjs";
+export { MAX_HEADLINE_CHARS, jsonLdScript, toJsonLd, truncateText } from "./jsonld";
+export { atomEntryId, toAtom, toJsonFeed, xmlAttr, xmlText, type FeedOptions } from "./feeds";
+export { GENRES, articleUri, articleUrl } from "./common";

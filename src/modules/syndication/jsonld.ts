@@ -1,0 +1,168 @@
+import { ActorKind, ActorRole, CorrectionKind, SourceKind } from "../../shared/enums";
+import type { Actor } from "../actor/actor.entity";
+import type { Place } from "../place/place.entity";
+import type { Source } from "../source/source.entity";
+import { GENRES, articleUrl, compact, firstPublished, geonamesUri, httpUrl, iso, siteUrl, wikidataPageUrl } from "./common";
+import type { SyndicationItem, SyndicationSite } from "./syndication.types";
+
+/*
+ * schema.org NewsArticle as JSON-LD, for the article page. Values are plain text; embed the
+ * result with jsonLdScript(), which makes it safe inside <script type="application/ld+json">.
+ */
+
+/** Google's recommended maximum headline length for article structured data. */
+export const MAX_HEADLINE_CHARS = 110;
+
+/** Shorten to at most `max` characters (code points), at a word boundary where one is near, adding "…". */
+export function truncateText(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  let cut = chars.slice(0, max - 1).join("");
+  const space = cut.search(/\s\S*$/);
+  if (space > (max * 2) / 3) cut = cut.slice(0, space);
+  return `${cut.replace(/[\s,;:–—-]+$/u, "")}…`;
+}
+
+const ACTOR_TYPE: Record<ActorKind, string> = {
+  [ActorKind.PERSON]: "Person",
+  [ActorKind.GOVERNMENT]: "GovernmentOrganization",
+  [ActorKind.ORGANISATION]: "Organization",
+  [ActorKind.POLITICAL_GROUP]: "Organization",
+  [ActorKind.ARMED_FORCE]: "GovernmentOrganization",
+  [ActorKind.COUNTRY]: "Country",
+};
+
+const SOURCE_ORG_TYPE: Partial<Record<SourceKind, string>> = {
+  [SourceKind.NEWS_OUTLET]: "NewsMediaOrganization",
+  [SourceKind.WIRE]: "NewsMediaOrganization",
+  [SourceKind.GOVERNMENT]: "GovernmentOrganization",
+  [SourceKind.ORGANISATION]: "Organization",
+};
+
+const CORRECTION_LABEL: Record<CorrectionKind, string> = {
+  [CorrectionKind.CORRECTION]: "Correction",
+  [CorrectionKind.CLARIFICATION]: "Clarification",
+  [CorrectionKind.UPDATE]: "Update",
+  [CorrectionKind.EDITORS_NOTE]: "Editor's note",
+};
+
+function actorNode(actor: Actor): Record<string, unknown> {
+  return compact({ "@type": ACTOR_TYPE[actor.kind], name: actor.name, sameAs: wikidataPageUrl(actor.wikidataId) });
+}
+
+/**
+ * A cited source. schema.org's `citation` takes CreativeWork (or text), so a document or data
+ * set is the work itself, and an outlet, agency or body is the publisher of the cited work.
+ */
+function citationNode(source: Source, attribution: string): Record<string, unknown> {
+  const url = httpUrl(source.url);
+  if (source.kind === SourceKind.DOCUMENT || source.kind === SourceKind.DATASET) {
+    return compact({
+      "@type": source.kind === SourceKind.DATASET ? "Dataset" : "CreativeWork",
+      name: source.name,
+      url,
+      description: attribution || undefined,
+    });
+  }
+  return compact({
+    "@type": "CreativeWork",
+    description: attribution || undefined,
+    publisher: compact({ "@type": SOURCE_ORG_TYPE[source.kind] ?? "Organization", name: source.name, url }),
+  });
+}
+
+function placeNode(place: Place): Record<string, unknown> {
+  return compact({
+    "@type": "Place",
+    name: place.name,
+    geo:
+      place.latitude != null && place.longitude != null
+        ? { "@type": "GeoCoordinates", latitude: place.latitude, longitude: place.longitude }
+        : undefined,
+    address: place.countryCode ? { "@type": "PostalAddress", addressCountry: place.countryCode } : undefined,
+    sameAs: geonamesUri(place.geonamesId),
+  });
+}
+
+/**
+ * The byline as author: a desk or staff byline (one naming the publisher, e.g. "Newsgraph
+ * staff", "Redacción de Newsgraph") is the Organization; any other byline is a Person.
+ */
+function authorNode(byline: string, site: SyndicationSite): Record<string, unknown> {
+  const name = byline.trim() || site.publisherName;
+  const isDesk = name.toLowerCase().includes(site.publisherName.toLowerCase());
+  return isDesk ? { "@type": "Organization", name, url: siteUrl(site) } : { "@type": "Person", name };
+}
+
+export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<string, unknown> {
+  if (item.status === "canceled") {
+    throw new RangeError("toJsonLd: a canceled (withdrawn) article has no NewsArticle markup");
+  }
+  const a = item.article;
+  const url = articleUrl(site, a);
+  const first = firstPublished(a);
+  const genre = GENRES[a.genre];
+
+  // Subjects and parties are what the article is about; mentioned and quoted actors are mentions.
+  const about = new Map<string, Actor>();
+  const mentions = new Map<string, Actor>();
+  for (const r of item.actors) {
+    if (r.role === ActorRole.SUBJECT || r.role === ActorRole.PARTY) about.set(r.actor.id, r.actor);
+  }
+  for (const r of item.actors) {
+    if (!about.has(r.actor.id)) mentions.set(r.actor.id, r.actor);
+  }
+
+  const place = a.dateline ? placeNode(a.dateline) : undefined;
+  return compact({
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    "@id": url,
+    url,
+    mainEntityOfPage: { "@type": "WebPage", "@id": url },
+    headline: truncateText(a.headline, MAX_HEADLINE_CHARS),
+    alternativeHeadline: Array.from(a.headline).length > MAX_HEADLINE_CHARS ? a.headline : undefined,
+    description: a.standfirst || undefined,
+    datePublished: first ? iso(first) : undefined,
+    dateModified: iso(a.updatedAt),
+    inLanguage: a.language,
+    author: [authorNode(a.byline, site)],
+    publisher: { "@type": "NewsMediaOrganization", name: site.publisherName, url: siteUrl(site) },
+    copyrightHolder: { "@type": "Organization", name: site.rightsHolder },
+    copyrightYear: first ? first.getUTCFullYear() : undefined,
+    articleSection: genre.section,
+    genre: genre.uri,
+    keywords: item.topics.map((t) => t.name),
+    about: [...about.values()].map(actorNode),
+    mentions: [...mentions.values()].map(actorNode),
+    citation: item.citations.map((c) => citationNode(c.source, c.attribution)),
+    locationCreated: place,
+    contentLocation: place,
+    wordCount: a.body.wordCount,
+    correction: item.corrections.map((c) => ({
+      "@type": "CorrectionComment",
+      name: CORRECTION_LABEL[c.kind],
+      text: c.text,
+      datePublished: iso(c.createdAt),
+    })),
+  });
+}
+
+const SCRIPT_UNSAFE: Record<string, string> = {
+  "<": "\\u003c",
+  ">": "\\u003e",
+  "&": "\\u0026",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029",
+};
+
+/**
+ * JSON text to place inside <script type="application/ld+json">: <, >, & and the line
+ * separators U+2028/U+2029 become \u escapes, so the text cannot close the element (no
+ * "</script"), open a comment or break a JS parser; JSON.parse reads it back unchanged.
+ */
+export function jsonLdScript(obj: unknown): string {
+  const json = JSON.stringify(obj);
+  if (json === undefined) throw new TypeError("jsonLdScript: value is not JSON-serialisable");
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_UNSAFE[c]!);
+}

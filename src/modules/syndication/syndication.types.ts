@@ -1,0 +1,46 @@
+import type { Article, ArticleActorRole, Citation, Correction } from "../article/article.types";
+import type { Topic } from "../topic/topic.entity";
+
+/**
+ * The fields of the article view the syndication formats read. Any `Article` fits; naming them
+ * keeps these mappers independent of read-model fields they do not use.
+ */
+export type SyndicationArticle = Pick<
+  Article,
+  | "id"
+  | "slug"
+  | "canonicalSlug"
+  | "headline"
+  | "standfirst"
+  | "byline"
+  | "body"
+  | "language"
+  | "genre"
+  | "dateline"
+  | "publishedAt"
+  | "firstPublishedAt"
+  | "updatedAt"
+  | "revisionNumber"
+>;
+
+/** One article as it goes out to partners and feed readers. */
+export interface SyndicationItem {
+  article: SyndicationArticle;
+  citations: Citation[];
+  actors: ArticleActorRole[];
+  topics: Topic[];
+  corrections: Correction[];
+  /** Set while the item is under embargo (partners entitled to embargoed content only). */
+  embargoUntil: Date | null;
+  /** "canceled": the article was withdrawn; formats that can say so emit a tombstone. */
+  status: "usable" | "canceled";
+}
+
+/** Publisher-wide settings (from config). */
+export interface SyndicationSite {
+  /** Public origin of the site, e.g. "https://news.example"; a trailing slash is ignored. */
+  baseUrl: string;
+  publisherName: string;
+  rightsHolder: string;
+  rightsUsageTerms: string;
+}

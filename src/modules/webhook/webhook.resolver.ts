@@ -1,0 +1,143 @@
+import { IsOptional, IsUUID, MaxLength } from "class-validator";
+import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import type { Context } from "../../server/context";
+import { ContentEventKind } from "../../shared/enums";
+import { UnauthenticatedError } from "../../shared/errors";
+import { Connection, connectionFrom, type ConnectionShape } from "../../shared/pagination";
+import { PageArgs } from "../article/article.resolver";
+
+@ObjectType({ simpleResolvers: true })
+class WebhookInfo {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  url!: string;
+
+  @Field(() => [String], { description: "Event kinds sent; empty means all." })
+  events!: string[];
+
+  @Field(() => Boolean)
+  active!: boolean;
+
+  @Field(() => Int)
+  consecutiveFailures!: number;
+
+  @Field(() => Date, { nullable: true })
+  disabledAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Why it was disabled (the notice)." })
+  disabledReason!: string | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+class WebhookRegistration {
+  @Field(() => WebhookInfo)
+  webhook!: WebhookInfo;
+
+  @Field(() => String, {
+    description:
+      "Signing secret, shown once. Verify Newsgraph-Signature: sha256=HMAC-SHA256(secret, `${Newsgraph-Timestamp}.${raw body}`) in hex.",
+  })
+  secret!: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+class WebhookDeliveryInfo {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID, { description: "The event id, repeated on every attempt: de-duplicate on it." })
+  eventId!: string;
+
+  @Field(() => String)
+  eventSeq!: string;
+
+  @Field(() => String, { description: "PENDING, DELIVERED, FAILED or SKIPPED" })
+  state!: string;
+
+  @Field(() => Int)
+  attempts!: number;
+
+  @Field(() => Date)
+  nextAttemptAt!: Date;
+
+  @Field(() => Int, { nullable: true })
+  lastStatus!: number | null;
+
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  deliveredAt!: Date | null;
+}
+
+const DeliveryConnection = Connection(WebhookDeliveryInfo, "WebhookDelivery");
+
+@ArgsType()
+class RegisterArgs {
+  @Field(() => String)
+  @MaxLength(2000)
+  url!: string;
+
+  @Field(() => [ContentEventKind], { nullable: true, description: "Leave out for every kind." })
+  @IsOptional()
+  events?: ContentEventKind[] | null;
+}
+
+@ArgsType()
+class DeliveriesArgs extends PageArgs {
+  @Field(() => ID)
+  @IsUUID("all", { message: "webhookId must be a webhook id (UUID)" })
+  webhookId!: string;
+}
+
+/** Admins manage every webhook; a partner key with webhooks:manage manages its own. */
+@Resolver(() => WebhookInfo)
+export class WebhookResolver {
+  private viewer(ctx: Context) {
+    if (ctx.viewer.kind === "anonymous") throw new UnauthenticatedError("Webhooks need an admin session or a partner key.");
+    return ctx.viewer;
+  }
+
+  @Mutation(() => WebhookRegistration, { description: "Register an endpoint for content events." })
+  registerWebhook(@Args(() => RegisterArgs) { url, events }: RegisterArgs, @Ctx() ctx: Context): Promise<WebhookRegistration> {
+    return ctx.services.webhooks.register(this.viewer(ctx), url, events ?? []);
+  }
+
+  @Query(() => [WebhookInfo], { description: "Your webhooks (admins: all)." })
+  webhooks(@Ctx() ctx: Context): Promise<WebhookInfo[]> {
+    return ctx.services.webhooks.list(this.viewer(ctx));
+  }
+
+  @Mutation(() => Boolean)
+  async deleteWebhook(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    await ctx.services.webhooks.remove(this.viewer(ctx), id);
+    return true;
+  }
+
+  @Mutation(() => WebhookInfo, { description: "Re-enable a webhook (after it was disabled for failing), or disable it." })
+  setWebhookActive(
+    @Arg("id", () => ID) id: string,
+    @Arg("active", () => Boolean) active: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<WebhookInfo> {
+    return ctx.services.webhooks.setActive(this.viewer(ctx), id, active);
+  }
+
+  @Query(() => DeliveryConnection, { description: "The delivery log of one webhook, newest event first." })
+  async webhookDeliveries(
+    @Args(() => DeliveriesArgs) { webhookId, first, after }: DeliveriesArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<WebhookDeliveryInfo>> {
+    return connectionFrom((await ctx.services.webhooks.deliveries(this.viewer(ctx), webhookId, first, after)) as never);
+  }
+
+  @Mutation(() => WebhookDeliveryInfo, { description: "Send a delivery again, with the same event id." })
+  redeliverWebhook(@Arg("deliveryId", () => ID) deliveryId: string, @Ctx() ctx: Context): Promise<WebhookDeliveryInfo> {
+    return ctx.services.webhooks.redeliver(this.viewer(ctx), deliveryId);
+  }
+}

@@ -1,0 +1,376 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { Role, type ContentEventKind } from "../../shared/enums";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../../shared/errors";
+import type { Logger } from "../../shared/logger";
+import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
+import { Scope, type Viewer } from "../../shared/viewer";
+import { audienceFor } from "../../server/context";
+import type { ArticleReadService } from "../article/article-read.service";
+import type { PartnerService } from "../partner/partner.service";
+import type { Webhook, WebhookDelivery } from "./webhook.entity";
+
+export interface WebhookOptions {
+  pollMs: number;
+  /** First retry delay; doubles with each attempt, with ±50% jitter. */
+  retryBaseMs: number;
+  maxAttempts: number;
+  /** Consecutive failed attempts after which a webhook is disabled. */
+  disableAfter: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
+  pollMs: 500,
+  retryBaseMs: 1000,
+  maxAttempts: 8,
+  disableAfter: 20,
+  timeoutMs: 5000,
+};
+
+const WEBHOOK_COLUMNS = `id, url, events, partner_key_id AS "partnerKeyId", active, consecutive_failures AS "consecutiveFailures",
+  disabled_at AS "disabledAt", disabled_reason AS "disabledReason", created_at AS "createdAt"`;
+const DELIVERY_COLUMNS = `id, webhook_id AS "webhookId", event_id AS "eventId", event_seq::text AS "eventSeq", state, attempts,
+  next_attempt_at AS "nextAttemptAt", last_status AS "lastStatus", last_error AS "lastError", delivered_at AS "deliveredAt", created_at AS "createdAt"`;
+
+interface EventRow {
+  seq: string;
+  id: string;
+  kind: ContentEventKind;
+  occurred_at: Date;
+  article_id: string;
+  revision_number: number | null;
+  slug: string | null;
+  embargoed_now: boolean;
+}
+
+/**
+ * Signed webhooks fed by the outbox. A fan-out step (one instance at a time, under a row
+ * lock on its cursor) turns new events into one delivery row per matching webhook; workers
+ * on every instance claim due deliveries with SKIP LOCKED and a lease, POST them signed, and
+ * retry with exponential backoff and jitter. Delivery is at least once: receivers de-duplicate
+ * on the event id, which every attempt and redelivery repeats.
+ */
+export class WebhookService {
+  private secret: Promise<Buffer> | undefined;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly read: ArticleReadService,
+    private readonly partners: PartnerService,
+    private readonly log: Logger,
+    private readonly opts: WebhookOptions = DEFAULT_WEBHOOK_OPTIONS,
+  ) {}
+
+  private key(): Promise<Buffer> {
+    this.secret ??= (async () => {
+      await this.ds.query(`INSERT INTO app_secrets (name, value) VALUES ('webhook-hmac', $1) ON CONFLICT (name) DO NOTHING`, [
+        randomBytes(32),
+      ]);
+      const [row] = await this.ds.query<{ value: Buffer }[]>(`SELECT value FROM app_secrets WHERE name = 'webhook-hmac'`);
+      return row!.value;
+    })();
+    return this.secret;
+  }
+
+  /** The webhook's signing secret: derived, never stored. */
+  async signingSecret(webhookId: string): Promise<string> {
+    return createHmac("sha256", await this.key())
+      .update(`webhook:${webhookId}`)
+      .digest("hex");
+  }
+
+  // ---- management ----
+
+  private owner(viewer: Viewer): { partnerKeyId: string | null; createdById: string | null } {
+    if (viewer.kind === "partner") {
+      if (!viewer.scopes.has(Scope.WEBHOOKS_MANAGE))
+        throw new ForbiddenError(`This partner key lacks the ${Scope.WEBHOOKS_MANAGE} scope.`);
+      return { partnerKeyId: viewer.keyId, createdById: null };
+    }
+    if (viewer.kind === "staff" && viewer.role === Role.ADMIN) return { partnerKeyId: null, createdById: viewer.userId };
+    throw new ForbiddenError("Webhooks are managed by admins, or by partner keys with webhooks:manage.");
+  }
+
+  async register(viewer: Viewer, url: string, events: ContentEventKind[]): Promise<{ webhook: Webhook; secret: string }> {
+    const owner = this.owner(viewer);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new BadUserInputError("url is not a URL; use https://your.host/path.");
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new BadUserInputError("url must be http(s).");
+    const [webhook] = await this.ds.query<Webhook[]>(
+      `INSERT INTO webhooks (url, events, partner_key_id, created_by_id) VALUES ($1, $2, $3, $4) RETURNING ${WEBHOOK_COLUMNS}`,
+      [parsed.toString(), [...new Set(events)], owner.partnerKeyId, owner.createdById],
+    );
+    return { webhook: webhook!, secret: await this.signingSecret(webhook!.id) };
+  }
+
+  async list(viewer: Viewer): Promise<Webhook[]> {
+    const owner = this.owner(viewer);
+    return this.ds.query<Webhook[]>(
+      `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE ($1::uuid IS NULL OR partner_key_id = $1) ORDER BY created_at`,
+      [owner.partnerKeyId],
+    );
+  }
+
+  private async ownWebhook(viewer: Viewer, id: string): Promise<Webhook> {
+    const owner = this.owner(viewer);
+    const [w] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.ds.query<Webhook[]>(
+          `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1 AND ($2::uuid IS NULL OR partner_key_id = $2)`,
+          [id, owner.partnerKeyId],
+        )
+      : [];
+    if (!w) throw new NotFoundError("Webhook", id);
+    return w;
+  }
+
+  async remove(viewer: Viewer, id: string): Promise<void> {
+    await this.ownWebhook(viewer, id);
+    await this.ds.query(`DELETE FROM webhooks WHERE id = $1`, [id]);
+  }
+
+  async setActive(viewer: Viewer, id: string, active: boolean): Promise<Webhook> {
+    await this.ownWebhook(viewer, id);
+    const [[w]] = await this.ds.query<[Webhook[], number]>(
+      `UPDATE webhooks SET active = $2, consecutive_failures = 0, disabled_at = CASE WHEN $2 THEN NULL ELSE now() END,
+         disabled_reason = CASE WHEN $2 THEN NULL ELSE 'disabled by its owner' END
+       WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}`,
+      [id, active],
+    );
+    return w!;
+  }
+
+  async deliveries(
+    viewer: Viewer,
+    webhookId: string,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<WebhookDelivery>> {
+    await this.ownWebhook(viewer, webhookId);
+    const limit = pageSize(first);
+    const params: unknown[] = [webhookId];
+    let cursor = "";
+    if (after) {
+      params.push(decodeCursor<[string]>("whd", after, ["string"])[0]);
+      cursor = "AND event_seq < $2::bigint";
+    }
+    const rows = await this.ds.query<WebhookDelivery[]>(
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 ${cursor} ORDER BY event_seq DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    return {
+      nodes: rows.slice(0, limit),
+      hasNextPage: rows.length > limit,
+      cursorOf: (d) => encodeCursor("whd", [d.eventSeq]),
+      count: async () =>
+        (
+          await this.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1`, [
+            webhookId,
+          ])
+        )[0]?.n ?? 0,
+    };
+  }
+
+  /** Send a delivery again (same event id), whatever its state. */
+  async redeliver(viewer: Viewer, deliveryId: string): Promise<WebhookDelivery> {
+    const [d] = /^[0-9a-f-]{36}$/i.test(deliveryId)
+      ? await this.ds.query<{ webhook_id: string }[]>(`SELECT webhook_id FROM webhook_deliveries WHERE id = $1`, [deliveryId])
+      : [];
+    if (!d) throw new NotFoundError("Webhook delivery", deliveryId);
+    await this.ownWebhook(viewer, d.webhook_id);
+    const [[row]] = await this.ds.query<[WebhookDelivery[], number]>(
+      `UPDATE webhook_deliveries SET state = 'PENDING', next_attempt_at = now(), lease_until = NULL WHERE id = $1 RETURNING ${DELIVERY_COLUMNS}`,
+      [deliveryId],
+    );
+    return row!;
+  }
+
+  // ---- the dispatcher ----
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick()
+        .catch((err: unknown) => this.log.error({ err }, "webhook dispatcher tick failed"))
+        .finally(() => this.schedule(this.opts.pollMs));
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** Fan out new events, then deliver everything due. */
+  async tick(): Promise<void> {
+    await this.fanOut();
+    for (let round = 0; round < 50; round++) if ((await this.deliverDue()) === 0) break;
+  }
+
+  async fanOut(): Promise<number> {
+    return this.ds.transaction(async (m) => {
+      await m.query(`INSERT INTO consumer_cursors (name, seq) VALUES ('webhooks', 0) ON CONFLICT (name) DO NOTHING`);
+      const [{ seq }] = await m.query<[{ seq: string }]>(
+        `SELECT seq::text FROM consumer_cursors WHERE name = 'webhooks' FOR UPDATE`,
+      );
+      const [{ last }] = await m.query<[{ last: string | null }]>(
+        `SELECT max(seq)::text AS last FROM (SELECT seq FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT 500) e`,
+        [seq],
+      );
+      if (!last) return 0;
+      // A webhook receives the events that happen after it was registered.
+      const [, inserted] = await m.query<[unknown[], number]>(
+        `INSERT INTO webhook_deliveries (webhook_id, event_id, event_seq)
+         SELECT w.id, e.id, e.seq FROM content_events e
+         JOIN webhooks w ON w.active AND w.created_at <= e.occurred_at AND (cardinality(w.events) = 0 OR e.kind = ANY(w.events))
+         WHERE e.seq > $1::bigint AND e.seq <= $2::bigint
+         ON CONFLICT ON CONSTRAINT uq_webhook_deliveries_event DO NOTHING`,
+        [seq, last],
+      );
+      await m.query(`UPDATE consumer_cursors SET seq = $1::bigint WHERE name = 'webhooks'`, [last]);
+      return inserted;
+    });
+  }
+
+  async deliverDue(): Promise<number> {
+    const claimed = await this.ds.query<(WebhookDelivery & { url: string; partnerKeyId: string | null })[]>(
+      `UPDATE webhook_deliveries d SET lease_until = now() + interval '60 seconds'
+       FROM webhooks w
+       WHERE d.id IN (
+         SELECT id FROM webhook_deliveries
+         WHERE state = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+         ORDER BY event_seq LIMIT 20 FOR UPDATE SKIP LOCKED
+       ) AND w.id = d.webhook_id AND w.active
+       RETURNING d.id, d.webhook_id AS "webhookId", d.event_id AS "eventId", d.event_seq::text AS "eventSeq", d.attempts,
+         w.url, w.partner_key_id AS "partnerKeyId"`,
+    );
+    await Promise.all(claimed.map((d) => this.deliver(d)));
+    return claimed.length;
+  }
+
+  private async payload(d: { eventId: string; partnerKeyId: string | null }): Promise<Record<string, unknown> | null> {
+    const [e] = await this.ds.query<EventRow[]>(
+      `SELECT e.seq::text AS seq, e.id, e.kind, e.occurred_at, e.article_id, e.revision_number, coalesce(a.slug, e.payload->>'slug') AS slug,
+         coalesce(a.state = 'PUBLISHED' AND a.embargo_until > now(), false) AS embargoed_now
+       FROM content_events e LEFT JOIN articles a ON a.id = e.article_id WHERE e.id = $1`,
+      [d.eventId],
+    );
+    if (!e) return null;
+    const partner = d.partnerKeyId ? await this.partners.viewerById(d.partnerKeyId) : null;
+    if (d.partnerKeyId && !partner) return null; // the key was revoked or expired
+    const aud = audienceFor(partner ?? { kind: "anonymous" });
+    const view = (await this.read.viewsByIds([e.article_id], aud)).get(e.article_id) ?? null;
+    // Like the change feed: an embargo the receiver is not entitled to is never announced early.
+    if (!view && e.embargoed_now && !aud.embargoed) return null;
+    return {
+      id: e.id,
+      sequence: e.seq,
+      kind: e.kind,
+      occurredAt: e.occurred_at,
+      articleId: e.article_id,
+      revisionNumber: e.revision_number,
+      pubStatus: view ? "usable" : "canceled",
+      article: view
+        ? {
+            id: view.id,
+            slug: view.slug,
+            headline: view.headline,
+            standfirst: view.standfirst,
+            language: view.language,
+            genre: view.genre,
+            publishedAt: view.publishedAt,
+            firstPublishedAt: view.firstPublishedAt,
+            updatedAt: view.updatedAt,
+            revisionNumber: view.revisionNumber,
+            embargoed: view.embargoed,
+            embargoUntil: view.embargoUntil,
+          }
+        : null,
+      tombstone: view ? null : { id: e.article_id, slug: e.slug, pubStatus: "canceled" },
+    };
+  }
+
+  private async deliver(d: WebhookDelivery & { url: string; partnerKeyId: string | null }): Promise<void> {
+    const payload = await this.payload(d);
+    if (!payload) {
+      await this.ds.query(`UPDATE webhook_deliveries SET state = 'SKIPPED', lease_until = NULL WHERE id = $1`, [d.id]);
+      return;
+    }
+    const body = JSON.stringify(payload);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = createHmac("sha256", await this.signingSecret(d.webhookId))
+      .update(`${timestamp}.${body}`)
+      .digest("hex");
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(d.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "Newsgraph-Webhooks/1",
+          "newsgraph-event-id": d.eventId,
+          "newsgraph-delivery-id": d.id,
+          "newsgraph-timestamp": String(timestamp),
+          "newsgraph-signature": `sha256=${signature}`,
+        },
+        body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+      status = res.status;
+      await res.body?.cancel();
+      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 500) : "request failed";
+    }
+    const attempts = d.attempts + 1;
+    if (!error) {
+      await this.ds.transaction(async (m) => {
+        await m.query(
+          `UPDATE webhook_deliveries SET state = 'DELIVERED', attempts = $2, last_status = $3, last_error = NULL, delivered_at = now(), lease_until = NULL WHERE id = $1`,
+          [d.id, attempts, status],
+        );
+        await m.query(`UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1`, [d.webhookId]);
+      });
+      return;
+    }
+    const failed = attempts >= this.opts.maxAttempts;
+    const delayMs = Math.min(3_600_000, this.opts.retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random());
+    await this.ds.transaction(async (m) => {
+      await m.query(
+        `UPDATE webhook_deliveries SET attempts = $2, last_status = $3, last_error = $4, lease_until = NULL,
+           state = CASE WHEN $5 THEN 'FAILED' ELSE 'PENDING' END,
+           next_attempt_at = now() + make_interval(secs => $6 / 1000.0)
+         WHERE id = $1`,
+        [d.id, attempts, status, error, failed, delayMs],
+      );
+      const [[w]] = await m.query<[{ consecutive_failures: number }[], number]>(
+        `UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = $1 RETURNING consecutive_failures`,
+        [d.webhookId],
+      );
+      if (w && w.consecutive_failures >= this.opts.disableAfter) {
+        const reason = `disabled after ${w.consecutive_failures} consecutive failed deliveries (last: ${error})`;
+        await m.query(`UPDATE webhooks SET active = false, disabled_at = now(), disabled_reason = $2 WHERE id = $1 AND active`, [
+          d.webhookId,
+          reason,
+        ]);
+        this.log.warn({ webhook: d.webhookId, url: d.url, reason }, "webhook disabled");
+      }
+    });
+  }
+}
