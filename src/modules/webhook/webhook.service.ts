@@ -247,7 +247,8 @@ export class WebhookService {
   }
 
   async deliverDue(): Promise<number> {
-    const claimed = await this.ds.query<(WebhookDelivery & { url: string; partnerKeyId: string | null })[]>(
+    // An UPDATE … RETURNING comes back from TypeORM as [rows, affected].
+    const [claimed] = await this.ds.query<[(WebhookDelivery & { url: string; partnerKeyId: string | null })[], number]>(
       `UPDATE webhook_deliveries d SET lease_until = now() + interval '60 seconds'
        FROM webhooks w
        WHERE d.id IN (
@@ -263,9 +264,10 @@ export class WebhookService {
   }
 
   private async payload(d: { eventId: string; partnerKeyId: string | null }): Promise<Record<string, unknown> | null> {
-    const [e] = await this.ds.query<EventRow[]>(
+    const [e] = await this.ds.query<(EventRow & { published_now: boolean })[]>(
       `SELECT e.seq::text AS seq, e.id, e.kind, e.occurred_at, e.article_id, e.revision_number, coalesce(a.slug, e.payload->>'slug') AS slug,
-         coalesce(a.state = 'PUBLISHED' AND a.embargo_until > now(), false) AS embargoed_now
+         coalesce(a.state = 'PUBLISHED' AND a.embargo_until > now(), false) AS embargoed_now,
+         coalesce(a.state = 'PUBLISHED', false) AS published_now
        FROM content_events e LEFT JOIN articles a ON a.id = e.article_id WHERE e.id = $1`,
       [d.eventId],
     );
@@ -274,8 +276,9 @@ export class WebhookService {
     if (d.partnerKeyId && !partner) return null; // the key was revoked or expired
     const aud = audienceFor(partner ?? { kind: "anonymous" });
     const view = (await this.read.viewsByIds([e.article_id], aud)).get(e.article_id) ?? null;
-    // Like the change feed: an embargo the receiver is not entitled to is never announced early.
-    if (!view && e.embargoed_now && !aud.embargoed) return null;
+    // Published but not for this receiver (outside its rights, or under an embargo it is not
+    // entitled to): nothing to announce. Tombstones go out only when the article is gone.
+    if (!view && e.published_now) return null;
     return {
       id: e.id,
       sequence: e.seq,

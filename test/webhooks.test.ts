@@ -1,0 +1,204 @@
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ApproveDocument,
+  CreateArticleDocument,
+  CreatePartnerKeyDocument,
+  PublishDocument,
+  RedeliverWebhookDocument,
+  RegisterWebhookDocument,
+  SubmitForReviewDocument,
+  UnpublishDocument,
+  WebhookDeliveriesDocument,
+  WebhooksDocument,
+} from "../src/client/generated/graphql";
+import { Role } from "../src/shared/enums";
+import { startTestApp, type TestApp } from "./support/harness";
+import { expectCode, expectOk } from "./support/expect";
+
+/*
+ * Webhooks against real HTTP receivers on loopback. The flaky receiver fails each event's
+ * first two attempts, then accepts: every event must arrive, retries repeat the event id,
+ * and every request is signed with the registration's secret.
+ */
+interface Received {
+  eventId: string;
+  status: number;
+  body: { id: string; kind: string; articleId: string; pubStatus: string; article: { headline: string } | null };
+  signatureOk: boolean;
+}
+
+function receiver(failFirst: number, secret: () => string) {
+  const seen = new Map<string, number>();
+  const requests: Received[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const eventId = String(req.headers["newsgraph-event-id"]);
+      const expected = createHmac("sha256", secret())
+        .update(`${String(req.headers["newsgraph-timestamp"])}.${raw}`)
+        .digest("hex");
+      const n = (seen.get(eventId) ?? 0) + 1;
+      seen.set(eventId, n);
+      const status = n <= failFirst ? 500 : 200;
+      requests.push({
+        eventId,
+        status,
+        body: JSON.parse(raw) as Received["body"],
+        signatureOk: req.headers["newsgraph-signature"] === `sha256=${expected}`,
+      });
+      res.writeHead(status).end();
+    });
+  });
+  return { server, requests };
+}
+
+let app: TestApp;
+let admin: string;
+let editor: string;
+const servers: http.Server[] = [];
+
+async function listen(server: http.Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+}
+
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function publishNew(headline: string, language: "EN" | "ES" = "EN"): Promise<string> {
+  const { id } = expectOk(
+    await app.gql(
+      CreateArticleDocument,
+      { input: { headline, bodyMarkdown: "Text.", language, genre: "NEWS" } },
+      { token: editor },
+    ),
+  ).createArticle;
+  for (const doc of [SubmitForReviewDocument, ApproveDocument, PublishDocument])
+    expectOk(await app.gql(doc, { id }, { token: editor }));
+  return id;
+}
+
+beforeAll(async () => {
+  app = await startTestApp({
+    WEBHOOKS_POLL_MS: "50",
+    WEBHOOK_RETRY_BASE_MS: "50",
+    WEBHOOK_DISABLE_AFTER: "10",
+    WEBHOOK_MAX_ATTEMPTS: "6",
+  });
+  admin = await app.loginAs(Role.ADMIN);
+  editor = await app.editorToken();
+});
+afterAll(async () => {
+  for (const s of servers) s.close();
+  await app?.close();
+});
+
+describe("webhooks", () => {
+  it("deliver every event, signed, retrying with the same event id until the receiver accepts", async () => {
+    let secret = "";
+    const flaky = receiver(2, () => secret);
+    const url = await listen(flaky.server);
+    const reg = expectOk(
+      await app.gql(RegisterWebhookDocument, { url, events: ["PUBLISHED", "UNPUBLISHED"] }, { token: admin }),
+    ).registerWebhook;
+    secret = reg.secret;
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const stored = await app.ds.query<{ t: string }[]>(`SELECT row_to_json(w)::text AS t FROM webhooks w`);
+    expect(stored.map((r) => r.t).join()).not.toContain(secret);
+
+    const ids = [
+      await publishNew("Webhook story one"),
+      await publishNew("Webhook story two"),
+      await publishNew("Webhook story three"),
+    ];
+    expectOk(await app.gql(UnpublishDocument, { id: ids[0]!, reason: "Legal review" }, { token: editor }));
+
+    const accepted = await waitFor("four accepted deliveries", () => {
+      const ok = flaky.requests.filter((r) => r.status === 200);
+      return ok.length >= 4 && ok;
+    });
+    expect(accepted.map((r) => r.body.kind).sort()).toEqual(["PUBLISHED", "PUBLISHED", "PUBLISHED", "UNPUBLISHED"]);
+    expect(new Set(accepted.map((r) => r.body.articleId))).toEqual(new Set(ids));
+    expect(accepted.find((r) => r.body.kind === "UNPUBLISHED")!.body).toMatchObject({ pubStatus: "canceled", article: null });
+    for (const r of flaky.requests) {
+      expect(r.signatureOk).toBe(true);
+      expect(r.body.id).toBe(r.eventId);
+    }
+    // Each event: two refused attempts, then the accepted one, all with the same event id.
+    for (const a of accepted)
+      expect(flaky.requests.filter((r) => r.eventId === a.eventId).map((r) => r.status)).toEqual([500, 500, 200]);
+
+    const log = expectOk(
+      await app.gql(WebhookDeliveriesDocument, { webhookId: reg.webhook.id, first: 10 }, { token: admin }),
+    ).webhookDeliveries;
+    expect(log.totalCount).toBe(4);
+    for (const e of log.edges) expect(e.node).toMatchObject({ state: "DELIVERED", attempts: 3, lastStatus: 200 });
+
+    // Redelivery on request: the same event id again.
+    const one = log.edges[0]!.node;
+    expectOk(await app.gql(RedeliverWebhookDocument, { deliveryId: one.id }, { token: admin }));
+    await waitFor("the redelivery", () => flaky.requests.filter((r) => r.eventId === one.eventId).length === 4);
+  });
+
+  it("are disabled after repeated failure, with a notice", async () => {
+    const dead = receiver(1_000, () => "");
+    const url = await listen(dead.server);
+    const reg = expectOk(
+      await app.gql(RegisterWebhookDocument, { url, events: ["PUBLISHED"] }, { token: admin }),
+    ).registerWebhook;
+    await publishNew("Story for a broken endpoint");
+    await publishNew("Another story for a broken endpoint");
+    const disabled = await waitFor("the webhook to be disabled", async () => {
+      const list = expectOk(await app.gql(WebhooksDocument, {}, { token: admin })).webhooks;
+      const w = list.find((x) => x.id === reg.webhook.id);
+      return w && !w.active && w;
+    });
+    expect(disabled.disabledReason).toMatch(/disabled after 10 consecutive failed deliveries/);
+    const attempts = dead.requests.length;
+    await publishNew("Story after it was disabled");
+    await new Promise((r) => setTimeout(r, 400));
+    expect(dead.requests.length).toBe(attempts);
+  });
+
+  it("follow a partner's rights, and only admins or keys with webhooks:manage register them", async () => {
+    let secret = "";
+    const rec = receiver(0, () => secret);
+    const url = await listen(rec.server);
+    const { key } = expectOk(
+      await app.gql(
+        CreatePartnerKeyDocument,
+        { input: { name: "Hooked partner", scopes: ["content:read", "webhooks:manage"], rights: { languages: ["es"] } } },
+        { token: admin },
+      ),
+    ).createPartnerKey;
+    const reg = expectOk(await app.gql(RegisterWebhookDocument, { url, events: ["PUBLISHED"] }, { token: key })).registerWebhook;
+    secret = reg.secret;
+    const en = await publishNew("English story the partner may not have");
+    const es = await publishNew("Historia en español para el socio", "ES");
+    await waitFor("the Spanish story", () => rec.requests.some((r) => r.body.articleId === es));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rec.requests.map((r) => r.body.articleId)).not.toContain(en);
+    expect(rec.requests.every((r) => r.signatureOk)).toBe(true);
+
+    expectCode(await app.gql(RegisterWebhookDocument, { url }, { token: editor }), "FORBIDDEN");
+    expectCode(await app.gql(RegisterWebhookDocument, { url }), "UNAUTHENTICATED");
+    expectCode(await app.gql(RegisterWebhookDocument, { url: "ftp://example.org/x" }, { token: admin }), "BAD_USER_INPUT");
+  });
+});
