@@ -22,6 +22,9 @@ export interface Config {
   jobsRun: boolean;
   jobsPollMs: number;
   webhooksRun: boolean;
+  /** Public origin of the site, for links and ids in ninjs, feeds and JSON-LD. */
+  publicBaseUrl: string;
+  publisherName: string;
   webhooks: { pollMs: number; retryBaseMs: number; maxAttempts: number; disableAfter: number; timeoutMs: number };
 }
 
@@ -52,6 +55,8 @@ export const ENV_DOC: Record<string, string> = {
   JOBS_RUN: "run scheduled publishes and embargo lifts in this process (default true)",
   JOBS_POLL_MS: "how often the job runner looks for due jobs, in milliseconds (default 1000)",
   WEBHOOKS_RUN: "deliver webhooks from this process (default true)",
+  PUBLIC_BASE_URL: "public origin of the site, used in ninjs, feeds and JSON-LD (default http://localhost:PORT)",
+  PUBLISHER_NAME: "publisher and rights holder named in syndication output (default Newsgraph)",
   WEBHOOKS_POLL_MS: "how often new events and due deliveries are looked for, in milliseconds (default 500)",
   WEBHOOK_RETRY_BASE_MS: "first retry delay of a failed delivery; doubles per attempt, with jitter (default 1000)",
   WEBHOOK_MAX_ATTEMPTS: "attempts before a delivery is marked FAILED (default 8)",
@@ -119,6 +124,8 @@ export function loadConfig(env: Env = process.env): Config {
     jobsRun: bool(env, "JOBS_RUN", true, problems),
     jobsPollMs: int(env, "JOBS_POLL_MS", 1000, 50, 60_000, problems),
     webhooksRun: bool(env, "WEBHOOKS_RUN", true, problems),
+    publicBaseUrl: env.PUBLIC_BASE_URL?.trim() || "",
+    publisherName: env.PUBLISHER_NAME?.trim() || "Newsgraph",
     webhooks: {
       pollMs: int(env, "WEBHOOKS_POLL_MS", 500, 20, 60_000, problems),
       retryBaseMs: int(env, "WEBHOOK_RETRY_BASE_MS", 1000, 10, 3_600_000, problems),
@@ -127,6 +134,15 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: 5000,
     },
   };
+  if (config.publicBaseUrl) {
+    try {
+      if (!/^https?:$/.test(new URL(config.publicBaseUrl).protocol)) problems.push("PUBLIC_BASE_URL must be an http(s) URL");
+    } catch {
+      problems.push("PUBLIC_BASE_URL is not a URL; e.g. https://news.example");
+    }
+  } else {
+    config.publicBaseUrl = `http://localhost:${config.port}`;
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

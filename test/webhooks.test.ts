@@ -171,6 +171,14 @@ describe("webhooks", () => {
       return w && !w.active && w;
     });
     expect(disabled.disabledReason).toMatch(/disabled after 10 consecutive failed deliveries/);
+    // Let attempts already claimed before the webhook was disabled finish, then count.
+    await waitFor("in-flight attempts to settle", async () => {
+      const [row] = await app.ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1 AND lease_until > now()`,
+        [reg.webhook.id],
+      );
+      return row!.n === 0;
+    });
     const attempts = dead.requests.length;
     await publishNew("Story after it was disabled");
     await new Promise((r) => setTimeout(r, 400));

@@ -13,6 +13,9 @@ import { createFormatError } from "./format-error";
 import { createServices } from "./services";
 import { auditPlugin } from "../modules/audit/audit.plugin";
 import { JobRunner } from "../modules/job/job.runner";
+import { syndicationRouter } from "../modules/syndication/syndication.routes";
+import { EventBus, type EventBusOptions } from "../modules/subscription/event-bus";
+import { startSubscriptionServer } from "../modules/subscription/ws-server";
 
 export interface RunningServer {
   url: string;
@@ -20,6 +23,8 @@ export interface RunningServer {
   httpServer: http.Server;
   runner: JobRunner;
   services: ReturnType<typeof createServices>;
+  /** This process's content events, as pushed to WebSocket subscribers. */
+  events: EventBus;
   /** Stop accepting, let in-flight requests finish, then resolve. The database is the caller's. */
   stop(): Promise<void>;
 }
@@ -77,6 +82,8 @@ export async function startServer(opts: {
   runJobs?: boolean;
   /** Deliver webhooks from this process (default: config.webhooksRun). */
   runWebhooks?: boolean;
+  /** GraphQL subscriptions (WebSocket at /graphql): token re-check interval and event-bus tuning. */
+  subscriptions?: { revalidateMs?: number; bus?: Partial<Omit<EventBusOptions, "url" | "log">> };
 }): Promise<RunningServer> {
   const { config, dataSource, log } = opts;
   const services = createServices(dataSource, config, log);
@@ -85,13 +92,33 @@ export async function startServer(opts: {
   // Express would hash every GraphQL response body for an ETag nobody asked for.
   app.set("etag", false);
   const httpServer = http.createServer(app);
+  const schema = await buildNewsgraphSchema();
+  const dbUrl = (dataSource.options as { url?: string }).url;
+  if (!dbUrl) throw new Error("The DataSource has no url: the subscription event bus needs one to LISTEN.");
+  const events = new EventBus({ url: dbUrl, log, ...opts.subscriptions?.bus });
+  const subscriptions = startSubscriptionServer({
+    httpServer,
+    path: "/graphql",
+    schema,
+    services,
+    events,
+    log,
+    isProd: config.nodeEnv === "production",
+    revalidateMs: opts.subscriptions?.revalidateMs,
+  });
   const apollo = new ApolloServer<Context>({
-    schema: await buildNewsgraphSchema(),
+    schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(log),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // WebSocket subscriptions close with the server (Apollo's documented pattern).
+      {
+        serverWillStart() {
+          return Promise.resolve({ drainServer: () => subscriptions.dispose() });
+        },
+      },
       auditPlugin(services.audit, log),
       noStorePlugin,
       usagePlugin(log),
@@ -114,6 +141,7 @@ export async function startServer(opts: {
       res.status(503).json({ status: "unavailable", database: "down" });
     }
   });
+  app.use(syndicationRouter(services, config, log));
   app.use(
     "/graphql",
     (_req, _res, next) => queryStats.run({ count: 0 }, next),
@@ -122,10 +150,16 @@ export async function startServer(opts: {
   );
 
   const port = opts.port ?? config.port;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(port, config.host, () => resolve());
-  });
+  await events.start();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(port, config.host, () => resolve());
+    });
+  } catch (err) {
+    await events.close();
+    throw err;
+  }
   const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
   if (opts.runJobs ?? config.jobsRun) runner.start();
   if (opts.runWebhooks ?? config.webhooksRun) services.webhooks.start();
@@ -137,10 +171,14 @@ export async function startServer(opts: {
     httpServer,
     runner,
     services,
+    events,
     async stop() {
+      // Subscribers first: their sockets would otherwise hold the HTTP drain open.
+      await subscriptions.dispose();
       await runner.stop();
       await services.webhooks.stop();
       await apollo.stop();
+      await events.close();
     },
   };
 }

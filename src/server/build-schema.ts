@@ -11,10 +11,12 @@ import { JobResolver } from "../modules/job/job.resolver";
 import { ChangesResolver } from "../modules/event/changes.resolver";
 import { PartnerResolver } from "../modules/partner/partner.resolver";
 import { WebhookResolver } from "../modules/webhook/webhook.resolver";
+import { SyndicationFieldResolver } from "../modules/syndication/syndication.resolver";
 import { PlaceResolver } from "../modules/place";
 import { SourceResolver } from "../modules/source";
 import { TopicResolver } from "../modules/topic";
 import { UserResolver } from "../modules/user";
+import { SubscriptionResolver, UNUSED_PUBSUB } from "../modules/subscription/subscription.resolver";
 import { authChecker } from "./auth-checker";
 
 /** Every resolver is registered here, and only here. */
@@ -31,6 +33,8 @@ export const RESOLVERS = [
   PartnerResolver,
   ChangesResolver,
   WebhookResolver,
+  SyndicationFieldResolver,
+  SubscriptionResolver,
   ActorResolver,
   ActorPerspectivesResolver,
   SourceResolver,
@@ -51,6 +55,7 @@ export function buildNewsgraphSchema(): Promise<GraphQLSchema> {
       validationError: { target: false, value: false },
     },
     scalarsMap: [{ type: Date, scalar: DateTimeISOResolver }],
+    pubSub: UNUSED_PUBSUB,
   });
   return built;
 }

@@ -19,12 +19,20 @@ export interface Context {
 const unauthenticated = (message: string) =>
   new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
 
-function bearer(req: IncomingMessage): string | null {
-  const h = req.headers.authorization;
-  if (!h) return null;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+/** The token of an Authorization value ("Bearer <token>"); null when none is sent; throws when malformed. */
+export function bearerToken(authorization: string | undefined | null): string | null {
+  if (!authorization) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!m) throw unauthenticated("Authorization header must be: Bearer <token>.");
   return m[1]!;
+}
+
+/**
+ * Who a bearer token belongs to: a partner key (ngk_…) or a staff session (ngs_…); null when
+ * it is invalid, expired or revoked. One statement. Shared by HTTP requests and WebSocket connects.
+ */
+export function viewerForToken(services: Services, token: string): Promise<Viewer | null> {
+  return token.startsWith("ngk_") ? services.partners.viewerForKey(token) : services.auth.viewerForToken(token);
 }
 
 /** The published content a viewer may read. */
@@ -43,12 +51,10 @@ export function audienceFor(viewer: Viewer): Audience {
  * partner's rate limit, and fresh loaders bound to what this viewer may see.
  */
 export async function buildContext(services: Services, req: IncomingMessage): Promise<Context> {
-  const token = bearer(req);
+  const token = bearerToken(req.headers.authorization);
   let viewer: Viewer = { kind: "anonymous" };
   if (token) {
-    const found = token.startsWith("ngk_")
-      ? await services.partners.viewerForKey(token)
-      : await services.auth.viewerForToken(token);
+    const found = await viewerForToken(services, token);
     if (!found) {
       await auditRejectedMutation(services.audit, (req as IncomingMessage & { body?: unknown }).body, "UNAUTHENTICATED");
       throw unauthenticated("The bearer token is invalid, expired or revoked; log in again (or ask for a new partner key).");

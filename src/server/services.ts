@@ -10,6 +10,7 @@ import { JobService } from "../modules/job/job.service";
 import { PartnerService } from "../modules/partner/partner.service";
 import { ChangesService } from "../modules/event/changes.service";
 import { WebhookService } from "../modules/webhook/webhook.service";
+import { SyndicationService } from "../modules/syndication/syndication.service";
 import type { Logger } from "../shared/logger";
 import { Place } from "../modules/place/place.entity";
 import { Source } from "../modules/source/source.entity";
@@ -21,6 +22,14 @@ import { ReferenceDataService } from "../shared/reference-data";
 export function createServices(ds: DataSource, config: Config, log: Logger) {
   const articleRead = new ArticleReadService(ds);
   const partners = new PartnerService(ds);
+  const actors = new ReferenceDataService(ds, Actor, "Actor", ["name", "description"]);
+  const topics = new ReferenceDataService(ds, Topic, "Topic", ["name", "description"]);
+  const site = {
+    baseUrl: config.publicBaseUrl,
+    publisherName: config.publisherName,
+    rightsHolder: config.publisherName,
+    rightsUsageTerms: "Licensed to partners under their agreement; not for redistribution.",
+  };
   return {
     dataSource: ds,
     auth: new AuthService(ds, config.sessionTtlHours),
@@ -33,10 +42,11 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     jobs: new JobService(ds),
     audit: new AuditService(ds),
     partners,
+    syndication: new SyndicationService(articleRead, topics, actors, site),
     webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks),
-    actors: new ReferenceDataService(ds, Actor, "Actor", ["name", "description"]),
+    actors,
     sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"]),
-    topics: new ReferenceDataService(ds, Topic, "Topic", ["name", "description"]),
+    topics,
     places: new ReferenceDataService(ds, Place, "Place", ["name"]),
   };
 }

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import Ajv2020 from "ajv/dist/2020";
-import addFormats from "ajv-formats";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../../src/modules/actor/actor.entity";
@@ -18,6 +16,7 @@ import {
   type SyndicationItem,
   type SyndicationSite,
 } from "../../src/modules/syndication";
+import { ninjsValidator } from "../support/ninjs";
 import type { Topic } from "../../src/modules/topic/topic.entity";
 import { DEMO, type DemoArticle } from "../../src/seed/demo-story";
 import { ActorKind, ActorRole, CorrectionKind, Genre, Language, SourceKind, Sourcing } from "../../src/shared/enums";
@@ -39,18 +38,6 @@ const FEED = { title: "Newsgraph", feedUrl: "https://news.example/feeds/atom.xml
 // ---------------------------------------------------------------------------------------------
 // The ninjs validator: the official schema, Draft 2020-12, with format checking (date-time, uri).
 
-function ninjsValidator() {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-  // places[].geoJSON refers to https://geojson.org/schema/GeoJSON.json: the official GeoJSON
-  // schema, from its npm package. It declares draft-07, but uses only keywords that mean the
-  // same in 2020-12 (type, enum, required, properties, items as a schema, minItems, oneOf).
-  const geojson = JSON.parse(fs.readFileSync("node_modules/geojson-schema/GeoJSON.json", "utf8")) as Record<string, unknown>;
-  delete geojson.$schema;
-  ajv.addSchema(geojson);
-  const schema = JSON.parse(fs.readFileSync("test/fixtures/ninjs-schema_3.1.json", "utf8")) as Record<string, unknown>;
-  return ajv.compile(schema);
-}
 const validateNinjs = ninjsValidator();
 
 function expectValidNinjs(doc: unknown): void {

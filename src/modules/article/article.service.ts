@@ -432,11 +432,15 @@ export async function appendEvent(
   revisionNumber: number | null,
   payload: Record<string, unknown>,
 ): Promise<void> {
-  // The NOTIFY is delivered at commit, so listeners (subscriptions, webhooks, cache
-  // invalidation on every instance) wake for committed events only; they read the log itself.
+  // The transaction-scoped advisory lock, taken before the sequence number is drawn and held
+  // to commit, makes sequence order commit order: a consumer that has seen event N can never
+  // later find a smaller one committing, so a cursor never skips an event. The NOTIFY is
+  // delivered at commit, so listeners wake for committed events only.
   await m.query(
-    `WITH e AS (
-       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload) VALUES ($1, $2, $3, $4, $5) RETURNING seq
+    `WITH l AS (SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})),
+     e AS (
+       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
+       SELECT $1, $2, $3, $4, $5 FROM l RETURNING seq
      )
      SELECT pg_notify('${EVENTS_CHANNEL}', seq::text) FROM e`,
     [articleId, kind, revisionId, revisionNumber, payload],
@@ -445,6 +449,9 @@ export async function appendEvent(
 
 /** The PostgreSQL NOTIFY channel announcing new content events (the payload is the sequence). */
 export const EVENTS_CHANNEL = "newsgraph_events";
+
+/** Advisory lock key serialising outbox appends (an arbitrary constant: "NGEV"). */
+const OUTBOX_LOCK = 0x4e474556;
 
 /** Read a revision back into a snapshot (5 statements; editorial paths only). */
 export async function loadSnapshot(m: EntityManager, revisionId: string): Promise<{ snapshot: ArticleSnapshot; number: number }> {

@@ -1,0 +1,412 @@
+import { Client } from "pg";
+import type { ContentEventKind } from "../../shared/enums";
+import type { Logger } from "../../shared/logger";
+import { EVENTS_CHANNEL } from "../article/article.service";
+
+/** One committed row of content_events, as read by the bus. */
+export interface BusEvent {
+  seq: string;
+  id: string;
+  kind: ContentEventKind;
+  articleId: string;
+  revisionId: string | null;
+  revisionNumber: number | null;
+  occurredAt: Date;
+  payload: Record<string, unknown>;
+}
+
+export interface EventBusOptions {
+  /** postgres:// URL of the database whose content_events are announced. */
+  url: string;
+  log: Logger;
+  /** Shown in pg_stat_activity (default newsgraph-events). */
+  applicationName?: string;
+  /** First delay before reconnecting a dropped LISTEN connection; doubles up to reconnectMaxMs, with jitter. */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** How long a hole in the sequence waits before it may be declared empty (see settleHoles). */
+  holeGraceMs?: number;
+  /** Events read per statement. */
+  batchSize?: number;
+  /** Events a subscriber may have waiting; a subscriber that falls further behind is ended. */
+  maxQueue?: number;
+}
+
+interface EventRow {
+  snap: string;
+  seq: string;
+  id: string;
+  kind: ContentEventKind;
+  article_id: string;
+  revision_id: string | null;
+  revision_number: number | null;
+  occurred_at: Date;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Sequence numbers that were allocated but not visible when a later one was read: a transaction
+ * still in flight (it will commit, and NOTIFY, later) or one that rolled back (never).
+ */
+interface Hole {
+  from: bigint;
+  to: bigint;
+  /** pg_current_snapshot() of the read that found it: the transactions in flight then. */
+  snapshot: string;
+  since: number;
+}
+
+/** How many committed events before the start are inspected for holes still in flight. */
+const START_WINDOW = 1000;
+
+/**
+ * One subscriber's queue. Not an async generator: return() must end a pending next() at once
+ * (a generator would only see it after the next event), or unsubscribed sockets would linger.
+ */
+class Subscriber implements AsyncIterableIterator<BusEvent> {
+  private buffer: BusEvent[] = [];
+  private waiters: ((r: IteratorResult<BusEvent>) => void)[] = [];
+  private ended = false;
+
+  constructor(
+    private readonly detach: (s: Subscriber) => void,
+    private readonly maxQueue: number,
+    private readonly onOverflow: () => void,
+  ) {}
+
+  push(e: BusEvent): void {
+    if (this.ended) return;
+    const waiter = this.waiters.shift();
+    if (waiter) return waiter({ value: e, done: false });
+    if (this.buffer.length >= this.maxQueue) {
+      this.onOverflow();
+      this.end();
+      return;
+    }
+    this.buffer.push(e);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.buffer = [];
+    this.detach(this);
+    for (const w of this.waiters.splice(0)) w({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<BusEvent>> {
+    const e = this.buffer.shift();
+    if (e) return Promise.resolve({ value: e, done: false });
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  return(): Promise<IteratorResult<BusEvent>> {
+    this.end();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<BusEvent> {
+    return this;
+  }
+}
+
+/**
+ * The content events of this database, pushed to the subscribers of this process. One per
+ * server process: a dedicated connection LISTENs on newsgraph_events (NOTIFY is sent at
+ * commit by appendEvent) and, on each notification, reads the log forward; the log, not the
+ * notification payload, is the source of truth, so a dropped connection loses nothing: after
+ * reconnecting (with backoff) the bus reads on from where it was.
+ *
+ * Sequence numbers are allocated at insert but become visible at commit, so a later seq can
+ * be read before an earlier one commits. Reading "seq > last seen" would skip the earlier one
+ * for ever; instead the bus remembers such holes with the snapshot that found them and reads
+ * from below the lowest open hole, emitting each event once, until every transaction in flight
+ * at that snapshot has ended (pg_xact_status): what is still missing then was rolled back.
+ * Events are therefore emitted in commit order (roughly), not strictly in seq order.
+ */
+export class EventBus {
+  private readonly log: Logger;
+  private readonly opts: Required<Omit<EventBusOptions, "log">>;
+  private client: Client | null = null;
+  private readonly subscribers = new Set<Subscriber>();
+  /** Highest seq read (or present at start); null before the first connection. */
+  private high: bigint | null = null;
+  private holes: Hole[] = [];
+  /** Seqs above the low-water mark already emitted (or present at start). */
+  private readonly seen = new Set<bigint>();
+  private closed = false;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  /** Whether the LISTEN connection is up. */
+  connected = false;
+  /** Successful reconnections since start. */
+  reconnects = 0;
+  /** Server process id of the LISTEN connection (for operators, and tests that kill it). */
+  backendPid: number | null = null;
+
+  constructor(opts: EventBusOptions) {
+    this.log = opts.log;
+    this.opts = {
+      url: opts.url,
+      applicationName: opts.applicationName ?? "newsgraph-events",
+      reconnectMinMs: opts.reconnectMinMs ?? 100,
+      reconnectMaxMs: opts.reconnectMaxMs ?? 10_000,
+      holeGraceMs: opts.holeGraceMs ?? 1000,
+      batchSize: opts.batchSize ?? 500,
+      maxQueue: opts.maxQueue ?? 10_000,
+    };
+  }
+
+  /** Connect and LISTEN; events committed from now on are emitted. Throws when the first connection fails. */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  /** Every event committed from now on, until return() is called or the bus closes. */
+  subscribe(): AsyncIterableIterator<BusEvent> {
+    const sub: Subscriber = new Subscriber(
+      (s) => this.subscribers.delete(s),
+      this.opts.maxQueue,
+      () => this.log.warn({ maxQueue: this.opts.maxQueue }, "a subscriber fell too far behind; its subscription is ended"),
+    );
+    if (this.closed) sub.end();
+    else this.subscribers.add(sub);
+    return sub;
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** Holes in the sequence still waiting to be filled or settled (see the class comment). */
+  get openHoles(): number {
+    return this.holes.length;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of [this.reconnectTimer, this.retryTimer]) if (t) clearTimeout(t);
+    for (const s of [...this.subscribers]) s.end();
+    const c = this.client;
+    this.client = null;
+    this.connected = false;
+    if (c) await c.end().catch(() => undefined);
+    await this.reading;
+  }
+
+  // ---- connection ----
+
+  private async connect(): Promise<void> {
+    const client = new Client({
+      connectionString: this.opts.url,
+      application_name: this.opts.applicationName,
+      keepAlive: true,
+      connectionTimeoutMillis: 5000,
+      statement_timeout: 15_000,
+    });
+    // Errors are followed by "end", which reconnects; without a listener they would crash the process.
+    client.on("error", (err) => {
+      if (!this.closed) this.log.warn({ err }, "the content-event listener connection failed");
+    });
+    client.on("end", () => this.lost(client));
+    client.on("notification", (n) => {
+      if (n.channel === EVENTS_CHANNEL) this.poke();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      if (this.high === null) await this.init(client);
+      if (this.closed) throw new Error("closed");
+      this.backendPid = rows[0]?.pid ?? null;
+      this.client = client;
+      this.connected = true;
+    } catch (err) {
+      client.removeAllListeners("end");
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    // Catch up with whatever was committed while there was no connection.
+    this.poke();
+  }
+
+  private lost(client: Client): void {
+    if (client !== this.client) return;
+    this.client = null;
+    this.connected = false;
+    if (this.closed) return;
+    this.log.warn("the content-event listener connection was lost; reconnecting");
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer) return;
+    const base = Math.min(this.opts.reconnectMaxMs, this.opts.reconnectMinMs * 2 ** this.attempt);
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.attempt++;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect().then(
+        () => {
+          this.attempt = 0;
+          this.reconnects++;
+          this.log.info({ reconnects: this.reconnects }, "the content-event listener reconnected");
+        },
+        (err: unknown) => {
+          if (this.closed) return;
+          this.log.warn({ err, attempt: this.attempt }, "could not reconnect the content-event listener; retrying");
+          this.scheduleReconnect();
+        },
+      );
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  /** The start: what is committed now is history; recent holes may still be transactions in flight. */
+  private async init(c: Client): Promise<void> {
+    const { rows } = await c.query<{ snap: string; high: string; recent: string[] }>(
+      `WITH h AS (SELECT coalesce(max(seq), 0) AS high FROM content_events)
+       SELECT pg_current_snapshot()::text AS snap, h.high::text AS high,
+         ARRAY(SELECT e.seq::text FROM content_events e WHERE e.seq > h.high - $1 ORDER BY e.seq) AS recent
+       FROM h`,
+      [START_WINDOW],
+    );
+    const row = rows[0]!;
+    const high = BigInt(row.high);
+    let expected = high - BigInt(START_WINDOW) + 1n;
+    if (expected < 1n) expected = 1n;
+    for (const s of row.recent) {
+      const seq = BigInt(s);
+      if (seq > expected) this.holes.push({ from: expected, to: seq - 1n, snapshot: row.snap, since: Date.now() });
+      this.seen.add(seq);
+      expected = seq + 1n;
+    }
+    this.high = high;
+    this.prune();
+  }
+
+  // ---- reading ----
+
+  /** Read the log forward, once at a time; a poke during a read makes it go round again. */
+  private poke(): void {
+    this.again = true;
+    if (this.reading || this.closed) return;
+    this.reading = (async () => {
+      while (this.again && !this.closed) {
+        this.again = false;
+        const c = this.client;
+        if (!c) return; // the reconnection pokes again
+        try {
+          await this.readFrom(c);
+        } catch (err) {
+          if (this.closed || c !== this.client) return;
+          this.log.warn({ err }, "could not read content events; retrying");
+          this.retryLater(1000);
+          return;
+        }
+      }
+    })().finally(() => {
+      this.reading = null;
+    });
+  }
+
+  private retryLater(ms: number): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.poke();
+    }, ms);
+    this.retryTimer.unref();
+  }
+
+  private lowWater(): bigint {
+    let low = this.high ?? 0n;
+    for (const h of this.holes) if (h.from - 1n < low) low = h.from - 1n;
+    return low;
+  }
+
+  private async readFrom(c: Client): Promise<void> {
+    // Holes decided before the read: a fill that committed before the decision is read below.
+    // Failing to decide only keeps them open (reads start lower); it must not stop delivery.
+    const settled = await this.settleHoles(c).catch((err: unknown) => {
+      this.log.warn({ err }, "could not check the holes in the content-event sequence");
+      return new Set<Hole>();
+    });
+    let cursor = this.lowWater();
+    for (;;) {
+      const { rows } = await c.query<EventRow>(
+        `SELECT pg_current_snapshot()::text AS snap, e.seq::text AS seq, e.id, e.kind, e.article_id, e.revision_id,
+           e.revision_number, e.occurred_at, e.payload
+         FROM content_events e WHERE e.seq > $1::bigint ORDER BY e.seq LIMIT $2`,
+        [cursor.toString(), this.opts.batchSize],
+      );
+      for (const r of rows) this.take(r);
+      if (rows.length < this.opts.batchSize) break;
+      cursor = BigInt(rows[rows.length - 1]!.seq);
+    }
+    if (settled.size) this.holes = this.holes.filter((h) => !settled.has(h));
+    this.prune();
+    if (this.holes.length) this.retryLater(this.opts.holeGraceMs);
+  }
+
+  private take(r: EventRow): void {
+    const seq = BigInt(r.seq);
+    const high = this.high ?? 0n;
+    if (seq <= high) {
+      if (this.seen.has(seq) || !this.holes.some((h) => seq >= h.from && seq <= h.to)) return;
+    } else {
+      if (seq > high + 1n) this.holes.push({ from: high + 1n, to: seq - 1n, snapshot: r.snap, since: Date.now() });
+      this.high = seq;
+    }
+    this.seen.add(seq);
+    this.emit({
+      seq: r.seq,
+      id: r.id,
+      kind: r.kind,
+      articleId: r.article_id,
+      revisionId: r.revision_id,
+      revisionNumber: r.revision_number,
+      occurredAt: r.occurred_at,
+      payload: r.payload,
+    });
+  }
+
+  /**
+   * Holes whose transactions have all ended. A transaction holding a seq in a hole had its id
+   * when the hole was found (it had locked or written rows before appending the event), so it
+   * is in that snapshot's in-flight list; once none of those is in progress, nothing more can
+   * fill the hole. The grace period covers the instant between nextval and the id assignment.
+   */
+  private async settleHoles(c: Client): Promise<Set<Hole>> {
+    const due = this.holes.filter((h) => Date.now() - h.since >= this.opts.holeGraceMs);
+    const done = new Set<Hole>();
+    if (due.length === 0) return done;
+    const snapshots = [...new Set(due.map((h) => h.snapshot))];
+    const { rows } = await c.query<{ snapshot: string; done: boolean }>(
+      `SELECT s AS snapshot,
+         coalesce((SELECT bool_and(pg_xact_status(x) IS DISTINCT FROM 'in progress')
+                   FROM pg_snapshot_xip(s::pg_snapshot) AS x), true) AS done
+       FROM unnest($1::text[]) AS s`,
+      [snapshots],
+    );
+    const finished = new Set(rows.filter((r) => r.done).map((r) => r.snapshot));
+    for (const h of due) if (finished.has(h.snapshot)) done.add(h);
+    return done;
+  }
+
+  /** Forget what lies at or below the low-water mark. */
+  private prune(): void {
+    const low = this.lowWater();
+    for (const s of this.seen) if (s <= low) this.seen.delete(s);
+  }
+
+  private emit(e: BusEvent): void {
+    for (const s of [...this.subscribers]) s.push(e);
+  }
+}

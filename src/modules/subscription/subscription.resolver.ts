@@ -1,0 +1,99 @@
+import { Ctx, Field, ID, ObjectType, type PubSub, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { ContentEventKind } from "../../shared/enums";
+import { BadUserInputError, ForbiddenError } from "../../shared/errors";
+import { createArticleLoaders } from "../article/article.loaders";
+import { Article } from "../article/article.types";
+import { type Channel, DeliveryFailure, feed, type SubscriptionContext, type Withdrawal } from "./subscription.feed";
+
+@ObjectType({ simpleResolvers: true, description: "A withdrawn article (unpublished or deleted): remove it." })
+export class ArticleTombstone {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  slug!: string;
+
+  @Field(() => String, { description: "Always canceled: remove the item." })
+  pubStatus!: string;
+
+  @Field(() => ContentEventKind, { description: "UNPUBLISHED or DELETED." })
+  kind!: ContentEventKind;
+
+  @Field(() => String, { description: "The event's position in the content log (see the changes feed)." })
+  sequence!: string;
+
+  @Field(() => Date)
+  occurredAt!: Date;
+}
+
+/**
+ * type-graphql insists on a PubSub once a schema has subscriptions; ours use their own
+ * subscribe functions over the per-process event bus (a PubSub would be schema-wide, and the
+ * schema is shared by every server in a process), so this one is never called.
+ */
+export const UNUSED_PUBSUB: PubSub = {
+  publish() {
+    throw new Error("Newsgraph subscriptions read the event bus; nothing publishes to a PubSub");
+  },
+  subscribe() {
+    throw new Error("Newsgraph subscriptions read the event bus; nothing subscribes to a PubSub");
+  },
+};
+
+type Data = SubscribeResolverData<unknown, Record<string, never>, Partial<SubscriptionContext>>;
+
+const overWebSocket = () =>
+  new BadUserInputError("Subscriptions are served over WebSocket at /graphql (protocol graphql-transport-ws), not over HTTP.");
+
+function subscribe(channel: Channel) {
+  return ({ context }: Data) => {
+    if (!context.events) throw overWebSocket();
+    if (context.audience?.denied) throw new ForbiddenError(context.audience.denied);
+    return feed(context as SubscriptionContext, channel);
+  };
+}
+
+/** Each delivery is executed with fresh loaders: a subscription's context lives for hours. */
+function deliver<T>(root: T | DeliveryFailure | undefined, ctx: SubscriptionContext): T {
+  // Over HTTP, graphql-js runs a subscription like a query: no event, no root.
+  if (root === undefined || root === null) throw overWebSocket();
+  if (root instanceof DeliveryFailure) throw new Error(`content event ${root.event.seq} could not be prepared`);
+  ctx.loaders = createArticleLoaders(ctx.services.articleRead, ctx.audience);
+  return root;
+}
+
+/*
+ * Live content over WebSocket (graphql-transport-ws at /graphql). Each subscriber receives
+ * the article as its own audience may see it now (partner rights, embargo entitlement), and
+ * nothing it may not see. Delivery is at least once and in commit order: key on id.
+ */
+@Resolver()
+export class SubscriptionResolver {
+  @Subscription(() => Article, {
+    description:
+      "Articles as they become visible to you: first publication, or the end of an embargo (partners " +
+      "with content:embargoed receive embargoed articles at publication instead, marked embargoed).",
+    subscribe: subscribe("published"),
+  })
+  articlePublished(@Root() article: Article | DeliveryFailure, @Ctx() ctx: SubscriptionContext): Article {
+    return deliver(article, ctx);
+  }
+
+  @Subscription(() => Article, {
+    description:
+      "Visible articles that changed: a republished edit, a correction, a new slug, or (for partners with " +
+      "content:embargoed) the end of an embargo.",
+    subscribe: subscribe("updated"),
+  })
+  articleUpdated(@Root() article: Article | DeliveryFailure, @Ctx() ctx: SubscriptionContext): Article {
+    return deliver(article, ctx);
+  }
+
+  @Subscription(() => ArticleTombstone, {
+    description: "Articles you could see that were unpublished or deleted: remove them.",
+    subscribe: subscribe("withdrawn"),
+  })
+  articleWithdrawn(@Root() tombstone: Withdrawal | DeliveryFailure, @Ctx() ctx: SubscriptionContext): ArticleTombstone {
+    return deliver(tombstone, ctx);
+  }
+}

@@ -1,0 +1,187 @@
+import type http from "node:http";
+import {
+  getOperationAST,
+  GraphQLError,
+  OperationTypeNode,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+} from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer, type WebSocket } from "ws";
+import { audienceFor, bearerToken, viewerForToken } from "../../server/context";
+import { createFormatError } from "../../server/format-error";
+import type { Services } from "../../server/services";
+import type { Logger } from "../../shared/logger";
+import { Scope, type Viewer } from "../../shared/viewer";
+import { createArticleLoaders } from "../article/article.loaders";
+import type { EventBus } from "./event-bus";
+import type { SubscriptionContext } from "./subscription.feed";
+
+/** Operations one connection may have running at once (each is a bus subscriber). */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+
+/** WebSocket close codes (graphql-ws conventions; 4429 is ours, after HTTP 429). */
+export const CLOSE = { UNAUTHORIZED: 4401, FORBIDDEN: 4403, RATE_LIMITED: 4429, TRY_AGAIN_LATER: 1013 } as const;
+
+export interface SubscriptionServerOptions {
+  httpServer: http.Server;
+  path: string;
+  schema: GraphQLSchema;
+  services: Services;
+  events: EventBus;
+  log: Logger;
+  isProd: boolean;
+  /** How often a connection's token is looked up again, so a revoked key or session is cut off (default 60 s). */
+  revalidateMs?: number;
+}
+
+/** What a connection keeps between connection_init and its subscriptions. */
+type ConnectionState = { viewer: Viewer };
+
+function coded(err: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { code } });
+}
+
+/**
+ * GraphQL subscriptions over WebSocket (graphql-transport-ws) on the HTTP server's path.
+ * Authentication happens once, at connection_init, from connectionParams.authorization
+ * ("Bearer <token>", as the HTTP header): a bad token closes the socket with 4401, a partner
+ * key without content:read with 4403, a partner over its rate limit with 4429 (a connection
+ * counts as one request). No token: public content. The token is looked up again every
+ * revalidateMs, so revoking a key or ending a session also ends its subscriptions.
+ * Only subscriptions are accepted here: queries and mutations go over HTTP, where audit,
+ * usage and cache headers apply.
+ */
+export function startSubscriptionServer(opts: SubscriptionServerOptions): { dispose(): Promise<void> } {
+  const { services, log, schema } = opts;
+  const revalidateMs = opts.revalidateMs ?? 60_000;
+  const formatError = createFormatError(log);
+  const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
+  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: 1024 * 1024 });
+
+  const refuse = (socket: WebSocket, code: number, reason: string): false => {
+    socket.close(code, reason);
+    return false;
+  };
+
+  const server = useServer<Record<string, unknown>, ConnectionState>(
+    {
+      schema,
+      isProd: opts.isProd,
+      async onConnect(ctx) {
+        const { socket } = ctx.extra;
+        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const malformed = "Unauthorized: connectionParams.authorization must be: Bearer <token>";
+        let token: string | null = null;
+        if (raw !== undefined && raw !== null) {
+          if (typeof raw !== "string") return refuse(socket, CLOSE.UNAUTHORIZED, malformed);
+          try {
+            token = bearerToken(raw);
+          } catch {
+            return refuse(socket, CLOSE.UNAUTHORIZED, malformed);
+          }
+        }
+        if (!token) {
+          ctx.extra.viewer = { kind: "anonymous" };
+          return true;
+        }
+        let viewer: Viewer | null;
+        let wait: number | null = null;
+        try {
+          viewer = await viewerForToken(services, token);
+          if (viewer?.kind === "partner" && viewer.scopes.has(Scope.CONTENT_READ)) wait = await services.partners.consume(viewer);
+        } catch (err) {
+          // Thrown, it would close the socket with the error's text; the client may retry this.
+          log.error({ err }, "could not authenticate a WebSocket connection");
+          return refuse(socket, CLOSE.TRY_AGAIN_LATER, "Try again later");
+        }
+        if (!viewer) return refuse(socket, CLOSE.UNAUTHORIZED, "Unauthorized: the token is invalid, expired or revoked");
+        if (viewer.kind === "partner" && !viewer.scopes.has(Scope.CONTENT_READ))
+          return refuse(socket, CLOSE.FORBIDDEN, `Forbidden: this partner key lacks the ${Scope.CONTENT_READ} scope`);
+        if (wait !== null) return refuse(socket, CLOSE.RATE_LIMITED, `Rate limit reached; retry in ${wait} s`);
+        // The client may have gone while we looked: no timer for a closed socket.
+        if (socket.readyState !== socket.OPEN) return false;
+        ctx.extra.viewer = viewer;
+        const timer = setInterval(() => {
+          viewerForToken(services, token).then(
+            (still) => {
+              if (!still) socket.close(CLOSE.UNAUTHORIZED, "Unauthorized: the token was revoked or has expired");
+            },
+            (err: unknown) => log.warn({ err }, "could not re-check a subscription's token; keeping the connection"),
+          );
+        }, revalidateMs);
+        timer.unref();
+        socket.once("close", () => clearInterval(timer));
+        return true;
+      },
+      onSubscribe(ctx, _id, payload) {
+        // This operation's id is already reserved in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection; complete one first.`, {
+              extensions: { code: "BAD_REQUEST" },
+            }),
+          ];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [coded(err as GraphQLError, "GRAPHQL_PARSE_FAILED")];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
+        const op = getOperationAST(document, payload.operationName);
+        if (!op) return [new GraphQLError("Name the operation to run (operationName).", { extensions: { code: "BAD_REQUEST" } })];
+        if (op.operation !== OperationTypeNode.SUBSCRIPTION) {
+          return [
+            new GraphQLError("This WebSocket carries subscriptions only; send queries and mutations to POST /graphql.", {
+              extensions: { code: "BAD_REQUEST" },
+            }),
+          ];
+        }
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      },
+      context(ctx): SubscriptionContext {
+        const viewer = ctx.extra.viewer ?? { kind: "anonymous" };
+        const audience = audienceFor(viewer);
+        return {
+          viewer,
+          audience,
+          services,
+          loaders: createArticleLoaders(services.articleRead, audience),
+          events: opts.events,
+          log,
+        };
+      },
+      onError(_ctx, _id, _payload, errors) {
+        return format(errors);
+      },
+      onNext(_ctx, _id, _payload, _args, result) {
+        if (!result.errors?.length) return;
+        return { ...result, errors: format(result.errors) };
+      },
+    },
+    wss,
+  );
+
+  let disposing: Promise<void> | null = null;
+  return {
+    /** Close every socket (1001 Going away) and stop accepting; sockets that do not close in 2 s are cut. */
+    dispose() {
+      disposing ??= (async () => {
+        const cut = setTimeout(() => {
+          for (const client of wss.clients) client.terminate();
+        }, 2000);
+        try {
+          await server.dispose();
+        } finally {
+          clearTimeout(cut);
+        }
+      })();
+      return disposing;
+    },
+  };
+}

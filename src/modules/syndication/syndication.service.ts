@@ -1,0 +1,72 @@
+import type { ArticleReadService, Audience } from "../article/article-read.service";
+import type { Article } from "../article/article.types";
+import type { ReferenceDataService } from "../../shared/reference-data";
+import type { Actor } from "../actor/actor.entity";
+import type { Topic } from "../topic/topic.entity";
+import { toAtom, toJsonFeed } from "./feeds";
+import { toNinjs } from "./ninjs";
+import type { SyndicationItem, SyndicationSite } from "./syndication.types";
+
+export type FeedScope = { kind: "latest" } | { kind: "topic"; slug: string } | { kind: "actor"; slug: string };
+
+/** Builds syndication items from the read model (rights and embargoes already applied). */
+export class SyndicationService {
+  constructor(
+    private readonly read: ArticleReadService,
+    private readonly topics: ReferenceDataService<Topic>,
+    private readonly actors: ReferenceDataService<Actor>,
+    readonly site: SyndicationSite,
+  ) {}
+
+  /** Relations for many articles at once: four statements, whatever the count. */
+  async items(views: Article[]): Promise<SyndicationItem[]> {
+    const revs = views.map((v) => v.revisionId);
+    const [citations, actors, topics, corrections] = await Promise.all([
+      this.read.citationsByRevision(revs),
+      this.read.actorsByRevision(revs),
+      this.read.topicsByRevision(revs),
+      this.read.correctionsByArticle(views.map((v) => v.id)),
+    ]);
+    return views.map((article, i) => ({
+      article,
+      citations: citations[i]!,
+      actors: actors[i]!,
+      topics: topics[i]!,
+      corrections: corrections[i]!,
+      embargoUntil: article.embargoUntil,
+      status: "usable",
+    }));
+  }
+
+  async ninjs(id: string, aud: Audience): Promise<Record<string, unknown> | null> {
+    const view = await this.read.findPublished({ id }, aud);
+    if (!view) return null;
+    const [item] = await this.items([view]);
+    return toNinjs(item!, this.site);
+  }
+
+  /** The newest 50 items in scope, as JSON Feed 1.1 or Atom; null when the topic or actor is unknown. */
+  async feed(scope: FeedScope, format: "json" | "atom", aud: Audience): Promise<string | Record<string, unknown> | null> {
+    let filter: { topic?: string; actor?: string } = {};
+    let title = this.site.publisherName;
+    let path = "/feeds/latest";
+    if (scope.kind === "topic") {
+      const t = await this.topics.findBySlug(scope.slug);
+      if (!t) return null;
+      filter = { topic: t.slug };
+      title = `${this.site.publisherName}: ${t.name}`;
+      path = `/feeds/topics/${t.slug}`;
+    } else if (scope.kind === "actor") {
+      const a = await this.actors.findBySlug(scope.slug);
+      if (!a) return null;
+      filter = { actor: a.slug };
+      title = `${this.site.publisherName}: ${a.name}`;
+      path = `/feeds/actors/${a.slug}`;
+    }
+    const page = await this.read.listPublished({ first: 50, filter }, aud);
+    const items = await this.items(page.nodes);
+    const base = this.site.baseUrl.replace(/\/$/, "");
+    const opts = { title, feedUrl: `${base}${path}.${format}`, homePageUrl: `${base}/` };
+    return format === "json" ? toJsonFeed(items, this.site, opts) : toAtom(items, this.site, opts);
+  }
+}

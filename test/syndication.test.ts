@@ -1,0 +1,143 @@
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CreatePartnerKeyDocument, SetEmbargoDocument, type CreatePartnerKeyInput } from "../src/client/generated/graphql";
+import { Language, Role } from "../src/shared/enums";
+import { startTestApp, type TestApp } from "./support/harness";
+import { expectOk } from "./support/expect";
+import { HIDDEN, MAIN_STORY, newestFirst, VISIBLE } from "./support/demo";
+import { ninjsValidator } from "./support/ninjs";
+
+/*
+ * The standard formats over plain HTTP and GraphQL, with the same keys, rights and cache
+ * headers as the API: every published demo article's ninjs validates against the official
+ * IPTC schema; feeds follow rights; drafts are never served.
+ */
+let app: TestApp;
+let admin: string;
+let base: string;
+let ids: Record<string, string>;
+const validate = ninjsValidator();
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await app.loginAs(Role.ADMIN);
+  base = app.url.replace(/\/graphql$/, "");
+  const rows = await app.ds.query<{ id: string; slug: string }[]>(`SELECT id, slug FROM articles`);
+  ids = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
+});
+afterAll(() => app?.close());
+
+async function get(path: string, key?: string) {
+  const res = await fetch(`${base}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+async function partnerKey(input: Partial<CreatePartnerKeyInput>): Promise<string> {
+  return expectOk(
+    await app.gql(
+      CreatePartnerKeyDocument,
+      { input: { name: "Formats partner", scopes: ["content:read"], ...input } },
+      { token: admin },
+    ),
+  ).createPartnerKey.key;
+}
+
+describe("ninjs over HTTP", () => {
+  it("serves every published demo article as valid ninjs 3.1, publicly cacheable", async () => {
+    for (const a of VISIBLE) {
+      const r = await get(`/syndication/ninjs/${ids[a.slug]}`);
+      expect(r.status, a.slug).toBe(200);
+      expect(r.headers.get("cache-control")).toMatch(/^public, max-age=\d+$/);
+      const doc = JSON.parse(r.text) as Record<string, unknown>;
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect((doc.headlines as { value: string }[])[0]!.value).toBe(a.headline);
+      expect(doc.pubStatus).toBe("usable");
+    }
+  });
+
+  it("never serves drafts or withdrawn articles", async () => {
+    for (const a of HIDDEN) expect((await get(`/syndication/ninjs/${ids[a.slug]}`)).status).toBe(404);
+    expect((await get(`/syndication/ninjs/not-an-id`)).status).toBe(404);
+  });
+
+  it("follows a partner key's rights and embargo entitlement, privately", async () => {
+    const spanishOnly = await partnerKey({ rights: { languages: ["es"] } });
+    const es = VISIBLE.find((a) => a.language === Language.ES)!;
+    expect((await get(`/syndication/ninjs/${ids[MAIN_STORY.slug]}`, spanishOnly)).status).toBe(404);
+    const ok = await get(`/syndication/ninjs/${ids[es.slug]}`, spanishOnly);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("cache-control")).toBe("private, no-store");
+
+    const editor = await app.editorToken();
+    const until = new Date(Date.now() + 3600_000);
+    expectOk(
+      await app.gql(SetEmbargoDocument, { id: ids[MAIN_STORY.slug]!, embargoUntil: until.toISOString() }, { token: editor }),
+    );
+    try {
+      expect((await get(`/syndication/ninjs/${ids[MAIN_STORY.slug]}`)).status).toBe(404);
+      const entitled = await partnerKey({ scopes: ["content:read", "content:embargoed"] });
+      const r = await get(`/syndication/ninjs/${ids[MAIN_STORY.slug]}`, entitled);
+      const doc = JSON.parse(r.text) as Record<string, unknown>;
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(Date.parse(doc.embargoedUntil as string)).toBe(until.getTime());
+    } finally {
+      expectOk(await app.gql(SetEmbargoDocument, { id: ids[MAIN_STORY.slug]!, embargoUntil: null }, { token: editor }));
+    }
+    expect((await get(`/syndication/ninjs/${ids[es.slug]}`, "ngk_not-a-key")).status).toBe(401);
+  });
+});
+
+describe("feeds", () => {
+  it("JSON Feed 1.1 lists the latest published articles with stable ids", async () => {
+    const r = await get("/feeds/latest.json");
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/application\/feed\+json/);
+    const feed = JSON.parse(r.text) as {
+      version: string;
+      items: { id: string; url: string; title: string; date_modified: string }[];
+    };
+    expect(feed.version).toBe("https://jsonfeed.org/version/1.1");
+    expect(feed.items.map((i) => i.title)).toEqual(newestFirst(VISIBLE).map((s) => VISIBLE.find((a) => a.slug === s)!.headline));
+    expect(feed.items.every((i) => i.id.includes(ids[VISIBLE.find((a) => a.headline === i.title)!.slug]!))).toBe(true);
+  });
+
+  it("Atom is well-formed and has one entry per published article", async () => {
+    const r = await get("/feeds/latest.atom");
+    expect(r.headers.get("content-type")).toMatch(/application\/atom\+xml/);
+    expect(XMLValidator.validate(r.text)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false }).parse(r.text) as { feed: { entry: unknown[] } };
+    expect(parsed.feed.entry).toHaveLength(VISIBLE.length);
+  });
+
+  it("has topic and actor variants, and 404 for unknown ones", async () => {
+    const t = JSON.parse((await get("/feeds/topics/oil.json")).text) as { items: { title: string }[] };
+    expect(t.items.map((i) => i.title).sort()).toEqual(
+      VISIBLE.filter((a) => a.topics.includes("oil"))
+        .map((a) => a.headline)
+        .sort(),
+    );
+    const a = await get("/feeds/actors/qatar.atom");
+    expect(XMLValidator.validate(a.text)).toBe(true);
+    expect((await get("/feeds/topics/no-such-topic.json")).status).toBe(404);
+  });
+
+  it("follow a partner key's rights", async () => {
+    const key = await partnerKey({ rights: { topics: ["migration"] } });
+    const feed = JSON.parse((await get("/feeds/latest.json", key)).text) as { items: { title: string }[] };
+    expect(feed.items.map((i) => i.title).sort()).toEqual(
+      VISIBLE.filter((a) => a.topics.includes("migration"))
+        .map((a) => a.headline)
+        .sort(),
+    );
+  });
+});
+
+describe("in GraphQL", () => {
+  it("article.ninjs validates and article.jsonLd is a NewsArticle", async () => {
+    const r = await app.gql(`query ($slug: String) { article(slug: $slug) { ninjs jsonLd } }`, { slug: MAIN_STORY.slug });
+    const a = (r.data as { article: { ninjs: unknown; jsonLd: Record<string, unknown> } }).article;
+    expect(validate(a.ninjs), JSON.stringify(validate.errors)).toBe(true);
+    expect(a.jsonLd["@type"]).toBe("NewsArticle");
+    expect(a.jsonLd.headline).toBe(MAIN_STORY.headline.length <= 110 ? MAIN_STORY.headline : expect.any(String));
+  });
+});
