@@ -162,7 +162,11 @@ export async function startServer(opts: {
   }
   const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
   if (opts.runJobs ?? config.jobsRun) runner.start();
-  if (opts.runWebhooks ?? config.webhooksRun) services.webhooks.start();
+  if (opts.runWebhooks ?? config.webhooksRun) {
+    services.webhooks.start();
+    // Wake the dispatcher on every committed event instead of waiting for its next poll.
+    events.onEvent(() => services.webhooks.kick());
+  }
   const actualPort = (httpServer.address() as { port: number }).port;
   const host = config.host === "0.0.0.0" ? "localhost" : config.host;
   return {

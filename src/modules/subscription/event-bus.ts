@@ -130,6 +130,7 @@ export class EventBus {
   private readonly opts: Required<Omit<EventBusOptions, "log">>;
   private client: Client | null = null;
   private readonly subscribers = new Set<Subscriber>();
+  private readonly listeners = new Set<(e: BusEvent) => void>();
   /** Highest seq read (or present at start); null before the first connection. */
   private high: bigint | null = null;
   private holes: Hole[] = [];
@@ -177,6 +178,11 @@ export class EventBus {
     if (this.closed) sub.end();
     else this.subscribers.add(sub);
     return sub;
+  }
+
+  /** A synchronous callback for every event (server internals, e.g. waking the webhook dispatcher); not a subscriber. */
+  onEvent(listener: (e: BusEvent) => void): void {
+    this.listeners.add(listener);
   }
 
   get subscriberCount(): number {
@@ -408,5 +414,6 @@ export class EventBus {
 
   private emit(e: BusEvent): void {
     for (const s of [...this.subscribers]) s.push(e);
+    for (const listener of this.listeners) listener(e);
   }
 }

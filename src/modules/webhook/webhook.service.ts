@@ -56,6 +56,7 @@ export class WebhookService {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  private kicked = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -205,12 +206,27 @@ export class WebhookService {
     await this.running;
   }
 
+  /** Run a tick as soon as possible (after the current one, if one is running). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.kicked = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.kicked = false;
       this.running = this.tick()
         .catch((err: unknown) => this.log.error({ err }, "webhook dispatcher tick failed"))
-        .finally(() => this.schedule(this.opts.pollMs));
+        .finally(() => {
+          this.running = null;
+          this.schedule(this.kicked ? 0 : this.opts.pollMs);
+        });
     }, ms);
     this.timer.unref();
   }
