@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from "./support/harness";
 import { expectOk } from "./support/expect";
 import { HIDDEN, MAIN_STORY, newestFirst, VISIBLE } from "./support/demo";
 import { ninjsValidator } from "./support/ninjs";
+import { generateDataset } from "../bench/dataset";
 
 /*
  * The standard formats over plain HTTP and GraphQL, with the same keys, rights and cache
@@ -130,6 +131,28 @@ describe("feeds", () => {
         .sort(),
     );
   });
+});
+
+describe("generated datasets", () => {
+  it("every public article of a generated newsroom is valid ninjs 3.1", async () => {
+    const gen = await startTestApp();
+    try {
+      await generateDataset({ url: (gen.ds.options as { url: string }).url, articles: 300, seed: 7, verbose: false });
+      const rows = await gen.ds.query<{ id: string }[]>(
+        `SELECT id FROM articles WHERE state = 'PUBLISHED' AND (embargo_until IS NULL OR embargo_until <= now())`,
+      );
+      expect(rows.length).toBeGreaterThan(200);
+      const genBase = gen.url.replace(/\/graphql$/, "");
+      for (const { id } of rows) {
+        const res = await fetch(`${genBase}/syndication/ninjs/${id}`);
+        expect(res.status).toBe(200);
+        const doc = (await res.json()) as Record<string, unknown>;
+        expect(validate(doc), `${id}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
+    } finally {
+      await gen.close();
+    }
+  }, 120_000);
 });
 
 describe("in GraphQL", () => {

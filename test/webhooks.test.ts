@@ -14,7 +14,11 @@ import {
   WebhookDeliveriesDocument,
   WebhooksDocument,
 } from "../src/client/generated/graphql";
+import { loadConfig } from "../src/config";
+import { createDataSource } from "../src/db/data-source";
+import { startServer } from "../src/server/app";
 import { Role } from "../src/shared/enums";
+import { createLogger } from "../src/shared/logger";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectCode, expectOk } from "./support/expect";
 
@@ -155,6 +159,51 @@ describe("webhooks", () => {
     const one = log.edges[0]!.node;
     expectOk(await app.gql(RedeliverWebhookDocument, { deliveryId: one.id }, { token: admin }));
     await waitFor("the redelivery", () => flaky.requests.filter((r) => r.eventId === one.eventId).length === 4);
+  });
+
+  it("lose nothing when the server stops between commit and delivery: the next instance delivers", async () => {
+    let secret = "";
+    const rec = receiver(0, () => secret);
+    const url = await listen(rec.server);
+    // An instance that commits but never delivers (it "dies" before it can).
+    const down = await startTestApp({ WEBHOOKS_RUN: "false" });
+    const dbUrl = (down.ds.options as { url: string }).url;
+    let id: string;
+    try {
+      const adminDown = await down.loginAs(Role.ADMIN);
+      secret = expectOk(await down.gql(RegisterWebhookDocument, { url, events: ["PUBLISHED"] }, { token: adminDown }))
+        .registerWebhook.secret;
+      const { id: created } = expectOk(
+        await down.gql(
+          CreateArticleDocument,
+          { input: { headline: "Committed, then the server died", bodyMarkdown: "Text.", language: "EN", genre: "NEWS" } },
+          { token: adminDown },
+        ),
+      ).createArticle;
+      id = created;
+      for (const doc of [SubmitForReviewDocument, ApproveDocument, PublishDocument])
+        expectOk(await down.gql(doc, { id }, { token: adminDown }));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(rec.requests).toHaveLength(0);
+    } finally {
+      await down.close();
+    }
+    // A fresh instance on the same database picks the event up from the outbox.
+    const log = createLogger("silent");
+    const ds = createDataSource({ url: dbUrl, log, poolSize: 2 });
+    await ds.initialize();
+    const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: dbUrl, HOST: "127.0.0.1", PORT: "0", WEBHOOKS_POLL_MS: "50" });
+    const up = await startServer({ config, dataSource: ds, log, port: 0, runJobs: false });
+    try {
+      await waitFor("the delivery after restart", () => rec.requests.some((r) => r.body.articleId === id && r.status === 200));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(rec.requests.filter((r) => r.body.articleId === id)).toHaveLength(1);
+      expect(rec.requests[0]!.signatureOk).toBe(true);
+    } finally {
+      await up.stop();
+      await new Promise<void>((r) => up.httpServer.close(() => r()));
+      await ds.destroy();
+    }
   });
 
   it("are disabled after repeated failure, with a notice", async () => {
