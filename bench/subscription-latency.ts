@@ -15,9 +15,7 @@
  *                      negative when the message arrives first.
  * Server and clients share this process (and its event loop), as in bench/publish-cost.ts.
  */
-import "reflect-metadata";
-import { randomBytes } from "node:crypto";
-import { print, type DocumentNode } from "graphql";
+import { print } from "graphql";
 import { createClient, type Client as WsClient } from "graphql-ws";
 import { Client } from "pg";
 import WebSocket from "ws";
@@ -28,13 +26,8 @@ import {
   PublishDocument,
   SubmitForReviewDocument,
 } from "../src/client/generated/graphql";
-import { loadConfig } from "../src/config";
-import { createDataSource } from "../src/db/data-source";
 import { EVENTS_CHANNEL } from "../src/modules/article/article.service";
-import { AuthService } from "../src/modules/user";
-import { startServer } from "../src/server/app";
-import { Role } from "../src/shared/enums";
-import { createLogger } from "../src/shared/logger";
+import { withScratchServer } from "./scratch";
 
 const N = Number(process.env.PUBLISHES ?? 200);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1);
@@ -47,44 +40,10 @@ function stats(values: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) throw new Error("Set DATABASE_URL to the PostgreSQL server to measure on.");
-  const db = `ng_subscription_latency_${randomBytes(3).toString("hex")}`;
-  const admin = new Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${db}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${db}`;
-  const log = createLogger("silent");
-  const ds = createDataSource({ url: url.toString(), log });
   const clients: WsClient[] = [];
-  const listener = new Client({ connectionString: url.toString() });
-  try {
-    await ds.initialize();
-    await ds.runMigrations();
-    const config = loadConfig({
-      NODE_ENV: "test",
-      DATABASE_URL: url.toString(),
-      PORT: "0",
-      HOST: "127.0.0.1",
-      JOBS_RUN: "false",
-    });
-    const server = await startServer({ config, dataSource: ds, log, port: 0, runJobs: false, runWebhooks: false });
-    const auth = new AuthService(ds, 1);
-    await auth.createUser({ email: "bench@newsgraph.example", password: "bench-password-123", role: Role.EDITOR });
-    const { token } = await auth.login("bench@newsgraph.example", "bench-password-123");
-    const endpoint = `http://127.0.0.1:${server.port}/graphql`;
-    const call = async (doc: DocumentNode, variables: Record<string, unknown>) => {
-      const res = await fetch(endpoint, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: print(doc), variables }),
-      });
-      const body = (await res.json()) as { data?: Record<string, { id: string }>; errors?: unknown[] };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data!;
-    };
-
+  let listener: Client | undefined;
+  await withScratchServer("subscription_latency", {}, async ({ ds, server, url, call }) => {
+    listener = new Client({ connectionString: url });
     // The commit marker: NOTIFY reaches every listener at commit; the payload is the event's seq.
     const notified = new Map<string, number>();
     listener.on("notification", (n) => {
@@ -161,14 +120,8 @@ async function main(): Promise<void> {
     );
     if (SUBSCRIBERS > 1) console.log(`  NOTIFY → last of ${SUBSCRIBERS} subscribers:   ${stats(slowestFromNotify)}`);
     for (const c of clients) await c.dispose();
-    await server.stop();
-    await new Promise<void>((r) => server.httpServer.close(() => r()));
-  } finally {
     await listener.end().catch(() => undefined);
-    if (ds.isInitialized) await ds.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 main().catch((err: unknown) => {
