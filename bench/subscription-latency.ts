@@ -15,6 +15,7 @@
  *                      negative when the message arrives first.
  * Server and clients share this process (and its event loop), as in bench/publish-cost.ts.
  */
+import "reflect-metadata";
 import { print } from "graphql";
 import { createClient, type Client as WsClient } from "graphql-ws";
 import { Client } from "pg";
