@@ -211,7 +211,6 @@ function toView(row: ViewRow, workingCopy: boolean): Article {
     embargoed: row.embargoed,
     embargoUntil: row.embargoed ? row.embargo_until : null,
     revisionId: row.revision_id,
-    isWorkingCopy: workingCopy,
   });
   internals.set(view, {
     state: row.state,

@@ -86,8 +86,6 @@ export class Article {
   embargoUntil!: Date | null;
 
   revisionId!: string;
-  /** True when built from the working copy (editorial views only). */
-  isWorkingCopy!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true })
