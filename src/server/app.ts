@@ -11,6 +11,7 @@ import { buildNewsgraphSchema } from "./build-schema";
 import { buildContext, type Context } from "./context";
 import { createFormatError } from "./format-error";
 import { createServices } from "./services";
+import { QUERY_LIMITS, queryArmor } from "./limits";
 import { auditPlugin } from "../modules/audit/audit.plugin";
 import { JobRunner } from "../modules/job/job.runner";
 import { syndicationRouter } from "../modules/syndication/syndication.routes";
@@ -106,12 +107,19 @@ export async function startServer(opts: {
     isProd: config.nodeEnv === "production",
     revalidateMs: opts.subscriptions?.revalidateMs,
   });
+  const armor = queryArmor(config);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    // Explicit although they are Apollo's defaults: no batched requests, CSRF prevention on.
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     formatError: createFormatError(log),
     plugins: [
+      ...armor.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // WebSocket subscriptions close with the server (Apollo's documented pattern).
       {
