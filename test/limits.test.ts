@@ -1,4 +1,6 @@
+import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { QUERY_LIMITS } from "../src/server/limits";
 import { startTestApp, type TestApp } from "./support/harness";
 
@@ -91,6 +93,30 @@ describe("query limits", () => {
       body: JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(1_100_000) } }),
     });
     expect(res.status).toBe(413);
+  });
+});
+
+describe("subscriptions", () => {
+  it("get the same limits over WebSocket", async () => {
+    let inner = "slug";
+    for (let i = 0; i < 3; i++) inner = `actors { actor { articles(first: 1) { edges { node { ${inner} } } } } }`;
+    const client = createClient({ url: dev.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const errors = await new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query: `subscription { articlePublished { ${inner} } }` },
+          {
+            next: () => resolve("unexpected data"),
+            error: (e) => resolve(e),
+            complete: () => resolve("completed without error"),
+          },
+        );
+      });
+      expect(JSON.stringify(errors)).toMatch(/depth/i);
+      expect(JSON.stringify(errors)).toMatch(/GRAPHQL_VALIDATION_FAILED/);
+    } finally {
+      await client.dispose();
+    }
   });
 });
 

@@ -97,6 +97,7 @@ export async function startServer(opts: {
   const dbUrl = (dataSource.options as { url?: string }).url;
   if (!dbUrl) throw new Error("The DataSource has no url: the subscription event bus needs one to LISTEN.");
   const events = new EventBus({ url: dbUrl, log, ...opts.subscriptions?.bus });
+  const armor = queryArmor(config);
   const subscriptions = startSubscriptionServer({
     httpServer,
     path: "/graphql",
@@ -106,8 +107,10 @@ export async function startServer(opts: {
     log,
     isProd: config.nodeEnv === "production",
     revalidateMs: opts.subscriptions?.revalidateMs,
+    // The same limits as over HTTP.
+    validationRules: armor.validationRules,
+    maxTokens: QUERY_LIMITS.maxTokens,
   });
-  const armor = queryArmor(config);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,

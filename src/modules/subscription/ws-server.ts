@@ -4,9 +4,11 @@ import {
   GraphQLError,
   OperationTypeNode,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLSchema,
+  type ValidationRule,
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -35,6 +37,9 @@ export interface SubscriptionServerOptions {
   isProd: boolean;
   /** How often a connection's token is looked up again, so a revoked key or session is cut off (default 60 s). */
   revalidateMs?: number;
+  /** Extra validation rules (the query limits), applied after graphql-js's own. */
+  validationRules?: readonly ValidationRule[];
+  maxTokens?: number;
 }
 
 /** What a connection keeps between connection_init and its subscriptions. */
@@ -127,11 +132,11 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
         }
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: opts.maxTokens });
         } catch (err) {
           return [coded(err as GraphQLError, "GRAPHQL_PARSE_FAILED")];
         }
-        const errors = validate(schema, document);
+        const errors = validate(schema, document, [...specifiedRules, ...(opts.validationRules ?? [])]);
         if (errors.length) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
         const op = getOperationAST(document, payload.operationName);
         if (!op) return [new GraphQLError("Name the operation to run (operationName).", { extensions: { code: "BAD_REQUEST" } })];
