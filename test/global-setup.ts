@@ -8,6 +8,7 @@ import { createDataSource } from "../src/db/data-source";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
 import { seedDemo } from "../src/seed/seed";
 import { createLogger } from "../src/shared/logger";
+import { withDatabase } from "./support/db-url";
 
 /*
  * One PostgreSQL server for the run: the embedded default, or the server in DATABASE_URL.
@@ -39,12 +40,6 @@ function freePort(): Promise<number> {
 }
 let adminUrl = "";
 const prefix = `ngt_${process.pid}`;
-
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
 export async function setup(project: TestProject): Promise<void> {
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? "warn");

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { BadUserInputError } from "./errors";
+import { isUuid } from "./ids";
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -60,9 +61,7 @@ export function decodeCursor<T extends (string | number)[]>(
       t === "number"
         ? typeof v === "number" && Number.isFinite(v)
         : typeof v === "string" &&
-          (t === "string" ||
-            (t === "uuid" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) ||
-            (t === "timestamp" && !Number.isNaN(Date.parse(v))));
+          (t === "string" || (t === "uuid" && isUuid(v)) || (t === "timestamp" && !Number.isNaN(Date.parse(v))));
     if (!ok) fail();
   });
   return values as T;

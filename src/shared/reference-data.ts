@@ -1,9 +1,8 @@
 import type { DataSource, EntityTarget, ObjectLiteral, Repository } from "typeorm";
+import { isUuid } from "./ids";
 import { BadUserInputError, isForeignKeyViolation, NotFoundError, translateDbError } from "./errors";
 import { toPlainText } from "./markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Named extends ObjectLiteral {
   id: string;
@@ -43,15 +42,8 @@ export class ReferenceDataService<T extends Named> {
   }
 
   async findById(id: string): Promise<T | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.repo.findOne({ where: { id } as never });
-  }
-
-  async byIds(ids: readonly string[]): Promise<(T | null)[]> {
-    const valid = ids.filter((i) => UUID.test(i));
-    const rows = valid.length ? await this.repo.createQueryBuilder("x").where("x.id = ANY(:ids)", { ids: valid }).getMany() : [];
-    const m = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((i) => m.get(i) ?? null);
   }
 
   async list(args: {

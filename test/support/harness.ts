@@ -12,6 +12,7 @@ import { AuthService } from "../../src/modules/user";
 import { type Role } from "../../src/shared/enums";
 import { createLogger } from "../../src/shared/logger";
 import { expectNoLeaks } from "./expect";
+import { withDatabase } from "./db-url";
 
 export interface GqlResult<T> {
   status: number;
@@ -34,12 +35,6 @@ export interface TestApp {
   loginAs(role: Role): Promise<string>;
   editorToken(): Promise<string>;
   close(): Promise<void>;
-}
-
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
 }
 
 /** A fresh clone of the seeded template database and a server on an ephemeral port. */

@@ -9,6 +9,7 @@ import {
   type Stance,
 } from "../../shared/enums";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../shared/errors";
+import { isUuid } from "../../shared/ids";
 import { readingTimeMinutes } from "../../shared/markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { Actor } from "../actor/actor.entity";
@@ -222,9 +223,6 @@ function toView(row: ViewRow, workingCopy: boolean): Article {
   });
   return view;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string): boolean => UUID.test(s);
 
 /** Parameter list that numbers placeholders as it goes. */
 class Params {

@@ -3,7 +3,7 @@ import { ArticleState, ContentEventKind, type Language } from "../../shared/enum
 import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
 import { renderMarkdown, toPlainText } from "../../shared/markdown";
 import type { StaffViewer } from "../../shared/viewer";
-import { isUuid } from "./article-read.service";
+import { isUuid } from "../../shared/ids";
 import type { ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { slugify, type ArticleSnapshot } from "./article.snapshot";
 

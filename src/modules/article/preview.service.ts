@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { BadUserInputError, NotFoundError } from "../../shared/errors";
-import { isUuid } from "./article-read.service";
+import { isUuid } from "../../shared/ids";
 
 const PREFIX = "ngp_";
 export const MAX_PREVIEW_TTL_SECONDS = 7 * 24 * 3600;

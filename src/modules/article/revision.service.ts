@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { BadUserInputError, NotFoundError } from "../../shared/errors";
-import { isUuid } from "./article-read.service";
+import { isUuid } from "../../shared/ids";
 import { loadSnapshot } from "./article.service";
 import type { ArticleSnapshot } from "./article.snapshot";
 import type { FieldChange } from "./article.types";

@@ -3,7 +3,7 @@ import { ArticleState, ContentEventKind, JobKind, JobState, Role, type Correctio
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../shared/errors";
 import { toPlainText } from "../../shared/markdown";
 import { hasRole, type StaffViewer } from "../../shared/viewer";
-import { isUuid } from "./article-read.service";
+import { isUuid } from "../../shared/ids";
 import {
   appendEvent,
   insertRevisionRows,

@@ -8,11 +8,10 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
+import { isUuid } from "../../shared/ids";
 import type { Logger } from "../../shared/logger";
 import type { AuditService } from "./audit.service";
 import type { Viewer } from "../../shared/viewer";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A mutation refused before Apollo runs (an invalid, expired or revoked bearer token answers
@@ -40,7 +39,7 @@ export async function auditRejectedMutation(audit: AuditService, body: unknown, 
     arguments: variables && typeof variables === "object" ? { variables } : {},
     outcome: "ERROR",
     errorCode,
-    articleId: [vars.id, vars.articleId].find((x): x is string => typeof x === "string" && UUID.test(x)) ?? null,
+    articleId: [vars.id, vars.articleId].find(isUuid) ?? null,
   });
 }
 
@@ -90,9 +89,7 @@ export function auditPlugin(audit: AuditService, log: Logger): ApolloServerPlugi
             first !== undefined && getNamedType(rc.schema.getMutationType()?.getFields()[first.name]?.type)?.name === "Article";
           // The article concerned: from the arguments, or, for createArticle, from the result.
           const resultId = returnsArticle ? (data?.[first.name] as { id?: unknown } | null | undefined)?.id : undefined;
-          const articleId =
-            [first?.args.id, first?.args.articleId, resultId].find((x): x is string => typeof x === "string" && UUID.test(x)) ??
-            null;
+          const articleId = [first?.args.id, first?.args.articleId, resultId].find(isUuid) ?? null;
           try {
             await audit.record({
               userId: v.kind === "staff" ? v.userId : null,

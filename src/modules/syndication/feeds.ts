@@ -1,5 +1,6 @@
 import { articleUri, articleUrl, compact, firstPublished, iso, siteUrl } from "./common";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
+import { isUuid } from "../../shared/ids";
 
 /*
  * JSON Feed 1.1 and Atom (RFC 4287). Entries keep the order they are given in. Item ids are
@@ -78,9 +79,7 @@ export function xmlAttr(s: string): string {
 
 /** Atom entry id: a urn:uuid for a UUID article id, else the id-based article URI. */
 export function atomEntryId(site: SyndicationSite, a: SyndicationItem["article"]): string {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(a.id)
-    ? `urn:uuid:${a.id.toLowerCase()}`
-    : articleUri(site, a);
+  return isUuid(a.id) ? `urn:uuid:${a.id.toLowerCase()}` : articleUri(site, a);
 }
 
 function atomEntry(it: SyndicationItem, site: SyndicationSite): string {

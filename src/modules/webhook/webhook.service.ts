@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { Role, type ContentEventKind } from "../../shared/enums";
+import { isUuid } from "../../shared/ids";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
@@ -41,7 +42,6 @@ interface EventRow {
   article_id: string;
   revision_number: number | null;
   slug: string | null;
-  embargoed_now: boolean;
 }
 
 /**
@@ -122,7 +122,7 @@ export class WebhookService {
 
   private async ownWebhook(viewer: Viewer, id: string): Promise<Webhook> {
     const owner = this.owner(viewer);
-    const [w] = /^[0-9a-f-]{36}$/i.test(id)
+    const [w] = isUuid(id)
       ? await this.ds.query<Webhook[]>(
           `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1 AND ($2::uuid IS NULL OR partner_key_id = $2)`,
           [id, owner.partnerKeyId],
@@ -181,7 +181,7 @@ export class WebhookService {
 
   /** Send a delivery again (same event id), whatever its state. */
   async redeliver(viewer: Viewer, deliveryId: string): Promise<WebhookDelivery> {
-    const [d] = /^[0-9a-f-]{36}$/i.test(deliveryId)
+    const [d] = isUuid(deliveryId)
       ? await this.ds.query<{ webhook_id: string }[]>(`SELECT webhook_id FROM webhook_deliveries WHERE id = $1`, [deliveryId])
       : [];
     if (!d) throw new NotFoundError("Webhook delivery", deliveryId);
@@ -282,7 +282,6 @@ export class WebhookService {
   private async payload(d: { eventId: string; partnerKeyId: string | null }): Promise<Record<string, unknown> | null> {
     const [e] = await this.ds.query<(EventRow & { published_now: boolean })[]>(
       `SELECT e.seq::text AS seq, e.id, e.kind, e.occurred_at, e.article_id, e.revision_number, coalesce(a.slug, e.payload->>'slug') AS slug,
-         coalesce(a.state = 'PUBLISHED' AND a.embargo_until > now(), false) AS embargoed_now,
          coalesce(a.state = 'PUBLISHED', false) AS published_now
        FROM content_events e LEFT JOIN articles a ON a.id = e.article_id WHERE e.id = $1`,
       [d.eventId],
