@@ -3,6 +3,9 @@ import { EditorialWorkflow1795845619178 } from "./1795845619178-EditorialWorkflo
 import { RevisionsAreImmutable1795846799649 } from "./1795846799649-RevisionsAreImmutable";
 import { PartnerUsage1795847443018 } from "./1795847443018-PartnerUsage";
 import { Webhooks1795847779775 } from "./1795847779775-Webhooks";
+import { LoginRateLimits1795852020444 } from "./1795852020444-LoginRateLimits";
+import { TrigramSuggest1795852027673 } from "./1795852027673-TrigramSuggest";
+import { IdempotencyKeys1795852040392 } from "./1795852040392-IdempotencyKeys";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -11,4 +14,7 @@ export const MIGRATIONS = [
   RevisionsAreImmutable1795846799649,
   PartnerUsage1795847443018,
   Webhooks1795847779775,
+  LoginRateLimits1795852020444,
+  TrigramSuggest1795852027673,
+  IdempotencyKeys1795852040392,
 ];

@@ -16,7 +16,24 @@ export interface Config {
   seedDemo: boolean;
   logLevel: LogLevel;
   sessionTtlHours: number;
+  /** How long an Idempotency-Key and its stored response are kept. */
+  idempotencyTtlHours: number;
+  /** After this, a claim whose request never finished (its process died) may be taken over by a retry. */
+  idempotencyLeaseSeconds: number;
+  /** Reverse proxies in front of the server whose X-Forwarded-For is believed; 0 ignores the header. */
+  trustProxy: number;
+  /** Failed sign-ins allowed per account and per client address within `windowSeconds` (also the block). */
+  loginThrottle: { perAccount: number; perAddress: number; windowSeconds: number };
   cacheMaxAgeSeconds: number;
+  /** Response cache for anonymous GraphQL queries: off, in this process, or shared in Redis. */
+  responseCache: "off" | "memory" | "redis";
+  redisUrl: string | null;
+  responseCacheMaxMb: number;
+  /** required: anonymous clients may only run documents from the trusted-document manifest. */
+  trustedDocuments: "off" | "required";
+  /** Where to POST surrogate keys to purge when content changes (a CDN's purge API); null: none. */
+  cdnPurgeUrl: string | null;
+  cdnPurgeToken: string | null;
   introspection: boolean;
   /** Run the scheduled-job runner in this process. */
   jobsRun: boolean;
@@ -50,7 +67,22 @@ export const ENV_DOC: Record<string, string> = {
   SEED_DEMO: "load the demo story when the database has no articles (default true on the embedded database, false otherwise)",
   LOG_LEVEL: "fatal, error, warn, info (default), debug, trace or silent",
   SESSION_TTL_HOURS: "lifetime of an editorial session (default 12)",
+  IDEMPOTENCY_TTL_HOURS: "how long an Idempotency-Key and the response it replays are kept (default 24)",
+  IDEMPOTENCY_LEASE_SECONDS:
+    "after this many seconds a retry may take over a key whose first request never finished, e.g. its process died (default 60)",
+  TRUST_PROXY:
+    "number of reverse proxies in front of the server whose X-Forwarded-For to believe (true means 1); default 0 uses the socket address",
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: "failed sign-ins per account (email) before its logins are refused for a while (default 5)",
+  LOGIN_MAX_FAILURES_PER_ADDRESS: "failed sign-ins per client address before its logins are refused for a while (default 50)",
+  LOGIN_THROTTLE_SECONDS: "window in which failed sign-ins are counted, and how long a blocked account waits (default 900)",
   CACHE_MAX_AGE: "max-age in seconds for public published content (default 60)",
+  RESPONSE_CACHE: "response cache for anonymous queries: off, memory or redis (default redis when REDIS_URL is set, else memory)",
+  REDIS_URL: "redis:// URL; shares the response cache and persisted queries between instances",
+  RESPONSE_CACHE_MAX_MB: "size of the in-memory response cache in MiB (default 64)",
+  TRUSTED_DOCUMENTS:
+    "required: anonymous clients may only run operations from src/client/generated/persisted-documents.json, by hash; off (default) accepts any query",
+  CDN_PURGE_URL: "URL that receives a POST with the surrogate keys to purge whenever content changes (unset: no CDN purges)",
+  CDN_PURGE_TOKEN: "bearer token sent with CDN purge requests",
   INTROSPECTION: "allow schema introspection (default true outside production)",
   JOBS_RUN: "run scheduled publishes and embargo lifts in this process (default true)",
   JOBS_POLL_MS: "how often the job runner looks for due jobs, in milliseconds (default 1000)",
@@ -92,6 +124,18 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return fallback;
 }
 
+function urlOrNull(env: Env, name: string, protocols: string[], problems: string[]): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  try {
+    if (protocols.includes(new URL(raw).protocol)) return raw;
+  } catch {
+    // reported below
+  }
+  problems.push(`${name} must be a ${protocols.map((p) => `${p}//`).join(" or ")} URL`);
+  return null;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const nodeEnv = oneOf(env, "NODE_ENV", ["development", "production", "test"] as const, "development", problems);
@@ -107,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
       databaseUrl = null;
     }
   }
+  const redisUrl = urlOrNull(env, "REDIS_URL", ["redis:", "rediss:"], problems);
   const config: Config = {
     nodeEnv,
     host: env.HOST?.trim() || "0.0.0.0",
@@ -119,7 +164,24 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: bool(env, "SEED_DEMO", databaseUrl === null, problems),
     logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info", problems),
     sessionTtlHours: int(env, "SESSION_TTL_HOURS", 12, 1, 24 * 30, problems),
+    idempotencyTtlHours: int(env, "IDEMPOTENCY_TTL_HOURS", 24, 1, 24 * 30, problems),
+    idempotencyLeaseSeconds: int(env, "IDEMPOTENCY_LEASE_SECONDS", 60, 1, 3600, problems),
+    // A boolean means one proxy (true) or none (false); otherwise the number of proxies.
+    trustProxy: /^\d*$/.test(env.TRUST_PROXY?.trim() ?? "")
+      ? int(env, "TRUST_PROXY", 0, 0, 10, problems)
+      : Number(bool(env, "TRUST_PROXY", false, problems)),
+    loginThrottle: {
+      perAccount: int(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, 1, 1000, problems),
+      perAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1, 100_000, problems),
+      windowSeconds: int(env, "LOGIN_THROTTLE_SECONDS", 900, 1, 86_400, problems),
+    },
     cacheMaxAgeSeconds: int(env, "CACHE_MAX_AGE", 60, 0, 86400, problems),
+    responseCache: oneOf(env, "RESPONSE_CACHE", ["off", "memory", "redis"] as const, redisUrl ? "redis" : "memory", problems),
+    redisUrl,
+    responseCacheMaxMb: int(env, "RESPONSE_CACHE_MAX_MB", 64, 1, 65536, problems),
+    trustedDocuments: oneOf(env, "TRUSTED_DOCUMENTS", ["off", "required"] as const, "off", problems),
+    cdnPurgeUrl: urlOrNull(env, "CDN_PURGE_URL", ["http:", "https:"], problems),
+    cdnPurgeToken: env.CDN_PURGE_TOKEN?.trim() || null,
     introspection: bool(env, "INTROSPECTION", nodeEnv !== "production", problems),
     jobsRun: bool(env, "JOBS_RUN", true, problems),
     jobsPollMs: int(env, "JOBS_POLL_MS", 1000, 50, 60_000, problems),
@@ -143,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
   } else {
     config.publicBaseUrl = `http://localhost:${config.port}`;
   }
+  if (config.responseCache === "redis" && !redisUrl) problems.push("RESPONSE_CACHE=redis needs REDIS_URL");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

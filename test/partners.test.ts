@@ -3,7 +3,6 @@ import {
   ActorPageDocument,
   ArticlePageDocument,
   ChangesDocument,
-  CreateArticleDocument,
   CreatePartnerKeyDocument,
   DeleteArticleDocument,
   PartnerArticlesDocument,
@@ -12,8 +11,6 @@ import {
   PublishDocument,
   RevokePartnerKeyDocument,
   SetEmbargoDocument,
-  SubmitForReviewDocument,
-  ApproveDocument,
   UnpublishDocument,
   UpdateArticleDocument,
   AddCorrectionDocument,
@@ -23,6 +20,7 @@ import { createDataSource } from "../src/db/data-source";
 import { startServer, type RunningServer } from "../src/server/app";
 import { Genre, Language, Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
+import { publishNew as publishArticle } from "./support/publish";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectCode, expectOk } from "./support/expect";
 import { VISIBLE } from "./support/demo";
@@ -61,16 +59,7 @@ async function partnerSlugs(key: string, filter: Record<string, unknown> = {}): 
 }
 
 async function publishNew(headline: string, language: "EN" | "ES" = "EN"): Promise<string> {
-  const created = expectOk(
-    await app.gql(
-      CreateArticleDocument,
-      { input: { headline, bodyMarkdown: "Text of the story.", language, genre: "NEWS" } },
-      { token: editor },
-    ),
-  ).createArticle;
-  for (const doc of [SubmitForReviewDocument, ApproveDocument, PublishDocument])
-    expectOk(await app.gql(doc, { id: created.id }, { token: editor }));
-  return created.id;
+  return (await publishArticle(app, editor, headline, { language })).id;
 }
 
 describe("partner keys", () => {

@@ -19,6 +19,7 @@ import { createDataSource } from "../src/db/data-source";
 import { startServer } from "../src/server/app";
 import { Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
+import { publishNew as publishArticle, waitFor } from "./support/publish";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectCode, expectOk } from "./support/expect";
 
@@ -72,31 +73,8 @@ async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 }
 
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function publishNew(headline: string, language: "EN" | "ES" = "EN"): Promise<string> {
-  const { id } = expectOk(
-    await app.gql(
-      CreateArticleDocument,
-      { input: { headline, bodyMarkdown: "Text.", language, genre: "NEWS" } },
-      { token: editor },
-    ),
-  ).createArticle;
-  for (const doc of [SubmitForReviewDocument, ApproveDocument, PublishDocument])
-    expectOk(await app.gql(doc, { id }, { token: editor }));
-  return id;
+  return (await publishArticle(app, editor, headline, { language })).id;
 }
 
 beforeAll(async () => {

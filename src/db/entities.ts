@@ -15,6 +15,7 @@ import {
 } from "../modules/article/article.entity";
 import { ContentEvent } from "../modules/event/content-event.entity";
 import { Job } from "../modules/job/job.entity";
+import { IdempotencyKey } from "../modules/idempotency/idempotency.entity";
 import { PartnerKey, PartnerUsage } from "../modules/partner/partner-key.entity";
 import { ConsumerCursor, Webhook, WebhookDelivery } from "../modules/webhook/webhook.entity";
 import { Place } from "../modules/place/place.entity";
@@ -49,4 +50,5 @@ export const ENTITIES = [
   Job,
   AuditEntry,
   AppSecret,
+  IdempotencyKey,
 ];

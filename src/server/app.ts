@@ -1,18 +1,25 @@
 import http from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
 import express from "express";
+import { OperationTypeNode } from "graphql";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { queryStats } from "../db/query-counter";
+import { graphqlHandler } from "./graphql-http";
+import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
+import { CdnPurger } from "./cdn-purge";
+import { UNLOGGED } from "../shared/invalidation";
 import type { Logger } from "../shared/logger";
 import { buildNewsgraphSchema } from "./build-schema";
-import { buildContext, type Context } from "./context";
+import { HttpDrain } from "./drain";
+import type { Context } from "./context";
 import { createFormatError } from "./format-error";
 import { createServices } from "./services";
 import { QUERY_LIMITS, queryArmor } from "./limits";
 import { auditPlugin } from "../modules/audit/audit.plugin";
+import { idempotencyPlugin } from "../modules/idempotency/idempotency.plugin";
 import { JobRunner } from "../modules/job/job.runner";
 import { syndicationRouter } from "../modules/syndication/syndication.routes";
 import { EventBus, type EventBusOptions } from "../modules/subscription/event-bus";
@@ -26,16 +33,32 @@ export interface RunningServer {
   services: ReturnType<typeof createServices>;
   /** This process's content events, as pushed to WebSocket subscribers. */
   events: EventBus;
+  /** The response cache for anonymous queries (null when RESPONSE_CACHE=off). */
+  cache: ResponseCache | null;
   /** Stop accepting, let in-flight requests finish, then resolve. The database is the caller's. */
   stop(): Promise<void>;
 }
 
-/** Previews and other per-viewer answers must never be stored by a browser, proxy or CDN. */
-const noStorePlugin: ApolloServerPlugin<Context> = {
+/**
+ * Cache-Control: public published content gets `max-age=CACHE_MAX_AGE, public` from Apollo's
+ * cache-control plugin; anything that depends on who asks (staff sessions, partner keys with
+ * their rights, previews) is `private, no-store`, and so are mutations. Restricting the policy
+ * before execution also spares the per-field hint bookkeeping on those requests.
+ */
+const viewerCachePolicyPlugin: ApolloServerPlugin<Context> = {
   requestDidStart() {
     return Promise.resolve({
+      didResolveOperation({ operation, contextValue, overallCachePolicy }) {
+        if (operation?.operation === OperationTypeNode.MUTATION) contextValue.mutation = true;
+        if (operation?.operation !== OperationTypeNode.QUERY || contextValue.viewer.kind !== "anonymous") {
+          overallCachePolicy.restrict({ maxAge: 0, scope: "PRIVATE" });
+        }
+        return Promise.resolve();
+      },
       willSendResponse({ response, contextValue }) {
-        if (contextValue.noStore) response.http.headers.set("cache-control", "private, no-store");
+        if (contextValue.noStore || contextValue.viewer.kind !== "anonymous") {
+          response.http.headers.set("cache-control", "private, no-store");
+        }
         return Promise.resolve();
       },
     });
@@ -74,6 +97,16 @@ const sqlCountPlugin: ApolloServerPlugin<Context> = {
   },
 };
 
+/** `namespace` keeps databases apart when one Redis serves several deployments (or test databases). */
+function createResponseCache(config: Config, log: Logger, namespace: string): ResponseCache | null {
+  if (config.responseCache === "off") return null;
+  const store =
+    config.responseCache === "redis"
+      ? new RedisStore(config.redisUrl!, log, `ng:rc:${namespace}:`)
+      : new MemoryStore(config.responseCacheMaxMb * 1024 * 1024);
+  return new ResponseCache(store, log);
+}
+
 export async function startServer(opts: {
   config: Config;
   dataSource: DataSource;
@@ -93,11 +126,19 @@ export async function startServer(opts: {
   // Express would hash every GraphQL response body for an ETag nobody asked for.
   app.set("etag", false);
   const httpServer = http.createServer(app);
+  const drain = new HttpDrain(httpServer);
   const schema = await buildNewsgraphSchema();
   const dbUrl = (dataSource.options as { url?: string }).url;
   if (!dbUrl) throw new Error("The DataSource has no url: the subscription event bus needs one to LISTEN.");
   const events = new EventBus({ url: dbUrl, log, ...opts.subscriptions?.bus });
   const armor = queryArmor(config);
+  const dbUrlParsed = new URL(dbUrl);
+  const cache = createResponseCache(config, log, `${dbUrlParsed.host}${dbUrlParsed.pathname}`);
+  if (cache) {
+    await cache.ready();
+    events.onCacheNotice((payload) => cache.invalidate(payload));
+    events.onConnectionChange((up) => cache.connectionChanged(up));
+  }
   const subscriptions = startSubscriptionServer({
     httpServer,
     path: "/graphql",
@@ -131,8 +172,10 @@ export async function startServer(opts: {
         },
       },
       auditPlugin(services.audit, log),
-      noStorePlugin,
+      ApolloServerPluginCacheControl({ defaultMaxAge: config.cacheMaxAgeSeconds }),
+      viewerCachePolicyPlugin,
       usagePlugin(log),
+      idempotencyPlugin(dataSource, config, log),
       ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
     ],
   });
@@ -142,6 +185,10 @@ export async function startServer(opts: {
     res.json({ status: "ok" });
   });
   app.get("/readyz", async (_req, res) => {
+    if (drain.draining) {
+      res.status(503).json({ status: "shutting down" });
+      return;
+    }
     try {
       await Promise.race([
         dataSource.query("SELECT 1"),
@@ -155,10 +202,29 @@ export async function startServer(opts: {
   app.use(syndicationRouter(services, config, log));
   app.use(
     "/graphql",
-    (_req, _res, next) => queryStats.run({ count: 0 }, next),
     express.json({ limit: "1mb" }),
-    expressMiddleware(apollo, { context: async ({ req }) => buildContext(services, req) }),
+    graphqlHandler({
+      apollo,
+      services,
+      cache,
+      trustedDocuments: config.trustedDocuments,
+      afterMutation: cache ? () => events.barrier() : null,
+      reportSql: config.nodeEnv !== "production",
+    }),
   );
+
+  // What Express refuses before any handler answers (malformed JSON, a body over the limit, an
+  // undecodable URL) gets a coded JSON answer like every other refusal, not an HTML stack trace.
+  app.use((err: { status?: unknown }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = typeof err.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log.error({ err }, "unhandled HTTP error");
+    const message =
+      status === 500 ? "Internal server error." : status === 413 ? "The request body is too large." : "The request is malformed.";
+    res
+      .status(status)
+      .json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } }] });
+  });
 
   const port = opts.port ?? config.port;
   await events.start();
@@ -173,6 +239,16 @@ export async function startServer(opts: {
   }
   const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
   if (opts.runJobs ?? config.jobsRun) runner.start();
+  const cdn =
+    config.cdnPurgeUrl && (opts.runWebhooks ?? config.webhooksRun)
+      ? new CdnPurger(dataSource, { url: config.cdnPurgeUrl, token: config.cdnPurgeToken, pollMs: config.webhooks.pollMs }, log)
+      : null;
+  if (cdn) {
+    cdn.start();
+    events.onEvent(() => cdn.kick());
+    // Notices with an event behind them reach the CDN through the purger's cursor, durably.
+    events.onCacheNotice((payload) => payload.endsWith(UNLOGGED) && cdn.notice(payload));
+  }
   if (opts.runWebhooks ?? config.webhooksRun) {
     services.webhooks.start();
     // Wake the dispatcher on every committed event instead of waiting for its next poll.
@@ -187,13 +263,20 @@ export async function startServer(opts: {
     runner,
     services,
     events,
+    cache,
     async stop() {
+      // New connections are refused from here on; open ones finish what they were sending.
+      drain.begin();
       // Subscribers first: their sockets would otherwise hold the HTTP drain open.
       await subscriptions.dispose();
       await runner.stop();
       await services.webhooks.stop();
+      await cdn?.stop();
+      // Long enough for a request already on the wire from a LAN peer (a proxy) to arrive and be answered.
+      await drain.settle(250);
       await apollo.stop();
       await events.close();
+      await cache?.close();
     },
   };
 }

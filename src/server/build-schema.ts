@@ -13,6 +13,7 @@ import { PartnerResolver } from "../modules/partner/partner.resolver";
 import { WebhookResolver } from "../modules/webhook/webhook.resolver";
 import { SyndicationFieldResolver } from "../modules/syndication/syndication.resolver";
 import { PlaceResolver } from "../modules/place";
+import { SuggestResolver } from "../modules/search";
 import { SourceResolver } from "../modules/source";
 import { TopicResolver } from "../modules/topic";
 import { UserResolver } from "../modules/user";
@@ -40,6 +41,7 @@ export const RESOLVERS = [
   SourceResolver,
   TopicResolver,
   PlaceResolver,
+  SuggestResolver,
   UserResolver,
 ] as const;
 

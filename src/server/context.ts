@@ -4,6 +4,7 @@ import type { Services } from "./services";
 import { auditRejectedMutation } from "../modules/audit/audit.plugin";
 import { createArticleLoaders, type ArticleLoaders } from "../modules/article";
 import { publicAudience, type Audience } from "../modules/article/article-read.service";
+import { RateLimitedError, unavailableAs503 } from "../shared/errors";
 import { Scope, type Viewer } from "../shared/viewer";
 
 export interface Context {
@@ -14,6 +15,27 @@ export interface Context {
   loaders: ArticleLoaders;
   /** Set by resolvers whose answer must never be cached or shared (previews). */
   noStore?: boolean;
+  /** Set for mutations: the HTTP layer waits for their cache invalidations before answering. */
+  mutation?: boolean;
+  /** The client's network address (login throttling); set for HTTP requests. */
+  clientAddress?: string;
+}
+
+/**
+ * Who is calling, by network address: the socket's peer, or, behind `trustProxy` reverse proxies,
+ * the address the outermost of them saw. X-Forwarded-For is otherwise ignored: a client can write
+ * anything there. Each proxy appends the address it received from, so the trusted entry counts
+ * from the right.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: number): string {
+  const peer = req.socket.remoteAddress ?? "unknown";
+  if (trustProxy <= 0) return peer;
+  const header = req.headers["x-forwarded-for"];
+  const hops = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return hops[hops.length - trustProxy] ?? hops[0] ?? peer;
 }
 
 const unauthenticated = (message: string) =>
@@ -54,7 +76,7 @@ export async function buildContext(services: Services, req: IncomingMessage): Pr
   const token = bearerToken(req.headers.authorization);
   let viewer: Viewer = { kind: "anonymous" };
   if (token) {
-    const found = await viewerForToken(services, token);
+    const found = await unavailableAs503(viewerForToken(services, token));
     if (!found) {
       await auditRejectedMutation(services.audit, (req as IncomingMessage & { body?: unknown }).body, "UNAUTHENTICATED");
       throw unauthenticated("The bearer token is invalid, expired or revoked; log in again (or ask for a new partner key).");
@@ -62,20 +84,22 @@ export async function buildContext(services: Services, req: IncomingMessage): Pr
     viewer = found;
   }
   if (viewer.kind === "partner") {
-    const wait = await services.partners.consume(viewer);
+    const wait = await unavailableAs503(services.partners.consume(viewer));
     if (wait !== null) {
-      throw new GraphQLError(
+      throw new RateLimitedError(
         `Rate limit of ${viewer.rateLimitPerMinute} requests a minute reached for this key; retry in ${wait} s.`,
-        {
-          extensions: {
-            code: "RATE_LIMITED",
-            retryAfterSeconds: wait,
-            http: { status: 429, headers: new Map([["retry-after", String(wait)]]) },
-          },
-        },
+        wait,
       );
     }
   }
   const audience = audienceFor(viewer);
-  return { viewer, audience, services, loaders: createArticleLoaders(services.articleRead, audience) };
+  // Anonymous answers are the cacheable ones: collect what they show (see response-cache.ts).
+  if (viewer.kind === "anonymous") audience.tags = new Set();
+  return {
+    viewer,
+    audience,
+    services,
+    loaders: createArticleLoaders(services.articleRead, audience),
+    clientAddress: clientAddress(req, services.trustProxy),
+  };
 }

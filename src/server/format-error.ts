@@ -13,6 +13,58 @@ function flatten(errors: ValidationError[], prefix = ""): { path: string; proble
   });
 }
 
+/** graphql-js's own reasons that name only schema elements, never a submitted value. */
+const SAFE_REASONS = [
+  /(Field "\w+" is not defined by type "\w+"\.)(?: Did you mean [^;]*\?)?$/,
+  /(Field "\w+" of required type "[\w[\]!]+" was not provided\.)$/,
+  /(Expected type "\w+" to be an object\.)$/,
+  /(Expected non-nullable type "[\w[\]!]+" not to be null\.)$/,
+];
+const SCALAR_PHRASE =
+  "(String|Int|Float|Boolean|ID) cannot represent (a non string|non-integer|non 32-bit signed integer|non numeric|a non boolean)?";
+
+/** Why a variable did not coerce, without the value graphql-js quotes in its message. */
+function variableReason(message: string): string {
+  for (const re of SAFE_REASONS) {
+    const m = re.exec(message);
+    if (m) return m[1]!;
+  }
+  const scalar = new RegExp(`; (?:Expected type "\\w+"\\. )?${SCALAR_PHRASE}`).exec(message);
+  if (scalar) return `${scalar[1]} cannot represent ${scalar[2] ?? "this"} value.`;
+  const enumMiss =
+    / does not exist in "(\w+)" enum\.(?: Did you mean [^;]*\?)?$/.exec(message) ??
+    /; Enum "(\w+)" cannot represent/.exec(message);
+  if (enumMiss) return `The value is not one of the values of the "${enumMiss[1]}" enum.`;
+  const other = /; (?:Expected type "(\w+)"|(\w+) cannot represent)/.exec(message);
+  return other ? `The value is not a valid ${other[1] ?? other[2]}.` : "The value does not match the variable's type.";
+}
+
+/**
+ * graphql-js quotes what was submitted when a value does not fit its type (`got invalid value
+ * { password: "…" }`, `cannot represent a non string value: […]`, `found String "…"`): that
+ * may be a password or a token, and error messages end up in client and proxy logs. Keep the
+ * reason, drop the value.
+ */
+export function withoutSubmittedValues(message: string): string {
+  const variable = /^Variable "\$(\w+)" got invalid value /.exec(message);
+  if (variable) {
+    const name = variable[1]!;
+    const paths = [...message.matchAll(new RegExp(` at "(${name}(?:\\.\\w+|\\[\\d+\\])*)"; `, "g"))];
+    const at = paths.length ? ` at "${paths[paths.length - 1]![1]}"` : "";
+    return `Variable "$${name}" got an invalid value${at}: ${variableReason(message)}`;
+  }
+  const scalar = new RegExp(`^${SCALAR_PHRASE} ?value: `).exec(message);
+  if (scalar) return `${scalar[1]} cannot represent ${scalar[2] ?? "this"} value.`;
+  const expected = /^Expected value of type "([^"]+)", found /.exec(message);
+  if (expected) return `Expected value of type "${expected[1]}".`;
+  const enumLiteral = /^Enum "(\w+)" cannot represent non-enum value: /.exec(message);
+  if (enumLiteral) return `Enum "${enumLiteral[1]}" cannot represent a non-enum value: write one of its values, unquoted.`;
+  const custom = /^(\w+) cannot represent /.exec(message);
+  if (custom) return `The value is not a valid ${custom[1]}.`;
+  if (message.startsWith("Syntax Error: ")) return message.replace(/\b(Block)?String "[\s\S]*"/, "a string");
+  return message;
+}
+
 /**
  * The one place errors leave the server. Coded errors pass with their code; validation
  * errors become BAD_USER_INPUT listing each problem (never the submitted values); database
@@ -37,16 +89,13 @@ export function createFormatError(log: Logger) {
       !(original instanceof Error && !(original instanceof GraphQLError))
     ) {
       const { stacktrace: _drop, exception: _drop2, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: withoutSubmittedValues(formatted.message), extensions };
     }
     const translated = translateDbError(original);
     if (translated) {
-      return {
-        message: translated.message,
-        locations: formatted.locations,
-        path: formatted.path,
-        extensions: translated.extensions,
-      };
+      // A field error does not set the response's HTTP status: drop the hint (ServiceUnavailableError's 503).
+      const { http: _http, ...extensions } = translated.extensions;
+      return { message: translated.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     log.error({ err: original, path: formatted.path }, "unexpected error (masked for the client)");
     return {

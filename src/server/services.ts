@@ -16,13 +16,15 @@ import { Place } from "../modules/place/place.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
 import { AuthService } from "../modules/user/auth.service";
+import { LoginThrottle } from "../modules/user/login-throttle";
 import { ReferenceDataService } from "../shared/reference-data";
+import { SuggestService } from "../modules/search";
 
 /** The composition root for services: built once per process, shared by every request. */
 export function createServices(ds: DataSource, config: Config, log: Logger) {
   const articleRead = new ArticleReadService(ds);
   const partners = new PartnerService(ds);
-  const actors = new ReferenceDataService(ds, Actor, "Actor", ["name", "description"]);
+  const actors = new ReferenceDataService(ds, Actor, "Actor", ["name", "description", "aliases"]);
   const topics = new ReferenceDataService(ds, Topic, "Topic", ["name", "description"]);
   const site = {
     baseUrl: config.publicBaseUrl,
@@ -32,7 +34,9 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
   };
   return {
     dataSource: ds,
-    auth: new AuthService(ds, config.sessionTtlHours),
+    auth: new AuthService(ds, config.sessionTtlHours, new LoginThrottle(ds, config.loginThrottle)),
+    /** Proxies whose X-Forwarded-For is believed when telling who a client is (TRUST_PROXY). */
+    trustProxy: config.trustProxy,
     articles: new ArticleService(ds),
     articleRead,
     changes: new ChangesService(ds, articleRead),
@@ -48,6 +52,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"]),
     topics,
     places: new ReferenceDataService(ds, Place, "Place", ["name"]),
+    suggest: new SuggestService(ds),
   };
 }
 

@@ -10,6 +10,7 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set([
   "NOT_FOUND",
   "CONFLICT",
   "RATE_LIMITED",
+  "SERVICE_UNAVAILABLE",
   // Produced by graphql-js and Apollo themselves before any resolver runs:
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
@@ -51,6 +52,77 @@ export class ConflictError extends CodedError {
   }
 }
 
+/** Too many requests: HTTP 429 with Retry-After (partner keys' rate limits, login throttling). */
+export class RateLimitedError extends GraphQLError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, {
+      extensions: {
+        code: "RATE_LIMITED",
+        retryAfterSeconds,
+        http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
+      },
+    });
+  }
+}
+
+/**
+ * The database cannot be reached (restarting, failed over, out of connections): HTTP 503 with
+ * Retry-After where the status is the request's (context creation); a coded field error otherwise.
+ */
+export class ServiceUnavailableError extends GraphQLError {
+  /**
+   * `committed`: a mutation's write was saved but its result could not be read back; the client
+   * must not take the error for "nothing happened" (and retry a create, say).
+   */
+  constructor(opts: { retryAfterSeconds?: number; committed?: boolean } = {}) {
+    const retryAfterSeconds = opts.retryAfterSeconds ?? 2;
+    super(
+      opts.committed
+        ? `The change was saved, but the database became unavailable before the result could be read back; reload it in ${retryAfterSeconds} s.`
+        : `The database is unavailable at the moment; retry in ${retryAfterSeconds} s.`,
+      {
+        extensions: {
+          code: "SERVICE_UNAVAILABLE",
+          retryAfterSeconds,
+          ...(opts.committed ? { committed: true } : {}),
+          http: { status: 503, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
+        },
+      },
+    );
+  }
+}
+
+/** SQLSTATEs of a server going away or refusing sessions (class 08 is matched by prefix). */
+const UNAVAILABLE_SQLSTATES: ReadonlySet<string> = new Set(["57P01", "57P02", "57P03", "53300"]);
+const UNAVAILABLE_NET_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
+/** What pg and pg-pool say, without a code, when a connection breaks or cannot be had in time. */
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|is not queryable/i;
+/** TypeORM releases a transaction's query runner when its connection breaks; statements still queued on it throw this. */
+const UNAVAILABLE_NAMES: ReadonlySet<string> = new Set(["QueryRunnerProviderAlreadyReleasedError"]);
+
+/** Whether an error (or the driver error or cause it wraps) means the database could not be reached. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e && typeof e === "object"; depth++) {
+    const { code, name, message, driverError, cause } = e as Record<string, unknown>;
+    if (typeof name === "string" && UNAVAILABLE_NAMES.has(name)) return true;
+    if (typeof code === "string" && (code.startsWith("08") || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NET_CODES.has(code)))
+      return true;
+    if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;
+    e = driverError ?? cause;
+  }
+  return false;
+}
+
+/** For work outside resolvers (context creation): a database outage becomes a 503 instead of a masked 500. */
+export async function unavailableAs503<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw isDatabaseUnavailable(err) ? new ServiceUnavailableError() : err;
+  }
+}
+
 /** Constraint names (see the entities) mapped to messages a client can act on. */
 const CONSTRAINT_MESSAGES: Record<string, string> = {
   uq_articles_slug: "That slug is already used by another article; choose another.",
@@ -76,10 +148,17 @@ export function isForeignKeyViolation(err: unknown): boolean {
 }
 
 /**
+ * Values PostgreSQL refuses that only a client can have sent: check violations, malformed or
+ * overlong text, numbers and dates out of range, and NUL characters (text cannot hold them).
+ */
+const VALUE_ERRORS: ReadonlySet<string> = new Set(["23514", "22P02", "22001", "22003", "22007", "22008", "22021", "22P05"]);
+
+/**
  * Turn a database error into a coded client error, or return null when it is unexpected
  * (and must be masked). Driver text never reaches a client.
  */
 export function translateDbError(err: unknown): GraphQLError | null {
+  if (isDatabaseUnavailable(err)) return new ServiceUnavailableError();
   const e = err as PgError;
   const code = pgCode(err);
   const constraint = e.driverError?.constraint ?? e.constraint;
@@ -91,7 +170,7 @@ export function translateDbError(err: unknown): GraphQLError | null {
       "A referenced record does not exist (or is still referenced elsewhere); check the ids you sent.",
     );
   }
-  if (code === "23514" || code === "22P02" || code === "22001") {
+  if (code && VALUE_ERRORS.has(code)) {
     return new BadUserInputError("A value is outside what the field accepts; check the input.");
   }
   return null;

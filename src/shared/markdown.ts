@@ -72,11 +72,19 @@ export function countWords(text: string): number {
   return m ? m.length : 0;
 }
 
-/** Strip every tag and keep the text: plain fields (headlines, names) are stored without markup. */
+/**
+ * Strip every tag and keep the text: plain fields (headlines, names) are stored without markup.
+ * Decoding entities can itself make markup ("&lt;script&gt;" becomes "<script>"), so strip again
+ * until nothing changes: the result never holds a tag, however often the input was encoded.
+ */
 export function toPlainText(input: string): string {
-  return decodeHTML(sanitizeHtml(input, { allowedTags: [], allowedAttributes: {} }))
-    .replace(/\s+/g, " ")
-    .trim();
+  let text = input;
+  for (let round = 0; round < 10; round++) {
+    const next = decodeHTML(sanitizeHtml(text, { allowedTags: [], allowedAttributes: {} }));
+    if (next === text) break;
+    text = next;
+  }
+  return text.replace(/\s+/g, " ").trim();
 }
 
 /** Escape plain text for embedding in HTML (feeds, ninjs bodies). */

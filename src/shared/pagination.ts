@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType, type ClassType } from "type-graphql";
+import { Field, Int, ObjectType, type ClassType, type FieldOptions } from "type-graphql";
 import { BadUserInputError } from "./errors";
 import { isUuid } from "./ids";
 
@@ -36,6 +36,16 @@ export function encodeCursor(kind: string, values: readonly (string | number)[])
   return Buffer.from(JSON.stringify([kind, ...values])).toString("base64url");
 }
 
+/**
+ * Cursors carry instants as Date#toISOString() wrote them. Anything else that Date.parse happens
+ * to accept ("0", "2022-02-30", "+275760-…", year 0) is a forged cursor that PostgreSQL would refuse.
+ */
+function isCursorTimestamp(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) || v.startsWith("0000")) return false;
+  const t = Date.parse(v);
+  return !Number.isNaN(t) && new Date(t).toISOString() === v;
+}
+
 export function decodeCursor<T extends (string | number)[]>(
   kind: string,
   cursor: string,
@@ -60,8 +70,7 @@ export function decodeCursor<T extends (string | number)[]>(
     const ok =
       t === "number"
         ? typeof v === "number" && Number.isFinite(v)
-        : typeof v === "string" &&
-          (t === "string" || (t === "uuid" && isUuid(v)) || (t === "timestamp" && !Number.isNaN(Date.parse(v))));
+        : typeof v === "string" && (t === "string" || (t === "uuid" && isUuid(v)) || (t === "timestamp" && isCursorTimestamp(v)));
     if (!ok) fail();
   });
   return values as T;
@@ -73,6 +82,8 @@ export interface Page<T> {
   cursorOf(node: T): string;
   /** Counted only when a client asks for totalCount. */
   count: () => Promise<number>;
+  /** Edge fields beyond cursor and node (a search snippet), read lazily: computed only when a client asks. */
+  edgeFields?: Record<string, (node: T) => unknown>;
 }
 
 export interface ConnectionShape<T> {
@@ -82,7 +93,12 @@ export interface ConnectionShape<T> {
 }
 
 export function connectionFrom<T>(page: Page<T>): ConnectionShape<T> {
-  const edges = page.nodes.map((node) => ({ cursor: page.cursorOf(node), node }));
+  const edges = page.nodes.map((node) => {
+    const edge = { cursor: page.cursorOf(node), node };
+    for (const [key, read] of Object.entries(page.edgeFields ?? {}))
+      Object.defineProperty(edge, key, { get: () => read(node), enumerable: true });
+    return edge;
+  });
   let counted: Promise<number> | undefined;
   return {
     edges,
@@ -99,8 +115,16 @@ export function connectionFrom<T>(page: Page<T>): ConnectionShape<T> {
   };
 }
 
-/** Relay connection type for a node type: `XConnection { edges { cursor node } pageInfo totalCount }`. */
-export function Connection<T extends object>(node: ClassType<T>, name: string) {
+type ReturnTypeFunc = NonNullable<Parameters<typeof Field>[0]>;
+
+/** An extra field of one connection's edges: its GraphQL type and options. */
+export type EdgeField = FieldOptions & { type: ReturnTypeFunc };
+
+/**
+ * Relay connection type for a node type: `XConnection { edges { cursor node } pageInfo totalCount }`.
+ * `edgeFields` adds fields to this connection's edge type only (filled by Page.edgeFields).
+ */
+export function Connection<T extends object>(node: ClassType<T>, name: string, edgeFields: Record<string, EdgeField> = {}) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field(() => String)
@@ -109,6 +133,7 @@ export function Connection<T extends object>(node: ClassType<T>, name: string) {
     @Field(() => node)
     node!: T;
   }
+  for (const [key, { type, ...options }] of Object.entries(edgeFields)) Field(type, options)(Edge.prototype, key);
 
   @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionType {

@@ -2,6 +2,7 @@ import type { DataSource, EntityTarget, ObjectLiteral, Repository } from "typeor
 import { isUuid } from "./ids";
 import { BadUserInputError, isForeignKeyViolation, NotFoundError, translateDbError } from "./errors";
 import { toPlainText } from "./markdown";
+import { notifyEverythingChanged } from "./invalidation";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
 
 interface Named extends ObjectLiteral {
@@ -19,7 +20,7 @@ export class ReferenceDataService<T extends Named> {
   private readonly repo: Repository<T>;
 
   constructor(
-    ds: DataSource,
+    private readonly ds: DataSource,
     entity: EntityTarget<T>,
     private readonly label: string,
     private readonly plainFields: readonly (keyof T & string)[],
@@ -31,7 +32,11 @@ export class ReferenceDataService<T extends Named> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {
       if (v === undefined) continue;
-      out[k] = typeof v === "string" && this.plainFields.includes(k) ? toPlainText(v) : v;
+      if (!this.plainFields.includes(k)) out[k] = v;
+      else if (typeof v === "string") out[k] = toPlainText(v);
+      // Lists of names (an actor's aliases) are plain text too; an entry that was only markup goes.
+      else if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === "string" ? toPlainText(x) : x)).filter((x) => x !== "");
+      else out[k] = v;
     }
     if (out.name === "") throw new BadUserInputError("name is empty once markup is removed; give it a name.");
     return out as Partial<T>;
@@ -80,7 +85,10 @@ export class ReferenceDataService<T extends Named> {
 
   async create(input: Partial<T>): Promise<T> {
     try {
-      return await this.repo.save(this.repo.create(this.clean(input) as T));
+      const saved = await this.repo.save(this.repo.create(this.clean(input) as T));
+      // A new name can turn a lookup that found nothing into a hit; cached answers must go.
+      await notifyEverythingChanged(this.ds);
+      return saved;
     } catch (err) {
       throw translateDbError(err) ?? err;
     }
@@ -90,7 +98,9 @@ export class ReferenceDataService<T extends Named> {
     const existing = await this.findById(id);
     if (!existing) throw new NotFoundError(this.label, id);
     try {
-      return await this.repo.save(this.repo.merge(existing, this.clean(input) as never));
+      const saved = await this.repo.save(this.repo.merge(existing, this.clean(input) as never));
+      await notifyEverythingChanged(this.ds);
+      return saved;
     } catch (err) {
       throw translateDbError(err) ?? err;
     }
@@ -101,6 +111,7 @@ export class ReferenceDataService<T extends Named> {
     if (!existing) throw new NotFoundError(this.label, id);
     try {
       await this.repo.delete(id);
+      await notifyEverythingChanged(this.ds);
     } catch (err) {
       if (isForeignKeyViolation(err)) {
         throw new BadUserInputError(

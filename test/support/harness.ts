@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { print, type DocumentNode } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { Client } from "pg";
+import type pino from "pino";
 import type { DataSource } from "typeorm";
 import { inject } from "vitest";
 import { loadConfig, type Config } from "../../src/config";
@@ -37,8 +38,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh clone of the seeded template database and a server on an ephemeral port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * A fresh clone of the seeded template database and a server on an ephemeral port. `logTo`
+ * receives the server's log lines (at the env's LOG_LEVEL), for tests that read what was logged.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: { logTo?: pino.DestinationStream } = {},
+): Promise<TestApp> {
   const adminUrl = inject("adminUrl");
   const db = `${inject("dbPrefix")}_${randomBytes(4).toString("hex")}`;
   const admin = new Client({ connectionString: adminUrl });
@@ -56,7 +63,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await admin.end();
   const url = withDatabase(adminUrl, db);
   const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: url, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent", ...env });
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
+  const log = opts.logTo
+    ? createLogger(config.logLevel, opts.logTo)
+    : createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
   const ds = createDataSource({ url, log, poolSize: 10 });
   await ds.initialize();
   // TypeORM records the database name with generated columns; a clone carries the template's.

@@ -17,6 +17,8 @@ export class Actor {
 
   @Field(() => String)
   @Index("ix_actors_name")
+  // GIN trigram index for suggest, created in the TrigramSuggest migration (TypeORM cannot declare gin_trgm_ops).
+  @Index("ix_actors_name_trgm", { synchronize: false })
   @Column({ type: "text" })
   name!: string;
 

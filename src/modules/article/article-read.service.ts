@@ -10,7 +10,7 @@ import {
 } from "../../shared/enums";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
-import { readingTimeMinutes } from "../../shared/markdown";
+import { escapeHtml, readingTimeMinutes } from "../../shared/markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { Actor } from "../actor/actor.entity";
 import type { Place } from "../place/place.entity";
@@ -46,9 +46,27 @@ export interface Audience {
   /** Set when this caller may not read content at all (a key without content:read). */
   denied: string | null;
   served: number;
+  /**
+   * Cache tags of what this request read (anonymous requests only: theirs are the cacheable
+   * answers): `article:<id>` for each article served, and ARTICLES_TAG when the answer depends
+   * on which articles are visible at all (a list, a count, a lookup that found nothing).
+   */
+  tags?: Set<string>;
 }
 
+/** The tag of answers that depend on the set of visible articles; every article event purges it. */
+export const ARTICLES_TAG = "articles";
+export const articleTag = (id: string): string => `article:${id}`;
+
 export const publicAudience = (): Audience => ({ embargoed: false, rights: null, denied: null, served: 0 });
+
+/** Record what an answer depends on (see Audience.tags); `list` when it depends on the visible set. */
+function saw(aud: Audience, rows: readonly { id: string }[], list: boolean): void {
+  const tags = aud.tags;
+  if (!tags) return;
+  if (list) tags.add(ARTICLES_TAG);
+  for (const r of rows) tags.add(articleTag(r.id));
+}
 
 /** The visibility predicate on `a` (articles) for an audience, its values bound through `p`. */
 function visibleTo(aud: Audience, p: Params): string {
@@ -78,6 +96,20 @@ function visibleTo(aud: Audience, p: Params): string {
     );
   }
   return `(${parts.join(" AND ")})`;
+}
+
+/*
+ * ts_headline does not escape the text around its matches, and drops whatever its parser takes
+ * for an HTML tag (so "<script>" written in a body would vanish). So: control characters 1-3 are
+ * stripped from the plain text, "<" becomes chr(3) (no tags left to drop), matches are marked
+ * with chr(1)/chr(2); the result is escaped as a whole, then chr(3) becomes &lt; and the marks
+ * <mark> and </mark>. No text from the body can produce markup.
+ */
+const SNIPPET_SOURCE = "replace(replace(replace(replace(r.body_text, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3))";
+const HEADLINE_OPTIONS = `'MaxFragments=2, MaxWords=30, MinWords=10, FragmentDelimiter=" … ", StartSel=' || chr(1) || ', StopSel=' || chr(2)`;
+
+function markSnippet(headline: string): string {
+  return escapeHtml(headline).replaceAll("\u0003", "&lt;").replaceAll("\u0001", "<mark>").replaceAll("\u0002", "</mark>");
 }
 
 export type CoverageKind = "actor" | "source" | "topic";
@@ -271,6 +303,7 @@ export class ArticleReadService {
       p.values,
     );
     aud.served += rows.length;
+    saw(aud, rows, rows.length === 0);
     return rows[0] ? toView(rows[0], false) : null;
   }
 
@@ -308,13 +341,12 @@ export class ArticleReadService {
     if (f.publishedBefore) where.push(`a.published_at < ${p.add(f.publishedBefore)}`);
     let rank = "NULL::float8";
     const query = f.query?.trim();
+    // Each row's vector was built with its language's configuration; parse the query both ways.
+    const configs = f.language === Language.ES ? ["spanish"] : f.language === Language.EN ? ["english"] : ["english", "spanish"];
     if (f.query !== undefined && f.query !== null) {
       if (!query) throw new BadUserInputError("filter.query is empty; send words to search for, or leave it out.");
       if (query.length > 200) throw new BadUserInputError("filter.query is too long; use at most 200 characters.");
       const q = p.add(query);
-      // Each row's vector was built with its language's configuration; parse the query both ways.
-      const configs =
-        f.language === Language.ES ? ["spanish"] : f.language === Language.EN ? ["english"] : ["english", "spanish"];
       where.push(`(${configs.map((c) => `r.search @@ websearch_to_tsquery('${c}', ${q})`).join(" OR ")})`);
       rank = `greatest(${configs.map((c) => `ts_rank_cd(r.search, websearch_to_tsquery('${c}', ${q}))`).join(", ")})::float8`;
     } else if (order === ArticleOrder.RELEVANCE) {
@@ -355,6 +387,7 @@ export class ArticleReadService {
       p.values,
     );
     aud.served += Math.min(rows.length, limit);
+    saw(aud, rows, true);
     const nodes = rows.slice(0, limit).map((row) => {
       const v = toView(row, false);
       if (row.rank !== null && row.rank !== undefined) ranks.set(v, row.rank);
@@ -375,7 +408,30 @@ export class ArticleReadService {
         );
         return row?.n ?? 0;
       },
+      edgeFields: query ? { snippet: this.snippetsOf(nodes, query, configs) } : undefined,
     };
+  }
+
+  /**
+   * Search snippets of a page's articles: one statement for the whole page, run when the first
+   * edge asks for its snippet (ts_headline re-parses each body, so only the page and only on demand).
+   * The body is parsed with the article's language; the query as the search parsed it (every
+   * configuration it matched with), so that what made an article match is what gets marked.
+   */
+  private snippetsOf(nodes: readonly Article[], query: string, configs: string[]): (a: Article) => Promise<string | null> {
+    let all: Promise<Map<string, string>> | undefined;
+    const tsquery = configs.map((c) => `websearch_to_tsquery('${c}', $2)`).join(" || ");
+    const load = async () => {
+      const rows = await this.query<{ id: string; headline: string }>(
+        `SELECT r.id, ts_headline(CASE r.language WHEN '${Language.ES}' THEN 'spanish' ELSE 'english' END::regconfig,
+           ${SNIPPET_SOURCE}, ${tsquery}, ${HEADLINE_OPTIONS}) AS headline
+         FROM article_revisions r
+         WHERE r.id = ANY($1::uuid[])`,
+        [nodes.map((n) => n.revisionId), query],
+      );
+      return new Map(rows.map((r) => [r.id, markSnippet(r.headline)]));
+    };
+    return async (a) => (await (all ??= load())).get(a.revisionId) ?? null;
   }
 
   /** Views of these articles as the audience may see them (absent when it may not). */
@@ -392,6 +448,7 @@ export class ArticleReadService {
       p.values,
     );
     aud.served += rows.length;
+    saw(aud, rows, rows.length < new Set(ids).size);
     return new Map(rows.map((r) => [r.id, toView(r, false)]));
   }
 
@@ -408,6 +465,7 @@ export class ArticleReadService {
        FROM unnest(${keys}::uuid[]) AS k(id)`,
       p.values,
     );
+    saw(aud, [], true);
     const m = new Map(rows.map((r) => [r.id, r.n]));
     return ids.map((id) => m.get(id) ?? 0);
   }
@@ -454,6 +512,7 @@ export class ArticleReadService {
     return grouped.map((group, i) => {
       const d = decoded[i]!;
       aud.served += Math.min(group.length, d.limit);
+      saw(aud, group, true);
       return {
         nodes: group.slice(0, d.limit).map((r) => toView(r, false)),
         hasNextPage: group.length > d.limit,
@@ -570,6 +629,7 @@ export class ArticleReadService {
       p.values,
     );
     aud.served += rows.length;
+    saw(aud, rows, true);
     return groupBy(rows, (r) => r.actor_key, actorIds).map((g) =>
       g.map((r) => ({
         perspective: toPerspective({ ...r, id: (r as unknown as { perspective_id: string }).perspective_id }),

@@ -16,7 +16,7 @@ import {
 } from "type-graphql";
 import type { Context } from "../../server/context";
 import { ArticleState, Role } from "../../shared/enums";
-import { BadUserInputError, NotFoundError } from "../../shared/errors";
+import { BadUserInputError, isDatabaseUnavailable, NotFoundError, ServiceUnavailableError } from "../../shared/errors";
 import { connectionFrom, type ConnectionShape } from "../../shared/pagination";
 import type { StaffViewer } from "../../shared/viewer";
 import { ArticleOrder } from "./article-read.service";
@@ -71,9 +71,15 @@ class DraftArticlesArgs extends PageArgs {
 
 export const staff = (ctx: Context): StaffViewer => ctx.viewer as StaffViewer;
 
-/** The working copy after a write, as the editor's client wants it back. */
+/**
+ * The working copy after a write, as the editor's client wants it back. Every caller's write has
+ * committed by now: if the database goes away before this read, say so (committed: true) rather
+ * than let the client take the error for "nothing happened" and repeat, say, a create.
+ */
 export async function workingCopy(ctx: Context, id: string): Promise<Article> {
-  const a = await ctx.services.articleRead.findWorkingCopy(id);
+  const a = await ctx.services.articleRead.findWorkingCopy(id).catch((err: unknown) => {
+    throw isDatabaseUnavailable(err) ? new ServiceUnavailableError({ committed: true }) : err;
+  });
   if (!a) throw new NotFoundError("Article", id);
   return a;
 }

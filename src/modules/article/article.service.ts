@@ -4,6 +4,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/er
 import { renderMarkdown, toPlainText } from "../../shared/markdown";
 import type { StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
+import { CACHE_CHANNEL } from "../../shared/invalidation";
 import type { ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { slugify, type ArticleSnapshot } from "./article.snapshot";
 
@@ -435,14 +436,15 @@ export async function appendEvent(
   // The transaction-scoped advisory lock, taken before the sequence number is drawn and held
   // to commit, makes sequence order commit order: a consumer that has seen event N can never
   // later find a smaller one committing, so a cursor never skips an event. The NOTIFY is
-  // delivered at commit, so listeners wake for committed events only.
+  // delivered at commit, so listeners wake for committed events only. The second NOTIFY tells
+  // every instance's response cache to drop what shows this article (see response-cache.ts).
   await m.query(
     `WITH l AS (SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})),
      e AS (
        INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
        SELECT $1, $2, $3, $4, $5 FROM l RETURNING seq
      )
-     SELECT pg_notify('${EVENTS_CHANNEL}', seq::text) FROM e`,
+     SELECT pg_notify('${EVENTS_CHANNEL}', seq::text), pg_notify('${CACHE_CHANNEL}', 'article:' || $1) FROM e`,
     [articleId, kind, revisionId, revisionNumber, payload],
   );
 }

@@ -252,5 +252,12 @@ export class HeldPerspective {
   article!: Article;
 }
 
-export const ArticleConnection = Connection(Article, "Article");
+export const ArticleConnection = Connection(Article, "Article", {
+  snippet: {
+    type: () => String,
+    nullable: true,
+    description:
+      "For a search (filter.query): the matching passages of the body as an HTML fragment, matches in <mark>, all other text escaped. Null otherwise.",
+  },
+});
 export const RevisionConnection = Connection(RevisionInfo, "Revision");

@@ -4,6 +4,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { toPlainText } from "../../shared/markdown";
 import { hasRole, type StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
+import { notifyArticleChanged } from "../../shared/invalidation";
 import {
   appendEvent,
   insertRevisionRows,
@@ -168,6 +169,9 @@ export class WorkflowService {
       ]);
       await cancelJobs(m, id, JobKind.LIFT_EMBARGO);
       if (prev.state !== ArticleState.PUBLISHED) return;
+      // Embargoing a live article hides it without an event (partners' feeds must not learn of
+      // it): cached public answers that show it must still go at once.
+      if (until && !prev.embargo_active) await notifyArticleChanged(m, id);
       if (until) await scheduleEmbargoLift(m, id, until);
       else if (prev.embargo_active) {
         await appendEvent(m, id, ContentEventKind.EMBARGO_LIFTED, prev.published_revision_id, null, { by: viewer.userId });

@@ -5,13 +5,28 @@ import {
   Kind,
   OperationTypeNode,
   parse,
+  visit,
+  type ArgumentNode,
+  type DocumentNode,
   type GraphQLSchema,
+  type ObjectFieldNode,
   type OperationDefinitionNode,
 } from "graphql";
 import { isUuid } from "../../shared/ids";
+import { REPLAYED_HEADER } from "../idempotency/idempotency.service";
 import type { Logger } from "../../shared/logger";
-import type { AuditService } from "./audit.service";
+import { SECRET_KEY, type AuditService } from "./audit.service";
 import type { Viewer } from "../../shared/viewer";
+
+/** Variables passed to secret arguments or input fields (`login(password: $p)`), whatever they are called. */
+function secretVariables(doc: DocumentNode): Set<string> {
+  const names = new Set<string>();
+  const mark = (node: ArgumentNode | ObjectFieldNode) => {
+    if (SECRET_KEY.test(node.name.value)) visit(node.value, { Variable: (v) => void names.add(v.name.value) });
+  };
+  visit(doc, { Argument: mark, ObjectField: mark });
+  return names;
+}
 
 /**
  * A mutation refused before Apollo runs (an invalid, expired or revoked bearer token answers
@@ -23,10 +38,15 @@ export async function auditRejectedMutation(audit: AuditService, body: unknown, 
   if (typeof query !== "string" || !/^\s*mutation\b/.test(query)) return;
   const vars = (variables && typeof variables === "object" ? variables : {}) as Record<string, unknown>;
   let fields: string[] = [];
+  // Which variables are secrets is known only from a document that parses: otherwise none are kept.
+  let recorded: Record<string, unknown> | null = null;
   try {
     const doc = parse(query);
     const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
     fields = op ? op.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])) : [];
+    const secret = secretVariables(doc);
+    if (variables && typeof variables === "object")
+      recorded = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, secret.has(k) ? "[redacted]" : v]));
   } catch {
     fields = [];
   }
@@ -36,7 +56,7 @@ export async function auditRejectedMutation(audit: AuditService, body: unknown, 
     role: "INVALID_TOKEN",
     sessionId: null,
     operation: fields.length ? fields.join(",") : "(invalid mutation)",
-    arguments: variables && typeof variables === "object" ? { variables } : {},
+    arguments: recorded ? { variables: recorded } : {},
     outcome: "ERROR",
     errorCode,
     articleId: [vars.id, vars.articleId].find(isUuid) ?? null,
@@ -78,6 +98,8 @@ export function auditPlugin(audit: AuditService, log: Logger): ApolloServerPlugi
           const op = rc.operation;
           const isMutation = op ? op.operation === OperationTypeNode.MUTATION : /^\s*mutation\b/.test(rc.request.query ?? "");
           if (!isMutation) return;
+          // A replay of a stored answer (Idempotency-Key) executed nothing: the first attempt has its row.
+          if (rc.response.http.headers.get(REPLAYED_HEADER) === "true") return;
           const v = rc.contextValue?.viewer ?? { kind: "anonymous" as const };
           const calls = op ? rootCalls(rc.schema, op, rc.request.variables ?? {}) : [];
           const body = rc.response.body;

@@ -2,13 +2,17 @@ import type { DataSource } from "typeorm";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { AuditEntry } from "./audit.entity";
 
-const SECRET_KEY = /pass(word)?|token|secret|hash|authorization|api[-_]?key/i;
+export const SECRET_KEY = /pass(word)?|token|secret|hash|authorization|api[-_]?key/i;
 
 /** Copy of a value with every secret-looking key's value replaced. */
 export function redact(value: unknown): unknown {
+  // jsonb cannot hold U+0000: one NUL in an argument would otherwise lose the whole audit row.
+  if (typeof value === "string") return value.replace(/\0/g, "\uFFFD");
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object" && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? "[redacted]" : redact(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [redact(k) as string, SECRET_KEY.test(k) ? "[redacted]" : redact(v)]),
+    );
   }
   return value;
 }

@@ -17,6 +17,8 @@ export class Source {
 
   @Field(() => String)
   @Index("ix_sources_name")
+  // GIN trigram index for suggest, created in the TrigramSuggest migration (TypeORM cannot declare gin_trgm_ops).
+  @Index("ix_sources_name_trgm", { synchronize: false })
   @Column({ type: "text" })
   name!: string;
 

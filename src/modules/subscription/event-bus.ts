@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import type { ContentEventKind } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
 import { EVENTS_CHANNEL } from "../article/article.service";
+import { CACHE_CHANNEL } from "../../shared/invalidation";
 
 /** One committed row of content_events, as read by the bus. */
 export interface BusEvent {
@@ -131,6 +133,12 @@ export class EventBus {
   private client: Client | null = null;
   private readonly subscribers = new Set<Subscriber>();
   private readonly listeners = new Set<(e: BusEvent) => void>();
+  private readonly cacheListeners = new Set<(payload: string) => void>();
+  private readonly connectionListeners = new Set<(up: boolean) => void>();
+  private readonly barriers = new Map<string, () => void>();
+  private barrierSeq = 0;
+  /** Instances share the channel: their barrier tokens must not collide. */
+  private readonly barrierPrefix = `${randomBytes(6).toString("hex")}:`;
   /** Highest seq read (or present at start); null before the first connection. */
   private high: bigint | null = null;
   private holes: Hole[] = [];
@@ -185,6 +193,43 @@ export class EventBus {
     this.listeners.add(listener);
   }
 
+  /**
+   * Every response-cache invalidation (payloads of CACHE_CHANNEL), as soon as its transaction
+   * commits: not ordered with the events, and never read back, so a listener must treat a lost
+   * connection (onConnectionChange) as "anything may have changed".
+   */
+  onCacheNotice(listener: (payload: string) => void): void {
+    this.cacheListeners.add(listener);
+  }
+
+  /**
+   * Resolves once every cache notice committed before the call has reached this process's
+   * listeners (true), or after timeoutMs (false). A notice sent on the LISTEN connection itself
+   * is queued behind all earlier commits, so its arrival proves theirs. Used after a mutation
+   * so that its author's next read from this instance is never a stale cached answer.
+   */
+  barrier(timeoutMs = 1000): Promise<boolean> {
+    const c = this.client;
+    if (!c || this.closed) return Promise.resolve(false);
+    const token = `sync:${this.barrierPrefix}${++this.barrierSeq}`;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.barriers.delete(token);
+        resolve(false);
+      }, timeoutMs);
+      this.barriers.set(token, () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      c.query(`SELECT pg_notify('${CACHE_CHANNEL}', $1)`, [token]).catch(() => undefined);
+    });
+  }
+
+  /** Called with false when the LISTEN connection is lost and true when it is back. */
+  onConnectionChange(listener: (up: boolean) => void): void {
+    this.connectionListeners.add(listener);
+  }
+
   get subscriberCount(): number {
     return this.subscribers.size;
   }
@@ -223,16 +268,25 @@ export class EventBus {
     client.on("end", () => this.lost(client));
     client.on("notification", (n) => {
       if (n.channel === EVENTS_CHANNEL) this.poke();
+      else if (n.channel === CACHE_CHANNEL && n.payload) {
+        const barrier = this.barriers.get(n.payload);
+        if (barrier) {
+          this.barriers.delete(n.payload);
+          barrier();
+        } else if (!n.payload.startsWith("sync:")) for (const l of this.cacheListeners) l(n.payload);
+      }
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      await client.query(`LISTEN ${CACHE_CHANNEL}`);
       const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
       if (this.high === null) await this.init(client);
       if (this.closed) throw new Error("closed");
       this.backendPid = rows[0]?.pid ?? null;
       this.client = client;
       this.connected = true;
+      for (const l of this.connectionListeners) l(true);
     } catch (err) {
       client.removeAllListeners("end");
       await client.end().catch(() => undefined);
@@ -246,6 +300,7 @@ export class EventBus {
     if (client !== this.client) return;
     this.client = null;
     this.connected = false;
+    for (const l of this.connectionListeners) l(false);
     if (this.closed) return;
     this.log.warn("the content-event listener connection was lost; reconnecting");
     this.scheduleReconnect();

@@ -4,6 +4,7 @@ import type { Config } from "../../config";
 import { buildContext, type Context } from "../../server/context";
 import type { Services } from "../../server/services";
 import type { Logger } from "../../shared/logger";
+import { translateDbError } from "../../shared/errors";
 import type { FeedScope } from "./syndication.service";
 
 /**
@@ -37,6 +38,12 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
     } catch (err) {
       if (err instanceof GraphQLError && err.extensions.code === "FORBIDDEN") {
         res.status(403).json({ error: { code: "FORBIDDEN", message: err.message } });
+        return;
+      }
+      // A value PostgreSQL refuses (a NUL in a slug, say) is the client's mistake, as in GraphQL.
+      const refused = translateDbError(err);
+      if (refused) {
+        res.status(400).json({ error: { code: refused.extensions.code, message: refused.message } });
         return;
       }
       log.error({ err }, "syndication request failed");

@@ -2,9 +2,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { DataSource } from "typeorm";
 import { Role } from "../../shared/enums";
-import { BadUserInputError, NotFoundError, UnauthenticatedError, translateDbError } from "../../shared/errors";
+import { BadUserInputError, NotFoundError, RateLimitedError, UnauthenticatedError, translateDbError } from "../../shared/errors";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { StaffViewer } from "../../shared/viewer";
+import type { LoginThrottle } from "./login-throttle";
 import { User } from "./user.entity";
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -36,7 +37,12 @@ export class AuthService {
   constructor(
     private readonly ds: DataSource,
     private readonly sessionTtlHours: number,
-  ) {}
+    /** Without one (CLI, test set-up) logins are not throttled. */
+    private readonly throttle?: LoginThrottle,
+  ) {
+    // Made up front: hashing it on the first miss would make that miss measurably slower than a wrong password.
+    dummyHash ??= hash(randomBytes(16).toString("hex"));
+  }
 
   async createUser(input: { email: string; password: string; role: Role; displayName?: string }): Promise<User> {
     const email = normaliseEmail(input.email);
@@ -59,9 +65,20 @@ export class AuthService {
     }
   }
 
-  /** Returns a new opaque bearer token; only its SHA-256 is stored. */
-  async login(emailRaw: string, password: string): Promise<{ token: string; expiresAt: Date; user: User }> {
+  /**
+   * Returns a new opaque bearer token; only its SHA-256 is stored. Throttled per account and per
+   * client address (see LoginThrottle); a refusal reads the same whether the account exists or not.
+   */
+  async login(
+    emailRaw: string,
+    password: string,
+    clientAddress = "unknown",
+  ): Promise<{ token: string; expiresAt: Date; user: User }> {
     const email = emailRaw.trim().toLowerCase();
+    const wait = await this.throttle?.attempt(email, clientAddress);
+    if (wait != null) {
+      throw new RateLimitedError(`Too many failed sign-in attempts; wait ${wait} s before trying again.`, wait);
+    }
     const user = await this.ds.getRepository(User).findOne({ where: { email } });
     // An unknown email (or an invited user with no password yet) still costs one verification.
     const ok =
@@ -70,6 +87,7 @@ export class AuthService {
         : await verify(await (dummyHash ??= hash(randomBytes(16).toString("hex"))), password).then(() => false);
     // One message for an unknown email, a wrong password and a deactivated account: no user enumeration.
     if (!user || !ok || !user.active) throw new UnauthenticatedError("Email or password is incorrect.");
+    await this.throttle?.succeeded(email, clientAddress);
     return this.openSession(user);
   }
 

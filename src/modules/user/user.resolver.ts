@@ -89,7 +89,7 @@ class LoginArgs {
 export class UserResolver {
   @Mutation(() => LoginPayload, { description: "Start an editorial session." })
   login(@Args(() => LoginArgs) { email, password }: LoginArgs, @Ctx() ctx: Context): Promise<LoginPayload> {
-    return ctx.services.auth.login(email, password);
+    return ctx.services.auth.login(email, password, ctx.clientAddress);
   }
 
   @Authorized()

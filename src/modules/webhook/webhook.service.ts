@@ -181,6 +181,8 @@ export class WebhookService {
 
   /** Send a delivery again (same event id), whatever its state. */
   async redeliver(viewer: Viewer, deliveryId: string): Promise<WebhookDelivery> {
+    // Who may manage webhooks at all, first: else NOT_FOUND vs FORBIDDEN tells anyone which delivery ids exist.
+    this.owner(viewer);
     const [d] = isUuid(deliveryId)
       ? await this.ds.query<{ webhook_id: string }[]>(`SELECT webhook_id FROM webhook_deliveries WHERE id = $1`, [deliveryId])
       : [];

@@ -1,0 +1,485 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createHash, randomBytes } from "node:crypto";
+import { print, type DocumentNode } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AddCorrectionDocument,
+  ArticleListDocument,
+  ArticlePageDocument,
+  ArticlePreviewDocument,
+  CreatePartnerKeyDocument,
+  CreatePreviewTokenDocument,
+  DraftArticleDocument,
+  FrontPageDocument,
+  LoginDocument,
+  MeDocument,
+  SetEmbargoDocument,
+  TopicDirectoryDocument,
+  UnpublishDocument,
+  UpdateActorDocument,
+  ActorPageDocument,
+} from "../src/client/generated/graphql";
+import { TRUSTED_DOCUMENTS } from "../src/server/graphql-http";
+import { MemoryStore, RedisStore, type CachedResponse } from "../src/server/response-cache";
+import { DEMO_EDITOR } from "../src/seed/seed";
+import { Role } from "../src/shared/enums";
+import { createLogger } from "../src/shared/logger";
+import { startTestApp, type TestApp } from "./support/harness";
+import { startSecondInstance, type SecondInstance } from "./support/second-instance";
+import { expectCode, expectOk } from "./support/expect";
+import { MAIN_STORY, VISIBLE } from "./support/demo";
+import { publishNew, waitFor } from "./support/publish";
+
+/*
+ * Delivery caching over real HTTP: the Cache-Control each operation gets, the response cache
+ * with ETag/304 and Surrogate-Key, invalidation by events on one and on two instances (in
+ * memory and shared in Redis), persisted queries over GET, trusted documents and CDN purges.
+ */
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+interface Raw {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+function queryOf(doc: DocumentNode | string): string {
+  return typeof doc === "string" ? doc : print(doc);
+}
+
+/** A front end's GET: query (or a persisted-query hash) in the URL, the CSRF header Apollo asks for. */
+async function get(
+  url: string,
+  p: { doc?: DocumentNode | string; hash?: string; variables?: Record<string, unknown>; headers?: Record<string, string> },
+): Promise<Raw> {
+  const sp = new URLSearchParams();
+  if (p.doc) sp.set("query", queryOf(p.doc));
+  if (p.variables) sp.set("variables", JSON.stringify(p.variables));
+  if (p.hash) sp.set("extensions", JSON.stringify({ persistedQuery: { version: 1, sha256Hash: p.hash } }));
+  const res = await fetch(`${url}?${sp.toString()}`, { headers: { "x-apollo-operation-name": "Test", ...p.headers } });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as Raw["json"]) : {} };
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Raw> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: JSON.parse(text) as Raw["json"] };
+}
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+const slugsIn = (r: Raw) => [...r.text.matchAll(/"slug":"([^"]+)"/g)].map((m) => m[1]);
+
+let app: TestApp;
+let editor: string;
+let mainId: string;
+
+beforeAll(async () => {
+  app = await startTestApp({ WEBHOOKS_POLL_MS: "50" });
+  editor = await app.editorToken();
+  mainId = expectOk(await app.gql(ArticlePageDocument, { slug: MAIN_STORY.slug })).article!.id;
+});
+afterAll(() => app?.close());
+
+describe("Cache-Control for every kind of operation", () => {
+  it("public content is public for CACHE_MAX_AGE; anything that depends on the viewer is private, no-store", async () => {
+    const writer = await app.loginAs(Role.WRITER);
+    const admin = await app.loginAs(Role.ADMIN);
+    const partner = expectOk(
+      await app.gql(CreatePartnerKeyDocument, { input: { name: "Cache table", scopes: ["content:read"] } }, { token: admin }),
+    ).createPartnerKey.key;
+    const preview = expectOk(await app.gql(CreatePreviewTokenDocument, { articleId: mainId }, { token: writer }))
+      .createPreviewToken.token;
+    const table: [string, DocumentNode, Record<string, unknown>, string | null, string][] = [
+      ["front page, anonymous", FrontPageDocument, { first: 5 }, null, "max-age=60, public"],
+      ["article page, anonymous", ArticlePageDocument, { slug: MAIN_STORY.slug }, null, "max-age=60, public"],
+      ["a slug that does not exist, anonymous", ArticlePageDocument, { slug: "no-such-story" }, null, "max-age=60, public"],
+      ["actor page, anonymous", ActorPageDocument, { slug: "nicolas-maduro" }, null, "max-age=60, public"],
+      ["topic directory, anonymous", TopicDirectoryDocument, {}, null, "max-age=60, public"],
+      ["me, anonymous (refused: UNAUTHENTICATED)", MeDocument, {}, null, "no-store"],
+      ["a query that fails validation of its input", ArticleListDocument, { first: 1000 }, null, "no-store"],
+      ["an editorial query without a session", DraftArticleDocument, { id: mainId }, null, "no-store"],
+      ["front page, with a staff session", FrontPageDocument, { first: 5 }, editor, "private, no-store"],
+      ["me, with a staff session", MeDocument, {}, editor, "private, no-store"],
+      ["working copy, with a staff session", DraftArticleDocument, { id: mainId }, editor, "private, no-store"],
+      ["front page, with a partner key (its rights)", FrontPageDocument, { first: 5 }, partner, "private, no-store"],
+      ["a preview link (anonymous, by token)", ArticlePreviewDocument, { token: preview }, null, "private, no-store"],
+      ["login (a mutation)", LoginDocument, { email: DEMO_EDITOR.email, password: "wrong password!" }, null, "no-store"],
+      ["a mutation with a session", CreatePreviewTokenDocument, { articleId: mainId }, writer, "private, no-store"],
+    ];
+    const seen: Record<string, string | null> = {};
+    const want: Record<string, string> = {};
+    for (const [name, doc, vars, token, header] of table) {
+      const r = await app.gql(doc, vars as never, { token: token ?? undefined });
+      seen[name] = r.headers.get("cache-control");
+      want[name] = header;
+    }
+    expect(seen).toEqual(want);
+  });
+
+  it("follows CACHE_MAX_AGE", async () => {
+    const short = await startTestApp({ CACHE_MAX_AGE: "7" });
+    try {
+      expect((await short.gql(FrontPageDocument, { first: 1 })).headers.get("cache-control")).toBe("max-age=7, public");
+    } finally {
+      await short.close();
+    }
+  });
+});
+
+describe("the response cache", () => {
+  it("answers a repeated anonymous query from memory, without SQL, byte for byte", async () => {
+    const vars = { first: 7 };
+    const first = await get(app.url, { doc: FrontPageDocument, variables: vars });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-cache")).toBe("MISS");
+    expect(Number(first.headers.get("x-sql-statements"))).toBeGreaterThan(0);
+    const second = await get(app.url, { doc: FrontPageDocument, variables: vars });
+    expect(second.headers.get("x-cache")).toBe("HIT");
+    expect(second.headers.get("x-sql-statements")).toBe("0");
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get("cache-control")).toBe("max-age=60, public");
+    expect(Number(second.headers.get("age"))).toBeGreaterThanOrEqual(0);
+    // POST with the same query and variables (keys in another order) is the same answer.
+    const viaPost = await post(app.url, { variables: { first: 7 }, query: queryOf(FrontPageDocument) });
+    expect(viaPost.text).toBe(first.text);
+  });
+
+  it("never serves a cached answer to a staff session or a partner key", async () => {
+    await get(app.url, { doc: FrontPageDocument, variables: { first: 3 } });
+    const staff = await app.gql(FrontPageDocument, { first: 3 }, { token: editor });
+    expect(staff.headers.get("x-cache")).toBeNull();
+    expect(staff.sqlStatements).toBeGreaterThan(0);
+  });
+
+  it("sends an ETag and answers If-None-Match with 304 and no body", async () => {
+    const r = await get(app.url, { doc: ArticlePageDocument, variables: { slug: MAIN_STORY.slug } });
+    const etag = r.headers.get("etag");
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    const again = await get(app.url, {
+      doc: ArticlePageDocument,
+      variables: { slug: MAIN_STORY.slug },
+      headers: { "if-none-match": etag! },
+    });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe("");
+    expect(again.headers.get("etag")).toBe(etag);
+    const other = await get(app.url, {
+      doc: ArticlePageDocument,
+      variables: { slug: MAIN_STORY.slug },
+      headers: { "if-none-match": '"not-it"' },
+    });
+    expect(other.status).toBe(200);
+    expect(other.text).toBe(r.text);
+  });
+
+  it("lists the articles of an answer in Surrogate-Key, and marks lists", async () => {
+    const page = await get(app.url, { doc: ArticlePageDocument, variables: { slug: MAIN_STORY.slug } });
+    expect(page.headers.get("surrogate-key")!.split(" ").sort()).toEqual(["all", `article:${mainId}`]);
+    const list = await get(app.url, { doc: ArticleListDocument, variables: { first: 100 } });
+    const keys = list.headers.get("surrogate-key")!.split(" ");
+    expect(keys).toContain("articles");
+    const visible = await app.ds.query<{ id: string }[]>(
+      `SELECT id FROM articles WHERE state = 'PUBLISHED' AND (embargo_until IS NULL OR embargo_until <= now())`,
+    );
+    expect(visible).toHaveLength(VISIBLE.length);
+    expect(keys.filter((k) => k.startsWith("article:")).sort()).toEqual(visible.map((a) => `article:${a.id}`).sort());
+    const missing = await get(app.url, { doc: ArticlePageDocument, variables: { slug: "not-yet-published" } });
+    expect(missing.headers.get("surrogate-key")!.split(" ")).toContain("articles");
+  });
+});
+
+describe("invalidation on events, one instance", () => {
+  it("a withdrawn article is gone from every cached answer as soon as unpublish returns", async () => {
+    const { id, slug } = await publishNew(app, editor, "Cached then withdrawn");
+    const page = await get(app.url, { doc: ArticlePageDocument, variables: { slug } });
+    const list = await get(app.url, { doc: ArticleListDocument, variables: { first: 50 } });
+    expect(slugsIn(list)).toContain(slug);
+    expect((await get(app.url, { doc: ArticlePageDocument, variables: { slug } })).headers.get("x-cache")).toBe("HIT");
+    expect(page.json.data?.article).not.toBeNull();
+
+    expectOk(await app.gql(UnpublishDocument, { id, reason: "Legal" }, { token: editor }));
+    const pageAfter = await get(app.url, { doc: ArticlePageDocument, variables: { slug } });
+    expect(pageAfter.json.data?.article).toBeNull();
+    expect(pageAfter.headers.get("x-cache")).toBe("MISS");
+    expect(slugsIn(await get(app.url, { doc: ArticleListDocument, variables: { first: 50 } }))).not.toContain(slug);
+  });
+
+  it("a correction shows at once; a newly published article joins cached lists at once", async () => {
+    const before = await get(app.url, { doc: ArticlePageDocument, variables: { slug: MAIN_STORY.slug } });
+    const list = await get(app.url, { doc: ArticleListDocument, variables: { first: 50 } });
+    expectOk(
+      await app.gql(
+        AddCorrectionDocument,
+        { articleId: mainId, kind: "CORRECTION", text: "An earlier version misdated the talks." },
+        { token: editor },
+      ),
+    );
+    const after = await get(app.url, { doc: ArticlePageDocument, variables: { slug: MAIN_STORY.slug } });
+    expect(after.text).not.toBe(before.text);
+    expect(after.text).toContain("An earlier version misdated the talks.");
+
+    const { slug } = await publishNew(app, editor, "Fresh story joins the cached list");
+    expect(slugsIn(list)).not.toContain(slug);
+    expect(slugsIn(await get(app.url, { doc: ArticleListDocument, variables: { first: 50 } }))).toContain(slug);
+  });
+
+  it("an embargo put on a live article (no event) still drops it from the cache", async () => {
+    const { id, slug } = await publishNew(app, editor, "Live, then embargoed");
+    expect((await get(app.url, { doc: ArticlePageDocument, variables: { slug } })).json.data?.article).not.toBeNull();
+    expectOk(
+      await app.gql(SetEmbargoDocument, { id, embargoUntil: new Date(Date.now() + 3600_000).toISOString() }, { token: editor }),
+    );
+    expect((await get(app.url, { doc: ArticlePageDocument, variables: { slug } })).json.data?.article).toBeNull();
+  });
+
+  it("renaming an actor drops every cached answer (names appear in articles)", async () => {
+    const r = await get(app.url, { doc: ArticlePageDocument, variables: { slug: MAIN_STORY.slug } });
+    const actor = (r.json.data?.article as { actors: { actor: { id: string; name: string } }[] }).actors[0]!.actor;
+    expectOk(await app.gql(UpdateActorDocument, { id: actor.id, input: { name: `${actor.name} (renamed)` } }, { token: editor }));
+    const after = await get(app.url, { doc: ArticlePageDocument, variables: { slug: MAIN_STORY.slug } });
+    expect(after.text).toContain(`${actor.name} (renamed)`);
+    expectOk(await app.gql(UpdateActorDocument, { id: actor.id, input: { name: actor.name } }, { token: editor }));
+  });
+
+  it("stops serving while invalidations cannot be heard, and starts empty when they can", async () => {
+    const vars = { first: 4 };
+    await get(app.url, { doc: FrontPageDocument, variables: vars });
+    expect((await get(app.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("HIT");
+    const pid = app.server.events.backendPid;
+    const reconnects = app.server.events.reconnects;
+    await app.ds.query(`SELECT pg_terminate_backend($1)`, [pid]);
+    await waitFor("the listener to notice", () => !app.server.events.connected);
+    // Changes made now would not be heard: nothing is served from the cache meanwhile.
+    expect((await get(app.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("MISS");
+    await waitFor("the listener to reconnect", () => app.server.events.reconnects > reconnects);
+    expect((await get(app.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("MISS");
+    expect((await get(app.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("HIT");
+  });
+});
+
+describe("a purge during a request", () => {
+  const entry = (tags: string[]): CachedResponse => ({
+    status: 200,
+    headers: [],
+    body: "{}",
+    etag: '"x"',
+    tags,
+    storedAt: Date.now(),
+  });
+
+  it("makes a store of what that request read fail (memory)", async () => {
+    const store = new MemoryStore(1 << 20);
+    const { epoch } = await store.lookup("k");
+    await store.purge(["article:1", "articles"]);
+    expect(await store.store("k", entry(["article:1"]), 60, epoch)).toBe(false);
+    expect((await store.lookup("k")).entry).toBeNull();
+    const fresh = await store.lookup("k");
+    expect(await store.store("k", entry(["article:1"]), 60, fresh.epoch)).toBe(true);
+    await store.purge(["article:2"]);
+    expect((await store.lookup("k")).entry).not.toBeNull();
+    await store.purge(["article:1"]);
+    expect((await store.lookup("k")).entry).toBeNull();
+    expect(store.size).toBe(0);
+  });
+
+  it("makes a store of what that request read fail (Redis)", async () => {
+    const store = new RedisStore(REDIS_URL, createLogger("silent"), `ng:test:${randomBytes(4).toString("hex")}:`);
+    try {
+      await store.ready();
+      const { epoch } = await store.lookup("k");
+      await store.purge(["article:1"]);
+      expect(await store.store("k", entry(["article:1"]), 60, epoch)).toBe(false);
+      const fresh = await store.lookup("k");
+      expect(await store.store("k", entry(["article:1", "articles"]), 60, fresh.epoch)).toBe(true);
+      expect((await store.lookup("k")).entry?.tags).toEqual(["article:1", "articles"]);
+      await store.purge(["articles"]);
+      expect((await store.lookup("k")).entry).toBeNull();
+      await store.store("k", entry(["article:1"]), 60, (await store.lookup("k")).epoch);
+      await store.purge(["*"]);
+      expect((await store.lookup("k")).entry).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("two instances", () => {
+  async function pair(env: Record<string, string>): Promise<{ a: TestApp; b: SecondInstance; token: string }> {
+    const a = await startTestApp(env);
+    const b = await startSecondInstance(a, { runJobs: false, env });
+    return { a, b, token: await a.editorToken() };
+  }
+
+  /** Withdraw on `a`; how long until `b` stops serving the article (and it must be under a second). */
+  async function withdrawalSeenBy(a: TestApp, bUrl: string, token: string): Promise<number> {
+    const { id, slug } = await publishNew(a, token, `Two-instance story ${randomBytes(3).toString("hex")}`);
+    const read = () => get(bUrl, { doc: ArticlePageDocument, variables: { slug } });
+    expect((await read()).json.data?.article).not.toBeNull();
+    expect((await read()).headers.get("x-cache")).toBe("HIT");
+    const t0 = performance.now();
+    expectOk(await a.gql(UnpublishDocument, { id, reason: "Withdrawn" }, { token }));
+    await waitFor("b to stop serving the withdrawn article", async () => (await read()).json.data?.article === null, 5000);
+    return performance.now() - t0;
+  }
+
+  it("with Redis: share one cache, and a withdrawal on one is never served by the other", async () => {
+    const { a, b, token } = await pair({ REDIS_URL });
+    try {
+      const vars = { first: 6 };
+      expect((await get(b.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("MISS");
+      expect((await get(a.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("HIT");
+      const { id, slug } = await publishNew(a, token, "Shared cache story");
+      const read = () => get(b.url, { doc: ArticlePageDocument, variables: { slug } });
+      await read();
+      expect((await read()).headers.get("x-cache")).toBe("HIT");
+      expectOk(await a.gql(UnpublishDocument, { id, reason: "Withdrawn" }, { token }));
+      // a purged the shared store before its mutation returned: b's very next read misses.
+      expect((await read()).json.data?.article).toBeNull();
+      expect(await withdrawalSeenBy(a, b.url, token)).toBeLessThan(1000);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+
+  it("in memory: each instance purges its own cache within a second of the commit", async () => {
+    const { a, b, token } = await pair({ RESPONSE_CACHE: "memory" });
+    try {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) times.push(await withdrawalSeenBy(a, b.url, token));
+      expect(Math.max(...times)).toBeLessThan(1000);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
+
+describe("persisted queries over GET", () => {
+  it("register once by POST, then run by hash alone over GET, cacheable", async () => {
+    const query = `query PersistedFront { articles(first: 2) { edges { node { slug headline } } } }`;
+    const hash = sha256(query);
+    const unknown = await get(app.url, { hash });
+    expect(unknown.json.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    const registered = await post(app.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(registered.json.errors).toBeUndefined();
+    const byHash = await get(app.url, { hash });
+    expect(byHash.status).toBe(200);
+    expect(byHash.json.data).toEqual(registered.json.data);
+    expect(byHash.headers.get("cache-control")).toBe("max-age=60, public");
+    expect(byHash.headers.get("etag")).toBeTruthy();
+    const mismatch = await post(app.url, {
+      query: `${query} `,
+      extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+    });
+    expect(mismatch.status).toBe(400);
+  });
+});
+
+describe("trusted documents", () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await startTestApp({ TRUSTED_DOCUMENTS: "required" });
+  });
+  afterAll(() => strict?.close());
+
+  const frontHash = [...TRUSTED_DOCUMENTS].find(([, doc]) => doc.includes("query FrontPage("))![0];
+
+  it("the manifest is codegen's: one entry per client operation, hashed from its text", () => {
+    expect(TRUSTED_DOCUMENTS.get(frontHash)).toContain("query FrontPage");
+    for (const [hash, doc] of TRUSTED_DOCUMENTS) expect(sha256(doc)).toBe(hash);
+  });
+
+  it("anonymous clients run manifest documents by hash, and nothing else", async () => {
+    const ok = await get(strict.url, { hash: frontHash, variables: { first: 2 } });
+    expect(ok.status).toBe(200);
+    expect((ok.json.data?.articles as { edges: unknown[] }).edges).toHaveLength(2);
+    const viaPost = await post(strict.url, {
+      variables: { first: 2 },
+      extensions: { persistedQuery: { version: 1, sha256Hash: frontHash } },
+    });
+    expect(viaPost.json.data).toEqual(ok.json.data);
+
+    const own = await post(strict.url, { query: "{ articles(first: 100) { totalCount } }" });
+    expect(own.status).toBe(403);
+    expect(own.json.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const notInManifest = await get(strict.url, { hash: sha256("{ articles { totalCount } }") });
+    expect(notInManifest.status).toBe(400);
+    expect(notInManifest.json.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const swapped = await post(strict.url, {
+      query: "{ articles { totalCount } }",
+      extensions: { persistedQuery: { version: 1, sha256Hash: frontHash } },
+    });
+    expect(swapped.status).toBe(400);
+    // A cached answer is no way around it either.
+    const again = await post(strict.url, { query: queryOf(FrontPageDocument), variables: { first: 2 } });
+    expect(again.status).toBe(403);
+  });
+
+  it("editors and partner keys may still send their own operations, within the query limits", async () => {
+    const token = await strict.editorToken();
+    expectOk(await strict.gql("{ articles(first: 1) { totalCount } }", {}, { token }));
+    const admin = await strict.loginAs(Role.ADMIN);
+    const key = expectOk(
+      await strict.gql(CreatePartnerKeyDocument, { input: { name: "Own ops", scopes: ["content:read"] } }, { token: admin }),
+    ).createPartnerKey.key;
+    expectOk(await strict.gql("{ articles(first: 1) { edges { node { slug } } } }", {}, { token: key }));
+    const nest = (depth: number): string =>
+      depth === 0 ? "slug" : `actors { actor { articles { edges { node { ${nest(depth - 1)} } } } } }`;
+    const deep = await strict.gql(`{ articles { edges { node { ${nest(4)} } } } }`, {}, { token });
+    expectCode(deep, "GRAPHQL_VALIDATION_FAILED");
+  });
+});
+
+describe("CDN purges", () => {
+  it("POST the surrogate keys of every published, corrected or withdrawn article, retried until the CDN accepts", async () => {
+    const received: string[][] = [];
+    let failNext = 1;
+    const cdn = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        if (req.headers.authorization !== "Bearer purge-secret") {
+          res.writeHead(401).end();
+          return;
+        }
+        if (failNext-- > 0) {
+          res.writeHead(503).end();
+          return;
+        }
+        received.push((JSON.parse(body) as { surrogateKeys: string[] }).surrogateKeys);
+        res.writeHead(200).end("{}");
+      });
+    });
+    await new Promise<void>((r) => cdn.listen(0, "127.0.0.1", () => r()));
+    const cdnUrl = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/purge`;
+    const withCdn = await startTestApp({ CDN_PURGE_URL: cdnUrl, CDN_PURGE_TOKEN: "purge-secret", WEBHOOKS_POLL_MS: "50" });
+    try {
+      const token = await withCdn.editorToken();
+      const { id } = await publishNew(withCdn, token, "Purge me from the CDN");
+      const keys = await waitFor("the purge", () => received.find((k) => k.includes(`article:${id}`)), 15_000);
+      expect(keys).toContain("articles");
+      expectOk(await withCdn.gql(UnpublishDocument, { id, reason: "Withdrawn" }, { token }));
+      await waitFor("the withdrawal purge", () => received.filter((k) => k.includes(`article:${id}`)).length >= 2, 15_000);
+      // The first attempt got a 503 and was retried; the cursor moved only after a 2xx.
+      expect(failNext).toBeLessThan(0);
+      const [last] = await withCdn.ds.query<{ max: string }[]>(`SELECT max(seq)::text AS max FROM content_events`);
+      await waitFor("the cursor to reach the last event", async () => {
+        const [row] = await withCdn.ds.query<{ seq: string }[]>(
+          `SELECT seq::text FROM consumer_cursors WHERE name = 'cdn-purge'`,
+        );
+        return row?.seq === last?.max;
+      });
+    } finally {
+      await withCdn.close();
+      await new Promise<void>((r) => cdn.close(() => r()));
+    }
+  });
+});

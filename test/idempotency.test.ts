@@ -1,0 +1,438 @@
+import { randomUUID } from "node:crypto";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { parse, print } from "graphql";
+import { Client } from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AddCorrectionDocument,
+  ApproveDocument,
+  CreateArticleDocument,
+  CreatePartnerKeyDocument,
+  CreatePreviewTokenDocument,
+  LoginDocument,
+  PublishDocument,
+  RegisterWebhookDocument,
+  SubmitForReviewDocument,
+  UpdateArticleDocument,
+} from "../src/client/generated/graphql";
+import { requestFingerprint } from "../src/modules/idempotency/idempotency.service";
+import { DEMO_EDITOR } from "../src/seed/seed";
+import { Role } from "../src/shared/enums";
+import { MAIN_STORY } from "./support/demo";
+import { expectNoLeaks } from "./support/expect";
+import { startTestApp, type TestApp } from "./support/harness";
+
+/*
+ * Idempotency-Key on mutations, over real HTTP against real PostgreSQL: a retry gets the first
+ * answer byte for byte and writes nothing (counted in the tables), keys are per principal, a
+ * reused key with another request is refused, concurrent duplicates execute once, failures do
+ * not burn a key, and abandoned claims (a killed process) are taken over without ever running
+ * a mutation twice.
+ */
+
+let app: TestApp;
+let editor: string;
+let editorId: string;
+let otherEditor: string;
+
+beforeAll(async () => {
+  app = await startTestApp({ JOBS_RUN: "false", WEBHOOKS_RUN: "false" });
+  editor = await app.editorToken();
+  otherEditor = await app.loginAs(Role.EDITOR);
+  const [row] = await app.ds.query<{ id: string }[]>(`SELECT id FROM users WHERE email = $1`, [DEMO_EDITOR.email]);
+  editorId = row!.id;
+});
+afterAll(() => app?.close());
+
+interface Sent<T> {
+  status: number;
+  /** The body exactly as received. */
+  text: string;
+  data: T | null | undefined;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  replayed: boolean;
+  headers: Headers;
+}
+
+/** One POST /graphql, keeping the exact bytes of the answer. */
+async function send<T, V>(
+  doc: TypedDocumentNode<T, V> | string,
+  variables: V,
+  opts: { token?: string; key?: string } = {},
+): Promise<Sent<T>> {
+  const res = await fetch(app.url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...(opts.key !== undefined ? { "idempotency-key": opts.key } : {}),
+    },
+    body: JSON.stringify({ query: typeof doc === "string" ? doc : print(doc), variables }),
+  });
+  const text = await res.text();
+  expectNoLeaks(text);
+  const body = JSON.parse(text) as { data?: T | null; errors?: Sent<T>["errors"] };
+  return {
+    status: res.status,
+    text,
+    data: body.data,
+    errors: body.errors,
+    replayed: res.headers.get("idempotent-replayed") === "true",
+    headers: res.headers,
+  };
+}
+
+const codeOf = (r: Sent<unknown>) => r.errors?.[0]?.extensions?.code;
+
+async function count(fromWhere: string, params: unknown[] = []): Promise<number> {
+  const [row] = await app.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${fromWhere}`, params);
+  return row!.n;
+}
+
+const articlesHeadlined = (headline: string) => count(`article_revisions WHERE headline = $1 AND number = 1`, [headline]);
+
+function draftInput(headline: string) {
+  return { headline, bodyMarkdown: "Officials met **again**.", language: "EN" as const, genre: "NEWS" as const };
+}
+
+const uniqueHeadline = (what: string) => `${what} ${randomUUID().slice(0, 8)}`;
+
+/** A draft, created without a key, taken to APPROVED; returns its id and version. */
+async function approvedDraft(): Promise<{ id: string; version: number }> {
+  const created = await send(CreateArticleDocument, { input: draftInput(uniqueHeadline("Workflow")) }, { token: editor });
+  const id = created.data!.createArticle.id;
+  await send(SubmitForReviewDocument, { id }, { token: editor });
+  const approved = await send(ApproveDocument, { id }, { token: editor });
+  return { id, version: approved.data!.approve.editorial.version };
+}
+
+describe("a retried mutation with the same Idempotency-Key", () => {
+  it("createArticle: returns the first answer byte for byte, and creates one article, revision and audit row", async () => {
+    const headline = uniqueHeadline("Talks resume in Doha");
+    const key = randomUUID();
+    const audits = () => count(`audit_log WHERE operation = 'createArticle' AND user_id = $1`, [editorId]);
+    const auditsBefore = await audits();
+
+    const first = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
+    expect(first.status).toBe(200);
+    expect(first.errors).toBeUndefined();
+    expect(first.replayed).toBe(false);
+    expect(await articlesHeadlined(headline)).toBe(1);
+    expect(await audits()).toBe(auditsBefore + 1);
+
+    const retry = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
+    expect(retry.status).toBe(200);
+    expect(retry.replayed).toBe(true);
+    expect(retry.text).toBe(first.text);
+    expect(retry.headers.get("cache-control")).toBe(first.headers.get("cache-control"));
+    expect(retry.headers.get("content-type")).toBe(first.headers.get("content-type"));
+
+    // The same request written differently (layout, variable key order) is the same request.
+    const reformatted = print(CreateArticleDocument).replace(/\n\s*/g, " ");
+    const { language, genre, bodyMarkdown } = draftInput(headline);
+    const again = await send(reformatted, { input: { genre, language, bodyMarkdown, headline } }, { token: editor, key });
+    expect(again.replayed).toBe(true);
+    expect(again.text).toBe(first.text);
+
+    expect(await articlesHeadlined(headline)).toBe(1);
+    expect(await count(`article_revisions WHERE article_id = $1`, [first.data!.createArticle.id])).toBe(1);
+    expect(await audits()).toBe(auditsBefore + 1);
+  });
+
+  it("updateArticle and publish: one new revision, one PUBLISHED event, the first answers replayed", async () => {
+    const { id, version } = await approvedDraft();
+    const revisions = () => count(`article_revisions WHERE article_id = $1`, [id]);
+    const published = () => count(`content_events WHERE article_id = $1 AND kind = 'PUBLISHED'`, [id]);
+    const revisionsBefore = await revisions();
+
+    const updateKey = randomUUID();
+    const vars = { id, expectedVersion: version, input: { headline: uniqueHeadline("Edited headline") } };
+    const update = await send(UpdateArticleDocument, vars, { token: editor, key: updateKey });
+    expect(update.errors).toBeUndefined();
+    // Without the key this retry would be refused (stale expectedVersion); with it, it is the first answer.
+    const updateRetry = await send(UpdateArticleDocument, vars, { token: editor, key: updateKey });
+    expect(updateRetry.replayed).toBe(true);
+    expect(updateRetry.text).toBe(update.text);
+    expect(await revisions()).toBe(revisionsBefore + 1);
+
+    const publishKey = randomUUID();
+    const publish = await send(PublishDocument, { id }, { token: editor, key: publishKey });
+    expect(publish.data?.publish.editorial.state).toBe("PUBLISHED");
+    // Without the key this would republish, appending a second PUBLISHED event.
+    const publishRetry = await send(PublishDocument, { id }, { token: editor, key: publishKey });
+    expect(publishRetry.replayed).toBe(true);
+    expect(publishRetry.text).toBe(publish.text);
+    expect(await published()).toBe(1);
+    expect(await revisions()).toBe(revisionsBefore + 1);
+  });
+});
+
+describe("refusals", () => {
+  it("the same key with a different request: 400 BAD_USER_INPUT, nothing written", async () => {
+    const key = randomUUID();
+    const first = await send(CreateArticleDocument, { input: draftInput(uniqueHeadline("Original")) }, { token: editor, key });
+    expect(first.errors).toBeUndefined();
+
+    const otherHeadline = uniqueHeadline("Different payload");
+    const other = await send(CreateArticleDocument, { input: draftInput(otherHeadline) }, { token: editor, key });
+    expect(other.status).toBe(400);
+    expect(codeOf(other)).toBe("BAD_USER_INPUT");
+    expect(other.errors![0]!.message).toMatch(/Idempotency-Key was used with a different request/);
+    expect(await articlesHeadlined(otherHeadline)).toBe(0);
+
+    const { id } = await approvedDraft();
+    const otherOperation = await send(PublishDocument, { id }, { token: editor, key });
+    expect(codeOf(otherOperation)).toBe("BAD_USER_INPUT");
+    expect(await count(`content_events WHERE article_id = $1`, [id])).toBe(0);
+  });
+
+  it("a malformed key: 400 BAD_USER_INPUT before anything runs", async () => {
+    for (const key of ["", "x".repeat(256), "clé"]) {
+      const headline = uniqueHeadline("Bad key");
+      const r = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
+      expect(r.status, JSON.stringify(key)).toBe(400);
+      expect(codeOf(r)).toBe("BAD_USER_INPUT");
+      expect(r.errors![0]!.message).toMatch(/1 to 255 printable ASCII/);
+      expect(await articlesHeadlined(headline)).toBe(0);
+    }
+    const longest = await send(
+      CreateArticleDocument,
+      { input: draftInput(uniqueHeadline("Long key")) },
+      { token: editor, key: "k".repeat(255) },
+    );
+    expect(longest.errors).toBeUndefined();
+  });
+
+  it("mutations that answer with a secret shown once refuse a key; anonymous requests ignore it", async () => {
+    const admin = await app.loginAs(Role.ADMIN);
+    const name = uniqueHeadline("Keyed partner");
+    const r = await send(
+      CreatePartnerKeyDocument,
+      { input: { name, scopes: ["content:read"] } },
+      { token: admin, key: randomUUID() },
+    );
+    expect(r.status).toBe(400);
+    expect(codeOf(r)).toBe("BAD_USER_INPUT");
+    expect(r.errors![0]!.message).toMatch(/createPartnerKey returns a secret/);
+    expect(await count(`partner_keys WHERE name = $1`, [name])).toBe(0);
+    const preview = await send(CreatePreviewTokenDocument, { articleId: randomUUID() }, { token: editor, key: randomUUID() });
+    expect(codeOf(preview)).toBe("BAD_USER_INPUT");
+
+    // Anonymous login: no principal to scope a key by, and its token is never stored in clear: both run.
+    const key = randomUUID();
+    const login = { email: DEMO_EDITOR.email, password: DEMO_EDITOR.password };
+    const a = await send(LoginDocument, login, { key });
+    const b = await send(LoginDocument, login, { key });
+    expect(a.errors ?? b.errors).toBeUndefined();
+    expect(b.replayed).toBe(false);
+    expect(b.data!.login.token).not.toBe(a.data!.login.token);
+  });
+});
+
+describe("scope and lifetime of a key", () => {
+  it("is per principal: another editor with the same key executes", async () => {
+    const headline = uniqueHeadline("Two editors");
+    const key = randomUUID();
+    const mine = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
+    const theirs = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: otherEditor, key });
+    expect(mine.errors ?? theirs.errors).toBeUndefined();
+    expect(theirs.replayed).toBe(false);
+    expect(theirs.data!.createArticle.id).not.toBe(mine.data!.createArticle.id);
+    expect(await articlesHeadlined(headline)).toBe(2);
+  });
+
+  it("is per partner key too: a partner's retried deleteWebhook replays its first answer", async () => {
+    const admin = await app.loginAs(Role.ADMIN);
+    const created = await send(
+      CreatePartnerKeyDocument,
+      { input: { name: "Idempotent partner", scopes: ["content:read", "webhooks:manage"] } },
+      { token: admin },
+    );
+    const partner = created.data!.createPartnerKey.key;
+    const reg = await send(RegisterWebhookDocument, { url: "https://partner.example/hook" }, { token: partner });
+    const id = reg.data!.registerWebhook.webhook.id;
+    const del = "mutation DeleteWebhook($id: ID!) { deleteWebhook(id: $id) }";
+    const key = randomUUID();
+    const first = await send(del, { id }, { token: partner, key });
+    expect(first.errors).toBeUndefined();
+    // Without the key the second call would be NOT_FOUND.
+    const retry = await send(del, { id }, { token: partner, key });
+    expect(retry.replayed).toBe(true);
+    expect(retry.text).toBe(first.text);
+    expect(await count(`idempotency_keys WHERE principal LIKE 'partner:%' AND key = $1`, [key])).toBe(1);
+  });
+
+  it("a failed mutation (nothing written) does not burn its key", async () => {
+    const key = randomUUID();
+    const empty = await send(CreateArticleDocument, { input: draftInput("<b></b>") }, { token: editor, key });
+    expect(codeOf(empty)).toBe("BAD_USER_INPUT");
+    expect(await count(`idempotency_keys WHERE key = $1`, [key])).toBe(0);
+    // The corrected request may use the same key, and runs.
+    const headline = uniqueHeadline("Corrected");
+    const fixed = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
+    expect(fixed.errors).toBeUndefined();
+    expect(fixed.replayed).toBe(false);
+    expect(await articlesHeadlined(headline)).toBe(1);
+
+    // A stale version is refused with CONFLICT and writes nothing: the retry with the right version runs.
+    const { id, version } = await approvedDraft();
+    const editKey = randomUUID();
+    const input = { headline: uniqueHeadline("Edit") };
+    const stale = await send(UpdateArticleDocument, { id, expectedVersion: version - 1, input }, { token: editor, key: editKey });
+    expect(codeOf(stale)).toBe("CONFLICT");
+    const right = await send(UpdateArticleDocument, { id, expectedVersion: version, input }, { token: editor, key: editKey });
+    expect(right.errors).toBeUndefined();
+  });
+
+  it("an expired key is new again, and expired keys are swept", async () => {
+    const headline = uniqueHeadline("Expiring");
+    const key = randomUUID();
+    const first = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
+    expect(first.errors).toBeUndefined();
+    const [row] = await app.ds.query<{ hours: number }[]>(
+      `SELECT round(extract(epoch FROM expires_at - created_at) / 3600)::int AS hours FROM idempotency_keys WHERE key = $1`,
+      [key],
+    );
+    expect(row!.hours).toBe(app.config.idempotencyTtlHours);
+    expect(app.config.idempotencyTtlHours).toBe(24);
+
+    await app.ds.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [key]);
+    const later = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
+    expect(later.replayed).toBe(false);
+    expect(later.data!.createArticle.id).not.toBe(first.data!.createArticle.id);
+    expect(await articlesHeadlined(headline)).toBe(2);
+
+    // Stale rows of anyone are deleted, a bounded batch after each keyed mutation.
+    await app.ds.query(
+      `INSERT INTO idempotency_keys (principal, key, fingerprint, lease_token, expires_at)
+       SELECT 'user:gone', 'old-' || g, 'x', gen_random_uuid(), now() - interval '1 hour' FROM generate_series(1, 5) g`,
+    );
+    await send(CreateArticleDocument, { input: draftInput(uniqueHeadline("Sweeper")) }, { token: editor, key: randomUUID() });
+    expect(await count(`idempotency_keys WHERE principal = 'user:gone'`)).toBe(0);
+  });
+});
+
+describe("concurrency and crashes", () => {
+  it("five concurrent duplicates: exactly one executes, the others replay it or get CONFLICT", async () => {
+    const headline = uniqueHeadline("Stampede");
+    const key = randomUUID();
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key })),
+    );
+    const executed = all.filter((r) => r.status === 200 && !r.replayed);
+    expect(executed).toHaveLength(1);
+    for (const r of all) {
+      if (r === executed[0]) continue;
+      if (r.status === 200) {
+        expect(r.replayed).toBe(true);
+        expect(r.text).toBe(executed[0]!.text);
+      } else {
+        expect(r.status).toBe(409);
+        expect(codeOf(r)).toBe("CONFLICT");
+        expect(r.errors![0]!.message).toMatch(/still in progress/);
+        expect(r.headers.get("retry-after")).toBe("1");
+      }
+    }
+    expect(await articlesHeadlined(headline)).toBe(1);
+    const after = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
+    expect(after.text).toBe(executed[0]!.text);
+  });
+
+  /** The claim a process leaves behind when it is killed while its mutation runs. */
+  async function abandonedClaim(key: string, variables: unknown, opts: { leaseLeft: string; committed: boolean }) {
+    const fingerprint = requestFingerprint(print(parse(print(CreateArticleDocument))), undefined, variables);
+    await app.ds.query(
+      `INSERT INTO idempotency_keys (principal, key, fingerprint, lease_token, lease_until, committed_at, expires_at)
+       VALUES ($1, $2, $3, gen_random_uuid(), now() + $4::interval, CASE WHEN $5 THEN now() END, now() + interval '1 day')`,
+      [`user:${editorId}`, key, fingerprint, opts.leaseLeft, opts.committed],
+    );
+  }
+
+  it("a claim abandoned before it committed: CONFLICT within its lease, taken over after it", async () => {
+    const headline = uniqueHeadline("Abandoned");
+    const key = randomUUID();
+    const variables = { input: draftInput(headline) };
+    await abandonedClaim(key, variables, { leaseLeft: "60 seconds", committed: false });
+
+    const busy = await send(CreateArticleDocument, variables, { token: editor, key });
+    expect(busy.status).toBe(409);
+    expect(codeOf(busy)).toBe("CONFLICT");
+    expect(await articlesHeadlined(headline)).toBe(0);
+
+    await app.ds.query(`UPDATE idempotency_keys SET lease_until = now() - interval '1 second' WHERE key = $1`, [key]);
+    const retry = await send(CreateArticleDocument, variables, { token: editor, key });
+    expect(retry.errors).toBeUndefined();
+    expect(retry.replayed).toBe(false);
+    expect(await articlesHeadlined(headline)).toBe(1);
+    expect((await send(CreateArticleDocument, variables, { token: editor, key })).text).toBe(retry.text);
+  });
+
+  it("a mutation whose writes committed but whose answer was lost is never run again", async () => {
+    const headline = uniqueHeadline("Lost answer");
+    const key = randomUUID();
+    const variables = { input: draftInput(headline) };
+    const first = await send(CreateArticleDocument, variables, { token: editor, key });
+    expect(first.errors).toBeUndefined();
+    // The mark written inside the mutation's own transaction.
+    expect(await count(`idempotency_keys WHERE key = $1 AND committed_at IS NOT NULL`, [key])).toBe(1);
+
+    // As if the process died after COMMIT and before storing the answer, and the lease ran out.
+    await app.ds.query(
+      `UPDATE idempotency_keys SET state = 'IN_PROGRESS', response_body = NULL, response_status = NULL,
+         lease_until = now() - interval '1 second' WHERE key = $1`,
+      [key],
+    );
+    const retry = await send(CreateArticleDocument, variables, { token: editor, key });
+    expect(retry.status).toBe(409);
+    expect(codeOf(retry)).toBe("CONFLICT");
+    expect(retry.errors![0]!.extensions?.idempotency).toBe("RESPONSE_LOST");
+    expect(await articlesHeadlined(headline)).toBe(1);
+  });
+
+  it("an attempt that outlived its lease and was taken over cannot commit: one correction, not two", async () => {
+    const [story] = await app.ds.query<{ id: string }[]>(`SELECT id FROM articles WHERE slug = $1`, [MAIN_STORY.slug]);
+    const id = story!.id;
+    const text = uniqueHeadline("A figure was corrected");
+    const corrections = () => count(`corrections WHERE article_id = $1 AND text = $2`, [id, text]);
+    const key = randomUUID();
+    const vars = { articleId: id, kind: "CORRECTION" as const, text };
+
+    const blocker = new Client({ connectionString: app.config.databaseUrl! });
+    await blocker.connect();
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await blocker.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (rows[0]!.n >= n) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`expected ${n} requests waiting on the article row`);
+    };
+    try {
+      // Hold the article row: the first attempt claims the key, then waits inside its transaction.
+      await blocker.query(`BEGIN`);
+      await blocker.query(`SELECT 1 FROM articles WHERE id = $1 FOR UPDATE`, [id]);
+      const slow = send(AddCorrectionDocument, vars, { token: editor, key });
+      await waiting(1);
+      // Its lease runs out (as if it hung); the client's retry takes the key over and waits too.
+      await app.ds.query(`UPDATE idempotency_keys SET lease_until = now() - interval '1 second' WHERE key = $1`, [key]);
+      const retry = send(AddCorrectionDocument, vars, { token: editor, key });
+      await waiting(2);
+      await blocker.query(`COMMIT`);
+
+      const [a, b] = await Promise.all([slow, retry]);
+      // The first attempt reached COMMIT first, found its claim taken and rolled back; the retry's stands.
+      expect(codeOf(a)).toBe("CONFLICT");
+      expect(a.errors![0]!.message).toMatch(/took over/);
+      expect(b.errors).toBeUndefined();
+      expect(await corrections()).toBe(1);
+      const replay = await send(AddCorrectionDocument, vars, { token: editor, key });
+      expect(replay.replayed).toBe(true);
+      expect(replay.text).toBe(b.text);
+    } finally {
+      await blocker.query(`ROLLBACK`).catch(() => undefined);
+      await blocker.end();
+    }
+  });
+});

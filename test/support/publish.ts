@@ -1,0 +1,49 @@
+import {
+  ApproveDocument,
+  CreateArticleDocument,
+  PublishDocument,
+  SubmitForReviewDocument,
+} from "../../src/client/generated/graphql";
+import { expectOk } from "./expect";
+import type { TestApp } from "./harness";
+
+/** Draft, review, approve and publish a new article through the API; its id. */
+export async function publishNew(
+  app: Pick<TestApp, "gql">,
+  token: string,
+  headline: string,
+  opts: { language?: "EN" | "ES"; bodyMarkdown?: string } = {},
+): Promise<{ id: string; slug: string }> {
+  const created = expectOk(
+    await app.gql(
+      CreateArticleDocument,
+      {
+        input: {
+          headline,
+          bodyMarkdown: opts.bodyMarkdown ?? "Text of the story.",
+          language: opts.language ?? "EN",
+          genre: "NEWS",
+        },
+      },
+      { token },
+    ),
+  ).createArticle;
+  for (const doc of [SubmitForReviewDocument, ApproveDocument, PublishDocument])
+    expectOk(await app.gql(doc, { id: created.id }, { token }));
+  return { id: created.id, slug: created.slug };
+}
+
+/** Poll until probe returns something truthy; throws after ms. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
