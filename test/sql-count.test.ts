@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ActorDirectoryDocument, ArticleListDocument, FrontPageDocument } from "../src/client/generated/graphql";
+import { ActorDirectoryDocument, ArticleListDocument, FrontPageDocument, SearchDocument } from "../src/client/generated/graphql";
 import { ArticleService } from "../src/modules/article";
 import { Transition } from "../src/modules/article/workflow";
 import { WorkflowService } from "../src/modules/article/workflow.service";
@@ -67,6 +67,15 @@ describe("SQL statements per request", () => {
     const r = await app.gql(ArticleListDocument, { first: 20 });
     expect(r.data!.articles.totalCount).toBeGreaterThan(60);
     expect(r.sqlStatements).toBe(2);
+  });
+
+  it("search with snippets: the list plus one statement for the page's snippets, the same for 5 and 50", async () => {
+    const small = await app.gql(SearchDocument, { filter: { query: "filler story" }, first: 5 });
+    const large = await app.gql(SearchDocument, { filter: { query: "filler story" }, first: 50 });
+    expect(large.data!.articles.edges).toHaveLength(50);
+    expect(large.data!.articles.edges.every((e) => e.snippet !== null)).toBe(true);
+    expect(small.sqlStatements).toBe(2);
+    expect(large.sqlStatements).toBe(small.sqlStatements);
   });
 
   it("actor coverage for a whole directory page is one statement, not one per actor", async () => {

@@ -30,7 +30,7 @@ export class ArticleBody {
   readingTimeMinutes!: number;
 }
 
-@ObjectType({ description: "An article as a reader (or, for a working copy, an editor) sees it." })
+@ObjectType({ simpleResolvers: true, description: "An article as a reader (or, for a working copy, an editor) sees it." })
 export class Article {
   @Field(() => ID)
   id!: string;
@@ -112,7 +112,7 @@ export class ArticleActorRole {
   role!: ActorRole;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Claim {
   @Field(() => ID)
   id!: string;

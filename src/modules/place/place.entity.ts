@@ -1,7 +1,7 @@
 import { Field, Float, ID, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from "typeorm";
 
-@ObjectType({ description: "A location used for datelines and coverage." })
+@ObjectType({ simpleResolvers: true, description: "A location used for datelines and coverage." })
 @Entity("places")
 @Unique("uq_places_slug", ["slug"])
 export class Place {
