@@ -343,6 +343,15 @@ describe("two instances", () => {
       // a purged the shared store before its mutation returned: b's very next read misses.
       expect((await read()).json.data?.article).toBeNull();
       expect(await withdrawalSeenBy(a, b.url, token)).toBeLessThan(1000);
+
+      // A persisted query registered through one instance runs by hash on the other.
+      const query = `query SharedPersisted { articles(first: 1) { edges { node { slug } } } }`;
+      const hash = sha256(query);
+      expect((await get(b.url, { hash })).json.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+      expect((await post(a.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })).status).toBe(200);
+      const viaB = await get(b.url, { hash });
+      expect(viaB.status).toBe(200);
+      expect(viaB.json.errors).toBeUndefined();
     } finally {
       await b.close();
       await a.close();

@@ -98,13 +98,10 @@ const sqlCountPlugin: ApolloServerPlugin<Context> = {
 };
 
 /** `namespace` keeps databases apart when one Redis serves several deployments (or test databases). */
-function createResponseCache(config: Config, log: Logger, namespace: string): ResponseCache | null {
-  if (config.responseCache === "off") return null;
-  const store =
-    config.responseCache === "redis"
-      ? new RedisStore(config.redisUrl!, log, `ng:rc:${namespace}:`)
-      : new MemoryStore(config.responseCacheMaxMb * 1024 * 1024);
-  return new ResponseCache(store, log);
+function createResponseCache(config: Config, log: Logger, namespace: string): { cache: ResponseCache | null; redis: RedisStore | null } {
+  if (config.responseCache === "off") return { cache: null, redis: null };
+  const redis = config.responseCache === "redis" ? new RedisStore(config.redisUrl!, log, `ng:rc:${namespace}:`) : null;
+  return { cache: new ResponseCache(redis ?? new MemoryStore(config.responseCacheMaxMb * 1024 * 1024), log), redis };
 }
 
 export async function startServer(opts: {
@@ -133,7 +130,7 @@ export async function startServer(opts: {
   const events = new EventBus({ url: dbUrl, log, ...opts.subscriptions?.bus });
   const armor = queryArmor(config);
   const dbUrlParsed = new URL(dbUrl);
-  const cache = createResponseCache(config, log, `${dbUrlParsed.host}${dbUrlParsed.pathname}`);
+  const { cache, redis } = createResponseCache(config, log, `${dbUrlParsed.host}${dbUrlParsed.pathname}`);
   if (cache) {
     await cache.ready();
     events.onCacheNotice((payload) => cache.invalidate(payload));
@@ -158,6 +155,8 @@ export async function startServer(opts: {
     includeStacktraceInErrorResponses: false,
     // Explicit although they are Apollo's defaults: no batched requests, CSRF prevention on.
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries (on by default), shared through Redis when there is one.
+    persistedQueries: redis ? { cache: redis.persistedQueries(24 * 3600) } : {},
     csrfPrevention: true,
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },

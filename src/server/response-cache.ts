@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { Redis } from "ioredis";
+import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Logger } from "../shared/logger";
 import { PURGE_ALL } from "../shared/invalidation";
 import { ARTICLES_TAG } from "../modules/article/article-read.service";
@@ -182,6 +183,23 @@ export class RedisStore implements ResponseCacheStore {
 
   async purge(tags: readonly string[]): Promise<void> {
     await this.redis.eval(PURGE_SCRIPT, 1, this.epochKey, ...tags.map((t) => this.tagKey(t)));
+  }
+
+  /**
+   * Apollo's persisted-query cache on the same connection, so that a hash registered through
+   * one instance runs on all of them (a CDN may send the GET to any).
+   */
+  persistedQueries(ttlSeconds: number): KeyValueCache<string> {
+    const k = (key: string) => `${this.prefix}pq:${key}`;
+    return {
+      get: async (key) => (await this.redis.get(k(key))) ?? undefined,
+      set: async (key, value, opts) => {
+        await this.redis.set(k(key), value, "EX", opts?.ttl ?? ttlSeconds);
+      },
+      delete: async (key) => {
+        await this.redis.del(k(key));
+      },
+    };
   }
 
   async ready(timeoutMs = 3000): Promise<void> {
