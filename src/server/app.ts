@@ -12,6 +12,7 @@ import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
 import { CdnPurger } from "./cdn-purge";
 import { UNLOGGED } from "../shared/invalidation";
 import type { Logger } from "../shared/logger";
+import { wellFormed } from "../shared/unicode";
 import { buildNewsgraphSchema } from "./build-schema";
 import { HttpDrain } from "./drain";
 import type { Context } from "./context";
@@ -98,7 +99,11 @@ const sqlCountPlugin: ApolloServerPlugin<Context> = {
 };
 
 /** `namespace` keeps databases apart when one Redis serves several deployments (or test databases). */
-function createResponseCache(config: Config, log: Logger, namespace: string): { cache: ResponseCache | null; redis: RedisStore | null } {
+function createResponseCache(
+  config: Config,
+  log: Logger,
+  namespace: string,
+): { cache: ResponseCache | null; redis: RedisStore | null } {
   if (config.responseCache === "off") return { cache: null, redis: null };
   const redis = config.responseCache === "redis" ? new RedisStore(config.redisUrl!, log, `ng:rc:${namespace}:`) : null;
   return { cache: new ResponseCache(redis ?? new MemoryStore(config.responseCacheMaxMb * 1024 * 1024), log), redis };
@@ -201,7 +206,8 @@ export async function startServer(opts: {
   app.use(syndicationRouter(services, config, log));
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    // Lone surrogates ("\ud800" in JSON) become U+FFFD before anything validates or stores them.
+    express.json({ limit: "1mb", reviver: (_key, value: unknown) => (typeof value === "string" ? wellFormed(value) : value) }),
     graphqlHandler({
       apollo,
       services,
@@ -237,6 +243,7 @@ export async function startServer(opts: {
     throw err;
   }
   const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
+  if (cache) runner.afterCommit = () => events.barrier();
   if (opts.runJobs ?? config.jobsRun) runner.start();
   const cdn =
     config.cdnPurgeUrl && (opts.runWebhooks ?? config.webhooksRun)

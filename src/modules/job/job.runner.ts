@@ -72,10 +72,14 @@ export class JobRunner {
     this.timer.unref();
   }
 
+  /** Awaited after jobs ran: lets this process's response cache apply their invalidations first. */
+  afterCommit: (() => Promise<unknown>) | null = null;
+
   /** Run every due job, one transaction each, until none is left. Returns how many ran. */
   async drain(): Promise<number> {
     let ran = 0;
     while (!this.stopped && (await this.runOne())) ran++;
+    if (ran > 0 && this.afterCommit) await this.afterCommit();
     return ran;
   }
 
