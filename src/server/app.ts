@@ -1,7 +1,7 @@
 import http from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import express from "express";
 import { OperationTypeNode } from "graphql";
 import type { DataSource } from "typeorm";
@@ -41,30 +41,40 @@ export interface RunningServer {
 }
 
 /**
- * Cache-Control: public published content gets `max-age=CACHE_MAX_AGE, public` from Apollo's
- * cache-control plugin; anything that depends on who asks (staff sessions, partner keys with
- * their rights, previews) is `private, no-store`, and so are mutations. Restricting the policy
- * before execution also spares the per-field hint bookkeeping on those requests.
+ * Cache-Control for every operation. A successful anonymous query shows only published,
+ * public content: `max-age=CACHE_MAX_AGE, public`. Anything that depends on who asks (staff
+ * sessions, partner keys and their rights, previews) is `private, no-store`; mutations and
+ * answers with errors are `no-store`. This replaces Apollo's cache-control plugin, which would
+ * compute a hint per resolved field (about 2,400 on a front page) to arrive at the same answer:
+ * no field carries a hint of its own. A field that ever needs one would bring the plugin back.
  */
-const viewerCachePolicyPlugin: ApolloServerPlugin<Context> = {
-  requestDidStart() {
-    return Promise.resolve({
-      didResolveOperation({ operation, contextValue, overallCachePolicy }) {
-        if (operation?.operation === OperationTypeNode.MUTATION) contextValue.mutation = true;
-        if (operation?.operation !== OperationTypeNode.QUERY || contextValue.viewer.kind !== "anonymous") {
-          overallCachePolicy.restrict({ maxAge: 0, scope: "PRIVATE" });
-        }
-        return Promise.resolve();
-      },
-      willSendResponse({ response, contextValue }) {
-        if (contextValue.noStore || contextValue.viewer.kind !== "anonymous") {
-          response.http.headers.set("cache-control", "private, no-store");
-        }
-        return Promise.resolve();
-      },
-    });
-  },
-};
+function cachePolicyPlugin(maxAgeSeconds: number): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation === OperationTypeNode.MUTATION) contextValue.mutation = true;
+          return Promise.resolve();
+        },
+        willSendResponse({ response, contextValue, operation }) {
+          const body = response.body;
+          let header = "no-store";
+          if (contextValue.noStore || contextValue.viewer.kind !== "anonymous") header = "private, no-store";
+          else if (
+            operation?.operation === OperationTypeNode.QUERY &&
+            body.kind === "single" &&
+            !body.singleResult.errors &&
+            maxAgeSeconds > 0
+          ) {
+            header = `max-age=${maxAgeSeconds}, public`;
+          }
+          response.http.headers.set("cache-control", header);
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
 
 /** Partner usage: one request and the items it served, per key per day. */
 function usagePlugin(log: Logger): ApolloServerPlugin<Context> {
@@ -176,8 +186,8 @@ export async function startServer(opts: {
         },
       },
       auditPlugin(services.audit, log),
-      ApolloServerPluginCacheControl({ defaultMaxAge: config.cacheMaxAgeSeconds }),
-      viewerCachePolicyPlugin,
+      ApolloServerPluginCacheControlDisabled(),
+      cachePolicyPlugin(config.cacheMaxAgeSeconds),
       usagePlugin(log),
       idempotencyPlugin(dataSource, config, log),
       ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
@@ -218,6 +228,10 @@ export async function startServer(opts: {
     }),
   );
 
+  // Any other path: a coded answer too, not Express's HTML page.
+  app.use((_req: express.Request, res: express.Response) => {
+    res.status(404).json({ errors: [{ message: "Nothing here: the API is at /graphql.", extensions: { code: "NOT_FOUND" } }] });
+  });
   // What Express refuses before any handler answers (malformed JSON, a body over the limit, an
   // undecodable URL) gets a coded JSON answer like every other refusal, not an HTML stack trace.
   app.use((err: { status?: unknown }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
