@@ -97,6 +97,17 @@ export function createFormatError(log: Logger) {
       const { http: _http, ...extensions } = translated.extensions;
       return { message: translated.message, locations: formatted.locations, path: formatted.path, extensions };
     }
+    // Apollo's own refusals of a malformed request (a persisted-query hash that does not match its
+    // query) carry a 4xx status but no code: the client's mistake, not a fault to log and mask.
+    const http = original instanceof GraphQLError ? (original.extensions.http as { status?: unknown } | undefined) : undefined;
+    if (typeof http?.status === "number" && http.status >= 400 && http.status < 500) {
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: "BAD_REQUEST" },
+      };
+    }
     log.error({ err: original, path: formatted.path }, "unexpected error (masked for the client)");
     return {
       message: "Internal server error. It has been logged; try again, and report it if it persists.",

@@ -35,8 +35,10 @@ export class ReferenceDataService<T extends Named> {
       if (!this.plainFields.includes(k)) out[k] = v;
       else if (typeof v === "string") out[k] = toPlainText(v);
       // Lists of names (an actor's aliases) are plain text too; an entry that was only markup goes.
-      else if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === "string" ? toPlainText(x) : x)).filter((x) => x !== "");
-      else out[k] = v;
+      else if (Array.isArray(v)) {
+        const list: unknown[] = v;
+        out[k] = list.map((x) => (typeof x === "string" ? toPlainText(x) : x)).filter((x) => x !== "");
+      } else out[k] = v;
     }
     if (out.name === "") throw new BadUserInputError("name is empty once markup is removed; give it a name.");
     return out as Partial<T>;

@@ -1,13 +1,14 @@
 import type { DataSource } from "typeorm";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { AuditEntry } from "./audit.entity";
+import { wellFormed } from "../../shared/unicode";
 
 export const SECRET_KEY = /pass(word)?|token|secret|hash|authorization|api[-_]?key/i;
 
 /** Copy of a value with every secret-looking key's value replaced. */
 export function redact(value: unknown): unknown {
-  // jsonb cannot hold U+0000: one NUL in an argument would otherwise lose the whole audit row.
-  if (typeof value === "string") return value.replace(/\0/g, "\uFFFD");
+  // jsonb holds neither U+0000 nor a lone surrogate: one in an argument would otherwise lose the whole audit row.
+  if (typeof value === "string") return wellFormed(value).replace(/\0/g, "\uFFFD");
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object" && !(value instanceof Date)) {
     return Object.fromEntries(
