@@ -1,5 +1,5 @@
 import swc from "unplugin-swc";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // SWC keeps decorator metadata (TypeORM and type-graphql need it), as in the dev runner.
 // eslint-disable-next-line no-restricted-syntax -- vitest loads the default export
@@ -20,6 +20,8 @@ export default defineConfig({
   test: {
     setupFiles: ["test/support/setup.ts"],
     include: ["test/**/*.test.ts"],
+    // Own commands, own databases: npm run test:faults, npm run test:soak.
+    exclude: [...configDefaults.exclude, "test/faults/**", "test/soak/**"],
     globalSetup: ["test/global-setup.ts"],
     pool: "forks",
     testTimeout: 30_000,

@@ -10,7 +10,7 @@ import { queryStats } from "../db/query-counter";
 import { graphqlHandler } from "./graphql-http";
 import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
 import { CdnPurger } from "./cdn-purge";
-import { UNLOGGED } from "../shared/invalidation";
+import { PURGE_ALL, UNLOGGED } from "../shared/invalidation";
 import type { Logger } from "../shared/logger";
 import { wellFormed } from "../shared/unicode";
 import { buildNewsgraphSchema } from "./build-schema";
@@ -119,6 +119,17 @@ function createResponseCache(
   return { cache: new ResponseCache(redis ?? new MemoryStore(config.responseCacheMaxMb * 1024 * 1024), log), redis };
 }
 
+/**
+ * After a write: wait until this instance has applied the cache notices committed so far. If the
+ * barrier does not come back in time (an overloaded or reconnecting listener), empty the cache
+ * rather than risk answering the writer from a stale entry.
+ */
+async function settleCache(events: EventBus, cache: ResponseCache, log: Logger): Promise<void> {
+  if (await events.barrier(3000)) return;
+  log.warn("cache invalidations could not be confirmed in 3 s; emptying the response cache");
+  cache.invalidate(PURGE_ALL);
+}
+
 export async function startServer(opts: {
   config: Config;
   dataSource: DataSource;
@@ -223,7 +234,7 @@ export async function startServer(opts: {
       services,
       cache,
       trustedDocuments: config.trustedDocuments,
-      afterMutation: cache ? () => events.barrier() : null,
+      afterMutation: cache ? () => settleCache(events, cache, log) : null,
       reportSql: config.nodeEnv !== "production",
     }),
   );
@@ -257,7 +268,7 @@ export async function startServer(opts: {
     throw err;
   }
   const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
-  if (cache) runner.afterCommit = () => events.barrier();
+  if (cache) runner.afterCommit = () => settleCache(events, cache, log);
   if (opts.runJobs ?? config.jobsRun) runner.start();
   const cdn =
     config.cdnPurgeUrl && (opts.runWebhooks ?? config.webhooksRun)

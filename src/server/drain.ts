@@ -13,11 +13,15 @@ import net from "node:net";
  */
 export class HttpDrain {
   draining = false;
+  /** Responses not finished yet: those under way when the drain begins must close their connection too. */
+  private readonly open = new Set<http.ServerResponse>();
 
   constructor(private readonly server: http.Server) {
     // Before Express: the header must be set before any handler starts its response.
     server.prependListener("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
-      if (this.draining) res.setHeader("connection", "close");
+      if (this.draining) return void res.setHeader("connection", "close");
+      this.open.add(res);
+      res.once("close", () => this.open.delete(res));
     });
   }
 
@@ -25,6 +29,8 @@ export class HttpDrain {
   begin(): void {
     if (this.draining) return;
     this.draining = true;
+    // A keep-alive client would otherwise send its next request on a socket that the drain ends right after this answer.
+    for (const res of this.open) if (!res.headersSent) res.setHeader("connection", "close");
     // net.Server's close, not http.Server's: the latter also closes idle keep-alive connections.
     if (this.server.listening) net.Server.prototype.close.call(this.server);
   }
