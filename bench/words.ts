@@ -34,6 +34,18 @@ interface Lexicon {
   qualifiers: string[];
   attributions: string[];
   byline: string;
+  /** Preposition before a place name: "in" or "en". */
+  inPlace: string;
+}
+
+/**
+ * Names an article's own text mentions: its actors and its dateline. Real coverage names who
+ * and where, and those names give the text the long tail that search queries actually hit;
+ * without them every word of the small lexicon occurs in most articles.
+ */
+export interface Mentions {
+  names: readonly string[];
+  place: string | null;
 }
 
 const EN: Lexicon = {
@@ -76,6 +88,7 @@ const EN: Lexicon = {
       "in a court filing|citing official figures|at a news conference|in a written reply",
   ),
   byline: "By",
+  inPlace: "in",
 };
 
 const ES: Lexicon = {
@@ -122,31 +135,41 @@ const ES: Lexicon = {
       "en una entrevista|en un escrito judicial|citando cifras oficiales|en una rueda de prensa|en una respuesta por escrito",
   ),
   byline: "Por",
+  inPlace: "en",
 };
 
 const LEX: Record<Lang, Lexicon> = { en: EN, es: ES };
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
-function clause(rng: Rng, lx: Lexicon): string {
-  const [subject, plural] = rng.pick(lx.subjects);
-  const [sg, pl] = rng.pick(lx.verbs);
-  return `${subject} ${plural ? pl : sg} ${rng.pick(lx.objects)}`;
+/** A subject: sometimes one of the names the article mentions (singular), else a generic one. */
+function subject(rng: Rng, lx: Lexicon, m?: Mentions): [string, boolean] {
+  return m && m.names.length > 0 && rng.chance(0.3) ? [rng.pick(m.names), false] : rng.pick(lx.subjects);
 }
 
-export function sentence(rng: Rng, lang: Lang): string {
+function adverbial(rng: Rng, lx: Lexicon, m?: Mentions): string {
+  return m?.place && rng.chance(0.2) ? `${lx.inPlace} ${m.place}` : rng.pick(lx.adverbials);
+}
+
+function clause(rng: Rng, lx: Lexicon, m?: Mentions): string {
+  const [who, plural] = subject(rng, lx, m);
+  const [sg, pl] = rng.pick(lx.verbs);
+  return `${who} ${plural ? pl : sg} ${rng.pick(lx.objects)}`;
+}
+
+export function sentence(rng: Rng, lang: Lang, m?: Mentions): string {
   const lx = LEX[lang];
   switch (rng.int(0, 3)) {
     case 0:
-      return `${cap(clause(rng, lx))} ${rng.pick(lx.adverbials)}.`;
+      return `${cap(clause(rng, lx, m))} ${adverbial(rng, lx, m)}.`;
     case 1:
-      return `${cap(rng.pick(lx.adverbials))}, ${clause(rng, lx)}.`;
+      return `${cap(adverbial(rng, lx, m))}, ${clause(rng, lx, m)}.`;
     case 2:
-      return `${cap(clause(rng, lx))} ${rng.pick(lx.adverbials)}${rng.pick(lx.connectors)} ${clause(rng, lx)}.`;
+      return `${cap(clause(rng, lx, m))} ${adverbial(rng, lx, m)}${rng.pick(lx.connectors)} ${clause(rng, lx, m)}.`;
     default: {
-      const [who, plural] = rng.pick(lx.subjects);
+      const [who, plural] = subject(rng, lx, m);
       const [sg, pl] = rng.pick(lx.reporting);
-      return `${cap(who)} ${plural ? pl : sg} ${lx.that} ${clause(rng, lx)}.`;
+      return `${cap(who)} ${plural ? pl : sg} ${lx.that} ${clause(rng, lx, m)}.`;
     }
   }
 }
@@ -154,13 +177,13 @@ export function sentence(rng: Rng, lang: Lang): string {
 const wordsIn = (s: string): number => s.split(" ").length;
 
 /** 6 to 12 words, no final full stop. */
-export function headline(rng: Rng, lang: Lang): string {
+export function headline(rng: Rng, lang: Lang, m?: Mentions): string {
   const lx = LEX[lang];
   const target = rng.int(6, 12);
-  let best = cap(clause(rng, lx));
+  let best = cap(clause(rng, lx, m));
   for (let i = 0; i < 12; i++) {
-    let h = cap(clause(rng, lx));
-    if (wordsIn(h) < target) h += ` ${rng.pick(lx.adverbials)}`;
+    let h = cap(clause(rng, lx, m));
+    if (wordsIn(h) < target) h += ` ${adverbial(rng, lx, m)}`;
     const n = wordsIn(h);
     if (n >= 6 && n <= 12) return h;
     if (Math.abs(n - target) < Math.abs(wordsIn(best) - target)) best = h;
@@ -168,21 +191,21 @@ export function headline(rng: Rng, lang: Lang): string {
   return best.split(" ").slice(0, 12).join(" ");
 }
 
-export function sentences(rng: Rng, lang: Lang, min: number, max: number): string {
+export function sentences(rng: Rng, lang: Lang, min: number, max: number, m?: Mentions): string {
   const n = rng.int(min, max);
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(sentence(rng, lang));
+  for (let i = 0; i < n; i++) out.push(sentence(rng, lang, m));
   return out.join(" ");
 }
 
 /** Paragraphs of 2 to 5 sentences until at least `words` words, never more than `max`. */
-export function paragraphs(rng: Rng, lang: Lang, words: number, max: number): string[] {
+export function paragraphs(rng: Rng, lang: Lang, words: number, max: number, m?: Mentions): string[] {
   const out: string[] = [];
   let count = 0;
   while (count < words) {
     const para: string[] = [];
     for (let i = rng.int(2, 5); i > 0 && count < words; i--) {
-      const s = sentence(rng, lang);
+      const s = sentence(rng, lang, m);
       const n = wordsIn(s);
       if (count + n > max) {
         count = words;
