@@ -236,4 +236,15 @@ describe("webhooks", () => {
     expectCode(await app.gql(RegisterWebhookDocument, { url }), "UNAUTHENTICATED");
     expectCode(await app.gql(RegisterWebhookDocument, { url: "ftp://example.org/x" }, { token: admin }), "BAD_USER_INPUT");
   });
+
+  it("refuse a forged delivery-log cursor with BAD_USER_INPUT", async () => {
+    const { id } = expectOk(await app.gql(RegisterWebhookDocument, { url: "https://example.org/hook" }, { token: admin }))
+      .registerWebhook.webhook;
+    const forged = (seq: string) => Buffer.from(JSON.stringify(["whd", seq])).toString("base64url");
+    const query = `query ($id: ID!, $after: String) { webhookDeliveries(webhookId: $id, after: $after) { totalCount } }`;
+    for (const seq of ["1 OR 1=1", "99999999999999999999999", "-1", "1e5"]) {
+      expectCode(await app.gql(query, { id, after: forged(seq) }, { token: admin }), "BAD_USER_INPUT");
+    }
+    expectOk(await app.gql(query, { id, after: forged("12") }, { token: admin }));
+  });
 });

@@ -159,7 +159,12 @@ export class WebhookService {
     const params: unknown[] = [webhookId];
     let cursor = "";
     if (after) {
-      params.push(decodeCursor<[string]>("whd", after, ["string"])[0]);
+      const seq = decodeCursor<[string]>("whd", after, ["string"])[0];
+      // A forged cursor could hold any string; only a sequence number reaches the bigint cast.
+      if (!/^\d{1,18}$/.test(seq)) {
+        throw new BadUserInputError("after is not a cursor from this list; pass pageInfo.endCursor from a previous page.");
+      }
+      params.push(seq);
       cursor = "AND event_seq < $2::bigint";
     }
     const rows = await this.ds.query<WebhookDelivery[]>(
