@@ -22,8 +22,14 @@ const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
 /** base64url without padding of a text, as Buffer.toString("base64url") (PostgreSQL wraps base64 lines: drop the newlines). */
 const base64url = (text: string) => `translate(encode(convert_to(${text}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 
-/** encodeCursor("new", [publishedAt ISO, id]) of src/shared/pagination.ts. */
-const CURSOR_NEW = base64url(`'["new","' || ${iso("a.published_at")} || '","' || a.id::text || '"]'`);
+/** encodeCursor("new", [micros(published_at), id]) of src/shared/pagination.ts: the exact instant in microseconds. */
+const CURSOR_NEW = base64url(
+  `'["new","' || (extract(epoch FROM a.published_at) * 1000000)::bigint::text || '","' || a.id::text || '"]'`,
+);
+
+/** instantAt of src/shared/pagination.ts: the instant of the cursor's microseconds, parameter `n`. */
+const AT = (n: string) =>
+  `(timestamptz 'epoch' + ${n}::bigint / 1000000 * interval '1 second' + ${n}::bigint % 1000000 * interval '1 microsecond')`;
 
 /**
  * A float8 as JavaScript's JSON.stringify writes it. Both print the shortest text that reads back
@@ -94,13 +100,13 @@ const connection = (edge: string, order: string, reverse: string, extra = "") =>
 
 const NEWEST = { order: "pg.published_at DESC, pg.id DESC", reverse: "published_at ASC, id ASC" };
 
-/** FrontPage: $1 first, [$2 publishedAt, $3 id of the cursor]. */
+/** FrontPage: $1 first, [$2 published_at in microseconds, $3 id of the cursor]. */
 export function frontPageSql(withAfter: boolean): string {
   return `WITH page AS (
     SELECT ${CARD_COLUMNS}, ${CURSOR_NEW} AS cursor
     FROM articles a
     JOIN article_revisions r ON r.id = a.published_revision_id
-    WHERE ${RAW_PUBLIC_ARTICLE}${withAfter ? " AND (a.published_at, a.id) < ($2::timestamptz, $3::uuid)" : ""}
+    WHERE ${RAW_PUBLIC_ARTICLE}${withAfter ? ` AND (a.published_at, a.id) < (${AT("$2")}, $3::uuid)` : ""}
     ORDER BY a.published_at DESC, a.id DESC
     LIMIT $1::int + 1
   ), shown AS (
@@ -142,7 +148,7 @@ export const ARTICLE_PAGE_SQL = `WITH art AS (
  */
 const ACTOR_COVERAGE = `a.published_revision_id IN (SELECT x.revision_id FROM article_actors x WHERE x.actor_id = (SELECT id FROM actors WHERE slug = $2))`;
 
-/** ActorCoverage of bench/scenarios.ts: $1 first, $2 actor slug, [$3 publishedAt, $4 id of the cursor]. */
+/** ActorCoverage of bench/scenarios.ts: $1 first, $2 actor slug, [$3 published_at in microseconds, $4 id of the cursor]. */
 export function actorCoverageSql(withAfter: boolean): string {
   return `WITH k AS (
     SELECT id, slug, name, kind, description, aliases, wikidata_id FROM actors WHERE slug = $2
@@ -152,7 +158,7 @@ export function actorCoverageSql(withAfter: boolean): string {
     -- actor's thousands of revisions would all be read to keep 21.
     FROM (
       SELECT * FROM articles a
-      WHERE ${RAW_PUBLIC_ARTICLE} AND ${ACTOR_COVERAGE}${withAfter ? " AND (a.published_at, a.id) < ($3::timestamptz, $4::uuid)" : ""}
+      WHERE ${RAW_PUBLIC_ARTICLE} AND ${ACTOR_COVERAGE}${withAfter ? ` AND (a.published_at, a.id) < (${AT("$3")}, $4::uuid)` : ""}
       ORDER BY a.published_at DESC, a.id DESC
       LIMIT $1::int + 1
     ) a
@@ -264,7 +270,7 @@ function cursor(vars: Vars, kind: "new" | "rel"): [string | number, string] | nu
   }
   if (!Array.isArray(decoded) || decoded.length !== 3 || decoded[0] !== kind) throw new BadRequest("bad cursor");
   const [, v, id] = decoded as unknown[];
-  const ok = kind === "new" ? typeof v === "string" && !Number.isNaN(Date.parse(v)) : typeof v === "number" && Number.isFinite(v);
+  const ok = kind === "new" ? typeof v === "string" && /^-?\d{1,17}$/.test(v) : typeof v === "number" && Number.isFinite(v);
   if (!ok || typeof id !== "string" || !UUID.test(id)) throw new BadRequest("bad cursor");
   return [v as string | number, id];
 }

@@ -8,7 +8,7 @@ import { createDataSource } from "../src/db/data-source";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
 import { PUBLIC_ARTICLE } from "../src/modules/article/article-read.service";
 import { createLogger } from "../src/shared/logger";
-import { encodeCursor } from "../src/shared/pagination";
+import { encodeCursor, micros } from "../src/shared/pagination";
 import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker } from "./dataset";
 import { latencyAtOne, throughput, warm, type LatencyResult, type ThroughputResult } from "./load";
 import { RAW_PUBLIC_ARTICLE } from "./raw-handler";
@@ -286,11 +286,12 @@ async function deepFrontPageCursor(url: string, skip: number): Promise<string> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
-    const { rows } = await c.query<{ published_at: Date; id: string }>(
-      `SELECT a.published_at, a.id FROM articles a WHERE ${PUBLIC_ARTICLE} ORDER BY a.published_at DESC, a.id DESC OFFSET $1 LIMIT 1`,
+    const { rows } = await c.query<{ us: string; id: string }>(
+      `SELECT ${micros("a.published_at")} AS us, a.id FROM articles a WHERE ${PUBLIC_ARTICLE}
+       ORDER BY a.published_at DESC, a.id DESC OFFSET $1 LIMIT 1`,
       [skip - 1],
     );
-    return encodeCursor("new", [rows[0]!.published_at.toISOString(), rows[0]!.id]);
+    return encodeCursor("new", [rows[0]!.us, rows[0]!.id]);
   } finally {
     await c.end();
   }

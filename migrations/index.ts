@@ -6,6 +6,7 @@ import { Webhooks1795847779775 } from "./1795847779775-Webhooks";
 import { LoginRateLimits1795852020444 } from "./1795852020444-LoginRateLimits";
 import { TrigramSuggest1795852027673 } from "./1795852027673-TrigramSuggest";
 import { IdempotencyKeys1795852040392 } from "./1795852040392-IdempotencyKeys";
+import { SearchVectorInline1795855162220 } from "./1795855162220-SearchVectorInline";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   LoginRateLimits1795852020444,
   TrigramSuggest1795852027673,
   IdempotencyKeys1795852040392,
+  SearchVectorInline1795855162220,
 ];

@@ -34,6 +34,9 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
       statement_timeout: opts.statementTimeoutMs ?? 15_000,
       idle_in_transaction_session_timeout: 60_000,
       connectionTimeoutMillis: 5_000,
+      // Search plans on large archives cost enough to trigger JIT compilation, which takes far
+      // longer (~1 s) than running them; an OLTP API never wins from it.
+      options: "-c jit=off",
     },
   });
 }

@@ -36,20 +36,39 @@ export function encodeCursor(kind: string, values: readonly (string | number)[])
   return Buffer.from(JSON.stringify([kind, ...values])).toString("base64url");
 }
 
-/**
- * Cursors carry instants as Date#toISOString() wrote them. Anything else that Date.parse happens
- * to accept ("0", "2022-02-30", "+275760-…", year 0) is a forged cursor that PostgreSQL would refuse.
+/*
+ * Keyset positions on timestamptz columns are integer microseconds since the epoch, written as a
+ * decimal string. PostgreSQL keeps microseconds and a JS Date only milliseconds: a position cut to
+ * the millisecond sorts before its own row, so OLDEST served that row again and NEWEST skipped
+ * rows in the same millisecond. Text, because such values pass 2^53 (year 2255).
  */
-function isCursorTimestamp(v: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) || v.startsWith("0000")) return false;
-  const t = Date.parse(v);
-  return !Number.isNaN(t) && new Date(t).toISOString() === v;
+
+/** SQL: the exact keyset position of a timestamptz column (select it with the rows a list returns). */
+export const micros = (column: string): string => `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
+
+/**
+ * SQL: the instant `us` (a bigint expression) microseconds after the epoch, to compare a column with.
+ * Seconds and microseconds are added separately: one float8 factor of microseconds would round
+ * past 2^53. Compared as `(column, id) < (instant, $id)` it keeps using the (column, id) indexes.
+ */
+export const instantAt = (us: string): string =>
+  `(timestamptz 'epoch' + (${us}) / 1000000 * interval '1 second' + (${us}) % 1000000 * interval '1 microsecond')`;
+
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: beyond them, a forged position could overflow the SQL above.
+const MIN_MICROS = -62135596800000000n;
+const MAX_MICROS = 253402300799999999n;
+
+/** A position as micros() writes it: canonical digits (no "+", "-0", leading zeros) within the range above. */
+function isCursorMicros(v: string): boolean {
+  if (v.length > 20 || !/^-?\d{1,19}$/.test(v)) return false;
+  const n = BigInt(v);
+  return n.toString() === v && n >= MIN_MICROS && n <= MAX_MICROS;
 }
 
 export function decodeCursor<T extends (string | number)[]>(
   kind: string,
   cursor: string,
-  shape: readonly ("string" | "number" | "uuid" | "timestamp")[],
+  shape: readonly ("string" | "number" | "uuid" | "micros")[],
 ): T {
   const fail = (): never => {
     throw new BadUserInputError(
@@ -70,7 +89,7 @@ export function decodeCursor<T extends (string | number)[]>(
     const ok =
       t === "number"
         ? typeof v === "number" && Number.isFinite(v)
-        : typeof v === "string" && (t === "string" || (t === "uuid" && isUuid(v)) || (t === "timestamp" && isCursorTimestamp(v)));
+        : typeof v === "string" && (t === "string" || (t === "uuid" && isUuid(v)) || (t === "micros" && isCursorMicros(v)));
     if (!ok) fail();
   });
   return values as T;

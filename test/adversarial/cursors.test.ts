@@ -25,6 +25,8 @@ interface Row {
   state: string;
   published_at: Date | null;
   updated_at: Date;
+  /** Its exact position in the keyset order, as cursors carry it (microseconds since the epoch). */
+  us: string;
   hidden: boolean;
 }
 let hidden: Row[];
@@ -47,6 +49,7 @@ beforeAll(async () => {
   );
   const rows = await app.ds.query<Row[]>(
     `SELECT id, slug, state, published_at, updated_at,
+       (extract(epoch FROM coalesce(published_at, updated_at)) * 1000000)::bigint::text AS us,
        NOT (state = 'PUBLISHED' AND (embargo_until IS NULL OR embargo_until <= now())) AS hidden
      FROM articles`,
   );
@@ -94,11 +97,11 @@ describe("row 4 · cursors and where arguments that bypass the access rules (Key
       const expected = await totals(token);
       expect(expected.articles).toBe(VISIBLE.length);
       for (const h of hidden) {
-        const at = (h.published_at ?? h.updated_at).getTime();
+        const at = BigInt(h.us);
         const cursors = [
-          forgeCursor("new", new Date(at + 1).toISOString(), h.id),
-          forgeCursor("new", new Date(at).toISOString(), h.id),
-          forgeCursor("new", "2999-12-31T23:59:59.999Z", h.id),
+          forgeCursor("new", String(at + 1n), h.id),
+          forgeCursor("new", h.us, h.id),
+          forgeCursor("new", "253402300799999999", h.id),
         ];
         for (const c of cursors) {
           // All four lists in one request (aliased), each positioned by the same forged cursor.
@@ -119,13 +122,9 @@ describe("row 4 · cursors and where arguments that bypass the access rules (Key
             );
           }
         }
-        const old = await app.gql(
-          LISTS.articles(forgeCursor("old", new Date(at - 1).toISOString(), h.id), ", orderBy: OLDEST"),
-          undefined,
-          {
-            token,
-          },
-        );
+        const old = await app.gql(LISTS.articles(forgeCursor("old", String(at - 1n), h.id), ", orderBy: OLDEST"), undefined, {
+          token,
+        });
         for (const e of listOf(expectOk(old))!.edges) expect(hiddenIds.has(e.node.id)).toBe(false);
         const words = h.slug.split("-").slice(0, 3).join(" ");
         const rel = await app.gql(
@@ -140,7 +139,7 @@ describe("row 4 · cursors and where arguments that bypass the access rules (Key
 
   it("cursors of other lists, orders and kinds are BAD_USER_INPUT, not reinterpreted", async () => {
     const id = hidden[0]!.id;
-    const ts = new Date().toISOString();
+    const ts = String(Date.now() * 1000);
     const foreign = [
       forgeCursor("edit", ts, id),
       forgeCursor("rev", 1),
@@ -184,7 +183,19 @@ describe("row 4 · cursors and where arguments that bypass the access rules (Key
       b64(`["new",null,"${id}"]`),
       b64(`["new","2024-01-01T00:00:00.000Z","1 OR 1=1"]`),
       b64(`["new","2024-01-01T00:00:00.000Z","${id}' OR '1'='1"]`),
-      forgeCursor("new", "0", id),
+      // Positions are canonical integer microseconds within years 1-9999; millisecond timestamps (the
+      // cursors of older releases) and anything PostgreSQL could not turn into an instant are refused.
+      forgeCursor("new", "2024-01-01T00:00:00.000Z", id),
+      forgeCursor("new", 1704067200000000, id),
+      forgeCursor("new", "1704067200000000.5", id),
+      forgeCursor("new", "1.7e15", id),
+      forgeCursor("new", "0x10", id),
+      forgeCursor("new", " 1704067200000000", id),
+      forgeCursor("new", "253402300800000000", id),
+      forgeCursor("new", "9223372036854775807", id),
+      forgeCursor("new", "-9223372036854775808", id),
+      forgeCursor("new", "99999999999999999999", id),
+      forgeCursor("new", "1704067200000000; DROP TABLE articles; --", id),
       forgeCursor("new", "2022-02-30T00:00:00.000Z", id),
       forgeCursor("new", "+275760-09-13T00:00:00.000Z", id),
       forgeCursor("new", "0000-01-01T00:00:00.000Z", id),
@@ -210,7 +221,7 @@ describe("row 4 · cursors and where arguments that bypass the access rules (Key
 
   it("staff lists' cursors are checked as strictly: out-of-range values are BAD_USER_INPUT, not server errors", async () => {
     const id = randomUUID();
-    const ts = "2022-02-30T00:00:00.000Z";
+    const ts = "253402300800000000";
     const [article] = await app.ds.query<{ id: string }[]>(`SELECT id FROM articles WHERE slug = $1`, [MAIN_STORY.slug]);
     const cases: [string, string, Record<string, unknown>][] = [
       [
@@ -224,8 +235,11 @@ describe("row 4 · cursors and where arguments that bypass the access rules (Key
         { id: article!.id },
       ],
       [`query($a: String) { draftArticles(after: $a) { totalCount } }`, forgeCursor("edit", ts, id), {}],
-      [`query($a: String) { draftArticles(after: $a) { totalCount } }`, forgeCursor("edit", "0", id), {}],
-      [`query($a: String) { partnerKeys(after: $a) { totalCount } }`, forgeCursor("pkey", "0", id), {}],
+      [`query($a: String) { draftArticles(after: $a) { totalCount } }`, forgeCursor("edit", "-9223372036854775808", id), {}],
+      [`query($a: String) { draftArticles(after: $a) { totalCount } }`, forgeCursor("edit", "2024-01-01T00:00:00.000Z", id), {}],
+      [`query($a: String) { partnerKeys(after: $a) { totalCount } }`, forgeCursor("pkey", "9223372036854775807", id), {}],
+      [`query($a: String) { partnerKeys(after: $a) { totalCount } }`, forgeCursor("pkey", "2024-01-01T00:00:00.000Z", id), {}],
+      [`query($a: String) { scheduledJobs(after: $a) { totalCount } }`, forgeCursor("job", "2024-01-01T00:00:00.000Z", id), {}],
       [`query($a: String) { scheduledJobs(after: $a) { totalCount } }`, forgeCursor("job", ts, id), {}],
       [`query($a: String) { auditLog(after: $a) { totalCount } }`, forgeCursor("audit", 1e300), {}],
       [`query($a: String) { auditLog(after: $a) { totalCount } }`, forgeCursor("audit", 0.5), {}],

@@ -2,7 +2,10 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from "typeorm";
 import { ActorKind, checkIn } from "../../shared/enums";
 
-@ObjectType({ simpleResolvers: true, description: "A person, government, organisation, political group, armed force or country." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A person, government, organisation, political group, armed force or country.",
+})
 @Entity("actors")
 @Unique("uq_actors_slug", ["slug"])
 @Check("ck_actors_kind", checkIn("kind", ActorKind))

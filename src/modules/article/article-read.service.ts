@@ -11,7 +11,7 @@ import {
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
 import { escapeHtml, readingTimeMinutes } from "../../shared/markdown";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
+import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } from "../../shared/pagination";
 import type { Actor } from "../actor/actor.entity";
 import type { Place } from "../place/place.entity";
 import type { Source } from "../source/source.entity";
@@ -202,6 +202,8 @@ interface ViewRow {
   revision_created_at: Date;
   dateline: Place | null;
   rank?: number;
+  /** The list's keyset position (micros() of its order column), selected by the lists that page by time. */
+  cursor_us?: string;
 }
 
 export interface ArticleViewInternals {
@@ -217,6 +219,15 @@ const internals = new WeakMap<Article, ArticleViewInternals>();
 
 export function viewInternals(view: Article): ArticleViewInternals | undefined {
   return internals.get(view);
+}
+
+const positions = new WeakMap<Article, string>();
+
+/** A view's exact keyset position in the list that read it; cursors never come from a rounded JS Date. */
+function positionOf(view: Article): string {
+  const at = positions.get(view);
+  if (at === undefined) throw new Error(`no keyset position was selected for article ${view.id}`);
+  return at;
 }
 
 function toView(row: ViewRow, workingCopy: boolean): Article {
@@ -253,6 +264,7 @@ function toView(row: ViewRow, workingCopy: boolean): Article {
     headRevisionId: row.head_revision_id,
     articleUpdatedAt: row.article_updated_at,
   });
+  if (row.cursor_us !== undefined) positions.set(view, row.cursor_us);
   return view;
 }
 
@@ -274,6 +286,69 @@ function groupBy<T>(rows: T[], key: (r: T) => string, keys: readonly string[]): 
     else m.set(k, [r]);
   }
   return keys.map((k) => m.get(k) ?? []);
+}
+
+/*
+ * Relevance ranks a bounded, recency-biased candidate set, never every match. ts_rank_cd reads
+ * each candidate's whole tsvector; ranking all of them cost ~1.5 s for a word in 60% of 100k
+ * articles. News search favours the recent, so the candidates are:
+ *   - the newest SEARCH_RANKED matches among the latest SEARCH_RECENT_ARTICLES visible articles
+ *     (within publishedAfter/publishedBefore), when at least SEARCH_RECENT_ENOUGH of them match;
+ *   - otherwise the newest SEARCH_RANKED matches of the whole archive.
+ * Both bounds are on work, not only on output: `recent` looks at no more than 2,000 articles
+ * and stops at 200 matches (common words stop after a few hundred rows; the planner may instead
+ * hash the word's GIN bitmap against those 2,000), and `archive` runs only for words with fewer
+ * than 50 matches in that window, where the GIN bitmap is small. `archive` goes from the GIN
+ * bitmap to the articles through `= ANY(ARRAY(...))`: a plain join let the planner hash every
+ * visible article for a few thousand matches (~30 ms), and an estimate-free shape also keeps
+ * the statement's cost under jit_above_cost (a LATERAL version was estimated at 600k and spent
+ * 1 s compiling). Ranks are computed for the candidates only, one revision lookup each.
+ * Paging is keyset on (rank, id) within the candidates; older matches stay reachable with
+ * orderBy NEWEST/OLDEST or a publishedBefore filter. Measured figures: docs/architecture.md.
+ */
+export const SEARCH_RANKED = 200;
+export const SEARCH_RECENT_ARTICLES = 2000;
+export const SEARCH_RECENT_ENOUGH = 50;
+
+function searchByRelevance(s: {
+  onArticle: string[];
+  onRevision: string[];
+  match: string;
+  rank: string;
+  place: boolean;
+  after: string;
+  limit: number;
+}): string {
+  const places = s.place ? "LEFT JOIN places p ON p.id = r.dateline_place_id" : "";
+  const revisionWhere = [s.match, ...s.onRevision].join(" AND ");
+  const articleWhere = s.onArticle.join(" AND ");
+  return `WITH recent AS MATERIALIZED (
+      SELECT a.id, a.published_revision_id AS rid
+      FROM (SELECT a.id, a.published_at, a.published_revision_id FROM articles a
+            WHERE ${articleWhere}
+            ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RECENT_ARTICLES}) a
+      JOIN article_revisions r ON r.id = a.published_revision_id
+      ${places}
+      WHERE ${revisionWhere}
+      ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RANKED}
+    ), archive AS MATERIALIZED (
+      SELECT a.id, a.published_revision_id AS rid
+      FROM articles a
+      WHERE (SELECT count(*) FROM recent) < ${SEARCH_RECENT_ENOUGH}
+        AND a.published_revision_id = ANY(ARRAY(SELECT r.id FROM article_revisions r ${places} WHERE ${revisionWhere}))
+        AND ${articleWhere}
+      ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RANKED}
+    ), ranked AS MATERIALIZED (
+      SELECT c.id, (SELECT ${s.rank} FROM article_revisions r WHERE r.id = c.rid) AS rank
+      FROM (SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= ${SEARCH_RECENT_ENOUGH}
+            UNION ALL SELECT * FROM archive) c
+    )
+    SELECT ${VIEW_COLUMNS}, k.rank
+    FROM (SELECT id, rank FROM ranked k WHERE ${s.after} ORDER BY rank DESC, id DESC LIMIT ${s.limit + 1}) k
+    JOIN articles a ON a.id = k.id
+    JOIN article_revisions r ON r.id = a.published_revision_id
+    LEFT JOIN places p ON p.id = r.dateline_place_id
+    ORDER BY k.rank DESC, k.id DESC`;
 }
 
 export class ArticleReadService {
@@ -321,25 +396,30 @@ export class ArticleReadService {
     const f = args.filter ?? {};
     const order = args.orderBy ?? (f.query ? ArticleOrder.RELEVANCE : ArticleOrder.NEWEST);
     const p = new Params();
-    const where: string[] = [visibleTo(aud, p)];
+    // Predicates on the article row (a) and on its published revision (r, p); a search ranked by
+    // relevance applies them in different places (searchByRelevance), every other list in one WHERE.
+    const onArticle: string[] = [visibleTo(aud, p)];
+    const onRevision: string[] = [];
     if (f.topic)
-      where.push(
+      onRevision.push(
         `EXISTS (SELECT 1 FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = r.id AND t.slug = ${p.add(f.topic)})`,
       );
     if (f.actor)
-      where.push(
+      onRevision.push(
         `EXISTS (SELECT 1 FROM article_actors aa JOIN actors ac ON ac.id = aa.actor_id WHERE aa.revision_id = r.id AND ac.slug = ${p.add(f.actor)})`,
       );
     if (f.source)
-      where.push(
+      onRevision.push(
         `EXISTS (SELECT 1 FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.revision_id = r.id AND s.slug = ${p.add(f.source)})`,
       );
-    if (f.place) where.push(`p.slug = ${p.add(f.place)}`);
-    if (f.genre) where.push(`r.genre = ${p.add(f.genre)}`);
-    if (f.language) where.push(`r.language = ${p.add(f.language)}`);
-    if (f.publishedAfter) where.push(`a.published_at >= ${p.add(f.publishedAfter)}`);
-    if (f.publishedBefore) where.push(`a.published_at < ${p.add(f.publishedBefore)}`);
+    if (f.place) onRevision.push(`p.slug = ${p.add(f.place)}`);
+    if (f.genre) onRevision.push(`r.genre = ${p.add(f.genre)}`);
+    if (f.language) onRevision.push(`r.language = ${p.add(f.language)}`);
+    if (f.publishedAfter) onArticle.push(`a.published_at >= ${p.add(f.publishedAfter)}`);
+    if (f.publishedBefore) onArticle.push(`a.published_at < ${p.add(f.publishedBefore)}`);
+    const where: string[] = [...onArticle, ...onRevision];
     let rank = "NULL::float8";
+    let match = "";
     const query = f.query?.trim();
     // Each row's vector was built with its language's configuration; parse the query both ways.
     const configs = f.language === Language.ES ? ["spanish"] : f.language === Language.EN ? ["english"] : ["english", "spanish"];
@@ -347,45 +427,43 @@ export class ArticleReadService {
       if (!query) throw new BadUserInputError("filter.query is empty; send words to search for, or leave it out.");
       if (query.length > 200) throw new BadUserInputError("filter.query is too long; use at most 200 characters.");
       const q = p.add(query);
-      where.push(`(${configs.map((c) => `r.search @@ websearch_to_tsquery('${c}', ${q})`).join(" OR ")})`);
+      match = `(${configs.map((c) => `r.search @@ websearch_to_tsquery('${c}', ${q})`).join(" OR ")})`;
+      where.push(match);
       rank = `greatest(${configs.map((c) => `ts_rank_cd(r.search, websearch_to_tsquery('${c}', ${q}))`).join(", ")})::float8`;
     } else if (order === ArticleOrder.RELEVANCE) {
       throw new BadUserInputError("orderBy RELEVANCE needs filter.query; use NEWEST or OLDEST without a search.");
     }
     const countWhere = [...where];
     const countParams = [...p.values];
-    let orderSql: string;
     let cursorOf: (a: Article) => string;
     const ranks = new WeakMap<Article, number>();
-    const pubAt = (a: Article) => (a.publishedAt as Date).toISOString();
+    let sql: string;
     if (order === ArticleOrder.RELEVANCE) {
+      let after = "TRUE";
       if (args.after) {
         const [r0, id] = decodeCursor<[number, string]>("rel", args.after, ["number", "uuid"]);
-        where.push(`(${rank}, a.id) < (${p.add(r0)}::float8, ${p.add(id)}::uuid)`);
+        after = `(k.rank, k.id) < (${p.add(r0)}::float8, ${p.add(id)}::uuid)`;
       }
-      orderSql = `${rank} DESC, a.id DESC`;
+      sql = searchByRelevance({ onArticle, onRevision, match, rank, place: Boolean(f.place), after, limit });
       cursorOf = (a) => encodeCursor("rel", [ranks.get(a) ?? 0, a.id]);
     } else {
       const dir = order === ArticleOrder.OLDEST ? ">" : "<";
       const kind = order === ArticleOrder.OLDEST ? "old" : "new";
       if (args.after) {
-        const [ts, id] = decodeCursor<[string, string]>(kind, args.after, ["timestamp", "uuid"]);
-        where.push(`(a.published_at, a.id) ${dir} (${p.add(ts)}::timestamptz, ${p.add(id)}::uuid)`);
+        const [us, id] = decodeCursor<[string, string]>(kind, args.after, ["micros", "uuid"]);
+        where.push(`(a.published_at, a.id) ${dir} (${instantAt(`${p.add(us)}::bigint`)}, ${p.add(id)}::uuid)`);
       }
       const d = order === ArticleOrder.OLDEST ? "ASC" : "DESC";
-      orderSql = `a.published_at ${d}, a.id ${d}`;
-      cursorOf = (a) => encodeCursor(kind, [pubAt(a), a.id]);
-    }
-    const rows = await this.query<ViewRow>(
-      `SELECT ${VIEW_COLUMNS}, ${rank} AS rank
+      cursorOf = (a) => encodeCursor(kind, [positionOf(a), a.id]);
+      sql = `SELECT ${VIEW_COLUMNS}, ${rank} AS rank, ${micros("a.published_at")} AS cursor_us
        FROM articles a
        JOIN article_revisions r ON r.id = a.published_revision_id
        LEFT JOIN places p ON p.id = r.dateline_place_id
        WHERE ${where.join(" AND ")}
-       ORDER BY ${orderSql}
-       LIMIT ${limit + 1}`,
-      p.values,
-    );
+       ORDER BY a.published_at ${d}, a.id ${d}
+       LIMIT ${limit + 1}`;
+    }
+    const rows = await this.query<ViewRow>(sql, p.values);
     aud.served += Math.min(rows.length, limit);
     saw(aud, rows, true);
     const nodes = rows.slice(0, limit).map((row) => {
@@ -478,26 +556,26 @@ export class ArticleReadService {
     const link = COVERAGE_LINK[kind];
     const decoded = keys.map((k) => {
       const limit = pageSize(k.first);
-      const cur = k.after ? decodeCursor<[string, string]>("new", k.after, ["timestamp", "uuid"]) : null;
-      return { id: k.id, limit, ts: cur?.[0] ?? null, cid: cur?.[1] ?? null };
+      const cur = k.after ? decodeCursor<[string, string]>("new", k.after, ["micros", "uuid"]) : null;
+      return { id: k.id, limit, us: cur?.[0] ?? null, cid: cur?.[1] ?? null };
     });
     const p = new Params();
-    const [ids, lims, tss, cids] = [
+    const [ids, lims, uss, cids] = [
       p.add(decoded.map((d) => d.id)),
       p.add(decoded.map((d) => d.limit)),
-      p.add(decoded.map((d) => d.ts)),
+      p.add(decoded.map((d) => d.us)),
       p.add(decoded.map((d) => d.cid)),
     ];
     const rows = await this.query<ViewRow & { key_index: number }>(
       `SELECT k.idx AS key_index, v.*
-       FROM unnest(${ids}::uuid[], ${lims}::int[], ${tss}::timestamptz[], ${cids}::uuid[]) WITH ORDINALITY AS k(id, lim, ts, cid, idx)
+       FROM unnest(${ids}::uuid[], ${lims}::int[], ${uss}::bigint[], ${cids}::uuid[]) WITH ORDINALITY AS k(id, lim, us, cid, idx)
        CROSS JOIN LATERAL (
-         SELECT ${VIEW_COLUMNS}
+         SELECT ${VIEW_COLUMNS}, ${micros("a.published_at")} AS cursor_us
          FROM articles a
          JOIN article_revisions r ON r.id = a.published_revision_id
          LEFT JOIN places p ON p.id = r.dateline_place_id
          WHERE ${visibleTo(aud, p)} AND ${link}
-           AND (k.ts IS NULL OR (a.published_at, a.id) < (k.ts, k.cid))
+           AND (k.us IS NULL OR (a.published_at, a.id) < (${instantAt("k.us")}, k.cid))
          ORDER BY a.published_at DESC, a.id DESC
          LIMIT k.lim + 1
        ) v
@@ -516,7 +594,7 @@ export class ArticleReadService {
       return {
         nodes: group.slice(0, d.limit).map((r) => toView(r, false)),
         hasNextPage: group.length > d.limit,
-        cursorOf: (a: Article) => encodeCursor("new", [(a.publishedAt as Date).toISOString(), a.id]),
+        cursorOf: (a: Article) => encodeCursor("new", [positionOf(a), a.id]),
         count: () => this.coverageCounts(kind, [d.id], aud).then(([n]) => n ?? 0),
       };
     });
@@ -665,11 +743,11 @@ export class ArticleReadService {
     const countWhere = [...where];
     const countParams = [...p.values];
     if (args.after) {
-      const [ts, id] = decodeCursor<[string, string]>("edit", args.after, ["timestamp", "uuid"]);
-      where.push(`(a.updated_at, a.id) < (${p.add(ts)}::timestamptz, ${p.add(id)}::uuid)`);
+      const [us, id] = decodeCursor<[string, string]>("edit", args.after, ["micros", "uuid"]);
+      where.push(`(a.updated_at, a.id) < (${instantAt(`${p.add(us)}::bigint`)}, ${p.add(id)}::uuid)`);
     }
     const rows = await this.query<ViewRow>(
-      `SELECT ${VIEW_COLUMNS}
+      `SELECT ${VIEW_COLUMNS}, ${micros("a.updated_at")} AS cursor_us
        FROM articles a
        JOIN article_revisions r ON r.id = a.head_revision_id
        LEFT JOIN places p ON p.id = r.dateline_place_id
@@ -681,7 +759,7 @@ export class ArticleReadService {
     return {
       nodes: rows.slice(0, limit).map((r) => toView(r, true)),
       hasNextPage: rows.length > limit,
-      cursorOf: (a) => encodeCursor("edit", [viewInternals(a)!.articleUpdatedAt.toISOString(), a.id]),
+      cursorOf: (a) => encodeCursor("edit", [positionOf(a), a.id]),
       count: async () => {
         const [row] = await this.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM articles a WHERE ${countWhere.join(" AND ")}`,

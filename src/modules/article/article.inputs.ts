@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsDate, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from "class-validator";
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { ActorRole, ClaimStatus, Genre, Language, Sourcing, Stance } from "../../shared/enums";
-import { ArticleOrder } from "./article-read.service";
+import { ArticleOrder, SEARCH_RANKED, SEARCH_RECENT_ARTICLES, SEARCH_RECENT_ENOUGH } from "./article-read.service";
 
 registerEnumType(ArticleOrder, { name: "ArticleOrder", description: "RELEVANCE needs filter.query." });
 
@@ -48,7 +48,12 @@ export class ArticleFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Full-text search (web-search syntax: words, "phrases", -exclusions, or).',
+    description:
+      'Full-text search (web-search syntax: words, "phrases", -exclusions, or). Ordered by RELEVANCE (the default ' +
+      `with a query), it ranks recent matches: the newest ${SEARCH_RANKED} among the latest ${SEARCH_RECENT_ARTICLES.toLocaleString("en")} ` +
+      `published articles (within publishedAfter/publishedBefore) when at least ${SEARCH_RECENT_ENOUGH} of those match, ` +
+      `otherwise the newest ${SEARCH_RANKED} of the whole archive. orderBy NEWEST or OLDEST, or a date filter, reaches ` +
+      "every match; totalCount counts every match.",
   })
   @IsOptional()
   @MaxLength(200)

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { JobState } from "../../shared/enums";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
+import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } from "../../shared/pagination";
 import type { ScheduledJob } from "./job.types";
 
 export class JobService {
@@ -16,12 +16,12 @@ export class JobService {
     const params: unknown[] = [states, this.lateAfterMs];
     let cursor = "";
     if (args.after) {
-      const [runAt, id] = decodeCursor<[string, string]>("job", args.after, ["timestamp", "uuid"]);
+      const [runAt, id] = decodeCursor<[string, string]>("job", args.after, ["micros", "uuid"]);
       params.push(runAt, id);
-      cursor = "AND (j.run_at, j.id) > ($3::timestamptz, $4::uuid)";
+      cursor = `AND (j.run_at, j.id) > (${instantAt("$3::bigint")}, $4::uuid)`;
     }
-    const rows = await this.ds.query<ScheduledJob[]>(
-      `SELECT j.id, j.kind, j.article_id AS "articleId", a.slug AS "articleSlug", j.run_at AS "runAt", j.state, j.attempts,
+    const rows = await this.ds.query<(ScheduledJob & { cursorUs: string })[]>(
+      `SELECT ${micros("j.run_at")} AS "cursorUs", j.id, j.kind, j.article_id AS "articleId", a.slug AS "articleSlug", j.run_at AS "runAt", j.state, j.attempts,
          j.last_error AS "lastError", j.created_at AS "createdAt", j.finished_at AS "finishedAt",
          (j.state = '${JobState.PENDING}' AND j.run_at < now() - make_interval(secs => $2 / 1000.0)) AS late
        FROM jobs j LEFT JOIN articles a ON a.id = j.article_id
@@ -29,10 +29,16 @@ export class JobService {
        ORDER BY j.run_at, j.id LIMIT ${limit + 1}`,
       params,
     );
+    // Cursors carry run_at exactly (microseconds); runAt as a JS Date is rounded to the millisecond.
+    const positions = new WeakMap<ScheduledJob, string>();
+    const nodes = rows.slice(0, limit).map(({ cursorUs, ...job }) => {
+      positions.set(job, cursorUs);
+      return job;
+    });
     return {
-      nodes: rows.slice(0, limit),
+      nodes,
       hasNextPage: rows.length > limit,
-      cursorOf: (j) => encodeCursor("job", [new Date(j.runAt).toISOString(), j.id]),
+      cursorOf: (j) => encodeCursor("job", [positions.get(j)!, j.id]),
       count: async () =>
         (await this.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM jobs WHERE state = ANY($1)`, [states]))[0]?.n ?? 0,
     };

@@ -4,7 +4,7 @@ import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import type { DataSource } from "typeorm";
 import { Genre, Language } from "../../shared/enums";
 import { BadUserInputError, NotFoundError } from "../../shared/errors";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
+import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } from "../../shared/pagination";
 import { type Scope, type PartnerViewer } from "../../shared/viewer";
 import { sha256 } from "../user/auth.service";
 import type { Rights } from "../article/article-read.service";
@@ -64,18 +64,25 @@ export class PartnerService {
     const params: unknown[] = [];
     let where = "";
     if (after) {
-      const [createdAt, id] = decodeCursor<[string, string]>("pkey", after, ["timestamp", "uuid"]);
+      const [createdAt, id] = decodeCursor<[string, string]>("pkey", after, ["micros", "uuid"]);
       params.push(createdAt, id);
-      where = "WHERE (created_at, id) < ($1::timestamptz, $2::uuid)";
+      where = `WHERE (created_at, id) < (${instantAt("$1::bigint")}, $2::uuid)`;
     }
-    const rows = await this.ds.query<PartnerKey[]>(
-      `SELECT ${KEY_COLUMNS} FROM partner_keys ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+    const rows = await this.ds.query<(PartnerKey & { cursorUs: string })[]>(
+      `SELECT ${KEY_COLUMNS}, ${micros("created_at")} AS "cursorUs"
+       FROM partner_keys ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
       params,
     );
+    // Cursors carry created_at exactly (microseconds); createdAt as a JS Date is rounded to the millisecond.
+    const positions = new WeakMap<PartnerKey, string>();
+    const nodes = rows.slice(0, limit).map(({ cursorUs, ...key }) => {
+      positions.set(key, cursorUs);
+      return key;
+    });
     return {
-      nodes: rows.slice(0, limit),
+      nodes,
       hasNextPage: rows.length > limit,
-      cursorOf: (k) => encodeCursor("pkey", [new Date(k.createdAt).toISOString(), k.id]),
+      cursorOf: (k) => encodeCursor("pkey", [positions.get(k)!, k.id]),
       count: async () => (await this.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM partner_keys`))[0]?.n ?? 0,
     };
   }

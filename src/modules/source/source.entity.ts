@@ -2,7 +2,10 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from "typeorm";
 import { checkIn, SourceKind } from "../../shared/enums";
 
-@ObjectType({ simpleResolvers: true, description: "Where information comes from: an outlet, wire, government body, document or dataset." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "Where information comes from: an outlet, wire, government body, document or dataset.",
+})
 @Entity("sources")
 @Unique("uq_sources_slug", ["slug"])
 @Check("ck_sources_kind", checkIn("kind", SourceKind))

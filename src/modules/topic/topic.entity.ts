@@ -1,7 +1,10 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from "typeorm";
 
-@ObjectType({ simpleResolvers: true, description: "A subject from the controlled vocabulary (IPTC Media Topics where they fit)." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A subject from the controlled vocabulary (IPTC Media Topics where they fit).",
+})
 @Entity("topics")
 @Unique("uq_topics_slug", ["slug"])
 export class Topic {
