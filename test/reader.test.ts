@@ -201,6 +201,19 @@ describe("reference pages", () => {
     expect(actor.perspectives.every((p) => p.perspective.stance === "OPPOSES")).toBe(true);
   });
 
+  it("bounds an actor's perspectives with first, newest first", async () => {
+    const q = `query ($slug: String!, $first: Int) { actor(slug: $slug) { perspectives(first: $first) { article { slug publishedAt } } } }`;
+    type Held = { actor: { perspectives: { article: { slug: string; publishedAt: string } }[] } };
+    const all = (await app.gql<Held, object>(q, { slug: "republican-party", first: 100 })).data!.actor.perspectives;
+    expect(all.length).toBeGreaterThan(0);
+    const dates = all.map((p) => Date.parse(p.article.publishedAt));
+    expect(dates).toEqual([...dates].sort((x, y) => y - x));
+    const one = (await app.gql<Held, object>(q, { slug: "republican-party", first: 1 })).data!.actor.perspectives;
+    expect(one).toEqual(all.slice(0, 1));
+    expect((await app.gql<Held, object>(q, { slug: "republican-party", first: 0 })).data!.actor.perspectives).toEqual([]);
+    expect(errorCode(await app.gql(q, { slug: "republican-party", first: 101 }))).toBe("BAD_USER_INPUT");
+  });
+
   it("pages an actor's coverage", async () => {
     const first = await app.gql(ActorPageDocument, { slug: "nicolas-maduro", first: 2 });
     const next = await app.gql(ActorPageDocument, {

@@ -1,4 +1,5 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize } from "../../shared/pagination";
 import type { Context } from "../../server/context";
 import { referenceResolver } from "../../server/reference-resolver";
 import { HeldPerspective } from "../article/article.types";
@@ -19,8 +20,13 @@ export const ActorResolver = referenceResolver({
 
 @Resolver(() => Actor)
 export class ActorPerspectivesResolver {
-  @FieldResolver(() => [HeldPerspective], { description: "Perspectives this actor holds in published articles." })
-  perspectives(@Root() actor: Actor, @Ctx() ctx: Context): Promise<HeldPerspective[]> {
-    return ctx.loaders.heldPerspectives.load(actor.id);
+  @FieldResolver(() => [HeldPerspective], { description: "Perspectives this actor holds in published articles, newest first." })
+  async perspectives(
+    @Root() actor: Actor,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `How many, 0 to ${MAX_PAGE_SIZE}.` }) first: number,
+  ): Promise<HeldPerspective[]> {
+    const n = pageSize(first);
+    return (await ctx.loaders.heldPerspectives.load(actor.id)).slice(0, n);
   }
 }

@@ -11,7 +11,7 @@ import {
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
 import { escapeHtml, readingTimeMinutes } from "../../shared/markdown";
-import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } from "../../shared/pagination";
+import { decodeCursor, encodeCursor, instantAt, MAX_PAGE_SIZE, micros, pageSize, type Page } from "../../shared/pagination";
 import type { Actor } from "../actor/actor.entity";
 import type { Place } from "../place/place.entity";
 import type { Source } from "../source/source.entity";
@@ -570,16 +570,23 @@ export class ArticleReadService {
       `SELECT k.idx AS key_index, v.*
        FROM unnest(${ids}::uuid[], ${lims}::int[], ${uss}::bigint[], ${cids}::uuid[]) WITH ORDINALITY AS k(id, lim, us, cid, idx)
        CROSS JOIN LATERAL (
-         SELECT ${VIEW_COLUMNS}, ${micros("a.published_at")} AS cursor_us
+         SELECT a.id
          FROM articles a
-         JOIN article_revisions r ON r.id = a.published_revision_id
-         LEFT JOIN places p ON p.id = r.dateline_place_id
          WHERE ${visibleTo(aud, p)} AND ${link}
            AND (k.us IS NULL OR (a.published_at, a.id) < (${instantAt("k.us")}, k.cid))
          ORDER BY a.published_at DESC, a.id DESC
          LIMIT k.lim + 1
+       ) page
+       -- The page is chosen on articles alone; revisions (bodies and all) are read for its
+       -- rows only, not for every article of a much-covered actor (100k: 67 -> 31 ms).
+       CROSS JOIN LATERAL (
+         SELECT ${VIEW_COLUMNS}, ${micros("a.published_at")} AS cursor_us
+         FROM articles a
+         JOIN article_revisions r ON r.id = a.published_revision_id
+         LEFT JOIN places p ON p.id = r.dateline_place_id
+         WHERE a.id = page.id
        ) v
-       ORDER BY k.idx`,
+       ORDER BY k.idx, v.published_at DESC, v.id DESC`,
       p.values,
     );
     const grouped = groupBy(
@@ -694,16 +701,21 @@ export class ArticleReadService {
     const p = new Params();
     const keys = p.add(actorIds);
     const rows = await this.query<ViewRow & PerspectiveRow & { actor_key: string }>(
-      `SELECT pe.holder_actor_id AS actor_key, pe.id AS perspective_id, pe.revision_id AS perspective_revision_id,
-         pe.holder_label, pe.stance, pe.summary, pe.key_points, pe.about, ${ACTOR_JSON("ac")} AS holder_actor,
-         ${VIEW_COLUMNS}
-       FROM perspectives pe
-       JOIN actors ac ON ac.id = pe.holder_actor_id
-       JOIN articles a ON a.published_revision_id = pe.revision_id
-       JOIN article_revisions r ON r.id = a.published_revision_id
-       LEFT JOIN places p ON p.id = r.dateline_place_id
-       WHERE pe.holder_actor_id = ANY(${keys}) AND ${visibleTo(aud, p)}
-       ORDER BY pe.holder_actor_id, a.published_at DESC, pe.position`,
+      `SELECT * FROM (
+         SELECT pe.holder_actor_id AS actor_key, pe.id AS perspective_id, pe.revision_id AS perspective_revision_id,
+           pe.holder_label, pe.stance, pe.summary, pe.key_points, pe.about, ${ACTOR_JSON("ac")} AS holder_actor,
+           pe.position AS perspective_position, ${VIEW_COLUMNS},
+           row_number() OVER (PARTITION BY pe.holder_actor_id ORDER BY a.published_at DESC, pe.position) AS nth
+         FROM perspectives pe
+         JOIN actors ac ON ac.id = pe.holder_actor_id
+         JOIN articles a ON a.published_revision_id = pe.revision_id
+         JOIN article_revisions r ON r.id = a.published_revision_id
+         LEFT JOIN places p ON p.id = r.dateline_place_id
+         WHERE pe.holder_actor_id = ANY(${keys}) AND ${visibleTo(aud, p)}
+       ) held
+       -- Bounded however prolific the actor: the newest MAX_PAGE_SIZE (the field's largest first).
+       WHERE held.nth <= ${MAX_PAGE_SIZE}
+       ORDER BY held.actor_key, held.published_at DESC, held.perspective_position`,
       p.values,
     );
     aud.served += rows.length;
