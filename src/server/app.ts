@@ -149,6 +149,10 @@ export async function startServer(opts: {
   // Express would hash every GraphQL response body for an ETag nobody asked for.
   app.set("etag", false);
   const httpServer = http.createServer(app);
+  // Longer than the idle timeout of the balancers in front (60 s is the common default), so an
+  // idle upstream connection is always closed by the balancer, never under a request it sends.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const drain = new HttpDrain(httpServer);
   const schema = await buildNewsgraphSchema();
   const dbUrl = (dataSource.options as { url?: string }).url;
