@@ -1,9 +1,9 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import ts from "typescript";
 import { ENV_DOC } from "../src/config";
+import { freePort } from "../test/support/free-port";
 
 /*
  * The processes under test. Newsgraph runs as production runs it, `node dist/src/main.js` built
@@ -73,17 +73,6 @@ export function compileRaw(): string {
     fs.writeFileSync(path.join(RAW_DIR, file.replace(/\.ts$/, ".js")), out.outputText);
   }
   return path.join(RAW_DIR, "serve-raw.js");
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Newsgraph's environment: none of the caller's own Newsgraph settings (REDIS_URL, TRUSTED_DOCUMENTS…) leak in. */

@@ -197,7 +197,7 @@ describe("the response cache", () => {
 
 describe("invalidation on events, one instance", () => {
   it("a withdrawn article is gone from every cached answer as soon as unpublish returns", async () => {
-    const { id, slug } = await publishNew(app, editor, "Cached then withdrawn");
+    const { id, slug } = await publishNew(app, editor, { headline: "Cached then withdrawn" });
     const page = await get(app.url, { doc: ArticlePageDocument, variables: { slug } });
     const list = await get(app.url, { doc: ArticleListDocument, variables: { first: 50 } });
     expect(slugsIn(list)).toContain(slug);
@@ -225,13 +225,13 @@ describe("invalidation on events, one instance", () => {
     expect(after.text).not.toBe(before.text);
     expect(after.text).toContain("An earlier version misdated the talks.");
 
-    const { slug } = await publishNew(app, editor, "Fresh story joins the cached list");
+    const { slug } = await publishNew(app, editor, { headline: "Fresh story joins the cached list" });
     expect(slugsIn(list)).not.toContain(slug);
     expect(slugsIn(await get(app.url, { doc: ArticleListDocument, variables: { first: 50 } }))).toContain(slug);
   });
 
   it("an embargo put on a live article (no event) still drops it from the cache", async () => {
-    const { id, slug } = await publishNew(app, editor, "Live, then embargoed");
+    const { id, slug } = await publishNew(app, editor, { headline: "Live, then embargoed" });
     expect((await get(app.url, { doc: ArticlePageDocument, variables: { slug } })).json.data?.article).not.toBeNull();
     expectOk(
       await app.gql(SetEmbargoDocument, { id, embargoUntil: new Date(Date.now() + 3600_000).toISOString() }, { token: editor }),
@@ -319,7 +319,7 @@ describe("two instances", () => {
 
   /** Withdraw on `a`; how long until `b` stops serving the article (and it must be under a second). */
   async function withdrawalSeenBy(a: TestApp, bUrl: string, token: string): Promise<number> {
-    const { id, slug } = await publishNew(a, token, `Two-instance story ${randomBytes(3).toString("hex")}`);
+    const { id, slug } = await publishNew(a, token, { headline: `Two-instance story ${randomBytes(3).toString("hex")}` });
     const read = () => get(bUrl, { doc: ArticlePageDocument, variables: { slug } });
     expect((await read()).json.data?.article).not.toBeNull();
     expect((await read()).headers.get("x-cache")).toBe("HIT");
@@ -335,7 +335,7 @@ describe("two instances", () => {
       const vars = { first: 6 };
       expect((await get(b.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("MISS");
       expect((await get(a.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("HIT");
-      const { id, slug } = await publishNew(a, token, "Shared cache story");
+      const { id, slug } = await publishNew(a, token, { headline: "Shared cache story" });
       const read = () => get(b.url, { doc: ArticlePageDocument, variables: { slug } });
       await read();
       expect((await read()).headers.get("x-cache")).toBe("HIT");
@@ -472,7 +472,7 @@ describe("CDN purges", () => {
     const withCdn = await startTestApp({ CDN_PURGE_URL: cdnUrl, CDN_PURGE_TOKEN: "purge-secret", WEBHOOKS_POLL_MS: "50" });
     try {
       const token = await withCdn.editorToken();
-      const { id } = await publishNew(withCdn, token, "Purge me from the CDN");
+      const { id } = await publishNew(withCdn, token, { headline: "Purge me from the CDN" });
       const keys = await waitFor("the purge", () => received.find((k) => k.includes(`article:${id}`)), 15_000);
       expect(keys).toContain("articles");
       expectOk(await withCdn.gql(UnpublishDocument, { id, reason: "Withdrawn" }, { token }));

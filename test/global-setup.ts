@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { Client } from "pg";
 import type { TestProject } from "vitest/node";
@@ -9,6 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
 import { seedDemo } from "../src/seed/seed";
 import { createLogger } from "../src/shared/logger";
 import { withDatabase } from "./support/db-url";
+import { freePort } from "./support/free-port";
 
 /*
  * One PostgreSQL server for the run: the embedded default, or the server in DATABASE_URL.
@@ -28,16 +28,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 let adminUrl = "";
 const prefix = `ngt_${process.pid}`;
 

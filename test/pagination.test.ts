@@ -142,7 +142,7 @@ beforeAll(async () => {
   [topic] = await app.ds.query<[{ id: string; slug: string }]>(`SELECT id, slug FROM topics WHERE slug = 'sanctions'`);
   [actor] = await app.ds.query<[{ id: string; slug: string }]>(`SELECT id, slug FROM actors ORDER BY slug LIMIT 1`);
   for (let i = 0; i < 8; i++) tagged.push(await newTaggedArticle(`Sanctions briefing number ${i}`));
-  for (let i = 0; i < 4; i++) await publishNew(app, editor, `Untagged story number ${i}`);
+  for (let i = 0; i < 4; i++) await publishNew(app, editor, { headline: `Untagged story number ${i}` });
   for (let i = 0; i < 3; i++) {
     const id = await newTaggedArticle(`Scheduled briefing number ${i}`, true);
     expectOk(

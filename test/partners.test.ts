@@ -59,7 +59,7 @@ async function partnerSlugs(key: string, filter: Record<string, unknown> = {}): 
 }
 
 async function publishNew(headline: string, language: "EN" | "ES" = "EN"): Promise<string> {
-  return (await publishArticle(app, editor, headline, { language })).id;
+  return (await publishArticle(app, editor, { headline, language })).id;
 }
 
 describe("partner keys", () => {

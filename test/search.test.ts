@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ApproveDocument,
   ArticleListDocument,
   ArticlePageDocument,
-  CreateArticleDocument,
-  PublishDocument,
   SearchDocument,
-  SubmitForReviewDocument,
   SuggestDocument,
   type CreateArticleInput,
   type SearchQuery,
@@ -15,6 +11,7 @@ import { Genre, Language } from "../src/shared/enums";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectCode, expectOk } from "./support/expect";
 import { MAIN_STORY, newestFirst, VISIBLE } from "./support/demo";
+import { publishNew } from "./support/publish";
 
 /*
  * Search snippets (ts_headline) and typo-tolerant suggest (pg_trgm) over the demo story, as an
@@ -49,12 +46,7 @@ const visibleText = (snippet: string) =>
 
 /** Create through the editorial API and take it through review to published. */
 async function publishArticle(input: Omit<CreateArticleInput, "genre"> & { genre?: CreateArticleInput["genre"] }) {
-  const created = expectOk(await app.gql(CreateArticleDocument, { input: { genre: "NEWS", ...input } }, { token: editor }));
-  const id = created.createArticle.id;
-  for (const doc of [SubmitForReviewDocument, ApproveDocument, PublishDocument]) {
-    expectOk(await app.gql(doc, { id }, { token: editor }));
-  }
-  return id;
+  return (await publishNew(app, editor, input)).id;
 }
 
 describe("search snippets", () => {

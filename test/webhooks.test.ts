@@ -74,7 +74,7 @@ async function listen(server: http.Server): Promise<string> {
 }
 
 async function publishNew(headline: string, language: "EN" | "ES" = "EN"): Promise<string> {
-  return (await publishArticle(app, editor, headline, { language })).id;
+  return (await publishArticle(app, editor, { headline, language })).id;
 }
 
 beforeAll(async () => {

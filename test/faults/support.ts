@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { print, type DocumentNode } from "graphql";
@@ -25,6 +24,7 @@ import { Role } from "../../src/shared/enums";
 import { createLogger } from "../../src/shared/logger";
 import { LEAKS } from "../support/expect";
 import { withDatabase } from "../support/db-url";
+import { freePort } from "../support/free-port";
 
 /*
  * Shared by the fault-injection suite and the soak: a PostgreSQL of the test's own (so it can be
@@ -34,17 +34,6 @@ import { withDatabase } from "../support/db-url";
 
 const ROOT = path.resolve(__dirname, "../..");
 const log = createLogger(process.env.TEST_LOG_LEVEL ?? "warn");
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -3,28 +3,21 @@ import {
   CreateArticleDocument,
   PublishDocument,
   SubmitForReviewDocument,
+  type CreateArticleInput,
 } from "../../src/client/generated/graphql";
 import { expectOk } from "./expect";
 import type { TestApp } from "./harness";
 
-/** Draft, review, approve and publish a new article through the API; its id. */
+/** A new article taken through review to publication by an editor (defaults: English news, a one-line body). */
 export async function publishNew(
   app: Pick<TestApp, "gql">,
   token: string,
-  headline: string,
-  opts: { language?: "EN" | "ES"; bodyMarkdown?: string } = {},
+  input: Partial<CreateArticleInput> & { headline: string },
 ): Promise<{ id: string; slug: string }> {
   const created = expectOk(
     await app.gql(
       CreateArticleDocument,
-      {
-        input: {
-          headline,
-          bodyMarkdown: opts.bodyMarkdown ?? "Text of the story.",
-          language: opts.language ?? "EN",
-          genre: "NEWS",
-        },
-      },
+      { input: { bodyMarkdown: "Text of the story.", language: "EN", genre: "NEWS", ...input } },
       { token },
     ),
   ).createArticle;
