@@ -97,8 +97,14 @@ const UNAVAILABLE_SQLSTATES: ReadonlySet<string> = new Set(["57P01", "57P02", "5
 const UNAVAILABLE_NET_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
 /** What pg and pg-pool say, without a code, when a connection breaks or cannot be had in time. */
 const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|is not queryable/i;
-/** TypeORM releases a transaction's query runner when its connection breaks; statements still queued on it throw this. */
-const UNAVAILABLE_NAMES: ReadonlySet<string> = new Set(["QueryRunnerProviderAlreadyReleasedError"]);
+/**
+ * TypeORM releases a transaction's query runner when its connection breaks; statements still
+ * queued on it, and the COMMIT that follows, throw these (the server has rolled it back).
+ */
+const UNAVAILABLE_NAMES: ReadonlySet<string> = new Set([
+  "QueryRunnerProviderAlreadyReleasedError",
+  "QueryRunnerAlreadyReleasedError",
+]);
 
 /** Whether an error (or the driver error or cause it wraps) means the database could not be reached. */
 export function isDatabaseUnavailable(err: unknown): boolean {
