@@ -8,6 +8,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { queryStats } from "../db/query-counter";
 import { graphqlHandler } from "./graphql-http";
+import { ServiceUnavailableError } from "../shared/errors";
 import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
 import { CdnPurger } from "./cdn-purge";
 import { PURGE_ALL, UNLOGGED } from "../shared/invalidation";
@@ -75,6 +76,32 @@ function cachePolicyPlugin(maxAgeSeconds: number): ApolloServerPlugin<Context> {
     },
   };
 }
+
+/**
+ * A mutation's root resolver returns only after its transaction committed, so a database outage
+ * reported below the root field (a relation or `editorial` of the returned article) happened
+ * after the write was saved: say so (`committed: true`), or a client would retry a create and
+ * make a second article. Outages in the root resolver itself are its own to judge (workingCopy).
+ */
+const committedMutationPlugin: ApolloServerPlugin<Context> = {
+  requestDidStart() {
+    return Promise.resolve({
+      willSendResponse({ response, operation }) {
+        const body = response.body;
+        if (operation?.operation !== OperationTypeNode.MUTATION || body.kind !== "single" || !body.singleResult.errors) {
+          return Promise.resolve();
+        }
+        const saved = new ServiceUnavailableError({ committed: true });
+        body.singleResult.errors = body.singleResult.errors.map((e) =>
+          e.extensions?.code === "SERVICE_UNAVAILABLE" && (e.path?.length ?? 0) > 1 && !e.extensions.committed
+            ? { ...e, message: saved.message, extensions: { ...e.extensions, committed: true } }
+            : e,
+        );
+        return Promise.resolve();
+      },
+    });
+  },
+};
 
 /** Partner usage: one request and the items it served, per key per day. */
 function usagePlugin(log: Logger): ApolloServerPlugin<Context> {
@@ -203,6 +230,7 @@ export async function startServer(opts: {
       auditPlugin(services.audit, log),
       ApolloServerPluginCacheControlDisabled(),
       cachePolicyPlugin(config.cacheMaxAgeSeconds),
+      committedMutationPlugin,
       usagePlugin(log),
       idempotencyPlugin(dataSource, config, log),
       ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
