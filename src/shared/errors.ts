@@ -142,7 +142,8 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
 interface PgError {
   code?: string;
   constraint?: string;
-  driverError?: { code?: string; constraint?: string };
+  column?: string;
+  driverError?: { code?: string; constraint?: string; column?: string };
 }
 
 const pgCode = (err: unknown): string | undefined => (err as PgError).driverError?.code ?? (err as PgError).code;
@@ -175,6 +176,12 @@ export function translateDbError(err: unknown): GraphQLError | null {
     return new BadUserInputError(
       "A referenced record does not exist (or is still referenced elsewhere); check the ids you sent.",
     );
+  }
+  if (code === "23502") {
+    // not_null_violation: an explicit null for a field the record cannot be without.
+    const column = e.driverError?.column ?? e.column;
+    const field = column ? column.replace(/_([a-z])/g, (_m: string, c: string) => c.toUpperCase()) : "a required field";
+    return new BadUserInputError(`${field} cannot be null; leave it out or send a value.`);
   }
   if (code && VALUE_ERRORS.has(code)) {
     return new BadUserInputError("A value is outside what the field accepts; check the input.");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from "typeorm";
-import { isDatabaseUnavailable } from "../../src/shared/errors";
+import { isDatabaseUnavailable, translateDbError } from "../../src/shared/errors";
 
 /*
  * Which failures mean "the database went away" (SERVICE_UNAVAILABLE, nothing committed) rather
@@ -25,5 +25,18 @@ describe("isDatabaseUnavailable", () => {
     const unique = Object.assign(new Error("duplicate key value violates unique constraint"), { code: "23505" });
     expect(isDatabaseUnavailable(new QueryFailedError("INSERT", [], unique))).toBe(false);
     expect(isDatabaseUnavailable(new TypeError("x is undefined"))).toBe(false);
+  });
+});
+
+describe("translateDbError", () => {
+  it("turns an explicit null for a required column into BAD_USER_INPUT naming the field (found by the fuzzer: createActor with aliases: null)", () => {
+    const notNull = Object.assign(new Error('null value in column "aliases" of relation "actors" violates not-null constraint'), {
+      code: "23502",
+      column: "aliases",
+    });
+    const e = translateDbError(new QueryFailedError("INSERT", [], notNull));
+    expect(e?.extensions.code).toBe("BAD_USER_INPUT");
+    expect(e?.message).toBe("aliases cannot be null; leave it out or send a value.");
+    expect(e?.message).not.toContain("relation");
   });
 });
