@@ -127,9 +127,14 @@ describe("webhooks", () => {
     for (const a of accepted)
       expect(flaky.requests.filter((r) => r.eventId === a.eventId).map((r) => r.status)).toEqual([500, 500, 200]);
 
-    const log = expectOk(
-      await app.gql(WebhookDeliveriesDocument, { webhookId: reg.webhook.id, first: 10 }, { token: admin }),
-    ).webhookDeliveries;
+    // The receiver's 200 is seen here before the dispatcher has recorded it: wait for the log to catch up.
+    const deliveryLog = async () =>
+      expectOk(await app.gql(WebhookDeliveriesDocument, { webhookId: reg.webhook.id, first: 10 }, { token: admin }))
+        .webhookDeliveries;
+    await waitFor("the log to record every delivery", async () =>
+      (await deliveryLog()).edges.every((e) => e.node.state !== "PENDING"),
+    );
+    const log = await deliveryLog();
     expect(log.totalCount).toBe(4);
     for (const e of log.edges) expect(e.node).toMatchObject({ state: "DELIVERED", attempts: 3, lastStatus: 200 });
 
