@@ -1,6 +1,9 @@
+import { extname, join } from "node:path";
 import { Marked } from "marked";
 import { decodeHTML } from "entities";
+import { Piscina } from "piscina";
 import sanitizeHtml from "sanitize-html";
+import { BadUserInputError } from "./errors";
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -92,6 +95,10 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
+/**
+ * Render on the calling thread. Request handling must use renderBody instead: marked is
+ * quadratic on some shapes (a 60 kB body of "_a" took 1.7 s here) and recursive on others.
+ */
 export function renderMarkdown(markdown: string): RenderedBody {
   const raw = marked.parse(markdown) as string;
   const html = sanitizeHtml(raw, BODY_POLICY).trim();
@@ -104,4 +111,178 @@ export function renderMarkdown(markdown: string): RenderedBody {
     .replace(/\n\s*\n+/g, "\n\n")
     .trim();
   return { html, text: plain, wordCount: countWords(plain) };
+}
+
+/** Known pathological shapes, refused with a message saying what to change (see checkMarkdownShape). */
+export const MARKDOWN_LIMITS = {
+  /** Blockquotes and list items opened on one line ("> > > …", "- - - …"); marked recurses once per level. */
+  nesting: 32,
+  /** Emphasis delimiters (*, _ and ~) in one paragraph: marked's cost grows with their square (~25 µs × n²). */
+  markersPerParagraph: 1000,
+  /** …and in the whole body, so that many such paragraphs stay within the render budget. */
+  markersPerBody: 20_000,
+};
+
+const isBlank = (line: string) => line.trim() === "";
+
+/** Containers a line opens: ">" and list markers ("-", "+", "*", "1.", "1)") each followed by a space. */
+function containerDepth(line: string): number {
+  // A hand-written scan: one pass, no regular expression to backtrack on a long line.
+  let depth = 0;
+  let i = 0;
+  for (;;) {
+    while (line[i] === " " || line[i] === "\t") i++;
+    const c = line[i];
+    if (c === ">") {
+      depth++;
+      i++;
+      continue;
+    }
+    const space = (j: number) => line[j] === " " || line[j] === "\t";
+    if ((c === "-" || c === "+" || c === "*") && space(i + 1)) {
+      depth++;
+      i += 2;
+      continue;
+    }
+    let d = i;
+    while (d - i < 9 && line[d] !== undefined && line[d]! >= "0" && line[d]! <= "9") d++;
+    if (d > i && (line[d] === "." || line[d] === ")") && space(d + 1)) {
+      depth++;
+      i = d + 2;
+      continue;
+    }
+    return depth;
+  }
+}
+
+/**
+ * Why this Markdown would be too costly to render, or null. Linear in the body's length, so it
+ * runs on the event loop before any rendering; the worker's time budget covers what it misses.
+ */
+export function checkMarkdownShape(markdown: string, field = "bodyMarkdown"): string | null {
+  const lines = markdown.split(/\r\n|\r|\n/);
+  let fence: string | null = null;
+  let paragraphStart = 0;
+  let inParagraph = 0;
+  let total = 0;
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    // Fenced code is not parsed for emphasis: underscores in code samples do not count.
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence !== null) {
+      if (f && f[0] === fence[0] && f.length >= fence.length && line.trim() === f) fence = null;
+      continue;
+    }
+    if (f) {
+      fence = f;
+      inParagraph = 0;
+      continue;
+    }
+    const depth = containerDepth(line);
+    if (depth > MARKDOWN_LIMITS.nesting)
+      return `${field} nests blockquotes or lists ${depth} levels deep on line ${n + 1}; nest them no deeper than ${MARKDOWN_LIMITS.nesting} levels.`;
+    if (isBlank(line)) {
+      inParagraph = 0;
+      continue;
+    }
+    if (inParagraph === 0) paragraphStart = n;
+    let markers = 0;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 92)
+        i++; // a backslash escapes the next character: "\_" is text, not a delimiter
+      else if (c === 42 || c === 95 || c === 126) markers++; // * _ ~
+    }
+    inParagraph += markers;
+    total += markers;
+    if (inParagraph > MARKDOWN_LIMITS.markersPerParagraph)
+      return (
+        `${field} has more than ${MARKDOWN_LIMITS.markersPerParagraph} emphasis markers (*, _ or ~) in the paragraph ` +
+        `starting on line ${paragraphStart + 1}; split the paragraph with blank lines, or escape literal markers as \\*, \\_ and \\~.`
+      );
+    if (total > MARKDOWN_LIMITS.markersPerBody)
+      return (
+        `${field} has more than ${MARKDOWN_LIMITS.markersPerBody.toLocaleString("en")} emphasis markers (*, _ or ~); ` +
+        "escape literal markers as \\*, \\_ and \\~, or split the article."
+      );
+  }
+  return null;
+}
+
+/** Wall-clock time a render may take on a worker before it is cancelled and the worker replaced. */
+export const RENDER_BUDGET_MS = 2000;
+
+interface RenderTask {
+  id: number;
+  markdown: string;
+}
+
+let pool: Piscina<RenderTask, RenderedBody> | undefined;
+const started = new Map<number, () => void>();
+let nextTaskId = 0;
+
+function renderPool(): Piscina<RenderTask, RenderedBody> {
+  if (pool) return pool;
+  // The worker sits beside this file: markdown.worker.ts from sources (npm start, vitest), .js in dist/.
+  const ext = extname(__filename);
+  const filename = join(__dirname, `markdown.worker${ext}`);
+  const register = ["-r", "@swc-node/register"];
+  const needsRegister = ext === ".ts" && !process.execArgv.join(" ").includes("@swc-node/register");
+  pool = new Piscina<RenderTask, RenderedBody>({
+    filename,
+    name: "render",
+    minThreads: 0,
+    maxThreads: 2,
+    idleTimeout: 60_000,
+    execArgv: needsRegister ? [...process.execArgv, ...register] : process.execArgv,
+    // A shape that allocates without bound kills its worker, not the server.
+    resourceLimits: { maxOldGenerationSizeMb: 256, stackSizeMb: 4 },
+  });
+  pool.on("message", (m: unknown) => {
+    const id = (m as { markdownStarted?: unknown } | null)?.markdownStarted;
+    if (typeof id === "number") started.get(id)?.();
+  });
+  return pool;
+}
+
+/**
+ * Render an article body off the event loop. Known pathological shapes are refused up front
+ * (checkMarkdownShape); any other render that runs past its budget is cancelled (the worker is
+ * replaced) and refused too, so a body can neither stall the server nor end in a 500.
+ */
+export async function renderBody(markdown: string, opts: { budgetMs?: number; field?: string } = {}): Promise<RenderedBody> {
+  const field = opts.field ?? "bodyMarkdown";
+  const budgetMs = opts.budgetMs ?? RENDER_BUDGET_MS;
+  const problem = checkMarkdownShape(markdown, field);
+  if (problem) throw new BadUserInputError(problem, { field });
+  const id = nextTaskId++;
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  // The budget counts from when a worker starts the task, not while it waits in the queue.
+  started.set(id, () => {
+    timer = setTimeout(() => abort.abort(), budgetMs);
+  });
+  try {
+    return await renderPool().run({ id, markdown }, { signal: abort.signal });
+  } catch (err) {
+    if (abort.signal.aborted)
+      throw new BadUserInputError(
+        `${field} took longer than ${budgetMs} ms to render and was refused; simplify its Markdown ` +
+          "(shorter paragraphs, less nesting, fewer emphasis markers) or split the article.",
+        { field },
+      );
+    if (err instanceof RangeError || (err as { name?: unknown } | null)?.name === "RangeError")
+      throw new BadUserInputError(`${field} is nested too deeply to render; flatten its quotes, lists and links.`, { field });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    started.delete(id);
+  }
+}
+
+/** Stop the render workers (tests, shutdown); the next renderBody starts new ones. */
+export async function closeRenderPool(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  await p?.destroy();
 }
