@@ -442,7 +442,7 @@ describe("validation", () => {
     const error = res.body.errors?.[0];
     expect(error?.extensions?.code).toBe("BAD_USER_INPUT");
     const fields = error?.extensions?.invalidFields as { path: string; problems: string[] }[];
-    expect(fields.map((f) => f.path)).toContain("slug");
+    expect(fields.map((f) => f.path)).toContain("input.slug");
     expect(res.text).not.toContain("Bad Slug!");
     expect(await count(`articles WHERE slug = $1`, ["Bad Slug!"])).toBe(0);
   });

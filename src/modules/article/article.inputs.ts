@@ -1,12 +1,34 @@
-import { ArrayMaxSize, IsDate, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from "class-validator";
-import { Field, ID, InputType, registerEnumType } from "type-graphql";
+import { ArrayMaxSize, IsDate, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from "class-validator";
+import { Field, InputType, registerEnumType } from "type-graphql";
 import { ActorRole, ClaimStatus, Genre, Language, Sourcing, Stance } from "../../shared/enums";
+import { compose, IdField, RequiredTextField, SlugField, TextField } from "../../shared/input-fields";
 import { ArticleOrder, SEARCH_RANKED, SEARCH_RECENT_ARTICLES, SEARCH_RECENT_ENOUGH } from "./article-read.service";
 
 registerEnumType(ArticleOrder, { name: "ArticleOrder", description: "RELEVANCE needs filter.query." });
 
-import { SLUG_PATTERN } from "../../shared/input-fields";
-const SLUG_MESSAGE = "slug must be lowercase letters, digits and single hyphens, e.g. maduro-amnesty-talks";
+/*
+ * One rule per article field, used by every input that carries the field (create and update
+ * alike), so the two can never drift apart again.
+ */
+const ArticleSlug = (description?: string) => SlugField({ optional: true, min: 3, description });
+const Headline = (optional = false) =>
+  compose(
+    Field(() => String, { nullable: optional }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Length(3, 300),
+    Matches(/\S/, { message: "headline must not be blank" }),
+  );
+const Standfirst = () => TextField(1000);
+const Byline = () => TextField(300);
+const BodyMarkdown = (optional = false) =>
+  compose(
+    Field(() => String, { nullable: optional, description: "Markdown." }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    MaxLength(200_000),
+  );
+const DatelinePlaceId = () => IdField("place", { optional: true });
 
 @InputType({ description: "Filters combine with AND." })
 export class ArticleFilter {
@@ -62,31 +84,11 @@ export class ArticleFilter {
 
 @InputType()
 export class CreateArticleInput {
-  @Field(() => String, { nullable: true, description: "Generated from the headline when left out." })
-  @IsOptional()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @Length(3, 120)
-  slug?: string | null;
-
-  @Field(() => String)
-  @IsString()
-  @Length(3, 300)
-  headline!: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(1000)
-  standfirst?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(300)
-  byline?: string | null;
-
-  @Field(() => String, { description: "Markdown." })
-  @IsString()
-  @MaxLength(200_000)
-  bodyMarkdown!: string;
+  @ArticleSlug("Generated from the headline when left out.") slug?: string | null;
+  @Headline() headline!: string;
+  @Standfirst() standfirst?: string | null;
+  @Byline() byline?: string | null;
+  @BodyMarkdown() bodyMarkdown!: string;
 
   @Field(() => Language)
   language!: Language;
@@ -94,41 +96,17 @@ export class CreateArticleInput {
   @Field(() => Genre)
   genre!: Genre;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsUUID("all", { message: "datelinePlaceId must be a place id (UUID)" })
-  datelinePlaceId?: string | null;
+  @DatelinePlaceId() datelinePlaceId?: string | null;
 }
 
 @InputType({ description: "Fields left out stay as they are; null clears an optional field." })
 export class UpdateArticleInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @Length(3, 120)
+  @ArticleSlug()
   slug?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(3, 300)
-  headline?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(1000)
-  standfirst?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(300)
-  byline?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200_000)
-  bodyMarkdown?: string | null;
+  @Headline(true) headline?: string | null;
+  @Standfirst() standfirst?: string | null;
+  @Byline() byline?: string | null;
+  @BodyMarkdown(true) bodyMarkdown?: string | null;
 
   @Field(() => Language, { nullable: true })
   language?: Language | null;
@@ -136,27 +114,16 @@ export class UpdateArticleInput {
   @Field(() => Genre, { nullable: true })
   genre?: Genre | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsUUID("all", { message: "datelinePlaceId must be a place id (UUID)" })
-  datelinePlaceId?: string | null;
+  @DatelinePlaceId() datelinePlaceId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "A short note on what changed, kept with the revision." })
-  @IsOptional()
-  @MaxLength(500)
-  summary?: string | null;
+  @TextField(500, "A short note on what changed, kept with the revision.") summary?: string | null;
 }
 
 @InputType()
 export class CitationInput {
-  @Field(() => ID)
-  @IsUUID("all", { message: "sourceId must be a source id (UUID)" })
-  sourceId!: string;
+  @IdField("source") sourceId!: string;
 
-  @Field(() => String, { nullable: true, description: 'As printed, e.g. "citing unnamed sources familiar with the talks".' })
-  @IsOptional()
-  @MaxLength(500)
-  attribution?: string | null;
+  @TextField(500, 'As printed, e.g. "citing unnamed sources familiar with the talks".') attribution?: string | null;
 
   @Field(() => Sourcing)
   sourcing!: Sourcing;
@@ -164,9 +131,7 @@ export class CitationInput {
 
 @InputType()
 export class ArticleActorInput {
-  @Field(() => ID)
-  @IsUUID("all", { message: "actorId must be an actor id (UUID)" })
-  actorId!: string;
+  @IdField("actor") actorId!: string;
 
   @Field(() => ActorRole)
   role!: ActorRole;
@@ -174,46 +139,32 @@ export class ArticleActorInput {
 
 @InputType()
 export class ClaimInput {
-  @Field(() => String)
-  @IsString()
-  @Length(3, 2000)
-  statement!: string;
+  @RequiredTextField(3, 2000) statement!: string;
 
   @Field(() => ClaimStatus)
   status!: ClaimStatus;
 
-  @Field(() => [ID], { nullable: true, description: "Sources behind the claim; each must be cited by the article." })
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @IsUUID("all", { each: true, message: "sourceIds must be source ids (UUID)" })
+  @IdField("source", {
+    optional: true,
+    list: 20,
+    description: "Sources behind the claim; each must be cited by the article.",
+  })
   sourceIds?: string[] | null;
 
-  @Field(() => [ID], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsUUID("all", { each: true, message: "actorIds must be actor ids (UUID)" })
-  actorIds?: string[] | null;
+  @IdField("actor", { optional: true, list: 50 }) actorIds?: string[] | null;
 }
 
 @InputType()
 export class PerspectiveInput {
-  @Field(() => ID, { nullable: true, description: "The actor holding the view, if it is one." })
-  @IsOptional()
-  @IsUUID("all", { message: "holderActorId must be an actor id (UUID)" })
+  @IdField("actor", { optional: true, description: "The actor holding the view, if it is one." })
   holderActorId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'A label for the holder ("critics"); required without holderActorId.' })
-  @IsOptional()
-  @MaxLength(200)
-  holderLabel?: string | null;
+  @TextField(200, 'A label for the holder ("critics"); required without holderActorId.') holderLabel?: string | null;
 
   @Field(() => Stance)
   stance!: Stance;
 
-  @Field(() => String)
-  @IsString()
-  @Length(3, 2000)
-  summary!: string;
+  @RequiredTextField(3, 2000) summary!: string;
 
   @Field(() => [String], { nullable: true })
   @IsOptional()
@@ -222,10 +173,7 @@ export class PerspectiveInput {
   @MaxLength(500, { each: true })
   keyPoints?: string[] | null;
 
-  @Field(() => String)
-  @IsString()
-  @Length(2, 500)
-  about!: string;
+  @RequiredTextField(2, 500) about!: string;
 }
 
 @InputType({ description: "Replaces the article's relations; lists left out stay as they are." })
@@ -254,9 +202,5 @@ export class ArticleRelationsInput {
   @ValidateNested({ each: true })
   perspectives?: PerspectiveInput[] | null;
 
-  @Field(() => [ID], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsUUID("all", { each: true, message: "topicIds must be topic ids (UUID)" })
-  topicIds?: string[] | null;
+  @IdField("topic", { optional: true, list: 50 }) topicIds?: string[] | null;
 }

@@ -130,7 +130,7 @@ export class ArticleService {
       }
       if (input.claims) {
         snap.claims = input.claims.map((c, i) => ({
-          statement: toPlainText(c.statement),
+          statement: required(c.statement, `input.claims.${i}.statement`),
           status: c.status,
           citationIndexes: unique(c.sourceIds ?? [], `claims[${i}].sourceIds`).map((sid) => {
             const idx = snap.citations.findIndex((x) => x.sourceId === sid);
@@ -170,9 +170,9 @@ export class ArticleService {
             holderActorId: p.holderActorId ?? null,
             holderLabel: label,
             stance: p.stance,
-            summary: toPlainText(p.summary),
+            summary: required(p.summary, `input.perspectives.${i}.summary`),
             keyPoints: (p.keyPoints ?? []).map(toPlainText).filter(Boolean),
-            about: toPlainText(p.about),
+            about: required(p.about, `input.perspectives.${i}.about`),
           };
         });
         changed.push("perspectives");
@@ -418,6 +418,17 @@ function staleVersion(expected: number, current: number): ConflictError {
     `expectedVersion ${expected} is stale: the article is at version ${current}; reload it and reapply your change.`,
     { currentVersion: current },
   );
+}
+
+/** Text that markup alone filled passes the length rule but is empty once stripped: refuse it, by path. */
+function required(text: string, path: string): string {
+  const plain = toPlainText(text);
+  if (!plain) {
+    throw new BadUserInputError(`${path} is empty once markup is removed; write it out.`, {
+      invalidFields: [{ path, problems: [`${path} is empty once markup is removed`] }],
+    });
+  }
+  return plain;
 }
 
 function unique(ids: string[], field: string): string[] {

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsIn, IsOptional, IsUUID, Length, Matches, Max, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsIn, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from "class-validator";
 import {
   Arg,
   Args,
@@ -94,12 +94,14 @@ class PartnerRightsInput {
   @IsOptional()
   @ArrayMaxSize(500)
   @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, SLUGS)
+  @MaxLength(120, { each: true })
   topics?: string[];
 
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @ArrayMaxSize(500)
   @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, SLUGS)
+  @MaxLength(120, { each: true })
   sources?: string[];
 
   @Field(() => [String], { nullable: true })
