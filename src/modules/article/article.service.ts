@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, ContentEventKind, type Language } from "../../shared/enums";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
-import { renderMarkdown, toPlainText } from "../../shared/markdown";
+import { renderBody, toPlainText } from "../../shared/markdown";
 import type { StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
 import { CACHE_CHANNEL } from "../../shared/invalidation";
@@ -317,7 +317,7 @@ export async function insertRevisionRows(
   authorId: string,
   summary: string,
 ): Promise<string> {
-  const body = renderMarkdown(s.bodyMarkdown);
+  const body = await renderBody(s.bodyMarkdown);
   const [rev] = await m.query<[{ id: string }]>(
     `INSERT INTO article_revisions
        (article_id, number, headline, standfirst, byline, body_markdown, body_html, body_text, word_count,
