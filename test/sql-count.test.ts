@@ -84,4 +84,36 @@ describe("SQL statements per request", () => {
     expect(thirty.data!.actors.edges.length).toBeGreaterThan(5);
     expect(thirty.sqlStatements).toBe(five.sqlStatements);
   });
+
+  it("editorial lists: editorial on every row is one statement, the same for 10 and 100 rows", async () => {
+    // 100 working copies at least: the 60 published above, the seed's, and drafts.
+    const [editor] = await app.ds.query<[{ id: string }]>(`SELECT id FROM users LIMIT 1`);
+    const viewer = { kind: "staff" as const, userId: editor.id, sessionId: "test", email: "x@test.example", role: Role.EDITOR };
+    for (let i = 0; i < 40; i++)
+      await new ArticleService(app.ds).create(viewer, {
+        headline: `Draft number ${i}`,
+        bodyMarkdown: "Text.",
+        language: Language.EN,
+        genre: Genre.NEWS,
+      });
+    const token = await app.loginAs(Role.EDITOR);
+    // [list, query, largest page with that many rows]: the seed and the 60 above publish about 70.
+    const lists: [string, (fields: string) => string, number][] = [
+      ["draftArticles", (f) => `query($n: Int) { draftArticles(first: $n) { edges { node { id ${f} } } } }`, 100],
+      ["articles", (f) => `query($n: Int) { articles(first: $n) { edges { node { id ${f} } } } }`, 60],
+    ];
+    const editorial = "editorial { state version headRevisionNumber publishedRevisionNumber lockedBy nextTransitions }";
+    for (const [name, query, large] of lists) {
+      const run = async (n: number, fields: string) => {
+        const r = await app.gql<Record<string, { edges: unknown[] }>, { n: number }>(query(fields), { n }, { token });
+        expect(r.errors, name).toBeUndefined();
+        expect(r.data![name]!.edges, name).toHaveLength(n);
+        return r.sqlStatements;
+      };
+      const bare = await run(10, "");
+      const ten = await run(10, editorial);
+      expect(ten - bare, `${name}: editorial costs one statement`).toBe(1);
+      expect(await run(large, editorial), `${name}: ${large} rows cost what 10 do`).toBe(ten);
+    }
+  });
 });

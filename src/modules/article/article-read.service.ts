@@ -782,9 +782,13 @@ export class ArticleReadService {
     };
   }
 
-  /** Fresh editorial state of a view's article (staff only; one statement). */
-  async editorialInfo(view: Article): Promise<Omit<EditorialInfo, "nextTransitions">> {
-    const [row] = await this.query<{
+  /**
+   * Fresh editorial state of articles (staff only): one statement for a whole list, in the
+   * order of `ids`; an article deleted meanwhile is a NotFoundError in its place.
+   */
+  async editorialInfos(ids: readonly string[]): Promise<(Omit<EditorialInfo, "nextTransitions"> | Error)[]> {
+    const rows = await this.query<{
+      id: string;
       state: ArticleState;
       version: number;
       head: number;
@@ -797,7 +801,7 @@ export class ArticleReadService {
       holder: string | null;
       lock_expires_at: Date | null;
     }>(
-      `SELECT a.state, a.version, h.number AS head, pr.number AS published, a.head_revision_id, a.published_revision_id,
+      `SELECT a.id, a.state, a.version, h.number AS head, pr.number AS published, a.head_revision_id, a.published_revision_id,
          a.embargo_until, a.updated_at, a.review_note,
          CASE WHEN a.lock_expires_at > now() THEN u.email END AS holder,
          CASE WHEN a.lock_expires_at > now() THEN a.lock_expires_at END AS lock_expires_at
@@ -805,22 +809,26 @@ export class ArticleReadService {
        JOIN article_revisions h ON h.id = a.head_revision_id
        LEFT JOIN article_revisions pr ON pr.id = a.published_revision_id
        LEFT JOIN users u ON u.id = a.locked_by_id
-       WHERE a.id = $1`,
-      [view.id],
+       WHERE a.id = ANY($1::uuid[])`,
+      [ids],
     );
-    if (!row) throw new NotFoundError("Article", view.id);
-    return {
-      state: row.state,
-      version: row.version,
-      headRevisionNumber: row.head,
-      publishedRevisionNumber: row.published,
-      hasUnpublishedChanges: row.head_revision_id !== row.published_revision_id,
-      embargoUntil: row.embargo_until,
-      updatedAt: row.updated_at,
-      reviewNote: row.review_note,
-      lockedBy: row.holder,
-      lockExpiresAt: row.lock_expires_at,
-    };
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row) return new NotFoundError("Article", id);
+      return {
+        state: row.state,
+        version: row.version,
+        headRevisionNumber: row.head,
+        publishedRevisionNumber: row.published,
+        hasUnpublishedChanges: row.head_revision_id !== row.published_revision_id,
+        embargoUntil: row.embargo_until,
+        updatedAt: row.updated_at,
+        reviewNote: row.review_note,
+        lockedBy: row.holder,
+        lockExpiresAt: row.lock_expires_at,
+      };
+    });
   }
 
   // ---- revisions (staff) ----

@@ -30,6 +30,9 @@ export function createArticleLoaders(read: ArticleReadService, aud: Audience) {
     perspectives: new DataLoader((ids: readonly string[]) => read.perspectivesByRevision(ids)),
     topics: new DataLoader((ids: readonly string[]) => read.topicsByRevision(ids)),
     corrections: new DataLoader((ids: readonly string[]) => read.correctionsByArticle(ids)),
+    // Batched but never cached: a document may run several mutations in turn, and each must
+    // read the editorial state its own write left.
+    editorial: new DataLoader((ids: readonly string[]) => read.editorialInfos(ids), { cache: false }),
     heldPerspectives: new DataLoader((ids: readonly string[]) => read.perspectivesHeldBy(ids, aud)),
     actorCoverage: coverageLoader(read, "actor", aud),
     sourceCoverage: coverageLoader(read, "source", aud),

@@ -148,7 +148,7 @@ export class ArticleFieldResolver {
   @Authorized()
   @FieldResolver(() => EditorialInfo, { description: "Workflow state and version (staff only)." })
   async editorial(@Root() a: Article, @Ctx() ctx: Context): Promise<EditorialInfo> {
-    const info = await ctx.services.articleRead.editorialInfo(a);
+    const info = await ctx.loaders.editorial.load(a.id);
     return { ...info, nextTransitions: allowedFrom(info.state, staff(ctx).role) };
   }
 }
