@@ -39,7 +39,7 @@ export interface Scratch {
  */
 export async function withScratchServer<T>(
   name: string,
-  opts: { runWebhooks?: boolean },
+  opts: { runWebhooks?: boolean; env?: Record<string, string> },
   run: (s: Scratch) => Promise<T>,
 ): Promise<T> {
   const base = process.env.DATABASE_URL;
@@ -57,7 +57,14 @@ export async function withScratchServer<T>(
   try {
     await ds.initialize();
     await ds.runMigrations();
-    const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: url, PORT: "0", HOST: "127.0.0.1", JOBS_RUN: "false" });
+    const config = loadConfig({
+      NODE_ENV: "test",
+      DATABASE_URL: url,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      JOBS_RUN: "false",
+      ...opts.env,
+    });
     server = await startServer({ config, dataSource: ds, log, port: 0, runJobs: false, runWebhooks: opts.runWebhooks ?? false });
     const auth = new AuthService(ds, 1);
     await auth.createUser({ email: "bench@newsgraph.example", password: "bench-password-123", role: Role.ADMIN });

@@ -25,27 +25,32 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
   try {
-    await withScratchServer("webhook_latency", { runWebhooks: true }, async ({ call, publishNew, config }) => {
-      await call(RegisterWebhookDocument, {
-        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
-        events: ["PUBLISHED"],
-      });
-      const latencies: number[] = [];
-      for (let i = 0; i < N; i++) {
-        const id = await publishNew(`Webhook latency ${i}`);
-        const committed = performance.now();
-        const deadline = committed + 10_000;
-        while (!arrivals.has(id) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 1));
-        const at = arrivals.get(id);
-        if (at === undefined) throw new Error(`publish ${i} was not delivered within 10 s`);
-        latencies.push(Math.max(0, at - committed));
-      }
-      const s = latencyStats(latencies);
-      console.log(
-        `webhook delivery after publish commit, ${N} publishes on loopback: median ${s.median.toFixed(1)} ms, ` +
-          `p99 ${s.p99.toFixed(1)} ms (WEBHOOKS_POLL_MS=${config.webhooks.pollMs}; committed events wake the dispatcher)`,
-      );
-    });
+    await withScratchServer(
+      "webhook_latency",
+      // The receiver is on loopback.
+      { runWebhooks: true, env: { WEBHOOK_ALLOW_PRIVATE: "true" } },
+      async ({ call, publishNew, config }) => {
+        await call(RegisterWebhookDocument, {
+          url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+          events: ["PUBLISHED"],
+        });
+        const latencies: number[] = [];
+        for (let i = 0; i < N; i++) {
+          const id = await publishNew(`Webhook latency ${i}`);
+          const committed = performance.now();
+          const deadline = committed + 10_000;
+          while (!arrivals.has(id) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+          const at = arrivals.get(id);
+          if (at === undefined) throw new Error(`publish ${i} was not delivered within 10 s`);
+          latencies.push(Math.max(0, at - committed));
+        }
+        const s = latencyStats(latencies);
+        console.log(
+          `webhook delivery after publish commit, ${N} publishes on loopback: median ${s.median.toFixed(1)} ms, ` +
+            `p99 ${s.p99.toFixed(1)} ms (WEBHOOKS_POLL_MS=${config.webhooks.pollMs}; committed events wake the dispatcher)`,
+        );
+      },
+    );
   } finally {
     receiver.close();
   }

@@ -42,7 +42,19 @@ export interface Config {
   /** Public origin of the site, for links and ids in ninjs, feeds and JSON-LD. */
   publicBaseUrl: string;
   publisherName: string;
-  webhooks: { pollMs: number; retryBaseMs: number; maxAttempts: number; disableAfter: number; timeoutMs: number };
+  webhooks: {
+    pollMs: number;
+    retryBaseMs: number;
+    maxAttempts: number;
+    disableAfter: number;
+    timeoutMs: number;
+    /** Receivers on loopback, private and link-local addresses are allowed (development and tests only). */
+    allowPrivate: boolean;
+    /** Ports no receiver may use: the database's (see src/shared/outbound.ts for the privileged ones). */
+    refusedPorts: number[];
+    /** Webhooks per partner key, and for the admins' own set. */
+    maxPerOwner: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -102,6 +114,9 @@ function int(env: Env, name: string, fallback: number, min: number, max: number,
     problems.push(`${name}=${JSON.stringify(raw)} is not a whole number; use a value from ${min} to ${max}`);
     return fallback;
   }
+  WEBHOOK_ALLOW_PRIVATE:
+    "true lets webhooks reach loopback, private, link-local and other non-public addresses and any port, for development and tests (default false; a configuration error with NODE_ENV=production)",
+  WEBHOOKS_MAX_PER_KEY: "webhooks each partner key may register, and the admins' own set (default 10)",
   const n = Number(raw);
   if (n < min || n > max) problems.push(`${name}=${raw} is out of range; use a value from ${min} to ${max}`);
   return n;
@@ -205,7 +220,15 @@ export function loadConfig(env: Env = process.env): Config {
   } else {
     config.publicBaseUrl = `http://localhost:${config.port}`;
   }
+      allowPrivate: bool(env, "WEBHOOK_ALLOW_PRIVATE", false, problems),
+      refusedPorts: [],
+      maxPerOwner: int(env, "WEBHOOKS_MAX_PER_KEY", 10, 1, 1000, problems),
   if (config.responseCache === "redis" && !redisUrl) problems.push("RESPONSE_CACHE=redis needs REDIS_URL");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
+  // A receiver on the database's port could only be the database (or something posing as it).
+  config.webhooks.refusedPorts = [databaseUrl ? Number(new URL(databaseUrl).port || 5432) : config.embeddedPgPort];
+  // SSRF protection must not be switchable off where partners can register receivers.
+  if (config.webhooks.allowPrivate && nodeEnv === "production")
+    problems.push("WEBHOOK_ALLOW_PRIVATE=true is for development and tests; remove it with NODE_ENV=production");

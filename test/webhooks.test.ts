@@ -83,6 +83,8 @@ beforeAll(async () => {
     WEBHOOK_RETRY_BASE_MS: "50",
     WEBHOOK_DISABLE_AFTER: "10",
     WEBHOOK_MAX_ATTEMPTS: "6",
+    // The receivers are on loopback.
+    WEBHOOK_ALLOW_PRIVATE: "true",
   });
   admin = await app.loginAs(Role.ADMIN);
   editor = await app.editorToken();
@@ -149,7 +151,7 @@ describe("webhooks", () => {
     const rec = receiver(0, () => secret);
     const url = await listen(rec.server);
     // An instance that commits but never delivers (it "dies" before it can).
-    const down = await startTestApp({ WEBHOOKS_RUN: "false" });
+    const down = await startTestApp({ WEBHOOKS_RUN: "false", WEBHOOK_ALLOW_PRIVATE: "true" });
     const dbUrl = (down.ds.options as { url: string }).url;
     let id: string;
     try {
@@ -175,7 +177,14 @@ describe("webhooks", () => {
     const log = createLogger("silent");
     const ds = createDataSource({ url: dbUrl, log, poolSize: 2 });
     await ds.initialize();
-    const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: dbUrl, HOST: "127.0.0.1", PORT: "0", WEBHOOKS_POLL_MS: "50" });
+    const config = loadConfig({
+      NODE_ENV: "test",
+      DATABASE_URL: dbUrl,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      WEBHOOKS_POLL_MS: "50",
+      WEBHOOK_ALLOW_PRIVATE: "true",
+    });
     const up = await startServer({ config, dataSource: ds, log, port: 0, runJobs: false });
     try {
       await waitFor("the delivery after restart", () => rec.requests.some((r) => r.body.articleId === id && r.status === 200));
@@ -251,5 +260,72 @@ describe("webhooks", () => {
       expectCode(await app.gql(query, { id, after: forged(seq) }, { token: admin }), "BAD_USER_INPUT");
     }
     expectOk(await app.gql(query, { id, after: forged("12") }, { token: admin }));
+  });
+
+  it("fail visibly, counted as attempts, when the payload cannot be built (the partner key lost content:read)", async () => {
+    const rec = receiver(0, () => "");
+    const url = await listen(rec.server);
+    const { key, partnerKey } = expectOk(
+      await app.gql(
+        CreatePartnerKeyDocument,
+        { input: { name: "Partner that loses content:read", scopes: ["content:read", "webhooks:manage"] } },
+        { token: admin },
+      ),
+    ).createPartnerKey;
+    const { id } = expectOk(await app.gql(RegisterWebhookDocument, { url, events: ["PUBLISHED"] }, { token: key }))
+      .registerWebhook.webhook;
+    // No mutation edits a key's scopes; an operator does it in the database.
+    await app.ds.query(`UPDATE partner_keys SET scopes = array_remove(scopes, 'content:read') WHERE id = $1`, [partnerKey.id]);
+    await publishNew("A story for a partner that may no longer read");
+    const failed = await waitFor("the delivery to end FAILED", async () => {
+      const n = expectOk(await app.gql(WebhookDeliveriesDocument, { webhookId: id, first: 1 }, { token: admin }))
+        .webhookDeliveries.edges[0]?.node;
+      return n?.state === "FAILED" && n;
+    });
+    // WEBHOOK_MAX_ATTEMPTS=6 above: every attempt counted, with the reason in plain words.
+    expect(failed).toMatchObject({ attempts: 6, lastStatus: null, lastError: "the partner key may no longer read content" });
+    expect(rec.requests).toHaveLength(0);
+    const hook = expectOk(await app.gql(WebhooksDocument, {}, { token: admin })).webhooks.find((w) => w.id === id);
+    expect(hook?.consecutiveFailures).toBe(6);
+  });
+});
+
+describe("webhooks per owner", () => {
+  it("are capped by WEBHOOKS_MAX_PER_KEY, per partner key and for the admins' set, with CONFLICT", async () => {
+    const capped = await startTestApp({ WEBHOOKS_RUN: "false", WEBHOOKS_MAX_PER_KEY: "2" });
+    try {
+      const capAdmin = await capped.loginAs(Role.ADMIN);
+      const partnerKey = async (name: string) =>
+        expectOk(
+          await capped.gql(
+            CreatePartnerKeyDocument,
+            { input: { name, scopes: ["content:read", "webhooks:manage"] } },
+            { token: capAdmin },
+          ),
+        ).createPartnerKey.key;
+      const register = (token: string, n: number) =>
+        capped.gql(RegisterWebhookDocument, { url: `https://receiver.example/hook/${n}` }, { token });
+      const [a, b, c] = [await partnerKey("Cap A"), await partnerKey("Cap B"), await partnerKey("Cap C")];
+
+      const first = expectOk(await register(a, 1)).registerWebhook.webhook.id;
+      expectOk(await register(a, 2));
+      const refused = expectCode(await register(a, 3), "CONFLICT");
+      expect(refused.message).toMatch(/already has 2 webhooks, the most allowed.*delete one/);
+      // Another key has its own allowance; so have the admins.
+      expectOk(await register(b, 1));
+      expectOk(await register(capAdmin, 1));
+      expectOk(await register(capAdmin, 2));
+      expectCode(await register(capAdmin, 3), "CONFLICT");
+      // Deleting one makes room again.
+      expectOk(await capped.gql(`mutation ($id: ID!) { deleteWebhook(id: $id) }`, { id: first }, { token: a }));
+      expectOk(await register(a, 4));
+
+      // Concurrent registrations cannot overshoot the cap.
+      const results = await Promise.all([1, 2, 3, 4, 5].map((n) => register(c, n)));
+      expect(results.filter((r) => !r.errors).length).toBe(2);
+      for (const r of results.filter((x) => x.errors)) expectCode(r, "CONFLICT");
+    } finally {
+      await capped.close();
+    }
   });
 });

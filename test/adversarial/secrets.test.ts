@@ -69,7 +69,7 @@ let invitedEmail: string;
 
 beforeAll(async () => {
   app = await startTestApp(
-    { LOG_LEVEL: "trace", WEBHOOK_RETRY_BASE_MS: "50" },
+    { LOG_LEVEL: "trace", WEBHOOK_RETRY_BASE_MS: "50", WEBHOOK_ALLOW_PRIVATE: "true" },
     { logTo: { write: (s: string) => logLines.push(s) } },
   );
   await new Promise<void>((r) => hookServer.listen(0, "127.0.0.1", () => r()));

@@ -66,7 +66,10 @@ afterAll(async () => {
 });
 
 const start = () =>
-  spawnServer({ databaseUrl: db.url, env: { WEBHOOKS_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "50", JOBS_RUN: "false" } });
+  spawnServer({
+    databaseUrl: db.url,
+    env: { WEBHOOKS_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "50", JOBS_RUN: "false", WEBHOOK_ALLOW_PRIVATE: "true" },
+  });
 
 async function data<T>(port: number, doc: Parameters<typeof gql>[1], vars: Record<string, unknown>, token: string): Promise<T> {
   const { body } = await gql(port, doc, vars, { token });

@@ -2,8 +2,9 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { Role, type ContentEventKind } from "../../shared/enums";
 import { isUuid } from "../../shared/ids";
-import { BadUserInputError, ForbiddenError, NotFoundError } from "../../shared/errors";
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
+import { OutboundClient, coarseError, statusError, urlProblem } from "../../shared/outbound";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import { Scope, type Viewer } from "../../shared/viewer";
 import { audienceFor } from "../../server/context";
@@ -20,6 +21,12 @@ export interface WebhookOptions {
   disableAfter: number;
   timeoutMs: number;
 }
+  /** Receivers on non-public addresses are allowed (WEBHOOK_ALLOW_PRIVATE; development and tests). */
+  allowPrivate: boolean;
+  /** Ports no receiver may use (the database's). */
+  refusedPorts: number[];
+  /** Webhooks per partner key, and for the admins' own set. */
+  maxPerOwner: number;
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   pollMs: 500,
@@ -28,6 +35,9 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   disableAfter: 20,
   timeoutMs: 5000,
 };
+  allowPrivate: false,
+  refusedPorts: [],
+  maxPerOwner: 10,
 
 const WEBHOOK_COLUMNS = `id, url, events, partner_key_id AS "partnerKeyId", active, consecutive_failures AS "consecutiveFailures",
   disabled_at AS "disabledAt", disabled_reason AS "disabledReason", created_at AS "createdAt"`;
@@ -48,6 +58,7 @@ interface EventRow {
  * Signed webhooks fed by the outbox. A fan-out step (one instance at a time, under a row
  * lock on its cursor) turns new events into one delivery row per matching webhook; workers
  * on every instance claim due deliveries with SKIP LOCKED and a lease, POST them signed, and
+  private readonly outbound: OutboundClient;
  * retry with exponential backoff and jitter. Delivery is at least once: receivers de-duplicate
  * on the event id, which every attempt and redelivery repeats.
  */
@@ -64,7 +75,9 @@ export class WebhookService {
     private readonly partners: PartnerService,
     private readonly log: Logger,
     private readonly opts: WebhookOptions = DEFAULT_WEBHOOK_OPTIONS,
-  ) {}
+  ) {
+    this.outbound = new OutboundClient({ allowPrivate: opts.allowPrivate, refusedPorts: opts.refusedPorts });
+  }
 
   private key(): Promise<Buffer> {
     this.secret ??= (async () => {
@@ -105,11 +118,30 @@ export class WebhookService {
       throw new BadUserInputError("url is not a URL; use https://your.host/path.");
     }
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new BadUserInputError("url must be http(s).");
-    const [webhook] = await this.ds.query<Webhook[]>(
-      `INSERT INTO webhooks (url, events, partner_key_id, created_by_id) VALUES ($1, $2, $3, $4) RETURNING ${WEBHOOK_COLUMNS}`,
-      [parsed.toString(), [...new Set(events)], owner.partnerKeyId, owner.createdById],
-    );
-    return { webhook: webhook!, secret: await this.signingSecret(webhook!.id) };
+    const problem = await urlProblem(parsed, this.opts);
+    if (problem) throw new BadUserInputError(`url is not allowed: ${problem}; webhooks must reach a public address.`);
+    const webhook = await this.ds.transaction(async (m) => {
+      // One registration per owner at a time, so that two concurrent ones cannot both pass the cap.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhooks-of:' || coalesce($1::text, 'admins'), 0))`, [
+        owner.partnerKeyId,
+      ]);
+      const [{ n }] = await m.query<[{ n: number }]>(
+        `SELECT count(*)::int AS n FROM webhooks WHERE partner_key_id IS NOT DISTINCT FROM $1::uuid`,
+        [owner.partnerKeyId],
+      );
+      if (n >= this.opts.maxPerOwner) {
+        const whose = owner.partnerKeyId ? "This partner key already has" : "The admins already have";
+        throw new ConflictError(
+          `${whose} ${n} webhooks, the most allowed (WEBHOOKS_MAX_PER_KEY=${this.opts.maxPerOwner}); delete one with deleteWebhook first.`,
+        );
+      }
+      const [row] = await m.query<Webhook[]>(
+        `INSERT INTO webhooks (url, events, partner_key_id, created_by_id) VALUES ($1, $2, $3, $4) RETURNING ${WEBHOOK_COLUMNS}`,
+        [parsed.toString(), [...new Set(events)], owner.partnerKeyId, owner.createdById],
+      );
+      return row!;
+    });
+    return { webhook, secret: await this.signingSecret(webhook.id) };
   }
 
   async list(viewer: Viewer): Promise<Webhook[]> {
@@ -202,6 +234,7 @@ export class WebhookService {
 
   // ---- the dispatcher ----
 
+    this.outbound.close();
   start(): void {
     this.stopped = false;
     this.schedule(0);
@@ -330,7 +363,20 @@ export class WebhookService {
   }
 
   private async deliver(d: WebhookDelivery & { url: string; partnerKeyId: string | null }): Promise<void> {
-    const payload = await this.payload(d);
+    let payload: Record<string, unknown> | null;
+    try {
+      payload = await this.payload(d);
+    } catch (err) {
+      // Counted as a failed attempt, so it ends FAILED like any other instead of being re-leased forever.
+      this.log.warn({ err, webhook: d.webhookId, delivery: d.id }, "webhook payload could not be built");
+      const forbidden = (err as { extensions?: { code?: unknown } }).extensions?.code === "FORBIDDEN";
+      await this.recordFailure(
+        d,
+        null,
+        forbidden ? "the partner key may no longer read content" : "the event could not be prepared for this webhook",
+      );
+      return;
+    }
     if (!payload) {
       await this.ds.query(`UPDATE webhook_deliveries SET state = 'SKIPPED', lease_until = NULL WHERE id = $1`, [d.id]);
       return;
@@ -343,8 +389,8 @@ export class WebhookService {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(d.url, {
-        method: "POST",
+      // Through the guarded client: its lookup refuses non-public addresses, and redirects are not followed.
+      status = await this.outbound.post(d.url, {
         headers: {
           "content-type": "application/json",
           "user-agent": "Newsgraph-Webhooks/1",
@@ -354,14 +400,19 @@ export class WebhookService {
           "newsgraph-signature": `sha256=${signature}`,
         },
         body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        timeoutMs: this.opts.timeoutMs,
       });
-      status = res.status;
-      await res.body?.cancel();
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+      if (status < 200 || status >= 300) error = statusError(status);
     } catch (err) {
-      error = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 500) : "request failed";
+      // The owner sees a coarse word; socket detail (addresses, ports, codes) stays in our log.
+      error = coarseError(err);
+      this.log.info({ err, webhook: d.webhookId, delivery: d.id, url: d.url }, `webhook delivery failed: ${error}`);
+    await this.recordFailure(d, status, error);
+  }
+
+  /** A failed attempt: retry with backoff, FAILED after maxAttempts, and the webhook disabled after disableAfter in a row. */
+  private async recordFailure(d: WebhookDelivery & { url: string }, status: number | null, error: string): Promise<void> {
+    const attempts = d.attempts + 1;
     }
     const attempts = d.attempts + 1;
     if (!error) {
