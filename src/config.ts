@@ -12,8 +12,10 @@ export interface Config {
   embeddedPgPort: number;
   dbPoolSize: number;
   migrationsRun: boolean;
-  /** Load the demo story on start when the database holds no articles. */
+  /** Load the demo story on start when the database holds no articles. Never in production. */
   seedDemo: boolean;
+  /** Production on the embedded PostgreSQL, asked for explicitly (EMBEDDED_IN_PRODUCTION=true). */
+  embeddedInProduction: boolean;
   logLevel: LogLevel;
   sessionTtlHours: number;
   /** How long an Idempotency-Key and its stored response are kept. */
@@ -31,6 +33,8 @@ export interface Config {
   responseCacheMaxMb: number;
   /** required: anonymous clients may only run documents from the trusted-document manifest. */
   trustedDocuments: "off" | "required";
+  /** Open WebSocket connections allowed per client address (as derived with trustProxy). */
+  wsMaxConnectionsPerClient: number;
   /** Where to POST surrogate keys to purge when content changes (a CDN's purge API); null: none. */
   cdnPurgeUrl: string | null;
   cdnPurgeToken: string | null;
@@ -76,7 +80,10 @@ export const ENV_DOC: Record<string, string> = {
   EMBEDDED_PG_PORT: "port of the embedded PostgreSQL on 127.0.0.1 (default 54329)",
   DB_POOL_SIZE: "connections in the pool (default 10)",
   MIGRATIONS_RUN: "run pending migrations on start (default true)",
-  SEED_DEMO: "load the demo story when the database has no articles (default true on the embedded database, false otherwise)",
+  SEED_DEMO:
+    "load the demo story, with its demo editor, when the database has no articles (default true on the embedded database, false otherwise; refused with NODE_ENV=production)",
+  EMBEDDED_IN_PRODUCTION:
+    "true lets NODE_ENV=production run on the embedded PostgreSQL under DATA_DIR (default false: production needs DATABASE_URL); never with demo data",
   LOG_LEVEL: "fatal, error, warn, info (default), debug, trace or silent",
   SESSION_TTL_HOURS: "lifetime of an editorial session (default 12)",
   IDEMPOTENCY_TTL_HOURS: "how long an Idempotency-Key and the response it replays are kept (default 24)",
@@ -93,6 +100,8 @@ export const ENV_DOC: Record<string, string> = {
   RESPONSE_CACHE_MAX_MB: "size of the in-memory response cache in MiB (default 64)",
   TRUSTED_DOCUMENTS:
     "required: anonymous clients may only run operations from src/client/generated/persisted-documents.json, by hash; off (default) accepts any query",
+  WS_MAX_CONNECTIONS_PER_CLIENT:
+    "open WebSocket (subscription) connections per client address; more are refused with 429 (default 20)",
   CDN_PURGE_URL: "URL that receives a POST with the surrogate keys to purge whenever content changes (unset: no CDN purges)",
   CDN_PURGE_TOKEN: "bearer token sent with CDN purge requests",
   INTROSPECTION: "allow schema introspection (default true outside production)",
@@ -105,6 +114,9 @@ export const ENV_DOC: Record<string, string> = {
   WEBHOOK_RETRY_BASE_MS: "first retry delay of a failed delivery; doubles per attempt, with jitter (default 1000)",
   WEBHOOK_MAX_ATTEMPTS: "attempts before a delivery is marked FAILED (default 8)",
   WEBHOOK_DISABLE_AFTER: "consecutive failed attempts after which a webhook is disabled (default 20)",
+  WEBHOOK_ALLOW_PRIVATE:
+    "true lets webhooks reach loopback, private, link-local and other non-public addresses and any port, for development and tests (default false; a configuration error with NODE_ENV=production)",
+  WEBHOOKS_MAX_PER_KEY: "webhooks each partner key may register, and the admins' own set (default 10)",
 };
 
 function int(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
@@ -114,9 +126,6 @@ function int(env: Env, name: string, fallback: number, min: number, max: number,
     problems.push(`${name}=${JSON.stringify(raw)} is not a whole number; use a value from ${min} to ${max}`);
     return fallback;
   }
-  WEBHOOK_ALLOW_PRIVATE:
-    "true lets webhooks reach loopback, private, link-local and other non-public addresses and any port, for development and tests (default false; a configuration error with NODE_ENV=production)",
-  WEBHOOKS_MAX_PER_KEY: "webhooks each partner key may register, and the admins' own set (default 10)",
   const n = Number(raw);
   if (n < min || n > max) problems.push(`${name}=${raw} is out of range; use a value from ${min} to ${max}`);
   return n;
@@ -176,7 +185,8 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedPgPort: int(env, "EMBEDDED_PG_PORT", 54329, 1024, 65535, problems),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200, problems),
     migrationsRun: bool(env, "MIGRATIONS_RUN", true, problems),
-    seedDemo: bool(env, "SEED_DEMO", databaseUrl === null, problems),
+    seedDemo: bool(env, "SEED_DEMO", databaseUrl === null && nodeEnv !== "production", problems),
+    embeddedInProduction: bool(env, "EMBEDDED_IN_PRODUCTION", false, problems),
     logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info", problems),
     sessionTtlHours: int(env, "SESSION_TTL_HOURS", 12, 1, 24 * 30, problems),
     idempotencyTtlHours: int(env, "IDEMPOTENCY_TTL_HOURS", 24, 1, 24 * 30, problems),
@@ -195,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl,
     responseCacheMaxMb: int(env, "RESPONSE_CACHE_MAX_MB", 64, 1, 65536, problems),
     trustedDocuments: oneOf(env, "TRUSTED_DOCUMENTS", ["off", "required"] as const, "off", problems),
+    wsMaxConnectionsPerClient: int(env, "WS_MAX_CONNECTIONS_PER_CLIENT", 20, 1, 100_000, problems),
     cdnPurgeUrl: urlOrNull(env, "CDN_PURGE_URL", ["http:", "https:"], problems),
     cdnPurgeToken: env.CDN_PURGE_TOKEN?.trim() || null,
     introspection: bool(env, "INTROSPECTION", nodeEnv !== "production", problems),
@@ -209,6 +220,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: int(env, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 100, problems),
       disableAfter: int(env, "WEBHOOK_DISABLE_AFTER", 20, 1, 10_000, problems),
       timeoutMs: 5000,
+      allowPrivate: bool(env, "WEBHOOK_ALLOW_PRIVATE", false, problems),
+      refusedPorts: [],
+      maxPerOwner: int(env, "WEBHOOKS_MAX_PER_KEY", 10, 1, 1000, problems),
     },
   };
   if (config.publicBaseUrl) {
@@ -220,15 +234,25 @@ export function loadConfig(env: Env = process.env): Config {
   } else {
     config.publicBaseUrl = `http://localhost:${config.port}`;
   }
-      allowPrivate: bool(env, "WEBHOOK_ALLOW_PRIVATE", false, problems),
-      refusedPorts: [],
-      maxPerOwner: int(env, "WEBHOOKS_MAX_PER_KEY", 10, 1, 1000, problems),
-  if (config.responseCache === "redis" && !redisUrl) problems.push("RESPONSE_CACHE=redis needs REDIS_URL");
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
-}
   // A receiver on the database's port could only be the database (or something posing as it).
   config.webhooks.refusedPorts = [databaseUrl ? Number(new URL(databaseUrl).port || 5432) : config.embeddedPgPort];
   // SSRF protection must not be switchable off where partners can register receivers.
   if (config.webhooks.allowPrivate && nodeEnv === "production")
     problems.push("WEBHOOK_ALLOW_PRIVATE=true is for development and tests; remove it with NODE_ENV=production");
+  if (config.responseCache === "redis" && !redisUrl) problems.push("RESPONSE_CACHE=redis needs REDIS_URL");
+  if (nodeEnv === "production") {
+    // A database nobody backs up, or an editor account whose password is in the README, must be a choice.
+    if (!databaseUrl && !config.embeddedInProduction)
+      problems.push(
+        "NODE_ENV=production needs DATABASE_URL=postgres://user:pass@host:5432/db (a server you back up); " +
+          "to run production on the embedded PostgreSQL in DATA_DIR anyway, set EMBEDDED_IN_PRODUCTION=true",
+      );
+    if (config.seedDemo)
+      problems.push(
+        "SEED_DEMO=true is refused with NODE_ENV=production: the demo story creates an editor whose password is published; " +
+          "remove SEED_DEMO and create real accounts with npm run user:create",
+      );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
