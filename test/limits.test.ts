@@ -2,6 +2,9 @@ import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { QUERY_LIMITS } from "../src/server/limits";
+import { TRUSTED_DOCUMENTS } from "../src/server/trusted-documents";
+import { Role } from "../src/shared/enums";
+import { publishNew } from "./support/publish";
 import { startTestApp, type TestApp } from "./support/harness";
 
 /*
@@ -55,11 +58,12 @@ describe("query limits", () => {
     const wide = Array.from(
       { length: 14 },
       (_, i) =>
-        `a${i}: articles(first: 100) { edges { node { citations { source { slug name kind url } } actors { actor { slug name aliases } } } } }`,
+        `a${i}: articles(first: 100) { edges { node { citations { source { slug name kind url } } actors { actor { slug articles(first: 10) { totalCount } } } } } }`,
     ).join(" ");
     const r = await dev.gql(`{ ${wide} }`);
     expect(r.status).toBe(400);
-    expect(JSON.stringify(r.errors)).toMatch(/cost/i);
+    expect(code(r)).toBe("BAD_USER_INPUT");
+    expect(r.errors![0]!.message).toMatch(new RegExp(`costs \\d+, over the limit of ${QUERY_LIMITS.maxCost}`));
     expect(r.sqlStatements).toBe(0);
   });
 
@@ -133,5 +137,179 @@ describe("production", () => {
     expect(JSON.stringify(typo.errors)).not.toMatch(/Did you mean/);
     const devTypo = await dev.gql("{ artcles { totalCount } }");
     expect(JSON.stringify(devTypo.errors)).toMatch(/Did you mean/);
+  });
+});
+
+/** One subscription over a fresh connection: its first message or error, or "open" if none came in `ms`. */
+async function firstAnswer(
+  app: TestApp,
+  payload: { query: string; extensions?: Record<string, unknown> },
+  opts: { token?: string; ms?: number; onOpen?: () => Promise<unknown> } = {},
+): Promise<unknown> {
+  const client = createClient({
+    url: app.url.replace(/^http/, "ws"),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
+  });
+  const timers: NodeJS.Timeout[] = [];
+  let acting: Promise<unknown> = Promise.resolve();
+  try {
+    return await new Promise<unknown>((resolve) => {
+      client.subscribe(payload, { next: resolve, error: resolve, complete: () => resolve("completed") });
+      // The server registers the subscription asynchronously; give it a moment before acting.
+      if (opts.onOpen) timers.push(setTimeout(() => (acting = opts.onOpen!()), 300));
+      timers.push(setTimeout(() => resolve("open"), opts.ms ?? 1500));
+    });
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    await acting;
+    await client.dispose();
+  }
+}
+
+describe("trusted documents over WebSocket (TRUSTED_DOCUMENTS=required)", () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await startTestApp({ TRUSTED_DOCUMENTS: "required" });
+  });
+  afterAll(() => strict?.close());
+  const published = [...TRUSTED_DOCUMENTS].find(([, doc]) => doc.includes("subscription ArticlePublished"))!;
+
+  it("refuse an anonymous client's own document, as over HTTP", async () => {
+    const own = "subscription { articlePublished { slug body { markdown } } }";
+    const ws = JSON.stringify(await firstAnswer(strict, { query: own }));
+    expect(ws).toMatch(/FORBIDDEN/);
+    expect(ws).toMatch(/trusted documents/);
+    const http = await strict.gql("{ articles(first: 1) { totalCount } }");
+    expect(http.status).toBe(403);
+    expect(code(http)).toBe("FORBIDDEN");
+    // A hash outside the manifest, or text that is not the hash's document.
+    const unknown = await firstAnswer(strict, {
+      query: own,
+      extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } },
+    });
+    expect(JSON.stringify(unknown)).toMatch(/BAD_USER_INPUT/);
+    const swapped = await firstAnswer(strict, {
+      query: own,
+      extensions: { persistedQuery: { version: 1, sha256Hash: published[0] } },
+    });
+    expect(JSON.stringify(swapped)).toMatch(/does not match the trusted document/);
+  });
+
+  it("run a manifest document sent by hash, and a signed-in client's own document", async () => {
+    const token = await strict.editorToken();
+    const byHash = await firstAnswer(
+      strict,
+      { query: "", extensions: { persistedQuery: { version: 1, sha256Hash: published[0] } } },
+      { ms: 10_000, onOpen: () => publishNew(strict, token, { headline: "Trusted over WebSocket" }) },
+    );
+    expect(JSON.stringify(byHash)).toMatch(/"articlePublished":\{/);
+    const admin = await strict.loginAs(Role.ADMIN);
+    const own = await firstAnswer(
+      strict,
+      { query: "subscription { articlePublished { slug } }" },
+      {
+        token: admin,
+        ms: 10_000,
+        onOpen: () => publishNew(strict, token, { headline: "Own document over WebSocket" }),
+      },
+    );
+    expect(JSON.stringify(own)).toMatch(/"articlePublished":\{"slug":"own-document-over-websocket/);
+  });
+});
+
+describe("security headers", () => {
+  const base = () => dev.url.replace(/\/graphql$/, "");
+  const strictCsp = (csp: string | null) => {
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+  };
+
+  it("on JSON, feeds, health checks and 404s: nosniff, no framing, default-src 'none', no referrer", async () => {
+    const responses = [
+      await fetch(dev.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"query":"{ __typename }"}',
+      }),
+      await fetch(`${base()}/healthz`),
+      await fetch(`${base()}/feeds/latest.atom`),
+      await fetch(`${base()}/feeds/latest.json`),
+      await fetch(`${base()}/no-such-page`),
+      await fetch(dev.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" }),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 404, 400]);
+    for (const r of responses) {
+      expect(r.headers.get("x-content-type-options"), r.url).toBe("nosniff");
+      expect(r.headers.get("x-frame-options"), r.url).toBe("DENY");
+      expect(r.headers.get("referrer-policy"), r.url).toBe("no-referrer");
+      strictCsp(r.headers.get("content-security-policy"));
+    }
+    const prodAnswer = await fetch(prod.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"query":"{ __typename }"}',
+    });
+    strictCsp(prodAnswer.headers.get("content-security-policy"));
+  });
+
+  it("the landing page (HTML) gets a policy that allows its own nonce and Apollo's CDN, and still no framing", async () => {
+    const r = await fetch(dev.url, { headers: { accept: "text/html" } });
+    expect(r.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await r.text();
+    const nonce = /nonce="([^"]+)"/.exec(html)?.[1];
+    expect(nonce).toBeTruthy();
+    const csp = r.headers.get("content-security-policy") ?? "";
+    expect(csp).toMatch(
+      new RegExp(`script-src 'self' 'nonce-${nonce}' [^;]*https://embeddable-sandbox\\.cdn\\.apollographql\\.com`),
+    );
+    expect(csp).toMatch(/frame-src [^;]*https:\/\/sandbox\.embed\.apollographql\.com/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(r.headers.get("x-frame-options")).toBe("DENY");
+  });
+});
+
+describe("WebSocket connections per client address", () => {
+  let capped: TestApp;
+  beforeAll(async () => {
+    capped = await startTestApp({ WS_MAX_CONNECTIONS_PER_CLIENT: "2", TRUST_PROXY: "1" });
+  });
+  afterAll(() => capped?.close());
+
+  /** A raw upgrade: "open", or the HTTP status of the refusal. */
+  function connect(forwardedFor: string): Promise<{ outcome: string | number; socket: WebSocket }> {
+    const socket = new WebSocket(capped.url.replace(/^http/, "ws"), "graphql-transport-ws", {
+      headers: { "x-forwarded-for": forwardedFor },
+    });
+    return new Promise((resolve) => {
+      socket.once("open", () => resolve({ outcome: "open", socket }));
+      socket.once("unexpected-response", (_req, res) => resolve({ outcome: res.statusCode ?? 0, socket }));
+      socket.once("error", () => resolve({ outcome: "error", socket }));
+    });
+  }
+
+  it("refuse the connection over the cap with 429, count each client apart, and free a slot on close", async () => {
+    const a1 = await connect("203.0.113.7");
+    const a2 = await connect("203.0.113.7");
+    const a3 = await connect("203.0.113.7");
+    const b1 = await connect("198.51.100.9");
+    try {
+      expect([a1.outcome, a2.outcome, a3.outcome, b1.outcome]).toEqual(["open", "open", 429, "open"]);
+      const closed = new Promise((r) => a1.socket.once("close", r));
+      a1.socket.close();
+      await closed;
+      // The server counts the close when its side of the socket ends, just after the client's.
+      let again = await connect("203.0.113.7");
+      for (let i = 0; again.outcome !== "open" && i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        again = await connect("203.0.113.7");
+      }
+      expect(again.outcome).toBe("open");
+      again.socket.close();
+    } finally {
+      for (const c of [a1, a2, a3, b1]) c.socket.terminate();
+    }
   });
 });

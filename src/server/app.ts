@@ -19,7 +19,8 @@ import { HttpDrain } from "./drain";
 import type { Context } from "./context";
 import { createFormatError } from "./format-error";
 import { createServices } from "./services";
-import { QUERY_LIMITS, queryArmor } from "./limits";
+import { QUERY_LIMITS, costLimitPlugin, queryArmor } from "./limits";
+import { securityHeaders } from "./security-headers";
 import { auditPlugin } from "../modules/audit/audit.plugin";
 import { idempotencyPlugin } from "../modules/idempotency/idempotency.plugin";
 import { JobRunner } from "../modules/job/job.runner";
@@ -175,6 +176,7 @@ export async function startServer(opts: {
   app.disable("x-powered-by");
   // Express would hash every GraphQL response body for an ETag nobody asked for.
   app.set("etag", false);
+  app.use(securityHeaders());
   const httpServer = http.createServer(app);
   // Longer than the idle timeout of the balancers in front (60 s is the common default), so an
   // idle upstream connection is always closed by the balancer, never under a request it sends.
@@ -185,7 +187,7 @@ export async function startServer(opts: {
   const dbUrl = (dataSource.options as { url?: string }).url;
   if (!dbUrl) throw new Error("The DataSource has no url: the subscription event bus needs one to LISTEN.");
   const events = new EventBus({ url: dbUrl, log, ...opts.subscriptions?.bus });
-  const armor = queryArmor(config);
+  const armor = queryArmor();
   const dbUrlParsed = new URL(dbUrl);
   const { cache, redis } = createResponseCache(config, log, `${dbUrlParsed.host}${dbUrlParsed.pathname}`);
   if (cache) {
@@ -205,6 +207,10 @@ export async function startServer(opts: {
     // The same limits as over HTTP.
     validationRules: armor.validationRules,
     maxTokens: QUERY_LIMITS.maxTokens,
+    maxCost: QUERY_LIMITS.maxCost,
+    trustedDocuments: config.trustedDocuments,
+    maxConnectionsPerClient: config.wsMaxConnectionsPerClient,
+    trustProxy: config.trustProxy,
   });
   const apollo = new ApolloServer<Context>({
     schema,
@@ -217,8 +223,10 @@ export async function startServer(opts: {
     csrfPrevention: true,
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
-    formatError: createFormatError(log),
+    formatError: createFormatError(log, { hideSuggestions: config.nodeEnv === "production" }),
     plugins: [
+      // First: an over-cost operation is refused before other plugins act on it.
+      costLimitPlugin<Context>(QUERY_LIMITS.maxCost),
       ...armor.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // WebSocket subscriptions close with the server (Apollo's documented pattern).

@@ -65,13 +65,25 @@ export function withoutSubmittedValues(message: string): string {
   return message;
 }
 
+/** graphql-js's "Did you mean …?" hints (fields, arguments, types, enum values): they map the schema. */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, "");
+}
+
+export interface FormatErrorOptions {
+  /** Strip "Did you mean …?" (production): anonymous clients would learn staff-only fields from it. */
+  hideSuggestions?: boolean;
+}
+
 /**
- * The one place errors leave the server. Coded errors pass with their code; validation
+ * The one place errors leave the server, for HTTP and WebSocket alike. Coded errors pass with their code; validation
  * errors become BAD_USER_INPUT listing each problem (never the submitted values); database
  * errors are translated where we know what they mean; anything else is logged and masked.
  */
-export function createFormatError(log: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export function createFormatError(log: Logger, opts: FormatErrorOptions = {}) {
+  const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof ArgumentValidationError) {
       const details = flatten(original.extensions.validationErrors);
@@ -88,7 +100,8 @@ export function createFormatError(log: Logger) {
       PUBLIC_CODES.has(code) &&
       !(original instanceof Error && !(original instanceof GraphQLError))
     ) {
-      const { stacktrace: _drop, exception: _drop2, ...extensions } = formatted.extensions ?? {};
+      // http is the status hint for the HTTP transport (Apollo drops it; WebSocket errors come here with it).
+      const { stacktrace: _drop, exception: _drop2, http: _http, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, message: withoutSubmittedValues(formatted.message), extensions };
     }
     const translated = translateDbError(original);
@@ -115,5 +128,10 @@ export function createFormatError(log: Logger) {
       path: formatted.path,
       extensions: { code: "INTERNAL_SERVER_ERROR" },
     };
+  };
+  if (!opts.hideSuggestions) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const out = format(formatted, error);
+    return { ...out, message: withoutSuggestions(out.message) };
   };
 }

@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from "@apollo/server";
 import type { Request, RequestHandler, Response } from "express";
-import manifest from "../client/generated/persisted-documents.json";
 import { queryStats } from "../db/query-counter";
 import { ALL_KEY } from "./cdn-purge";
 import { buildContext, type Context } from "./context";
 import type { ResponseCache, CachedResponse } from "./response-cache";
 import type { Services } from "./services";
+import { landingPageCsp } from "./security-headers";
+import { trustedDocument } from "./trusted-documents";
+
+export { TRUSTED_DOCUMENTS } from "./trusted-documents";
 
 /**
  * POST and GET /graphql. Apollo's express integration in a few more lines, because the
@@ -14,11 +17,6 @@ import type { Services } from "./services";
  * must answer hits before Apollo parses anything; trusted documents are enforced here too,
  * so that a cached answer is never a way around them.
  */
-
-/** The trusted-document manifest emitted by codegen: sha256 hex -> document. */
-export const TRUSTED_DOCUMENTS: ReadonlyMap<string, string> = new Map(
-  Object.entries(manifest as Record<string, string>).map(([k, v]) => [k.replace(/^sha256:/, ""), v]),
-);
 
 interface GraphQLParams {
   query?: unknown;
@@ -103,24 +101,10 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       let rewritten = false;
 
       if (anonymous && params && opts.trustedDocuments === "required") {
-        const hash = persistedHash(params);
-        const doc = hash ? TRUSTED_DOCUMENTS.get(hash) : undefined;
-        if (!hash) {
-          return sendError(
-            res,
-            403,
-            "FORBIDDEN",
-            "This server runs only trusted documents for anonymous clients: send extensions.persistedQuery.sha256Hash of an operation in the published manifest (or authenticate).",
-          );
-        }
-        if (doc === undefined) {
-          return sendError(res, 400, "BAD_USER_INPUT", `Document ${hash} is not in the trusted-document manifest.`);
-        }
-        if (params.query !== undefined && params.query !== doc) {
-          return sendError(res, 400, "BAD_USER_INPUT", "The query text does not match the trusted document of that hash.");
-        }
+        const verdict = trustedDocument(params.query, params.extensions);
+        if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message);
         // Apollo's persisted-query support then checks the hash against the text and runs it.
-        params = { ...params, query: doc };
+        params = { ...params, query: verdict.query };
         rewritten = true;
       }
 
@@ -178,6 +162,10 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       const result = await (opts.reportSql ? queryStats.run({ count: 0 }, execute) : execute());
       if (ctx?.mutation && opts.afterMutation) await opts.afterMutation();
       for (const [k, v] of result.headers) res.setHeader(k, v);
+      // Apollo's landing page (GET with Accept: text/html) is the one HTML served: it needs its CDN.
+      if (result.body.kind === "complete" && /^text\/html/i.test(result.headers.get("content-type") ?? "")) {
+        res.setHeader("content-security-policy", landingPageCsp(result.body.string));
+      }
       res.statusCode = result.status ?? 200;
       if (result.body.kind === "chunked") {
         for await (const chunk of result.body.asyncIterator) res.write(chunk);

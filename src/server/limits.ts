@@ -1,37 +1,162 @@
+import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import type { Config } from "../config";
+import {
+  getNamedType,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  Kind,
+  type DefinitionNode,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
+import { getComplexity, type ComplexityEstimatorArgs } from "graphql-query-complexity";
+import { BadUserInputError } from "../shared/errors";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination";
 
 /**
- * Query limits, every one set explicitly (graphql-armor). Introspection is not exempt from the
- * depth and cost limits (a known bypass went through that exemption). The client documents in
- * src/client/operations stay well inside these: the deepest is 7 levels.
+ * Query limits, every one set explicitly. Depth, aliases and directives are graphql-armor
+ * validation rules; cost is computed once the variables are known (operationCost below), since
+ * a rule that runs before them costs `first: $n` as if the list were small. Introspection is not
+ * exempt from the depth limit (a known bypass went through that exemption). The client documents
+ * in src/client/operations stay well inside these (test/unit/cost.test.ts): the deepest is 7 levels.
  */
 export const QUERY_LIMITS = {
   maxDepth: 10,
-  maxCost: 20_000,
+  // Above FrontPage at first: 100 (about 1,000,000, its relation lists counted at their bounds).
+  maxCost: 1_500_000,
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 4_000,
 } as const;
 
-export function queryArmor(config: Config): ReturnType<ApolloArmor["protect"]> {
+/**
+ * The most items a list without `first` can hold, where input validation bounds it (the
+ * ArrayMaxSize of ArticleRelationsInput and ClaimInput). Other unpaged lists of objects count at
+ * MAX_PAGE_SIZE. A connection's edges count once: the page size multiplies at the field with `first`.
+ */
+export const LIST_BOUNDS: Readonly<Record<string, number>> = {
+  "Article.citations": 100,
+  "Article.actors": 200,
+  "Article.claims": 100,
+  "Article.perspectives": 50,
+  "Article.topics": 50,
+  "Claim.actors": 50,
+  "Claim.citations": 20,
+};
+
+function pageArgument(args: Record<string, unknown>): number | null {
+  if (!("first" in args) && !("last" in args)) return null;
+  const n = args.first ?? args.last;
+  // Unset means the default page; out-of-range values are the resolver's to refuse with its own message.
+  if (typeof n !== "number") return DEFAULT_PAGE_SIZE;
+  return Math.min(Math.max(n, 0), MAX_PAGE_SIZE);
+}
+
+/**
+ * Fields whose value is expensive to produce, in objects' worth: a body is rendered from Markdown
+ * and may be tens of kilobytes, so a request gets at most about 1,500 of them.
+ */
+export const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
+  "Article.body": 1000,
+};
+
+/**
+ * Each object costs 1 per item a list returns, with its selection; scalars come with their
+ * object's row and cost nothing, unless weighed above.
+ */
+function estimate({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
+  const composite = isCompositeType(getNamedType(field.type));
+  const own = (FIELD_WEIGHTS[`${type.name}.${field.name}`] ?? (composite ? 1 : 0)) + childComplexity;
+  // Introspection costs what it did before (no list multipliers); its depth is still limited.
+  if (type.name.startsWith("__") || field.name.startsWith("__")) return own;
+  const hasPageArgs = field.args.some((a) => a.name === "first" || a.name === "last");
+  if (hasPageArgs) return (pageArgument(args) ?? DEFAULT_PAGE_SIZE) * own;
+  const t = isNonNullType(field.type) ? field.type.ofType : field.type;
+  // A list of scalars is one stored value, not a fan-out.
+  if (!isListType(t) || !composite) return own;
+  if (type.name.endsWith("Connection") && field.name === "edges") return own;
+  return (LIST_BOUNDS[`${type.name}.${field.name}`] ?? MAX_PAGE_SIZE) * own;
+}
+
+export class QueryCostError extends BadUserInputError {
+  constructor(cost: number | null, maxCost: number) {
+    super(
+      cost === null
+        ? `This operation is too large to cost (over the limit of ${maxCost}): ask for fewer nested lists or fragments.`
+        : `This operation costs ${cost}, over the limit of ${maxCost}: ask for smaller pages (first) or fewer nested lists.`,
+      { cost, maxCost, http: { status: 400 } },
+    );
+  }
+}
+
+/**
+ * The cost of one operation of a validated document, from the variables as sent (defaults
+ * included). Returns null when the variables do not fit the operation: execution reports that,
+ * with its own message.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | null | undefined,
+): number | null {
+  // Only the operation that will run (and the fragments), so that another operation's variables do not matter.
+  const definitions: DefinitionNode[] = [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)];
+  try {
+    return getComplexity({
+      schema,
+      query: { kind: Kind.DOCUMENT, definitions },
+      variables: variables ?? {},
+      estimators: [estimate],
+      // Fragments spread inside fragments multiply the nodes to visit; past this, the operation is refused.
+      maxQueryNodes: 20_000,
+    });
+  } catch (err) {
+    if (err instanceof Error && /maximum allowed number of nodes/.test(err.message)) return Infinity;
+    return null;
+  }
+}
+
+/** Throws QueryCostError when the operation costs more than the limit. */
+export function checkCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | null | undefined,
+  maxCost: number = QUERY_LIMITS.maxCost,
+): void {
+  const cost = operationCost(schema, document, operation, variables);
+  if (cost !== null && cost > maxCost) throw new QueryCostError(Number.isFinite(cost) ? cost : null, maxCost);
+}
+
+/** The cost limit over HTTP: once Apollo has resolved the operation, before anything executes. */
+export function costLimitPlugin<T extends object>(maxCost: number = QUERY_LIMITS.maxCost): ApolloServerPlugin<T> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        didResolveOperation({ schema, document, operation, request }) {
+          if (operation) checkCost(schema, document, operation, request.variables, maxCost);
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
+
+export function queryArmor(): ReturnType<ApolloArmor["protect"]> {
   return new ApolloArmor({
     maxDepth: { enabled: true, n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true },
-    costLimit: {
-      enabled: true,
-      maxCost: QUERY_LIMITS.maxCost,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1.5,
-      ignoreIntrospection: false,
-      flattenFragments: true,
-    },
+    // Replaced by costLimitPlugin and the WebSocket server's check, which know the variables.
+    costLimit: { enabled: false },
     maxAliases: { enabled: true, n: QUERY_LIMITS.maxAliases },
     maxDirectives: { enabled: true, n: QUERY_LIMITS.maxDirectives },
     // Tokens are limited by graphql-js's own parser (parseOptions.maxTokens in app.ts): armor's
     // token limit throws from a plugin hook, which Apollo answers with 500 instead of 400.
     maxTokens: { enabled: false, n: QUERY_LIMITS.maxTokens },
-    // "Did you mean …?" hints map the schema for an attacker; production answers without them.
-    blockFieldSuggestion: { enabled: config.nodeEnv === "production" },
+    // Suggestions are stripped for both transports in the one error formatter (format-error.ts);
+    // armor's mask missed enum suggestions and never applied over WebSocket.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
 }

@@ -12,8 +12,10 @@ import {
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import { audienceFor, bearerToken, viewerForToken } from "../../server/context";
+import { audienceFor, bearerToken, clientAddress, viewerForToken } from "../../server/context";
 import { createFormatError } from "../../server/format-error";
+import { QUERY_LIMITS, QueryCostError, operationCost } from "../../server/limits";
+import { trustedDocument } from "../../server/trusted-documents";
 import type { Services } from "../../server/services";
 import type { Logger } from "../../shared/logger";
 import { Scope, type Viewer } from "../../shared/viewer";
@@ -40,6 +42,14 @@ export interface SubscriptionServerOptions {
   /** Extra validation rules (the query limits), applied after graphql-js's own. */
   validationRules?: readonly ValidationRule[];
   maxTokens?: number;
+  /** The cost limit, from the operation and its variables (default QUERY_LIMITS.maxCost). */
+  maxCost?: number;
+  /** required: anonymous connections may only subscribe with documents from the manifest, as over HTTP. */
+  trustedDocuments?: "off" | "required";
+  /** Open connections per client address (default 20); more are refused at the upgrade with 429. */
+  maxConnectionsPerClient?: number;
+  /** Reverse proxies whose X-Forwarded-For is believed, as for HTTP (config.trustProxy). */
+  trustProxy?: number;
 }
 
 /** What a connection keeps between connection_init and its subscriptions. */
@@ -62,9 +72,33 @@ function coded(err: GraphQLError, code: string): GraphQLError {
 export function startSubscriptionServer(opts: SubscriptionServerOptions): { dispose(): Promise<void> } {
   const { services, log, schema } = opts;
   const revalidateMs = opts.revalidateMs ?? 60_000;
-  const formatError = createFormatError(log);
+  const formatError = createFormatError(log, { hideSuggestions: opts.isProd });
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
-  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: 1024 * 1024 });
+  const maxPerClient = opts.maxConnectionsPerClient ?? 20;
+  const trustProxy = opts.trustProxy ?? 0;
+  const open = new Map<string, number>();
+  const wss = new WebSocketServer({
+    server: opts.httpServer,
+    path: opts.path,
+    maxPayload: 1024 * 1024,
+    // Refused before the upgrade: no socket, no graphql-ws state. The callback runs synchronously,
+    // so the 'connection' below has counted this socket before the next upgrade is looked at.
+    verifyClient(info, done) {
+      if ((open.get(clientAddress(info.req, trustProxy)) ?? 0) < maxPerClient) return done(true);
+      done(false, 429, `Too many WebSocket connections from this address (at most ${maxPerClient}); close one first.`, {
+        "retry-after": "10",
+      });
+    },
+  });
+  wss.on("connection", (socket, req) => {
+    const address = clientAddress(req, trustProxy);
+    open.set(address, (open.get(address) ?? 0) + 1);
+    socket.once("close", () => {
+      const n = (open.get(address) ?? 1) - 1;
+      if (n > 0) open.set(address, n);
+      else open.delete(address);
+    });
+  });
 
   const refuse = (socket: WebSocket, code: number, reason: string): false => {
     socket.close(code, reason);
@@ -130,9 +164,16 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
             }),
           ];
         }
+        let query = payload.query;
+        if (opts.trustedDocuments === "required" && (ctx.extra.viewer?.kind ?? "anonymous") === "anonymous") {
+          // The HTTP rule (trusted-documents.ts); graphql-ws requires a query string, so "" means none sent.
+          const verdict = trustedDocument(query === "" ? undefined : query, payload.extensions);
+          if (!verdict.ok) return [new GraphQLError(verdict.message, { extensions: { code: verdict.code } })];
+          query = verdict.query;
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: opts.maxTokens });
+          document = parse(query, { maxTokens: opts.maxTokens });
         } catch (err) {
           return [coded(err as GraphQLError, "GRAPHQL_PARSE_FAILED")];
         }
@@ -147,6 +188,9 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
             }),
           ];
         }
+        const maxCost = opts.maxCost ?? QUERY_LIMITS.maxCost;
+        const cost = operationCost(schema, document, op, payload.variables);
+        if (cost !== null && cost > maxCost) return [new QueryCostError(Number.isFinite(cost) ? cost : null, maxCost)];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context(ctx): SubscriptionContext {
