@@ -7,6 +7,7 @@ import { LoginRateLimits1795852020444 } from "./1795852020444-LoginRateLimits";
 import { TrigramSuggest1795852027673 } from "./1795852027673-TrigramSuggest";
 import { IdempotencyKeys1795852040392 } from "./1795852040392-IdempotencyKeys";
 import { SearchVectorInline1795855162220 } from "./1795855162220-SearchVectorInline";
+import { ReferenceRevisions1796391041220 } from "./1796391041220-ReferenceRevisions";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   TrigramSuggest1795852027673,
   IdempotencyKeys1795852040392,
   SearchVectorInline1795855162220,
+  ReferenceRevisions1796391041220,
 ];

@@ -149,9 +149,10 @@ describe("search snippets", () => {
 });
 
 describe("suggest", () => {
-  async function suggest(prefix: string, first?: number) {
-    const r = await app.gql(SuggestDocument, { prefix, first });
-    expect(r.sqlStatements, "one statement").toBe(1);
+  async function suggest(prefix: string, first?: number, token?: string) {
+    const r = await app.gql(SuggestDocument, { prefix, first }, { token });
+    // One statement, and one more to look up a staff session when a token is sent.
+    expect(r.sqlStatements, "one statement").toBe(token ? 2 : 1);
     return expectOk(r).suggest;
   }
 
@@ -169,7 +170,9 @@ describe("suggest", () => {
   it("tolerates typos", async () => {
     expect((await suggest("Venezeula"))[0]).toMatchObject({ kind: "ACTOR", name: "Venezuela" });
     expect((await suggest("Reutres"))[0]).toMatchObject({ kind: "SOURCE", name: "Reuters" });
-    expect((await suggest("Padrinno")).map((s) => s.name)).toContain("Vladimir Padrino López");
+    // Cited only by a draft, so staff find him and readers do not yet (issue 10, item 13).
+    expect((await suggest("Padrinno", 10, editor)).map((s) => s.name)).toContain("Vladimir Padrino López");
+    expect((await suggest("Padrinno")).map((s) => s.name)).not.toContain("Vladimir Padrino López");
     expect((await suggest("Nicolas Maduro"))[0]).toMatchObject({ name: "Nicolás Maduro" });
   });
 
@@ -186,7 +189,7 @@ describe("suggest", () => {
   });
 
   it("completes a single letter with names starting with it", async () => {
-    const v = await suggest("v", 25);
+    const v = await suggest("v", 25, editor);
     expect(v.map((s) => s.name)).toEqual(expect.arrayContaining(["Venezuela", "Vladimir Padrino López"]));
     for (const s of v) expect(s.name).toMatch(/^v/i);
   });

@@ -19,6 +19,7 @@ import { IdempotencyKey } from "../modules/idempotency/idempotency.entity";
 import { PartnerKey, PartnerUsage } from "../modules/partner/partner-key.entity";
 import { ConsumerCursor, Webhook, WebhookDelivery } from "../modules/webhook/webhook.entity";
 import { Place } from "../modules/place/place.entity";
+import { ReferenceRevision } from "../modules/reference/reference-revision.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
 import { Session, User } from "../modules/user/user.entity";
@@ -51,4 +52,5 @@ export const ENTITIES = [
   AuditEntry,
   AppSecret,
   IdempotencyKey,
+  ReferenceRevision,
 ];

@@ -13,6 +13,7 @@ import { PartnerResolver } from "../modules/partner/partner.resolver";
 import { WebhookResolver } from "../modules/webhook/webhook.resolver";
 import { SyndicationFieldResolver } from "../modules/syndication/syndication.resolver";
 import { PlaceResolver } from "../modules/place";
+import { ReferenceHistoryResolver } from "../modules/reference";
 import { SuggestResolver } from "../modules/search";
 import { SourceResolver } from "../modules/source";
 import { TopicResolver } from "../modules/topic";
@@ -41,6 +42,7 @@ export const RESOLVERS = [
   SourceResolver,
   TopicResolver,
   PlaceResolver,
+  ReferenceHistoryResolver,
   SuggestResolver,
   UserResolver,
 ] as const;

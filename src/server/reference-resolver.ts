@@ -17,9 +17,11 @@ import {
 import { ArticleConnection, type Article } from "../modules/article";
 import { PageArgs } from "../modules/article/article.resolver";
 import type { ArticleLoaders } from "../modules/article";
+import { ARTICLES_TAG } from "../modules/article/article-read.service";
+import { staff } from "../modules/article/article.resolver";
 import { Role } from "../shared/enums";
 import { connectionFrom, Connection, type ConnectionShape } from "../shared/pagination";
-import type { ReferenceDataService } from "../shared/reference-data";
+import type { ReferenceDataService, ReferenceReader } from "../shared/reference-data";
 import type { Context } from "./context";
 
 interface Named {
@@ -29,6 +31,17 @@ interface Named {
 }
 
 type ServiceKey = "actors" | "sources" | "topics" | "places";
+
+/**
+ * Who reads reference data in this request (see ReferenceReader). A public answer depends on
+ * which articles are published (an entry appears with the first publish citing it), so a
+ * cacheable one carries the tag every content event purges.
+ */
+export function referenceReader(ctx: Context): ReferenceReader {
+  if (ctx.viewer.kind === "staff") return { staff: true, embargoed: true };
+  ctx.audience.tags?.add(ARTICLES_TAG);
+  return { staff: false, embargoed: ctx.audience.embargoed };
+}
 
 /**
  * Queries and mutations for one controlled vocabulary, generated from its entity and inputs
@@ -63,7 +76,7 @@ export function referenceResolver<T extends Named, C extends object, U extends o
   class ReferenceResolver {
     @Query(() => opts.type, { name: opts.singular, nullable: true })
     one(@Arg("slug", () => String) slug: string, @Ctx() ctx: Context): Promise<T | null> {
-      return svc(ctx).findBySlug(slug);
+      return svc(ctx).findBySlug(slug, referenceReader(ctx));
     }
 
     @Query(() => ListConnection, { name: opts.plural, description: `${Cap}s by name.` })
@@ -71,25 +84,29 @@ export function referenceResolver<T extends Named, C extends object, U extends o
       @Args(() => opts.listArgs) args: L & { first?: number | null; after?: string | null; search?: string | null },
       @Ctx() ctx: Context,
     ): Promise<ConnectionShape<T>> {
-      return connectionFrom(await svc(ctx).list({ ...args, where: opts.where?.(args) }));
+      return connectionFrom(await svc(ctx).list({ ...args, where: opts.where?.(args) }, referenceReader(ctx)));
     }
 
     @Authorized(Role.WRITER)
     @Mutation(() => opts.type, { name: `create${Cap}` })
     create(@Arg("input", () => opts.create) input: C, @Ctx() ctx: Context): Promise<T> {
-      return svc(ctx).create(input);
+      return svc(ctx).create(staff(ctx), input);
     }
 
     @Authorized(Role.WRITER)
-    @Mutation(() => opts.type, { name: `update${Cap}` })
+    @Mutation(() => opts.type, {
+      name: `update${Cap}`,
+      description:
+        "Needs EDITOR when published articles cite it: readers see the change at once, and each citing article gets an UPDATED event.",
+    })
     update(@Args(() => IdArgs) { id }: IdArgs, @Arg("input", () => opts.update) input: U, @Ctx() ctx: Context): Promise<T> {
-      return svc(ctx).update(id, input);
+      return svc(ctx).update(staff(ctx), id, input);
     }
 
     @Authorized(Role.EDITOR)
     @Mutation(() => Boolean, { name: `delete${Cap}`, description: "Refused while any article revision refers to it." })
     async remove(@Args(() => IdArgs) { id }: IdArgs, @Ctx() ctx: Context): Promise<boolean> {
-      await svc(ctx).delete(id);
+      await svc(ctx).delete(staff(ctx), id);
       return true;
     }
   }

@@ -13,6 +13,8 @@ import { WebhookService } from "../modules/webhook/webhook.service";
 import { SyndicationService } from "../modules/syndication/syndication.service";
 import type { Logger } from "../shared/logger";
 import { Place } from "../modules/place/place.entity";
+import { ReferenceHistoryService } from "../modules/reference/reference-history.service";
+import { ReferenceType } from "../modules/reference/reference-revision.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
 import { AuthService } from "../modules/user/auth.service";
@@ -24,8 +26,8 @@ import { SuggestService } from "../modules/search";
 export function createServices(ds: DataSource, config: Config, log: Logger) {
   const articleRead = new ArticleReadService(ds);
   const partners = new PartnerService(ds);
-  const actors = new ReferenceDataService(ds, Actor, "Actor", ["name", "description", "aliases"]);
-  const topics = new ReferenceDataService(ds, Topic, "Topic", ["name", "description"]);
+  const actors = new ReferenceDataService(ds, Actor, "Actor", ["name", "description", "aliases"], ReferenceType.ACTOR);
+  const topics = new ReferenceDataService(ds, Topic, "Topic", ["name", "description"], ReferenceType.TOPIC);
   const site = {
     baseUrl: config.publicBaseUrl,
     publisherName: config.publisherName,
@@ -49,10 +51,11 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     syndication: new SyndicationService(articleRead, topics, actors, site),
     webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks),
     actors,
-    sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"]),
+    sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"], ReferenceType.SOURCE),
     topics,
-    places: new ReferenceDataService(ds, Place, "Place", ["name"]),
+    places: new ReferenceDataService(ds, Place, "Place", ["name"], ReferenceType.PLACE),
     suggest: new SuggestService(ds),
+    referenceHistory: new ReferenceHistoryService(ds),
   };
 }
 

@@ -93,6 +93,7 @@ export type ClaimStatus =
 export type ContentEventKind =
   | 'CORRECTED'
   | 'DELETED'
+  | 'EMBARGOED'
   | 'EMBARGO_LIFTED'
   | 'PUBLISHED'
   | 'SLUG_CHANGED'
@@ -248,12 +249,14 @@ export type UpdateActorInput = {
 
 /** Fields left out stay as they are; null clears an optional field. */
 export type UpdateArticleInput = {
+  /** Markdown. */
   bodyMarkdown?: string | null | undefined;
   byline?: string | null | undefined;
   datelinePlaceId?: string | null | undefined;
   genre?: Genre | null | undefined;
   headline?: string | null | undefined;
   language?: Language | null | undefined;
+  /** On a published article the new slug is public at the next publish; the old one keeps redirecting. */
   slug?: string | null | undefined;
   standfirst?: string | null | undefined;
   /** A short note on what changed, kept with the revision. */

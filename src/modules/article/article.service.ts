@@ -460,6 +460,34 @@ export async function appendEvent(
   );
 }
 
+/**
+ * appendEvent for many articles in one statement: one event per row of `articlesSql` (columns
+ * id, published_revision_id, number; bound to `params`), with the same lock and notices.
+ * Returns how many events were appended.
+ */
+export async function appendEvents(
+  m: EntityManager,
+  articlesSql: string,
+  params: unknown[],
+  kind: ContentEventKind,
+  payload: Record<string, unknown>,
+): Promise<number> {
+  const k = params.length;
+  const [row] = await m.query<[{ n: number }]>(
+    `WITH l AS (SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})),
+     e AS (
+       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
+       SELECT c.id, $${k + 1}, c.published_revision_id, c.number, $${k + 2}::jsonb FROM l, (${articlesSql}) c ORDER BY c.id
+       RETURNING seq, article_id
+     )
+     SELECT count(*)::int AS n FROM (
+       SELECT pg_notify('${EVENTS_CHANNEL}', seq::text), pg_notify('${CACHE_CHANNEL}', 'article:' || article_id) FROM e
+     ) x`,
+    [...params, kind, payload],
+  );
+  return row.n;
+}
+
 /** The PostgreSQL NOTIFY channel announcing new content events (the payload is the sequence). */
 export const EVENTS_CHANNEL = "newsgraph_events";
 

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
+import { referenceReader } from "../../server/reference-resolver";
 import { Suggestion } from "./suggest.types";
 
 @Resolver()
@@ -14,6 +15,6 @@ export class SuggestResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 10, description: "1 to 25." }) first: number | null,
     @Ctx() ctx: Context,
   ): Promise<Suggestion[]> {
-    return ctx.services.suggest.suggest(prefix, first);
+    return ctx.services.suggest.suggest(prefix, first, referenceReader(ctx));
   }
 }

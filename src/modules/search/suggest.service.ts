@@ -1,5 +1,7 @@
 import type { DataSource } from "typeorm";
 import { BadUserInputError } from "../../shared/errors";
+import { PUBLIC_READER, referenceVisibleSql, type ReferenceReader } from "../../shared/reference-data";
+import { ReferenceType } from "../reference/reference-revision.entity";
 import { type Suggestion, SuggestionKind } from "./suggest.types";
 
 export const SUGGEST_MAX_PREFIX = 100;
@@ -32,28 +34,37 @@ function matching(input: string): { conditions: string[]; rank: string } {
  * word that does (1) above typo matches (0); then similarity, then name. The score is computed
  * again only for the rows returned.
  */
-const branch = (kind: SuggestionKind, table: string, m: { conditions: string[]; rank: string }) => `(
+const branch = (kind: SuggestionKind, table: string, m: { conditions: string[]; rank: string }, visible: string) => `(
   SELECT '${kind}' AS kind, x.id, x.name, x.slug,
     CASE WHEN starts_with(lower(x.name), lower($1)) THEN 2
          WHEN strpos(' ' || lower(x.name), ' ' || lower($1)) > 0 THEN 1 ELSE 0 END AS prefix,
     ${m.rank} AS rank
   FROM (${m.conditions.map((c) => `SELECT id, name, slug FROM ${table} WHERE ${c}`).join(" UNION ")}) x
+  WHERE ${visible}
   ORDER BY prefix DESC, rank DESC, x.name, x.id
   LIMIT $2)`;
 
-const suggestSql = (m: { conditions: string[]; rank: string }) => `SELECT kind, id, name, slug, ${SCORE} AS score FROM (
-  ${branch(SuggestionKind.ACTOR, "actors", m)}
+// Only entries the reader may see (see referenceVisibleSql), filtered before each branch's LIMIT.
+const suggestSql = (
+  m: { conditions: string[]; rank: string },
+  reader: ReferenceReader,
+) => `SELECT kind, id, name, slug, ${SCORE} AS score FROM (
+  ${branch(SuggestionKind.ACTOR, "actors", m, referenceVisibleSql(ReferenceType.ACTOR, "x.id", reader))}
   UNION ALL
-  ${branch(SuggestionKind.SOURCE, "sources", m)}
+  ${branch(SuggestionKind.SOURCE, "sources", m, referenceVisibleSql(ReferenceType.SOURCE, "x.id", reader))}
 ) x
 ORDER BY prefix DESC, rank DESC, name, kind, id
 LIMIT $2`;
 
-/** Typo-tolerant autocomplete over actors and sources (reference data: nothing here is ever a draft). */
+/** Typo-tolerant autocomplete over the actors and sources this reader may see. */
 export class SuggestService {
   constructor(private readonly ds: DataSource) {}
 
-  async suggest(prefix: string, first: number | null | undefined): Promise<Suggestion[]> {
+  async suggest(
+    prefix: string,
+    first: number | null | undefined,
+    reader: ReferenceReader = PUBLIC_READER,
+  ): Promise<Suggestion[]> {
     const input = prefix.trim();
     if (input.length < 1 || input.length > SUGGEST_MAX_PREFIX) {
       throw new BadUserInputError(`prefix must be 1 to ${SUGGEST_MAX_PREFIX} characters once trimmed.`);
@@ -66,6 +77,6 @@ export class SuggestService {
     // an unused parameter whose type it cannot infer).
     const params: unknown[] = [input, limit];
     if (input.length === 1) params.push(`${input.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    return this.ds.query<Suggestion[]>(suggestSql(matching(input)), params);
+    return this.ds.query<Suggestion[]>(suggestSql(matching(input), reader), params);
   }
 }
