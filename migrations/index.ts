@@ -8,6 +8,7 @@ import { TrigramSuggest1795852027673 } from "./1795852027673-TrigramSuggest";
 import { IdempotencyKeys1795852040392 } from "./1795852040392-IdempotencyKeys";
 import { SearchVectorInline1795855162220 } from "./1795855162220-SearchVectorInline";
 import { ReferenceRevisions1796391041220 } from "./1796391041220-ReferenceRevisions";
+import { BoundedSearchText1796391296962 } from "./1796391296962-BoundedSearchText";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1795852040392,
   SearchVectorInline1795855162220,
   ReferenceRevisions1796391041220,
+  BoundedSearchText1796391296962,
 ];

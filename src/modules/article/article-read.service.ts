@@ -18,6 +18,7 @@ import type { Source } from "../source/source.entity";
 import type { Topic } from "../topic/topic.entity";
 import type { ArticleActorRole, Citation, Claim, Correction, EditorialInfo, Perspective, RevisionInfo } from "./article.types";
 import { Article } from "./article.types";
+import { searchableText } from "./article.entity";
 
 /*
  * The public read model. Which articles a reader may see is decided here and only here:
@@ -105,7 +106,8 @@ function visibleTo(aud: Audience, p: Params): string {
  * with chr(1)/chr(2); the result is escaped as a whole, then chr(3) becomes &lt; and the marks
  * <mark> and </mark>. No text from the body can produce markup.
  */
-const SNIPPET_SOURCE = "replace(replace(replace(replace(r.body_text, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3))";
+// Bounded like the search vector: ts_headline parses the text as to_tsvector does (quadratic on long runs).
+const SNIPPET_SOURCE = `replace(replace(replace(replace(${searchableText("r.body_text")}, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3))`;
 const HEADLINE_OPTIONS = `'MaxFragments=2, MaxWords=30, MinWords=10, FragmentDelimiter=" … ", StartSel=' || chr(1) || ', StopSel=' || chr(2)`;
 
 function markSnippet(headline: string): string {
