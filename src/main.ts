@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
-import { seedIfEmpty } from "./seed/seed";
+import { disableDemoEditor, seedIfEmpty } from "./seed/seed";
 import { startServer } from "./server/app";
 import { createLogger } from "./shared/logger";
 
@@ -18,8 +18,10 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const db = await openDatabase(config, log);
-  if (config.seedDemo) await seedIfEmpty(db.dataSource, log);
+  if (config.seedDemo) await seedIfEmpty(db.dataSource, log, config.nodeEnv);
+  else if (config.nodeEnv === "production") await disableDemoEditor(db.dataSource, log);
   const server = await startServer({ config, dataSource: db.dataSource, log });
+  db.embedded?.noteHttpPort(server.port);
   log.info({ url: server.url }, `Newsgraph is serving GraphQL at ${server.url}`);
 
   let stopping = false;

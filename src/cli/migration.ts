@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const [cmd, name] = process.argv.slice(2);
   const config = loadConfig();
   const log = createLogger(process.env.LOG_LEVEL ?? "warn");
-  const db = await openDatabase(config, log, { runMigrations: true });
+  const db = await openDatabase(config, log, { runMigrations: true, cli: `npm run migration:${cmd}` });
   try {
     const { up, down } = await pendingSchemaSql(db.dataSource);
     if (cmd === "check") {
@@ -67,7 +67,7 @@ ${down.map(q).join("\n")}
   }
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const password = await readPassword();
   const config = loadConfig();
   const log = createLogger("warn");
-  const db = await openDatabase(config, log, { runMigrations: true });
+  const db = await openDatabase(config, log, { runMigrations: true, cli: "npm run user:create" });
   try {
     const user = await new AuthService(db.dataSource, config.sessionTtlHours).createUser({
       email: values.email,
@@ -47,4 +47,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,4 +1,6 @@
+import { verify } from "@node-rs/argon2";
 import type { DataSource } from "typeorm";
+import type { Config } from "../config";
 import { Actor } from "../modules/actor/actor.entity";
 import { ArticleService } from "../modules/article/article.service";
 import { Transition } from "../modules/article/workflow";
@@ -129,12 +131,38 @@ async function seedArticle(
   }
 }
 
-/** On start: load the story only into an empty database (no articles yet). */
-export async function seedIfEmpty(ds: DataSource, log: Logger): Promise<void> {
+/**
+ * On start, outside production only: load the story into an empty database (no articles yet),
+ * and say how to sign in as the demo editor.
+ */
+export async function seedIfEmpty(ds: DataSource, log: Logger, nodeEnv: Config["nodeEnv"]): Promise<void> {
+  // loadConfig refuses SEED_DEMO in production; this guards any other caller.
+  if (nodeEnv === "production") throw new Error("the demo story is never loaded with NODE_ENV=production");
   const [{ n }] = await ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM articles`);
   if (n === 0) await seedDemo(ds, log);
   const [editor] = await ds.query<unknown[]>(`SELECT 1 FROM users WHERE email = $1`, [DEMO.editor.email]);
   if (editor) {
     log.info(`demo editor (demo only; never use in production): ${DEMO.editor.email} / ${DEMO.editor.password}`);
   }
+}
+
+/**
+ * In production, a demo editor that still has the published password (a data directory first
+ * used in development) is deactivated at start, sessions included: anyone could sign in with it.
+ */
+export async function disableDemoEditor(ds: DataSource, log: Logger): Promise<void> {
+  const editor = await ds.getRepository(User).findOne({ where: { email: DEMO.editor.email, active: true } });
+  if (!editor?.passwordHash || !(await verify(editor.passwordHash, DEMO.editor.password))) return;
+  const system: StaffViewer = {
+    kind: "staff",
+    userId: "00000000-0000-0000-0000-000000000000",
+    sessionId: "startup",
+    email: "startup",
+    role: Role.ADMIN,
+  };
+  await new AuthService(ds, 12).setActive(system, editor.id, false);
+  log.warn(
+    { email: DEMO.editor.email },
+    "deactivated the demo editor: its password is published and this is production. Create real accounts with npm run user:create",
+  );
 }

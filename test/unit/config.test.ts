@@ -17,6 +17,24 @@ describe("configuration", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://u@h/db", SEED_DEMO: "true" }).seedDemo).toBe(true);
   });
 
+  it("refuses production on the embedded database unless asked, and never seeds the demo there", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(
+      /NODE_ENV=production needs DATABASE_URL=.*set EMBEDDED_IN_PRODUCTION=true/,
+    );
+    const embedded = loadConfig({ NODE_ENV: "production", EMBEDDED_IN_PRODUCTION: "true" });
+    expect(embedded.databaseUrl).toBeNull();
+    expect(embedded.seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://u@h/db" }).seedDemo).toBe(false);
+    for (const env of [
+      { NODE_ENV: "production", EMBEDDED_IN_PRODUCTION: "true", SEED_DEMO: "true" },
+      { NODE_ENV: "production", DATABASE_URL: "postgres://u@h/db", SEED_DEMO: "1" },
+    ])
+      expect(() => loadConfig(env)).toThrow(/SEED_DEMO=true is refused with NODE_ENV=production/);
+    expect(() => loadConfig({ NODE_ENV: "production", EMBEDDED_IN_PRODUCTION: "maybe" })).toThrow(
+      /EMBEDDED_IN_PRODUCTION="maybe" is not a boolean/,
+    );
+  });
+
   it("reports every bad value at once, with what to use instead", () => {
     let err: unknown;
     try {
