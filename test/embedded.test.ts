@@ -121,7 +121,16 @@ describe("who owns a data directory", () => {
     const record = (o: Partial<Owner>) =>
       fs.writeFileSync(
         path.join(dir, "owner.json"),
-        JSON.stringify({ pid: 0, startTicks: null, role: "server", command: "npm start", pgPort: 1, httpPort: 2, startedAt: "", ...o }),
+        JSON.stringify({
+          pid: 0,
+          startTicks: null,
+          role: "server",
+          command: "npm start",
+          pgPort: 1,
+          httpPort: 2,
+          startedAt: "",
+          ...o,
+        }),
       );
     // A Node process that has exited.
     const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
