@@ -65,10 +65,18 @@ afterAll(async () => {
   await db?.destroy();
 });
 
+// The receiver is on loopback, which only WEBHOOK_ALLOW_PRIVATE allows, and that is refused with
+// NODE_ENV=production; crash recovery does not depend on NODE_ENV (it changes error formatting only).
 const start = () =>
   spawnServer({
     databaseUrl: db.url,
-    env: { WEBHOOKS_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "50", JOBS_RUN: "false", WEBHOOK_ALLOW_PRIVATE: "true" },
+    env: {
+      NODE_ENV: "test",
+      WEBHOOKS_POLL_MS: "50",
+      WEBHOOK_RETRY_BASE_MS: "50",
+      JOBS_RUN: "false",
+      WEBHOOK_ALLOW_PRIVATE: "true",
+    },
   });
 
 async function data<T>(port: number, doc: Parameters<typeof gql>[1], vars: Record<string, unknown>, token: string): Promise<T> {
