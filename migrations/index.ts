@@ -9,6 +9,7 @@ import { IdempotencyKeys1795852040392 } from "./1795852040392-IdempotencyKeys";
 import { SearchVectorInline1795855162220 } from "./1795855162220-SearchVectorInline";
 import { ReferenceRevisions1796391041220 } from "./1796391041220-ReferenceRevisions";
 import { BoundedSearchText1796391296962 } from "./1796391296962-BoundedSearchText";
+import { PendingSlug1796391446293 } from "./1796391446293-PendingSlug";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   SearchVectorInline1795855162220,
   ReferenceRevisions1796391041220,
   BoundedSearchText1796391296962,
+  PendingSlug1796391446293,
 ];

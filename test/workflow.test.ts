@@ -843,6 +843,92 @@ describe("slug history", () => {
     expect((await publicArticle({ slug: oldSlug }))?.id).toBe(draft.id);
   });
 
+  it("a published article keeps its slug on every reader path until the next publish (item 12)", async () => {
+    const oldSlug = freshSlug("live-slug");
+    const newSlug = freshSlug("renamed-slug");
+    const word = `zebrafinch${runId}`;
+    const draft = await createDraft(editor, { slug: oldSlug, headline: `Ministers meet about ${word}` });
+    const published = await publishThroughWorkflow(editor, draft.id);
+    const renamed = expectOk(await update(editor, draft.id, published.editorial.version, { slug: newSlug })).updateArticle;
+    // The staff working copy shows the new slug at once.
+    expect(renamed.slug).toBe(newSlug);
+    expect((await workingCopy(editor, draft.id)).slug).toBe(newSlug);
+
+    const readerPaths = async () => {
+      const byOld = await publicArticle({ slug: oldSlug });
+      const byNew = await publicArticle({ slug: newSlug });
+      const byId = await publicArticle({ id: draft.id });
+      const list = expectOk(
+        await gql<{ articles: { edges: { node: { id: string; slug: string } }[] } }, unknown>(
+          `{ articles(first: 100) { edges { node { id slug } } } }`,
+        ),
+      ).articles.edges.find((e) => e.node.id === draft.id)?.node.slug;
+      const search = expectOk(
+        await gql<{ articles: { edges: { node: { id: string; slug: string } }[] } }, unknown>(
+          `query($q: String) { articles(filter: { query: $q }) { edges { node { id slug } } } }`,
+          { q: word },
+        ),
+      ).articles.edges.find((e) => e.node.id === draft.id)?.node.slug;
+      const jsonLd = JSON.stringify(
+        expectOk(
+          await gql<{ article: { jsonLd: unknown } }, unknown>(`query($id: ID) { article(id: $id) { jsonLd } }`, {
+            id: draft.id,
+          }),
+        ).article.jsonLd,
+      );
+      const base = app.url.replace(/\/graphql$/, "");
+      const feed = await (await fetch(`${base}/feeds/latest.json`)).text();
+      const ninjs = await (await fetch(`${base}/syndication/ninjs/${draft.id}`)).text();
+      const events = await app.ds.query<{ kind: string; payload: { from?: string; slug?: string } }[]>(
+        `SELECT kind, payload FROM content_events WHERE article_id = $1 AND kind = 'SLUG_CHANGED'`,
+        [draft.id],
+      );
+      return { byOld, byNew, byId, list, search, jsonLd, feed, ninjs, events };
+    };
+
+    const before = await readerPaths();
+    expect(before.byOld?.id).toBe(draft.id);
+    expect(before.byOld?.canonicalSlug).toBe(oldSlug);
+    expect(before.byNew).toBeNull();
+    expect(before.byId?.slug).toBe(oldSlug);
+    expect(before.list).toBe(oldSlug);
+    expect(before.search).toBe(oldSlug);
+    for (const doc of [before.jsonLd, before.feed, before.ninjs]) {
+      expect(doc).toContain(oldSlug);
+      expect(doc).not.toContain(newSlug);
+    }
+    // Partners (change feed, webhooks) learn of the rename when readers see it, not before.
+    expect(before.events).toEqual([]);
+    // The pending slug is reserved: no other article may take it meanwhile.
+    expectCode(await gql(CreateArticleDocument, { input: draftInput({ slug: newSlug }) }, { token: editor }), "CONFLICT");
+
+    expectOk(await gql(PublishDocument, { id: draft.id }, { token: editor }));
+    const after = await readerPaths();
+    expect(after.byNew?.canonicalSlug).toBe(newSlug);
+    expect(after.byOld?.id).toBe(draft.id);
+    expect(after.byOld?.canonicalSlug).toBe(newSlug);
+    expect(after.list).toBe(newSlug);
+    expect(after.search).toBe(newSlug);
+    expect(after.ninjs).toContain(newSlug);
+    expect(after.events).toEqual([{ kind: "SLUG_CHANGED", payload: expect.objectContaining({ from: oldSlug, slug: newSlug }) }]);
+    expect((await workingCopy(editor, draft.id)).slug).toBe(newSlug);
+  });
+
+  it("renaming a published article back before republishing leaves nothing pending", async () => {
+    const oldSlug = freshSlug("back-slug");
+    const draft = await createDraft(editor, { slug: oldSlug });
+    const published = await publishThroughWorkflow(editor, draft.id);
+    const once = expectOk(
+      await update(editor, draft.id, published.editorial.version, { slug: freshSlug("detour") }),
+    ).updateArticle;
+    const back = expectOk(await update(editor, draft.id, once.editorial.version, { slug: oldSlug })).updateArticle;
+    expect(back.slug).toBe(oldSlug);
+    expectOk(await gql(PublishDocument, { id: draft.id }, { token: editor }));
+    expect((await publicArticle({ slug: oldSlug }))?.canonicalSlug).toBe(oldSlug);
+    expect(await count(`article_slugs WHERE article_id = $1`, [draft.id])).toBe(0);
+    expect(await count(`content_events WHERE article_id = $1 AND kind = 'SLUG_CHANGED'`, [draft.id])).toBe(0);
+  });
+
   it("renaming a never-published draft keeps no old slug", async () => {
     const first = freshSlug("draft-first");
     const second = freshSlug("draft-second");

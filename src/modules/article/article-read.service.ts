@@ -170,7 +170,7 @@ const PLACE_JSON = (alias: string) =>
   });
 
 /** Columns of a view; `r` is the revision shown, `a` the article, `p` the dateline. */
-const VIEW_COLUMNS = `a.id, a.slug, a.state, a.version, a.published_at, a.first_published_at, a.public_updated_at,
+const VIEW_COLUMNS = `a.id, a.slug, a.pending_slug, a.state, a.version, a.published_at, a.first_published_at, a.public_updated_at,
   a.updated_at AS article_updated_at, a.embargo_until, coalesce(a.embargo_until > now(), false) AS embargoed,
   a.published_revision_id, a.head_revision_id,
   r.id AS revision_id, r.number AS revision_number, r.headline, r.standfirst, r.byline, r.body_markdown, r.body_html,
@@ -180,6 +180,8 @@ const VIEW_COLUMNS = `a.id, a.slug, a.state, a.version, a.published_at, a.first_
 interface ViewRow {
   id: string;
   slug: string;
+  /** A slug edit waiting for the next publish: staff working copies show it, readers never do. */
+  pending_slug: string | null;
   state: ArticleState;
   version: number;
   published_at: Date | null;
@@ -233,10 +235,11 @@ function positionOf(view: Article): string {
 }
 
 function toView(row: ViewRow, workingCopy: boolean): Article {
+  const slug = workingCopy ? (row.pending_slug ?? row.slug) : row.slug;
   const view = Object.assign(new Article(), {
     id: row.id,
-    slug: row.slug,
-    canonicalSlug: row.slug,
+    slug,
+    canonicalSlug: slug,
     headline: row.headline,
     standfirst: row.standfirst,
     byline: row.byline,

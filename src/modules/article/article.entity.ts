@@ -50,6 +50,14 @@ export class ArticleRecord {
   @Column({ type: "text" })
   slug!: string;
 
+  /**
+   * A new slug for an article readers have seen, public at its next publish: until then readers
+   * keep `slug`, as they keep every other published field. Reserved meanwhile (unique).
+   */
+  @Index("uq_articles_pending_slug", { unique: true, where: `"pending_slug" IS NOT NULL` })
+  @Column({ type: "text", nullable: true })
+  pendingSlug!: string | null;
+
   @Column({ type: "text", default: ArticleState.DRAFT })
   state!: ArticleState;
 

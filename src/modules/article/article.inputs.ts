@@ -101,7 +101,7 @@ export class CreateArticleInput {
 
 @InputType({ description: "Fields left out stay as they are; null clears an optional field." })
 export class UpdateArticleInput {
-  @ArticleSlug()
+  @ArticleSlug("On a published article the new slug is public at the next publish; the old one keeps redirecting.")
   slug?: string | null;
   @Headline(true) headline?: string | null;
   @Standfirst() standfirst?: string | null;

@@ -42,7 +42,10 @@ export class ArticleService {
     if (!snapshot.headline) throw new BadUserInputError("headline is empty once markup is removed; write a headline.");
     return this.ds.transaction(async (m) => {
       await this.checkReferences(m, snapshot);
-      if (input.slug) await assertSlugNotRetired(m, input.slug, null);
+      if (input.slug) {
+        await assertSlugNotRetired(m, input.slug, null);
+        await assertSlugFree(m, input.slug, null);
+      }
       const slug = input.slug ?? (await this.freeSlug(m, slugify(snapshot.headline)));
       const [article] = await m.query<[{ id: string }]>(
         `INSERT INTO articles (slug, state, version, created_by_id) VALUES ($1, $2, 1, $3) RETURNING id`,
@@ -84,16 +87,8 @@ export class ArticleService {
         set("genre", input.genre);
       }
       if (input.datelinePlaceId !== undefined) set("datelinePlaceId", input.datelinePlaceId);
-      if (input.slug !== undefined && input.slug !== null && input.slug !== article.slug) {
-        await this.changeSlug(m, id, article.slug, input.slug, article.everPublished);
-        // The slug lives on the article, so readers see it at once: tell partners.
-        if (article.state === ArticleState.PUBLISHED) {
-          await appendEvent(m, id, ContentEventKind.SLUG_CHANGED, null, null, {
-            by: viewer.userId,
-            from: article.slug,
-            slug: input.slug,
-          });
-        }
+      if (input.slug !== undefined && input.slug !== null && input.slug !== (article.pendingSlug ?? article.slug)) {
+        await this.changeSlug(m, id, article, input.slug);
         changed.push("slug");
       }
       await this.checkReferences(m, snap);
@@ -224,7 +219,7 @@ export class ArticleService {
     edit: (
       m: EntityManager,
       snap: ArticleSnapshot,
-      article: { slug: string; everPublished: boolean; state: ArticleState },
+      article: { slug: string; pendingSlug: string | null; everPublished: boolean; state: ArticleState },
     ) => Promise<string>,
   ): Promise<void> {
     if (!isUuid(id)) throw new NotFoundError("Article", id);
@@ -232,12 +227,18 @@ export class ArticleService {
       const result = await m.queryRunner!.query(
         `UPDATE articles SET version = version + 1, updated_at = now()
          WHERE id = $1 AND version = $2 AND (locked_by_id IS NULL OR locked_by_id = $3 OR lock_expires_at <= now())
-         RETURNING head_revision_id, slug, first_published_at, state`,
+         RETURNING head_revision_id, slug, pending_slug, first_published_at, state`,
         [id, expectedVersion, viewer.userId],
         true,
       );
       const claimed = (
-        result.records as { head_revision_id: string; slug: string; first_published_at: Date | null; state: ArticleState }[]
+        result.records as {
+          head_revision_id: string;
+          slug: string;
+          pending_slug: string | null;
+          first_published_at: Date | null;
+          state: ArticleState;
+        }[]
       )[0];
       if (!claimed || result.affected === 0) {
         // Find out why, under the row lock, so the message is exact (and throw it).
@@ -250,6 +251,7 @@ export class ArticleService {
       const { snapshot } = await loadSnapshot(m, claimed.head_revision_id);
       const summary = await edit(m, snapshot, {
         slug: claimed.slug,
+        pendingSlug: claimed.pending_slug,
         everPublished: claimed.first_published_at !== null,
         state: claimed.state,
       });
@@ -258,17 +260,30 @@ export class ArticleService {
     });
   }
 
-  private async changeSlug(m: EntityManager, id: string, from: string, to: string, everPublished: boolean): Promise<void> {
-    if (await assertSlugNotRetired(m, to, id)) await m.query(`DELETE FROM article_slugs WHERE slug = $1`, [to]);
+  /**
+   * A never-published article takes the new slug at once. One readers have seen keeps its slug
+   * until the next publish (applyPendingSlug), like every other published field: the new one
+   * waits, reserved, in pending_slug (cleared when the editor goes back to the public slug).
+   */
+  private async changeSlug(
+    m: EntityManager,
+    id: string,
+    article: { slug: string; everPublished: boolean },
+    to: string,
+  ): Promise<void> {
+    await assertSlugNotRetired(m, to, id);
+    await assertSlugFree(m, to, id);
+    if (article.everPublished) {
+      await m.query(`UPDATE articles SET pending_slug = $2 WHERE id = $1`, [id, to === article.slug ? null : to]);
+      return;
+    }
     await m.query(`UPDATE articles SET slug = $2 WHERE id = $1`, [id, to]);
-    // Readers may have links to the old slug: keep it so it keeps resolving.
-    if (everPublished)
-      await m.query(`INSERT INTO article_slugs (slug, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [from, id]);
   }
 
   private async freeSlug(m: EntityManager, base: string): Promise<string> {
     const rows = await m.query<{ slug: string }[]>(
       `SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $1 || '-%'
+       UNION SELECT pending_slug FROM articles WHERE pending_slug = $1 OR pending_slug LIKE $1 || '-%'
        UNION SELECT slug FROM article_slugs WHERE slug = $1 OR slug LIKE $1 || '-%'`,
       [base],
     );
@@ -365,9 +380,43 @@ async function assertSlugNotRetired(m: EntityManager, slug: string, articleId: s
   return Boolean(taken);
 }
 
+/** Another article's slug, or a slug reserved for another article's next publish, is taken. */
+async function assertSlugFree(m: EntityManager, slug: string, articleId: string | null): Promise<void> {
+  const [taken] = await m.query<unknown[]>(
+    `SELECT 1 FROM articles WHERE (slug = $1 OR pending_slug = $1) AND id IS DISTINCT FROM $2::uuid`,
+    [slug, articleId],
+  );
+  if (taken) throw new ConflictError("That slug is taken by another article (or reserved for its next publish); choose another.");
+}
+
+/**
+ * At publish: the slug edited since the last publish becomes public, the old one keeps
+ * redirecting, and partners learn of the rename now, when readers see it (SLUG_CHANGED).
+ */
+export async function applyPendingSlug(m: EntityManager, article: LockedArticle, by: string): Promise<void> {
+  const to = article.pending_slug;
+  if (!to) return;
+  // Taken meanwhile by a concurrent rename: refuse the publish with a message, not a unique violation.
+  const [taken] = await m.query<unknown[]>(`SELECT 1 FROM articles WHERE slug = $1 AND id <> $2`, [to, article.id]);
+  if (taken) {
+    throw new ConflictError(
+      "The slug waiting for this publish has since been taken by another article; choose another slug, then publish.",
+    );
+  }
+  if (await assertSlugNotRetired(m, to, article.id)) await m.query(`DELETE FROM article_slugs WHERE slug = $1`, [to]);
+  await m.query(`UPDATE articles SET slug = pending_slug, pending_slug = NULL WHERE id = $1`, [article.id]);
+  // Readers may have links to the old slug: keep it so it keeps resolving.
+  await m.query(`INSERT INTO article_slugs (slug, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+    article.slug,
+    article.id,
+  ]);
+  await appendEvent(m, article.id, ContentEventKind.SLUG_CHANGED, null, null, { by, from: article.slug, slug: to });
+}
+
 export interface LockedArticle {
   id: string;
   slug: string;
+  pending_slug: string | null;
   state: ArticleState;
   version: number;
   head_revision_id: string;
@@ -391,7 +440,7 @@ export async function lockArticleRow(
   const [row] = await m.query<
     (LockedArticle & { locked_by_id: string | null; lock_active: boolean; holder: string | null; lock_expires_at: Date | null })[]
   >(
-    `SELECT a.id, a.slug, a.state, a.version, a.head_revision_id, a.published_revision_id, a.first_published_at,
+    `SELECT a.id, a.slug, a.pending_slug, a.state, a.version, a.head_revision_id, a.published_revision_id, a.first_published_at,
        a.embargo_until, coalesce(a.embargo_until > now(), false) AS embargo_active,
        a.locked_by_id, a.lock_expires_at, coalesce(a.lock_expires_at > now(), false) AS lock_active, u.email AS holder
      FROM articles a LEFT JOIN users u ON u.id = a.locked_by_id

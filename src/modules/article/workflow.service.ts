@@ -7,6 +7,7 @@ import { isUuid } from "../../shared/ids";
 import { notifyArticleChanged } from "../../shared/invalidation";
 import {
   appendEvent,
+  applyPendingSlug,
   insertRevisionRows,
   loadSnapshot,
   lockArticleRow,
@@ -127,6 +128,7 @@ export class WorkflowService {
     if (prev.state === ArticleState.PUBLISHED && prev.head_revision_id === prev.published_revision_id) {
       throw new BadUserInputError("Nothing to publish: readers already see the latest revision.");
     }
+    await applyPendingSlug(m, prev, by);
     const [[row]] = await m.query<[[{ published_revision_id: string; number: number }], number]>(
       `UPDATE articles SET
          state = '${ArticleState.PUBLISHED}',
