@@ -63,7 +63,12 @@ export function addressProblem(address: string): string | null {
   return null;
 }
 
-/** Ports a webhook may not use: privileged ports other than 80 and 443 (SMTP, SSH, …) and the configured ones. */
+/**
+ * Ports a webhook may not use: privileged ports other than 80 and 443 (SMTP, SSH, … where a
+ * POST body could be smuggled into another protocol) and the configured ones (the database's).
+ * The server's own port is not refused: with internal addresses refused, only its public
+ * address is left, which any client may call anyway.
+ */
 export function portProblem(url: URL, policy: OutboundPolicy): string | null {
   if (policy.allowPrivate) return null;
   const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;

@@ -172,9 +172,11 @@ describe("webhook delivery without WEBHOOK_ALLOW_PRIVATE", () => {
     const rebinding = () => Promise.resolve([{ address: "127.0.0.1", family: 4 }]);
     const client = new OutboundClient({ allowPrivate: false, refusedPorts: [] }, rebinding);
     try {
-      const sent = client.post(`http://rebinding.example:${port}/hook`, { headers: {}, body: "{}", timeoutMs: 2000 });
-      await expect(sent).rejects.toBeInstanceOf(AddressNotAllowedError);
-      expect(coarseError(await sent.catch((e: unknown) => e))).toBe("address not allowed");
+      for (const scheme of ["http", "https"]) {
+        const sent = client.post(`${scheme}://rebinding.example:${port}/hook`, { headers: {}, body: "{}", timeoutMs: 2000 });
+        await expect(sent, scheme).rejects.toBeInstanceOf(AddressNotAllowedError);
+        expect(coarseError(await sent.catch((e: unknown) => e))).toBe("address not allowed");
+      }
       expect(rec.requests).toHaveLength(0);
     } finally {
       client.close();
@@ -237,6 +239,23 @@ describe("WEBHOOK_ALLOW_PRIVATE", () => {
       return n?.state === "DELIVERED" && n;
     });
     expect(node).toMatchObject({ lastStatus: 200, lastError: null, attempts: 1 });
+  });
+
+  it("gives up on a receiver that never answers, as 'timed out'", async () => {
+    const silent = http.createServer(() => undefined);
+    servers.push(silent);
+    const port = await listen(silent);
+    const client = new OutboundClient({ allowPrivate: true, refusedPorts: [] });
+    try {
+      const started = Date.now();
+      const err = await client
+        .post(`http://127.0.0.1:${port}/hook`, { headers: {}, body: "{}", timeoutMs: 200 })
+        .catch((e: unknown) => e);
+      expect(coarseError(err)).toBe("timed out");
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      client.close();
+    }
   });
 
   it("records coarse errors only: no socket text, host or port in lastError", async () => {
