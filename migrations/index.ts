@@ -7,9 +7,12 @@ import { LoginRateLimits1795852020444 } from "./1795852020444-LoginRateLimits";
 import { TrigramSuggest1795852027673 } from "./1795852027673-TrigramSuggest";
 import { IdempotencyKeys1795852040392 } from "./1795852040392-IdempotencyKeys";
 import { SearchVectorInline1795855162220 } from "./1795855162220-SearchVectorInline";
+import { EmbargoedEvent1796390960984 } from "./1796390960984-EmbargoedEvent";
 import { ReferenceRevisions1796391041220 } from "./1796391041220-ReferenceRevisions";
-import { BoundedSearchText1796391296962 } from "./1796391296962-BoundedSearchText";
 import { PendingSlug1796391446293 } from "./1796391446293-PendingSlug";
+import { RevocablePreviewTokens1796391756787 } from "./1796391756787-RevocablePreviewTokens";
+import { BoundedSearchText1796391296962 } from "./1796391296962-BoundedSearchText";
+import { CoarseWebhookErrors1796391765883 } from "./1796391765883-CoarseWebhookErrors";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -22,7 +25,10 @@ export const MIGRATIONS = [
   TrigramSuggest1795852027673,
   IdempotencyKeys1795852040392,
   SearchVectorInline1795855162220,
+  EmbargoedEvent1796390960984,
   ReferenceRevisions1796391041220,
   BoundedSearchText1796391296962,
   PendingSlug1796391446293,
+  RevocablePreviewTokens1796391756787,
+  CoarseWebhookErrors1796391765883,
 ];

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ActorPageDocument,
+  ApproveDocument,
+  CreateArticleDocument,
+  SubmitForReviewDocument,
   ArticlePageDocument,
   ChangesDocument,
   CreatePartnerKeyDocument,
@@ -295,16 +298,75 @@ describe("the change feed", () => {
     expect(late).toEqual(held);
   });
 
-  it("never reveals an embargoed item to a partner without content:embargoed", async () => {
+  it("never reveals an item published under embargo to a partner without content:embargoed, even once withdrawn", async () => {
     const { key } = await newKey({ scopes: ["content:read", "changes:read"] });
+    const entitled = await newKey({ scopes: ["content:read", "changes:read", "content:embargoed"] });
     const start = await sync(key, new Map(), null);
-    const id = await publishNew("Secret embargoed feed story");
-    expectOk(
-      await app.gql(SetEmbargoDocument, { id, embargoUntil: new Date(Date.now() + 3600_000).toISOString() }, { token: editor }),
-    );
+    const startEntitled = await sync(entitled.key, new Map(), null);
+    const ids: string[] = [];
+    for (const end of ["unpublish", "delete"]) {
+      const { id } = expectOk(
+        await app.gql(
+          CreateArticleDocument,
+          {
+            input: {
+              headline: `Secret embargoed feed story, ${end}d early`,
+              bodyMarkdown: "Text.",
+              language: "EN",
+              genre: "NEWS",
+            },
+          },
+          { token: editor },
+        ),
+      ).createArticle;
+      ids.push(id);
+      for (const doc of [SubmitForReviewDocument, ApproveDocument]) expectOk(await app.gql(doc, { id }, { token: editor }));
+      expectOk(
+        await app.gql(SetEmbargoDocument, { id, embargoUntil: new Date(Date.now() + 3600_000).toISOString() }, { token: editor }),
+      );
+      expectOk(await app.gql(PublishDocument, { id }, { token: editor }));
+      // Withdrawn before the embargo ends: the partner never could see it, so no tombstone either.
+      if (end === "unpublish") expectOk(await app.gql(UnpublishDocument, { id, reason: "Spiked" }, { token: editor }));
+      else expectOk(await app.gql(DeleteArticleDocument, { id }, { token: editor }));
+    }
     const r = expectOk(await app.gql(ChangesDocument, { after: start, first: 100 }, { token: key })).changes;
-    expect(JSON.stringify(r)).not.toContain(id);
+    for (const id of ids) expect(JSON.stringify(r)).not.toContain(id);
     expect(r.pageInfo.endCursor).not.toBe(start);
+    // The entitled partner had it, and is told to remove it.
+    const full = expectOk(await app.gql(ChangesDocument, { after: startEntitled, first: 100 }, { token: entitled.key })).changes;
+    for (const id of ids)
+      expect(full.edges.filter((e) => e.node.articleId === id).map((e) => [e.node.kind, e.node.pubStatus])).toEqual([
+        ["PUBLISHED", "canceled"],
+        [id === ids[0] ? "UNPUBLISHED" : "DELETED", "canceled"],
+      ]);
+  });
+
+  it("withdraws a live article that is put under embargo from partners not entitled to it (an EMBARGOED event)", async () => {
+    const plain = await newKey({ scopes: ["content:read", "changes:read"] });
+    const entitled = await newKey({ scopes: ["content:read", "changes:read", "content:embargoed"] });
+    const held: Held = new Map();
+    const heldEntitled: Held = new Map();
+    const cursor = await sync(plain.key, held, null);
+    const cursorEntitled = await sync(entitled.key, heldEntitled, null);
+    const id = await publishNew("Live story embargoed again");
+    const until = new Date(Date.now() + 3600_000);
+    expectOk(await app.gql(SetEmbargoDocument, { id, embargoUntil: until.toISOString() }, { token: editor }));
+
+    const r = expectOk(await app.gql(ChangesDocument, { after: cursor, first: 100 }, { token: plain.key })).changes;
+    const mine = r.edges.filter((e) => e.node.articleId === id).map((e) => e.node);
+    expect(mine.map((n) => n.kind)).toEqual(["PUBLISHED", "EMBARGOED"]);
+    expect(mine[1]).toMatchObject({ pubStatus: "canceled", article: null, tombstone: { id, pubStatus: "canceled" } });
+    await sync(plain.key, held, cursor);
+    expect(held.has(id)).toBe(false);
+
+    // For an entitled partner it is an update: still usable, now marked embargoed until the new time.
+    const e = expectOk(await app.gql(ChangesDocument, { after: cursorEntitled, first: 100 }, { token: entitled.key })).changes;
+    const last = e.edges.filter((x) => x.node.articleId === id).at(-1)!.node;
+    expect(last).toMatchObject({ kind: "EMBARGOED", pubStatus: "usable" });
+    expect(last.article?.embargoed).toBe(true);
+    expect(Date.parse(last.article!.embargoUntil!)).toBe(until.getTime());
+    await sync(entitled.key, heldEntitled, cursorEntitled);
+    expect(heldEntitled.has(id)).toBe(true);
   });
 
   it("needs changes:read", async () => {

@@ -102,6 +102,8 @@ export enum ContentEventKind {
   EMBARGO_LIFTED = "EMBARGO_LIFTED",
   SLUG_CHANGED = "SLUG_CHANGED",
   DELETED = "DELETED",
+  /** A live article put (back) under an embargo, or its embargo moved: withdrawn for readers not entitled to it. */
+  EMBARGOED = "EMBARGOED",
 }
 registerEnumType(ContentEventKind, { name: "ContentEventKind" });
 

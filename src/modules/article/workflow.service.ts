@@ -4,7 +4,6 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { toPlainText } from "../../shared/markdown";
 import { hasRole, type StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
-import { notifyArticleChanged } from "../../shared/invalidation";
 import {
   appendEvent,
   applyPendingSlug,
@@ -171,11 +170,20 @@ export class WorkflowService {
       ]);
       await cancelJobs(m, id, JobKind.LIFT_EMBARGO);
       if (prev.state !== ArticleState.PUBLISHED) return;
-      // Embargoing a live article hides it without an event (partners' feeds must not learn of
-      // it): cached public answers that show it must still go at once.
-      if (until && !prev.embargo_active) await notifyArticleChanged(m, id);
-      if (until) await scheduleEmbargoLift(m, id, until);
-      else if (prev.embargo_active) {
+      if (until) {
+        await scheduleEmbargoLift(m, id, until);
+        // Readers see this change: the article leaves every audience not entitled to embargoed
+        // content (a withdrawal for them), and entitled partners see the new embargoUntil. The
+        // event also records the embargo in the log, where event-time visibility reads it, and
+        // its notices purge the response caches and the CDN.
+        if (!prev.embargo_active || prev.embargo_until?.getTime() !== until.getTime()) {
+          await appendEvent(m, id, ContentEventKind.EMBARGOED, prev.published_revision_id, null, {
+            by: viewer.userId,
+            embargoUntil: until,
+            previousEmbargoUntil: prev.embargo_active ? prev.embargo_until : null,
+          });
+        }
+      } else if (prev.embargo_active) {
         await appendEvent(m, id, ContentEventKind.EMBARGO_LIFTED, prev.published_revision_id, null, { by: viewer.userId });
       }
     });

@@ -1,8 +1,10 @@
 import type { DataSource } from "typeorm";
 import type { ContentEventKind } from "../../shared/enums";
+import { ForbiddenError } from "../../shared/errors";
 import { decodeCursor, encodeCursor, pageSize } from "../../shared/pagination";
 import type { ArticleReadService, Audience } from "../article/article-read.service";
 import type { Article } from "../article/article.types";
+import { eventFactsAfter, learn } from "../outbox";
 
 export interface Change {
   id: string;
@@ -23,24 +25,13 @@ export interface ChangePage {
   hasNextPage: boolean;
 }
 
-interface EventRow {
-  seq: string;
-  id: string;
-  kind: ContentEventKind;
-  occurred_at: Date;
-  article_id: string;
-  revision_number: number | null;
-  slug: string | null;
-  embargoed_now: boolean;
-}
-
 /**
- * The partners' change feed: the outbox read forward from a cursor. Each event carries the
- * article as it is now for this caller, or a tombstone when the caller may no longer have
- * it (withdrawn, deleted, or outside its rights). Events for articles still under an embargo
- * the caller is not entitled to are left out, so the feed never reveals them early; the
- * cursor still moves past them. Replaying from any cursor converges on the set the caller
- * may see.
+ * The partners' change feed: the outbox read forward from a cursor. What the caller learns
+ * from each event is decided by the outbox's one rule (learn), from the facts as they were
+ * at the event: events it could not have seen (an embargo it is not entitled to, outside its
+ * rights, nothing new) are left out, and the cursor still moves past them. An event it may
+ * learn of carries the article as it is now for this caller, or a tombstone when it may no
+ * longer have it. Replaying from any cursor converges on the set the caller may see.
  */
 export class ChangesService {
   constructor(
@@ -49,32 +40,29 @@ export class ChangesService {
   ) {}
 
   async page(aud: Audience, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage> {
+    // Even an empty page is refused: the feed is content, like the articles it carries.
+    if (aud.denied) throw new ForbiddenError(aud.denied);
     const limit = pageSize(first ?? 100);
     const from = after ? decodeCursor<[string]>("chg", after, ["string"])[0] : "0";
     if (!/^\d{1,19}$/.test(from)) return { changes: [], endCursor: after ?? null, hasNextPage: false };
-    const rows = await this.ds.query<EventRow[]>(
-      `SELECT e.seq::text AS seq, e.id, e.kind, e.occurred_at, e.article_id, e.revision_number,
-         coalesce(a.slug, e.payload->>'slug') AS slug,
-         coalesce(a.state = 'PUBLISHED' AND a.embargo_until > now(), false) AS embargoed_now
-       FROM content_events e LEFT JOIN articles a ON a.id = e.article_id
-       WHERE e.seq > $1::bigint ORDER BY e.seq LIMIT $2`,
-      [from, limit + 1],
-    );
+    const rows = await eventFactsAfter(this.ds, from, limit + 1);
     const examined = rows.slice(0, limit);
-    const views = await this.read.viewsByIds([...new Set(examined.map((r) => r.article_id))], aud);
+    const learned = examined.map((f) => ({ f, l: learn(f, aud) }));
+    const wanted = learned.filter((x) => x.l.what === "article").map((x) => x.f.articleId);
+    const views = await this.read.viewsByIds([...new Set(wanted)], aud);
     const changes: Change[] = [];
-    for (const r of examined) {
-      const article = views.get(r.article_id) ?? null;
-      if (!article && r.embargoed_now && !aud.embargoed) continue;
+    for (const { f, l } of learned) {
+      if (l.what === "nothing") continue;
+      const article = l.what === "article" ? (views.get(f.articleId) ?? null) : null;
       changes.push({
-        id: r.id,
-        sequence: r.seq,
-        kind: r.kind,
-        occurredAt: r.occurred_at,
-        articleId: r.article_id,
-        revisionNumber: r.revision_number,
+        id: f.id,
+        sequence: f.seq,
+        kind: f.kind,
+        occurredAt: f.occurredAt,
+        articleId: f.articleId,
+        revisionNumber: f.revisionNumber,
         article,
-        tombstone: article ? null : { id: r.article_id, slug: r.slug ?? "", pubStatus: "canceled" },
+        tombstone: article ? null : { id: f.articleId, slug: f.slug, pubStatus: "canceled" },
         pubStatus: article ? "usable" : "canceled",
       });
     }

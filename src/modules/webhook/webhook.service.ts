@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pa
 import { Scope, type Viewer } from "../../shared/viewer";
 import { audienceFor } from "../../server/context";
 import type { ArticleReadService } from "../article/article-read.service";
+import { eventFactsByIds, learn } from "../outbox";
 import type { PartnerService } from "../partner/partner.service";
 import type { Webhook, WebhookDelivery } from "./webhook.entity";
 
@@ -20,13 +21,13 @@ export interface WebhookOptions {
   /** Consecutive failed attempts after which a webhook is disabled. */
   disableAfter: number;
   timeoutMs: number;
-}
   /** Receivers on non-public addresses are allowed (WEBHOOK_ALLOW_PRIVATE; development and tests). */
   allowPrivate: boolean;
   /** Ports no receiver may use (the database's). */
   refusedPorts: number[];
   /** Webhooks per partner key, and for the admins' own set. */
   maxPerOwner: number;
+}
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   pollMs: 500,
@@ -34,31 +35,20 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   maxAttempts: 8,
   disableAfter: 20,
   timeoutMs: 5000,
-};
   allowPrivate: false,
   refusedPorts: [],
   maxPerOwner: 10,
+};
 
 const WEBHOOK_COLUMNS = `id, url, events, partner_key_id AS "partnerKeyId", active, consecutive_failures AS "consecutiveFailures",
   disabled_at AS "disabledAt", disabled_reason AS "disabledReason", created_at AS "createdAt"`;
 const DELIVERY_COLUMNS = `id, webhook_id AS "webhookId", event_id AS "eventId", event_seq::text AS "eventSeq", state, attempts,
   next_attempt_at AS "nextAttemptAt", last_status AS "lastStatus", last_error AS "lastError", delivered_at AS "deliveredAt", created_at AS "createdAt"`;
 
-interface EventRow {
-  seq: string;
-  id: string;
-  kind: ContentEventKind;
-  occurred_at: Date;
-  article_id: string;
-  revision_number: number | null;
-  slug: string | null;
-}
-
 /**
  * Signed webhooks fed by the outbox. A fan-out step (one instance at a time, under a row
  * lock on its cursor) turns new events into one delivery row per matching webhook; workers
  * on every instance claim due deliveries with SKIP LOCKED and a lease, POST them signed, and
-  private readonly outbound: OutboundClient;
  * retry with exponential backoff and jitter. Delivery is at least once: receivers de-duplicate
  * on the event id, which every attempt and redelivery repeats.
  */
@@ -68,6 +58,7 @@ export class WebhookService {
   private running: Promise<void> | null = null;
   private stopped = true;
   private kicked = false;
+  private readonly outbound: OutboundClient;
 
   constructor(
     private readonly ds: DataSource,
@@ -234,7 +225,6 @@ export class WebhookService {
 
   // ---- the dispatcher ----
 
-    this.outbound.close();
   start(): void {
     this.stopped = false;
     this.schedule(0);
@@ -244,6 +234,7 @@ export class WebhookService {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    this.outbound.close();
   }
 
   /** Run a tick as soon as possible (after the current one, if one is running). */
@@ -320,27 +311,23 @@ export class WebhookService {
   }
 
   private async payload(d: { eventId: string; partnerKeyId: string | null }): Promise<Record<string, unknown> | null> {
-    const [e] = await this.ds.query<(EventRow & { published_now: boolean })[]>(
-      `SELECT e.seq::text AS seq, e.id, e.kind, e.occurred_at, e.article_id, e.revision_number, coalesce(a.slug, e.payload->>'slug') AS slug,
-         coalesce(a.state = 'PUBLISHED', false) AS published_now
-       FROM content_events e LEFT JOIN articles a ON a.id = e.article_id WHERE e.id = $1`,
-      [d.eventId],
-    );
+    const [e] = await eventFactsByIds(this.ds, [d.eventId]);
     if (!e) return null;
     const partner = d.partnerKeyId ? await this.partners.viewerById(d.partnerKeyId) : null;
     if (d.partnerKeyId && !partner) return null; // the key was revoked or expired
     const aud = audienceFor(partner ?? { kind: "anonymous" });
-    const view = (await this.read.viewsByIds([e.article_id], aud)).get(e.article_id) ?? null;
-    // Published but not for this receiver (outside its rights, or under an embargo it is not
-    // entitled to): nothing to announce. Tombstones go out only when the article is gone.
-    if (!view && e.published_now) return null;
+    // What this receiver may learn is decided from the facts at the event (the outbox's one
+    // rule): nothing about an article it could not see then, even once the article is gone.
+    const learned = learn(e, aud);
+    if (learned.what === "nothing") return null;
+    const view = learned.what === "article" ? ((await this.read.viewsByIds([e.articleId], aud)).get(e.articleId) ?? null) : null;
     return {
       id: e.id,
       sequence: e.seq,
       kind: e.kind,
-      occurredAt: e.occurred_at,
-      articleId: e.article_id,
-      revisionNumber: e.revision_number,
+      occurredAt: e.occurredAt,
+      articleId: e.articleId,
+      revisionNumber: e.revisionNumber,
       pubStatus: view ? "usable" : "canceled",
       article: view
         ? {
@@ -358,7 +345,7 @@ export class WebhookService {
             embargoUntil: view.embargoUntil,
           }
         : null,
-      tombstone: view ? null : { id: e.article_id, slug: e.slug, pubStatus: "canceled" },
+      tombstone: view ? null : { id: e.articleId, slug: e.slug, pubStatus: "canceled" },
     };
   }
 
@@ -407,12 +394,6 @@ export class WebhookService {
       // The owner sees a coarse word; socket detail (addresses, ports, codes) stays in our log.
       error = coarseError(err);
       this.log.info({ err, webhook: d.webhookId, delivery: d.id, url: d.url }, `webhook delivery failed: ${error}`);
-    await this.recordFailure(d, status, error);
-  }
-
-  /** A failed attempt: retry with backoff, FAILED after maxAttempts, and the webhook disabled after disableAfter in a row. */
-  private async recordFailure(d: WebhookDelivery & { url: string }, status: number | null, error: string): Promise<void> {
-    const attempts = d.attempts + 1;
     }
     const attempts = d.attempts + 1;
     if (!error) {
@@ -425,6 +406,12 @@ export class WebhookService {
       });
       return;
     }
+    await this.recordFailure(d, status, error);
+  }
+
+  /** A failed attempt: retry with backoff, FAILED after maxAttempts, and the webhook disabled after disableAfter in a row. */
+  private async recordFailure(d: WebhookDelivery & { url: string }, status: number | null, error: string): Promise<void> {
+    const attempts = d.attempts + 1;
     const failed = attempts >= this.opts.maxAttempts;
     const delayMs = Math.min(3_600_000, this.opts.retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random());
     await this.ds.transaction(async (m) => {

@@ -1,0 +1,127 @@
+import type { DataSource } from "typeorm";
+import { ContentEventKind, type Genre, type Language } from "../../shared/enums";
+import { EMBARGO_RECORDING_KINDS, type EventFacts, type RevisionFacts } from "./learn";
+
+const K = ContentEventKind;
+const list = (kinds: readonly ContentEventKind[]) => kinds.map((k) => `'${k}'`).join(", ");
+
+/** The rights dimensions of the revision `rev` (an SQL expression), as columns of `alias`. */
+const revisionFacts = (alias: string, rev: string) => `LEFT JOIN LATERAL (
+    SELECT r.language, r.genre,
+      ARRAY(SELECT t.slug FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = r.id) AS topics,
+      ARRAY(SELECT s.slug FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.revision_id = r.id) AS sources
+    FROM article_revisions r WHERE r.id = ${rev}) ${alias} ON true`;
+
+/**
+ * Each event with what the log says held at it, in one statement for a whole page: the
+ * event before it (was the article still live?), the embargo in force before it (the last
+ * event recording one in payload.embargoUntil, unless a lift followed), and the rights dimensions of the revision
+ * readers had before and after it. Per-article lookups use ix_content_events_article.
+ */
+const factsSql = (events: string) => `
+  SELECT e.seq::text AS seq, e.id, e.kind, e.occurred_at, e.article_id, e.revision_number,
+    coalesce(a.slug, e.payload->>'slug', '') AS slug,
+    prior.kind AS prior_kind,
+    coalesce(emb.until > e.occurred_at, false) AS prior_embargoed,
+    e.kind IN (${list(EMBARGO_RECORDING_KINDS)}) AND e.payload ? 'embargoUntil' AS records_embargo,
+    coalesce((e.payload->>'embargoUntil')::timestamptz > e.occurred_at, false) AS own_embargoed,
+    rb.language AS before_language, rb.genre AS before_genre, rb.topics AS before_topics, rb.sources AS before_sources,
+    ra.language AS after_language, ra.genre AS after_genre, ra.topics AS after_topics, ra.sources AS after_sources
+  FROM (${events}) e
+  LEFT JOIN articles a ON a.id = e.article_id
+  LEFT JOIN LATERAL (
+    SELECT p.kind FROM content_events p WHERE p.article_id = e.article_id AND p.seq < e.seq ORDER BY p.seq DESC LIMIT 1
+  ) prior ON true
+  LEFT JOIN LATERAL (
+    SELECT CASE WHEN p.kind = '${K.EMBARGO_LIFTED}' THEN NULL ELSE (p.payload->>'embargoUntil')::timestamptz END AS until
+    FROM content_events p
+    WHERE p.article_id = e.article_id AND p.seq < e.seq
+      AND (p.kind = '${K.EMBARGO_LIFTED}' OR (p.kind IN (${list(EMBARGO_RECORDING_KINDS)}) AND p.payload ? 'embargoUntil'))
+    ORDER BY p.seq DESC LIMIT 1
+  ) emb ON true
+  LEFT JOIN LATERAL (
+    SELECT p.revision_id FROM content_events p
+    WHERE p.article_id = e.article_id AND p.seq < e.seq AND p.revision_id IS NOT NULL ORDER BY p.seq DESC LIMIT 1
+  ) prev ON true
+  ${revisionFacts("rb", `CASE WHEN e.kind = '${K.UNPUBLISHED}' THEN coalesce(e.revision_id, prev.revision_id) ELSE prev.revision_id END`)}
+  ${revisionFacts(
+    "ra",
+    `CASE WHEN e.kind IN (${list([K.PUBLISHED, K.UPDATED, K.CORRECTED, K.EMBARGO_LIFTED, K.EMBARGOED])})
+      THEN coalesce(e.revision_id, prev.revision_id) ELSE prev.revision_id END`,
+  )}
+  ORDER BY e.seq`;
+
+interface FactsRow {
+  seq: string;
+  id: string;
+  kind: ContentEventKind;
+  occurred_at: Date;
+  article_id: string;
+  revision_number: number | null;
+  slug: string;
+  prior_kind: ContentEventKind | null;
+  prior_embargoed: boolean;
+  records_embargo: boolean;
+  own_embargoed: boolean;
+  before_language: Language | null;
+  before_genre: Genre | null;
+  before_topics: string[] | null;
+  before_sources: string[] | null;
+  after_language: Language | null;
+  after_genre: Genre | null;
+  after_topics: string[] | null;
+  after_sources: string[] | null;
+}
+
+function revision(
+  lang: Language | null,
+  genre: Genre | null,
+  topics: string[] | null,
+  sources: string[] | null,
+): RevisionFacts | null {
+  return lang && genre ? { language: lang, genre, topics: topics ?? [], sources: sources ?? [] } : null;
+}
+
+function toFacts(r: FactsRow): EventFacts {
+  const kind = r.kind;
+  const embargoedBefore = kind === K.EMBARGO_LIFTED ? true : r.prior_embargoed;
+  return {
+    seq: r.seq,
+    id: r.id,
+    kind,
+    occurredAt: r.occurred_at,
+    articleId: r.article_id,
+    revisionNumber: r.revision_number,
+    slug: r.slug,
+    // Every other kind is appended only while the article is published; a deletion is news
+    // only when it had not been withdrawn already.
+    liveBefore:
+      kind === K.PUBLISHED ? false : kind === K.DELETED ? r.prior_kind !== null && r.prior_kind !== K.UNPUBLISHED : true,
+    liveAfter: kind !== K.UNPUBLISHED && kind !== K.DELETED,
+    // An EMBARGO_LIFTED announces an embargo's end, so it was in force just before, even when
+    // the lift job runs a moment after embargoUntil.
+    embargoedBefore,
+    // An UPDATED announcing an edit of cited reference data records no embargo: it stays as it was.
+    embargoedAfter: r.records_embargo ? r.own_embargoed : kind === K.EMBARGO_LIFTED ? false : embargoedBefore,
+    revisionBefore: revision(r.before_language, r.before_genre, r.before_topics, r.before_sources),
+    revisionAfter: revision(r.after_language, r.after_genre, r.after_topics, r.after_sources),
+  };
+}
+
+type Db = Pick<DataSource, "query">;
+
+/** Up to `limit` events after sequence `after`, in order, with their facts (one statement). */
+export async function eventFactsAfter(db: Db, after: string, limit: number): Promise<EventFacts[]> {
+  const rows = await db.query<FactsRow[]>(factsSql(`SELECT * FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`), [
+    after,
+    limit,
+  ]);
+  return rows.map(toFacts);
+}
+
+/** The events with these ids, in order, with their facts (one statement). */
+export async function eventFactsByIds(db: Db, ids: readonly string[]): Promise<EventFacts[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<FactsRow[]>(factsSql(`SELECT * FROM content_events WHERE id = ANY($1::uuid[])`), [ids]);
+  return rows.map(toFacts);
+}
