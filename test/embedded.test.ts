@@ -4,6 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config";
+import { openDatabase } from "../src/db/database";
 import { EmbeddedInUseError, liveOwner, startEmbeddedPostgres, type EmbeddedServer, type Owner } from "../src/db/embedded";
 import { createLogger } from "../src/shared/logger";
 import { freePort } from "./support/free-port";
@@ -114,6 +116,38 @@ describe("who owns a data directory", () => {
 
     await pg.stop();
     expect(fs.existsSync(path.join(dir, "owner.json"))).toBe(false);
+  }, 120_000);
+
+  it("decides what a tool or a second server does beside it", async () => {
+    const dir = dataDir();
+    const port = await freePort();
+    const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dir, EMBEDDED_PG_PORT: String(await freePort()), PORT: "4123" });
+    const server = await startEmbeddedPostgres({
+      dataDir: dir,
+      port,
+      log,
+      owner: { role: "server", command: "npm start", httpPort: 4123 },
+    });
+    running.push(server);
+
+    // A tool uses the server's PostgreSQL (its port, not the tool's EMBEDDED_PG_PORT) and leaves it running.
+    const tool = await openDatabase(config, log, { cli: "npm run seed", runMigrations: false });
+    expect(Number(new URL(tool.embedded!.url).port)).toBe(port);
+    expect(await tool.dataSource.query("SELECT 1 AS ok")).toEqual([{ ok: 1 }]);
+    await tool.close();
+    expect(await connectError(port, secretOf(dir))).toBeUndefined();
+
+    await expect(openDatabase(config, log)).rejects.toThrow(`already running (pid ${process.pid}, port 4123)`);
+    await server.stop();
+
+    // Beside another tool, rather than share a PostgreSQL that tool will stop when it finishes, refuse.
+    const other = await startEmbeddedPostgres({ dataDir: dir, port, log, owner: { role: "cli", command: "npm run seed" } });
+    running.push(other);
+    await expect(openDatabase(config, log, { cli: "npm run user:create" })).rejects.toThrow(
+      `npm run seed (pid ${process.pid}) is using the embedded database in ${dir}; run npm run user:create again when it has finished.`,
+    );
+    await expect(openDatabase(config, log)).rejects.toThrow(/npm run seed .* start the server when it has finished/);
+    await other.stop();
   }, 120_000);
 
   it("is stale when its process is gone, is not Node, or is another process with the same pid", async () => {
