@@ -14,6 +14,7 @@ import {
   WebhookDeliveriesDocument,
   WebhooksDocument,
 } from "../src/client/generated/graphql";
+import { CoarseWebhookErrors1796391765883 } from "../migrations/1796391765883-CoarseWebhookErrors";
 import { loadConfig } from "../src/config";
 import { createDataSource } from "../src/db/data-source";
 import { startServer } from "../src/server/app";
@@ -287,6 +288,45 @@ describe("webhooks", () => {
     expect(rec.requests).toHaveLength(0);
     const hook = expectOk(await app.gql(WebhooksDocument, {}, { token: admin })).webhooks.find((w) => w.id === id);
     expect(hook?.consecutiveFailures).toBe(6);
+  });
+});
+
+describe("stored delivery errors", () => {
+  it("written by the old HTTP client are rewritten to the coarse vocabulary by the migration", async () => {
+    const [hook] = await app.ds.query<{ id: string }[]>(
+      `INSERT INTO webhooks (url, events, active, disabled_reason) VALUES ('http://10.0.0.7:6379/', '{}', false,
+         'disabled after 20 consecutive failed deliveries (last: TypeError: fetch failed)') RETURNING id`,
+    );
+    const old: [string, string][] = [
+      ["TypeError: fetch failed", "request failed"],
+      ["Error: connect ECONNREFUSED 10.0.0.7:6379", "connection refused"],
+      ["TimeoutError: The operation was aborted due to timeout", "timed out"],
+      ["HTTP 503", "HTTP 5xx"],
+      ["HTTP 302", "HTTP 3xx (redirects are not followed)"],
+      ["connection refused", "connection refused"],
+    ];
+    for (const [i, [text]] of old.entries()) {
+      await app.ds.query(
+        `INSERT INTO webhook_deliveries (webhook_id, event_id, event_seq, state, attempts, last_error)
+         VALUES ($1, gen_random_uuid(), $2, 'FAILED', 8, $3)`,
+        [hook!.id, i + 1, text],
+      );
+    }
+    const runner = app.ds.createQueryRunner();
+    try {
+      await new CoarseWebhookErrors1796391765883().up(runner);
+    } finally {
+      await runner.release();
+    }
+    const rows = await app.ds.query<{ last_error: string }[]>(
+      `SELECT last_error FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY event_seq`,
+      [hook!.id],
+    );
+    expect(rows.map((r) => r.last_error)).toEqual(old.map(([, coarse]) => coarse));
+    const [w] = await app.ds.query<{ disabled_reason: string }[]>(`SELECT disabled_reason FROM webhooks WHERE id = $1`, [
+      hook!.id,
+    ]);
+    expect(w!.disabled_reason).toBe("disabled after 20 consecutive failed deliveries (last: request failed)");
   });
 });
 
