@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ActorDirectoryDocument, ArticleListDocument, FrontPageDocument, SearchDocument } from "../src/client/generated/graphql";
+import {
+  ActorDirectoryDocument,
+  ArticleListDocument,
+  ChangesDocument,
+  CreatePartnerKeyDocument,
+  FrontPageDocument,
+  SearchDocument,
+} from "../src/client/generated/graphql";
 import { ArticleService } from "../src/modules/article";
 import { Transition } from "../src/modules/article/workflow";
 import { WorkflowService } from "../src/modules/article/workflow.service";
@@ -115,5 +122,39 @@ describe("SQL statements per request", () => {
       expect(ten - bare, `${name}: editorial costs one statement`).toBe(1);
       expect(await run(large, editorial), `${name}: ${large} rows cost what 10 do`).toBe(ten);
     }
+  });
+
+  it("the change feed: a page of 100 events costs what a page of 5 does, withdrawals and embargoes included", async () => {
+    const admin = await app.loginAs(Role.ADMIN);
+    const { key } = (
+      await app.gql(
+        CreatePartnerKeyDocument,
+        { input: { name: "Counted partner", scopes: ["content:read", "changes:read"], rights: { languages: ["en"] } } },
+        { token: admin },
+      )
+    ).data!.createPartnerKey;
+    // Events of every shape on one page: publications, withdrawals, and embargoes of live articles.
+    const [editor] = await app.ds.query<[{ id: string }]>(`SELECT id FROM users LIMIT 1`);
+    const viewer = { kind: "staff" as const, userId: editor.id, sessionId: "test", email: "x@test.example", role: Role.EDITOR };
+    const live = await app.ds.query<{ id: string }[]>(
+      `SELECT id FROM articles WHERE state = 'PUBLISHED' AND embargo_until IS NULL ORDER BY published_at LIMIT 6`,
+    );
+    const workflow = new WorkflowService(app.ds);
+    for (const [i, { id }] of live.entries()) {
+      if (i % 2) await workflow.transition(viewer, id, Transition.UNPUBLISH, { reason: "Counted withdrawal" });
+      else await workflow.setEmbargo({ ...viewer, role: Role.EDITOR }, id, new Date(Date.now() + 3600_000));
+    }
+    const small = await app.gql(ChangesDocument, { first: 5 }, { token: key });
+    const large = await app.gql(ChangesDocument, { first: 100 }, { token: key });
+    expect(large.errors).toBeUndefined();
+    const nodes = large.data!.changes.edges.map((e) => e.node);
+    expect(nodes.length).toBeGreaterThan(60);
+    expect(nodes.some((n) => n.kind === "EMBARGOED" && n.pubStatus === "canceled")).toBe(true);
+    expect(nodes.some((n) => n.kind === "UNPUBLISHED")).toBe(true);
+    expect(nodes.some((n) => n.pubStatus === "usable")).toBe(true);
+    // The events with their facts, then the views (plus the key's bookkeeping): 3 measured.
+    expect(large.sqlStatements).toBeGreaterThan(0);
+    expect(large.sqlStatements).toBeLessThanOrEqual(4);
+    expect(large.sqlStatements).toBe(small.sqlStatements);
   });
 });
