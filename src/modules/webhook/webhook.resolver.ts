@@ -65,10 +65,14 @@ class WebhookDeliveryInfo {
   @Field(() => Date)
   nextAttemptAt!: Date;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "The receiver's HTTP status; null when no answer was received." })
   lastStatus!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the last attempt failed, in a few words: connection refused, timed out, host not found, connection reset, host unreachable, TLS error, invalid HTTP response, address not allowed, HTTP 4xx, HTTP 5xx, HTTP 3xx (redirects are not followed), request failed, or why the event could not be prepared.",
+  })
   lastError!: string | null;
 
   @Field(() => Date, { nullable: true })
@@ -79,7 +83,10 @@ const DeliveryConnection = Connection(WebhookDeliveryInfo, "WebhookDelivery");
 
 @ArgsType()
 class RegisterArgs {
-  @Field(() => String)
+  @Field(() => String, {
+    description:
+      "An http(s) URL on a public address. Loopback, private, link-local, carrier-grade NAT, unique-local and reserved addresses (and names resolving to them) are refused, also at each delivery; so are ports below 1024 other than 80 and 443. Redirects are not followed.",
+  })
   @MaxLength(2000)
   url!: string;
 
