@@ -13,6 +13,7 @@ import {
   Perspective,
   RevisionTopic,
 } from "../modules/article/article.entity";
+import { PreviewTokenRecord } from "../modules/article/preview-token.entity";
 import { ContentEvent } from "../modules/event/content-event.entity";
 import { Job } from "../modules/job/job.entity";
 import { IdempotencyKey } from "../modules/idempotency/idempotency.entity";
@@ -42,6 +43,7 @@ export const ENTITIES = [
   RevisionTopic,
   Correction,
   ArticleSlug,
+  PreviewTokenRecord,
   PartnerKey,
   PartnerUsage,
   Webhook,

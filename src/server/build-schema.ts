@@ -6,6 +6,7 @@ import { ActorPerspectivesResolver, ActorResolver } from "../modules/actor";
 import { ArticleFieldResolver, ArticleMutationResolver, ArticleQueryResolver, ClaimFieldResolver } from "../modules/article";
 import { AuditResolver } from "../modules/audit/audit.resolver";
 import { RevisionContentResolver, RevisionResolver } from "../modules/article/revision.resolver";
+import { PreviewResolver } from "../modules/article/preview.resolver";
 import { WorkflowResolver } from "../modules/article/workflow.resolver";
 import { JobResolver } from "../modules/job/job.resolver";
 import { ChangesResolver } from "../modules/event/changes.resolver";
@@ -30,6 +31,7 @@ export const RESOLVERS = [
   WorkflowResolver,
   RevisionResolver,
   RevisionContentResolver,
+  PreviewResolver,
   JobResolver,
   AuditResolver,
   PartnerResolver,

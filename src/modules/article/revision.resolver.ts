@@ -1,4 +1,4 @@
-import { IsUUID, Max, Min } from "class-validator";
+import { IsUUID } from "class-validator";
 import {
   Arg,
   Args,
@@ -10,7 +10,6 @@ import {
   ID,
   Int,
   Mutation,
-  ObjectType,
   Query,
   Resolver,
   Root,
@@ -20,7 +19,6 @@ import { Role } from "../../shared/enums";
 import { connectionFrom, type ConnectionShape } from "../../shared/pagination";
 import { PageArgs, staff, workingCopy } from "./article.resolver";
 import { Article, FieldChange, RevisionConnection, RevisionInfo } from "./article.types";
-import { MAX_PREVIEW_TTL_SECONDS } from "./preview.service";
 
 @ArgsType()
 class RestoreArgs {
@@ -30,30 +28,6 @@ class RestoreArgs {
 
   @Field(() => Int, { description: "The article's current version (editorial.version)." })
   expectedVersion!: number;
-}
-
-@ArgsType()
-class PreviewArgs {
-  @Field(() => ID)
-  @IsUUID("all", { message: "articleId must be an article id (UUID)" })
-  articleId!: string;
-
-  @Field(() => Int, {
-    nullable: true,
-    description: `Seconds the link stays valid (60 to ${MAX_PREVIEW_TTL_SECONDS}; default 86400).`,
-  })
-  @Min(60)
-  @Max(MAX_PREVIEW_TTL_SECONDS)
-  ttl?: number | null;
-}
-
-@ObjectType({ simpleResolvers: true })
-class PreviewToken {
-  @Field(() => String, { description: "Pass to articlePreview(token:). Opens this article's working copy only." })
-  token!: string;
-
-  @Field(() => Date)
-  expiresAt!: Date;
 }
 
 @Resolver(() => Article)
@@ -92,22 +66,6 @@ export class RevisionResolver {
   ): Promise<Article> {
     const articleId = await ctx.services.articles.restoreRevision(staff(ctx), revisionId, expectedVersion);
     return workingCopy(ctx, articleId);
-  }
-
-  @Authorized(Role.WRITER)
-  @Mutation(() => PreviewToken, { description: "A signed, expiring link to one article's working copy." })
-  createPreviewToken(@Args(() => PreviewArgs) { articleId, ttl }: PreviewArgs, @Ctx() ctx: Context): Promise<PreviewToken> {
-    return ctx.services.preview.create(articleId, ttl ?? 86400);
-  }
-
-  @Query(() => Article, {
-    nullable: true,
-    description: "The working copy a preview token opens; null when the token is invalid or expired. Never cached.",
-  })
-  async articlePreview(@Arg("token", () => String) token: string, @Ctx() ctx: Context): Promise<Article | null> {
-    ctx.noStore = true;
-    const id = await ctx.services.preview.verify(token);
-    return id ? ctx.services.articleRead.findWorkingCopy(id) : null;
   }
 }
 

@@ -1,0 +1,133 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ArticlePreviewDocument,
+  CreateArticleDocument,
+  CreatePreviewTokenDocument,
+  DeleteArticleDocument,
+  PreviewTokensDocument,
+  RevokePreviewTokenDocument,
+  RevokePreviewTokensDocument,
+} from "../src/client/generated/graphql";
+import { Role } from "../src/shared/enums";
+import { expectCode, expectOk } from "./support/expect";
+import { startTestApp, type TestApp } from "./support/harness";
+
+/*
+ * Issue #10 item 10: preview links are revocable. An editor revokes one, or all of an article's;
+ * a revoked link is a coded refusal (FORBIDDEN, reason PREVIEW_TOKEN_REVOKED); deleting the
+ * article kills its links; the server keeps only a hash of each token.
+ */
+
+let app: TestApp;
+let writer: string;
+let editor: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  writer = await app.loginAs(Role.WRITER);
+  editor = await app.loginAs(Role.EDITOR);
+});
+afterAll(() => app?.close());
+
+async function draft(headline: string): Promise<string> {
+  return expectOk(
+    await app.gql(
+      CreateArticleDocument,
+      { input: { headline, bodyMarkdown: "Secret draft text.", language: "EN", genre: "NEWS" } },
+      { token: writer },
+    ),
+  ).createArticle.id;
+}
+
+async function link(articleId: string) {
+  return expectOk(await app.gql(CreatePreviewTokenDocument, { articleId }, { token: writer })).createPreviewToken;
+}
+
+const preview = (token: string) => app.gql(ArticlePreviewDocument, { token });
+
+describe("revocable preview tokens", () => {
+  it("an editor revokes one link: it is refused with a code, the article's other links still open it", async () => {
+    const id = await draft("Revocation target");
+    const first = await link(id);
+    const second = await link(id);
+    expect(expectOk(await preview(first.token)).articlePreview?.id).toBe(id);
+
+    const revoked = expectOk(await app.gql(RevokePreviewTokenDocument, { id: first.id }, { token: editor })).revokePreviewToken;
+    expect(revoked.id).toBe(first.id);
+    expect(revoked.revokedAt).toBeTruthy();
+
+    const refused = await preview(first.token);
+    const e = expectCode(refused, "FORBIDDEN");
+    expect(e.extensions.reason).toBe("PREVIEW_TOKEN_REVOKED");
+    expect(e.message).toMatch(/revoked/);
+    expect(refused.data?.articlePreview ?? null).toBeNull();
+    expect(JSON.stringify(refused)).not.toContain("Secret draft text");
+    expect(expectOk(await preview(second.token)).articlePreview?.id).toBe(id);
+  });
+
+  it("revoking all of an article's links refuses each of them and leaves other articles' links alone", async () => {
+    const id = await draft("Revoke them all");
+    const other = await draft("Someone else's draft");
+    const mine = [await link(id), await link(id)];
+    const theirs = await link(other);
+
+    expect(expectOk(await app.gql(RevokePreviewTokensDocument, { articleId: id }, { token: editor })).revokePreviewTokens).toBe(
+      2,
+    );
+    for (const t of mine) expect(expectCode(await preview(t.token), "FORBIDDEN").extensions.reason).toBe("PREVIEW_TOKEN_REVOKED");
+    expect(expectOk(await preview(theirs.token)).articlePreview?.id).toBe(other);
+    // Nothing left to revoke.
+    expect(expectOk(await app.gql(RevokePreviewTokensDocument, { articleId: id }, { token: editor })).revokePreviewTokens).toBe(
+      0,
+    );
+
+    // The list shows which links are dead, and never a token.
+    const listed = await app.gql(PreviewTokensDocument, { articleId: id }, { token: writer });
+    const tokens = expectOk(listed).previewTokens;
+    expect(tokens.map((t) => t.id).sort()).toEqual(mine.map((t) => t.id).sort());
+    expect(tokens.every((t) => t.revokedAt !== null)).toBe(true);
+    for (const t of mine) expect(JSON.stringify(listed.data)).not.toContain(t.token.split(".")[2]);
+  });
+
+  it("only editors revoke: a writer is FORBIDDEN, an anonymous caller UNAUTHENTICATED, an unknown id NOT_FOUND", async () => {
+    const id = await draft("Only editors revoke");
+    const t = await link(id);
+    expectCode(await app.gql(RevokePreviewTokenDocument, { id: t.id }, { token: writer }), "FORBIDDEN");
+    expectCode(await app.gql(RevokePreviewTokensDocument, { articleId: id }, { token: writer }), "FORBIDDEN");
+    expectCode(await app.gql(RevokePreviewTokenDocument, { id: t.id }), "UNAUTHENTICATED");
+    expectCode(
+      await app.gql(RevokePreviewTokenDocument, { id: "00000000-0000-4000-8000-000000000000" }, { token: editor }),
+      "NOT_FOUND",
+    );
+    expectCode(
+      await app.gql(RevokePreviewTokensDocument, { articleId: "00000000-0000-4000-8000-000000000000" }, { token: editor }),
+      "NOT_FOUND",
+    );
+    expect(expectOk(await preview(t.token)).articlePreview?.id).toBe(id);
+  });
+
+  it("deleting the article kills its links (and their rows)", async () => {
+    const id = await draft("Deleted with its links");
+    const t = await link(id);
+    expect(expectOk(await preview(t.token)).articlePreview?.id).toBe(id);
+    expectOk(await app.gql(DeleteArticleDocument, { id }, { token: editor }));
+    expect(expectOk(await preview(t.token)).articlePreview).toBeNull();
+    const [{ n }] = await app.ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM preview_tokens WHERE article_id = $1`, [
+      id,
+    ]);
+    expect(n).toBe(0);
+  });
+
+  it("the server keeps only a hash of each token, and no key that could mint one", async () => {
+    const id = await draft("Hashed at rest");
+    const t = await link(id);
+    const rows = await app.ds.query<Record<string, unknown>[]>(`SELECT * FROM preview_tokens WHERE id = $1`, [t.id]);
+    expect(rows).toHaveLength(1);
+    const secret = t.token.split(".")[2]!;
+    expect(JSON.stringify(rows)).not.toContain(secret);
+    expect(Buffer.from(rows[0]!.token_hash as Buffer).equals(createHash("sha256").update(t.token).digest())).toBe(true);
+    const keys = await app.ds.query<unknown[]>(`SELECT 1 FROM app_secrets WHERE name = 'preview-hmac'`);
+    expect(keys).toEqual([]);
+  });
+});
