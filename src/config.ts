@@ -26,6 +26,8 @@ export interface Config {
   trustProxy: number;
   /** Failed sign-ins allowed per account and per client address within `windowSeconds` (also the block). */
   loginThrottle: { perAccount: number; perAddress: number; windowSeconds: number };
+  /** Audit rows written per minute for mutations from one unauthenticated client address. */
+  auditUnauthenticatedPerMinute: number;
   cacheMaxAgeSeconds: number;
   /** Response cache for anonymous GraphQL queries: off, in this process, or shared in Redis. */
   responseCache: "off" | "memory" | "redis";
@@ -94,6 +96,8 @@ export const ENV_DOC: Record<string, string> = {
   LOGIN_MAX_FAILURES_PER_ACCOUNT: "failed sign-ins per account (email) before its logins are refused for a while (default 5)",
   LOGIN_MAX_FAILURES_PER_ADDRESS: "failed sign-ins per client address before its logins are refused for a while (default 50)",
   LOGIN_THROTTLE_SECONDS: "window in which failed sign-ins are counted, and how long a blocked account waits (default 900)",
+  AUDIT_UNAUTHENTICATED_PER_MINUTE:
+    "audit rows per minute for mutations from one unauthenticated client address; past it they are counted in a log line (default 30)",
   CACHE_MAX_AGE: "max-age in seconds for public published content (default 60)",
   RESPONSE_CACHE: "response cache for anonymous queries: off, memory or redis (default redis when REDIS_URL is set, else memory)",
   REDIS_URL: "redis:// URL; shares the response cache and persisted queries between instances",
@@ -200,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
       perAddress: int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1, 100_000, problems),
       windowSeconds: int(env, "LOGIN_THROTTLE_SECONDS", 900, 1, 86_400, problems),
     },
+    auditUnauthenticatedPerMinute: int(env, "AUDIT_UNAUTHENTICATED_PER_MINUTE", 30, 1, 100_000, problems),
     cacheMaxAgeSeconds: int(env, "CACHE_MAX_AGE", 60, 0, 86400, problems),
     responseCache: oneOf(env, "RESPONSE_CACHE", ["off", "memory", "redis"] as const, redisUrl ? "redis" : "memory", problems),
     redisUrl,

@@ -78,7 +78,12 @@ export async function buildContext(services: Services, req: IncomingMessage): Pr
   if (token) {
     const found = await unavailableAs503(viewerForToken(services, token));
     if (!found) {
-      await auditRejectedMutation(services.audit, (req as IncomingMessage & { body?: unknown }).body, "UNAUTHENTICATED");
+      await auditRejectedMutation(
+        services.audit,
+        (req as IncomingMessage & { body?: unknown }).body,
+        "UNAUTHENTICATED",
+        clientAddress(req, services.trustProxy),
+      );
       throw unauthenticated("The bearer token is invalid, expired or revoked; log in again (or ask for a new partner key).");
     }
     viewer = found;

@@ -46,7 +46,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     revisions: new RevisionService(ds),
     preview: new PreviewService(ds),
     jobs: new JobService(ds),
-    audit: new AuditService(ds),
+    audit: new AuditService(ds, log, { unauthenticatedPerMinute: config.auditUnauthenticatedPerMinute }),
     partners,
     syndication: new SyndicationService(articleRead, topics, actors, site),
     webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks),

@@ -33,7 +33,12 @@ function secretVariables(doc: DocumentNode): Set<string> {
  * 401 while the context is built): record it too. Inline arguments are left out, since they
  * are not resolved here and may hold secrets; variables are recorded redacted.
  */
-export async function auditRejectedMutation(audit: AuditService, body: unknown, errorCode: string): Promise<void> {
+export async function auditRejectedMutation(
+  audit: AuditService,
+  body: unknown,
+  errorCode: string,
+  clientAddress?: string,
+): Promise<void> {
   const { query, variables } = (body ?? {}) as { query?: unknown; variables?: unknown };
   if (typeof query !== "string" || !/^\s*mutation\b/.test(query)) return;
   const vars = (variables && typeof variables === "object" ? variables : {}) as Record<string, unknown>;
@@ -50,21 +55,25 @@ export async function auditRejectedMutation(audit: AuditService, body: unknown, 
   } catch {
     fields = [];
   }
-  await audit.record({
-    userId: null,
-    userEmail: null,
-    role: "INVALID_TOKEN",
-    sessionId: null,
-    operation: fields.length ? fields.join(",") : "(invalid mutation)",
-    arguments: recorded ? { variables: recorded } : {},
-    outcome: "ERROR",
-    errorCode,
-    articleId: [vars.id, vars.articleId].find(isUuid) ?? null,
-  });
+  await audit.record(
+    {
+      userId: null,
+      userEmail: null,
+      role: "INVALID_TOKEN",
+      sessionId: null,
+      operation: fields.length ? fields.join(",") : "(invalid mutation)",
+      arguments: recorded ? { variables: recorded } : {},
+      outcome: "ERROR",
+      errorCode,
+      articleId: [vars.id, vars.articleId].find(isUuid) ?? null,
+    },
+    clientAddress,
+  );
 }
 
 interface AuditContext {
   viewer: Viewer;
+  clientAddress?: string;
 }
 
 /** Root fields of a mutation with their resolved arguments (inline literals and variables alike). */
@@ -113,17 +122,20 @@ export function auditPlugin(audit: AuditService, log: Logger): ApolloServerPlugi
           const resultId = returnsArticle ? (data?.[first.name] as { id?: unknown } | null | undefined)?.id : undefined;
           const articleId = [first?.args.id, first?.args.articleId, resultId].find(isUuid) ?? null;
           try {
-            await audit.record({
-              userId: v.kind === "staff" ? v.userId : null,
-              userEmail: v.kind === "staff" ? v.email : v.kind === "partner" ? `partner key ${v.keyId} (${v.name})` : null,
-              role: v.kind === "staff" ? v.role : v.kind === "partner" ? "PARTNER" : "ANONYMOUS",
-              sessionId: v.kind === "staff" ? v.sessionId : null,
-              operation: calls.length ? calls.map((c) => c.name).join(",") : "(invalid mutation)",
-              arguments: args,
-              outcome: errors?.length ? "ERROR" : "OK",
-              errorCode: (errors?.[0]?.extensions?.code as string | undefined) ?? null,
-              articleId,
-            });
+            await audit.record(
+              {
+                userId: v.kind === "staff" ? v.userId : null,
+                userEmail: v.kind === "staff" ? v.email : v.kind === "partner" ? `partner key ${v.keyId} (${v.name})` : null,
+                role: v.kind === "staff" ? v.role : v.kind === "partner" ? "PARTNER" : "ANONYMOUS",
+                sessionId: v.kind === "staff" ? v.sessionId : null,
+                operation: calls.length ? calls.map((c) => c.name).join(",") : "(invalid mutation)",
+                arguments: args,
+                outcome: errors?.length ? "ERROR" : "OK",
+                errorCode: (errors?.[0]?.extensions?.code as string | undefined) ?? null,
+                articleId,
+              },
+              rc.contextValue?.clientAddress,
+            );
           } catch (err) {
             log.error({ err }, "could not write the audit log");
           }
