@@ -332,6 +332,40 @@ describe("articleUpdated and articleWithdrawn", () => {
   });
 });
 
+describe("embargoing a live article", () => {
+  it("withdraws it from the public (articleWithdrawn, kind EMBARGOED), updates entitled partners, and republishes it at the lift", async () => {
+    const entitled = await newKey({ scopes: ["content:read", "content:embargoed"] });
+    const anonGone = await subscribe(app.server, ArticleWithdrawnDocument);
+    const anonBack = await subscribe(second.server, ArticlePublishedDocument);
+    const partnerUpdates = await subscribe(app.server, ArticleUpdatedDocument, entitled.key);
+    const partnerGone = await subscribe(app.server, ArticleWithdrawnDocument, entitled.key);
+
+    const id = await publishNew("Live: a story put back under embargo");
+    const until = new Date(Date.now() + 2 * 3600_000);
+    expectOk(await app.gql(SetEmbargoDocument, { id, embargoUntil: until.toISOString() }, { token: editor }));
+    const gone = (await anonGone.waitFor((i) => i.articleWithdrawn.id === id, "the public's withdrawal")).articleWithdrawn;
+    expect(gone).toMatchObject({ id, pubStatus: "canceled", kind: "EMBARGOED" });
+    const upd = (await partnerUpdates.waitFor((i) => i.articleUpdated.id === id, "the entitled update")).articleUpdated;
+    expect(upd.embargoed).toBe(true);
+    expect(Date.parse(upd.embargoUntil!)).toBe(until.getTime());
+
+    // Moving the embargo earlier is news to the entitled partner only.
+    const sooner = new Date(Date.now() + 3600_000);
+    expectOk(await app.gql(SetEmbargoDocument, { id, embargoUntil: sooner.toISOString() }, { token: editor }));
+    await partnerUpdates.waitFor(
+      (i) => i.articleUpdated.id === id && Date.parse(i.articleUpdated.embargoUntil!) === sooner.getTime(),
+      "the moved embargo",
+    );
+    expectOk(await app.gql(SetEmbargoDocument, { id, embargoUntil: null }, { token: editor }));
+    const back = (await anonBack.waitFor((i) => i.articlePublished.id === id, "the lift, on the other instance"))
+      .articlePublished;
+    expect(back.embargoed).toBe(false);
+    await partnerUpdates.waitFor((i) => i.articleUpdated.id === id && !i.articleUpdated.embargoed, "the entitled lift");
+    expect(anonGone.items.filter((i) => i.articleWithdrawn.id === id)).toHaveLength(1);
+    expect(partnerGone.items.filter((i) => i.articleWithdrawn.id === id)).toHaveLength(0);
+  });
+});
+
 describe("connecting", () => {
   it("refuses bad credentials at connect and accepts good ones", async () => {
     const revoked = await newKey();
