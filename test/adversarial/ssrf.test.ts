@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreatePartnerKeyDocument, RegisterWebhookDocument, WebhookDeliveriesDocument } from "../../src/client/generated/graphql";
 import { ConfigError, loadConfig } from "../../src/config";
-import { AddressNotAllowedError, OutboundClient, coarseError, guardedLookup } from "../../src/shared/outbound";
+import { AddressNotAllowedError, OutboundClient, coarseError, guardedLookup, urlProblem } from "../../src/shared/outbound";
 import { Role } from "../../src/shared/enums";
 import { startTestApp, type TestApp } from "../support/harness";
 import { expectCode, expectOk } from "../support/expect";
@@ -136,6 +136,16 @@ describe("webhook registration without WEBHOOK_ALLOW_PRIVATE", () => {
       await app.gql(RegisterWebhookDocument, { url: "http://[::ffff:127.0.0.1]:5432/" }, { token: key }),
       "BAD_USER_INPUT",
     );
+  });
+
+  it("refuses a name that resolves to an internal address, without saying which address", async () => {
+    const policy = { allowPrivate: false, refusedPorts: [] };
+    const internal = () => Promise.resolve([{ address: "10.20.30.40", family: 4 }]);
+    const problem = await urlProblem(new URL("https://intranet.example/hook"), policy, internal);
+    expect(problem).toMatch(/resolves to an address that is not public/);
+    expect(problem).not.toContain("10.20.30.40");
+    const outside = () => Promise.resolve([{ address: "8.8.8.8", family: 4 }]);
+    expect(await urlProblem(new URL("https://partner.example/hook"), policy, outside)).toBeNull();
   });
 
   it("accepts public addresses, names and ports from 1024", async () => {
