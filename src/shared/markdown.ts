@@ -234,7 +234,8 @@ function renderPool(): Piscina<RenderTask, RenderedBody> {
     minThreads: 0,
     maxThreads: 2,
     idleTimeout: 60_000,
-    execArgv: needsRegister ? [...process.execArgv, ...register] : process.execArgv,
+    // Otherwise inherited: an explicit copy would carry V8 flags (--max-old-space-size), which a Worker refuses.
+    execArgv: needsRegister ? register : undefined,
     // A shape that allocates without bound kills its worker, not the server.
     resourceLimits: { maxOldGenerationSizeMb: 256, stackSizeMb: 4 },
   });
