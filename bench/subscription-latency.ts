@@ -43,7 +43,9 @@ function stats(values: number[]): string {
 async function main(): Promise<void> {
   const clients: WsClient[] = [];
   let listener: Client | undefined;
-  await withScratchServer("subscription_latency", {}, async ({ ds, server, url, call }) => {
+  // Every subscriber connects from 127.0.0.1: lift the per-address connection cap to their number.
+  const env = { WS_MAX_CONNECTIONS_PER_CLIENT: String(Math.max(20, SUBSCRIBERS)) };
+  await withScratchServer("subscription_latency", { env }, async ({ ds, server, url, call }) => {
     listener = new Client({ connectionString: url });
     // The commit marker: NOTIFY reaches every listener at commit; the payload is the event's seq.
     const notified = new Map<string, number>();
