@@ -273,14 +273,19 @@ describe("security headers", () => {
 
 describe("WebSocket connections per client address", () => {
   let capped: TestApp;
+  let direct: TestApp;
   beforeAll(async () => {
     capped = await startTestApp({ WS_MAX_CONNECTIONS_PER_CLIENT: "2", TRUST_PROXY: "1" });
+    direct = await startTestApp({ WS_MAX_CONNECTIONS_PER_CLIENT: "1" });
   });
-  afterAll(() => capped?.close());
+  afterAll(async () => {
+    await capped?.close();
+    await direct?.close();
+  });
 
   /** A raw upgrade: "open", or the HTTP status of the refusal. */
-  function connect(forwardedFor: string): Promise<{ outcome: string | number; socket: WebSocket }> {
-    const socket = new WebSocket(capped.url.replace(/^http/, "ws"), "graphql-transport-ws", {
+  function connect(forwardedFor: string, app = capped): Promise<{ outcome: string | number; socket: WebSocket }> {
+    const socket = new WebSocket(app.url.replace(/^http/, "ws"), "graphql-transport-ws", {
       headers: { "x-forwarded-for": forwardedFor },
     });
     return new Promise((resolve) => {
@@ -310,6 +315,17 @@ describe("WebSocket connections per client address", () => {
       again.socket.close();
     } finally {
       for (const c of [a1, a2, a3, b1]) c.socket.terminate();
+    }
+  });
+
+  it("believe X-Forwarded-For only behind TRUST_PROXY: without it, a forged header is no way around the cap", async () => {
+    const first = await connect("203.0.113.7", direct);
+    const forged = await connect("198.51.100.9", direct);
+    try {
+      expect([first.outcome, forged.outcome]).toEqual(["open", 429]);
+    } finally {
+      first.socket.terminate();
+      forged.socket.terminate();
     }
   });
 });
