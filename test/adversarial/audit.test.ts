@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CreateActorDocument, CreateArticleDocument } from "../../src/client/generated/graphql";
+import { CreateActorDocument, CreateArticleDocument, type CreateArticleInput } from "../../src/client/generated/graphql";
 import { AUDIT_LIMITS } from "../../src/modules/audit/audit.service";
 import { Role } from "../../src/shared/enums";
 import { expectOk } from "../support/expect";
@@ -55,7 +55,7 @@ const post = (body: unknown, token?: string) =>
   });
 
 const huge = "x".repeat(900_000);
-const articleInput = (bodyMarkdown: string) => ({
+const articleInput = (bodyMarkdown: string): CreateArticleInput => ({
   slug: `audit-cap-${Math.random().toString(36).slice(2, 8)}`,
   headline: "Audited with its arguments",
   bodyMarkdown,
@@ -151,6 +151,29 @@ describe("audit rows of unauthenticated callers are throttled per address", () =
       const input = (r.arguments.createArticle as { input: Record<string, string> }).input;
       expect(input).toMatchObject({ headline: "Audited with its arguments", language: "EN", genre: "NEWS" });
       expect(input.bodyMarkdown).toMatch(new RegExp(`…\\[truncated: ${body.length} characters\\]$`));
+    }
+  });
+});
+
+describe("the throttle counts an IPv6 client by its /64", () => {
+  it("addresses of one /64 share one budget; another /64 has its own", async () => {
+    const proxied = await startTestApp({ AUDIT_UNAUTHENTICATED_PER_MINUTE: "5", TRUST_PROXY: "1" });
+    try {
+      const from = (address: string, i: number) =>
+        proxied.gql(
+          CreateActorDocument,
+          { input: { slug: `v6-${i}`, name: "Nobody", kind: "PERSON" } },
+          { headers: { "x-forwarded-for": address } },
+        );
+      const count = async (role = "ANONYMOUS") =>
+        (await proxied.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log WHERE role = $1`, [role]))[0]!.n;
+      const before = await count();
+      for (let i = 0; i < 20; i++) await from(`2001:db8:1:2::${(i + 1).toString(16)}`, i);
+      expect(await count()).toBe(before + 5);
+      for (let i = 0; i < 3; i++) await from(`2001:db8:9:9::${i + 1}`, 100 + i);
+      expect(await count()).toBe(before + 8);
+    } finally {
+      await proxied.close();
     }
   });
 });
