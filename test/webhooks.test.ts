@@ -9,6 +9,7 @@ import {
   PublishDocument,
   RedeliverWebhookDocument,
   RegisterWebhookDocument,
+  SetEmbargoDocument,
   SubmitForReviewDocument,
   UnpublishDocument,
   WebhookDeliveriesDocument,
@@ -367,5 +368,71 @@ describe("webhooks per owner", () => {
     } finally {
       await capped.close();
     }
+  });
+});
+
+describe("webhooks and embargoes (what a receiver learns is decided at the event)", () => {
+  it("tell a receiver without content:embargoed nothing of an article withdrawn before its embargo ended, and withdraw a live article put under embargo", async () => {
+    const hooked = async (scopes: string[]) => {
+      const { key } = expectOk(
+        await app.gql(
+          CreatePartnerKeyDocument,
+          { input: { name: "Embargo receiver", scopes: ["content:read", "webhooks:manage", ...scopes] } },
+          { token: admin },
+        ),
+      ).createPartnerKey;
+      let secret = "";
+      const rec = receiver(0, () => secret);
+      secret = expectOk(await app.gql(RegisterWebhookDocument, { url: await listen(rec.server) }, { token: key })).registerWebhook
+        .secret;
+      return rec.requests;
+    };
+    const plain = await hooked([]);
+    const entitled = await hooked(["content:embargoed"]);
+    const seqOf = (r: Received) => (r.body as unknown as { sequence: string }).sequence;
+    const of = (requests: Received[], id: string) =>
+      requests
+        .filter((r) => r.body.articleId === id)
+        // Concurrent deliveries may arrive out of order: the event's sequence orders them.
+        .sort((a, b) => Number(BigInt(seqOf(a)) - BigInt(seqOf(b))))
+        .map((r) => [r.body.kind, r.body.pubStatus, (r.body.article as { embargoed?: boolean } | null)?.embargoed ?? null]);
+
+    // Published under embargo, unpublished before its end: only the entitled receiver ever had it.
+    const { id: early } = expectOk(
+      await app.gql(
+        CreateArticleDocument,
+        { input: { headline: "Embargoed, then spiked", bodyMarkdown: "Text.", language: "EN", genre: "NEWS" } },
+        { token: editor },
+      ),
+    ).createArticle;
+    for (const doc of [SubmitForReviewDocument, ApproveDocument]) expectOk(await app.gql(doc, { id: early }, { token: editor }));
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    expectOk(await app.gql(SetEmbargoDocument, { id: early, embargoUntil: until }, { token: editor }));
+    expectOk(await app.gql(PublishDocument, { id: early }, { token: editor }));
+    await waitFor("the embargoed publish", () => entitled.some((r) => r.body.articleId === early));
+    expectOk(await app.gql(UnpublishDocument, { id: early, reason: "Spiked" }, { token: editor }));
+
+    // A live article put under embargo: a withdrawal for the plain receiver, an update for the entitled one.
+    const live = await publishNew("Live, then embargoed");
+    await waitFor("the live publish", () => plain.some((r) => r.body.articleId === live));
+    expectOk(await app.gql(SetEmbargoDocument, { id: live, embargoUntil: until }, { token: editor }));
+
+    const marker = await publishNew("Webhook embargo marker");
+    await waitFor("the marker at both receivers", () =>
+      [plain, entitled].every((rs) => rs.some((r) => r.body.articleId === marker && r.status === 200)),
+    );
+    expect(of(plain, early)).toEqual([]);
+    expect(of(entitled, early)).toEqual([
+      ["PUBLISHED", "usable", true],
+      ["UNPUBLISHED", "canceled", null],
+    ]);
+    expect(of(plain, live)).toEqual([
+      ["PUBLISHED", "usable", false],
+      ["EMBARGOED", "canceled", null],
+    ]);
+    expect(of(entitled, live)).toEqual([
+      ["PUBLISHED", "usable", false],
+      ["EMBARGOED", "usable", true],
+    ]);
   });
 });
