@@ -13,9 +13,11 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
+import { getMetadataStorage } from "class-validator";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ArticleRelationsInput, ClaimInput } from "../../src/modules/article/article.inputs";
 import { buildNewsgraphSchema } from "../../src/server/build-schema";
-import { QUERY_LIMITS, operationCost } from "../../src/server/limits";
+import { LIST_BOUNDS, QUERY_LIMITS, operationCost } from "../../src/server/limits";
 import { withoutSuggestions } from "../../src/server/format-error";
 import { TRUSTED_DOCUMENTS } from "../../src/server/trusted-documents";
 import { MAX_PAGE_SIZE } from "../../src/shared/pagination";
@@ -133,6 +135,28 @@ describe("cost model", () => {
 
   it("costs the standard introspection query as little as before", () => {
     expect(cost(getIntrospectionQuery())!).toBeLessThan(1000);
+  });
+});
+
+describe("list bounds", () => {
+  it("are at least what input validation lets an editor store (a canary: a raised ArrayMaxSize must raise the bound)", () => {
+    const inputs: Record<string, [Function, string]> = {
+      "Article.citations": [ArticleRelationsInput, "citations"],
+      "Article.actors": [ArticleRelationsInput, "actors"],
+      "Article.claims": [ArticleRelationsInput, "claims"],
+      "Article.perspectives": [ArticleRelationsInput, "perspectives"],
+      "Article.topics": [ArticleRelationsInput, "topicIds"],
+      "Claim.actors": [ClaimInput, "actorIds"],
+      "Claim.citations": [ClaimInput, "sourceIds"],
+    };
+    expect(Object.keys(inputs).sort()).toEqual(Object.keys(LIST_BOUNDS).sort());
+    for (const [field, [target, property]] of Object.entries(inputs)) {
+      const max = getMetadataStorage()
+        .getTargetValidationMetadatas(target, "", true, false)
+        .find((m) => m.propertyName === property && m.name === "arrayMaxSize")?.constraints?.[0] as number | undefined;
+      expect(max, `${field}: ${target.name}.${property} has no ArrayMaxSize`).toBeDefined();
+      expect(LIST_BOUNDS[field], field).toBeGreaterThanOrEqual(max!);
+    }
   });
 });
 
