@@ -122,19 +122,24 @@ const alive = (pid: number) => {
   }
 };
 
-afterAll(() => {
+afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  const postmasters: number[] = [];
   for (const dir of dataDirs) {
     try {
       const pid = postmasterPid(dir);
-      if (alive(pid)) process.kill(pid, "SIGINT");
+      if (alive(pid)) {
+        process.kill(pid, "SIGINT");
+        postmasters.push(pid);
+      }
     } catch {
       /* never started, or already gone */
     }
   }
-  // postgres needs a moment to exit after SIGINT; the directory is only scratch.
-  setTimeout(() => fs.rmSync(root, { recursive: true, force: true }), 2000).unref();
-});
+  // Remove the scratch directories once their PostgreSQL has exited (bounded: it is only scratch).
+  for (let i = 0; i < 100 && postmasters.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+  fs.rmSync(root, { recursive: true, force: true });
+}, 30_000);
 
 describe("the server process", () => {
   it("starts on an empty machine, survives a crash, and shuts down cleanly", async () => {
