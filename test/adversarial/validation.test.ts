@@ -29,6 +29,10 @@ import { startTestApp, type GqlResult, type TestApp } from "../support/harness";
 /** class-validator rules that bound a string's length or pin its format to a bounded one. */
 const BOUNDING = new Set(["maxLength", "isLength", "isUuid", "isUrl", "isEmail", "isIn", "isEnum"]);
 
+/** A pattern bounds the length only when anchored at both ends with no open-ended repeat (YYYY-MM-DD does, a slug does not). */
+const boundedPattern = (re: unknown): boolean =>
+  re instanceof RegExp && re.source.startsWith("^") && re.source.endsWith("$") && !/[*+]|\{\d*,\}/.test(re.source);
+
 interface Leaf {
   mutation: string;
   /** Path of argument names and fields, list items as 0. */
@@ -95,7 +99,7 @@ function setAt(root: Record<string, unknown>, path: (string | number)[], types: 
 }
 
 describe("validation covers every mutation input (schema walk)", () => {
-  it("every String/ID field of every mutation input carries a bounding rule, and every nested input is reached", async () => {
+  it("every String/ID field of every input (mutations, queries, subscriptions, fields) carries a bounding rule, and every nested input is reached", async () => {
     const schema = await buildNewsgraphSchema();
     const tg = schemaMetadata();
     const cv = validationMetadata();
@@ -122,24 +126,40 @@ describe("validation covers every mutation input (schema walk)", () => {
             problems.push(`${at}: an input object without @ValidateNested, so its rules never run`);
           checkClass(nested, at, seen);
         } else if (type === String || (isScalarType(type) && type.name === "ID")) {
-          if (!rulesOf(target, f.name).some((r) => r.name !== undefined && BOUNDING.has(r.name)))
+          const rules = rulesOf(target, f.name);
+          if (
+            !rules.some(
+              (r) =>
+                (r.name !== undefined && BOUNDING.has(r.name)) || (r.name === "matches" && boundedPattern(r.constraints?.[0])),
+            )
+          )
             problems.push(`${at}: a String/ID without a length or format rule`);
         }
       }
     };
 
     let walked = 0;
-    for (const field of Object.values(schema.getMutationType()!.getFields())) {
-      if (!field.args.some((a) => isInputObjectType(getNamedType(a.type)))) continue;
-      const resolver = tg.mutations.find((m) => m.schemaName === field.name);
-      expect(resolver, `mutation ${field.name} has no type-graphql metadata`).toBeTruthy();
-      for (const p of resolver!.params ?? []) {
+    // Queries, subscriptions and field resolvers take inputs too (articles(filter:) once skipped its rules).
+    const handlers = [
+      ...tg.mutations.map((h) => ({ h, kind: "mutation" })),
+      ...tg.queries.map((h) => ({ h, kind: "query" })),
+      ...tg.subscriptions.map((h) => ({ h, kind: "subscription" })),
+      ...tg.fieldResolvers.map((h) => ({ h, kind: "field" })),
+    ];
+    const mutationNames = Object.keys(schema.getMutationType()!.getFields());
+    for (const name of mutationNames)
+      expect(
+        tg.mutations.some((m) => m.schemaName === name),
+        `mutation ${name} has no metadata`,
+      ).toBe(true);
+    for (const { h, kind } of handlers) {
+      for (const p of h.params ?? []) {
         if (p.kind !== "arg" && p.kind !== "args") continue;
-        if (p.validateSettings === false) problems.push(`${field.name}: validation switched off`);
         const cls = inputClass(p.getType());
         if (!cls) continue;
+        if (p.validateSettings === false) problems.push(`${kind} ${h.schemaName}: validation switched off`);
         walked++;
-        checkClass(cls, p.kind === "arg" ? `${field.name}(${p.name})` : field.name, new Set());
+        checkClass(cls, `${kind} ${h.schemaName}${p.kind === "arg" ? `(${p.name})` : ""}`, new Set());
       }
     }
     expect(walked, "the walk found no inputs: it is checking nothing").toBeGreaterThan(10);
@@ -257,6 +277,14 @@ describe("validation over HTTP", () => {
       expect(pathsOf(r)).toEqual([input.claims ? "input.claims.0.statement" : "input.perspectives.0.summary"]);
     }
     expect(await draft()).toEqual(before);
+  });
+
+  it("articles(filter:) applies its rules: an over-long topic slug is BAD_USER_INPUT naming filter.topic", async () => {
+    const r = await app.gql(`query($f: ArticleFilter) { articles(filter: $f) { totalCount } }`, {
+      f: { topic: "t".repeat(5000) },
+    });
+    expectCode(r, "BAD_USER_INPUT");
+    expect(pathsOf(r)).toEqual(["filter.topic"]);
   });
 
   it("a malformed datelinePlaceId is BAD_USER_INPUT naming datelinePlaceId, on update and on create", async () => {

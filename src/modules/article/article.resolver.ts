@@ -1,4 +1,4 @@
-import { IsOptional, IsUUID, Length, ValidateNested } from "class-validator";
+import { IsOptional, IsUUID, Length, MaxLength, ValidateNested } from "class-validator";
 import {
   Arg,
   Args,
@@ -40,12 +40,16 @@ export class PageArgs {
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: "A cursor from a previous page." })
+  @IsOptional()
+  @MaxLength(500, { message: "after must be a cursor from a previous page" })
   after?: string | null;
 }
 
 @ArgsType()
 class ArticlesArgs extends PageArgs {
   @Field(() => ArticleFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   filter?: ArticleFilter | null;
 
   @Field(() => ArticleOrder, { nullable: true, description: "Default NEWEST, or RELEVANCE when searching." })
@@ -59,7 +63,10 @@ class ArticleLookupArgs {
   @Length(1, 200)
   slug?: string | null;
 
+  // Bounded, not a UUID rule: a malformed id finds nothing (null), as an unknown slug does.
   @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
   id?: string | null;
 }
 

@@ -1,3 +1,4 @@
+import { IsOptional, MaxLength } from "class-validator";
 import { Args, ArgsType, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
 import { ContentEventKind } from "../../shared/enums";
@@ -81,6 +82,8 @@ class ChangesArgs {
     nullable: true,
     description: "pageInfo.endCursor of the last page; leave out to start from the beginning.",
   })
+  @IsOptional()
+  @MaxLength(500, { message: "after must be a cursor from a previous page" })
   after?: string | null;
 
   @Field(() => Int, { nullable: true, description: "Events to examine, 0 to 100 (default 100)." })
