@@ -14,7 +14,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { audienceFor, bearerToken, clientAddress, viewerForToken } from "../../server/context";
 import { createFormatError } from "../../server/format-error";
-import { QUERY_LIMITS, QueryCostError, operationCost } from "../../server/limits";
+import { QUERY_LIMITS, operationCost, overCost } from "../../server/limits";
 import { trustedDocument } from "../../server/trusted-documents";
 import type { Services } from "../../server/services";
 import type { Logger } from "../../shared/logger";
@@ -188,9 +188,8 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
             }),
           ];
         }
-        const maxCost = opts.maxCost ?? QUERY_LIMITS.maxCost;
-        const cost = operationCost(schema, document, op, payload.variables);
-        if (cost !== null && cost > maxCost) return [new QueryCostError(Number.isFinite(cost) ? cost : null, maxCost)];
+        const refusal = overCost(operationCost(schema, document, op, payload.variables), opts.maxCost ?? QUERY_LIMITS.maxCost);
+        if (refusal) return [refusal];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context(ctx): SubscriptionContext {
