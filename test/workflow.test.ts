@@ -911,6 +911,12 @@ describe("slug history", () => {
     expect(after.search).toBe(newSlug);
     expect(after.ninjs).toContain(newSlug);
     expect(after.events).toEqual([{ kind: "SLUG_CHANGED", payload: expect.objectContaining({ from: oldSlug, slug: newSlug }) }]);
+    // Appended after the republication, while the article is live (the outbox's event facts rely on it).
+    const lastTwo = await app.ds.query<{ kind: string }[]>(
+      `SELECT kind FROM content_events WHERE article_id = $1 ORDER BY seq DESC LIMIT 2`,
+      [draft.id],
+    );
+    expect(lastTwo.map((e) => e.kind)).toEqual(["SLUG_CHANGED", "UPDATED"]);
     expect((await workingCopy(editor, draft.id)).slug).toBe(newSlug);
   });
 

@@ -127,7 +127,6 @@ export class WorkflowService {
     if (prev.state === ArticleState.PUBLISHED && prev.head_revision_id === prev.published_revision_id) {
       throw new BadUserInputError("Nothing to publish: readers already see the latest revision.");
     }
-    await applyPendingSlug(m, prev, by);
     const [[row]] = await m.query<[[{ published_revision_id: string; number: number }], number]>(
       `UPDATE articles SET
          state = '${ArticleState.PUBLISHED}',
@@ -147,6 +146,9 @@ export class WorkflowService {
       by,
       embargoUntil: prev.embargo_active ? prev.embargo_until : null,
     });
+    // After the publication event: the rename is appended while the article is live, as the
+    // outbox's event facts assume of every kind but PUBLISHED, UNPUBLISHED and DELETED.
+    await applyPendingSlug(m, prev, by);
     if (prev.embargo_active) await scheduleEmbargoLift(m, prev.id, prev.embargo_until!);
   }
 
