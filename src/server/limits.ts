@@ -5,6 +5,7 @@ import {
   isCompositeType,
   isListType,
   isNonNullType,
+  GraphQLError,
   Kind,
   type DefinitionNode,
   type DocumentNode,
@@ -69,7 +70,7 @@ export const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
 function estimate({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
   const composite = isCompositeType(getNamedType(field.type));
   const own = (FIELD_WEIGHTS[`${type.name}.${field.name}`] ?? (composite ? 1 : 0)) + childComplexity;
-  // Introspection costs what it did before (no list multipliers); its depth is still limited.
+  // Introspection lists are the schema's own, bounded by it: no multipliers (its depth is still limited).
   if (type.name.startsWith("__") || field.name.startsWith("__")) return own;
   const hasPageArgs = field.args.some((a) => a.name === "first" || a.name === "last");
   if (hasPageArgs) return (pageArgument(args) ?? DEFAULT_PAGE_SIZE) * own;
@@ -114,7 +115,9 @@ export function operationCost(
       maxQueryNodes: 20_000,
     });
   } catch (err) {
-    if (err instanceof Error && /maximum allowed number of nodes/.test(err.message)) return Infinity;
+    if (!(err instanceof GraphQLError)) throw err;
+    if (/maximum allowed number of nodes/.test(err.message)) return Infinity;
+    // A variable or argument that does not coerce: execution refuses it before any resolver runs.
     return null;
   }
 }
