@@ -122,6 +122,22 @@ describe("SQL statements per request", () => {
       expect(ten - bare, `${name}: editorial costs one statement`).toBe(1);
       expect(await run(large, editorial), `${name}: ${large} rows cost what 10 do`).toBe(ten);
     }
+
+    // Revision history on every row of an editorial list: pages, counts and contents batched too.
+    const history = "revisions(first: 3) { totalCount edges { node { number content { headline } } } }";
+    const revisions = lists[0]![1];
+    const count = async (n: number) => {
+      const r = await app.gql<{ draftArticles: { edges: { node: { revisions: { totalCount: number } } }[] } }, { n: number }>(
+        revisions(history),
+        { n },
+        { token },
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.draftArticles.edges).toHaveLength(n);
+      expect(r.data!.draftArticles.edges.every((e) => e.node.revisions.totalCount >= 1)).toBe(true);
+      return r.sqlStatements;
+    };
+    expect(await count(100), "revisions on 100 rows cost what 10 do").toBe(await count(10));
   });
 
   it("the change feed: a page of 100 events costs what a page of 5 does, withdrawals and embargoes included", async () => {

@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { Page } from "../../shared/pagination";
 import type { ArticleReadService, Audience, CoverageKind } from "./article-read.service";
-import type { Article } from "./article.types";
+import type { Article, RevisionInfo } from "./article.types";
 
 export interface CoverageKey {
   id: string;
@@ -21,6 +21,19 @@ function coverageLoader(read: ArticleReadService, kind: CoverageKind, aud: Audie
   );
 }
 
+/** Revision history pages (staff), with totalCount batched too: one statement each for a whole list. */
+function revisionsLoader(read: ArticleReadService) {
+  const counts = new DataLoader((ids: readonly string[]) => read.revisionCounts(ids));
+  return new DataLoader(
+    async (keys: readonly CoverageKey[]): Promise<(Page<RevisionInfo> | Error)[]> =>
+      (await read.revisionPages(keys)).map((page, i) =>
+        page instanceof Error ? page : { ...page, count: () => counts.load(keys[i]!.id) },
+      ),
+    // Not cached: a document may run several mutations in turn, each reading its own write's history.
+    { cacheKeyFn: coverageKey, cache: false },
+  );
+}
+
 /** Per-request loaders: each relation kind costs one statement per request, whatever the page size. */
 export function createArticleLoaders(read: ArticleReadService, aud: Audience) {
   return {
@@ -33,6 +46,9 @@ export function createArticleLoaders(read: ArticleReadService, aud: Audience) {
     // Batched but never cached: a document may run several mutations in turn, and each must
     // read the editorial state its own write left.
     editorial: new DataLoader((ids: readonly string[]) => read.editorialInfos(ids), { cache: false }),
+    revisions: revisionsLoader(read),
+    // Revisions are immutable: caching their content within a request is safe.
+    revisionContent: new DataLoader((ids: readonly string[]) => read.revisionViews(ids)),
     heldPerspectives: new DataLoader((ids: readonly string[]) => read.perspectivesHeldBy(ids, aud)),
     actorCoverage: coverageLoader(read, "actor", aud),
     sourceCoverage: coverageLoader(read, "source", aud),

@@ -39,7 +39,7 @@ export class RevisionResolver {
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<RevisionInfo>> {
-    return connectionFrom(await ctx.services.articleRead.revisions(a.id, first, after));
+    return connectionFrom(await ctx.loaders.revisions.load({ id: a.id, first, after }));
   }
 
   @Authorized()
@@ -74,6 +74,6 @@ export class RevisionContentResolver {
   @Authorized()
   @FieldResolver(() => Article, { description: "The revision's full content and relations." })
   async content(@Root() r: RevisionInfo, @Ctx() ctx: Context): Promise<Article> {
-    return (await ctx.services.articleRead.revisionView(r.id))!;
+    return (await ctx.loaders.revisionContent.load(r.id))!;
   }
 }
