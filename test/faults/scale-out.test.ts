@@ -20,6 +20,7 @@ import {
 import { startBalancer, type Balancer } from "./proxy";
 import {
   createAdmin,
+  FAULTS_EDITOR,
   killAllChildren,
   provisionDatabase,
   sleep,
@@ -90,7 +91,7 @@ beforeAll(async () => {
   };
   [a, b] = await Promise.all([spawnServer({ databaseUrl: db.url, env }), spawnServer({ databaseUrl: db.url, env })]);
   lb = await startBalancer([a.port, b.port]);
-  const login = ok(await call(lb.port, LoginDocument, { email: "editor@newsgraph.example", password: "newsgraph-demo-editor" }));
+  const login = ok(await call(lb.port, LoginDocument, FAULTS_EDITOR));
   editor = (login.login as { token: string }).token;
 });
 

@@ -18,7 +18,7 @@ import {
 import { createDataSource } from "../../src/db/data-source";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../../src/db/embedded";
 import { DEMO } from "../../src/seed/demo-story";
-import { DEMO_EDITOR, seedDemo } from "../../src/seed/seed";
+import { seedDemo } from "../../src/seed/seed";
 import { AuthService } from "../../src/modules/user";
 import { Role } from "../../src/shared/enums";
 import { createLogger } from "../../src/shared/logger";
@@ -56,12 +56,19 @@ export interface TestDatabase {
   destroy(): Promise<void>;
 }
 
+/**
+ * The editor the fault tests sign in as. Not the demo editor: a production start deactivates
+ * that one, because its password is published (issue 10 item 3).
+ */
+export const FAULTS_EDITOR = { email: "editor@faults.example", password: "faults editor password" };
+
 async function migrateAndSeed(url: string): Promise<void> {
   const ds = createDataSource({ url, log, poolSize: 2 });
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: "each" });
     await seedDemo(ds, log);
+    await new AuthService(ds, 1).createUser({ ...FAULTS_EDITOR, role: Role.EDITOR });
   } finally {
     await ds.destroy();
   }
@@ -309,8 +316,8 @@ export async function gql(
   return { outcome, body };
 }
 
-/** A session token for the demo editor (or the given account), through the API. */
-export async function login(port: number, account: { email: string; password: string } = DEMO_EDITOR): Promise<string> {
+/** A session token for the fault tests' editor (or the given account), through the API. */
+export async function login(port: number, account: { email: string; password: string } = FAULTS_EDITOR): Promise<string> {
   const { body } = await gql(port, LoginDocument, account);
   const token = (body?.data?.login as { token?: string } | undefined)?.token;
   if (!token) throw new Error(`login failed: ${JSON.stringify(body)}`);
