@@ -119,18 +119,33 @@ describe("algorithmic complexity: article bodies through the API", () => {
     // Lists nested by indentation, 400 levels (~160 kB): ~0.7 s of rendering on a worker.
     const nested = Array.from({ length: 400 }, (_, i) => " ".repeat(i * 2) + "- a").join("\n");
     expect(nested.length).toBeLessThan(BODY_LIMIT);
-    const { result, worstMs } = await worstLoopDelay(async () => {
-      const saving = create(nested);
-      await sleep(100);
-      const t = Date.now();
-      const health = await request(app, "/healthz");
-      const healthMs = Date.now() - t;
-      return { r: await saving, health, healthMs };
-    });
+    // The same steps with a benign body of the same size give the baseline for this machine's load.
+    const healthWhileSaving = (body: string) =>
+      worstLoopDelay(async () => {
+        let saved = false;
+        const saving = create(body).finally(() => (saved = true));
+        // Poll /healthz for as long as the save takes. The client shares the server's event loop,
+        // so what counts is the longest gap between two answers (a block may fall in the sleep).
+        let healthMs = 0;
+        let last = Date.now();
+        let health;
+        do {
+          health = await request(app, "/healthz");
+          healthMs = Math.max(healthMs, Date.now() - last);
+          last = Date.now();
+          await sleep(20);
+        } while (!saved);
+        return { r: await saving, health, healthMs };
+      });
+    const baseline = await healthWhileSaving(prose(nested.length));
+    const { result, worstMs } = await healthWhileSaving(nested);
     expectHandled(result.r, "nested lists");
     expect(result.health.status).toBe(200);
-    expect(result.healthMs, "/healthz while a body renders").toBeLessThan(RENDER_BUDGET_MS + NOISE_MS);
-    expect(worstMs).toBeLessThan(RENDER_BUDGET_MS + NOISE_MS + 100);
+    const allowance = RENDER_BUDGET_MS + NOISE_MS;
+    expect(result.healthMs, `/healthz while a body renders (baseline ${baseline.result.healthMs} ms)`).toBeLessThan(
+      baseline.result.healthMs + allowance,
+    );
+    expect(worstMs, `event loop blocked (baseline ${baseline.worstMs.toFixed(0)} ms)`).toBeLessThan(baseline.worstMs + allowance);
   });
 
   it("a body whose text is one long run without spaces is saved and searchable (the search vector is built from bounded text)", async () => {
