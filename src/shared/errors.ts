@@ -43,7 +43,9 @@ export class ForbiddenError extends CodedError {
 }
 export class NotFoundError extends CodedError {
   constructor(what: string, key: string) {
-    super(`${what} ${key} does not exist, or you cannot see it.`, "NOT_FOUND");
+    // The key is often what the client sent: name a plausible id or slug, never reflect a long or odd value.
+    const shown = typeof key === "string" && /^[\w.:-]{1,100}$/.test(key) ? `${key} ` : "";
+    super(`${what} ${shown}does not exist, or you cannot see it.`, "NOT_FOUND");
   }
 }
 export class ConflictError extends CodedError {
