@@ -286,11 +286,14 @@ describe("articleUpdated and articleWithdrawn", () => {
     expect(corrected.articleUpdated.corrections[0]).toEqual({ kind: "CORRECTION", text: "A date was wrong." });
     expect(corrected.articleUpdated.revisionNumber).toBeGreaterThan(edited.articleUpdated.revisionNumber);
 
-    // A new slug is public at once (no republish).
+    // A new slug waits for the next publish, like every other field (issue #10 item 12).
     const slug = `live-renamed-${id.slice(0, 8)}`;
     expectOk(await app.gql(UpdateArticleDocument, { id, expectedVersion: afterCorrection, input: { slug } }, { token: editor }));
-    await updates.waitFor((i) => i.articleUpdated.slug === slug, "the slug change");
-    expect(updates.items).toHaveLength(3);
+    await publish(id);
+    const renamed = await updates.waitFor((i) => i.articleUpdated.slug === slug, "the slug change, at the republish");
+    // Delivered by the republish, not by the edit: it already carries the republished revision.
+    expect(renamed.articleUpdated.revisionNumber).toBeGreaterThan(corrected.articleUpdated.revisionNumber);
+    expect(updates.items.length).toBeGreaterThanOrEqual(3);
 
     expectOk(await app.gql(UnpublishDocument, { id, reason: "Legal review" }, { token: editor }));
     const t = (await withdrawn.waitFor((i) => i.articleWithdrawn.id === id, "the tombstone")).articleWithdrawn;
