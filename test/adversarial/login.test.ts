@@ -187,6 +187,24 @@ describe("per address", () => {
       await proxied.close();
     }
   });
+
+  it("counts an IPv6 client by its /64: rotating addresses inside it gets no fresh allowance", async () => {
+    const proxied = await startTestApp({ ...LIMITS, TRUST_PROXY: "1" });
+    try {
+      const email = `v6-${randomBytes(4).toString("hex")}@test.example`;
+      await new AuthService(proxied.ds, 1).createUser({ email, password: PASSWORD, role: Role.WRITER });
+      // One client's /64 holds 2^64 addresses: a new one per attempt.
+      for (let i = 0; i < PER_ADDRESS; i++) {
+        const rotated = `2001:db8:aa:1:${(i + 1).toString(16)}::${randomBytes(2).toString("hex")}`;
+        expectWrongCredentials(await login(unknownEmail(), WRONG, { "x-forwarded-for": rotated }, proxied));
+      }
+      expectThrottled(await login(email, PASSWORD, { "x-forwarded-for": "2001:db8:aa:1:ffff::1" }, proxied));
+      // The neighbouring /64 is another client.
+      expectOk(await login(email, PASSWORD, { "x-forwarded-for": "2001:db8:aa:2::1" }, proxied));
+    } finally {
+      await proxied.close();
+    }
+  });
 });
 
 describe("configuration", () => {

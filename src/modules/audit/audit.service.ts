@@ -1,4 +1,4 @@
-import ipaddr from "ipaddr.js";
+import { clientKey } from "../../shared/client-key";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
@@ -92,22 +92,6 @@ export interface AuditRecord {
   articleId: string | null;
 }
 
-/**
- * Whom the throttle counts: an IPv4 address, or an IPv6 /64, since one client holds a whole /64
- * and could otherwise take a fresh budget per address.
- */
-export function throttleKey(address: string): string {
-  if (!ipaddr.isValid(address)) return address;
-  const ip = ipaddr.parse(address);
-  if (ip.kind() === "ipv4") return ip.toString();
-  const v6 = ip as ipaddr.IPv6;
-  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
-  return `${v6.parts
-    .slice(0, 4)
-    .map((p) => p.toString(16))
-    .join(":")}::/64`;
-}
-
 /** Roles of callers who proved no identity: their rows are throttled per address. */
 const UNAUTHENTICATED = new Set(["ANONYMOUS", "INVALID_TOKEN"]);
 
@@ -137,7 +121,7 @@ export class AuditService {
    * minute; past it their attempts are counted and summed up in one log line per window.
    */
   async record(r: AuditRecord, clientAddress = "unknown"): Promise<void> {
-    if (UNAUTHENTICATED.has(r.role) && !(await this.withinBudget(throttleKey(clientAddress)))) return;
+    if (UNAUTHENTICATED.has(r.role) && !(await this.withinBudget(clientKey(clientAddress)))) return;
     const operation =
       r.operation.length > AUDIT_LIMITS.operationChars
         ? `${cutAt(r.operation, AUDIT_LIMITS.operationChars)}…[truncated: ${r.operation.length} characters]`

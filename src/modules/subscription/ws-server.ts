@@ -17,6 +17,7 @@ import { createFormatError } from "../../server/format-error";
 import { QUERY_LIMITS, operationCost, overCost } from "../../server/limits";
 import { trustedDocument } from "../../server/trusted-documents";
 import type { Services } from "../../server/services";
+import { clientKey } from "../../shared/client-key";
 import type { Logger } from "../../shared/logger";
 import { Scope, type Viewer } from "../../shared/viewer";
 import { createArticleLoaders } from "../article/article.loaders";
@@ -84,14 +85,14 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
     // Refused before the upgrade: no socket, no graphql-ws state. The callback runs synchronously,
     // so the 'connection' below has counted this socket before the next upgrade is looked at.
     verifyClient(info, done) {
-      if ((open.get(clientAddress(info.req, trustProxy)) ?? 0) < maxPerClient) return done(true);
+      if ((open.get(clientKey(clientAddress(info.req, trustProxy))) ?? 0) < maxPerClient) return done(true);
       done(false, 429, `Too many WebSocket connections from this address (at most ${maxPerClient}); close one first.`, {
         "retry-after": "10",
       });
     },
   });
   wss.on("connection", (socket, req) => {
-    const address = clientAddress(req, trustProxy);
+    const address = clientKey(clientAddress(req, trustProxy));
     open.set(address, (open.get(address) ?? 0) + 1);
     socket.once("close", () => {
       const n = (open.get(address) ?? 1) - 1;

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { clientKey } from "../../shared/client-key";
 import type { DataSource } from "typeorm";
 
 export interface LoginThrottleLimits {
   /** Failed sign-ins per account (normalised email) in a window; the next attempt blocks it for a window. */
   perAccount: number;
-  /** Failed sign-ins per client address in a window. */
+  /** Failed sign-ins per client (an IPv4 address or an IPv6 /64) in a window. */
   perAddress: number;
   windowSeconds: number;
 }
@@ -45,7 +46,7 @@ export class LoginThrottle {
   /** Count one attempt; returns the seconds to wait when the address or the account is spent, else null. */
   async attempt(email: string, address: string): Promise<number | null> {
     try {
-      await this.address.consume(keyOf(address));
+      await this.address.consume(keyOf(clientKey(address)));
       await this.account.consume(keyOf(email));
       return null;
     } catch (res) {
@@ -55,6 +56,6 @@ export class LoginThrottle {
   }
 
   async succeeded(email: string, address: string): Promise<void> {
-    await Promise.all([this.account.delete(keyOf(email)), this.address.reward(keyOf(address), 1)]);
+    await Promise.all([this.account.delete(keyOf(email)), this.address.reward(keyOf(clientKey(address)), 1)]);
   }
 }
