@@ -394,6 +394,21 @@ describe("persisted queries over GET", () => {
     });
     expect(mismatch.status).toBe(400);
   });
+
+  it("an anonymous client cannot park a large document in the persisted-query store", async () => {
+    // A comment costs no tokens: without a size cap this stored ~600 KiB for a day per request.
+    const query = `# ${"x".repeat(600_000)}\nquery Parked { articles(first: 1) { totalCount } }`;
+    const hash = sha256(query);
+    const registered = await post(app.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(registered.status).toBe(400);
+    expect(registered.json.errors?.[0]?.extensions?.code).toBe("BAD_REQUEST");
+    expect(registered.json.errors?.[0]?.message).toMatch(/up to 16 KiB/);
+    expect((await get(app.url, { hash })).json.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    // The same document as plain text is still answered.
+    const plain = await post(app.url, { query });
+    expect(plain.status).toBe(200);
+    expect(plain.json.errors).toBeUndefined();
+  });
 });
 
 describe("trusted documents", () => {

@@ -81,6 +81,14 @@ function sendError(res: Response, status: number, code: string, message: string)
 
 const PUBLIC_POLICY = /^max-age=(\d+), public$/;
 
+/**
+ * Largest document a client may register as an automatic persisted query. Registration stores
+ * the text for a day (in Redis when there is one) for anyone who asks, signed in or not: a
+ * valid query with one long string argument would otherwise store up to the 1 MB body limit per
+ * request. Our own documents are under 1 KiB; a larger one can always be sent as plain text.
+ */
+export const PERSISTED_QUERY_MAX_BYTES = 16 * 1024;
+
 export interface GraphQLHandlerOptions {
   apollo: ApolloServer<Context>;
   services: Services;
@@ -99,6 +107,21 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       const anonymous = !req.headers.authorization;
       let params = paramsOf(req);
       let rewritten = false;
+
+      if (
+        params &&
+        typeof params.query === "string" &&
+        persistedHash(params) !== null &&
+        Buffer.byteLength(params.query) > PERSISTED_QUERY_MAX_BYTES
+      ) {
+        return sendError(
+          res,
+          400,
+          "BAD_REQUEST",
+          `Persisted queries are registered for documents up to ${PERSISTED_QUERY_MAX_BYTES / 1024} KiB; ` +
+            "send this one without the persistedQuery extension.",
+        );
+      }
 
       if (anonymous && params && opts.trustedDocuments === "required") {
         const verdict = trustedDocument(params.query, params.extensions);
