@@ -1,12 +1,13 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, ContentEventKind, type Language } from "../../shared/enums";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
-import { renderBody, toPlainText } from "../../shared/markdown";
+import { plainTexts, renderBody, toPlainText } from "../../shared/markdown";
 import type { StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
 import { CACHE_CHANNEL } from "../../shared/invalidation";
 import type { ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { slugify, type ArticleSnapshot } from "./article.snapshot";
+import { revisionRights } from "../outbox";
 
 interface RevisionRow {
   id: string;
@@ -97,6 +98,8 @@ export class ArticleService {
   }
 
   async setRelations(viewer: StaffViewer, id: string, expectedVersion: number, input: ArticleRelationsInput): Promise<void> {
+    // Before the transaction: the relations may carry hundreds of kilobytes of text to strip.
+    const plain = await plainTexts(input);
     await this.write(viewer, id, expectedVersion, async (m, snap) => {
       const changed: string[] = [];
       if (input.topicIds) {
@@ -107,7 +110,7 @@ export class ArticleService {
       if (input.citations) {
         snap.citations = input.citations.map((c) => ({
           sourceId: c.sourceId,
-          attribution: toPlainText(c.attribution ?? ""),
+          attribution: plain(c.attribution ?? ""),
           sourcing: c.sourcing,
         }));
         changed.push("citations");
@@ -125,7 +128,7 @@ export class ArticleService {
       }
       if (input.claims) {
         snap.claims = input.claims.map((c, i) => ({
-          statement: required(c.statement, `input.claims.${i}.statement`),
+          statement: required(plain(c.statement), `input.claims.${i}.statement`),
           status: c.status,
           citationIndexes: unique(c.sourceIds ?? [], `claims[${i}].sourceIds`).map((sid) => {
             const idx = snap.citations.findIndex((x) => x.sourceId === sid);
@@ -157,7 +160,7 @@ export class ArticleService {
       }
       if (input.perspectives) {
         snap.perspectives = input.perspectives.map((p, i) => {
-          const label = toPlainText(p.holderLabel ?? "");
+          const label = plain(p.holderLabel ?? "");
           if (!p.holderActorId && !label) {
             throw new BadUserInputError(`perspectives[${i}] needs a holderActorId or a holderLabel (such as "critics").`);
           }
@@ -165,9 +168,9 @@ export class ArticleService {
             holderActorId: p.holderActorId ?? null,
             holderLabel: label,
             stance: p.stance,
-            summary: required(p.summary, `input.perspectives.${i}.summary`),
-            keyPoints: (p.keyPoints ?? []).map(toPlainText).filter(Boolean),
-            about: required(p.about, `input.perspectives.${i}.about`),
+            summary: required(plain(p.summary), `input.perspectives.${i}.summary`),
+            keyPoints: (p.keyPoints ?? []).map(plain).filter(Boolean),
+            about: required(plain(p.about), `input.perspectives.${i}.about`),
           };
         });
         changed.push("perspectives");
@@ -199,9 +202,12 @@ export class ArticleService {
   async delete(viewer: StaffViewer, id: string): Promise<void> {
     await this.ds.transaction(async (m) => {
       const prev = await lockArticleRow(m, id, viewer, null);
+      // The revision rows go with the article: keep the rights dimensions of the one readers had,
+      // so that only partners who could see it learn of its deletion (see the outbox's event facts).
+      const rights = prev.published_revision_id ? await revisionRights(m, prev.published_revision_id) : null;
       await m.query(`DELETE FROM articles WHERE id = $1`, [id]);
       if (prev.first_published_at) {
-        await appendEvent(m, id, ContentEventKind.DELETED, null, null, { by: viewer.userId, slug: prev.slug });
+        await appendEvent(m, id, ContentEventKind.DELETED, null, null, { by: viewer.userId, slug: prev.slug, rights });
       }
     });
   }
@@ -470,8 +476,7 @@ function staleVersion(expected: number, current: number): ConflictError {
 }
 
 /** Text that markup alone filled passes the length rule but is empty once stripped: refuse it, by path. */
-function required(text: string, path: string): string {
-  const plain = toPlainText(text);
+function required(plain: string, path: string): string {
   if (!plain) {
     throw new BadUserInputError(`${path} is empty once markup is removed; write it out.`, {
       invalidFields: [{ path, problems: [`${path} is empty once markup is removed`] }],

@@ -26,7 +26,8 @@ const factsSql = (events: string) => `
     e.kind IN (${list(EMBARGO_RECORDING_KINDS)}) AND e.payload ? 'embargoUntil' AS records_embargo,
     coalesce((e.payload->>'embargoUntil')::timestamptz > e.occurred_at, false) AS own_embargoed,
     rb.language AS before_language, rb.genre AS before_genre, rb.topics AS before_topics, rb.sources AS before_sources,
-    ra.language AS after_language, ra.genre AS after_genre, ra.topics AS after_topics, ra.sources AS after_sources
+    ra.language AS after_language, ra.genre AS after_genre, ra.topics AS after_topics, ra.sources AS after_sources,
+    CASE WHEN e.kind = '${K.DELETED}' THEN e.payload->'rights' END AS deleted_rights
   FROM (${events}) e
   LEFT JOIN articles a ON a.id = e.article_id
   LEFT JOIN LATERAL (
@@ -71,6 +72,7 @@ interface FactsRow {
   after_genre: Genre | null;
   after_topics: string[] | null;
   after_sources: string[] | null;
+  deleted_rights: Partial<RevisionFacts> | null;
 }
 
 function revision(
@@ -80,6 +82,10 @@ function revision(
   sources: string[] | null,
 ): RevisionFacts | null {
   return lang && genre ? { language: lang, genre, topics: topics ?? [], sources: sources ?? [] } : null;
+}
+
+function deletedRights(p: Partial<RevisionFacts> | null): RevisionFacts | null {
+  return p ? revision(p.language ?? null, p.genre ?? null, p.topics ?? null, p.sources ?? null) : null;
 }
 
 function toFacts(r: FactsRow): EventFacts {
@@ -103,12 +109,27 @@ function toFacts(r: FactsRow): EventFacts {
     embargoedBefore,
     // An UPDATED announcing an edit of cited reference data records no embargo: it stays as it was.
     embargoedAfter: r.records_embargo ? r.own_embargoed : kind === K.EMBARGO_LIFTED ? false : embargoedBefore,
-    revisionBefore: revision(r.before_language, r.before_genre, r.before_topics, r.before_sources),
+    // A deletion takes the revision rows with it; it records their rights in its payload instead.
+    // DELETED events from before that have none, and learn() tells everyone who could have seen it.
+    revisionBefore:
+      revision(r.before_language, r.before_genre, r.before_topics, r.before_sources) ?? deletedRights(r.deleted_rights),
     revisionAfter: revision(r.after_language, r.after_genre, r.after_topics, r.after_sources),
   };
 }
 
 type Db = Pick<DataSource, "query">;
+
+/**
+ * The rights dimensions of one revision, for a DELETED event's payload: read in the deleting
+ * transaction, before the revision rows go with the article.
+ */
+export async function revisionRights(db: Db, revisionId: string): Promise<RevisionFacts | null> {
+  const [r] = await db.query<(Omit<RevisionFacts, "language" | "genre"> & { language: Language | null; genre: Genre | null })[]>(
+    `SELECT x.language, x.genre, x.topics, x.sources FROM (SELECT 1) one ${revisionFacts("x", "$1::uuid")}`,
+    [revisionId],
+  );
+  return r ? revision(r.language, r.genre, r.topics, r.sources) : null;
+}
 
 /** Up to `limit` events after sequence `after`, in order, with their facts (one statement). */
 export async function eventFactsAfter(db: Db, after: string, limit: number): Promise<EventFacts[]> {

@@ -1,2 +1,2 @@
-export { eventFactsAfter, eventFactsByIds } from "./event-facts";
+export { eventFactsAfter, eventFactsByIds, revisionRights } from "./event-facts";
 export { learn, type EventFacts, type Learned, type RevisionFacts } from "./learn";

@@ -28,7 +28,10 @@ export interface EventFacts {
   liveAfter: boolean;
   embargoedBefore: boolean;
   embargoedAfter: boolean;
-  /** Null when unknown (the rows went with a deleted article). */
+  /**
+   * Null when unknown (the rows went with a deleted article). A DELETED event's revisionBefore
+   * comes from its payload, where deletions record it (older ones did not).
+   */
   revisionBefore: RevisionFacts | null;
   revisionAfter: RevisionFacts | null;
 }
@@ -62,9 +65,10 @@ function couldSee(aud: Audience, live: boolean, embargoed: boolean, rev: Revisio
  */
 export function learn(f: EventFacts, aud: Audience): Learned {
   if (aud.denied) throw new ForbiddenError(aud.denied);
-  // Rights are unknown only once the revision rows went with a deleted article. Its deletion
-  // then reaches a rights-restricted partner anyway (a tombstone too many beats keeping an item
-  // it had); its earlier events, read again from the log, teach it nothing.
+  // Rights are unknown only once the revision rows went with a deleted article and its DELETED
+  // event predates recording them in its payload. Such a deletion reaches a rights-restricted
+  // partner anyway (a tombstone too many beats keeping an item it had); the article's earlier
+  // events, read again from the log, teach it nothing.
   const before = couldSee(aud, f.liveBefore, f.embargoedBefore, f.revisionBefore, f.kind === ContentEventKind.DELETED);
   const after = couldSee(aud, f.liveAfter, f.embargoedAfter, f.revisionAfter, false);
   if (after) return { what: "article", first: !before };
