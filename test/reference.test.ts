@@ -1,8 +1,20 @@
+import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ApproveDocument,
+  CreateActorDocument,
+  CreateArticleDocument,
+  CreatePlaceDocument,
+  CreateSourceDocument,
+  CreateTopicDocument,
+  PublishDocument,
+  SetArticleRelationsDocument,
+  SubmitForReviewDocument,
+} from "../src/client/generated/graphql";
 import { Role } from "../src/shared/enums";
 import { expectCode, expectOk } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
-import { partnerKey } from "./adversarial/helpers";
+import { create, partnerKey } from "./adversarial/helpers";
 
 /*
  * Issue 10, item 13: reference data (actors, sources, topics, places) that published articles
@@ -229,4 +241,135 @@ describe("an editor's edit of cited data goes through the outbox", () => {
       expect(await history(type, entry.id)).toHaveLength(2);
     },
   );
+});
+
+/** An approved draft citing `n` new entries each way a revision can cite one, created by the writer. */
+async function approvedStory(n: number): Promise<{ id: string; entries: [RefType, { id: string }][] }> {
+  const mark = `race-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const make = (doc: Parameters<typeof create>[2], input: Record<string, unknown>) => create(app, writer, doc, input);
+  const many = (f: (i: number) => ReturnType<typeof make>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
+  // An actor is cited when listed, in a claim, or holding a perspective; then the other three types.
+  const listed = await many((i) =>
+    make(CreateActorDocument, { slug: `${mark}-listed-${i}`, name: "Race Listed", kind: "PERSON" }),
+  );
+  const claimants = await many((i) =>
+    make(CreateActorDocument, { slug: `${mark}-claim-${i}`, name: "Race Claimant", kind: "PERSON" }),
+  );
+  const holders = await many((i) =>
+    make(CreateActorDocument, { slug: `${mark}-holder-${i}`, name: "Race Holder", kind: "PERSON" }),
+  );
+  const sources = await many((i) =>
+    make(CreateSourceDocument, { slug: `${mark}-source-${i}`, name: "Race Ledger", kind: "DOCUMENT" }),
+  );
+  const topics = await many((i) => make(CreateTopicDocument, { slug: `${mark}-topic-${i}`, name: "Race Topic" }));
+  const place = await make(CreatePlaceDocument, { slug: `${mark}-place`, name: "Race Town" });
+  const article = expectOk(
+    await app.gql(
+      CreateArticleDocument,
+      {
+        input: {
+          headline: `A story racing its own sources ${mark}`,
+          bodyMarkdown: "Body.",
+          language: "EN",
+          genre: "NEWS",
+          datelinePlaceId: place.id,
+        },
+      },
+      { token: editor },
+    ),
+  ).createArticle;
+  const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [article.id]);
+  expectOk(
+    await app.gql(
+      SetArticleRelationsDocument,
+      {
+        id: article.id,
+        expectedVersion: version,
+        input: {
+          topicIds: topics.map((t) => t.id),
+          actors: listed.map((a) => ({ actorId: a.id, role: "QUOTED" as const })),
+          citations: sources.map((x) => ({ sourceId: x.id, sourcing: "NAMED" as const, attribution: "a ledger" })),
+          claims: [{ statement: "The port paid twice.", status: "CONFIRMED", actorIds: claimants.map((a) => a.id) }],
+          perspectives: holders.map((h) => ({
+            holderActorId: h.id,
+            stance: "OPPOSES" as const,
+            summary: "It did not.",
+            about: "the payments",
+          })),
+        },
+      },
+      { token: editor },
+    ),
+  );
+  for (const doc of [SubmitForReviewDocument, ApproveDocument])
+    expectOk(await app.gql(doc, { id: article.id }, { token: editor }));
+  const entries: [RefType, { id: string }][] = [
+    ...[...listed, ...claimants, ...holders].map((a): [RefType, { id: string }] => ["ACTOR", a]),
+    ...sources.map((x): [RefType, { id: string }] => ["SOURCE", x]),
+    ...topics.map((x): [RefType, { id: string }] => ["TOPIC", x]),
+    ["PLACE", place],
+  ];
+  return { id: article.id, entries };
+}
+
+describe("a publish that starts citing an entry, racing a writer's edit of it", () => {
+  it("the writer's rename waits for the publish, then is refused: no entry changes once it is live", async () => {
+    const { id: articleId, entries } = await approvedStory(1);
+    const blocker = new Client({ connectionString: app.config.databaseUrl! });
+    await blocker.connect();
+    // Polled outside the blocker's transaction, which would keep reading one snapshot of the statistics.
+    const waitingOnLocks = async () =>
+      (
+        await app.ds.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+      )[0]!.n;
+    try {
+      // Hold the outbox (appendEvent's advisory lock, OUTBOX_LOCK): the publish stops at its event,
+      // its revision not yet public to anyone else, exactly where a writer's check used to slip in.
+      await blocker.query(`BEGIN`);
+      await blocker.query(`SELECT pg_advisory_xact_lock(${0x4e474556})`);
+      const publishing = app.gql(PublishDocument, { id: articleId }, { token: editor });
+      for (let i = 0; (await waitingOnLocks()) < 1; i++) {
+        if (i > 400) throw new Error("the publish never reached the outbox lock");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // One at a time: each rename either finishes (checked before the publish commits) or waits behind it.
+      const renames: ReturnType<typeof rename>[] = [];
+      for (const [type, { id }] of entries) {
+        let done = false;
+        const waitingBefore = await waitingOnLocks();
+        renames.push(rename(type, id, `Renamed by a writer ${renames.length}`, writer).finally(() => (done = true)));
+        for (let i = 0; !done && (await waitingOnLocks()) === waitingBefore; i++) {
+          if (i > 400) throw new Error(`the ${type} rename neither finished nor waited`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      }
+      await blocker.query(`COMMIT`);
+      expectOk(await publishing);
+      for (const r of await Promise.all(renames)) {
+        expect(expectCode(r, "FORBIDDEN").message).toMatch(/cited by 1 published article/);
+      }
+    } finally {
+      await blocker.query(`ROLLBACK`).catch(() => undefined);
+      await blocker.end();
+    }
+    for (const [type, { id }] of entries) {
+      const [row] = await app.ds.query<{ name: string }[]>(`SELECT name FROM ${TABLES[type]} WHERE id = $1`, [id]);
+      expect(row!.name, `${type} ${id}`).not.toMatch(/writer/);
+      expect(await count("reference_revisions WHERE entity_id = $1 AND action = 'UPDATED'", [id])).toBe(0);
+    }
+  });
+
+  it("publishing locks the entries it cites in statements that do not grow with their number", async () => {
+    const statements = async (n: number) => {
+      const story = await approvedStory(n);
+      const r = await app.gql(PublishDocument, { id: story.id }, { token: editor });
+      expectOk(r);
+      return r.sqlStatements;
+    };
+    const one = await statements(1);
+    expect(one).toBeGreaterThan(0);
+    expect(await statements(8)).toBe(one);
+  });
 });

@@ -62,6 +62,34 @@ export function referenceVisibleSql(type: ReferenceType, key: string, reader: Re
   return `(${exists.join(" OR ")})`;
 }
 
+const TABLES: Record<ReferenceType, string> = {
+  [ReferenceType.ACTOR]: "actors",
+  [ReferenceType.SOURCE]: "sources",
+  [ReferenceType.TOPIC]: "topics",
+  [ReferenceType.PLACE]: "places",
+};
+
+/** Every entry revision $1 cites, locked FOR KEY SHARE: one statement, whatever their number. */
+const LOCK_CITED_SQL = (() => {
+  const types = Object.values(ReferenceType);
+  const ctes = types.map((type) => {
+    const ids = LINKS[type].map((l) => `SELECT ${l.entry} FROM ${l.from} WHERE ${l.revision} = $1`).join(" UNION ");
+    return `${type.toLowerCase()} AS (SELECT x.id FROM ${TABLES[type]} x WHERE x.id IN (${ids}) FOR KEY SHARE OF x)`;
+  });
+  // count(*) reads each CTE to its end, so every row is locked.
+  return `WITH ${ctes.join(", ")} SELECT ${types.map((t) => `(SELECT count(*) FROM ${t.toLowerCase()})`).join(" + ")} AS n`;
+})();
+
+/**
+ * Called by a publish before the revision becomes public: holds every entry it cites until
+ * commit. FOR KEY SHARE conflicts with the FOR UPDATE an edit takes before counting the
+ * published articles citing its entry, so that count can never miss a publish in flight
+ * (the edit waits for it, then sees it); concurrent publishes do not block each other.
+ */
+export async function lockCitedEntries(m: EntityManager, revisionId: string): Promise<void> {
+  await m.query(LOCK_CITED_SQL, [revisionId]);
+}
+
 /** Published articles (embargoed ones included) whose published revision cites entry $1, with that revision. */
 function citingArticlesSql(type: ReferenceType): string {
   const revisions = LINKS[type].map((l) => `SELECT ${l.revision} FROM ${l.from} WHERE ${l.entry} = $1`).join(" UNION ");
@@ -229,6 +257,9 @@ export class ReferenceDataService<T extends Named> {
       .where("x.id = :id", { id })
       .getOne();
     if (!existing) throw new NotFoundError(this.label, id);
+    // Counted under the row lock, in a statement of its own (a fresh snapshot under READ
+    // COMMITTED): a publish citing the entry holds it FOR KEY SHARE (lockCitedEntries), so it
+    // committed before this lock was granted and is counted, or starts citing it after this edit.
     const [{ n }] = await m.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM (${citingArticlesSql(this.type)}) c`, [id]);
     if (n > 0 && !hasRole(viewer.role, Role.EDITOR)) {
       throw new ForbiddenError(

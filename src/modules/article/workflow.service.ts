@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, ContentEventKind, JobKind, JobState, Role, type CorrectionKind } from "../../shared/enums";
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../shared/errors";
 import { toPlainText } from "../../shared/markdown";
+import { lockCitedEntries } from "../../shared/reference-data";
 import { hasRole, type StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
 import {
@@ -127,6 +128,8 @@ export class WorkflowService {
     if (prev.state === ArticleState.PUBLISHED && prev.head_revision_id === prev.published_revision_id) {
       throw new BadUserInputError("Nothing to publish: readers already see the latest revision.");
     }
+    // Before the outbox lock, as an edit of an entry takes its row lock before the outbox's.
+    await lockCitedEntries(m, prev.head_revision_id);
     const [[row]] = await m.query<[[{ published_revision_id: string; number: number }], number]>(
       `UPDATE articles SET
          state = '${ArticleState.PUBLISHED}',
