@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  AddCorrectionDocument,
   ApproveDocument,
   CreateArticleDocument,
   CreatePartnerKeyDocument,
@@ -434,5 +435,64 @@ describe("webhooks and embargoes (what a receiver learns is decided at the event
       ["PUBLISHED", "usable", false],
       ["EMBARGOED", "usable", true],
     ]);
+  });
+});
+
+describe("webhooks listing their event kinds", () => {
+  it("receive an embargo of a live article with UNPUBLISHED, and the end of an embargo with PUBLISHED (a withdrawal and a publication for them)", async () => {
+    const { key } = expectOk(
+      await app.gql(
+        CreatePartnerKeyDocument,
+        { input: { name: "Kind-listing receiver", scopes: ["content:read", "webhooks:manage"] } },
+        { token: admin },
+      ),
+    ).createPartnerKey;
+    let secret = "";
+    const rec = receiver(0, () => secret);
+    const url = await listen(rec.server);
+    secret = expectOk(await app.gql(RegisterWebhookDocument, { url, events: ["PUBLISHED", "UNPUBLISHED"] }, { token: key }))
+      .registerWebhook.secret;
+    const of = (id: string) =>
+      rec.requests
+        .filter((r) => r.body.articleId === id)
+        .sort((a, b) =>
+          Number(
+            BigInt((a.body as unknown as { sequence: string }).sequence) -
+              BigInt((b.body as unknown as { sequence: string }).sequence),
+          ),
+        )
+        .map((r) => [r.body.kind, r.body.pubStatus]);
+    const until = new Date(Date.now() + 3600_000).toISOString();
+
+    // A live article put under embargo: the receiver must take it down.
+    const live = await publishNew("Listed kinds: live, then embargoed");
+    await waitFor("the live publish", () => rec.requests.some((r) => r.body.articleId === live));
+    expectOk(await app.gql(SetEmbargoDocument, { id: live, embargoUntil: until }, { token: editor }));
+
+    // Published under embargo, then lifted: the lift is the receiver's publication.
+    const { id: held } = expectOk(
+      await app.gql(
+        CreateArticleDocument,
+        { input: { headline: "Listed kinds: held, then lifted", bodyMarkdown: "Text.", language: "EN", genre: "NEWS" } },
+        { token: editor },
+      ),
+    ).createArticle;
+    for (const doc of [SubmitForReviewDocument, ApproveDocument]) expectOk(await app.gql(doc, { id: held }, { token: editor }));
+    expectOk(await app.gql(SetEmbargoDocument, { id: held, embargoUntil: until }, { token: editor }));
+    expectOk(await app.gql(PublishDocument, { id: held }, { token: editor }));
+    expectOk(await app.gql(SetEmbargoDocument, { id: held, embargoUntil: null }, { token: editor }));
+    // A kind it did not list, implied by none it did, still does not reach it.
+    expectOk(
+      await app.gql(AddCorrectionDocument, { articleId: held, kind: "CORRECTION", text: "A name was wrong." }, { token: editor }),
+    );
+
+    const marker = await publishNew("Listed kinds: marker");
+    await waitFor("the marker", () => rec.requests.some((r) => r.body.articleId === marker && r.status === 200));
+    expect(of(live)).toEqual([
+      ["PUBLISHED", "usable"],
+      ["EMBARGOED", "canceled"],
+    ]);
+    expect(of(held)).toEqual([["EMBARGO_LIFTED", "usable"]]);
+    expect(rec.requests.every((r) => r.signatureOk)).toBe(true);
   });
 });

@@ -90,7 +90,11 @@ class RegisterArgs {
   @MaxLength(2000)
   url!: string;
 
-  @Field(() => [ContentEventKind], { nullable: true, description: "Leave out for every kind." })
+  @Field(() => [ContentEventKind], {
+    nullable: true,
+    description:
+      "Leave out for every kind. Listing UNPUBLISHED also delivers EMBARGOED (a live article put under embargo: a withdrawal for keys without content:embargoed, an update for those with it); listing PUBLISHED also delivers EMBARGO_LIFTED (the end of an embargo: a publication for keys that could not see the article).",
+  })
   @IsOptional()
   events?: ContentEventKind[] | null;
 }

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
-import { Role, type ContentEventKind } from "../../shared/enums";
+import { ContentEventKind, Role } from "../../shared/enums";
 import { isUuid } from "../../shared/ids";
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
@@ -39,6 +39,22 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   refusedPorts: [],
   maxPerOwner: 10,
 };
+
+/**
+ * Kinds a webhook receives along with a kind it lists, because they are that change for some
+ * audiences: embargoing a live article withdraws it from those without content:embargoed (as
+ * UNPUBLISHED does), and an embargo's end publishes it to them (as PUBLISHED does). Without
+ * this, receivers that list kinds would keep an embargoed article or never get a held one.
+ */
+const IMPLIED_KINDS: readonly (readonly [listed: ContentEventKind, implied: ContentEventKind])[] = [
+  [ContentEventKind.UNPUBLISHED, ContentEventKind.EMBARGOED],
+  [ContentEventKind.PUBLISHED, ContentEventKind.EMBARGO_LIFTED],
+];
+
+/** SQL: the event `e` matches the webhook `w` (every kind when it lists none). */
+const MATCHES = `(cardinality(w.events) = 0 OR e.kind = ANY(w.events) ${IMPLIED_KINDS.map(
+  ([listed, implied]) => `OR (e.kind = '${implied}' AND '${listed}' = ANY(w.events))`,
+).join(" ")})`;
 
 const WEBHOOK_COLUMNS = `id, url, events, partner_key_id AS "partnerKeyId", active, consecutive_failures AS "consecutiveFailures",
   disabled_at AS "disabledAt", disabled_reason AS "disabledReason", created_at AS "createdAt"`;
@@ -283,7 +299,7 @@ export class WebhookService {
       const [, inserted] = await m.query<[unknown[], number]>(
         `INSERT INTO webhook_deliveries (webhook_id, event_id, event_seq)
          SELECT w.id, e.id, e.seq FROM content_events e
-         JOIN webhooks w ON w.active AND w.created_at <= e.occurred_at AND (cardinality(w.events) = 0 OR e.kind = ANY(w.events))
+         JOIN webhooks w ON w.active AND w.created_at <= e.occurred_at AND ${MATCHES}
          WHERE e.seq > $1::bigint AND e.seq <= $2::bigint
          ON CONFLICT ON CONSTRAINT uq_webhook_deliveries_event DO NOTHING`,
         [seq, last],
