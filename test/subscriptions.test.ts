@@ -335,6 +335,45 @@ describe("articleUpdated and articleWithdrawn", () => {
   });
 });
 
+describe("a slug change at a republish", () => {
+  it("reaches articleUpdated once, and a republish after unpublishing as articlePublished only", async () => {
+    const updates = await subscribe(app.server, ArticleUpdatedDocument);
+    const published = await subscribe(app.server, ArticlePublishedDocument);
+    const version = async (id: string) =>
+      (await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]))[0].version;
+    const rename = async (id: string, slug: string) =>
+      expectOk(
+        await app.gql(UpdateArticleDocument, { id, expectedVersion: await version(id), input: { slug } }, { token: editor }),
+      );
+    const mine = (id: string) => updates.items.filter((i) => i.articleUpdated.id === id).map((i) => i.articleUpdated.slug);
+
+    // Live: the republish is an UPDATED followed by a SLUG_CHANGED in the same transaction.
+    const live = await publishNew("Live: renamed at a republish");
+    const liveSlug = `renamed-live-${live.slice(0, 8)}`;
+    await rename(live, liveSlug);
+    await publish(live);
+    // Withdrawn, renamed and published again: a PUBLISHED followed by a SLUG_CHANGED.
+    const back = await publishNew("Live: renamed while withdrawn");
+    expectOk(await app.gql(UnpublishDocument, { id: back, reason: "Checking a name" }, { token: editor }));
+    const backSlug = `renamed-back-${back.slice(0, 8)}`;
+    await rename(back, backSlug);
+    await publish(back);
+    await published.waitFor((i) => i.articlePublished.id === back && i.articlePublished.slug === backSlug, "the republish");
+
+    // A later update of the live article: once it has arrived, everything before it has too.
+    expectOk(
+      await app.gql(AddCorrectionDocument, { articleId: live, kind: "CORRECTION", text: "A name was wrong." }, { token: editor }),
+    );
+    await updates.waitFor((i) => i.articleUpdated.id === live && i.articleUpdated.corrections.length === 1, "the correction");
+    expect(mine(live)).toEqual([liveSlug, liveSlug]);
+    expect(mine(back)).toEqual([]);
+    expect(published.items.filter((i) => i.articlePublished.id === back).map((i) => i.articlePublished.slug)).toEqual([
+      expect.any(String),
+      backSlug,
+    ]);
+  });
+});
+
 describe("embargoing a live article", () => {
   it("withdraws it from the public (articleWithdrawn, kind EMBARGOED), updates entitled partners, and republishes it at the lift", async () => {
     const entitled = await newKey({ scopes: ["content:read", "content:embargoed"] });

@@ -22,6 +22,9 @@ const factsSql = (events: string) => `
   SELECT e.seq::text AS seq, e.id, e.kind, e.occurred_at, e.article_id, e.revision_number,
     coalesce(a.slug, e.payload->>'slug', '') AS slug,
     prior.kind AS prior_kind,
+    -- Appended by the same transaction (occurred_at is its start time) right after this article's previous event.
+    e.kind = '${K.SLUG_CHANGED}' AND prior.kind IN ('${K.PUBLISHED}', '${K.UPDATED}') AND prior.occurred_at = e.occurred_at
+      AS slug_of_publish,
     coalesce(emb.until > e.occurred_at, false) AS prior_embargoed,
     e.kind IN (${list(EMBARGO_RECORDING_KINDS)}) AND e.payload ? 'embargoUntil' AS records_embargo,
     coalesce((e.payload->>'embargoUntil')::timestamptz > e.occurred_at, false) AS own_embargoed,
@@ -31,7 +34,7 @@ const factsSql = (events: string) => `
   FROM (${events}) e
   LEFT JOIN articles a ON a.id = e.article_id
   LEFT JOIN LATERAL (
-    SELECT p.kind FROM content_events p WHERE p.article_id = e.article_id AND p.seq < e.seq ORDER BY p.seq DESC LIMIT 1
+    SELECT p.kind, p.occurred_at FROM content_events p WHERE p.article_id = e.article_id AND p.seq < e.seq ORDER BY p.seq DESC LIMIT 1
   ) prior ON true
   LEFT JOIN LATERAL (
     SELECT CASE WHEN p.kind = '${K.EMBARGO_LIFTED}' THEN NULL ELSE (p.payload->>'embargoUntil')::timestamptz END AS until
@@ -61,6 +64,7 @@ interface FactsRow {
   revision_number: number | null;
   slug: string;
   prior_kind: ContentEventKind | null;
+  slug_of_publish: boolean | null;
   prior_embargoed: boolean;
   records_embargo: boolean;
   own_embargoed: boolean;
@@ -99,6 +103,7 @@ function toFacts(r: FactsRow): EventFacts {
     articleId: r.article_id,
     revisionNumber: r.revision_number,
     slug: r.slug,
+    slugOfPublish: r.slug_of_publish === true,
     // Every other kind is appended only while the article is published; a deletion is news
     // only when it had not been withdrawn already.
     liveBefore:

@@ -24,6 +24,11 @@ export interface EventFacts {
   revisionNumber: number | null;
   /** The article's slug, for a tombstone (the one recorded in the event once the article is gone). */
   slug: string;
+  /**
+   * A SLUG_CHANGED appended by a publish right after its PUBLISHED or UPDATED: the new slug is
+   * part of that publication, so it tells a consumer of articles (not of events) nothing more.
+   */
+  slugOfPublish: boolean;
   liveBefore: boolean;
   liveAfter: boolean;
   embargoedBefore: boolean;

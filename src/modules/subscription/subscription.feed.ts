@@ -71,11 +71,14 @@ function factsOf(ds: DataSource, e: BusEvent): Promise<EventFacts> {
  * The channel this event feeds for this subscriber, or null when it may learn nothing from it
  * (the outbox's one rule, shared with the change feed and webhooks). The end of an embargo is
  * a publication for those who could not see the article before, an update for partners
- * entitled to it; embargoing a live article is a withdrawal for those no longer entitled.
+ * entitled to it; embargoing a live article is a withdrawal for those no longer entitled. A
+ * slug change appended by a publish feeds nothing: that publish's delivery already shows it.
  */
 export async function channelFor(ctx: SubscriptionContext, e: BusEvent): Promise<{ channel: Channel; facts: EventFacts } | null> {
   const facts = await factsOf(ctx.services.dataSource, e);
   const l = learn(facts, ctx.audience);
+  // Subscribers receive articles, not events: the publish right before already carried the new slug.
+  if (facts.slugOfPublish) return null;
   if (l.what === "nothing") return null;
   return { channel: l.what === "tombstone" ? "withdrawn" : l.first ? "published" : "updated", facts };
 }
