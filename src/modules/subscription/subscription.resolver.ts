@@ -5,7 +5,10 @@ import { createArticleLoaders } from "../article/article.loaders";
 import { Article } from "../article/article.types";
 import { type Channel, DeliveryFailure, feed, type SubscriptionContext, type Withdrawal } from "./subscription.feed";
 
-@ObjectType({ simpleResolvers: true, description: "A withdrawn article (unpublished or deleted): remove it." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A withdrawn article (unpublished, deleted, or put under an embargo you are not entitled to): remove it.",
+})
 export class ArticleTombstone {
   @Field(() => ID)
   id!: string;
@@ -16,7 +19,10 @@ export class ArticleTombstone {
   @Field(() => String, { description: "Always canceled: remove the item." })
   pubStatus!: string;
 
-  @Field(() => ContentEventKind, { description: "UNPUBLISHED or DELETED." })
+  @Field(() => ContentEventKind, {
+    description:
+      "UNPUBLISHED, DELETED, or EMBARGOED (a live article put under an embargo; never sent to keys with content:embargoed).",
+  })
   kind!: ContentEventKind;
 
   @Field(() => String, { description: "The event's position in the content log (see the changes feed)." })
@@ -81,8 +87,8 @@ export class SubscriptionResolver {
 
   @Subscription(() => Article, {
     description:
-      "Visible articles that changed: a republished edit, a correction, a new slug, or (for partners with " +
-      "content:embargoed) the end of an embargo.",
+      "Visible articles that changed: a republished edit (a new slug included, once), a correction, an edit of " +
+      "reference data they cite, or (for partners with content:embargoed) an embargo set, moved or ended.",
     subscribe: subscribe("updated"),
   })
   articleUpdated(@Root() article: Article | DeliveryFailure, @Ctx() ctx: SubscriptionContext): Article {
@@ -90,7 +96,8 @@ export class SubscriptionResolver {
   }
 
   @Subscription(() => ArticleTombstone, {
-    description: "Articles you could see that were unpublished or deleted: remove them.",
+    description:
+      "Articles you could see that were unpublished, deleted, or put under an embargo you are not entitled to: remove them.",
     subscribe: subscribe("withdrawn"),
   })
   articleWithdrawn(@Root() tombstone: Withdrawal | DeliveryFailure, @Ctx() ctx: SubscriptionContext): ArticleTombstone {
