@@ -143,7 +143,8 @@ export class ReferenceDataService<T extends Named> {
     return out as Partial<T>;
   }
 
-  async findBySlug(slug: string, reader: ReferenceReader = PUBLIC_READER): Promise<T | null> {
+  // No default reader: each caller says whose entitlement applies (a forgotten one hid entries from entitled partners).
+  async findBySlug(slug: string, reader: ReferenceReader): Promise<T | null> {
     return this.repo
       .createQueryBuilder("x")
       .where("x.slug = :slug", { slug })
@@ -158,7 +159,7 @@ export class ReferenceDataService<T extends Named> {
       search?: string | null;
       where?: Partial<T>;
     },
-    reader: ReferenceReader = PUBLIC_READER,
+    reader: ReferenceReader,
   ): Promise<Page<T>> {
     const limit = pageSize(args.first);
     const qb = this.repo.createQueryBuilder("x").where(referenceVisibleSql(this.type, "x.id", reader));

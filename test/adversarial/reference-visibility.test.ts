@@ -202,5 +202,11 @@ describe("reference data of a story still in draft", () => {
     expectHidden(await lookups(s, "embargo", plain.key), s, "a partner without content:embargoed");
     const seen = await lookups(s, "embargo", entitled.key);
     expect(seen.data).toMatchObject({ actor: { id: s.actor.id }, source: { id: s.source.id }, topic: { id: s.topic.id } });
+    // The actor's and topic's feeds too, listing the embargoed story: the feed looks its actor
+    // or topic up with the partner's entitlement, not as a public reader.
+    for (const f of seen.feeds) {
+      expect(f.status, f.text).toBe(200);
+      expect(f.text).toContain("Investigation embargo into the port contracts");
+    }
   });
 });

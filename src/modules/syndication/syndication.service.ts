@@ -1,6 +1,6 @@
 import type { ArticleReadService, Audience } from "../article/article-read.service";
 import type { Article } from "../article/article.types";
-import type { ReferenceDataService } from "../../shared/reference-data";
+import type { ReferenceDataService, ReferenceReader } from "../../shared/reference-data";
 import type { Actor } from "../actor/actor.entity";
 import type { Topic } from "../topic/topic.entity";
 import { toAtom, toJsonFeed } from "./feeds";
@@ -50,14 +50,17 @@ export class SyndicationService {
     let filter: { topic?: string; actor?: string } = {};
     let title = this.site.publisherName;
     let path = "/feeds/latest";
+    // The feed serves what this audience may read, so its actor or topic is looked up with the
+    // same entitlement (a partner with content:embargoed sees one only embargoed content cites).
+    const reader: ReferenceReader = { staff: false, embargoed: aud.embargoed };
     if (scope.kind === "topic") {
-      const t = await this.topics.findBySlug(scope.slug);
+      const t = await this.topics.findBySlug(scope.slug, reader);
       if (!t) return null;
       filter = { topic: t.slug };
       title = `${this.site.publisherName}: ${t.name}`;
       path = `/feeds/topics/${t.slug}`;
     } else if (scope.kind === "actor") {
-      const a = await this.actors.findBySlug(scope.slug);
+      const a = await this.actors.findBySlug(scope.slug, reader);
       if (!a) return null;
       filter = { actor: a.slug };
       title = `${this.site.publisherName}: ${a.name}`;
