@@ -1,3 +1,13 @@
+import { readFileSync } from "node:fs";
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  lexicographicSortSchema,
+  printSchema,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from "graphql";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -67,12 +77,45 @@ describe("query limits", () => {
     expect(r.sqlStatements).toBe(0);
   });
 
-  it("apply to introspection too (no depth bypass through __schema)", async () => {
-    let inner = "name";
-    for (let i = 0; i < 6; i++) inner = `ofType { ${inner} }`;
-    const r = await dev.gql(`{ __schema { types { fields { type { ${inner} } } } } }`);
-    expect(r.status).toBe(400);
-    expect(code(r)).toBe("GRAPHQL_VALIDATION_FAILED");
+  it("answer the standard introspection query, every option on, as GraphiQL, codegen and Apollo's tools send it", async () => {
+    const everything = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    });
+    const sdl = (s: GraphQLSchema) => printSchema(lexicographicSortSchema(s));
+    const file = buildSchema(readFileSync("schema/schema.graphql", "utf8"));
+    for (const query of [getIntrospectionQuery(), everything]) {
+      const r = await dev.gql<IntrospectionQuery, never>(query);
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      expect(Object.keys(buildClientSchema(r.data!).getTypeMap()).sort()).toEqual(Object.keys(file.getTypeMap()).sort());
+    }
+    // What codegen and GraphiQL build from it, with every option on: the checked-in SDL exactly.
+    const full = await dev.gql<IntrospectionQuery, never>(everything);
+    expect(sdl(buildClientSchema(full.data!))).toBe(sdl(file));
+  });
+
+  it("still refuse the introspection bombs: lists inside themselves, endless ofType, aliased __schema", async () => {
+    let deep = "name";
+    for (let i = 0; i < 20; i++) deep = `ofType { ${deep} }`;
+    const bombs = {
+      "fields inside fields": "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }",
+      "ofType 20 deep": `{ __schema { types { fields { type { ${deep} } } } } }`,
+      "aliased __schema": "{ a: __schema { types { name } } b: __schema { types { name } } }",
+      "__schema twice through fragments":
+        "{ ...A ...B } fragment A on Query { a: __schema { types { name } } } fragment B on Query { b: __schema { types { name } } }",
+      "interfaces inside possibleTypes inside interfaces":
+        "{ __schema { types { interfaces { possibleTypes { interfaces { name } } } } } }",
+    };
+    for (const [label, query] of Object.entries(bombs)) {
+      const r = await dev.gql(query);
+      expect(r.status, label).toBe(400);
+      expect(code(r), label).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(r.sqlStatements, label).toBe(0);
+    }
   });
 
   it("refuse batched requests and simple (CSRF-prone) requests", async () => {

@@ -10,7 +10,12 @@ import {
   type DefinitionNode,
   type DocumentNode,
   type GraphQLSchema,
+  type ASTVisitor,
+  type FieldNode,
+  type FragmentDefinitionNode,
   type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
 } from "graphql";
 import { getComplexity, type ComplexityEstimatorArgs } from "graphql-query-complexity";
 import { BadUserInputError } from "../shared/errors";
@@ -19,9 +24,10 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination";
 /**
  * Query limits, every one set explicitly. Depth, aliases and directives are graphql-armor
  * validation rules; cost is computed once the variables are known (operationCost below), since
- * a rule that runs before them costs `first: $n` as if the list were small. Introspection is not
- * exempt from the depth limit (a known bypass went through that exemption). The client documents
- * in src/client/operations stay well inside these (test/unit/cost.test.ts): the deepest is 7 levels.
+ * a rule that runs before them costs `first: $n` as if the list were small. `__schema` is exempt
+ * from the general depth limit only because introspectionGuard holds it to limits of its own (the
+ * standard introspection query is 15 levels deep). The client documents in src/client/operations
+ * stay well inside these (test/unit/cost.test.ts): the deepest is 7 levels.
  */
 export const QUERY_LIMITS = {
   maxDepth: 10,
@@ -164,9 +170,75 @@ export function costLimitPlugin<T extends object>(maxCost: number = QUERY_LIMITS
   };
 }
 
+/**
+ * Limits of their own for `__schema`, so that the queries every standard tool sends pass
+ * (graphql-js getIntrospectionQuery with every option, as GraphiQL, codegen and Apollo's tools
+ * send it: 15 levels deep) while the known introspection bombs do not: aliased `__schema`
+ * repeats, lists nested inside themselves (`types { fields { type { fields { …`, whose answer
+ * grows as a power of the schema's size) and `ofType` chains past any real type's wrapping.
+ * Hand-written because graphql-armor's only option is to exempt `__schema` from depth altogether.
+ */
+export const INTROSPECTION_LIMITS = { schemaFields: 1, depth: 16 } as const;
+const INTROSPECTION_LISTS = new Set([
+  "types",
+  "fields",
+  "inputFields",
+  "interfaces",
+  "possibleTypes",
+  "enumValues",
+  "args",
+  "directives",
+]);
+
+export function introspectionGuard(context: ValidationContext): ASTVisitor {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  let schemaFields = 0;
+  const refuse = (message: string, node: FieldNode) => context.reportError(new GraphQLError(message, { nodes: [node] }));
+  /** The first problem below a `__schema` field, or null; fragments are followed, cycles are other rules' to refuse. */
+  const problem = (
+    set: SelectionSetNode | undefined,
+    depth: number,
+    lists: readonly string[],
+    seen: Set<string>,
+  ): string | null => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const f = fragments.get(sel.name.value);
+        if (!f || seen.has(f.name.value)) continue;
+        const p = problem(f.selectionSet, depth, lists, new Set([...seen, f.name.value]));
+        if (p) return p;
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const p = problem(sel.selectionSet, depth, lists, seen);
+        if (p) return p;
+      } else {
+        const name = sel.name.value;
+        if (depth + 1 > INTROSPECTION_LIMITS.depth)
+          return `Introspection deeper than ${INTROSPECTION_LIMITS.depth} levels is refused; the standard introspection query is 15.`;
+        if (INTROSPECTION_LISTS.has(name) && lists.includes(name))
+          return `Introspection that nests "${name}" inside "${name}" is refused: ask for each list once along a path, as the standard introspection query does.`;
+        const p = problem(sel.selectionSet, depth + 1, INTROSPECTION_LISTS.has(name) ? [...lists, name] : lists, seen);
+        if (p) return p;
+      }
+    }
+    return null;
+  };
+  return {
+    Field(node) {
+      if (node.name.value !== "__schema") return;
+      if (++schemaFields > INTROSPECTION_LIMITS.schemaFields) {
+        refuse(`Ask for __schema once per document (found more, through aliases or fragments).`, node);
+        return;
+      }
+      const p = problem(node.selectionSet, 1, [], new Set());
+      if (p) refuse(p, node);
+    },
+  };
+}
+
 export function queryArmor(): ReturnType<ApolloArmor["protect"]> {
-  return new ApolloArmor({
-    maxDepth: { enabled: true, n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true },
+  const armor = new ApolloArmor({
+    maxDepth: { enabled: true, n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     // Replaced by costLimitPlugin and the WebSocket server's check, which know the variables.
     costLimit: { enabled: false },
     maxAliases: { enabled: true, n: QUERY_LIMITS.maxAliases },
@@ -178,4 +250,5 @@ export function queryArmor(): ReturnType<ApolloArmor["protect"]> {
     // armor's mask missed enum suggestions and never applied over WebSocket.
     blockFieldSuggestion: { enabled: false },
   }).protect();
+  return { ...armor, validationRules: [...armor.validationRules, introspectionGuard] };
 }
