@@ -142,6 +142,23 @@ export const ARTICLE_PAGE_SQL = `WITH art AS (
     FROM art pg)))::text AS body`;
 
 /**
+ * referenceVisibleSql(ACTOR, "x.id", PUBLIC_READER) of src/shared/reference-data.ts, copied for
+ * the same reason as RAW_PUBLIC_ARTICLE (test/bench.test.ts fails if the two differ): an actor is
+ * public only once the published revision of a public article cites it, so Newsgraph answers
+ * `actor: null` for one that only drafts or embargoed articles cite, and so must this handler.
+ */
+export const RAW_ACTOR_VISIBLE: string = `(${[
+  ["article_actors l", "l.revision_id", "l.actor_id"],
+  ["claim_actors l JOIN claims lc ON lc.id = l.claim_id", "lc.revision_id", "l.actor_id"],
+  ["perspectives l", "l.revision_id", "l.holder_actor_id"],
+]
+  .map(
+    ([from, revision, entry]) =>
+      `EXISTS (SELECT 1 FROM ${from} JOIN articles a ON a.published_revision_id = ${revision} WHERE ${entry} = x.id AND ${RAW_PUBLIC_ARTICLE})`,
+  )
+  .join(" OR ")})`;
+
+/**
  * Published articles whose published revision names the actor of slug $2. The actor's id is an
  * uncorrelated scalar subquery: correlated with a row of `k`, PostgreSQL would probe the actor's
  * articles once per article in date order, a second per request for a rarely covered actor.
@@ -151,7 +168,7 @@ const ACTOR_COVERAGE = `a.published_revision_id IN (SELECT x.revision_id FROM ar
 /** ActorCoverage of bench/scenarios.ts: $1 first, $2 actor slug, [$3 published_at in microseconds, $4 id of the cursor]. */
 export function actorCoverageSql(withAfter: boolean): string {
   return `WITH k AS (
-    SELECT id, slug, name, kind, description, aliases, wikidata_id FROM actors WHERE slug = $2
+    SELECT x.id, x.slug, x.name, x.kind, x.description, x.aliases, x.wikidata_id FROM actors x WHERE x.slug = $2 AND ${RAW_ACTOR_VISIBLE}
   ), page AS (
     SELECT ${CARD_COLUMNS}, ${CURSOR_NEW} AS cursor
     -- The page of articles first, then their revisions: joined before the LIMIT, a prominent

@@ -1,8 +1,10 @@
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker, vocabularySizes } from "../bench/dataset";
-import { startRawHandler, type RawHandler } from "../bench/raw-handler";
+import { RAW_ACTOR_VISIBLE, startRawHandler, type RawHandler } from "../bench/raw-handler";
 import { buildScenarios, firstDifference, get, SCENARIO_NAMES, type Variables } from "../bench/scenarios";
+import { PUBLIC_READER, referenceVisibleSql } from "../src/shared/reference-data";
+import { ReferenceType } from "../src/modules/reference/reference-revision.entity";
 import { startTestApp, type TestApp } from "./support/harness";
 
 /*
@@ -191,6 +193,40 @@ describe("the raw baseline", () => {
     expect(scenarios.map((s) => s.name)).toEqual([...SCENARIO_NAMES]);
     expect(compared).toBeGreaterThan(20);
     expect(nextPages).toBeGreaterThan(5);
+  });
+});
+
+describe("the raw baseline's reference visibility", () => {
+  it("is Newsgraph's: an actor nothing public cites is null in both answers", async () => {
+    expect(RAW_ACTOR_VISIBLE).toBe(referenceVisibleSql(ReferenceType.ACTOR, "x.id", PUBLIC_READER));
+    const [actorScenario] = await buildScenarios(db, ["actor"]);
+    const rawBase = `http://127.0.0.1:${raw.port}`;
+    const hidden = await one<{ revision_id: string }>(
+      `SELECT a.head_revision_id AS revision_id FROM articles a WHERE NOT (a.state = 'PUBLISHED') ORDER BY a.id LIMIT 1`,
+    );
+    // One actor nothing cites, one only an unpublished draft cites; removed afterwards, the dataset stays as generated.
+    const { rows } = await db.query<{ id: string; slug: string }>(
+      `INSERT INTO actors (slug, name, kind) VALUES ('bench-uncited', 'Bench Uncited', 'PERSON'), ('bench-draft-only', 'Bench Draft Only', 'PERSON')
+       RETURNING id, slug`,
+    );
+    try {
+      await db.query(`INSERT INTO article_actors (revision_id, actor_id, role, position) VALUES ($1, $2, 'QUOTED', 99)`, [
+        hidden.revision_id,
+        rows.find((r) => r.slug === "bench-draft-only")!.id,
+      ]);
+      for (const { slug } of rows) {
+        const vars = { slug, first: 20 };
+        const [a, b] = [
+          await get(app.url.replace(/\/graphql$/, ""), actorScenario!, vars),
+          await get(rawBase, actorScenario!, vars),
+        ];
+        expect(a.data, slug).toEqual({ actor: null });
+        expect(firstDifference(a.data, b.data), slug).toBeNull();
+      }
+    } finally {
+      await db.query(`DELETE FROM article_actors WHERE actor_id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+      await db.query(`DELETE FROM actors WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+    }
   });
 });
 
