@@ -181,6 +181,20 @@ describe("production", () => {
     const devTypo = await dev.gql("{ artcles { totalCount } }");
     expect(JSON.stringify(devTypo.errors)).toMatch(/Did you mean/);
   });
+
+  it("serves the SDL at /schema.graphql, as checked in, with an ETag; not with introspection off", async () => {
+    const url = dev.url.replace(/\/graphql$/, "/schema.graphql");
+    const r = await fetch(url);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toBe(readFileSync("schema/schema.graphql", "utf8"));
+    const etag = r.headers.get("etag");
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await fetch(url, { headers: { "if-none-match": etag! } });
+    expect(again.status).toBe(304);
+    const hidden = await fetch(prod.url.replace(/\/graphql$/, "/schema.graphql"));
+    expect(hidden.status).toBe(404);
+    expect(await hidden.text()).not.toMatch(/type Query/);
+  });
 });
 
 /** One subscription over a fresh connection: its first message or error, or "open" if none came in `ms`. */

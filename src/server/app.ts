@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import http from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -14,7 +15,7 @@ import { CdnPurger } from "./cdn-purge";
 import { PURGE_ALL, UNLOGGED } from "../shared/invalidation";
 import type { Logger } from "../shared/logger";
 import { wellFormed } from "../shared/unicode";
-import { buildNewsgraphSchema } from "./build-schema";
+import { buildNewsgraphSchema, printNewsgraphSdl } from "./build-schema";
 import { HttpDrain } from "./drain";
 import type { Context } from "./context";
 import { createFormatError } from "./format-error";
@@ -264,6 +265,17 @@ export async function startServer(opts: {
       res.status(503).json({ status: "unavailable", database: "down" });
     }
   });
+  if (config.introspection) {
+    // The SDL for tools that read a file rather than introspect (codegen, IDEs): the same text as
+    // schema/schema.graphql, with an ETag so a watcher's poll is a 304. Off with introspection.
+    const sdl = printNewsgraphSdl(schema);
+    const etag = `"${createHash("sha256").update(sdl).digest("base64url").slice(0, 27)}"`;
+    app.get("/schema.graphql", (req, res) => {
+      res.set({ etag, "cache-control": "no-cache", "content-type": "text/plain; charset=utf-8" });
+      if (req.headers["if-none-match"] === etag) res.status(304).end();
+      else res.send(sdl);
+    });
+  }
   app.use(syndicationRouter(services, config, log));
   app.use(
     "/graphql",
