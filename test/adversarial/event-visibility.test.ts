@@ -433,3 +433,76 @@ describe("deletions recorded before they carried the revision's rights", () => {
     expect(es.map((n) => [n.kind, n.pubStatus])).toEqual([["DELETED", "canceled"]]);
   });
 });
+
+describe("renaming a cited source's slug (a rights dimension)", () => {
+  it("withdraws the article from a partner licensed for the old slug, and publishes it to one licensed for the new", async () => {
+    const admin = await app.loginAs(Role.ADMIN);
+    const licensed = async (slug: string) =>
+      expectOk(
+        await app.gql(
+          CreatePartnerKeyDocument,
+          { input: { name: `Licensed for ${slug}`, scopes: ["content:read", "changes:read"], rights: { sources: [slug] } } },
+          { token: admin },
+        ),
+      ).createPartnerKey.key;
+    const oldKey = await licensed("rights-wire");
+    const newKey = await licensed("rights-wire-renamed");
+    const before = app.server.events.subscriberCount;
+    const withdrawn: string[] = [];
+    const published: string[] = [];
+    for (const [token, doc, into] of [
+      [oldKey, ArticleWithdrawnDocument, withdrawn],
+      [newKey, ArticlePublishedDocument, published],
+    ] as const) {
+      const c = createClient({
+        url: app.url.replace("http:", "ws:"),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      });
+      clients.push(c);
+      c.subscribe<Record<string, { id: string }>>(
+        { query: print(doc) },
+        {
+          next: (r) => (r.errors ? liveErrors.push(r.errors) : into.push(Object.values(r.data!)[0]!.id)),
+          error: (e) => liveErrors.push(e),
+          complete: () => undefined,
+        },
+      );
+    }
+    await waitFor("the two subscriptions", () => app.server.events.subscriberCount >= before + 2);
+
+    const id = await readyToPublish("Visibility: a story citing a wire renamed later");
+    const { id: sourceId } = expectOk(
+      await app.gql(
+        CreateSourceDocument,
+        { input: { name: "Rights wire", slug: "rights-wire", kind: "WIRE" } },
+        { token: editor },
+      ),
+    ).createSource;
+    const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
+    expectOk(
+      await app.gql(
+        SetArticleRelationsDocument,
+        { id, expectedVersion: version, input: { citations: [{ sourceId, sourcing: "NAMED" }] } },
+        { token: editor },
+      ),
+    );
+    const fromOld = (await feed(oldKey, null)).end;
+    const fromNew = (await feed(newKey, null)).end;
+    await publish(id);
+    expectOk(await app.gql(UpdateSourceDocument, { id: sourceId, input: { slug: "rights-wire-renamed" } }, { token: editor }));
+
+    const seen = async (key: string, from: string | null) =>
+      (await feed(key, from)).nodes.filter((n) => n.articleId === id).map((n) => [n.kind, n.pubStatus]);
+    // Read afterwards too, each event is judged by the slug at it: the publication was news to
+    // the old licence only (now a tombstone, as the item left it), the rename to both.
+    expect(await seen(oldKey, fromOld)).toEqual([
+      ["PUBLISHED", "canceled"],
+      ["UPDATED", "canceled"],
+    ]);
+    expect(await seen(newKey, fromNew)).toEqual([["UPDATED", "usable"]]);
+    await waitFor("the live withdrawal and publication", () => withdrawn.includes(id) && published.includes(id));
+    expect(liveErrors).toEqual([]);
+  });
+});

@@ -1,22 +1,44 @@
 import type { DataSource } from "typeorm";
 import { ContentEventKind, type Genre, type Language } from "../../shared/enums";
+import { ReferenceType } from "../reference/reference-revision.entity";
 import { EMBARGO_RECORDING_KINDS, type EventFacts, type RevisionFacts } from "./learn";
 
 const K = ContentEventKind;
 const list = (kinds: readonly ContentEventKind[]) => kinds.map((k) => `'${k}'`).join(", ");
 
-/** The rights dimensions of the revision `rev` (an SQL expression), as columns of `alias`. */
-const revisionFacts = (alias: string, rev: string) => `LEFT JOIN LATERAL (
+/**
+ * A topic's or source's slug as it was at `at` (an SQL expression; `op` "<" for just before
+ * it, "<=" for just after): partners are licensed by slug, and a slug edit is versioned in
+ * reference_revisions, stamped with its transaction's time like the UPDATED it announces.
+ * Without a revision on that side, the one after it says what came before; else the slug now.
+ */
+const slugAt = (type: ReferenceType.TOPIC | ReferenceType.SOURCE, entry: string, at: string | null, op: "<" | "<=") =>
+  at === null
+    ? `${entry}.slug`
+    : `coalesce(
+      (SELECT rr.after->>'slug' FROM reference_revisions rr
+        WHERE rr.entity_type = '${type}' AND rr.entity_id = ${entry}.id AND rr.at ${op} ${at} ORDER BY rr.number DESC LIMIT 1),
+      (SELECT rr.before->>'slug' FROM reference_revisions rr
+        WHERE rr.entity_type = '${type}' AND rr.entity_id = ${entry}.id AND NOT rr.at ${op} ${at} ORDER BY rr.number LIMIT 1),
+      ${entry}.slug)`;
+
+/**
+ * The rights dimensions of the revision `rev` (an SQL expression), as columns of `alias`, with
+ * topic and source slugs as they were at `at` (see slugAt; null: as they are now).
+ */
+const revisionFacts = (alias: string, rev: string, at: string | null = null, op: "<" | "<=" = "<=") => `LEFT JOIN LATERAL (
     SELECT r.language, r.genre,
-      ARRAY(SELECT t.slug FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = r.id) AS topics,
-      ARRAY(SELECT s.slug FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.revision_id = r.id) AS sources
+      ARRAY(SELECT ${slugAt(ReferenceType.TOPIC, "t", at, op)} FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = r.id) AS topics,
+      ARRAY(SELECT ${slugAt(ReferenceType.SOURCE, "s", at, op)} FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.revision_id = r.id) AS sources
     FROM article_revisions r WHERE r.id = ${rev}) ${alias} ON true`;
 
 /**
  * Each event with what the log says held at it, in one statement for a whole page: the
  * event before it (was the article still live?), the embargo in force before it (the last
  * event recording one in payload.embargoUntil, unless a lift followed), and the rights dimensions of the revision
- * readers had before and after it. Per-article lookups use ix_content_events_article.
+ * readers had before and after it, its topic and source slugs as they were then (editing a
+ * slug announces an UPDATED that can move a citing article in or out of a licence).
+ * Per-article lookups use ix_content_events_article.
  */
 const factsSql = (events: string) => `
   SELECT e.seq::text AS seq, e.id, e.kind, e.occurred_at, e.article_id, e.revision_number,
@@ -47,11 +69,18 @@ const factsSql = (events: string) => `
     SELECT p.revision_id FROM content_events p
     WHERE p.article_id = e.article_id AND p.seq < e.seq AND p.revision_id IS NOT NULL ORDER BY p.seq DESC LIMIT 1
   ) prev ON true
-  ${revisionFacts("rb", `CASE WHEN e.kind = '${K.UNPUBLISHED}' THEN coalesce(e.revision_id, prev.revision_id) ELSE prev.revision_id END`)}
+  ${revisionFacts(
+    "rb",
+    `CASE WHEN e.kind = '${K.UNPUBLISHED}' THEN coalesce(e.revision_id, prev.revision_id) ELSE prev.revision_id END`,
+    "e.occurred_at",
+    "<",
+  )}
   ${revisionFacts(
     "ra",
     `CASE WHEN e.kind IN (${list([K.PUBLISHED, K.UPDATED, K.CORRECTED, K.EMBARGO_LIFTED, K.EMBARGOED])})
       THEN coalesce(e.revision_id, prev.revision_id) ELSE prev.revision_id END`,
+    "e.occurred_at",
+    "<=",
   )}
   ORDER BY e.seq`;
 
