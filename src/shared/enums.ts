@@ -105,7 +105,25 @@ export enum ContentEventKind {
   /** A live article put (back) under an embargo, or its embargo moved: withdrawn for readers not entitled to it. */
   EMBARGOED = "EMBARGOED",
 }
-registerEnumType(ContentEventKind, { name: "ContentEventKind" });
+registerEnumType(ContentEventKind, {
+  name: "ContentEventKind",
+  description: "A kind of event in the content log (the change feed, webhooks and subscriptions).",
+  valuesConfig: {
+    PUBLISHED: { description: "Made public: a first publication, or a republish after being unpublished." },
+    UPDATED: { description: "A live article changed: a republished edit, or an edit of reference data it cites." },
+    CORRECTED: { description: "A correction, public at once." },
+    UNPUBLISHED: { description: "Withdrawn from readers, with a reason." },
+    EMBARGO_LIFTED: { description: "An embargo ended: a publication for audiences without content:embargoed." },
+    SLUG_CHANGED: {
+      description: "A new slug, applied by a republish right after its UPDATED or PUBLISHED; the old slug keeps redirecting.",
+    },
+    DELETED: { description: "Deleted after having been published." },
+    EMBARGOED: {
+      description:
+        "A live article put (back) under an embargo, or its embargo moved: a withdrawal for audiences without content:embargoed.",
+    },
+  },
+});
 
 export enum JobKind {
   PUBLISH = "PUBLISH",

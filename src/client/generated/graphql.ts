@@ -90,14 +90,23 @@ export type ClaimStatus =
   | 'REPORTED'
   | 'UNVERIFIED';
 
+/** A kind of event in the content log (the change feed, webhooks and subscriptions). */
 export type ContentEventKind =
+  /** A correction, public at once. */
   | 'CORRECTED'
+  /** Deleted after having been published. */
   | 'DELETED'
+  /** A live article put (back) under an embargo, or its embargo moved: a withdrawal for audiences without content:embargoed. */
   | 'EMBARGOED'
+  /** An embargo ended: a publication for audiences without content:embargoed. */
   | 'EMBARGO_LIFTED'
+  /** Made public: a first publication, or a republish after being unpublished. */
   | 'PUBLISHED'
+  /** A new slug, applied by a republish right after its UPDATED or PUBLISHED; the old slug keeps redirecting. */
   | 'SLUG_CHANGED'
+  /** Withdrawn from readers, with a reason. */
   | 'UNPUBLISHED'
+  /** A live article changed: a republished edit, or an edit of reference data it cites. */
   | 'UPDATED';
 
 export type CorrectionKind =
