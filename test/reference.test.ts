@@ -10,7 +10,9 @@ import {
   PublishDocument,
   SetArticleRelationsDocument,
   SubmitForReviewDocument,
+  UnpublishDocument,
 } from "../src/client/generated/graphql";
+import { OUTBOX_LOCK } from "../src/modules/article/article.service";
 import { Role } from "../src/shared/enums";
 import { expectCode, expectOk } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
@@ -312,28 +314,63 @@ async function approvedStory(n: number): Promise<{ id: string; entries: [RefType
   return { id: article.id, entries };
 }
 
+/** Sessions of this database waiting on a lock; polled outside any blocker's transaction, which would keep reading one snapshot of the statistics. */
+const waitingOnLocks = async () =>
+  (
+    await app.ds.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    )
+  )[0]!.n;
+
+async function untilWaiting(n: number, what: string): Promise<void> {
+  for (let i = 0; (await waitingOnLocks()) < n; i++) {
+    if (i > 400) throw new Error(`${what} never reached the outbox lock`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe("an editor's edit of an entry racing the withdrawal of an article citing it", () => {
+  it("appends no UPDATED for the article once it is withdrawn: the citing articles are read after the outbox lock", async () => {
+    const { id: articleId, entries } = await approvedStory(1);
+    expectOk(await app.gql(PublishDocument, { id: articleId }, { token: editor }));
+    const topic = entries.find(([type]) => type === "TOPIC")![1];
+    const blocker = new Client({ connectionString: app.config.databaseUrl! });
+    await blocker.connect();
+    try {
+      await blocker.query(`BEGIN`);
+      await blocker.query(`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+      const unpublishing = app.gql(UnpublishDocument, { id: articleId, reason: "Withdrawn" }, { token: editor });
+      await untilWaiting(1, "the unpublish");
+      const renaming = rename("TOPIC", topic.id, "Renamed while the story was withdrawn", editor);
+      await untilWaiting(2, "the rename");
+      await blocker.query(`COMMIT`);
+      expectOk(await unpublishing);
+      expectOk(await renaming);
+    } finally {
+      await blocker.query(`ROLLBACK`).catch(() => undefined);
+      await blocker.end();
+    }
+    const events = await app.ds.query<{ kind: string; reason: string | null }[]>(
+      `SELECT kind, payload->>'reason' AS reason FROM content_events WHERE article_id = $1 ORDER BY seq`,
+      [articleId],
+    );
+    expect(events.map((e) => e.kind)).toEqual(["PUBLISHED", "UNPUBLISHED"]);
+    expect(await count("reference_revisions WHERE entity_id = $1 AND action = 'UPDATED'", [topic.id])).toBe(1);
+  });
+});
+
 describe("a publish that starts citing an entry, racing a writer's edit of it", () => {
   it("the writer's rename waits for the publish, then is refused: no entry changes once it is live", async () => {
     const { id: articleId, entries } = await approvedStory(1);
     const blocker = new Client({ connectionString: app.config.databaseUrl! });
     await blocker.connect();
-    // Polled outside the blocker's transaction, which would keep reading one snapshot of the statistics.
-    const waitingOnLocks = async () =>
-      (
-        await app.ds.query<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        )
-      )[0]!.n;
     try {
       // Hold the outbox (appendEvent's advisory lock, OUTBOX_LOCK): the publish stops at its event,
       // its revision not yet public to anyone else, exactly where a writer's check used to slip in.
       await blocker.query(`BEGIN`);
-      await blocker.query(`SELECT pg_advisory_xact_lock(${0x4e474556})`);
+      await blocker.query(`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
       const publishing = app.gql(PublishDocument, { id: articleId }, { token: editor });
-      for (let i = 0; (await waitingOnLocks()) < 1; i++) {
-        if (i > 400) throw new Error("the publish never reached the outbox lock");
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await untilWaiting(1, "the publish");
       // One at a time: each rename either finishes (checked before the publish commits) or waits behind it.
       const renames: ReturnType<typeof rename>[] = [];
       for (const [type, { id }] of entries) {

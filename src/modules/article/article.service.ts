@@ -527,11 +527,14 @@ export async function appendEvents(
   payload: Record<string, unknown>,
 ): Promise<number> {
   const k = params.length;
+  // The lock first, in a statement of its own: the SELECT below must read the articles as they are
+  // once the outbox is ours. Taken inside it, the snapshot predates the wait, and an article
+  // unpublished or embargoed meanwhile got an UPDATED event after its withdrawal.
+  await m.query(`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
   const [row] = await m.query<[{ n: number }]>(
-    `WITH l AS (SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})),
-     e AS (
+    `WITH e AS (
        INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
-       SELECT c.id, $${k + 1}, c.published_revision_id, c.number, $${k + 2}::jsonb FROM l, (${articlesSql}) c ORDER BY c.id
+       SELECT c.id, $${k + 1}, c.published_revision_id, c.number, $${k + 2}::jsonb FROM (${articlesSql}) c ORDER BY c.id
        RETURNING seq, article_id
      )
      SELECT count(*)::int AS n FROM (
@@ -546,7 +549,7 @@ export async function appendEvents(
 export const EVENTS_CHANNEL = "newsgraph_events";
 
 /** Advisory lock key serialising outbox appends (an arbitrary constant: "NGEV"). */
-const OUTBOX_LOCK = 0x4e474556;
+export const OUTBOX_LOCK = 0x4e474556;
 
 /** Read a revision back into a snapshot (5 statements; editorial paths only). */
 export async function loadSnapshot(m: EntityManager, revisionId: string): Promise<{ snapshot: ArticleSnapshot; number: number }> {
