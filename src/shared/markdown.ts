@@ -264,17 +264,10 @@ export async function renderBody(markdown: string, opts: { budgetMs?: number; fi
   const budgetMs = opts.budgetMs ?? RENDER_BUDGET_MS;
   const problem = checkMarkdownShape(markdown, field);
   if (problem) throw new BadUserInputError(problem, { field });
-  const id = nextTaskId++;
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  // The budget counts from when a worker starts the task, not while it waits in the queue.
-  started.set(id, () => {
-    timer = setTimeout(() => abort.abort(), budgetMs);
-  });
   try {
-    return (await renderPool().run({ id, markdown }, { signal: abort.signal })) as RenderedBody;
+    return (await runBudgeted("render", (id) => ({ id, markdown }), budgetMs)) as RenderedBody;
   } catch (err) {
-    if (abort.signal.aborted)
+    if (err === OVER_BUDGET)
       throw new BadUserInputError(
         `${field} took longer than ${budgetMs} ms to render and was refused; simplify its Markdown ` +
           "(shorter paragraphs, less nesting, fewer emphasis markers) or split the article.",
@@ -283,6 +276,26 @@ export async function renderBody(markdown: string, opts: { budgetMs?: number; fi
     if (err instanceof RangeError || (err as { name?: unknown } | null)?.name === "RangeError")
       throw new BadUserInputError(`${field} is nested too deeply to render; flatten its quotes, lists and links.`, { field });
     throw err;
+  }
+}
+
+const OVER_BUDGET = Symbol("over budget");
+
+/**
+ * One task on the render workers, cancelled (its worker replaced) past `budgetMs`, which counts
+ * from when a worker starts it, not while it waits in the queue; rejects with OVER_BUDGET then.
+ */
+async function runBudgeted(name: "render" | "plain", task: (id: number) => Task, budgetMs: number): Promise<TaskResult> {
+  const id = nextTaskId++;
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  started.set(id, () => {
+    timer = setTimeout(() => abort.abort(), budgetMs);
+  });
+  try {
+    return await renderPool().run(task(id), { name, signal: abort.signal });
+  } catch (err) {
+    throw abort.signal.aborted ? OVER_BUDGET : err;
   } finally {
     clearTimeout(timer);
     started.delete(id);
@@ -321,24 +334,15 @@ export async function plainTexts(input: unknown, opts: { budgetMs?: number } = {
     for (const t of texts) done.set(t, toPlainText(t));
   } else {
     const budgetMs = opts.budgetMs ?? RENDER_BUDGET_MS;
-    const id = nextTaskId++;
-    const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    started.set(id, () => {
-      timer = setTimeout(() => abort.abort(), budgetMs);
-    });
     try {
-      const out = (await renderPool().run({ id, texts }, { name: "plain", signal: abort.signal })) as string[];
+      const out = (await runBudgeted("plain", (id) => ({ id, texts }), budgetMs)) as string[];
       texts.forEach((t, i) => done.set(t, out[i]!));
     } catch (err) {
-      if (abort.signal.aborted)
+      if (err === OVER_BUDGET)
         throw new BadUserInputError(
           `The text fields of this input took longer than ${budgetMs} ms to clean of markup; send less markup.`,
         );
       throw err;
-    } finally {
-      clearTimeout(timer);
-      started.delete(id);
     }
   }
   return (text) => done.get(text) ?? toPlainText(text);
