@@ -8,7 +8,6 @@ import {
   CreateSourceDocument,
   CreateTopicDocument,
   PublishDocument,
-  SetArticleRelationsDocument,
   SubmitForReviewDocument,
   UnpublishDocument,
 } from "../src/client/generated/graphql";
@@ -17,6 +16,7 @@ import { Role } from "../src/shared/enums";
 import { expectCode, expectOk } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
 import { create, partnerKey } from "./adversarial/helpers";
+import { setRelations } from "./support/publish";
 
 /*
  * Issue 10, item 13: reference data (actors, sources, topics, places) that published articles
@@ -280,29 +280,18 @@ async function approvedStory(n: number): Promise<{ id: string; entries: [RefType
       { token: editor },
     ),
   ).createArticle;
-  const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [article.id]);
-  expectOk(
-    await app.gql(
-      SetArticleRelationsDocument,
-      {
-        id: article.id,
-        expectedVersion: version,
-        input: {
-          topicIds: topics.map((t) => t.id),
-          actors: listed.map((a) => ({ actorId: a.id, role: "QUOTED" as const })),
-          citations: sources.map((x) => ({ sourceId: x.id, sourcing: "NAMED" as const, attribution: "a ledger" })),
-          claims: [{ statement: "The port paid twice.", status: "CONFIRMED", actorIds: claimants.map((a) => a.id) }],
-          perspectives: holders.map((h) => ({
-            holderActorId: h.id,
-            stance: "OPPOSES" as const,
-            summary: "It did not.",
-            about: "the payments",
-          })),
-        },
-      },
-      { token: editor },
-    ),
-  );
+  await setRelations(app, editor, article.id, {
+    topicIds: topics.map((t) => t.id),
+    actors: listed.map((a) => ({ actorId: a.id, role: "QUOTED" as const })),
+    citations: sources.map((x) => ({ sourceId: x.id, sourcing: "NAMED" as const, attribution: "a ledger" })),
+    claims: [{ statement: "The port paid twice.", status: "CONFIRMED", actorIds: claimants.map((a) => a.id) }],
+    perspectives: holders.map((h) => ({
+      holderActorId: h.id,
+      stance: "OPPOSES" as const,
+      summary: "It did not.",
+      about: "the payments",
+    })),
+  });
   for (const doc of [SubmitForReviewDocument, ApproveDocument])
     expectOk(await app.gql(doc, { id: article.id }, { token: editor }));
   const entries: [RefType, { id: string }][] = [

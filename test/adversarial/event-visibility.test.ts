@@ -18,7 +18,6 @@ import {
   DeleteArticleDocument,
   PublishDocument,
   RegisterWebhookDocument,
-  SetArticleRelationsDocument,
   SetEmbargoDocument,
   SubmitForReviewDocument,
   UnpublishDocument,
@@ -28,7 +27,7 @@ import {
 import { Role } from "../../src/shared/enums";
 import { startTestApp, type TestApp } from "../support/harness";
 import { expectOk } from "../support/expect";
-import { waitFor } from "../support/publish";
+import { setRelations, waitFor } from "../support/publish";
 
 /*
  * Event-time visibility, for every consumer of the outbox (the change feed, webhooks, WebSocket
@@ -139,14 +138,7 @@ async function citeNewSource(id: string): Promise<string> {
       { token: editor },
     ),
   ).createSource;
-  const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
-  expectOk(
-    await app.gql(
-      SetArticleRelationsDocument,
-      { id, expectedVersion: version, input: { citations: [{ sourceId, sourcing: "NAMED" }] } },
-      { token: editor },
-    ),
-  );
+  await setRelations(app, editor, id, { citations: [{ sourceId, sourcing: "NAMED" }] });
   return sourceId;
 }
 const renameSource = async (sourceId: string) =>
@@ -480,14 +472,7 @@ describe("renaming a cited source's slug (a rights dimension)", () => {
         { token: editor },
       ),
     ).createSource;
-    const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
-    expectOk(
-      await app.gql(
-        SetArticleRelationsDocument,
-        { id, expectedVersion: version, input: { citations: [{ sourceId, sourcing: "NAMED" }] } },
-        { token: editor },
-      ),
-    );
+    await setRelations(app, editor, id, { citations: [{ sourceId, sourcing: "NAMED" }] });
     const fromOld = (await feed(oldKey, null)).end;
     const fromNew = (await feed(newKey, null)).end;
     await publish(id);

@@ -7,7 +7,6 @@ import {
   CreateSourceDocument,
   CreateTopicDocument,
   PublishDocument,
-  SetArticleRelationsDocument,
   SetEmbargoDocument,
   SubmitForReviewDocument,
   UnpublishDocument,
@@ -16,6 +15,7 @@ import { Role } from "../../src/shared/enums";
 import { expectOk } from "../support/expect";
 import { startTestApp, type TestApp } from "../support/harness";
 import { create, partnerKey, request } from "./helpers";
+import { setRelations } from "../support/publish";
 
 /*
  * Issue 10, item 13: reference data created for a story still in draft (an anonymous source,
@@ -81,22 +81,11 @@ async function secretStory(label: string): Promise<Story> {
       { token: editor },
     ),
   ).createArticle;
-  const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [article.id]);
-  expectOk(
-    await app.gql(
-      SetArticleRelationsDocument,
-      {
-        id: article.id,
-        expectedVersion: version,
-        input: {
-          topicIds: [topic.id],
-          actors: [{ actorId: actor.id, role: "QUOTED" }],
-          citations: [{ sourceId: source.id, sourcing: "ANONYMOUS", attribution: "a ledger seen by us" }],
-        },
-      },
-      { token: editor },
-    ),
-  );
+  await setRelations(app, editor, article.id, {
+    topicIds: [topic.id],
+    actors: [{ actorId: actor.id, role: "QUOTED" }],
+    citations: [{ sourceId: source.id, sourcing: "ANONYMOUS", attribution: "a ledger seen by us" }],
+  });
   return { id: article.id, actor, source, topic, place };
 }
 

@@ -8,13 +8,13 @@ import {
   CreatePlaceDocument,
   CreateSourceDocument,
   CreateTopicDocument,
-  SetArticleRelationsDocument,
 } from "../../src/client/generated/graphql";
 import { jsonLdScript } from "../../src/modules/syndication";
 import { expectOk } from "../support/expect";
 import { startTestApp, type TestApp } from "../support/harness";
 import { ninjsValidator } from "../support/ninjs";
 import { create, ok, publishNew, request } from "./helpers";
+import { setRelations } from "../support/publish";
 
 /*
  * Row 8 of the adversarial suite (issue #6; Ghost CVE-2022-47197): script payloads written
@@ -101,33 +101,22 @@ beforeAll(async () => {
     ].join("\n\n"),
     datelinePlaceId: place.id,
   });
-  const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [article.id]);
-  expectOk(
-    await app.gql(
-      SetArticleRelationsDocument,
+  await setRelations(app, editor, article.id, {
+    topicIds: [topic.id],
+    actors: [{ actorId: actor.id, role: "SUBJECT" }],
+    citations: [{ sourceId: source.id, sourcing: "NAMED", attribution: plain("Attribution", 2) }],
+    claims: [{ statement: plain("Claim", 3), status: "REPORTED", sourceIds: [source.id], actorIds: [actor.id] }],
+    perspectives: [
       {
-        id: article.id,
-        expectedVersion: version,
-        input: {
-          topicIds: [topic.id],
-          actors: [{ actorId: actor.id, role: "SUBJECT" }],
-          citations: [{ sourceId: source.id, sourcing: "NAMED", attribution: plain("Attribution", 2) }],
-          claims: [{ statement: plain("Claim", 3), status: "REPORTED", sourceIds: [source.id], actorIds: [actor.id] }],
-          perspectives: [
-            {
-              holderActorId: actor.id,
-              stance: "SUPPORTS",
-              summary: plain("Summary", 4),
-              about: plain("About", 5),
-              keyPoints: [plain("Point", 6)],
-            },
-            { holderLabel: plain("Critics", 7), stance: "OPPOSES", summary: plain("Summary", 8), about: plain("About", 9) },
-          ],
-        },
+        holderActorId: actor.id,
+        stance: "SUPPORTS",
+        summary: plain("Summary", 4),
+        about: plain("About", 5),
+        keyPoints: [plain("Point", 6)],
       },
-      { token: editor },
-    ),
-  );
+      { holderLabel: plain("Critics", 7), stance: "OPPOSES", summary: plain("Summary", 8), about: plain("About", 9) },
+    ],
+  });
   // Relations change the working copy: publish them, then correct the published article.
   expectOk(await app.gql(`mutation($id: ID!) { publish(id: $id) { id } }`, { id: article.id }, { token: editor }));
   for (const [i, kind] of (["CORRECTION", "EDITORS_NOTE"] as const).entries())

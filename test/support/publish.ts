@@ -2,7 +2,9 @@ import {
   ApproveDocument,
   CreateArticleDocument,
   PublishDocument,
+  SetArticleRelationsDocument,
   SubmitForReviewDocument,
+  type ArticleRelationsInput,
   type CreateArticleInput,
 } from "../../src/client/generated/graphql";
 import { expectOk } from "./expect";
@@ -24,6 +26,17 @@ export async function publishNew(
   for (const doc of [SubmitForReviewDocument, ApproveDocument, PublishDocument])
     expectOk(await app.gql(doc, { id: created.id }, { token }));
   return { id: created.id, slug: created.slug };
+}
+
+/** Set relations on an article's working copy at its current version (read from the database). */
+export async function setRelations(
+  app: Pick<TestApp, "gql" | "ds">,
+  token: string,
+  id: string,
+  input: ArticleRelationsInput,
+): Promise<void> {
+  const [row] = await app.ds.query<{ version: number }[]>(`SELECT version FROM articles WHERE id = $1`, [id]);
+  expectOk(await app.gql(SetArticleRelationsDocument, { id, expectedVersion: row!.version, input }, { token }));
 }
 
 /** Poll until probe returns something truthy; throws after ms. */
