@@ -1,7 +1,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CreatePartnerKeyDocument, SetEmbargoDocument, type CreatePartnerKeyInput } from "../src/client/generated/graphql";
 import { Language, Role } from "../src/shared/enums";
+import { BadUserInputError, ConflictError, NotFoundError, ServiceUnavailableError } from "../src/shared/errors";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectOk } from "./support/expect";
 import { HIDDEN, MAIN_STORY, newestFirst, VISIBLE } from "./support/demo";
@@ -130,6 +131,61 @@ describe("feeds", () => {
         .map((a) => a.headline)
         .sort(),
     );
+  });
+});
+
+describe("errors over HTTP", () => {
+  afterEach(() => vi.restoreAllMocks());
+  const failFeedWith = (err: unknown) => vi.spyOn(app.server.services.syndication, "feed").mockRejectedValueOnce(err);
+  const body = (text: string) => (JSON.parse(text) as { error: { code: string; message: string } }).error;
+
+  it("answer a coded error with the status its code means, not a 500", async () => {
+    const cases = [
+      { err: new NotFoundError("Topic", "oil"), status: 404, code: "NOT_FOUND" },
+      {
+        err: new BadUserInputError("That slug is not valid; use lower-case words and hyphens."),
+        status: 400,
+        code: "BAD_USER_INPUT",
+      },
+      { err: new ConflictError("Try again."), status: 409, code: "CONFLICT" },
+    ];
+    for (const c of cases) {
+      failFeedWith(c.err);
+      const r = await get("/feeds/topics/oil.json");
+      expect(r.status, c.code).toBe(c.status);
+      expect(body(r.text)).toEqual({ code: c.code, message: c.err.message });
+    }
+  });
+
+  it("answer a database outage with 503 and Retry-After, never cached as a public answer", async () => {
+    failFeedWith(new ServiceUnavailableError({ retryAfterSeconds: 3 }));
+    const r = await get("/feeds/latest.atom");
+    expect(r.status).toBe(503);
+    expect(r.headers.get("retry-after")).toBe("3");
+    expect(r.headers.get("cache-control")).toBe("no-store");
+    expect(body(r.text).code).toBe("SERVICE_UNAVAILABLE");
+    // A driver's own word for a lost connection is an outage too, not the client's bad input.
+    failFeedWith(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }));
+    const lost = await get("/feeds/latest.json");
+    expect(lost.status).toBe(503);
+    expect(body(lost.text).code).toBe("SERVICE_UNAVAILABLE");
+  });
+
+  it("mask an unexpected error as a 500 without its text", async () => {
+    failFeedWith(new Error('relation "secret_table" does not exist'));
+    const r = await get("/feeds/latest.json");
+    expect(r.status).toBe(500);
+    expect(body(r.text).code).toBe("INTERNAL_SERVER_ERROR");
+    expect(r.text).not.toContain("secret_table");
+  });
+
+  it("do not echo the URL's id back in a not-found answer", async () => {
+    for (const id of ["no-such-article", "00000000-0000-4000-8000-000000000000"]) {
+      const r = await get(`/syndication/ninjs/${id}`);
+      expect(r.status).toBe(404);
+      expect(body(r.text).code).toBe("NOT_FOUND");
+      expect(r.text).not.toContain(id);
+    }
   });
 });
 

@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from "express";
-import { GraphQLError } from "graphql";
 import type { Config } from "../../config";
 import { buildContext, type Context } from "../../server/context";
 import type { Services } from "../../server/services";
 import type { Logger } from "../../shared/logger";
-import { translateDbError } from "../../shared/errors";
+import { toHttpError } from "../../shared/http-error";
 import type { FeedScope } from "./syndication.service";
 
 /**
@@ -15,17 +14,18 @@ import type { FeedScope } from "./syndication.service";
 export function syndicationRouter(services: Services, config: Config, log: Logger): Router {
   const router = Router();
 
+  const fail = (res: Response, err: unknown): void => {
+    const { status, headers, body } = toHttpError(err, log);
+    for (const [k, v] of headers) res.setHeader(k, v);
+    res.status(status).json(body);
+  };
+
   async function withContext(req: Request, res: Response, send: (ctx: Context) => Promise<void>): Promise<void> {
     let ctx: Context;
     try {
       ctx = await buildContext(services, req);
     } catch (err) {
-      const e = err as GraphQLError;
-      const http = e.extensions?.http as { status?: number; headers?: Map<string, string> } | undefined;
-      for (const [k, v] of http?.headers ?? []) res.setHeader(k, v);
-      res
-        .status(http?.status ?? 500)
-        .json({ error: { code: e.extensions?.code ?? "INTERNAL_SERVER_ERROR", message: e.message } });
+      fail(res, err);
       return;
     }
     try {
@@ -36,31 +36,23 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
       res.setHeader("vary", "authorization");
       await send(ctx);
     } catch (err) {
-      if (err instanceof GraphQLError && err.extensions.code === "FORBIDDEN") {
-        res.status(403).json({ error: { code: "FORBIDDEN", message: err.message } });
-        return;
-      }
-      // A value PostgreSQL refuses (a NUL in a slug, say) is the client's mistake, as in GraphQL.
-      const refused = translateDbError(err);
-      if (refused) {
-        res.status(400).json({ error: { code: refused.extensions.code, message: refused.message } });
-        return;
-      }
-      log.error({ err }, "syndication request failed");
-      res.status(500).json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Internal server error." } });
+      // A failure (a 503 while the database restarts, say) must not be cached as a public answer.
+      res.setHeader("cache-control", "no-store");
+      fail(res, err);
     } finally {
       if (ctx.viewer.kind === "partner")
         await services.partners.recordUsage(ctx.viewer.keyId, ctx.audience.served).catch(() => undefined);
     }
   }
 
+  // The message names no id or slug from the URL: what a client sent is not echoed back to it.
   const notFound = (res: Response, what: string) =>
     res.status(404).json({ error: { code: "NOT_FOUND", message: `${what} does not exist, or you cannot see it.` } });
 
   router.get("/syndication/ninjs/:id", (req, res) =>
     withContext(req, res, async (ctx) => {
       const doc = await services.syndication.ninjs(String(req.params.id), ctx.audience);
-      if (!doc) return void notFound(res, `Article ${String(req.params.id)}`);
+      if (!doc) return void notFound(res, "That article");
       res.type("application/json").send(JSON.stringify(doc));
     }),
   );
