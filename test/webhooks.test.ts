@@ -252,6 +252,16 @@ describe("webhooks", () => {
     expectCode(await app.gql(RegisterWebhookDocument, { url }, { token: editor }), "FORBIDDEN");
     expectCode(await app.gql(RegisterWebhookDocument, { url }), "UNAUTHENTICATED");
     expectCode(await app.gql(RegisterWebhookDocument, { url: "ftp://example.org/x" }, { token: admin }), "BAD_USER_INPUT");
+    // Who may manage webhooks is decided before the arguments are validated (the fuzzer's anonymous
+    // registerWebhook with an over-long url got BAD_USER_INPUT, a refusal that tells the rules).
+    const tooLong = `https://example.org/${"x".repeat(5000)}`;
+    expectCode(await app.gql(RegisterWebhookDocument, { url: tooLong }), "UNAUTHENTICATED");
+    expectCode(await app.gql(RegisterWebhookDocument, { url: tooLong }, { token: editor }), "FORBIDDEN");
+    const { key: readOnly } = expectOk(
+      await app.gql(CreatePartnerKeyDocument, { input: { name: "Reader only", scopes: ["content:read"] } }, { token: admin }),
+    ).createPartnerKey;
+    expectCode(await app.gql(RegisterWebhookDocument, { url: tooLong }, { token: readOnly }), "FORBIDDEN");
+    expectCode(await app.gql(RegisterWebhookDocument, { url: tooLong }, { token: admin }), "BAD_USER_INPUT");
   });
 
   it("refuse a forged delivery-log cursor with BAD_USER_INPUT", async () => {

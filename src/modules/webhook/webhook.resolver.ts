@@ -1,5 +1,19 @@
 import { IsOptional, IsUUID, MaxLength } from "class-validator";
-import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  UseMiddleware,
+  type MiddlewareFn,
+} from "type-graphql";
 import type { Context } from "../../server/context";
 import { ContentEventKind } from "../../shared/enums";
 import { UnauthenticatedError } from "../../shared/errors";
@@ -106,8 +120,20 @@ class DeliveriesArgs extends PageArgs {
   webhookId!: string;
 }
 
+/**
+ * Who may manage webhooks, decided before type-graphql validates the arguments (middlewares run
+ * first): a caller without the right learns nothing of the argument rules, and gets
+ * UNAUTHENTICATED or FORBIDDEN whatever it sends, as from every other staff operation.
+ */
+const WebhookManagers: MiddlewareFn<Context> = ({ context }, next) => {
+  if (context.viewer.kind === "anonymous") throw new UnauthenticatedError("Webhooks need an admin session or a partner key.");
+  context.services.webhooks.owner(context.viewer);
+  return next();
+};
+
 /** Admins manage every webhook; a partner key with webhooks:manage manages its own. */
 @Resolver(() => WebhookInfo)
+@UseMiddleware(WebhookManagers)
 export class WebhookResolver {
   private viewer(ctx: Context) {
     if (ctx.viewer.kind === "anonymous") throw new UnauthenticatedError("Webhooks need an admin session or a partner key.");

@@ -106,7 +106,8 @@ export class WebhookService {
 
   // ---- management ----
 
-  private owner(viewer: Viewer): { partnerKeyId: string | null; createdById: string | null } {
+  /** Who may manage webhooks: throws FORBIDDEN for anyone else (the resolver runs it before validating arguments). */
+  owner(viewer: Viewer): { partnerKeyId: string | null; createdById: string | null } {
     if (viewer.kind === "partner") {
       if (!viewer.scopes.has(Scope.WEBHOOKS_MANAGE))
         throw new ForbiddenError(`This partner key lacks the ${Scope.WEBHOOKS_MANAGE} scope.`);
