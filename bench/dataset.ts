@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { Client, Pool, type PoolClient } from "pg";
 import { createDataSource } from "../src/db/data-source";
-import { PUBLIC_ARTICLE } from "../src/modules/article/article-read.service";
+import { PUBLIC_ARTICLE } from "../src/modules/article/published.reader";
 import { createLogger } from "../src/shared/logger";
 import { countWords } from "../src/shared/markdown";
 import { Rng } from "./prng";

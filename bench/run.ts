@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { Client } from "pg";
 import { createDataSource } from "../src/db/data-source";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
-import { PUBLIC_ARTICLE } from "../src/modules/article/article-read.service";
+import { PUBLIC_ARTICLE } from "../src/modules/article/published.reader";
 import { createLogger } from "../src/shared/logger";
 import { encodeCursor, micros } from "../src/shared/pagination";
 import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker } from "./dataset";

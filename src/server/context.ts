@@ -3,7 +3,7 @@ import { GraphQLError } from "graphql";
 import type { Services } from "./services";
 import { auditRejectedMutation } from "../modules/audit/audit.plugin";
 import { createArticleLoaders, type ArticleLoaders } from "../modules/article";
-import { publicAudience, type Audience } from "../modules/article/article-read.service";
+import { publicAudience, type Audience } from "../modules/article/published.reader";
 import { RateLimitedError, unavailableAs503 } from "../shared/errors";
 import { Scope, type Viewer } from "../shared/viewer";
 

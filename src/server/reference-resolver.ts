@@ -17,7 +17,7 @@ import {
 import { ArticleConnection, type Article } from "../modules/article";
 import { PageArgs } from "../modules/article/article.resolver";
 import type { ArticleLoaders } from "../modules/article";
-import { ARTICLES_TAG } from "../modules/article/article-read.service";
+import { ARTICLES_TAG } from "../modules/article/published.reader";
 import { staff } from "../modules/article/article.resolver";
 import { Role } from "../shared/enums";
 import { connectionFrom, Connection, type ConnectionShape } from "../shared/pagination";

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Logger } from "../shared/logger";
 import { PURGE_ALL } from "../shared/invalidation";
-import { ARTICLES_TAG } from "../modules/article/article-read.service";
+import { ARTICLES_TAG } from "../modules/article/published.reader";
 
 /**
  * The response cache for anonymous GraphQL queries, with tag invalidation.

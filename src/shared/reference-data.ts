@@ -6,7 +6,7 @@ import { toPlainText } from "./markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
 import { hasRole, type StaffViewer } from "./viewer";
 import { appendEvents } from "../modules/article/article.service";
-import { PUBLIC_ARTICLE } from "../modules/article/article-read.service";
+import { PUBLIC_ARTICLE } from "../modules/article/published.reader";
 import { ReferenceAction, ReferenceType } from "../modules/reference/reference-revision.entity";
 
 interface Named extends ObjectLiteral {

@@ -2,7 +2,8 @@ import { ArrayMaxSize, IsDate, IsOptional, IsString, Length, Matches, MaxLength,
 import { Field, InputType, registerEnumType } from "type-graphql";
 import { ActorRole, ClaimStatus, Genre, Language, Sourcing, Stance } from "../../shared/enums";
 import { compose, IdField, RequiredTextField, SlugField, TextField } from "../../shared/input-fields";
-import { ArticleOrder, SEARCH_RANKED, SEARCH_RECENT_ARTICLES, SEARCH_RECENT_ENOUGH } from "./article-read.service";
+import { ArticleOrder } from "./published.reader";
+import { SEARCH_RANKED, SEARCH_RECENT_ARTICLES, SEARCH_RECENT_ENOUGH } from "./search.sql";
 
 registerEnumType(ArticleOrder, { name: "ArticleOrder", description: "RELEVANCE needs filter.query." });
 

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { Page } from "../../shared/pagination";
-import type { ArticleReadService, Audience, CoverageKind } from "./article-read.service";
+import type { ArticleReadService } from "./article-read.service";
+import type { Audience, CoverageKind } from "./published.reader";
 import type { Article, RevisionInfo } from "./article.types";
 
 export interface CoverageKey {

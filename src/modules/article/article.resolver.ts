@@ -19,7 +19,7 @@ import { ArticleState, Role } from "../../shared/enums";
 import { BadUserInputError, isDatabaseUnavailable, NotFoundError, ServiceUnavailableError } from "../../shared/errors";
 import { connectionFrom, type ConnectionShape } from "../../shared/pagination";
 import type { StaffViewer } from "../../shared/viewer";
-import { ArticleOrder } from "./article-read.service";
+import { ArticleOrder } from "./published.reader";
 import { allowedFrom } from "./workflow";
 import { ArticleFilter, ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import {

@@ -1,4 +1,5 @@
-export { ArticleReadService, PUBLIC_ARTICLE, ArticleOrder } from "./article-read.service";
+export { ArticleReadService } from "./article-read.service";
+export { PUBLIC_ARTICLE, ArticleOrder } from "./published.reader";
 export { ArticleService } from "./article.service";
 export { createArticleLoaders, type ArticleLoaders } from "./article.loaders";
 export { Article, ArticleConnection } from "./article.types";

@@ -2,7 +2,8 @@ import type { DataSource } from "typeorm";
 import type { ContentEventKind } from "../../shared/enums";
 import { ForbiddenError } from "../../shared/errors";
 import { decodeCursor, encodeCursor, pageSize } from "../../shared/pagination";
-import type { ArticleReadService, Audience } from "../article/article-read.service";
+import type { ArticleReadService } from "../article/article-read.service";
+import type { Audience } from "../article/published.reader";
 import type { Article } from "../article/article.types";
 import { eventFactsAfter, learn } from "../outbox";
 

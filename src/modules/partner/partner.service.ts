@@ -7,7 +7,7 @@ import { BadUserInputError, NotFoundError } from "../../shared/errors";
 import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } from "../../shared/pagination";
 import { type Scope, type PartnerViewer } from "../../shared/viewer";
 import { sha256 } from "../user/auth.service";
-import type { Rights } from "../article/article-read.service";
+import type { Rights } from "../article/published.reader";
 import type { PartnerKey } from "./partner-key.entity";
 
 export const PARTNER_KEY_PREFIX = "ngk_";

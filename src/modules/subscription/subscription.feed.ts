@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Context } from "../../server/context";
 import type { ContentEventKind } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
-import type { Audience } from "../article/article-read.service";
+import type { Audience } from "../article/published.reader";
 import type { Article } from "../article/article.types";
 import { eventFactsByIds, learn, type EventFacts } from "../outbox";
 import type { BusEvent, EventBus } from "./event-bus";

@@ -1,4 +1,5 @@
-import type { ArticleReadService, Audience } from "../article/article-read.service";
+import type { ArticleReadService } from "../article/article-read.service";
+import type { Audience } from "../article/published.reader";
 import type { Article } from "../article/article.types";
 import type { ReferenceDataService, ReferenceReader } from "../../shared/reference-data";
 import type { Actor } from "../actor/actor.entity";

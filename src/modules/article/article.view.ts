@@ -1,0 +1,145 @@
+import type { DataSource } from "typeorm";
+import type { ArticleState, Genre, Language } from "../../shared/enums";
+import { readingTimeMinutes } from "../../shared/markdown";
+import type { Place } from "../place/place.entity";
+import { Article } from "./article.types";
+import { PLACE_JSON } from "./relation.projections";
+
+/*
+ * What every reader of the read model shares: the columns of an article view, the row they
+ * come back as, and the mapping to the GraphQL Article. Which revision a view shows (published,
+ * working copy, a given revision) is the reader's choice, made by its JOIN on `r`.
+ */
+
+/** Columns of a view; `r` is the revision shown, `a` the article, `p` the dateline. */
+export const VIEW_COLUMNS = `a.id, a.slug, a.pending_slug, a.state, a.version, a.published_at, a.first_published_at, a.public_updated_at,
+  a.updated_at AS article_updated_at, a.embargo_until, coalesce(a.embargo_until > now(), false) AS embargoed,
+  a.published_revision_id, a.head_revision_id,
+  r.id AS revision_id, r.number AS revision_number, r.headline, r.standfirst, r.byline, r.body_markdown, r.body_html,
+  r.body_text, r.word_count, r.language, r.genre, r.created_at AS revision_created_at,
+  CASE WHEN p.id IS NULL THEN NULL ELSE ${PLACE_JSON("p")} END AS dateline`;
+
+export interface ViewRow {
+  id: string;
+  slug: string;
+  /** A slug edit waiting for the next publish: staff working copies show it, readers never do. */
+  pending_slug: string | null;
+  state: ArticleState;
+  version: number;
+  published_at: Date | null;
+  first_published_at: Date | null;
+  public_updated_at: Date | null;
+  article_updated_at: Date;
+  embargo_until: Date | null;
+  embargoed: boolean;
+  published_revision_id: string | null;
+  head_revision_id: string | null;
+  revision_id: string;
+  revision_number: number;
+  headline: string;
+  standfirst: string;
+  byline: string;
+  body_markdown: string;
+  body_html: string;
+  body_text: string;
+  word_count: number;
+  language: Language;
+  genre: Genre;
+  revision_created_at: Date;
+  dateline: Place | null;
+  rank?: number;
+  /** The list's keyset position (micros() of its order column), selected by the lists that page by time. */
+  cursor_us?: string;
+}
+
+export interface ArticleViewInternals {
+  state: ArticleState;
+  version: number;
+  embargoUntil: Date | null;
+  publishedRevisionId: string | null;
+  headRevisionId: string | null;
+  articleUpdatedAt: Date;
+}
+
+const internals = new WeakMap<Article, ArticleViewInternals>();
+
+export function viewInternals(view: Article): ArticleViewInternals | undefined {
+  return internals.get(view);
+}
+
+const positions = new WeakMap<Article, string>();
+
+/** A view's exact keyset position in the list that read it; cursors never come from a rounded JS Date. */
+export function positionOf(view: Article): string {
+  const at = positions.get(view);
+  if (at === undefined) throw new Error(`no keyset position was selected for article ${view.id}`);
+  return at;
+}
+
+export function toView(row: ViewRow, workingCopy: boolean): Article {
+  const slug = workingCopy ? (row.pending_slug ?? row.slug) : row.slug;
+  const view = Object.assign(new Article(), {
+    id: row.id,
+    slug,
+    canonicalSlug: slug,
+    headline: row.headline,
+    standfirst: row.standfirst,
+    byline: row.byline,
+    body: {
+      markdown: row.body_markdown,
+      html: row.body_html,
+      text: row.body_text,
+      wordCount: row.word_count,
+      readingTimeMinutes: readingTimeMinutes(row.word_count),
+    },
+    language: row.language,
+    genre: row.genre,
+    dateline: row.dateline,
+    publishedAt: row.published_at,
+    firstPublishedAt: row.first_published_at,
+    updatedAt: workingCopy ? row.revision_created_at : (row.public_updated_at ?? row.published_at ?? row.revision_created_at),
+    revisionNumber: row.revision_number,
+    embargoed: row.embargoed,
+    embargoUntil: row.embargoed ? row.embargo_until : null,
+    revisionId: row.revision_id,
+  });
+  internals.set(view, {
+    state: row.state,
+    version: row.version,
+    embargoUntil: row.embargo_until,
+    publishedRevisionId: row.published_revision_id,
+    headRevisionId: row.head_revision_id,
+    articleUpdatedAt: row.article_updated_at,
+  });
+  if (row.cursor_us !== undefined) positions.set(view, row.cursor_us);
+  return view;
+}
+
+/** Parameter list that numbers placeholders as it goes. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+export function groupBy<T>(rows: T[], key: (r: T) => string, keys: readonly string[]): T[][] {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return keys.map((k) => m.get(k) ?? []);
+}
+
+/** Base of the readers: raw SQL through the app's DataSource. */
+export abstract class SqlReader {
+  constructor(protected readonly ds: DataSource) {}
+
+  protected query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.ds.query<T[]>(sql, params);
+  }
+}

@@ -1,0 +1,98 @@
+import type { ActorRole, ClaimStatus, Sourcing } from "../../shared/enums";
+import type { Actor } from "../actor/actor.entity";
+import type { Source } from "../source/source.entity";
+import type { Topic } from "../topic/topic.entity";
+import type { ArticleActorRole, Citation, Claim, Correction, Perspective } from "./article.types";
+import { groupBy, SqlReader } from "./article.view";
+import { ACTOR_JSON, SOURCE_JSON, toPerspective, type PerspectiveRow } from "./relation.projections";
+
+/**
+ * An article's relations, keyed by revision id (batched by the per-request loaders). No
+ * visibility rule here: callers reach a revision id only through a view they may see.
+ */
+export class RelationReader extends SqlReader {
+  // Referenced rows (sources, actors) come from correlated subqueries: a join lets the
+  // planner hash the whole actors or sources table on every request once they are large.
+
+  async citationsByRevision(ids: readonly string[]): Promise<Citation[][]> {
+    const rows = await this.query<{ revision_id: string; id: string; attribution: string; sourcing: Sourcing; source: Source }>(
+      `SELECT c.revision_id, c.id, c.attribution, c.sourcing,
+         (SELECT ${SOURCE_JSON("s")} FROM sources s WHERE s.id = c.source_id) AS source
+       FROM citations c
+       WHERE c.revision_id = ANY($1) ORDER BY c.revision_id, c.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
+      g.map((r) => ({ id: r.id, attribution: r.attribution, sourcing: r.sourcing, source: r.source })),
+    );
+  }
+
+  async actorsByRevision(ids: readonly string[]): Promise<ArticleActorRole[][]> {
+    const rows = await this.query<{ revision_id: string; role: ActorRole; actor: Actor }>(
+      `SELECT aa.revision_id, aa.role, (SELECT ${ACTOR_JSON("ac")} FROM actors ac WHERE ac.id = aa.actor_id) AS actor
+       FROM article_actors aa
+       WHERE aa.revision_id = ANY($1) ORDER BY aa.revision_id, aa.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) => g.map((r) => ({ actor: r.actor, role: r.role })));
+  }
+
+  async claimsByRevision(ids: readonly string[]): Promise<Claim[][]> {
+    const rows = await this.query<{
+      revision_id: string;
+      id: string;
+      statement: string;
+      status: ClaimStatus;
+      citation_ids: string[];
+      actors: Actor[];
+    }>(
+      `SELECT cl.revision_id, cl.id, cl.statement, cl.status,
+         ARRAY(SELECT cc.citation_id FROM claim_citations cc JOIN citations c ON c.id = cc.citation_id
+               WHERE cc.claim_id = cl.id ORDER BY c.position) AS citation_ids,
+         coalesce((SELECT json_agg(${ACTOR_JSON("ac")} ORDER BY ac.name, ac.id) FROM claim_actors ca JOIN actors ac ON ac.id = ca.actor_id
+                   WHERE ca.claim_id = cl.id), '[]'::json) AS actors
+       FROM claims cl WHERE cl.revision_id = ANY($1) ORDER BY cl.revision_id, cl.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
+      g.map((r) => ({
+        id: r.id,
+        statement: r.statement,
+        status: r.status,
+        actors: r.actors,
+        revisionId: r.revision_id,
+        citationIds: r.citation_ids,
+      })),
+    );
+  }
+
+  async perspectivesByRevision(ids: readonly string[]): Promise<Perspective[][]> {
+    const rows = await this.query<PerspectiveRow>(
+      `SELECT pe.revision_id, pe.id, pe.holder_label, pe.stance, pe.summary, pe.key_points, pe.about,
+         CASE WHEN ac.id IS NULL THEN NULL ELSE ${ACTOR_JSON("ac")} END AS holder_actor
+       FROM perspectives pe LEFT JOIN actors ac ON ac.id = pe.holder_actor_id
+       WHERE pe.revision_id = ANY($1) ORDER BY pe.revision_id, pe.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) => g.map(toPerspective));
+  }
+
+  async topicsByRevision(ids: readonly string[]): Promise<Topic[][]> {
+    const rows = await this.query<Topic & { revision_id: string }>(
+      `SELECT rt.revision_id, t.id, t.slug, t.name, t.description, t.iptc_code AS "iptcCode"
+       FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id
+       WHERE rt.revision_id = ANY($1) ORDER BY rt.revision_id, rt.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids);
+  }
+
+  async correctionsByArticle(ids: readonly string[]): Promise<Correction[][]> {
+    const rows = await this.query<Correction & { article_id: string }>(
+      `SELECT article_id, id, kind, text, created_at AS "createdAt"
+       FROM corrections WHERE article_id = ANY($1) ORDER BY article_id, created_at, id`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.article_id, ids);
+  }
+}

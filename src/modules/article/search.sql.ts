@@ -1,0 +1,115 @@
+import { Language } from "../../shared/enums";
+import { escapeHtml } from "../../shared/markdown";
+import { searchableText } from "./article.entity";
+import { VIEW_COLUMNS } from "./article.view";
+
+/*
+ * The SQL of full-text search: matching, ranking, relevance candidates and snippets. It holds
+ * no visibility rule: the published reader passes its predicates in (`onArticle` starts with
+ * the audience's visibility).
+ */
+
+/** Each row's vector was built with its language's configuration; a query is parsed both ways unless the filter picks one. */
+export function searchConfigs(language: Language | null | undefined): string[] {
+  return language === Language.ES ? ["spanish"] : language === Language.EN ? ["english"] : ["english", "spanish"];
+}
+
+/** The match of revision `r` against query parameter `q`, in any of the configurations. */
+export function searchMatch(configs: string[], q: string): string {
+  return `(${configs.map((c) => `r.search @@ websearch_to_tsquery('${c}', ${q})`).join(" OR ")})`;
+}
+
+export function searchRank(configs: string[], q: string): string {
+  return `greatest(${configs.map((c) => `ts_rank_cd(r.search, websearch_to_tsquery('${c}', ${q}))`).join(", ")})::float8`;
+}
+
+/*
+ * ts_headline does not escape the text around its matches, and drops whatever its parser takes
+ * for an HTML tag (so "<script>" written in a body would vanish). So: control characters 1-3 are
+ * stripped from the plain text, "<" becomes chr(3) (no tags left to drop), matches are marked
+ * with chr(1)/chr(2); the result is escaped as a whole, then chr(3) becomes &lt; and the marks
+ * <mark> and </mark>. No text from the body can produce markup.
+ */
+// Bounded like the search vector: ts_headline parses the text as to_tsvector does (quadratic on long runs).
+const SNIPPET_SOURCE = `replace(replace(replace(replace(${searchableText("r.body_text")}, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3))`;
+const HEADLINE_OPTIONS = `'MaxFragments=2, MaxWords=30, MinWords=10, FragmentDelimiter=" … ", StartSel=' || chr(1) || ', StopSel=' || chr(2)`;
+
+/**
+ * Snippets of revisions `$1` (uuid[]) for query `$2`: the body is parsed with the article's
+ * language, the query as the search parsed it (every configuration it matched with), so that
+ * what made an article match is what gets marked. Rows: (id, headline); pass each headline to markSnippet.
+ */
+export function snippetQuery(configs: string[]): string {
+  const tsquery = configs.map((c) => `websearch_to_tsquery('${c}', $2)`).join(" || ");
+  return `SELECT r.id, ts_headline(CASE r.language WHEN '${Language.ES}' THEN 'spanish' ELSE 'english' END::regconfig,
+           ${SNIPPET_SOURCE}, ${tsquery}, ${HEADLINE_OPTIONS}) AS headline
+         FROM article_revisions r
+         WHERE r.id = ANY($1::uuid[])`;
+}
+
+export function markSnippet(headline: string): string {
+  return escapeHtml(headline).replaceAll("\u0003", "&lt;").replaceAll("\u0001", "<mark>").replaceAll("\u0002", "</mark>");
+}
+
+/*
+ * Relevance ranks a bounded, recency-biased candidate set, never every match. ts_rank_cd reads
+ * each candidate's whole tsvector; ranking all of them cost ~1.5 s for a word in 60% of 100k
+ * articles. News search favours the recent, so the candidates are:
+ *   - the newest SEARCH_RANKED matches among the latest SEARCH_RECENT_ARTICLES visible articles
+ *     (within publishedAfter/publishedBefore), when at least SEARCH_RECENT_ENOUGH of them match;
+ *   - otherwise the newest SEARCH_RANKED matches of the whole archive.
+ * Both bounds are on work, not only on output: `recent` looks at no more than 2,000 articles
+ * and stops at 200 matches (common words stop after a few hundred rows; the planner may instead
+ * hash the word's GIN bitmap against those 2,000), and `archive` runs only for words with fewer
+ * than 50 matches in that window, where the GIN bitmap is small. `archive` goes from the GIN
+ * bitmap to the articles through `= ANY(ARRAY(...))`: a plain join let the planner hash every
+ * visible article for a few thousand matches (~30 ms), and an estimate-free shape also keeps
+ * the statement's cost under jit_above_cost (a LATERAL version was estimated at 600k and spent
+ * 1 s compiling). Ranks are computed for the candidates only, one revision lookup each.
+ * Paging is keyset on (rank, id) within the candidates; older matches stay reachable with
+ * orderBy NEWEST/OLDEST or a publishedBefore filter. Measured figures: docs/architecture.md.
+ */
+export const SEARCH_RANKED = 200;
+export const SEARCH_RECENT_ARTICLES = 2000;
+export const SEARCH_RECENT_ENOUGH = 50;
+
+export function searchByRelevance(s: {
+  onArticle: string[];
+  onRevision: string[];
+  match: string;
+  rank: string;
+  place: boolean;
+  after: string;
+  limit: number;
+}): string {
+  const places = s.place ? "LEFT JOIN places p ON p.id = r.dateline_place_id" : "";
+  const revisionWhere = [s.match, ...s.onRevision].join(" AND ");
+  const articleWhere = s.onArticle.join(" AND ");
+  return `WITH recent AS MATERIALIZED (
+      SELECT a.id, a.published_revision_id AS rid
+      FROM (SELECT a.id, a.published_at, a.published_revision_id FROM articles a
+            WHERE ${articleWhere}
+            ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RECENT_ARTICLES}) a
+      JOIN article_revisions r ON r.id = a.published_revision_id
+      ${places}
+      WHERE ${revisionWhere}
+      ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RANKED}
+    ), archive AS MATERIALIZED (
+      SELECT a.id, a.published_revision_id AS rid
+      FROM articles a
+      WHERE (SELECT count(*) FROM recent) < ${SEARCH_RECENT_ENOUGH}
+        AND a.published_revision_id = ANY(ARRAY(SELECT r.id FROM article_revisions r ${places} WHERE ${revisionWhere}))
+        AND ${articleWhere}
+      ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RANKED}
+    ), ranked AS MATERIALIZED (
+      SELECT c.id, (SELECT ${s.rank} FROM article_revisions r WHERE r.id = c.rid) AS rank
+      FROM (SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= ${SEARCH_RECENT_ENOUGH}
+            UNION ALL SELECT * FROM archive) c
+    )
+    SELECT ${VIEW_COLUMNS}, k.rank
+    FROM (SELECT id, rank FROM ranked k WHERE ${s.after} ORDER BY rank DESC, id DESC LIMIT ${s.limit + 1}) k
+    JOIN articles a ON a.id = k.id
+    JOIN article_revisions r ON r.id = a.published_revision_id
+    LEFT JOIN places p ON p.id = r.dateline_place_id
+    ORDER BY k.rank DESC, k.id DESC`;
+}
