@@ -134,6 +134,41 @@ describe("feeds", () => {
   });
 });
 
+describe("the demo story's corrections", () => {
+  it("were made as editors make them: each is a revision partners see (ninjs version) and a CORRECTED event", async () => {
+    const corrected = VISIBLE.filter((a) => a.corrections?.length);
+    expect(corrected.length).toBeGreaterThan(0);
+    for (const a of corrected) {
+      const id = ids[a.slug]!;
+      const expected = a.corrections!.map((c) => ({ kind: c.kind, text: c.text }));
+      const events = await app.ds.query<{ revision_number: number; payload: { kind: string; text: string } }[]>(
+        `SELECT revision_number, payload FROM content_events WHERE article_id = $1 AND kind = 'CORRECTED' ORDER BY seq`,
+        [id],
+      );
+      expect(
+        events.map((e) => ({ kind: e.payload.kind, text: e.payload.text })),
+        a.slug,
+      ).toEqual(expected);
+      const revisions = await app.ds.query<{ number: number; summary: string }[]>(
+        `SELECT number, summary FROM article_revisions WHERE article_id = $1 ORDER BY number`,
+        [id],
+      );
+      const byNumber = new Map(revisions.map((r) => [r.number, r.summary]));
+      for (const [i, e] of events.entries())
+        expect(byNumber.get(e.revision_number), a.slug).toBe(`${expected[i]!.kind}: ${expected[i]!.text}`);
+      const doc = JSON.parse((await get(`/syndication/ninjs/${id}`)).text) as { version: string };
+      expect(doc.version, a.slug).toBe(String(events.at(-1)!.revision_number));
+      // Still the story as reported: the correction is dated a day after publication.
+      const rows = await app.ds.query<{ kind: string; text: string; created_at: Date }[]>(
+        `SELECT kind, text, created_at FROM corrections WHERE article_id = $1 ORDER BY created_at, id`,
+        [id],
+      );
+      expect(rows.map((r) => ({ kind: r.kind, text: r.text }))).toEqual(expected);
+      for (const r of rows) expect(r.created_at.getTime()).toBe(Date.parse(a.publishedAt!) + 86_400_000);
+    }
+  });
+});
+
 describe("errors over HTTP", () => {
   afterEach(() => vi.restoreAllMocks());
   const failFeedWith = (err: unknown) => vi.spyOn(app.server.services.syndication, "feed").mockRejectedValueOnce(err);

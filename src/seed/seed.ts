@@ -113,11 +113,14 @@ async function seedArticle(
     id,
     a.publishedAt,
   ]);
-  for (const c of a.corrections ?? []) {
-    await ds.query(
-      `INSERT INTO corrections (article_id, kind, text, created_by_id, created_at) VALUES ($1, $2, $3, $4, $5::timestamptz + interval '1 day')`,
-      [id, c.kind, c.text, viewer.userId, a.publishedAt],
-    );
+  // Through the editors' own path, so each correction has its revision and CORRECTED event.
+  for (const c of a.corrections ?? []) await workflow.addCorrection(viewer, id, c.kind, c.text);
+  if (a.corrections?.length) {
+    // As reported: corrected a day after publication.
+    await ds.query(`UPDATE corrections SET created_at = $2::timestamptz + interval '1 day' WHERE article_id = $1`, [
+      id,
+      a.publishedAt,
+    ]);
     await ds.query(`UPDATE articles SET public_updated_at = $2::timestamptz + interval '1 day' WHERE id = $1`, [
       id,
       a.publishedAt,
