@@ -2,7 +2,11 @@ import type { Stance } from "../../shared/enums";
 import type { Actor } from "../actor/actor.entity";
 import type { Perspective } from "./article.types";
 
-/** What nested reference rows carry: each map lists a GraphQL type's public fields and the columns they come from. */
+/*
+ * What nested reference rows carry: each map lists a GraphQL type's public fields and the
+ * columns they come from. test/unit/projections.test.ts fails when an entity gains a public
+ * @Field that its map lacks, so a new field cannot silently go missing from nested rows.
+ */
 export const ACTOR_COLUMNS = {
   id: "id",
   slug: "slug",
@@ -29,11 +33,19 @@ export const PLACE_COLUMNS = {
   longitude: "longitude",
   geonamesId: "geonames_id",
 } as const;
+export const TOPIC_COLUMNS = { id: "id", slug: "slug", name: "name", description: "description", iptcCode: "iptc_code" } as const;
+export const CORRECTION_COLUMNS = { id: "id", kind: "kind", text: "text", createdAt: "created_at" } as const;
 
 const json = (alias: string, cols: Record<string, string>): string =>
   `json_build_object(${Object.entries(cols)
     .map(([k, c]) => `'${k}', ${alias}.${c}`)
     .join(", ")})`;
+
+/** A select list naming each column after its field (`t.iptc_code AS "iptcCode"`). */
+export const selectColumns = (alias: string, cols: Record<string, string>): string =>
+  Object.entries(cols)
+    .map(([k, c]) => `${alias}.${c} AS "${k}"`)
+    .join(", ");
 
 export const ACTOR_JSON = (alias: string) => json(alias, ACTOR_COLUMNS);
 export const SOURCE_JSON = (alias: string) => json(alias, SOURCE_COLUMNS);

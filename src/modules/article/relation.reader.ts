@@ -4,7 +4,15 @@ import type { Source } from "../source/source.entity";
 import type { Topic } from "../topic/topic.entity";
 import type { ArticleActorRole, Citation, Claim, Correction, Perspective } from "./article.types";
 import { groupBy, SqlReader } from "./article.view";
-import { ACTOR_JSON, SOURCE_JSON, toPerspective, type PerspectiveRow } from "./relation.projections";
+import {
+  ACTOR_JSON,
+  CORRECTION_COLUMNS,
+  selectColumns,
+  SOURCE_JSON,
+  TOPIC_COLUMNS,
+  toPerspective,
+  type PerspectiveRow,
+} from "./relation.projections";
 
 /**
  * An article's relations, keyed by revision id (batched by the per-request loaders). No
@@ -79,7 +87,7 @@ export class RelationReader extends SqlReader {
 
   async topicsByRevision(ids: readonly string[]): Promise<Topic[][]> {
     const rows = await this.query<Topic & { revision_id: string }>(
-      `SELECT rt.revision_id, t.id, t.slug, t.name, t.description, t.iptc_code AS "iptcCode"
+      `SELECT rt.revision_id, ${selectColumns("t", TOPIC_COLUMNS)}
        FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id
        WHERE rt.revision_id = ANY($1) ORDER BY rt.revision_id, rt.position`,
       [ids],
@@ -89,8 +97,8 @@ export class RelationReader extends SqlReader {
 
   async correctionsByArticle(ids: readonly string[]): Promise<Correction[][]> {
     const rows = await this.query<Correction & { article_id: string }>(
-      `SELECT article_id, id, kind, text, created_at AS "createdAt"
-       FROM corrections WHERE article_id = ANY($1) ORDER BY article_id, created_at, id`,
+      `SELECT c.article_id, ${selectColumns("c", CORRECTION_COLUMNS)}
+       FROM corrections c WHERE c.article_id = ANY($1) ORDER BY c.article_id, c.created_at, c.id`,
       [ids],
     );
     return groupBy(rows, (r) => r.article_id, ids);
