@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { Client, Pool, type PoolClient } from "pg";
 import { createDataSource } from "../src/db/data-source";
 import { PUBLIC_ARTICLE } from "../src/modules/article/published.reader";
+import { slugify } from "../src/modules/article/article.snapshot";
 import { createLogger } from "../src/shared/logger";
 import { countWords } from "../src/shared/markdown";
 import { Rng } from "./prng";
@@ -494,15 +495,6 @@ class Batch {
   claim_actors: ClaimActorRow[] = [];
   perspectives: PerspectiveRow[] = [];
   revision_topics: RevisionTopicRow[] = [];
-}
-
-function slugify(s: string): string {
-  return s
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
 }
 
 class ArticleGenerator {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { ENV_DOC } from "../src/config";
-import { freePort } from "../test/support/free-port";
+import { freePort } from "../src/shared/free-port";
 
 /*
  * The processes under test. Newsgraph runs as production runs it, `node dist/src/main.js` built

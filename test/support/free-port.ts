@@ -1,13 +1,2 @@
-import net from "node:net";
-
-/** A TCP port free on 127.0.0.1 right now (for servers a test or the bench starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// Lives in src/shared so that the bench, which must not import from test/, shares it.
+export { freePort } from "../../src/shared/free-port";
