@@ -214,6 +214,14 @@ describe("errors over HTTP", () => {
     expect(r.text).not.toContain("secret_table");
   });
 
+  it("mask an unexpected error raised while finding out who asks", async () => {
+    vi.spyOn(app.server.services.auth, "viewerForToken").mockRejectedValueOnce(new Error('relation "sessions" does not exist'));
+    const r = await get("/feeds/latest.json", "some-session-token");
+    expect(r.status).toBe(500);
+    expect(body(r.text).code).toBe("INTERNAL_SERVER_ERROR");
+    expect(r.text).not.toContain("sessions");
+  });
+
   it("do not echo the URL's id back in a not-found answer", async () => {
     for (const id of ["no-such-article", "00000000-0000-4000-8000-000000000000"]) {
       const r = await get(`/syndication/ninjs/${id}`);
