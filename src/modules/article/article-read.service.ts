@@ -77,17 +77,11 @@ export class ArticleReadService {
   revisionViews(ids: readonly string[]) {
     return this.revisionReader.revisionViews(ids);
   }
-  revisionView(revisionId: string) {
-    return this.revisionReader.revisionView(revisionId);
-  }
   revisionPages(...a: Parameters<RevisionReader["revisionPages"]>) {
     return this.revisionReader.revisionPages(...a);
   }
   revisionCounts(ids: readonly string[]) {
     return this.revisionReader.revisionCounts(ids);
-  }
-  revisions(...a: Parameters<RevisionReader["revisions"]>) {
-    return this.revisionReader.revisions(...a);
   }
   revisionInfo(revisionId: string) {
     return this.revisionReader.revisionInfo(revisionId);

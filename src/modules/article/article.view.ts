@@ -52,21 +52,6 @@ export interface ViewRow {
   cursor_us?: string;
 }
 
-export interface ArticleViewInternals {
-  state: ArticleState;
-  version: number;
-  embargoUntil: Date | null;
-  publishedRevisionId: string | null;
-  headRevisionId: string | null;
-  articleUpdatedAt: Date;
-}
-
-const internals = new WeakMap<Article, ArticleViewInternals>();
-
-export function viewInternals(view: Article): ArticleViewInternals | undefined {
-  return internals.get(view);
-}
-
 const positions = new WeakMap<Article, string>();
 
 /** A view's exact keyset position in the list that read it; cursors never come from a rounded JS Date. */
@@ -102,14 +87,6 @@ export function toView(row: ViewRow, workingCopy: boolean): Article {
     embargoed: row.embargoed,
     embargoUntil: row.embargoed ? row.embargo_until : null,
     revisionId: row.revision_id,
-  });
-  internals.set(view, {
-    state: row.state,
-    version: row.version,
-    embargoUntil: row.embargo_until,
-    publishedRevisionId: row.published_revision_id,
-    headRevisionId: row.head_revision_id,
-    articleUpdatedAt: row.article_updated_at,
   });
   if (row.cursor_us !== undefined) positions.set(view, row.cursor_us);
   return view;

@@ -25,10 +25,6 @@ export class RevisionReader extends SqlReader {
     });
   }
 
-  async revisionView(revisionId: string): Promise<Article | null> {
-    return (await this.revisionViews([revisionId]))[0] ?? null;
-  }
-
   /**
    * Pages of several articles' revision histories, newest first, in one statement (a LATERAL
    * page per key), so a history on every row of an editorial list costs the same for any page size.
@@ -77,12 +73,6 @@ export class RevisionReader extends SqlReader {
     );
     const byId = new Map(rows.map((r) => [r.article_id, r.n]));
     return ids.map((id) => byId.get(id) ?? 0);
-  }
-
-  async revisions(articleId: string, first?: number | null, after?: string | null): Promise<Page<RevisionInfo>> {
-    const [page] = await this.revisionPages([{ id: articleId, first, after }]);
-    if (page instanceof Error) throw page;
-    return { ...page!, count: async () => (await this.revisionCounts([articleId]))[0]! };
   }
 
   async revisionInfo(revisionId: string): Promise<RevisionInfo | null> {
