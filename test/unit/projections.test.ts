@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SnakeNamingStrategy } from "../../src/db/naming";
 import { Actor } from "../../src/modules/actor/actor.entity";
 import { Correction as CorrectionRecord } from "../../src/modules/article/article.entity";
-import { Correction } from "../../src/modules/article/article.types";
+import { Correction, RevisionInfo } from "../../src/modules/article/article.types";
 import {
   ACTOR_COLUMNS,
   CORRECTION_COLUMNS,
@@ -12,6 +12,7 @@ import {
   SOURCE_COLUMNS,
   TOPIC_COLUMNS,
 } from "../../src/modules/article/relation.projections";
+import { REVISION_INFO_COLUMNS } from "../../src/modules/article/revision.reader";
 import { Place } from "../../src/modules/place/place.entity";
 import { Source } from "../../src/modules/source/source.entity";
 import { Topic } from "../../src/modules/topic/topic.entity";
@@ -55,5 +56,10 @@ describe("relation projections carry every public field (src/modules/article/rel
     for (const [field, column] of Object.entries(columns)) {
       expect(column, `${map}.${field}`).toBe(byProperty.get(field));
     }
+  });
+
+  it("RevisionInfo: REVISION_INFO_COLUMNS selects every public @Field (and articleId, a property without @Field)", () => {
+    expect(publicFields(RevisionInfo).length).toBeGreaterThan(0);
+    expect(Object.keys(REVISION_INFO_COLUMNS).sort()).toEqual([...publicFields(RevisionInfo), "articleId"].sort());
   });
 });

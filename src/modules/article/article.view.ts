@@ -63,6 +63,7 @@ export function positionOf(view: Article): string {
 
 export function toView(row: ViewRow, workingCopy: boolean): Article {
   const slug = workingCopy ? (row.pending_slug ?? row.slug) : row.slug;
+  // `satisfies`: a field added to Article fails to compile here until the view fills it.
   const view = Object.assign(new Article(), {
     id: row.id,
     slug,
@@ -87,7 +88,7 @@ export function toView(row: ViewRow, workingCopy: boolean): Article {
     embargoed: row.embargoed,
     embargoUntil: row.embargoed ? row.embargo_until : null,
     revisionId: row.revision_id,
-  });
+  } satisfies Required<Article>);
   if (row.cursor_us !== undefined) positions.set(view, row.cursor_us);
   return view;
 }

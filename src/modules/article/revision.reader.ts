@@ -3,6 +3,22 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pa
 import type { Article, RevisionInfo } from "./article.types";
 import { SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
 
+/**
+ * A RevisionInfo's fields and where they come from (`r` the revision, `u` its author); guarded
+ * like the relation projections by test/unit/projections.test.ts.
+ */
+export const REVISION_INFO_COLUMNS = {
+  id: "r.id",
+  number: "r.number",
+  createdAt: "r.created_at",
+  summary: "r.summary",
+  authorEmail: "u.email",
+  articleId: "r.article_id",
+} as const;
+const REVISION_INFO_SELECT = Object.entries(REVISION_INFO_COLUMNS)
+  .map(([k, c]) => `${c} AS "${k}"`)
+  .join(", ");
+
 /** Revisions (staff): immutable, so any revision of any article, in any state. Callers check the role. */
 export class RevisionReader extends SqlReader {
   /** Revisions as full views (staff), in the order of `ids`: one statement for a whole history page. */
@@ -42,8 +58,7 @@ export class RevisionReader extends SqlReader {
       }
     });
     const rows = await this.query<RevisionInfo & { key: number }>(
-      `SELECT k.key::int AS key, r.id, r.number, r.created_at AS "createdAt", r.summary, u.email AS "authorEmail",
-         r.article_id AS "articleId"
+      `SELECT k.key::int AS key, ${REVISION_INFO_SELECT}
        FROM unnest($1::uuid[], $2::int[], $3::int[]) WITH ORDINALITY AS k(article_id, lim, before, key)
        CROSS JOIN LATERAL (
          SELECT * FROM article_revisions x
@@ -78,7 +93,7 @@ export class RevisionReader extends SqlReader {
   async revisionInfo(revisionId: string): Promise<RevisionInfo | null> {
     if (!isUuid(revisionId)) return null;
     const [row] = await this.query<RevisionInfo>(
-      `SELECT r.id, r.number, r.created_at AS "createdAt", r.summary, u.email AS "authorEmail", r.article_id AS "articleId"
+      `SELECT ${REVISION_INFO_SELECT}
        FROM article_revisions r LEFT JOIN users u ON u.id = r.author_id WHERE r.id = $1`,
       [revisionId],
     );
