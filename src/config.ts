@@ -50,8 +50,10 @@ export interface Config {
   publisherName: string;
   webhooks: {
     pollMs: number;
+    /** First retry delay of a failed delivery; doubles with each attempt, with ±50% jitter. */
     retryBaseMs: number;
     maxAttempts: number;
+    /** Consecutive failed attempts after which a webhook is disabled. */
     disableAfter: number;
     timeoutMs: number;
     /** Receivers on loopback, private and link-local addresses are allowed (development and tests only). */

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
+import type { Config } from "../../config";
 import { ContentEventKind, Role } from "../../shared/enums";
 import { isUuid } from "../../shared/ids";
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../shared/errors";
@@ -13,21 +14,8 @@ import { eventFactsByIds, learn } from "../outbox";
 import type { PartnerService } from "../partner/partner.service";
 import type { Webhook, WebhookDelivery } from "./webhook.entity";
 
-export interface WebhookOptions {
-  pollMs: number;
-  /** First retry delay; doubles with each attempt, with ±50% jitter. */
-  retryBaseMs: number;
-  maxAttempts: number;
-  /** Consecutive failed attempts after which a webhook is disabled. */
-  disableAfter: number;
-  timeoutMs: number;
-  /** Receivers on non-public addresses are allowed (WEBHOOK_ALLOW_PRIVATE; development and tests). */
-  allowPrivate: boolean;
-  /** Ports no receiver may use (the database's). */
-  refusedPorts: number[];
-  /** Webhooks per partner key, and for the admins' own set. */
-  maxPerOwner: number;
-}
+/** The webhook settings, as parsed from the environment (src/config.ts documents each). */
+export type WebhookOptions = Config["webhooks"];
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   pollMs: 500,
