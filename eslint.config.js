@@ -28,6 +28,25 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The server composes the modules, never the reverse: modules and shared code may import
+    // from src/server nothing but types (the request Context, the Services it carries).
+    files: ["src/modules/**/*.ts", "src/shared/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+server(/|$)",
+              allowTypeImports: true,
+              message: "Modules import only types from src/server; move the code into the module or src/shared.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts", "bench/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

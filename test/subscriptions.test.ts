@@ -22,7 +22,7 @@ import {
   type CreatePartnerKeyInput,
 } from "../src/client/generated/graphql";
 import { createDataSource } from "../src/db/data-source";
-import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from "../src/modules/subscription/ws-server";
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from "../src/server/ws-server";
 import { startServer, type RunningServer } from "../src/server/app";
 import { Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";

@@ -25,9 +25,9 @@ import { securityHeaders } from "./security-headers";
 import { auditPlugin } from "../modules/audit/audit.plugin";
 import { idempotencyPlugin } from "../modules/idempotency/idempotency.plugin";
 import { JobRunner } from "../modules/job/job.runner";
-import { syndicationRouter } from "../modules/syndication/syndication.routes";
+import { syndicationRouter } from "./syndication-routes";
 import { EventBus, type EventBusOptions } from "../modules/subscription/event-bus";
-import { startSubscriptionServer } from "../modules/subscription/ws-server";
+import { startSubscriptionServer } from "./ws-server";
 
 export interface RunningServer {
   url: string;

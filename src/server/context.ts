@@ -3,9 +3,9 @@ import { GraphQLError } from "graphql";
 import type { Services } from "./services";
 import { auditRejectedMutation } from "../modules/audit/audit.plugin";
 import { createArticleLoaders, type ArticleLoaders } from "../modules/article";
-import { publicAudience, type Audience } from "../modules/article/published.reader";
+import { audienceFor, type Audience } from "../modules/article/published.reader";
 import { RateLimitedError, unavailableAs503 } from "../shared/errors";
-import { Scope, type Viewer } from "../shared/viewer";
+import type { Viewer } from "../shared/viewer";
 
 export interface Context {
   viewer: Viewer;
@@ -55,17 +55,6 @@ export function bearerToken(authorization: string | undefined | null): string | 
  */
 export function viewerForToken(services: Services, token: string): Promise<Viewer | null> {
   return token.startsWith("ngk_") ? services.partners.viewerForKey(token) : services.auth.viewerForToken(token);
-}
-
-/** The published content a viewer may read. */
-export function audienceFor(viewer: Viewer): Audience {
-  if (viewer.kind !== "partner") return publicAudience();
-  return {
-    embargoed: viewer.scopes.has(Scope.CONTENT_EMBARGOED),
-    rights: viewer.rights,
-    denied: viewer.scopes.has(Scope.CONTENT_READ) ? null : `This partner key lacks the ${Scope.CONTENT_READ} scope.`,
-    served: 0,
-  };
 }
 
 /**

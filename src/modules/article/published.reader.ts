@@ -1,6 +1,7 @@
 import { ArticleState, type Genre, type Language } from "../../shared/enums";
 import { BadUserInputError, ForbiddenError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
+import { Scope, type Viewer } from "../../shared/viewer";
 import { decodeCursor, encodeCursor, instantAt, MAX_PAGE_SIZE, micros, pageSize, type Page } from "../../shared/pagination";
 import type { Article, Perspective } from "./article.types";
 import { groupBy, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
@@ -396,4 +397,15 @@ export class PublishedReader extends SqlReader {
       })),
     );
   }
+}
+
+/** The published content a viewer may read. */
+export function audienceFor(viewer: Viewer): Audience {
+  if (viewer.kind !== "partner") return publicAudience();
+  return {
+    embargoed: viewer.scopes.has(Scope.CONTENT_EMBARGOED),
+    rights: viewer.rights,
+    denied: viewer.scopes.has(Scope.CONTENT_READ) ? null : `This partner key lacks the ${Scope.CONTENT_READ} scope.`,
+    served: 0,
+  };
 }

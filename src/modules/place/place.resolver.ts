@@ -1,4 +1,4 @@
-import { referenceResolver } from "../../server/reference-resolver";
+import { referenceResolver } from "../reference/reference.resolver";
 import { Place } from "./place.entity";
 import { CreatePlaceInput, PlacesArgs, UpdatePlaceInput } from "./place.inputs";
 

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
-import { referenceReader } from "../../server/reference-resolver";
+import { referenceReader } from "../reference/reference.resolver";
 import { Suggestion } from "./suggest.types";
 
 @Resolver()

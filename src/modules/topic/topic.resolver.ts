@@ -1,4 +1,4 @@
-import { referenceResolver } from "../../server/reference-resolver";
+import { referenceResolver } from "../reference/reference.resolver";
 import { Topic } from "./topic.entity";
 import { CreateTopicInput, TopicsArgs, UpdateTopicInput } from "./topic.inputs";
 

@@ -8,7 +8,7 @@ import type { Logger } from "../../shared/logger";
 import { OutboundClient, coarseError, statusError, urlProblem } from "../../shared/outbound";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import { Scope, type Viewer } from "../../shared/viewer";
-import { audienceFor } from "../../server/context";
+import { audienceFor } from "../article/published.reader";
 import type { ArticleReadService } from "../article/article-read.service";
 import { eventFactsByIds, learn } from "../outbox";
 import type { PartnerService } from "../partner/partner.service";

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from "express";
-import type { Config } from "../../config";
-import { buildContext, type Context } from "../../server/context";
-import type { Services } from "../../server/services";
-import type { Logger } from "../../shared/logger";
-import { toHttpError } from "../../shared/http-error";
-import type { FeedScope } from "./syndication.service";
+import type { Config } from "../config";
+import { buildContext, type Context } from "./context";
+import type { Services } from "./services";
+import type { Logger } from "../shared/logger";
+import { toHttpError } from "../shared/http-error";
+import type { FeedScope } from "../modules/syndication/syndication.service";
 
 /**
  * Standard formats over plain HTTP, with the GraphQL API's keys, rights and limits: the same

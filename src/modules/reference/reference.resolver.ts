@@ -14,15 +14,15 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import { ArticleConnection, type Article } from "../modules/article";
-import { PageArgs } from "../modules/article/article.resolver";
-import type { ArticleLoaders } from "../modules/article";
-import { ARTICLES_TAG } from "../modules/article/published.reader";
-import { staff } from "../modules/article/article.resolver";
-import { Role } from "../shared/enums";
-import { connectionFrom, Connection, type ConnectionShape } from "../shared/pagination";
-import type { ReferenceDataService, ReferenceReader } from "../shared/reference-data";
-import type { Context } from "./context";
+import { ArticleConnection, type Article } from "../article";
+import { PageArgs } from "../article/article.resolver";
+import type { ArticleLoaders } from "../article";
+import { ARTICLES_TAG } from "../article/published.reader";
+import { staff } from "../article/article.resolver";
+import { Role } from "../../shared/enums";
+import { connectionFrom, Connection, type ConnectionShape } from "../../shared/pagination";
+import type { ReferenceDataService, ReferenceReader } from "../../shared/reference-data";
+import type { Context } from "../../server/context";
 
 interface Named {
   id: string;

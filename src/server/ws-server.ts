@@ -12,17 +12,18 @@ import {
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import { audienceFor, bearerToken, clientAddress, viewerForToken } from "../../server/context";
-import { createFormatError } from "../../server/format-error";
-import { QUERY_LIMITS, operationCost, overCost } from "../../server/limits";
-import { trustedDocument } from "../../server/trusted-documents";
-import type { Services } from "../../server/services";
-import { clientKey } from "../../shared/client-key";
-import type { Logger } from "../../shared/logger";
-import { Scope, type Viewer } from "../../shared/viewer";
-import { createArticleLoaders } from "../article/article.loaders";
-import type { EventBus } from "./event-bus";
-import type { SubscriptionContext } from "./subscription.feed";
+import { audienceFor } from "../modules/article/published.reader";
+import { bearerToken, clientAddress, viewerForToken } from "./context";
+import { createFormatError } from "./format-error";
+import { QUERY_LIMITS, operationCost, overCost } from "./limits";
+import { trustedDocument } from "./trusted-documents";
+import type { Services } from "./services";
+import { clientKey } from "../shared/client-key";
+import type { Logger } from "../shared/logger";
+import { Scope, type Viewer } from "../shared/viewer";
+import { createArticleLoaders } from "../modules/article/article.loaders";
+import type { EventBus } from "../modules/subscription/event-bus";
+import type { SubscriptionContext } from "../modules/subscription/subscription.feed";
 
 /** Operations one connection may have running at once (each is a bus subscriber). */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
