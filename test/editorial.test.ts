@@ -255,7 +255,7 @@ describe("signing in and out", () => {
 // ---- 2. anonymous writes ----
 
 describe("every mutation needs a token", () => {
-  it("anonymous createArticle, updateArticle, publishArticle, createActor and deleteTopic are UNAUTHENTICATED and write nothing", async () => {
+  it("anonymous createArticle, updateArticle, publish, createActor and deleteTopic are UNAUTHENTICATED and write nothing", async () => {
     const draftId = await idOf("articles", slugOf.draftUntouched);
     const topicId = await idOf("topics", "oil");
     const tables = ["articles", "article_revisions", "actors", "topics", "content_events"];

@@ -133,18 +133,6 @@ export class WorkflowResolver {
     return this.go(ctx, Transition.RESTORE_FROM_ARCHIVE, args);
   }
 
-  @Authorized()
-  @Mutation(() => Article, { deprecationReason: "Use publish.", description: "Same as publish." })
-  publishArticle(@Args(() => TransitionArgs) args: TransitionArgs, @Ctx() ctx: Context): Promise<Article> {
-    return this.go(ctx, Transition.PUBLISH, args);
-  }
-
-  @Authorized()
-  @Mutation(() => Article, { deprecationReason: "Use unpublish.", description: "Same as unpublish." })
-  unpublishArticle(@Args(() => ReasonArgs) args: ReasonArgs, @Ctx() ctx: Context): Promise<Article> {
-    return this.go(ctx, Transition.UNPUBLISH, args);
-  }
-
   @Authorized(Role.EDITOR)
   @Mutation(() => Article, { description: "Set or lift an embargo (editors)." })
   async setEmbargo(@Args(() => EmbargoArgs) args: EmbargoArgs, @Ctx() ctx: Context): Promise<Article> {
