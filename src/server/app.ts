@@ -1,15 +1,12 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import express from "express";
-import { OperationTypeNode } from "graphql";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
-import { queryStats } from "../db/query-counter";
 import { graphqlHandler } from "./graphql-http";
-import { ServiceUnavailableError } from "../shared/errors";
 import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
 import { CdnPurger } from "./cdn-purge";
 import { PURGE_ALL, UNLOGGED } from "../shared/invalidation";
@@ -28,6 +25,13 @@ import { JobRunner } from "../modules/job/job.runner";
 import { syndicationRouter } from "./syndication-routes";
 import { EventBus, type EventBusOptions } from "../modules/subscription/event-bus";
 import { startSubscriptionServer } from "./ws-server";
+import {
+  cachePolicyPlugin,
+  committedMutationPlugin,
+  partnerUsagePlugin,
+  sqlCountPlugin,
+  subscriptionsDrainPlugin,
+} from "./plugins";
 
 export interface RunningServer {
   url: string;
@@ -42,100 +46,6 @@ export interface RunningServer {
   /** Stop accepting, let in-flight requests finish, then resolve. The database is the caller's. */
   stop(): Promise<void>;
 }
-
-/**
- * Cache-Control for every operation. A successful anonymous query shows only published,
- * public content: `max-age=CACHE_MAX_AGE, public`. Anything that depends on who asks (staff
- * sessions, partner keys and their rights, previews) is `private, no-store`; mutations and
- * answers with errors are `no-store`. This replaces Apollo's cache-control plugin, which would
- * compute a hint per resolved field (about 2,400 on a front page) to arrive at the same answer:
- * no field carries a hint of its own. A field that ever needs one would bring the plugin back.
- */
-function cachePolicyPlugin(maxAgeSeconds: number): ApolloServerPlugin<Context> {
-  return {
-    requestDidStart() {
-      return Promise.resolve({
-        didResolveOperation({ operation, contextValue }) {
-          if (operation?.operation === OperationTypeNode.MUTATION) contextValue.mutation = true;
-          return Promise.resolve();
-        },
-        willSendResponse({ response, contextValue, operation }) {
-          const body = response.body;
-          let header = "no-store";
-          if (contextValue.noStore || contextValue.viewer.kind !== "anonymous") header = "private, no-store";
-          else if (
-            operation?.operation === OperationTypeNode.QUERY &&
-            body.kind === "single" &&
-            !body.singleResult.errors &&
-            maxAgeSeconds > 0
-          ) {
-            header = `max-age=${maxAgeSeconds}, public`;
-          }
-          response.http.headers.set("cache-control", header);
-          return Promise.resolve();
-        },
-      });
-    },
-  };
-}
-
-/**
- * A mutation's root resolver returns only after its transaction committed, so a database outage
- * reported below the root field (a relation or `editorial` of the returned article) happened
- * after the write was saved: say so (`committed: true`), or a client would retry a create and
- * make a second article. Outages in the root resolver itself are its own to judge (workingCopy).
- */
-const committedMutationPlugin: ApolloServerPlugin<Context> = {
-  requestDidStart() {
-    return Promise.resolve({
-      willSendResponse({ response, operation }) {
-        const body = response.body;
-        if (operation?.operation !== OperationTypeNode.MUTATION || body.kind !== "single" || !body.singleResult.errors) {
-          return Promise.resolve();
-        }
-        const saved = new ServiceUnavailableError({ committed: true });
-        body.singleResult.errors = body.singleResult.errors.map((e) =>
-          e.extensions?.code === "SERVICE_UNAVAILABLE" && (e.path?.length ?? 0) > 1 && !e.extensions.committed
-            ? { ...e, message: saved.message, extensions: { ...e.extensions, committed: true } }
-            : e,
-        );
-        return Promise.resolve();
-      },
-    });
-  },
-};
-
-/** Partner usage: one request and the items it served, per key per day. */
-function usagePlugin(log: Logger): ApolloServerPlugin<Context> {
-  return {
-    requestDidStart() {
-      return Promise.resolve({
-        async willSendResponse({ contextValue }) {
-          const v = contextValue.viewer;
-          if (v.kind !== "partner") return;
-          try {
-            await contextValue.services.partners.recordUsage(v.keyId, contextValue.audience.served);
-          } catch (err) {
-            log.error({ err }, "could not record partner usage");
-          }
-        },
-      });
-    },
-  };
-}
-
-/** Reports the SQL statements a request ran, for tests and benchmarks (not in production). */
-const sqlCountPlugin: ApolloServerPlugin<Context> = {
-  requestDidStart() {
-    return Promise.resolve({
-      willSendResponse({ response }) {
-        const stats = queryStats.getStore();
-        if (stats) response.http.headers.set("x-sql-statements", String(stats.count));
-        return Promise.resolve();
-      },
-    });
-  },
-};
 
 /** `namespace` keeps databases apart when one Redis serves several deployments (or test databases). */
 function createResponseCache(
@@ -230,17 +140,12 @@ export async function startServer(opts: {
       costLimitPlugin<Context>(QUERY_LIMITS.maxCost),
       ...armor.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      // WebSocket subscriptions close with the server (Apollo's documented pattern).
-      {
-        serverWillStart() {
-          return Promise.resolve({ drainServer: () => subscriptions.dispose() });
-        },
-      },
+      subscriptionsDrainPlugin(subscriptions),
       auditPlugin(services.audit, log),
       ApolloServerPluginCacheControlDisabled(),
       cachePolicyPlugin(config.cacheMaxAgeSeconds),
       committedMutationPlugin,
-      usagePlugin(log),
+      partnerUsagePlugin(log),
       idempotencyPlugin(dataSource, config, log),
       ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
     ],
