@@ -2,23 +2,29 @@ import "reflect-metadata";
 import { DateTimeISOResolver } from "graphql-scalars";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
-import { ActorPerspectivesResolver, ActorResolver } from "../modules/actor";
-import { ArticleFieldResolver, ArticleMutationResolver, ArticleQueryResolver, ClaimFieldResolver } from "../modules/article";
-import { AuditResolver } from "../modules/audit/audit.resolver";
-import { RevisionContentResolver, RevisionResolver } from "../modules/article/revision.resolver";
-import { PreviewResolver } from "../modules/article/preview.resolver";
-import { WorkflowResolver } from "../modules/article/workflow.resolver";
+import { ActorPerspectivesResolver, ActorResolver } from "../modules/actor/resolvers";
+import {
+  ArticleFieldResolver,
+  ArticleMutationResolver,
+  ArticleQueryResolver,
+  ClaimFieldResolver,
+  PreviewResolver,
+  RevisionContentResolver,
+  RevisionResolver,
+  WorkflowResolver,
+} from "../modules/article/resolvers";
+import { AuditResolver } from "../modules/audit/resolvers";
 import { JobResolver } from "../modules/job/job.resolver";
 import { ChangesResolver } from "../modules/event/changes.resolver";
-import { PartnerResolver } from "../modules/partner/partner.resolver";
-import { WebhookResolver } from "../modules/webhook/webhook.resolver";
-import { SyndicationFieldResolver } from "../modules/syndication/syndication.resolver";
-import { PlaceResolver } from "../modules/place";
-import { ReferenceHistoryResolver } from "../modules/reference";
-import { SuggestResolver } from "../modules/search";
-import { SourceResolver } from "../modules/source";
-import { TopicResolver } from "../modules/topic";
-import { UserResolver } from "../modules/user";
+import { PartnerResolver } from "../modules/partner/resolvers";
+import { WebhookResolver } from "../modules/webhook/resolvers";
+import { SyndicationFieldResolver } from "../modules/syndication/resolvers";
+import { PlaceResolver } from "../modules/place/resolvers";
+import { ReferenceHistoryResolver } from "../modules/reference/resolvers";
+import { SuggestResolver } from "../modules/search/resolvers";
+import { SourceResolver } from "../modules/source/resolvers";
+import { TopicResolver } from "../modules/topic/resolvers";
+import { UserResolver } from "../modules/user/resolvers";
 import { SubscriptionResolver, UNUSED_PUBSUB } from "../modules/subscription/subscription.resolver";
 import { authChecker } from "./auth-checker";
 

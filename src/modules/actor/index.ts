@@ -1,2 +1,2 @@
+/* Actors: people and organisations in the news (reference data). GraphQL: ./resolvers.ts. */
 export { Actor } from "./actor.entity";
-export { ActorResolver, ActorPerspectivesResolver } from "./actor.resolver";

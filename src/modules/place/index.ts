@@ -1,2 +1,2 @@
+/* Places (reference data). GraphQL: ./resolvers.ts. */
 export { Place } from "./place.entity";
-export { PlaceResolver } from "./place.resolver";

@@ -1,2 +1,3 @@
+/* Reference data (actors, sources, topics, places): versioned edits and their history. GraphQL: ./resolvers.ts. */
 export { ReferenceAction, ReferenceRevision, ReferenceType } from "./reference-revision.entity";
-export { ReferenceHistoryResolver } from "./reference-history.resolver";
+export { ReferenceHistoryService } from "./reference-history.service";

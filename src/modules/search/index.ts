@@ -1,3 +1,3 @@
-export { SuggestResolver } from "./suggest.resolver";
-export { SuggestService } from "./suggest.service";
+/* Type-ahead suggestions over reference data. GraphQL: ./resolvers.ts. */
+export { SuggestService, SUGGEST_MAX_FIRST, SUGGEST_MAX_PREFIX } from "./suggest.service";
 export { Suggestion, SuggestionKind } from "./suggest.types";

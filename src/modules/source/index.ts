@@ -1,2 +1,2 @@
+/* Sources, named or anonymous (reference data). GraphQL: ./resolvers.ts. */
 export { Source } from "./source.entity";
-export { SourceResolver } from "./source.resolver";

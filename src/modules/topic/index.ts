@@ -1,2 +1,2 @@
+/* Topics (reference data). GraphQL: ./resolvers.ts. */
 export { Topic } from "./topic.entity";
-export { TopicResolver } from "./topic.resolver";

@@ -1,3 +1,4 @@
+/* Staff users, sessions, sign-in and its throttle. GraphQL: ./resolvers.ts. */
 export { User, Session } from "./user.entity";
-export { AuthService, MIN_PASSWORD_LENGTH } from "./auth.service";
-export { UserResolver } from "./user.resolver";
+export { AuthService, MIN_PASSWORD_LENGTH, sha256 } from "./auth.service";
+export { LoginThrottle, type LoginThrottleLimits } from "./login-throttle";

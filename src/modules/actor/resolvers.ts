@@ -1,0 +1,1 @@
+export { ActorResolver, ActorPerspectivesResolver } from "./actor.resolver";

@@ -1,0 +1,1 @@
+export { PartnerResolver } from "./partner.resolver";

@@ -1,0 +1,1 @@
+export { PlaceResolver } from "./place.resolver";

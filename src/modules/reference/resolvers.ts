@@ -1,0 +1,1 @@
+export { ReferenceHistoryResolver } from "./reference-history.resolver";

@@ -1,0 +1,1 @@
+export { SuggestResolver } from "./suggest.resolver";

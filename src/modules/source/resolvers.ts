@@ -1,0 +1,1 @@
+export { SourceResolver } from "./source.resolver";

@@ -1,0 +1,1 @@
+export { SyndicationFieldResolver } from "./syndication.resolver";

@@ -1,0 +1,1 @@
+export { TopicResolver } from "./topic.resolver";
