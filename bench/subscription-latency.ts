@@ -27,7 +27,7 @@ import {
   PublishDocument,
   SubmitForReviewDocument,
 } from "../src/client/generated/graphql";
-import { EVENTS_CHANNEL } from "../src/modules/article/article.service";
+import { EVENTS_CHANNEL } from "../src/modules/outbox";
 import { withScratchServer } from "./scratch";
 
 const N = Number(process.env.PUBLISHES ?? 200);

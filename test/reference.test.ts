@@ -11,7 +11,7 @@ import {
   SubmitForReviewDocument,
   UnpublishDocument,
 } from "../src/client/generated/graphql";
-import { OUTBOX_LOCK } from "../src/modules/article/article.service";
+import { OUTBOX_LOCK } from "../src/modules/outbox";
 import { Role } from "../src/shared/enums";
 import { expectCode, expectOk } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";

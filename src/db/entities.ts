@@ -14,7 +14,7 @@ import {
   RevisionTopic,
 } from "../modules/article/article.entity";
 import { PreviewTokenRecord } from "../modules/article/preview-token.entity";
-import { ContentEvent } from "../modules/event/content-event.entity";
+import { ContentEvent } from "../modules/outbox";
 import { Job } from "../modules/job/job.entity";
 import { IdempotencyKey } from "../modules/idempotency/idempotency.entity";
 import { PartnerKey, PartnerUsage } from "../modules/partner/partner-key.entity";

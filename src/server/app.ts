@@ -8,8 +8,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { graphqlHandler } from "./graphql-http";
 import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
-import { CdnPurger } from "./cdn-purge";
-import { PURGE_ALL, UNLOGGED } from "../shared/invalidation";
+import { CdnPurger, EventBus, PURGE_ALL, UNLOGGED, type EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
 import { wellFormed } from "../shared/unicode";
 import { buildNewsgraphSchema, printNewsgraphSdl } from "./build-schema";
@@ -23,7 +22,6 @@ import { auditPlugin } from "../modules/audit/audit.plugin";
 import { idempotencyPlugin } from "../modules/idempotency/idempotency.plugin";
 import { JobRunner } from "../modules/job/job.runner";
 import { syndicationRouter } from "./syndication-routes";
-import { EventBus, type EventBusOptions } from "../modules/subscription/event-bus";
 import { startSubscriptionServer } from "./ws-server";
 import {
   cachePolicyPlugin,

@@ -15,7 +15,7 @@ import {
 } from "../modules/article/resolvers";
 import { AuditResolver } from "../modules/audit/resolvers";
 import { JobResolver } from "../modules/job/job.resolver";
-import { ChangesResolver } from "../modules/event/changes.resolver";
+import { ChangesResolver } from "../modules/outbox/resolvers";
 import { PartnerResolver } from "../modules/partner/resolvers";
 import { WebhookResolver } from "../modules/webhook/resolvers";
 import { SyndicationFieldResolver } from "../modules/syndication/resolvers";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from "@apollo/server";
 import type { Request, RequestHandler, Response } from "express";
 import { queryStats } from "../db/query-counter";
-import { ALL_KEY } from "./cdn-purge";
+import { ALL_KEY } from "../modules/outbox";
 import { buildContext, type Context } from "./context";
 import type { ResponseCache, CachedResponse } from "./response-cache";
 import type { Services } from "./services";

@@ -2,8 +2,7 @@ import { LRUCache } from "lru-cache";
 import { Redis } from "ioredis";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Logger } from "../shared/logger";
-import { PURGE_ALL } from "../shared/invalidation";
-import { ARTICLES_TAG } from "../modules/article/published.reader";
+import { PURGE_ALL, tagsForNotice } from "../modules/outbox";
 
 /**
  * The response cache for anonymous GraphQL queries, with tag invalidation.
@@ -218,14 +217,6 @@ export class RedisStore implements ResponseCacheStore {
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
-}
-
-/** What a cache notice (a NOTIFY payload on CACHE_CHANNEL) purges. */
-export function tagsForNotice(payload: string): string[] {
-  const subject = payload.split(" ", 1)[0]!;
-  // An article changed: what shows it, and every answer that depends on which articles exist.
-  if (subject.startsWith("article:")) return [subject, ARTICLES_TAG];
-  return [PURGE_ALL];
 }
 
 /**

@@ -5,7 +5,7 @@ import { ArticleReadService, ArticleService, PreviewService, RevisionService, Wo
 import { AuditService } from "../modules/audit";
 import { JobService } from "../modules/job/job.service";
 import { PartnerService } from "../modules/partner";
-import { ChangesService } from "../modules/event/changes.service";
+import { ChangesService } from "../modules/outbox";
 import { WebhookService } from "../modules/webhook";
 import { SyndicationService } from "../modules/syndication";
 import type { Logger } from "../shared/logger";

@@ -22,7 +22,7 @@ import { clientKey } from "../shared/client-key";
 import type { Logger } from "../shared/logger";
 import { Scope, type Viewer } from "../shared/viewer";
 import { createArticleLoaders } from "../modules/article/article.loaders";
-import type { EventBus } from "../modules/subscription/event-bus";
+import type { EventBus } from "../modules/outbox";
 import type { SubscriptionContext } from "../modules/subscription/subscription.feed";
 
 /** Operations one connection may have running at once (each is a bus subscriber). */

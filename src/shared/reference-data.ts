@@ -5,7 +5,7 @@ import { BadUserInputError, ForbiddenError, isForeignKeyViolation, NotFoundError
 import { toPlainText } from "./markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
 import { hasRole, type StaffViewer } from "./viewer";
-import { appendEvents } from "../modules/article/article.service";
+import { appendEvents } from "../modules/outbox";
 import { PUBLIC_ARTICLE } from "../modules/article/published.reader";
 import { ReferenceAction, ReferenceType } from "../modules/reference/reference-revision.entity";
 

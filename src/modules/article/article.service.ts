@@ -4,10 +4,9 @@ import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/er
 import { plainTexts, renderBody, toPlainText } from "../../shared/markdown";
 import type { StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
-import { CACHE_CHANNEL } from "../../shared/invalidation";
 import type { ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { slugify, type ArticleSnapshot } from "./article.snapshot";
-import { revisionRights } from "../outbox";
+import { appendEvent, revisionRights } from "../outbox";
 
 interface RevisionRow {
   id: string;
@@ -489,67 +488,6 @@ function unique(ids: string[], field: string): string[] {
   if (new Set(ids).size !== ids.length) throw new BadUserInputError(`${field} lists an id twice; list each once.`);
   return ids;
 }
-
-export async function appendEvent(
-  m: EntityManager,
-  articleId: string,
-  kind: ContentEventKind,
-  revisionId: string | null,
-  revisionNumber: number | null,
-  payload: Record<string, unknown>,
-): Promise<void> {
-  // The transaction-scoped advisory lock, taken before the sequence number is drawn and held
-  // to commit, makes sequence order commit order: a consumer that has seen event N can never
-  // later find a smaller one committing, so a cursor never skips an event. The NOTIFY is
-  // delivered at commit, so listeners wake for committed events only. The second NOTIFY tells
-  // every instance's response cache to drop what shows this article (see response-cache.ts).
-  await m.query(
-    `WITH l AS (SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})),
-     e AS (
-       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
-       SELECT $1, $2, $3, $4, $5 FROM l RETURNING seq
-     )
-     SELECT pg_notify('${EVENTS_CHANNEL}', seq::text), pg_notify('${CACHE_CHANNEL}', 'article:' || $1) FROM e`,
-    [articleId, kind, revisionId, revisionNumber, payload],
-  );
-}
-
-/**
- * appendEvent for many articles in one statement: one event per row of `articlesSql` (columns
- * id, published_revision_id, number; bound to `params`), with the same lock and notices.
- * Returns how many events were appended.
- */
-export async function appendEvents(
-  m: EntityManager,
-  articlesSql: string,
-  params: unknown[],
-  kind: ContentEventKind,
-  payload: Record<string, unknown>,
-): Promise<number> {
-  const k = params.length;
-  // The lock first, in a statement of its own: the SELECT below must read the articles as they are
-  // once the outbox is ours. Taken inside it, the snapshot predates the wait, and an article
-  // unpublished or embargoed meanwhile got an UPDATED event after its withdrawal.
-  await m.query(`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
-  const [row] = await m.query<[{ n: number }]>(
-    `WITH e AS (
-       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
-       SELECT c.id, $${k + 1}, c.published_revision_id, c.number, $${k + 2}::jsonb FROM (${articlesSql}) c ORDER BY c.id
-       RETURNING seq, article_id
-     )
-     SELECT count(*)::int AS n FROM (
-       SELECT pg_notify('${EVENTS_CHANNEL}', seq::text), pg_notify('${CACHE_CHANNEL}', 'article:' || article_id) FROM e
-     ) x`,
-    [...params, kind, payload],
-  );
-  return row.n;
-}
-
-/** The PostgreSQL NOTIFY channel announcing new content events (the payload is the sequence). */
-export const EVENTS_CHANNEL = "newsgraph_events";
-
-/** Advisory lock key serialising outbox appends (an arbitrary constant: "NGEV"). */
-export const OUTBOX_LOCK = 0x4e474556;
 
 /** Read a revision back into a snapshot (5 statements; editorial paths only). */
 export async function loadSnapshot(m: EntityManager, revisionId: string): Promise<{ snapshot: ArticleSnapshot; number: number }> {

@@ -7,6 +7,7 @@ import type { Article, Perspective } from "./article.types";
 import { groupBy, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
 import { ACTOR_JSON, toPerspective, type PerspectiveRow } from "./relation.projections";
 import { markSnippet, searchByRelevance, searchConfigs, searchMatch, searchRank, snippetQuery } from "./search.sql";
+import { ARTICLES_TAG, articleTag } from "../outbox";
 
 /*
  * The public read model. Which articles a reader may see is decided here and only here:
@@ -42,10 +43,6 @@ export interface Audience {
    */
   tags?: Set<string>;
 }
-
-/** The tag of answers that depend on the set of visible articles; every article event purges it. */
-export const ARTICLES_TAG = "articles";
-export const articleTag = (id: string): string => `article:${id}`;
 
 export const publicAudience = (): Audience => ({ embargoed: false, rights: null, denied: null, served: 0 });
 

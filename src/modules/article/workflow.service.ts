@@ -5,8 +5,8 @@ import { toPlainText } from "../../shared/markdown";
 import { lockCitedEntries } from "../../shared/reference-data";
 import { hasRole, type StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
+import { appendEvent } from "../outbox";
 import {
-  appendEvent,
   applyPendingSlug,
   insertRevisionRows,
   loadSnapshot,

@@ -17,7 +17,7 @@ import {
 import { ArticleConnection, type Article } from "../article";
 import { PageArgs } from "../article/article.resolver";
 import type { ArticleLoaders } from "../article";
-import { ARTICLES_TAG } from "../article/published.reader";
+import { ARTICLES_TAG } from "../outbox";
 import { staff } from "../article/article.resolver";
 import { Role } from "../../shared/enums";
 import { connectionFrom, Connection, type ConnectionShape } from "../../shared/pagination";

@@ -4,8 +4,7 @@ import type { ContentEventKind } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
 import type { Audience } from "../article/published.reader";
 import type { Article } from "../article/article.types";
-import { eventFactsByIds, learn, type EventFacts } from "../outbox";
-import type { BusEvent, EventBus } from "./event-bus";
+import { eventFactsByIds, learn, type BusEvent, type EventBus, type EventFacts } from "../outbox";
 
 /** The context of a WebSocket subscription: a request's context plus this process's event bus. */
 export interface SubscriptionContext extends Context {

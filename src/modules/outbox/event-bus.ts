@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import type { ContentEventKind } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
-import { EVENTS_CHANNEL } from "../article/article.service";
-import { CACHE_CHANNEL } from "../../shared/invalidation";
+import { EVENTS_CHANNEL } from "./append";
+import { CACHE_CHANNEL } from "./cache-tags";
 
 /** One committed row of content_events, as read by the bus. */
 export interface BusEvent {

@@ -5,7 +5,8 @@ import { decodeCursor, encodeCursor, pageSize } from "../../shared/pagination";
 import type { ArticleReadService } from "../article/article-read.service";
 import type { Audience } from "../article/published.reader";
 import type { Article } from "../article/article.types";
-import { eventFactsAfter, learn } from "../outbox";
+import { eventFactsAfter } from "./event-facts";
+import { learn } from "./learn";
 
 export interface Change {
   id: string;

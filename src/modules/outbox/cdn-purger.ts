@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
-import type { Logger } from "../shared/logger";
-import { PURGE_ALL } from "../shared/invalidation";
-import { tagsForNotice } from "./response-cache";
+import type { Logger } from "../../shared/logger";
+import { articleTag, PURGE_ALL, tagsForNotice } from "./cache-tags";
 
 /** The surrogate key every public GraphQL answer carries, so that one key purges them all. */
 export const ALL_KEY = "all";
@@ -99,7 +98,7 @@ export class CdnPurger {
         );
         if (rows.length === 0) return false;
         const keys = new Set<string>();
-        for (const r of rows) for (const t of tagsForNotice(`article:${r.article_id}`)) keys.add(t);
+        for (const r of rows) for (const t of tagsForNotice(articleTag(r.article_id))) keys.add(t);
         await this.post([...keys]);
         await m.query(`UPDATE consumer_cursors SET seq = $2::bigint WHERE name = $1`, [CURSOR, rows[rows.length - 1]!.seq]);
         return rows.length === (this.opts.batchSize ?? 200);

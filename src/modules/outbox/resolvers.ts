@@ -1,0 +1,1 @@
+export { ChangesResolver } from "./changes.resolver";
