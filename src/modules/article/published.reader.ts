@@ -7,7 +7,7 @@ import type { Article, Perspective } from "./article.types";
 import { groupBy, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
 import { ACTOR_JSON, toPerspective, type PerspectiveRow } from "./relation.projections";
 import { markSnippet, searchByRelevance, searchConfigs, searchMatch, searchRank, snippetQuery } from "./search.sql";
-import { ARTICLES_TAG, articleTag } from "../outbox";
+import { ARTICLES_TAG, articleTag } from "../outbox/cache-tags";
 
 /*
  * The public read model. Which articles a reader may see is decided here and only here:
