@@ -1,4 +1,5 @@
-import { Field, Int, ObjectType, type ClassType, type FieldOptions } from "type-graphql";
+import { IsOptional, MaxLength } from "class-validator";
+import { ArgsType, Field, Int, ObjectType, type ClassType, type FieldOptions } from "type-graphql";
 import { BadUserInputError } from "./errors";
 import { isUuid } from "./ids";
 
@@ -18,6 +19,18 @@ export class PageInfo {
 
   @Field(() => String, { nullable: true })
   endCursor!: string | null;
+}
+
+/** first/after, for every list: the arguments of forward paging. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "A cursor from a previous page." })
+  @IsOptional()
+  @MaxLength(500, { message: "after must be a cursor from a previous page" })
+  after?: string | null;
 }
 
 export function pageSize(first: number | null | undefined): number {

@@ -2,7 +2,7 @@ import { ArrayMaxSize, IsOptional, IsString, MaxLength } from "class-validator";
 import { ArgsType, Field, InputType } from "type-graphql";
 import { ActorKind } from "../../shared/enums";
 import { NameField, PatternField, SlugField, TextField } from "../../shared/input-fields";
-import { PageArgs } from "../article/article.resolver";
+import { PageArgs } from "../../shared/pagination";
 
 const WIKIDATA = /^Q[1-9]\d*$/;
 const WIKIDATA_MESSAGE = "wikidataId must look like Q123";

@@ -17,7 +17,7 @@ import {
 import type { Context } from "../../server/context";
 import { ArticleState, Role } from "../../shared/enums";
 import { BadUserInputError, isDatabaseUnavailable, NotFoundError, ServiceUnavailableError } from "../../shared/errors";
-import { connectionFrom, type ConnectionShape } from "../../shared/pagination";
+import { connectionFrom, PageArgs, type ConnectionShape } from "../../shared/pagination";
 import type { StaffViewer } from "../../shared/viewer";
 import { ArticleOrder } from "./published.reader";
 import { allowedFrom } from "./workflow";
@@ -33,17 +33,6 @@ import {
   Perspective,
 } from "./article.types";
 import { Topic } from "../topic/topic.entity";
-
-@ArgsType()
-export class PageArgs {
-  @Field(() => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true, description: "A cursor from a previous page." })
-  @IsOptional()
-  @MaxLength(500, { message: "after must be a cursor from a previous page" })
-  after?: string | null;
-}
 
 @ArgsType()
 class ArticlesArgs extends PageArgs {

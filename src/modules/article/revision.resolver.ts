@@ -16,8 +16,8 @@ import {
 } from "type-graphql";
 import type { Context } from "../../server/context";
 import { Role } from "../../shared/enums";
-import { connectionFrom, type ConnectionShape } from "../../shared/pagination";
-import { PageArgs, staff, workingCopy } from "./article.resolver";
+import { connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
+import { staff, workingCopy } from "./article.resolver";
 import { Article, FieldChange, RevisionConnection, RevisionInfo } from "./article.types";
 
 @ArgsType()

@@ -2,8 +2,7 @@ import { IsOptional, IsUUID, MaxLength } from "class-validator";
 import { Args, ArgsType, Authorized, Ctx, Field, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
 import { Role } from "../../shared/enums";
-import { Connection, connectionFrom, type ConnectionShape } from "../../shared/pagination";
-import { PageArgs } from "../article/article.resolver";
+import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import { AuditEntry } from "./audit.entity";
 
 const AuditConnection = Connection(AuditEntry, "AuditEntry");

@@ -1,8 +1,7 @@
 import { Args, ArgsType, Authorized, Ctx, Field, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
 import { JobState, Role } from "../../shared/enums";
-import { connectionFrom, type ConnectionShape } from "../../shared/pagination";
-import { PageArgs } from "../article/article.resolver";
+import { connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import { ScheduledJob, ScheduledJobConnection } from "./job.types";
 
 @ArgsType()

@@ -16,9 +16,8 @@ import {
 } from "type-graphql";
 import type { Context } from "../../server/context";
 import { Role } from "../../shared/enums";
-import { Connection, connectionFrom, type ConnectionShape } from "../../shared/pagination";
+import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import { Scope, type StaffViewer } from "../../shared/viewer";
-import { PageArgs } from "../article/article.resolver";
 
 @ObjectType({ simpleResolvers: true })
 export class PartnerRights {

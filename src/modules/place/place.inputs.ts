@@ -1,7 +1,7 @@
 import { IsLatitude, IsLongitude, IsOptional } from "class-validator";
 import { ArgsType, Field, Float, InputType } from "type-graphql";
 import { NameField, PatternField, SlugField, TextField } from "../../shared/input-fields";
-import { PageArgs } from "../article/article.resolver";
+import { PageArgs } from "../../shared/pagination";
 
 const COUNTRY = /^[A-Z]{2}$/;
 const COUNTRY_MESSAGE = "countryCode must be two capital letters, e.g. VE";

@@ -2,8 +2,7 @@ import { IsUUID } from "class-validator";
 import { Args, ArgsType, Authorized, Ctx, Field, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
 import { Role } from "../../shared/enums";
-import { Connection, connectionFrom, type ConnectionShape } from "../../shared/pagination";
-import { PageArgs } from "../article/article.resolver";
+import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import { ReferenceRevisionView } from "./reference-history.types";
 import { ReferenceType } from "./reference-revision.entity";
 

@@ -15,12 +15,12 @@ import {
   Root,
 } from "type-graphql";
 import { ArticleConnection, type Article } from "../article";
-import { PageArgs } from "../article/article.resolver";
+import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
+import { staff } from "../article/article.resolver";
 import type { ArticleLoaders } from "../article";
 import { ARTICLES_TAG } from "../outbox";
 import { staff } from "../article/article.resolver";
 import { Role } from "../../shared/enums";
-import { connectionFrom, Connection, type ConnectionShape } from "../../shared/pagination";
 import type { ReferenceDataService, ReferenceReader } from "../../shared/reference-data";
 import type { Context } from "../../server/context";
 

@@ -2,7 +2,7 @@ import { IsOptional, IsUrl } from "class-validator";
 import { ArgsType, Field, InputType } from "type-graphql";
 import { SourceKind } from "../../shared/enums";
 import { NameField, SlugField, TextField } from "../../shared/input-fields";
-import { PageArgs } from "../article/article.resolver";
+import { PageArgs } from "../../shared/pagination";
 
 const URL_RULE = { protocols: ["http", "https"], require_protocol: true };
 

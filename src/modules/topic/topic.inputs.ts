@@ -1,6 +1,6 @@
 import { ArgsType, InputType } from "type-graphql";
 import { NameField, PatternField, SlugField, TextField } from "../../shared/input-fields";
-import { PageArgs } from "../article/article.resolver";
+import { PageArgs } from "../../shared/pagination";
 
 const IPTC = /^medtop:\d{8}$/;
 const IPTC_MESSAGE = "iptcCode must look like medtop:20000587";

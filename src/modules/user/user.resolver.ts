@@ -2,9 +2,8 @@ import { IsEmail, IsOptional, IsUUID, Length, MaxLength } from "class-validator"
 import { Args, ArgsType, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
 import { Role } from "../../shared/enums";
-import { Connection, connectionFrom, type ConnectionShape } from "../../shared/pagination";
+import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import type { StaffViewer } from "../../shared/viewer";
-import { PageArgs } from "../article/article.resolver";
 import { User } from "./user.entity";
 
 const UserConnection = Connection(User, "User");

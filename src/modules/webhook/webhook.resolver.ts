@@ -17,8 +17,7 @@ import {
 import type { Context } from "../../server/context";
 import { ContentEventKind } from "../../shared/enums";
 import { UnauthenticatedError } from "../../shared/errors";
-import { Connection, connectionFrom, type ConnectionShape } from "../../shared/pagination";
-import { PageArgs } from "../article/article.resolver";
+import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 
 @ObjectType({ simpleResolvers: true })
 class WebhookInfo {
