@@ -15,12 +15,11 @@ import {
   Root,
 } from "type-graphql";
 import { ArticleConnection, type Article } from "../article";
-import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
-import { staff } from "../article/article.resolver";
 import type { ArticleLoaders } from "../article";
 import { ARTICLES_TAG } from "../outbox";
 import { staff } from "../article/article.resolver";
 import { Role } from "../../shared/enums";
+import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import type { ReferenceDataService, ReferenceReader } from "../../shared/reference-data";
 import type { Context } from "../../server/context";
 
