@@ -14,11 +14,11 @@ import {
   RevisionTopic,
 } from "../modules/article/article.entity";
 import { PreviewTokenRecord } from "../modules/article/preview-token.entity";
-import { ContentEvent } from "../modules/outbox";
+import { ConsumerCursor, ContentEvent } from "../modules/outbox";
 import { Job } from "../modules/job/job.entity";
 import { IdempotencyKey } from "../modules/idempotency/idempotency.entity";
 import { PartnerKey, PartnerUsage } from "../modules/partner/partner-key.entity";
-import { ConsumerCursor, Webhook, WebhookDelivery } from "../modules/webhook/webhook.entity";
+import { Webhook, WebhookDelivery } from "../modules/webhook/webhook.entity";
 import { Place } from "../modules/place/place.entity";
 import { ReferenceRevision } from "../modules/reference/reference-revision.entity";
 import { Source } from "../modules/source/source.entity";

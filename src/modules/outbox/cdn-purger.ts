@@ -1,11 +1,13 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
 import { articleTag, PURGE_ALL, tagsForNotice } from "./cache-tags";
+import { advanceCursor, type Consumer } from "./cursor";
 
 /** The surrogate key every public GraphQL answer carries, so that one key purges them all. */
 export const ALL_KEY = "all";
 
-const CURSOR = "cdn-purge";
+/** Starts from now: a new CDN endpoint has nothing old to purge. */
+const CDN_CONSUMER: Consumer = { name: "cdn-purge", from: "end" };
 
 export interface CdnPurgeOptions {
   url: string;
@@ -20,7 +22,7 @@ export interface CdnPurgeOptions {
  * Purges a CDN by surrogate key from the event log: a consumer with its own cursor (in
  * consumer_cursors) POSTs `{"surrogateKeys": [...]}` for the articles of new events, and moves
  * the cursor only when the CDN answered 2xx, so a purge is retried until it lands, from
- * whichever instance gets the cursor's row lock. Changes without an event (reference data,
+ * whichever instance holds the cursor (advanceCursor). Changes without an event (reference data,
  * an embargo put on a live article) are forwarded from the cache notices, best-effort: the
  * CDN's max-age bounds them if that request fails.
  */
@@ -81,27 +83,18 @@ export class CdnPurger {
   /** Purge everything after the cursor, batch by batch. */
   private async drain(): Promise<void> {
     for (;;) {
-      const more = await this.ds.transaction(async (m) => {
-        // Start from now: a new CDN endpoint has nothing old to purge.
-        await m.query(
-          `INSERT INTO consumer_cursors (name, seq) SELECT $1, coalesce(max(seq), 0) FROM content_events ON CONFLICT (name) DO NOTHING`,
-          [CURSOR],
-        );
-        const [cur] = await m.query<{ seq: string }[]>(
-          `SELECT seq::text FROM consumer_cursors WHERE name = $1 FOR UPDATE SKIP LOCKED`,
-          [CURSOR],
-        );
-        if (!cur) return false; // another instance is purging
+      // null: another instance is purging.
+      const more = await advanceCursor(this.ds, CDN_CONSUMER, async (m, after) => {
         const rows = await m.query<{ seq: string; article_id: string }[]>(
           `SELECT seq::text, article_id FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
-          [cur.seq, this.opts.batchSize ?? 200],
+          [after, this.opts.batchSize ?? 200],
         );
-        if (rows.length === 0) return false;
+        if (rows.length === 0) return { upTo: null, result: false };
         const keys = new Set<string>();
         for (const r of rows) for (const t of tagsForNotice(articleTag(r.article_id))) keys.add(t);
+        // The cursor moves only if the CDN took the purge (post throws otherwise).
         await this.post([...keys]);
-        await m.query(`UPDATE consumer_cursors SET seq = $2::bigint WHERE name = $1`, [CURSOR, rows[rows.length - 1]!.seq]);
-        return rows.length === (this.opts.batchSize ?? 200);
+        return { upTo: rows[rows.length - 1]!.seq, result: rows.length === (this.opts.batchSize ?? 200) };
       });
       this.failures = 0;
       if (!more) return;

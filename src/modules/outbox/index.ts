@@ -5,6 +5,8 @@
  * GraphQL (the change feed): ./resolvers.ts.
  */
 export { ContentEvent } from "./content-event.entity";
+export { ConsumerCursor } from "./consumer-cursor.entity";
+export { advanceCursor, type Consumer, type Step } from "./cursor";
 export { appendEvent, appendEvents, EVENTS_CHANNEL, OUTBOX_LOCK } from "./append";
 export {
   ARTICLES_TAG,

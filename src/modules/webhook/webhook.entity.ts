@@ -1,15 +1,4 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  Unique,
-} from "typeorm";
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from "typeorm";
 import { PartnerKey } from "../partner/partner-key.entity";
 import { User } from "../user/user.entity";
 
@@ -106,14 +95,4 @@ export class WebhookDelivery {
 
   @CreateDateColumn({ type: "timestamptz" })
   createdAt!: Date;
-}
-
-/** How far each consumer of the outbox has read. */
-@Entity("consumer_cursors")
-export class ConsumerCursor {
-  @PrimaryColumn({ type: "text" })
-  name!: string;
-
-  @Column({ type: "bigint", default: 0 })
-  seq!: string;
 }

@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pa
 import { Scope, type Viewer } from "../../shared/viewer";
 import { audienceFor } from "../article/published.reader";
 import type { ArticleReadService } from "../article/article-read.service";
-import { eventFactsByIds, learn } from "../outbox";
+import { advanceCursor, eventFactsByIds, learn, type Consumer } from "../outbox";
 import type { PartnerService } from "../partner/partner.service";
 import type { Webhook, WebhookDelivery } from "./webhook.entity";
 
@@ -44,16 +44,19 @@ const MATCHES = `(cardinality(w.events) = 0 OR e.kind = ANY(w.events) ${IMPLIED_
   ([listed, implied]) => `OR (e.kind = '${implied}' AND '${listed}' = ANY(w.events))`,
 ).join(" ")})`;
 
+/** The fan-out's cursor: from the start of the log (a webhook only gets events after its registration anyway). */
+const WEBHOOKS_CONSUMER: Consumer = { name: "webhooks", from: "start" };
+
 const WEBHOOK_COLUMNS = `id, url, events, partner_key_id AS "partnerKeyId", active, consecutive_failures AS "consecutiveFailures",
   disabled_at AS "disabledAt", disabled_reason AS "disabledReason", created_at AS "createdAt"`;
 const DELIVERY_COLUMNS = `id, webhook_id AS "webhookId", event_id AS "eventId", event_seq::text AS "eventSeq", state, attempts,
   next_attempt_at AS "nextAttemptAt", last_status AS "lastStatus", last_error AS "lastError", delivered_at AS "deliveredAt", created_at AS "createdAt"`;
 
 /**
- * Signed webhooks fed by the outbox. A fan-out step (one instance at a time, under a row
- * lock on its cursor) turns new events into one delivery row per matching webhook; workers
- * on every instance claim due deliveries with SKIP LOCKED and a lease, POST them signed, and
- * retry with exponential backoff and jitter. Delivery is at least once: receivers de-duplicate
+ * Signed webhooks fed by the outbox. A fan-out step (one instance at a time: the outbox's
+ * consumer cursor, see advanceCursor) turns new events into one delivery row per matching
+ * webhook; workers on every instance claim due deliveries with SKIP LOCKED and a lease, POST
+ * them signed, and retry with exponential backoff and jitter. Delivery is at least once: receivers de-duplicate
  * on the event id, which every attempt and redelivery repeats.
  */
 export class WebhookService {
@@ -273,19 +276,16 @@ export class WebhookService {
     for (let round = 0; round < 50; round++) if ((await this.deliverDue()) === 0) break;
   }
 
+  /** Turn the events after the cursor (500 at most) into delivery rows; 0 when another instance is at it. */
   async fanOut(): Promise<number> {
-    return this.ds.transaction(async (m) => {
-      await m.query(`INSERT INTO consumer_cursors (name, seq) VALUES ('webhooks', 0) ON CONFLICT (name) DO NOTHING`);
-      const [{ seq }] = await m.query<[{ seq: string }]>(
-        `SELECT seq::text FROM consumer_cursors WHERE name = 'webhooks' FOR UPDATE`,
-      );
+    const inserted = await advanceCursor(this.ds, WEBHOOKS_CONSUMER, async (m, seq) => {
       const [{ last }] = await m.query<[{ last: string | null }]>(
         `SELECT max(seq)::text AS last FROM (SELECT seq FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT 500) e`,
         [seq],
       );
-      if (!last) return 0;
+      if (!last) return { upTo: null, result: 0 };
       // A webhook receives the events that happen after it was registered.
-      const [, inserted] = await m.query<[unknown[], number]>(
+      const [, n] = await m.query<[unknown[], number]>(
         `INSERT INTO webhook_deliveries (webhook_id, event_id, event_seq)
          SELECT w.id, e.id, e.seq FROM content_events e
          JOIN webhooks w ON w.active AND w.created_at <= e.occurred_at AND ${MATCHES}
@@ -293,9 +293,9 @@ export class WebhookService {
          ON CONFLICT ON CONSTRAINT uq_webhook_deliveries_event DO NOTHING`,
         [seq, last],
       );
-      await m.query(`UPDATE consumer_cursors SET seq = $1::bigint WHERE name = 'webhooks'`, [last]);
-      return inserted;
+      return { upTo: last, result: n };
     });
+    return inserted ?? 0;
   }
 
   async deliverDue(): Promise<number> {
