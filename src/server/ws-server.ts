@@ -20,7 +20,8 @@ import { trustedDocument } from "./trusted-documents";
 import type { Services } from "./services";
 import { clientKey } from "../shared/client-key";
 import type { Logger } from "../shared/logger";
-import { Scope, type Viewer } from "../shared/viewer";
+import type { Viewer } from "../shared/viewer";
+import { Action, can, Scope } from "../modules/policy";
 import { createArticleLoaders } from "../modules/article/article.loaders";
 import type { EventBus } from "../modules/outbox";
 import type { SubscriptionContext } from "../modules/subscription/subscription.feed";
@@ -132,14 +133,14 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
         let wait: number | null = null;
         try {
           viewer = await viewerForToken(services, token);
-          if (viewer?.kind === "partner" && viewer.scopes.has(Scope.CONTENT_READ)) wait = await services.partners.consume(viewer);
+          if (viewer?.kind === "partner" && can(viewer, Action.READ_CONTENT)) wait = await services.partners.consume(viewer);
         } catch (err) {
           // Thrown, it would close the socket with the error's text; the client may retry this.
           log.error({ err }, "could not authenticate a WebSocket connection");
           return refuse(socket, CLOSE.TRY_AGAIN_LATER, "Try again later");
         }
         if (!viewer) return refuse(socket, CLOSE.UNAUTHORIZED, "Unauthorized: the token is invalid, expired or revoked");
-        if (viewer.kind === "partner" && !viewer.scopes.has(Scope.CONTENT_READ))
+        if (!can(viewer, Action.READ_CONTENT))
           return refuse(socket, CLOSE.FORBIDDEN, `Forbidden: this partner key lacks the ${Scope.CONTENT_READ} scope`);
         if (wait !== null) return refuse(socket, CLOSE.RATE_LIMITED, `Rate limit reached; retry in ${wait} s`);
         // The client may have gone while we looked: no timer for a closed socket.

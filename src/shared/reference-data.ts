@@ -1,10 +1,11 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from "typeorm";
 import { isUuid } from "./ids";
-import { ArticleState, ContentEventKind, Role } from "./enums";
+import { ArticleState, ContentEventKind } from "./enums";
 import { BadUserInputError, ForbiddenError, isForeignKeyViolation, NotFoundError, translateDbError } from "./errors";
 import { toPlainText } from "./markdown";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
-import { hasRole, type StaffViewer } from "./viewer";
+import type { StaffViewer } from "./viewer";
+import { Action, can } from "../modules/policy";
 import { appendEvents } from "../modules/outbox";
 import { PUBLIC_ARTICLE } from "../modules/article/published.reader";
 import { ReferenceAction, ReferenceType } from "../modules/reference/reference-revision.entity";
@@ -262,7 +263,7 @@ export class ReferenceDataService<T extends Named> {
     // COMMITTED): a publish citing the entry holds it FOR KEY SHARE (lockCitedEntries), so it
     // committed before this lock was granted and is counted, or starts citing it after this edit.
     const [{ n }] = await m.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM (${citingArticlesSql(this.type)}) c`, [id]);
-    if (n > 0 && !hasRole(viewer.role, Role.EDITOR)) {
+    if (n > 0 && !can(viewer, Action.EDIT_CITED_REFERENCE)) {
       throw new ForbiddenError(
         `${this.label} ${existing.slug} is cited by ${n} published article${n === 1 ? "" : "s"}, so this ${verb} would change what readers see at once; only an EDITOR or ADMIN can ${verb} it (you are a ${viewer.role}). Ask an editor, or create a new entry for your story.`,
       );

@@ -1,4 +1,4 @@
-import { Role } from "./enums";
+import type { Role } from "./enums";
 
 /** Who is making the request. */
 export interface StaffViewer {
@@ -20,17 +20,3 @@ export interface PartnerViewer {
 }
 
 export type Viewer = StaffViewer | PartnerViewer | { kind: "anonymous" };
-
-export enum Scope {
-  CONTENT_READ = "content:read",
-  CONTENT_EMBARGOED = "content:embargoed",
-  CHANGES_READ = "changes:read",
-  WEBHOOKS_MANAGE = "webhooks:manage",
-}
-
-const RANK: Record<Role, number> = { [Role.WRITER]: 1, [Role.EDITOR]: 2, [Role.ADMIN]: 3 };
-
-/** EDITOR includes WRITER; ADMIN includes both. */
-export function hasRole(role: Role, needed: Role): boolean {
-  return RANK[role] >= RANK[needed];
-}

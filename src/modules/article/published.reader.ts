@@ -1,7 +1,8 @@
 import { ArticleState, type Genre, type Language } from "../../shared/enums";
 import { BadUserInputError, ForbiddenError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
-import { Scope, type Viewer } from "../../shared/viewer";
+import type { Viewer } from "../../shared/viewer";
+import { Scope } from "../policy";
 import { decodeCursor, encodeCursor, instantAt, MAX_PAGE_SIZE, micros, pageSize, type Page } from "../../shared/pagination";
 import type { Article, Perspective } from "./article.types";
 import { groupBy, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";

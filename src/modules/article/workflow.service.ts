@@ -1,9 +1,10 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, ContentEventKind, JobKind, JobState, Role, type CorrectionKind } from "../../shared/enums";
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../shared/errors";
+import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
 import { toPlainText } from "../../shared/markdown";
 import { lockCitedEntries } from "../../shared/reference-data";
-import { hasRole, type StaffViewer } from "../../shared/viewer";
+import type { StaffViewer } from "../../shared/viewer";
+import { Action, assertCan, can, checkTransition, Transition } from "../policy";
 import { isUuid } from "../../shared/ids";
 import { appendEvent } from "../outbox";
 import {
@@ -15,7 +16,6 @@ import {
   nextRevisionNumber,
   type LockedArticle,
 } from "./article.service";
-import { checkTransition, Transition } from "./workflow";
 
 /** Who acts when the job runner publishes on schedule. */
 export const SYSTEM: StaffViewer = {
@@ -47,7 +47,7 @@ export class WorkflowService {
   async transitionIn(m: EntityManager, viewer: StaffViewer, id: string, t: Transition, opts: TransitionOptions): Promise<void> {
     const system = viewer === SYSTEM;
     const prev = await lockArticleRow(m, id, system ? null : viewer, opts.expectedVersion);
-    const to = checkTransition(t, prev.state, viewer.role);
+    const to = checkTransition(t, prev.state, viewer);
     const by = system ? "scheduler" : viewer.userId;
     switch (t) {
       case Transition.REQUEST_CHANGES: {
@@ -162,7 +162,7 @@ export class WorkflowService {
   async setEmbargo(viewer: StaffViewer, id: string, until: Date | null, expectedVersion?: number | null): Promise<void> {
     await this.ds.transaction(async (m) => {
       const prev = await lockArticleRow(m, id, viewer, expectedVersion);
-      if (!hasRole(viewer.role, Role.EDITOR)) throw new ForbiddenError("Setting an embargo needs the EDITOR role or above.");
+      assertCan(viewer, Action.SET_EMBARGO);
       if (prev.state === ArticleState.ARCHIVED) throw new BadUserInputError("The article is ARCHIVED; it cannot be embargoed.");
       if (until) {
         const [{ future }] = await m.query<[{ future: boolean }]>(`SELECT $1::timestamptz > now() AS future`, [until]);
@@ -216,7 +216,7 @@ export class WorkflowService {
     if (text.length < 3) throw new BadUserInputError("A correction needs its text, as readers will see it.");
     await this.ds.transaction(async (m) => {
       const prev = await lockArticleRow(m, id, viewer, null);
-      if (!hasRole(viewer.role, Role.EDITOR)) throw new ForbiddenError("Adding a correction needs the EDITOR role or above.");
+      assertCan(viewer, Action.ADD_CORRECTION);
       if (prev.state !== ArticleState.PUBLISHED) {
         throw new BadUserInputError(`The article is ${prev.state}; corrections go on PUBLISHED articles.`);
       }
@@ -256,8 +256,7 @@ export class WorkflowService {
 
   async acquireLock(viewer: StaffViewer, id: string, takeOver: boolean): Promise<void> {
     if (!isUuid(id)) throw new NotFoundError("Article", id);
-    if (takeOver && !hasRole(viewer.role, Role.EDITOR))
-      throw new ForbiddenError("Taking over an edit lock needs the EDITOR role or above.");
+    if (takeOver) assertCan(viewer, Action.OVERRIDE_EDIT_LOCK);
     await this.ds.transaction(async (m) => {
       const [row] = await m.query<
         { locked_by_id: string | null; active: boolean; holder: string | null; lock_expires_at: Date | null }[]
@@ -280,7 +279,7 @@ export class WorkflowService {
     if (!isUuid(id)) throw new NotFoundError("Article", id);
     const [rows] = await this.ds.query<[unknown[], number]>(
       `UPDATE articles SET locked_by_id = NULL, lock_expires_at = NULL WHERE id = $1 AND (locked_by_id = $2 OR $3) RETURNING id`,
-      [id, viewer.userId, hasRole(viewer.role, Role.EDITOR)],
+      [id, viewer.userId, can(viewer, Action.OVERRIDE_EDIT_LOCK)],
     );
     if (rows.length === 0) {
       const [exists] = await this.ds.query<unknown[]>(`SELECT 1 FROM articles WHERE id = $1`, [id]);

@@ -1,11 +1,10 @@
 import { IsOptional, MaxLength } from "class-validator";
-import { Args, ArgsType, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
+import { Args, ArgsType, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
 import { ContentEventKind } from "../../shared/enums";
-import { ForbiddenError, UnauthenticatedError } from "../../shared/errors";
 import { encodeCursor } from "../../shared/pagination";
-import { Scope } from "../../shared/viewer";
 import { Article } from "../article/article.types";
+import { Action } from "../policy";
 
 @ObjectType({ simpleResolvers: true })
 class Tombstone {
@@ -93,11 +92,8 @@ class ChangesArgs {
 @Resolver(() => ChangeEvent)
 export class ChangesResolver {
   @Query(() => ChangeConnection, { description: "The change feed (partner keys with changes:read, and staff)." })
+  @Authorized(Action.READ_CHANGES)
   async changes(@Args(() => ChangesArgs) { after, first }: ChangesArgs, @Ctx() ctx: Context): Promise<ChangeConnection> {
-    const v = ctx.viewer;
-    if (v.kind === "anonymous") throw new UnauthenticatedError("The change feed needs a partner key with changes:read.");
-    if (v.kind === "partner" && !v.scopes.has(Scope.CHANGES_READ))
-      throw new ForbiddenError(`This partner key lacks the ${Scope.CHANGES_READ} scope.`);
     const page = await ctx.services.changes.page(ctx.audience, after, first);
     return {
       edges: page.changes.map((c) => ({ cursor: encodeCursor("chg", [c.sequence]), node: c })),

@@ -17,7 +17,8 @@ import {
 import type { Context } from "../../server/context";
 import { Role } from "../../shared/enums";
 import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
-import { Scope, type StaffViewer } from "../../shared/viewer";
+import type { StaffViewer } from "../../shared/viewer";
+import { Scope } from "../policy";
 
 @ObjectType({ simpleResolvers: true })
 export class PartnerRights {

@@ -1,22 +1,8 @@
 import { IsOptional, IsUUID, MaxLength } from "class-validator";
-import {
-  Arg,
-  Args,
-  ArgsType,
-  Ctx,
-  Field,
-  ID,
-  Int,
-  Mutation,
-  ObjectType,
-  Query,
-  Resolver,
-  UseMiddleware,
-  type MiddlewareFn,
-} from "type-graphql";
+import { Arg, Args, Authorized, ArgsType, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
 import { ContentEventKind } from "../../shared/enums";
-import { UnauthenticatedError } from "../../shared/errors";
+import { Action } from "../policy";
 import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 
 @ObjectType({ simpleResolvers: true })
@@ -119,39 +105,25 @@ class DeliveriesArgs extends PageArgs {
   webhookId!: string;
 }
 
-/**
- * Who may manage webhooks, decided before type-graphql validates the arguments (middlewares run
- * first): a caller without the right learns nothing of the argument rules, and gets
- * UNAUTHENTICATED or FORBIDDEN whatever it sends, as from every other staff operation.
- */
-const WebhookManagers: MiddlewareFn<Context> = ({ context }, next) => {
-  if (context.viewer.kind === "anonymous") throw new UnauthenticatedError("Webhooks need an admin session or a partner key.");
-  context.services.webhooks.owner(context.viewer);
-  return next();
-};
-
 /** Admins manage every webhook; a partner key with webhooks:manage manages its own. */
 @Resolver(() => WebhookInfo)
-@UseMiddleware(WebhookManagers)
+// Decided before type-graphql validates the arguments (the auth checker runs first): a caller
+// without the right learns nothing of the argument rules, and gets UNAUTHENTICATED or FORBIDDEN.
+@Authorized(Action.MANAGE_WEBHOOKS)
 export class WebhookResolver {
-  private viewer(ctx: Context) {
-    if (ctx.viewer.kind === "anonymous") throw new UnauthenticatedError("Webhooks need an admin session or a partner key.");
-    return ctx.viewer;
-  }
-
   @Mutation(() => WebhookRegistration, { description: "Register an endpoint for content events." })
   registerWebhook(@Args(() => RegisterArgs) { url, events }: RegisterArgs, @Ctx() ctx: Context): Promise<WebhookRegistration> {
-    return ctx.services.webhooks.register(this.viewer(ctx), url, events ?? []);
+    return ctx.services.webhooks.register(ctx.viewer, url, events ?? []);
   }
 
   @Query(() => [WebhookInfo], { description: "Your webhooks (admins: all)." })
   webhooks(@Ctx() ctx: Context): Promise<WebhookInfo[]> {
-    return ctx.services.webhooks.list(this.viewer(ctx));
+    return ctx.services.webhooks.list(ctx.viewer);
   }
 
   @Mutation(() => Boolean)
   async deleteWebhook(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    await ctx.services.webhooks.remove(this.viewer(ctx), id);
+    await ctx.services.webhooks.remove(ctx.viewer, id);
     return true;
   }
 
@@ -161,7 +133,7 @@ export class WebhookResolver {
     @Arg("active", () => Boolean) active: boolean,
     @Ctx() ctx: Context,
   ): Promise<WebhookInfo> {
-    return ctx.services.webhooks.setActive(this.viewer(ctx), id, active);
+    return ctx.services.webhooks.setActive(ctx.viewer, id, active);
   }
 
   @Query(() => DeliveryConnection, { description: "The delivery log of one webhook, newest event first." })
@@ -169,11 +141,11 @@ export class WebhookResolver {
     @Args(() => DeliveriesArgs) { webhookId, first, after }: DeliveriesArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<WebhookDeliveryInfo>> {
-    return connectionFrom((await ctx.services.webhooks.deliveries(this.viewer(ctx), webhookId, first, after)) as never);
+    return connectionFrom((await ctx.services.webhooks.deliveries(ctx.viewer, webhookId, first, after)) as never);
   }
 
   @Mutation(() => WebhookDeliveryInfo, { description: "Send a delivery again, with the same event id." })
   redeliverWebhook(@Arg("deliveryId", () => ID) deliveryId: string, @Ctx() ctx: Context): Promise<WebhookDeliveryInfo> {
-    return ctx.services.webhooks.redeliver(this.viewer(ctx), deliveryId);
+    return ctx.services.webhooks.redeliver(ctx.viewer, deliveryId);
   }
 }

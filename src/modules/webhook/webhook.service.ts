@@ -1,13 +1,14 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Config } from "../../config";
-import { ContentEventKind, Role } from "../../shared/enums";
+import { ContentEventKind } from "../../shared/enums";
 import { isUuid } from "../../shared/ids";
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../shared/errors";
+import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
 import { OutboundClient, coarseError, statusError, urlProblem } from "../../shared/outbound";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
-import { Scope, type Viewer } from "../../shared/viewer";
+import type { Viewer } from "../../shared/viewer";
+import { Action, assertCan } from "../policy";
 import { audienceFor } from "../article/published.reader";
 import type { ArticleReadService } from "../article/article-read.service";
 import { advanceCursor, eventFactsByIds, learn, type Consumer } from "../outbox";
@@ -99,13 +100,10 @@ export class WebhookService {
 
   /** Who may manage webhooks: throws FORBIDDEN for anyone else (the resolver runs it before validating arguments). */
   owner(viewer: Viewer): { partnerKeyId: string | null; createdById: string | null } {
-    if (viewer.kind === "partner") {
-      if (!viewer.scopes.has(Scope.WEBHOOKS_MANAGE))
-        throw new ForbiddenError(`This partner key lacks the ${Scope.WEBHOOKS_MANAGE} scope.`);
-      return { partnerKeyId: viewer.keyId, createdById: null };
-    }
-    if (viewer.kind === "staff" && viewer.role === Role.ADMIN) return { partnerKeyId: null, createdById: viewer.userId };
-    throw new ForbiddenError("Webhooks are managed by admins, or by partner keys with webhooks:manage.");
+    assertCan(viewer, Action.MANAGE_WEBHOOKS);
+    return viewer.kind === "partner"
+      ? { partnerKeyId: viewer.keyId, createdById: null }
+      : { partnerKeyId: null, createdById: viewer.kind === "staff" ? viewer.userId : null };
   }
 
   async register(viewer: Viewer, url: string, events: ContentEventKind[]): Promise<{ webhook: Webhook; secret: string }> {
