@@ -195,6 +195,11 @@ export class AuthService {
     await this.ds.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [viewer.sessionId]);
   }
 
+  /** A signed-in user's own account (NOT_FOUND-free: a session exists only for a user that does). */
+  user(id: string): Promise<User> {
+    return this.ds.getRepository(User).findOneByOrFail({ id });
+  }
+
   /** One statement per authenticated request; the database clock decides expiry. */
   async viewerForToken(token: string): Promise<StaffViewer | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;

@@ -2,3 +2,4 @@
 export { User, Session } from "./user.entity";
 export { AuthService, MIN_PASSWORD_LENGTH, sha256 } from "./auth.service";
 export { LoginThrottle, type LoginThrottleLimits } from "./login-throttle";
+export { viewerForToken, type TokenLookups } from "./tokens";

@@ -136,7 +136,6 @@ export class UserResolver {
   @Authorized()
   @Query(() => User, { description: "The signed-in user." })
   async me(@Ctx() ctx: Context): Promise<User> {
-    const user = await ctx.services.dataSource.getRepository(User).findOneByOrFail({ id: (ctx.viewer as StaffViewer).userId });
-    return user;
+    return ctx.services.auth.user((ctx.viewer as StaffViewer).userId);
   }
 }

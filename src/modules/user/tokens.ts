@@ -1,0 +1,17 @@
+import type { Viewer } from "../../shared/viewer";
+import type { PartnerService } from "../partner/partner.service";
+import type { AuthService } from "./auth.service";
+
+/** The services that know bearer tokens: staff sessions (ngs_…) and partner keys (ngk_…). */
+export interface TokenLookups {
+  auth: Pick<AuthService, "viewerForToken">;
+  partners: Pick<PartnerService, "viewerForKey">;
+}
+
+/**
+ * Who a bearer token belongs to: a partner key (ngk_…) or a staff session (ngs_…); null when
+ * it is invalid, expired or revoked. One statement. Shared by HTTP requests and WebSocket connects.
+ */
+export function viewerForToken(services: TokenLookups, token: string): Promise<Viewer | null> {
+  return token.startsWith("ngk_") ? services.partners.viewerForKey(token) : services.auth.viewerForToken(token);
+}
