@@ -22,6 +22,7 @@ import {
   type CreatePartnerKeyInput,
 } from "../src/client/generated/graphql";
 import { createDataSource } from "../src/db/data-source";
+import { OUTBOX_LOCK } from "../src/modules/outbox";
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from "../src/server/ws-server";
 import { startServer, type RunningServer } from "../src/server/app";
 import { Role } from "../src/shared/enums";
@@ -33,7 +34,7 @@ import { expectOk } from "./support/expect";
  * GraphQL subscriptions over WebSocket, end to end: events committed by any instance reach
  * the subscribers of every instance, each audience receives exactly what it may see (rights,
  * embargoes), withdrawals send tombstones, bad credentials are refused at connect, and no
- * event is lost when the LISTEN connection drops or transactions commit out of seq order.
+ * event is lost when the LISTEN connection drops, a transaction holds the outbox or one rolls back.
  */
 let app: TestApp;
 let admin: string;
@@ -486,7 +487,7 @@ describe("the event bus", () => {
     expect(bus.backendPid).not.toBe(pid);
   });
 
-  it("delivers an event whose transaction commits after a later one, and gets past one that rolls back", async () => {
+  it("delivers an event whose transaction holds the outbox while a later publish waits, and gets past one that rolls back", async () => {
     const updates = await subscribe(app.server, ArticleUpdatedDocument);
     const published = await subscribe(app.server, ArticlePublishedDocument);
     const early = await publishNew("Live: updated by a slow transaction");
@@ -497,28 +498,35 @@ describe("the event bus", () => {
     const slow = new PgClient({ connectionString: (app.ds.options as { url: string }).url });
     await slow.connect();
     try {
-      // Holds a seq, in flight, while a later seq commits (what appendEvent does, but slowly).
-      const append = `WITH e AS (INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
-                                 VALUES ($1, 'UPDATED', $2, 1, '{}') RETURNING seq)
+      // Holds the outbox and a seq, in flight (what appendEvent does, but slowly).
+      const append = `WITH l AS (SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})),
+                      e AS (INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
+                            SELECT $1, 'UPDATED', $2, 1, '{}' FROM l RETURNING seq)
                       SELECT pg_notify('newsgraph_events', seq::text), seq::text FROM e`;
       await slow.query("BEGIN");
       const held = (await slow.query<{ seq: string }>(append, [early, revision])).rows[0]!.seq;
-      const later = await publishNew("Live: committed after the slow one began");
-      await published.waitFor((i) => i.articlePublished.id === later, "the later publish");
+      const later = await readyToPublish("Live: committed after the slow one began");
+      // The later publish cannot commit a later seq first: it waits for the outbox.
+      const publishing = publish(later);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(published.items.filter((i) => i.articlePublished.id === later)).toHaveLength(0);
       expect(updates.items).toHaveLength(0);
       await slow.query("COMMIT");
+      await publishing;
       await updates.waitFor((i) => i.articleUpdated.id === early, "the slow transaction's event");
+      await published.waitFor((i) => i.articlePublished.id === later, "the later publish");
       expect(BigInt(held)).toBeGreaterThan(0n);
 
-      // A rolled-back append leaves a hole for good; the bus settles it and carries on.
+      // A rolled-back append leaves a gap for good; the bus does not wait for it.
       await slow.query("BEGIN");
       await slow.query(append, [early, revision]);
-      const next = await publishNew("Live: after a rolled-back append");
+      const next = await readyToPublish("Live: after a rolled-back append");
+      const publishingNext = publish(next);
       await slow.query("ROLLBACK");
-      await published.waitFor((i) => i.articlePublished.id === next, "the publish after the hole");
-      await until(() => app.server.events.openHoles === 0, "the hole to be settled");
-      const last = await publishNew("Live: after the hole was settled");
-      await published.waitFor((i) => i.articlePublished.id === last, "a publish after settling");
+      await publishingNext;
+      await published.waitFor((i) => i.articlePublished.id === next, "the publish after the gap");
+      const last = await publishNew("Live: after the gap");
+      await published.waitFor((i) => i.articlePublished.id === last, "a publish after the gap");
       expect(updates.items.filter((i) => i.articleUpdated.id === early)).toHaveLength(1);
     } finally {
       await slow.end();

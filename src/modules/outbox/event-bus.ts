@@ -26,8 +26,6 @@ export interface EventBusOptions {
   /** First delay before reconnecting a dropped LISTEN connection; doubles up to reconnectMaxMs, with jitter. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
-  /** How long a hole in the sequence waits before it may be declared empty (see settleHoles). */
-  holeGraceMs?: number;
   /** Events read per statement. */
   batchSize?: number;
   /** Events a subscriber may have waiting; a subscriber that falls further behind is ended. */
@@ -35,7 +33,6 @@ export interface EventBusOptions {
 }
 
 interface EventRow {
-  snap: string;
   seq: string;
   id: string;
   kind: ContentEventKind;
@@ -45,21 +42,6 @@ interface EventRow {
   occurred_at: Date;
   payload: Record<string, unknown>;
 }
-
-/**
- * Sequence numbers that were allocated but not visible when a later one was read: a transaction
- * still in flight (it will commit, and NOTIFY, later) or one that rolled back (never).
- */
-interface Hole {
-  from: bigint;
-  to: bigint;
-  /** pg_current_snapshot() of the read that found it: the transactions in flight then. */
-  snapshot: string;
-  since: number;
-}
-
-/** How many committed events before the start are inspected for holes still in flight. */
-const START_WINDOW = 1000;
 
 /**
  * One subscriber's queue. Not an async generator: return() must end a pending next() at once
@@ -120,12 +102,10 @@ class Subscriber implements AsyncIterableIterator<BusEvent> {
  * notification payload, is the source of truth, so a dropped connection loses nothing: after
  * reconnecting (with backoff) the bus reads on from where it was.
  *
- * Sequence numbers are allocated at insert but become visible at commit, so a later seq can
- * be read before an earlier one commits. Reading "seq > last seen" would skip the earlier one
- * for ever; instead the bus remembers such holes with the snapshot that found them and reads
- * from below the lowest open hole, emitting each event once, until every transaction in flight
- * at that snapshot has ended (pg_xact_status): what is still missing then was rolled back.
- * Events are therefore emitted in commit order (roughly), not strictly in seq order.
+ * Reading "seq > last seen" is enough, and emits each event once, in seq order: appendEvent
+ * takes OUTBOX_LOCK before drawing a seq and holds it to commit, so seq order is commit order.
+ * Once seq N is visible, every smaller seq has committed (and is read with it) or rolled back
+ * (a gap never filled). test/outbox.test.ts holds the proof.
  */
 export class EventBus {
   private readonly log: Logger;
@@ -140,10 +120,7 @@ export class EventBus {
   /** Instances share the channel: their barrier tokens must not collide. */
   private readonly barrierPrefix = `${randomBytes(6).toString("hex")}:`;
   /** Highest seq read (or present at start); null before the first connection. */
-  private high: bigint | null = null;
-  private holes: Hole[] = [];
-  /** Seqs above the low-water mark already emitted (or present at start). */
-  private readonly seen = new Set<bigint>();
+  private high: string | null = null;
   private closed = false;
   private reading: Promise<void> | null = null;
   private again = false;
@@ -165,7 +142,6 @@ export class EventBus {
       applicationName: opts.applicationName ?? "newsgraph-events",
       reconnectMinMs: opts.reconnectMinMs ?? 100,
       reconnectMaxMs: opts.reconnectMaxMs ?? 10_000,
-      holeGraceMs: opts.holeGraceMs ?? 1000,
       batchSize: opts.batchSize ?? 500,
       maxQueue: opts.maxQueue ?? 10_000,
     };
@@ -232,11 +208,6 @@ export class EventBus {
 
   get subscriberCount(): number {
     return this.subscribers.size;
-  }
-
-  /** Holes in the sequence still waiting to be filled or settled (see the class comment). */
-  get openHoles(): number {
-    return this.holes.length;
   }
 
   async close(): Promise<void> {
@@ -329,27 +300,10 @@ export class EventBus {
     this.reconnectTimer.unref();
   }
 
-  /** The start: what is committed now is history; recent holes may still be transactions in flight. */
+  /** The start: what is committed now is history. */
   private async init(c: Client): Promise<void> {
-    const { rows } = await c.query<{ snap: string; high: string; recent: string[] }>(
-      `WITH h AS (SELECT coalesce(max(seq), 0) AS high FROM content_events)
-       SELECT pg_current_snapshot()::text AS snap, h.high::text AS high,
-         ARRAY(SELECT e.seq::text FROM content_events e WHERE e.seq > h.high - $1 ORDER BY e.seq) AS recent
-       FROM h`,
-      [START_WINDOW],
-    );
-    const row = rows[0]!;
-    const high = BigInt(row.high);
-    let expected = high - BigInt(START_WINDOW) + 1n;
-    if (expected < 1n) expected = 1n;
-    for (const s of row.recent) {
-      const seq = BigInt(s);
-      if (seq > expected) this.holes.push({ from: expected, to: seq - 1n, snapshot: row.snap, since: Date.now() });
-      this.seen.add(seq);
-      expected = seq + 1n;
-    }
-    this.high = high;
-    this.prune();
+    const { rows } = await c.query<{ high: string }>(`SELECT coalesce(max(seq), 0)::text AS high FROM content_events`);
+    this.high = rows[0]!.high;
   }
 
   // ---- reading ----
@@ -386,85 +340,28 @@ export class EventBus {
     this.retryTimer.unref();
   }
 
-  private lowWater(): bigint {
-    let low = this.high ?? 0n;
-    for (const h of this.holes) if (h.from - 1n < low) low = h.from - 1n;
-    return low;
-  }
-
   private async readFrom(c: Client): Promise<void> {
-    // Holes decided before the read: a fill that committed before the decision is read below.
-    // Failing to decide only keeps them open (reads start lower); it must not stop delivery.
-    const settled = await this.settleHoles(c).catch((err: unknown) => {
-      this.log.warn({ err }, "could not check the holes in the content-event sequence");
-      return new Set<Hole>();
-    });
-    let cursor = this.lowWater();
     for (;;) {
       const { rows } = await c.query<EventRow>(
-        `SELECT pg_current_snapshot()::text AS snap, e.seq::text AS seq, e.id, e.kind, e.article_id, e.revision_id,
-           e.revision_number, e.occurred_at, e.payload
+        `SELECT e.seq::text AS seq, e.id, e.kind, e.article_id, e.revision_id, e.revision_number, e.occurred_at, e.payload
          FROM content_events e WHERE e.seq > $1::bigint ORDER BY e.seq LIMIT $2`,
-        [cursor.toString(), this.opts.batchSize],
+        [this.high ?? "0", this.opts.batchSize],
       );
-      for (const r of rows) this.take(r);
-      if (rows.length < this.opts.batchSize) break;
-      cursor = BigInt(rows[rows.length - 1]!.seq);
+      for (const r of rows) {
+        this.high = r.seq;
+        this.emit({
+          seq: r.seq,
+          id: r.id,
+          kind: r.kind,
+          articleId: r.article_id,
+          revisionId: r.revision_id,
+          revisionNumber: r.revision_number,
+          occurredAt: r.occurred_at,
+          payload: r.payload,
+        });
+      }
+      if (rows.length < this.opts.batchSize) return;
     }
-    if (settled.size) this.holes = this.holes.filter((h) => !settled.has(h));
-    this.prune();
-    if (this.holes.length) this.retryLater(this.opts.holeGraceMs);
-  }
-
-  private take(r: EventRow): void {
-    const seq = BigInt(r.seq);
-    const high = this.high ?? 0n;
-    if (seq <= high) {
-      if (this.seen.has(seq) || !this.holes.some((h) => seq >= h.from && seq <= h.to)) return;
-    } else {
-      if (seq > high + 1n) this.holes.push({ from: high + 1n, to: seq - 1n, snapshot: r.snap, since: Date.now() });
-      this.high = seq;
-    }
-    this.seen.add(seq);
-    this.emit({
-      seq: r.seq,
-      id: r.id,
-      kind: r.kind,
-      articleId: r.article_id,
-      revisionId: r.revision_id,
-      revisionNumber: r.revision_number,
-      occurredAt: r.occurred_at,
-      payload: r.payload,
-    });
-  }
-
-  /**
-   * Holes whose transactions have all ended. A transaction holding a seq in a hole had its id
-   * when the hole was found (it had locked or written rows before appending the event), so it
-   * is in that snapshot's in-flight list; once none of those is in progress, nothing more can
-   * fill the hole. The grace period covers the instant between nextval and the id assignment.
-   */
-  private async settleHoles(c: Client): Promise<Set<Hole>> {
-    const due = this.holes.filter((h) => Date.now() - h.since >= this.opts.holeGraceMs);
-    const done = new Set<Hole>();
-    if (due.length === 0) return done;
-    const snapshots = [...new Set(due.map((h) => h.snapshot))];
-    const { rows } = await c.query<{ snapshot: string; done: boolean }>(
-      `SELECT s AS snapshot,
-         coalesce((SELECT bool_and(pg_xact_status(x) IS DISTINCT FROM 'in progress')
-                   FROM pg_snapshot_xip(s::pg_snapshot) AS x), true) AS done
-       FROM unnest($1::text[]) AS s`,
-      [snapshots],
-    );
-    const finished = new Set(rows.filter((r) => r.done).map((r) => r.snapshot));
-    for (const h of due) if (finished.has(h.snapshot)) done.add(h);
-    return done;
-  }
-
-  /** Forget what lies at or below the low-water mark. */
-  private prune(): void {
-    const low = this.lowWater();
-    for (const s of this.seen) if (s <= low) this.seen.delete(s);
   }
 
   private emit(e: BusEvent): void {
