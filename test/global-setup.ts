@@ -4,6 +4,7 @@ import { Client } from "pg";
 import type { TestProject } from "vitest/node";
 import { loadConfig } from "../src/config";
 import { createDataSource } from "../src/db/data-source";
+import { migrateJobQueue } from "../src/modules/job/job.migrate";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
 import { seedDemo } from "../src/seed/seed";
 import { createLogger } from "../src/shared/logger";
@@ -66,6 +67,7 @@ export async function setup(project: TestProject): Promise<void> {
     const ds = createDataSource({ url: withDatabase(adminUrl, template), log, poolSize: 2 });
     await ds.initialize();
     await ds.runMigrations({ transaction: "each" });
+    await migrateJobQueue(ds, log);
     await seedDemo(ds, log);
     await ds.destroy();
     project.provide("adminUrl", adminUrl);

@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import type { Logger } from "../shared/logger";
 import { createDataSource } from "./data-source";
 import { attachEmbeddedPostgres, EmbeddedInUseError, startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
+import { migrateJobQueue } from "../modules/job/job.migrate";
 
 export interface Database {
   dataSource: DataSource;
@@ -97,6 +98,7 @@ export async function openDatabase(
   if (opts.runMigrations ?? config.migrationsRun) {
     const ran = await dataSource.runMigrations({ transaction: "each" });
     if (ran.length > 0) log.info({ migrations: ran.map((m) => m.name) }, "migrations applied");
+    await migrateJobQueue(dataSource, log);
   } else if (await dataSource.showMigrations()) {
     log.warn("pending migrations were not run (MIGRATIONS_RUN=false)");
   }

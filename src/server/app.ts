@@ -211,6 +211,9 @@ export async function startServer(opts: {
       .json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } }] });
   });
 
+  // The queue's schema before the first request: scheduling enqueues in the request's transaction.
+  const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
+  await runner.migrate();
   const port = opts.port ?? config.port;
   await events.start();
   try {
@@ -222,9 +225,8 @@ export async function startServer(opts: {
     await events.close();
     throw err;
   }
-  const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
   if (cache) runner.afterCommit = () => settleCache(events, cache, log);
-  if (opts.runJobs ?? config.jobsRun) runner.start();
+  if (opts.runJobs ?? config.jobsRun) await runner.start();
   const cdn =
     config.cdnPurgeUrl && (opts.runWebhooks ?? config.webhooksRun)
       ? new CdnPurger(dataSource, { url: config.cdnPurgeUrl, token: config.cdnPurgeToken, pollMs: config.webhooks.pollMs }, log)

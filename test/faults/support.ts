@@ -16,6 +16,7 @@ import {
   UpdateArticleDocument,
 } from "../../src/client/generated/graphql";
 import { createDataSource } from "../../src/db/data-source";
+import { migrateJobQueue } from "../../src/modules/job/job.migrate";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../../src/db/embedded";
 import { DEMO } from "../../src/seed/demo-story";
 import { seedDemo } from "../../src/seed/seed";
@@ -67,6 +68,7 @@ async function migrateAndSeed(url: string): Promise<void> {
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: "each" });
+    await migrateJobQueue(ds, log);
     await seedDemo(ds, log);
     await new AuthService(ds, 1).createUser({ ...FAULTS_EDITOR, role: Role.EDITOR });
   } finally {

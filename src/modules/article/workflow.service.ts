@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { ArticleState, ContentEventKind, JobKind, JobState, Role, type CorrectionKind } from "../../shared/enums";
+import { ArticleState, ContentEventKind, JobKind, Role, type CorrectionKind } from "../../shared/enums";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
 import { toPlainText } from "../../shared/markdown";
 import { lockCitedEntries } from "../../shared/reference-data";
@@ -16,6 +16,7 @@ import {
   nextRevisionNumber,
   type LockedArticle,
 } from "./article.service";
+import { cancelJobsIn, scheduleJobIn } from "../job/job.queue";
 
 /** Who acts when the job runner publishes on schedule. */
 export const SYSTEM: StaffViewer = {
@@ -70,12 +71,7 @@ export class WorkflowService {
             `at ${opts.at.toISOString()} is not in the future (by the database clock); publish now instead.`,
           );
         await cancelJobs(m, id, JobKind.PUBLISH);
-        await m.query(`INSERT INTO jobs (kind, article_id, run_at, payload) VALUES ($1, $2, $3, $4)`, [
-          JobKind.PUBLISH,
-          id,
-          opts.at,
-          { by },
-        ]);
+        await scheduleJobIn(m, JobKind.PUBLISH, id, opts.at, { by });
         await this.setState(m, id, to, {});
         return;
       }
@@ -289,14 +285,10 @@ export class WorkflowService {
   }
 }
 
-async function cancelJobs(m: EntityManager, articleId: string, kind: JobKind): Promise<void> {
-  await m.query(
-    `UPDATE jobs SET state = '${JobState.CANCELLED}', finished_at = now() WHERE article_id = $1 AND kind = $2 AND state = '${JobState.PENDING}'`,
-    [articleId, kind],
-  );
-}
+/** The jobs row and its queue entry go together, in this transaction. */
+const cancelJobs = cancelJobsIn;
 
 async function scheduleEmbargoLift(m: EntityManager, articleId: string, at: Date): Promise<void> {
   await cancelJobs(m, articleId, JobKind.LIFT_EMBARGO);
-  await m.query(`INSERT INTO jobs (kind, article_id, run_at) VALUES ($1, $2, $3)`, [JobKind.LIFT_EMBARGO, articleId, at]);
+  await scheduleJobIn(m, JobKind.LIFT_EMBARGO, articleId, at);
 }

@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { checkIn, JobKind, JobState } from "../../shared/enums";
 import { ArticleRecord } from "../article/article.entity";
 
-/** Scheduled work (publishes, embargo lifts), claimed with FOR UPDATE SKIP LOCKED. */
+/** Scheduled work (publishes, embargo lifts): the domain record; each row has one graphile-worker job keyed by its id (job.queue.ts). */
 @Entity("jobs")
 @Check("ck_jobs_kind", checkIn("kind", JobKind))
 @Check("ck_jobs_state", checkIn("state", JobState))

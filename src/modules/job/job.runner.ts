@@ -1,43 +1,58 @@
 import { GraphQLError } from "graphql";
+import {
+  run,
+  runOnce,
+  type JobHelpers,
+  type Logger as WorkerLogger,
+  type Runner,
+  type RunnerOptions,
+  type Task,
+  type TaskList,
+} from "graphile-worker";
 import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, JobKind, JobState } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
 import { SYSTEM, type WorkflowService } from "../article/workflow.service";
-import { Transition } from "../article/workflow";
+import { Transition } from "../policy";
+import { migrateJobQueue, queuePool, workerLogger } from "./job.migrate";
+import { SCHEDULED_JOB_MAX_ATTEMPTS, SCHEDULED_JOB_TASK } from "./job.queue";
 
 export interface JobRunnerOptions {
+  /** How often a worker looks for jobs that became due (new runnable jobs wake it at once by NOTIFY). */
   pollMs?: number;
-  maxAttempts?: number;
   /** Jobs due longer ago than this are logged as late (catch-up after downtime). */
   lateAfterMs?: number;
 }
 
-interface DueJob {
+interface ClaimedJob {
   id: string;
   kind: JobKind;
   article_id: string | null;
-  attempts: number;
+  state: JobState;
   lateness_ms: number;
 }
 
+/** A task on the shared queue: graphile-worker retries it with backoff when it throws. */
+export type JobTask = (payload: unknown, helpers: JobHelpers) => Promise<void> | void;
+
 /**
- * Runs due jobs inside the server process. Each job is claimed with FOR UPDATE SKIP LOCKED
- * and executed in the same transaction that marks it done, so with any number of instances
- * a job's effect commits exactly once; a failure rolls back to a savepoint and schedules a
- * retry with backoff. Handlers are idempotent: a publish whose article is no longer
- * SCHEDULED is skipped. Due times are compared with the database clock.
+ * Runs scheduled work on graphile-worker, over the app's own connection pool. The `jobs` table
+ * stays the domain record (what `scheduledJobs` lists, with attempts and the last error); each
+ * row has one queue entry keyed by its id, added and removed in the same transaction as the row
+ * (see job.queue.ts). graphile-worker brings LISTEN/NOTIFY wake-ups, retries with backoff and
+ * "one worker at a time per job"; the exactly-once effect comes from the handler: it locks the
+ * row and acts only while it is PENDING, in the transaction that marks it DONE, so a task run
+ * twice (a lock that expired, a second instance) commits its effect once.
  *
- * Written here rather than with pg-boss or graphile-worker: jobs are enqueued in the same
- * TypeORM transaction as the state change they belong to, and listed with their article in
- * GraphQL; both would need a second connection pool and schema for ~100 lines of logic.
+ * Other consumers register their tasks with `addTask` before `start`, and enqueue with
+ * `enqueueIn` from job.queue.ts.
  */
 export class JobRunner {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly tasks: Record<string, JobTask> = {};
+  private worker: Runner | null = null;
   private readonly pollMs: number;
-  private readonly maxAttempts: number;
   private readonly lateAfterMs: number;
+  private readonly logger: WorkerLogger;
 
   constructor(
     private readonly ds: DataSource,
@@ -46,51 +61,74 @@ export class JobRunner {
     opts: JobRunnerOptions = {},
   ) {
     this.pollMs = opts.pollMs ?? 1000;
-    this.maxAttempts = opts.maxAttempts ?? 5;
     this.lateAfterMs = opts.lateAfterMs ?? 5000;
+    this.logger = workerLogger(log);
+    this.addTask(SCHEDULED_JOB_TASK, (payload, helpers) => this.runScheduled(payload, helpers));
   }
 
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.drain()
-        .then(() => undefined)
-        .catch((err: unknown) => this.log.error({ err }, "job runner tick failed"))
-        .finally(() => this.schedule(this.pollMs));
-    }, ms);
-    this.timer.unref();
-  }
-
-  /** Awaited after jobs ran: lets this process's response cache apply their invalidations first. */
+  /** Awaited after a job's effect committed: lets this process's response cache apply its invalidations first. */
   afterCommit: (() => Promise<unknown>) | null = null;
 
-  /** Run every due job, one transaction each, until none is left. Returns how many ran. */
+  /** Register a task on this runner (before `start`). Its handler must be idempotent: it may run more than once. */
+  addTask(name: string, handler: JobTask): void {
+    if (this.worker) throw new Error(`addTask(${name}) after the job runner started`);
+    if (this.tasks[name]) throw new Error(`a task named ${name} is already registered`);
+    this.tasks[name] = handler;
+  }
+
+  /** Create or upgrade the graphile_worker schema (concurrent callers are safe). Every process that enqueues needs it. */
+  async migrate(): Promise<void> {
+    await migrateJobQueue(this.ds, this.log);
+  }
+
+  /** Start working the queue in this process: catches up on everything already due, then waits for more. */
+  async start(): Promise<void> {
+    if (this.worker) return;
+    this.worker = await run({ ...this.options(), concurrency: 1, pollInterval: this.pollMs }, this.taskList());
+  }
+
+  /** Stop taking jobs; waits for the one running to finish. */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.stop();
+  }
+
+  /** Run every job due now in this process, until none is left (as a worker would). Returns how many ran. */
   async drain(): Promise<number> {
     let ran = 0;
-    while (!this.stopped && (await this.runOne())) ran++;
-    if (ran > 0 && this.afterCommit) await this.afterCommit();
+    const counted: TaskList = {};
+    for (const [name, task] of Object.entries(this.tasks)) {
+      counted[name] = (async (payload, helpers) => {
+        ran++;
+        await task(payload, helpers);
+      }) as Task;
+    }
+    await runOnce(this.options(), counted);
     return ran;
   }
 
-  private runOne(): Promise<boolean> {
-    return this.ds.transaction(async (m) => {
-      const [job] = await m.query<DueJob[]>(
-        `SELECT id, kind, article_id, attempts, (extract(epoch FROM now() - run_at) * 1000)::int AS lateness_ms
-         FROM jobs WHERE state = '${JobState.PENDING}' AND run_at <= now()
-         ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+  private options(): RunnerOptions {
+    return { pgPool: queuePool(this.ds, this.log), logger: this.logger, noHandleSignals: true };
+  }
+
+  private taskList(): TaskList {
+    return { ...this.tasks };
+  }
+
+  private async runScheduled(payload: unknown, helpers: JobHelpers): Promise<void> {
+    const jobId = (payload as { jobId?: unknown } | null)?.jobId;
+    if (typeof jobId !== "string") throw new Error(`${SCHEDULED_JOB_TASK} needs a jobId`);
+    const attempts = helpers.job.attempts;
+    const lastAttempt = attempts >= Math.min(helpers.job.max_attempts, SCHEDULED_JOB_MAX_ATTEMPTS);
+    const { ran, failure } = await this.ds.transaction(async (m): Promise<{ ran: boolean; failure?: Error }> => {
+      // The row lock serialises this run with any other run of the same job, and with a cancel.
+      const [job] = await m.query<ClaimedJob[]>(
+        `SELECT id, kind, article_id, state, (extract(epoch FROM now() - run_at) * 1000)::int AS lateness_ms
+         FROM jobs WHERE id = $1 FOR UPDATE`,
+        [jobId],
       );
-      if (!job) return false;
+      if (!job || job.state !== JobState.PENDING) return { ran: false };
       if (job.lateness_ms > this.lateAfterMs) {
         this.log.warn(
           { job: job.id, kind: job.kind, lateMs: job.lateness_ms },
@@ -101,31 +139,35 @@ export class JobRunner {
       try {
         const outcome = await this.handle(m, job);
         await m.query(
-          `UPDATE jobs SET state = '${JobState.DONE}', attempts = attempts + 1, started_at = coalesce(started_at, now()),
-             finished_at = now(), last_error = NULL, payload = payload || $2 WHERE id = $1`,
-          [job.id, { outcome, latenessMs: job.lateness_ms }],
+          `UPDATE jobs SET state = '${JobState.DONE}', attempts = $2, started_at = coalesce(started_at, now()),
+             finished_at = now(), last_error = NULL, payload = payload || $3 WHERE id = $1`,
+          [job.id, attempts, { outcome, latenessMs: job.lateness_ms }],
         );
         this.log.info({ job: job.id, kind: job.kind, article: job.article_id, outcome, lateMs: job.lateness_ms }, "job done");
+        return { ran: true };
       } catch (err) {
         await m.query("ROLLBACK TO SAVEPOINT job");
-        const attempts = job.attempts + 1;
-        const failed = attempts >= this.maxAttempts;
         // Coded errors say what is wrong; anything else stays in the log, as for API clients.
         const message = err instanceof GraphQLError ? err.message : `Unexpected error (job ${job.id}); see the server log.`;
+        // The retry time is graphile-worker's backoff (fail_job: e^attempts seconds), mirrored here for scheduledJobs.
         await m.query(
           `UPDATE jobs SET attempts = $2, last_error = $3, started_at = coalesce(started_at, now()),
-             state = $4, run_at = CASE WHEN $4 = '${JobState.PENDING}' THEN now() + make_interval(secs => $5) ELSE run_at END,
+             state = $4, run_at = CASE WHEN $4 = '${JobState.PENDING}'
+               THEN greatest(now(), run_at) + exp(least($2, 10)) * interval '1 second' ELSE run_at END,
              finished_at = CASE WHEN $4 = '${JobState.FAILED}' THEN now() END
            WHERE id = $1`,
-          [job.id, attempts, message.slice(0, 2000), failed ? JobState.FAILED : JobState.PENDING, Math.min(300, 2 ** attempts)],
+          [job.id, attempts, message.slice(0, 2000), lastAttempt ? JobState.FAILED : JobState.PENDING],
         );
-        this.log.error({ job: job.id, kind: job.kind, attempts, failed, err }, "job failed");
+        this.log.error({ job: job.id, kind: job.kind, attempts, failed: lastAttempt, err }, "job failed");
+        return { ran: false, failure: err instanceof Error ? err : new Error(String(err)) };
       }
-      return true;
     });
+    if (ran && this.afterCommit) await this.afterCommit();
+    // graphile-worker retries with backoff; after the last attempt the row says FAILED and the queue entry goes.
+    if (failure && !lastAttempt) throw failure;
   }
 
-  private async handle(m: EntityManager, job: DueJob): Promise<string> {
+  private async handle(m: EntityManager, job: ClaimedJob): Promise<string> {
     if (!job.article_id) return "no article";
     switch (job.kind) {
       case JobKind.PUBLISH: {

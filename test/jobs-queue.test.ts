@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ApproveDocument,
+  CreateArticleDocument,
+  SchedulePublishDocument,
+  SubmitForReviewDocument,
+} from "../src/client/generated/graphql";
+import { JobRunner } from "../src/modules/job/job.runner";
+import { enqueueIn } from "../src/modules/job/job.queue";
+import { Role } from "../src/shared/enums";
+import { createLogger } from "../src/shared/logger";
+import { expectOk } from "./support/expect";
+import { startTestApp, type TestApp } from "./support/harness";
+import { startSecondInstance, type SecondInstance } from "./support/second-instance";
+
+/*
+ * Scheduled work on graphile-worker, where the queue's guarantees meet the app's: two running
+ * instances, a job delivered twice, and a task another module registers on the same runner.
+ */
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let app: TestApp;
+let second: SecondInstance;
+let writer = "";
+let editor = "";
+let counter = 0;
+
+beforeAll(async () => {
+  // Both instances work the queue, polling as often as the scheduling tests' `live` app.
+  app = await startTestApp({ JOBS_POLL_MS: "100" });
+  second = await startSecondInstance(app, { runJobs: true, env: { JOBS_POLL_MS: "100" } });
+  writer = await app.loginAs(Role.WRITER);
+  editor = await app.editorToken();
+});
+
+afterAll(async () => {
+  await second?.close();
+  await app?.close();
+});
+
+async function approvedArticle(headline: string): Promise<string> {
+  const input = {
+    slug: `queued-story-${++counter}`,
+    headline,
+    standfirst: "Queued.",
+    byline: "Test desk",
+    bodyMarkdown: "Queued for later.",
+    language: "EN",
+    genre: "NEWS",
+  } as const;
+  const { id } = expectOk(await app.gql(CreateArticleDocument, { input }, { token: writer })).createArticle;
+  expectOk(await app.gql(SubmitForReviewDocument, { id }, { token: writer }));
+  expectOk(await app.gql(ApproveDocument, { id }, { token: editor }));
+  return id;
+}
+
+/** Articles made a few at a time: the subject here is the runners, not the pool under a burst. */
+async function approvedArticles(n: number, headline: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 5)
+    ids.push(
+      ...(await Promise.all(Array.from({ length: Math.min(5, n - i) }, (_, k) => approvedArticle(`${headline} ${i + k + 1}`)))),
+    );
+  return ids;
+}
+
+async function dbTime(seconds: number): Promise<Date> {
+  const [row] = await app.ds.query<[{ t: Date }]>(`SELECT now() + make_interval(secs => $1) AS t`, [seconds]);
+  return row.t;
+}
+
+async function publishedEvents(ids: string[]): Promise<Map<string, number>> {
+  const rows = await app.ds.query<{ article_id: string; n: number }[]>(
+    `SELECT article_id, count(*)::int AS n FROM content_events WHERE article_id = ANY($1) AND kind = 'PUBLISHED' GROUP BY article_id`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.article_id, r.n]));
+}
+
+describe("scheduled publishes on graphile-worker", () => {
+  it("two running instances publish 20 articles due at once, each exactly once with one event", async () => {
+    const ids = await approvedArticles(20, "Queued story");
+    const at = await dbTime(2);
+    await Promise.all(
+      ids.map(async (id) => expectOk(await app.gql(SchedulePublishDocument, { id, at: at.toISOString() }, { token: editor }))),
+    );
+
+    // One queue entry per jobs row, keyed by the row's id, added in the scheduling transaction.
+    const queued = await app.ds.query<{ key: string; max_attempts: number }[]>(
+      `SELECT q.key, q.max_attempts FROM graphile_worker.jobs q JOIN jobs j ON q.key = j.id::text WHERE j.article_id = ANY($1)`,
+      [ids],
+    );
+    expect(queued).toHaveLength(20);
+    expect(queued.every((q) => q.max_attempts === 5)).toBe(true);
+
+    await waitFor("all 20 jobs to finish", async () => {
+      const [{ n }] = await app.ds.query<[{ n: number }]>(
+        `SELECT count(*)::int AS n FROM jobs WHERE article_id = ANY($1) AND state = 'DONE'`,
+        [ids],
+      );
+      return n === 20;
+    });
+    const jobs = await app.ds.query<{ state: string; attempts: number; outcome: string }[]>(
+      `SELECT state, attempts, payload->>'outcome' AS outcome FROM jobs WHERE article_id = ANY($1)`,
+      [ids],
+    );
+    expect(jobs).toHaveLength(20);
+    expect(
+      jobs.every((j) => j.state === "DONE" && j.attempts === 1 && j.outcome === "published"),
+      JSON.stringify(jobs),
+    ).toBe(true);
+    const events = await publishedEvents(ids);
+    expect(ids.map((id) => events.get(id) ?? 0)).toEqual(ids.map(() => 1));
+    expect(await app.ds.query(`SELECT 1 FROM content_events WHERE article_id = ANY($1)`, [ids])).toHaveLength(20);
+    // Nothing is left on the queue for them.
+    expect(await app.ds.query(`SELECT 1 FROM graphile_worker.jobs WHERE key = ANY($1)`, [queued.map((q) => q.key)])).toEqual([]);
+  });
+
+  it("a job delivered twice at once (two extra queue entries for its row, drained by both instances) publishes once", async () => {
+    // What graphile-worker does after a worker dies holding a job: the job runs again. Here both
+    // deliveries are due together and drained by both instances at the same moment.
+    await app.server.runner.stop();
+    await second.server.runner.stop();
+    try {
+      const ids = await approvedArticles(10, "Delivered twice");
+      const at = await dbTime(60);
+      await Promise.all(
+        ids.map(async (id) => expectOk(await app.gql(SchedulePublishDocument, { id, at: at.toISOString() }, { token: editor }))),
+      );
+      // Two unkeyed deliveries per row, due now; the keyed entry stays due in a minute, and the
+      // publish that commits removes it.
+      await app.ds.query(
+        `SELECT graphile_worker.add_job('scheduled_job', json_build_object('jobId', id), run_at => now() - interval '1 second', max_attempts => 5)
+         FROM jobs, generate_series(1, 2) WHERE article_id = ANY($1) AND state = 'PENDING'`,
+        [ids],
+      );
+      const runners = [app.server.runner, second.server.runner];
+      const ran = await Promise.all([0, 1, 0, 1].map((i) => runners[i]!.drain()));
+      expect(
+        ran.reduce((a, b) => a + b, 0),
+        `runs: ${ran.join(" + ")}`,
+      ).toBe(20);
+
+      const events = await publishedEvents(ids);
+      expect(ids.map((id) => events.get(id) ?? 0)).toEqual(ids.map(() => 1));
+      expect(await app.ds.query(`SELECT 1 FROM content_events WHERE article_id = ANY($1)`, [ids])).toHaveLength(10);
+      expect(
+        await app.ds.query(
+          `SELECT 1 FROM graphile_worker._private_jobs q WHERE q.key IN (SELECT id::text FROM jobs WHERE article_id = ANY($1))
+             OR q.payload->>'jobId' IN (SELECT id::text FROM jobs WHERE article_id = ANY($1))`,
+          [ids],
+        ),
+      ).toEqual([]);
+      const jobs = await app.ds.query<{ state: string; attempts: number; outcome: string }[]>(
+        `SELECT state, attempts, payload->>'outcome' AS outcome FROM jobs WHERE article_id = ANY($1)`,
+        [ids],
+      );
+      expect(
+        jobs.every((j) => j.state === "DONE" && j.attempts === 1 && j.outcome === "published"),
+        JSON.stringify(jobs),
+      ).toBe(true);
+    } finally {
+      await app.server.runner.start();
+      await second.server.runner.start();
+    }
+  });
+});
+
+describe("other consumers on the same runner", () => {
+  it("a registered task runs what committed transactions enqueued, never what rolled back", async () => {
+    // Polls once a minute: a job it takes within seconds was announced by NOTIFY.
+    const runner = new JobRunner(app.ds, app.server.services.workflow, createLogger("silent"), { pollMs: 60_000 });
+    const seen: unknown[] = [];
+    runner.addTask("test_echo", (payload) => {
+      seen.push(payload);
+    });
+    expect(() => runner.addTask("test_echo", () => undefined)).toThrow(/already registered/);
+
+    await app.ds.transaction((m) => enqueueIn(m, "test_echo", { n: 1 }));
+    await expect(
+      app.ds.transaction(async (m) => {
+        await enqueueIn(m, "test_echo", { n: 2 });
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(await runner.drain()).toBe(1);
+    expect(seen).toEqual([{ n: 1 }]);
+
+    await runner.start();
+    try {
+      expect(() => runner.addTask("late", () => undefined)).toThrow(/after the job runner started/);
+      // A running worker is woken by NOTIFY when a job is added, without waiting for its poll.
+      await app.ds.transaction((m) => enqueueIn(m, "test_echo", { n: 3 }));
+      await waitFor("the running worker to take the new job", () => Promise.resolve(seen.length === 2), 3_000);
+      expect(seen).toEqual([{ n: 1 }, { n: 3 }]);
+    } finally {
+      await runner.stop();
+    }
+  });
+});
