@@ -823,6 +823,12 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
       await pool.query(
         `TRUNCATE ${[...CONTENT_TABLES, "corrections", "article_slugs", "content_events", "jobs"].join(", ")} RESTART IDENTITY CASCADE`,
       );
+      // The emptied jobs' queue entries too (the graphile_worker schema exists once a server or the CLI has migrated).
+      await pool.query(
+        `DO $$ BEGIN IF to_regnamespace('graphile_worker') IS NOT NULL THEN
+           PERFORM graphile_worker.complete_jobs(array(SELECT id FROM graphile_worker.jobs WHERE task_identifier = 'scheduled_job'));
+         END IF; END $$`,
+      );
     } else {
       const { rows } = await pool.query(
         `SELECT EXISTS (SELECT 1 FROM actors WHERE slug LIKE 'ds-%') OR EXISTS (SELECT 1 FROM articles WHERE slug LIKE 'ds-%') AS present`,
