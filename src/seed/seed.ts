@@ -13,10 +13,15 @@ import { User } from "../modules/user/user.entity";
 import { Role } from "../shared/enums";
 import type { Logger } from "../shared/logger";
 import type { StaffViewer } from "../shared/viewer";
-import { DEMO, type DemoArticle } from "./demo-story";
+import { articleInputs, DEMO, type ArticleInputs, type DemoArticle, type DemoData, type IdOf } from "./demo-story";
+
+type Vocabulary = Parameters<IdOf>[0];
 
 export const DEMO_EDITOR = DEMO.editor;
 
+// Upserted by slug as the baseline the story starts from: no reference revision, as before
+// (reference history begins with the first edit after seeding). The entries passed the
+// create*Input rules when the data file was read.
 async function upsertBySlug<T extends { slug: string }>(
   ds: DataSource,
   entity: new () => unknown,
@@ -28,36 +33,44 @@ async function upsertBySlug<T extends { slug: string }>(
   return new Map(all.map((r) => [r.slug, r.id]));
 }
 
-function need(map: Map<string, string>, slug: string, what: string): string {
-  const id = map.get(slug);
-  if (!id) throw new Error(`demo story: unknown ${what} ${slug}`);
-  return id;
-}
-
 /**
  * Load the demo story. Idempotent: vocabularies are upserted by slug, and an article whose
- * slug exists is left alone. Articles go through the same service as editors' mutations.
+ * slug exists is left alone. Articles go through the same services as editors' mutations.
+ * `story` is the checked data file (parseDemoStory); a service refusing an entry names it.
  */
-export async function seedDemo(ds: DataSource, log: Logger): Promise<{ articlesCreated: number }> {
+export async function seedDemo(ds: DataSource, log: Logger, story: DemoData = DEMO): Promise<{ articlesCreated: number }> {
   const auth = new AuthService(ds, 12);
-  let editor = await ds.getRepository(User).findOne({ where: { email: DEMO.editor.email } });
+  let editor = await ds.getRepository(User).findOne({ where: { email: story.editor.email } });
   if (!editor) {
-    editor = await auth.createUser({ ...DEMO.editor, role: Role.EDITOR });
-    log.info({ email: DEMO.editor.email }, "created the demo editor");
+    editor = await auth.createUser({ ...story.editor, role: Role.EDITOR });
+    log.info({ email: story.editor.email }, "created the demo editor");
   }
   const viewer: StaffViewer = { kind: "staff", userId: editor.id, sessionId: "seed", email: editor.email, role: Role.EDITOR };
-  const topics = await upsertBySlug(ds, Topic, DEMO.topics);
-  const places = await upsertBySlug(ds, Place, DEMO.places);
-  const sources = await upsertBySlug(ds, Source, DEMO.sources);
-  const actors = await upsertBySlug(ds, Actor, DEMO.actors);
+  const ids: Record<Vocabulary, Map<string, string>> = {
+    topics: await upsertBySlug(ds, Topic, story.topics),
+    places: await upsertBySlug(ds, Place, story.places),
+    sources: await upsertBySlug(ds, Source, story.sources),
+    actors: await upsertBySlug(ds, Actor, story.actors),
+  };
+  const idOf: IdOf = (vocabulary, slug, path) => {
+    const id = ids[vocabulary].get(slug);
+    if (!id) throw new Error(`${path}: no ${vocabulary} entry has the slug ${slug}`);
+    return id;
+  };
 
   const articles = new ArticleService(ds);
   const workflow = new WorkflowService(ds);
   let created = 0;
-  for (const a of DEMO.articles) {
+  for (const [i, a] of story.articles.entries()) {
     const [exists] = await ds.query<unknown[]>(`SELECT 1 FROM articles WHERE slug = $1`, [a.slug]);
     if (exists) continue;
-    await seedArticle(ds, articles, viewer, a, workflow, { topics, places, sources, actors });
+    const path = `articles[${i}] (${a.slug})`;
+    try {
+      await seedArticle(ds, articles, workflow, viewer, a, articleInputs(a, path, idOf));
+    } catch (err) {
+      if (err instanceof Error) err.message = `demo story ${path}: ${err.message}`;
+      throw err;
+    }
     created++;
   }
   if (created) log.info({ articles: created }, "demo story loaded");
@@ -67,48 +80,17 @@ export async function seedDemo(ds: DataSource, log: Logger): Promise<{ articlesC
 async function seedArticle(
   ds: DataSource,
   svc: ArticleService,
+  workflow: WorkflowService,
   viewer: StaffViewer,
   a: DemoArticle,
-  workflow: WorkflowService,
-  ids: Record<"topics" | "places" | "sources" | "actors", Map<string, string>>,
+  inputs: ArticleInputs,
 ): Promise<void> {
-  const id = await svc.create(viewer, {
-    slug: a.slug,
-    headline: a.headline,
-    standfirst: a.standfirst,
-    byline: a.byline,
-    bodyMarkdown: a.bodyMarkdown,
-    language: a.language,
-    genre: a.genre,
-    datelinePlaceId: a.dateline ? need(ids.places, a.dateline, "place") : null,
-  });
-  await svc.setRelations(viewer, id, 1, {
-    topicIds: a.topics.map((t) => need(ids.topics, t, "topic")),
-    citations: a.citations.map((c) => ({
-      sourceId: need(ids.sources, c.source, "source"),
-      attribution: c.attribution,
-      sourcing: c.sourcing,
-    })),
-    actors: a.actors.map((x) => ({ actorId: need(ids.actors, x.actor, "actor"), role: x.role })),
-    claims: a.claims.map((c) => ({
-      statement: c.statement,
-      status: c.status,
-      sourceIds: c.sources.map((s) => need(ids.sources, s, "source")),
-      actorIds: c.actors.map((x) => need(ids.actors, x, "actor")),
-    })),
-    perspectives: a.perspectives.map((p) => ({
-      holderActorId: p.holderActor ? need(ids.actors, p.holderActor, "actor") : null,
-      holderLabel: p.holderLabel ?? null,
-      stance: p.stance,
-      summary: p.summary,
-      keyPoints: p.keyPoints,
-      about: p.about,
-    })),
-  });
+  const id = await svc.create(viewer, inputs.create);
+  await svc.setRelations(viewer, id, 1, inputs.relations);
   if (a.state === "draft") return;
   for (const t of [Transition.SUBMIT_FOR_REVIEW, Transition.APPROVE, Transition.PUBLISH])
     await workflow.transition(viewer, id, t);
-  // The story happened in the past: date the publication as reported, not as seeded.
+  // Raw: the story happened in the past, and no API backdates a publication; date it as reported.
   await ds.query(`UPDATE articles SET published_at = $2, first_published_at = $2, public_updated_at = $2 WHERE id = $1`, [
     id,
     a.publishedAt,
@@ -116,7 +98,7 @@ async function seedArticle(
   // Through the editors' own path, so each correction has its revision and CORRECTED event.
   for (const c of a.corrections ?? []) await workflow.addCorrection(viewer, id, c.kind, c.text);
   if (a.corrections?.length) {
-    // As reported: corrected a day after publication.
+    // Raw, as above: as reported, corrected a day after publication.
     await ds.query(`UPDATE corrections SET created_at = $2::timestamptz + interval '1 day' WHERE article_id = $1`, [
       id,
       a.publishedAt,
@@ -128,9 +110,9 @@ async function seedArticle(
   }
   if (a.state === "unpublished") {
     await workflow.transition(viewer, id, Transition.UNPUBLISH, { reason: a.unpublishReason ?? "Withdrawn" });
-  } else if (a.state === "published-with-pending-edit" && a.pendingEdit) {
+  } else if (a.state === "published-with-pending-edit" && inputs.pendingEdit) {
     const [{ version }] = await ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
-    await svc.update(viewer, id, version, { ...a.pendingEdit, summary: "Pending edit, not yet published" });
+    await svc.update(viewer, id, version, { ...inputs.pendingEdit, summary: "Pending edit, not yet published" });
   }
 }
 

@@ -30,7 +30,7 @@ class ScheduleArgs extends TransitionArgs {
 }
 
 @ArgsType()
-class ReasonArgs extends TransitionArgs {
+export class ReasonArgs extends TransitionArgs {
   @Field(() => String, { description: "Why it is withdrawn; kept in the event log." })
   @Length(3, 500)
   reason!: string;
@@ -44,7 +44,7 @@ class EmbargoArgs extends TransitionArgs {
 }
 
 @ArgsType()
-class CorrectionArgs {
+export class CorrectionArgs {
   @Field(() => ID)
   @IsUUID("all", { message: "articleId must be an article id (UUID)" })
   articleId!: string;

@@ -1,0 +1,120 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO, DEMO_STORY_FILE, parseDemoStory } from "../src/seed/demo-story";
+import { seedDemo } from "../src/seed/seed";
+import { createLogger } from "../src/shared/logger";
+import { startTestApp, type TestApp } from "./support/harness";
+
+/** The data file as committed, parsed afresh for each case (a deep copy to break). */
+type FileData = Record<string, unknown> & { articles: Record<string, unknown>[]; actors: Record<string, unknown>[] };
+const fileData = (): FileData => JSON.parse(readFileSync(DEMO_STORY_FILE, "utf8")) as FileData;
+
+/** What loading `data` refuses with: the whole message, one line per problem. */
+function refusal(data: unknown): string {
+  try {
+    parseDemoStory(data, "bad.json");
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error("the data file was accepted");
+}
+
+const MAIN = "us-weighed-amnesty-for-maduro-in-exchange-for-early-exit";
+
+describe("the demo story's data file", () => {
+  it("is what the seed loads: parsing the file gives the story", () => {
+    expect(parseDemoStory(fileData())).toEqual(DEMO);
+    expect(DEMO.articles).toHaveLength(11);
+  });
+
+  it.each<[string, (d: FileData) => void, string]>([
+    [
+      "a headline over the API's limit",
+      (d) => (d.articles[0]!.headline = "x".repeat(301)),
+      `articles[0] (${MAIN}).headline: headline must be shorter than or equal to 300 characters`,
+    ],
+    [
+      "an unknown genre",
+      (d) => (d.articles[0]!.genre = "GOSSIP"),
+      `articles[0] (${MAIN}).genre: "GOSSIP" is not in Genre: use one of NEWS, ANALYSIS, OPINION`,
+    ],
+    [
+      "a claim citing a source that does not exist",
+      (d) => ((d.articles[0]!.claims as { sources: string[] }[])[1]!.sources = ["no-such-source"]),
+      `articles[0] (${MAIN}).claims[1].sources[0]: "no-such-source" is not the slug of any entry in sources`,
+    ],
+    [
+      "a claim citing a source the article does not cite",
+      (d) => ((d.articles[0]!.claims as { sources: string[] }[])[1]!.sources = ["reuters"]),
+      `articles[0] (${MAIN}).claims[1].sources[0]: reuters must be among the article's citations`,
+    ],
+    [
+      "an unknown role for an actor",
+      (d) => ((d.articles[0]!.actors as { role: string }[])[0]!.role = "VILLAIN"),
+      `articles[0] (${MAIN}).actors[0].role: "VILLAIN" is not in ActorRole: use one of SUBJECT`,
+    ],
+    [
+      "a dateline that is not a place",
+      (d) => (d.articles[0]!.dateline = "atlantis"),
+      `articles[0] (${MAIN}).dateline: "atlantis" is not the slug of any entry in places`,
+    ],
+    [
+      "a field the API does not have",
+      (d) => (d.articles[0]!.headlines = ["one", "two"]),
+      `articles[0] (${MAIN}).headlines: is not a known field`,
+    ],
+    [
+      "a correction text too short for addCorrection",
+      (d) => (d.articles[4]!.corrections = [{ kind: "CLARIFICATION", text: "no" }]),
+      "articles[4] (an-amnesty-for-maduro-is-worth-offering-only-for-a-real-handover).corrections[0].text: text must be longer than or equal to 3 characters",
+    ],
+    [
+      "an actor whose wikidataId is malformed",
+      (d) => (d.actors[4]!.wikidataId = "22686"),
+      "actors[4] (donald-trump).wikidataId: wikidataId must look like Q123",
+    ],
+    [
+      "a published article without a publication date",
+      (d) => delete d.articles[2]!.publishedAt,
+      "articles[2] (venezuela-oil-reserves-and-what-a-transition-could-change).publishedAt: must be an ISO 8601 instant in UTC",
+    ],
+  ])("refuses %s, naming the entry and the rule", (_what, breakIt, expected) => {
+    const data = fileData();
+    breakIt(data);
+    const message = refusal(data);
+    expect(message).toMatch(/^bad\.json is not a valid demo story \(1 problem\(s\)\):\n {2}/);
+    expect(message).toContain(expected);
+  });
+
+  it("lists every bad entry at once", () => {
+    const data = fileData();
+    data.articles[0]!.genre = "GOSSIP";
+    data.articles[3]!.language = "fr";
+    expect(refusal(data)).toMatch(
+      /\(2 problem\(s\)\):\n {2}articles\[0\] .*genre: .*\n {2}articles\[3\] .*language: "fr" is not in Language/,
+    );
+  });
+});
+
+describe("seeding goes through the services, which name the entry they refuse", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("a headline that is only markup passes the input rules but not ArticleService.create: refused, nothing written", async () => {
+    const data = fileData();
+    const article = { ...data.articles[9]!, slug: "seed-test-markup-only-headline", headline: "<b></b><i></i>" };
+    data.articles = [article];
+    const story = parseDemoStory(data, "bad.json");
+    const count = async () => (await app.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM articles`))[0]!.n;
+    const before = await count();
+    await expect(seedDemo(app.ds, createLogger("silent"), story)).rejects.toThrow(
+      "demo story articles[0] (seed-test-markup-only-headline): headline is empty once markup is removed",
+    );
+    expect(await count()).toBe(before);
+  });
+});
