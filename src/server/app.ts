@@ -7,20 +7,21 @@ import express from "express";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { graphqlHandler } from "./graphql-http";
-import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
-import { CdnPurger, EventBus, PURGE_ALL, UNLOGGED, type EventBusOptions } from "../modules/outbox";
+import type { ResponseCache } from "./response-cache";
+import type { EventBus, EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
 import { wellFormed } from "../shared/unicode";
 import { buildNewsgraphSchema, printNewsgraphSdl } from "./build-schema";
 import { HttpDrain } from "./drain";
 import type { Context } from "./context";
 import { createFormatError } from "./format-error";
-import { createServices } from "./services";
+import { compose } from "./compose";
+import type { createServices } from "./services";
 import { QUERY_LIMITS, costLimitPlugin, queryArmor } from "./limits";
 import { securityHeaders } from "./security-headers";
-import { auditPlugin } from "../modules/audit/audit.plugin";
-import { idempotencyPlugin } from "../modules/idempotency/idempotency.plugin";
-import { JobRunner } from "../modules/job/job.runner";
+import { auditPlugin } from "../modules/audit";
+import { idempotencyPlugin } from "../modules/idempotency";
+import type { JobRunner } from "../modules/job/job.runner";
 import { syndicationRouter } from "./syndication-routes";
 import { startSubscriptionServer } from "./ws-server";
 import {
@@ -45,28 +46,6 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** `namespace` keeps databases apart when one Redis serves several deployments (or test databases). */
-function createResponseCache(
-  config: Config,
-  log: Logger,
-  namespace: string,
-): { cache: ResponseCache | null; redis: RedisStore | null } {
-  if (config.responseCache === "off") return { cache: null, redis: null };
-  const redis = config.responseCache === "redis" ? new RedisStore(config.redisUrl!, log, `ng:rc:${namespace}:`) : null;
-  return { cache: new ResponseCache(redis ?? new MemoryStore(config.responseCacheMaxMb * 1024 * 1024), log), redis };
-}
-
-/**
- * After a write: wait until this instance has applied the cache notices committed so far. If the
- * barrier does not come back in time (an overloaded or reconnecting listener), empty the cache
- * rather than risk answering the writer from a stale entry.
- */
-async function settleCache(events: EventBus, cache: ResponseCache, log: Logger): Promise<void> {
-  if (await events.barrier(3000)) return;
-  log.warn("cache invalidations could not be confirmed in 3 s; emptying the response cache");
-  cache.invalidate(PURGE_ALL);
-}
-
 export async function startServer(opts: {
   config: Config;
   dataSource: DataSource;
@@ -80,7 +59,12 @@ export async function startServer(opts: {
   subscriptions?: { revalidateMs?: number; bus?: Partial<Omit<EventBusOptions, "url" | "log">> };
 }): Promise<RunningServer> {
   const { config, dataSource, log } = opts;
-  const services = createServices(dataSource, config, log);
+  const parts = compose(config, dataSource, log, {
+    runJobs: opts.runJobs,
+    runWebhooks: opts.runWebhooks,
+    bus: opts.subscriptions?.bus,
+  });
+  const { services, events, cache, redis } = parts;
   const app = express();
   app.disable("x-powered-by");
   // Express would hash every GraphQL response body for an ETag nobody asked for.
@@ -93,17 +77,8 @@ export async function startServer(opts: {
   httpServer.headersTimeout = 66_000;
   const drain = new HttpDrain(httpServer);
   const schema = await buildNewsgraphSchema();
-  const dbUrl = (dataSource.options as { url?: string }).url;
-  if (!dbUrl) throw new Error("The DataSource has no url: the subscription event bus needs one to LISTEN.");
-  const events = new EventBus({ url: dbUrl, log, ...opts.subscriptions?.bus });
   const armor = queryArmor();
-  const dbUrlParsed = new URL(dbUrl);
-  const { cache, redis } = createResponseCache(config, log, `${dbUrlParsed.host}${dbUrlParsed.pathname}`);
-  if (cache) {
-    await cache.ready();
-    events.onCacheNotice((payload) => cache.invalidate(payload));
-    events.onConnectionChange((up) => cache.connectionChanged(up));
-  }
+  await parts.prepare();
   const subscriptions = startSubscriptionServer({
     httpServer,
     path: "/graphql",
@@ -144,7 +119,7 @@ export async function startServer(opts: {
       cachePolicyPlugin(config.cacheMaxAgeSeconds),
       committedMutationPlugin,
       partnerUsagePlugin(log),
-      idempotencyPlugin(dataSource, config, log),
+      idempotencyPlugin(parts.idempotency, log),
       ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
     ],
   });
@@ -189,7 +164,7 @@ export async function startServer(opts: {
       services,
       cache,
       trustedDocuments: config.trustedDocuments,
-      afterMutation: cache ? () => settleCache(events, cache, log) : null,
+      afterMutation: parts.settleCache,
       reportSql: config.nodeEnv !== "production",
     }),
   );
@@ -211,44 +186,24 @@ export async function startServer(opts: {
       .json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } }] });
   });
 
-  // The queue's schema before the first request: scheduling enqueues in the request's transaction.
-  const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
-  await runner.migrate();
   const port = opts.port ?? config.port;
-  await events.start();
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
       httpServer.listen(port, config.host, () => resolve());
     });
   } catch (err) {
-    await events.close();
+    await parts.close();
     throw err;
   }
-  if (cache) runner.afterCommit = () => settleCache(events, cache, log);
-  if (opts.runJobs ?? config.jobsRun) await runner.start();
-  const cdn =
-    config.cdnPurgeUrl && (opts.runWebhooks ?? config.webhooksRun)
-      ? new CdnPurger(dataSource, { url: config.cdnPurgeUrl, token: config.cdnPurgeToken, pollMs: config.webhooks.pollMs }, log)
-      : null;
-  if (cdn) {
-    cdn.start();
-    events.onEvent(() => cdn.kick());
-    // Notices with an event behind them reach the CDN through the purger's cursor, durably.
-    events.onCacheNotice((payload) => payload.endsWith(UNLOGGED) && cdn.notice(payload));
-  }
-  if (opts.runWebhooks ?? config.webhooksRun) {
-    services.webhooks.start();
-    // Wake the dispatcher on every committed event instead of waiting for its next poll.
-    events.onEvent(() => services.webhooks.kick());
-  }
+  await parts.startWorkers();
   const actualPort = (httpServer.address() as { port: number }).port;
   const host = config.host === "0.0.0.0" ? "localhost" : config.host;
   return {
     url: `http://${host}:${actualPort}/graphql`,
     port: actualPort,
     httpServer,
-    runner,
+    runner: parts.runner,
     services,
     events,
     cache,
@@ -257,14 +212,11 @@ export async function startServer(opts: {
       drain.begin();
       // Subscribers first: their sockets would otherwise hold the HTTP drain open.
       await subscriptions.dispose();
-      await runner.stop();
-      await services.webhooks.stop();
-      await cdn?.stop();
+      await parts.stopWorkers();
       // Long enough for a request already on the wire from a LAN peer (a proxy) to arrive and be answered.
       await drain.settle(250);
       await apollo.stop();
-      await events.close();
-      await cache?.close();
+      await parts.close();
     },
   };
 }

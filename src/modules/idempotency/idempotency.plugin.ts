@@ -9,8 +9,6 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from "graphql";
-import type { DataSource } from "typeorm";
-import type { Config } from "../../config";
 import { BadUserInputError } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
 import type { Viewer } from "../../shared/viewer";
@@ -18,7 +16,7 @@ import {
   checkKey,
   enterAttempt,
   IDEMPOTENCY_HEADER,
-  IdempotencyService,
+  type IdempotencyService,
   principalOf,
   REPLAYED_HEADER,
   requestFingerprint,
@@ -84,15 +82,7 @@ function refuseSecretPayloads(schema: GraphQLSchema, document: DocumentNode, set
  * there is no principal to scope the key by, and the one anonymous write that matters (login)
  * answers with a session token that is never stored in clear, while repeating it is harmless.
  */
-export function idempotencyPlugin(
-  dataSource: DataSource,
-  config: Pick<Config, "idempotencyTtlHours" | "idempotencyLeaseSeconds">,
-  log: Logger,
-): ApolloServerPlugin<{ viewer: Viewer }> {
-  const service = new IdempotencyService(dataSource, {
-    ttlHours: config.idempotencyTtlHours,
-    leaseSeconds: config.idempotencyLeaseSeconds,
-  });
+export function idempotencyPlugin(service: IdempotencyService, log: Logger): ApolloServerPlugin<{ viewer: Viewer }> {
   return {
     requestDidStart() {
       let attempt: Attempt | null = null;

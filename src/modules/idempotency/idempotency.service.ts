@@ -136,9 +136,15 @@ export class IdempotencyService {
   constructor(
     private readonly ds: DataSource,
     private readonly opts: { ttlHours: number; leaseSeconds: number },
-  ) {
-    // Registered once per data source, after initialize() (which replaces the list).
-    if (!ds.subscribers.some((s) => s instanceof CommitFence)) ds.subscribers.push(new CommitFence());
+  ) {}
+
+  /**
+   * Fence every transaction of `ds` with the current attempt's lease (see CommitFence). Called
+   * once by the composition root, after initialize() (which replaces the subscriber list);
+   * idempotent.
+   */
+  installCommitFence(): void {
+    if (!this.ds.subscribers.some((s) => s instanceof CommitFence)) this.ds.subscribers.push(new CommitFence());
   }
 
   /**
