@@ -99,7 +99,8 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
       idempotency.installCommitFence();
       if (cache) {
         await cache.ready();
-        cache.start(events);
+        events.onCacheNotice((payload) => cache.invalidate(payload));
+        events.onConnectionChange((up) => cache.connectionChanged(up));
       }
       // The queue's schema before the first request: scheduling enqueues in the request's transaction.
       await runner.migrate();
@@ -108,8 +109,17 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
     async startWorkers() {
       if (settleCache) runner.afterCommit = settleCache;
       if (opts.runJobs ?? config.jobsRun) await runner.start();
-      cdn?.start(events);
-      if (runWebhooks) services.webhooks.start(events);
+      if (cdn) {
+        cdn.start();
+        events.onEvent(() => cdn.kick());
+        // Notices with an event behind them reach the CDN through the purger's cursor, durably.
+        events.onCacheNotice((payload) => payload.endsWith(UNLOGGED) && cdn.notice(payload));
+      }
+      if (runWebhooks) {
+        services.webhooks.start();
+        // Wake the dispatcher on every committed event instead of waiting for its next poll.
+        events.onEvent(() => services.webhooks.kick());
+      }
     },
     async stopWorkers() {
       await runner.stop();
