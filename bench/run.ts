@@ -566,19 +566,20 @@ function goals(r: Omit<Report, "goals">): Goal[] {
   return out;
 }
 
-// ---- main ----
+// ---- steps ----
 
-async function main(): Promise<void> {
-  const f = flags();
+/** The raw handler's copy of the public-article predicate must still match the product's. */
+function checkRawPredicate(): void {
   if (RAW_PUBLIC_ARTICLE !== PUBLIC_ARTICLE) {
     throw new Error(
-      `bench/raw-handler.ts RAW_PUBLIC_ARTICLE no longer matches PUBLIC_ARTICLE in src/modules/article/article-read.service.ts:\n` +
+      `bench/raw-handler.ts RAW_PUBLIC_ARTICLE no longer matches PUBLIC_ARTICLE in src/modules/article/published.reader.ts:\n` +
         `  raw: ${RAW_PUBLIC_ARTICLE}\n  src: ${PUBLIC_ARTICLE}\nUpdate the copy.`,
     );
   }
-  const build = ensureBuild(say);
-  const db = await openBenchDatabase(f);
-  const running: Target[] = [];
+}
+
+/** On SIGINT or SIGTERM, stop whatever runs and exit 130; `dispose` removes the handlers. */
+function stopOnSignal(running: Target[], db: Db): { interrupted: () => boolean; dispose: () => void } {
   let interrupted = false;
   const onSignal = () => {
     if (interrupted) return;
@@ -590,235 +591,354 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  try {
-    const dataset = await ensureDataset(db, f);
-    const c = new Client({ connectionString: db.url });
-    await c.connect();
-    const scenarios = await buildScenarios(c, f.scenarios).finally(() => c.end());
-    for (const s of scenarios) say(`${s.name}: ${s.pool.length} inputs: ${s.labels.join("; ")}`);
+  return {
+    interrupted: () => interrupted,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
 
-    const profDir = f.cpuProf ? path.join(RESULTS_DIR, "profiles") : null;
-    if (profDir) fs.mkdirSync(profDir, { recursive: true });
-    const specs: Record<TargetName | "probeOff" | "probeOn", TargetSpec> = {
-      uncached: newsgraphSpec({ name: "uncached", databaseUrl: db.url, nodeEnv: f.nodeEnv, responseCache: "off" }),
-      warm: newsgraphSpec({ name: "warm", databaseUrl: db.url, nodeEnv: f.nodeEnv, responseCache: "memory" }),
-      raw: rawSpec(db.url),
-      probeOff: newsgraphSpec({ name: "sql-probe-uncached", databaseUrl: db.url, nodeEnv: "test", responseCache: "off" }),
-      probeOn: newsgraphSpec({ name: "sql-probe-cached", databaseUrl: db.url, nodeEnv: "test", responseCache: "memory" }),
-    };
-    say("starting the targets (node dist/src/main.js twice, node dist/bench/serve-raw.js) and two SQL-counting instances");
-    const started = await Promise.all(
-      (["uncached", "warm", "raw", "probeOff", "probeOn"] as const).map(async (k) => {
-        const t = await startTarget(specs[k], k.startsWith("probe") ? null : profDir);
-        running.push(t);
-        return [k, t] as const;
-      }),
-    );
-    const all = Object.fromEntries(started) as Record<TargetName | "probeOff" | "probeOn", Target>;
-    const targets: Record<TargetName, Target> = { uncached: all.uncached, warm: all.warm, raw: all.raw };
+/** Step 1: the dataset in the database (generated unless its marker matches) and the scenarios' request pools. */
+async function prepareDataset(db: Db, f: Flags): Promise<{ dataset: DatasetInfo; scenarios: Scenario[] }> {
+  const dataset = await ensureDataset(db, f);
+  const c = new Client({ connectionString: db.url });
+  await c.connect();
+  const scenarios = await buildScenarios(c, f.scenarios).finally(() => c.end());
+  for (const s of scenarios) say(`${s.name}: ${s.pool.length} inputs: ${s.labels.join("; ")}`);
+  return { dataset, scenarios };
+}
 
-    // Page 1000 where the dataset has it, else the last full page.
-    const deepPage = Math.min(1000, Math.floor((dataset.publicArticles - 1) / 20));
-    if (deepPage < 3)
-      throw new Error(`the dataset has only ${dataset.publicArticles} public articles; use --articles 500 or more`);
-    const deep = { page: deepPage, cursor: await deepFrontPageCursor(db.url, (deepPage - 1) * 20) };
-    const verified = await verify(targets, scenarios, deep);
-    say(`verified: all three targets return the same data (${verified.length} requests, cached ones on a miss and on a hit)`);
+type Probes = Record<"probeOff" | "probeOn", Target>;
 
-    const sql = await countSql(all.probeOff, all.probeOn, scenarios, deep);
-    for (const k of ["probeOff", "probeOn"] as const) {
-      await stopTarget(all[k]);
-      running.splice(running.indexOf(all[k]), 1);
+/** Step 2: the three measured targets and the two SQL-counting instances, each its own process, added to `running`. */
+async function startTargets(
+  db: Db,
+  f: Flags,
+  running: Target[],
+): Promise<{ targets: Record<TargetName, Target>; probes: Probes }> {
+  const profDir = f.cpuProf ? path.join(RESULTS_DIR, "profiles") : null;
+  if (profDir) fs.mkdirSync(profDir, { recursive: true });
+  const specs: Record<TargetName | "probeOff" | "probeOn", TargetSpec> = {
+    uncached: newsgraphSpec({ name: "uncached", databaseUrl: db.url, nodeEnv: f.nodeEnv, responseCache: "off" }),
+    warm: newsgraphSpec({ name: "warm", databaseUrl: db.url, nodeEnv: f.nodeEnv, responseCache: "memory" }),
+    raw: rawSpec(db.url),
+    probeOff: newsgraphSpec({ name: "sql-probe-uncached", databaseUrl: db.url, nodeEnv: "test", responseCache: "off" }),
+    probeOn: newsgraphSpec({ name: "sql-probe-cached", databaseUrl: db.url, nodeEnv: "test", responseCache: "memory" }),
+  };
+  say("starting the targets (node dist/src/main.js twice, node dist/bench/serve-raw.js) and two SQL-counting instances");
+  const started = await Promise.all(
+    (["uncached", "warm", "raw", "probeOff", "probeOn"] as const).map(async (k) => {
+      const t = await startTarget(specs[k], k.startsWith("probe") ? null : profDir);
+      running.push(t);
+      return [k, t] as const;
+    }),
+  );
+  const all = Object.fromEntries(started) as Record<TargetName | "probeOff" | "probeOn", Target>;
+  return {
+    targets: { uncached: all.uncached, warm: all.warm, raw: all.raw },
+    probes: { probeOff: all.probeOff, probeOn: all.probeOn },
+  };
+}
+
+/** Step 3: every target returns the same data, down to page 1000 of the front page (or the last full page). */
+async function verifyEqualData(
+  db: Db,
+  dataset: DatasetInfo,
+  targets: Record<TargetName, Target>,
+  scenarios: Scenario[],
+): Promise<{ verified: string[]; deep: { page: number; cursor: string } }> {
+  // Page 1000 where the dataset has it, else the last full page.
+  const deepPage = Math.min(1000, Math.floor((dataset.publicArticles - 1) / 20));
+  if (deepPage < 3) throw new Error(`the dataset has only ${dataset.publicArticles} public articles; use --articles 500 or more`);
+  const deep = { page: deepPage, cursor: await deepFrontPageCursor(db.url, (deepPage - 1) * 20) };
+  const verified = await verify(targets, scenarios, deep);
+  say(`verified: all three targets return the same data (${verified.length} requests, cached ones on a miss and on a hit)`);
+  return { verified, deep };
+}
+
+/** Step 4: SQL statements per request on the probes, which are then stopped. */
+async function countStatements(
+  probes: Probes,
+  running: Target[],
+  scenarios: Scenario[],
+  deep: { cursor: string; page: number },
+): Promise<{ sql: SqlCounts; keysetSame: boolean | null }> {
+  const sql = await countSql(probes.probeOff, probes.probeOn, scenarios, deep);
+  for (const k of ["probeOff", "probeOn"] as const) {
+    await stopTarget(probes[k]);
+    running.splice(running.indexOf(probes[k]), 1);
+  }
+  const sizes = Object.values(sql.keyset.byPageSize);
+  const pages = sql.keyset.byPage.map((p) => p.sql);
+  const keysetSame = sizes.length ? new Set([...sizes, ...pages]).size === 1 : null;
+  say(
+    `SQL statements per request: ${scenarios.map((s) => `${s.name} ${[...new Set(sql.perScenario[s.name]!.uncached)].join("/")} (cache hit: ${[...new Set(sql.perScenario[s.name]!.hit)].join("/")})`).join(", ")}; ` +
+      `front page ${Object.entries(sql.keyset.byPageSize)
+        .map(([k, v]) => `${k} → ${v}`)
+        .join(", ")}, ${sql.keyset.byPage.map((p) => `page ${p.page} → ${p.sql}`).join(", ")}`,
+  );
+  return { sql, keysetSame };
+}
+
+/** RSS: the highest sample per target overall, and per scenario while that scenario is measured. */
+interface RssSampler {
+  max: Record<TargetName, number | null>;
+  perScenario: Map<string, number>;
+  measuring: { scenario: ScenarioName; target: TargetName } | null;
+  stop(): void;
+}
+
+function sampleRss(targets: Record<TargetName, Target>): RssSampler {
+  const rss: RssSampler = {
+    max: { uncached: null, warm: null, raw: null },
+    perScenario: new Map<string, number>(),
+    measuring: null,
+    stop: () => clearInterval(timer),
+  };
+  const timer = setInterval(() => {
+    for (const name of TARGETS) {
+      const kb = procStatus(targets[name].pid, "VmRSS");
+      if (kb === null) continue;
+      rss.max[name] = Math.max(rss.max[name] ?? 0, kb);
+      if (rss.measuring?.target === name) {
+        const key = `${rss.measuring.scenario}/${name}`;
+        rss.perScenario.set(key, Math.max(rss.perScenario.get(key) ?? 0, kb));
+      }
     }
-    const sizes = Object.values(sql.keyset.byPageSize);
-    const pages = sql.keyset.byPage.map((p) => p.sql);
-    const keysetSame = sizes.length ? new Set([...sizes, ...pages]).size === 1 : null;
-    say(
-      `SQL statements per request: ${scenarios.map((s) => `${s.name} ${[...new Set(sql.perScenario[s.name]!.uncached)].join("/")} (cache hit: ${[...new Set(sql.perScenario[s.name]!.hit)].join("/")})`).join(", ")}; ` +
-        `front page ${Object.entries(sql.keyset.byPageSize)
-          .map(([k, v]) => `${k} → ${v}`)
-          .join(", ")}, ${sql.keyset.byPage.map((p) => `page ${p.page} → ${p.sql}`).join(", ")}`,
+  }, 200);
+  return rss;
+}
+
+/** The warm target answers from its cache: each request of the pool once before it is measured. */
+async function prepare(targets: Record<TargetName, Target>, t: TargetName, s: Scenario): Promise<void> {
+  if (t === "warm") await warm(targets.warm.base, s);
+}
+
+/** Step 5: unmeasured load per target and scenario, so V8 has optimised the hot paths before round 1. */
+async function warmUp(targets: Record<TargetName, Target>, scenarios: Scenario[], f: Flags): Promise<void> {
+  if (f.initialWarmup <= 0) return;
+  say(`warming up: ${f.initialWarmup} s per target and scenario`);
+  for (const s of scenarios) {
+    for (const t of TARGETS) {
+      await prepare(targets, t, s);
+      await throughput(targets[t].base, s, f.connections, f.initialWarmup);
+    }
+  }
+}
+
+/** Step 6: interleaved rounds, per scenario each target in turn, at --connections then at one. Keyed scenario/target. */
+async function measureRounds(
+  db: Db,
+  targets: Record<TargetName, Target>,
+  scenarios: Scenario[],
+  f: Flags,
+  rss: RssSampler,
+): Promise<Map<string, RoundMeasurement[]>> {
+  const rounds = new Map<string, RoundMeasurement[]>();
+  for (let round = 0; round < f.rounds; round++) {
+    for (const [si, s] of scenarios.entries()) {
+      // Rotate who goes first, so no target always follows the same one.
+      const shift = (round + si) % TARGETS.length;
+      const order = [...TARGETS.slice(shift), ...TARGETS.slice(0, shift)];
+      for (const t of order) {
+        const target = targets[t];
+        await prepare(targets, t, s);
+        if (f.warmup > 0) await throughput(target.base, s, f.connections, f.warmup);
+        rss.measuring = { scenario: s.name, target: t };
+        const before = {
+          target: processCpuMs(target.pid),
+          postgres: postgresCpuMs(db.postmasterPid),
+          self: process.cpuUsage(),
+        };
+        const load = await throughput(target.base, s, f.connections, f.duration);
+        const self = process.cpuUsage(before.self);
+        const after = { target: processCpuMs(target.pid), postgres: postgresCpuMs(db.postmasterPid) };
+        const single = await latencyAtOne(target.base, s, f.duration);
+        rss.measuring = null;
+        const per = (a: number | null, b: number | null) =>
+          a === null || b === null || load.requests === 0 ? null : (b - a) / load.requests;
+        const m: RoundMeasurement = {
+          round: round + 1,
+          load,
+          single,
+          cpuMsPerRequest: {
+            target: per(before.target, after.target),
+            postgres: per(before.postgres, after.postgres),
+            loadGenerator: (self.user + self.system) / 1000 / Math.max(load.requests, 1),
+          },
+        };
+        const key = `${s.name}/${t}`;
+        rounds.set(key, [...(rounds.get(key) ?? []), m]);
+        const fmt = (n: number | null, d = 1) => (n === null || !Number.isFinite(n) ? "n/a" : n.toFixed(d));
+        say(
+          `round ${round + 1}/${f.rounds} ${s.name.padEnd(7)} ${t.padEnd(8)} ${fmt(load.reqPerSec, 0).padStart(6)} req/s ` +
+            `p50 ${fmt(load.p50)} p99 ${fmt(load.p99)} ms | 1 conn p50 ${fmt(single.p50)} p95 ${fmt(single.p95)} p99 ${fmt(single.p99)} ms | ` +
+            `CPU/req ${fmt(m.cpuMsPerRequest.target, 2)} + PG ${fmt(m.cpuMsPerRequest.postgres, 2)} ms`,
+        );
+        if (load.non2xx || load.errors || single.failed) {
+          throw new Error(
+            `${t} failed requests on ${s.name} (${load.non2xx} non-2xx, ${load.errors} errors, ${single.failed} failed at 1 connection); the numbers are not valid`,
+          );
+        }
+      }
+    }
+  }
+  return rounds;
+}
+
+/** Medians over rounds per scenario and target, with each target's throughput over raw's. */
+function scenarioReports(
+  scenarios: Scenario[],
+  rounds: Map<string, RoundMeasurement[]>,
+  sql: SqlCounts,
+  rss: RssSampler,
+): ScenarioReport[] {
+  return scenarios.map((s) => {
+    const perTarget = (t: TargetName): ScenarioTargetReport => {
+      const rs = rounds.get(`${s.name}/${t}`) ?? [];
+      const counts = t === "raw" ? [1] : t === "warm" ? sql.perScenario[s.name]!.hit : sql.perScenario[s.name]!.uncached;
+      const known = counts.filter((x): x is number => x !== null);
+      return {
+        reqPerSec: median(rs.map((x) => x.load.reqPerSec)),
+        ratioToRaw: NaN,
+        p50: median(rs.map((x) => x.load.p50)),
+        p99: median(rs.map((x) => x.load.p99)),
+        single: {
+          p50: median(rs.map((x) => x.single.p50)),
+          p95: median(rs.map((x) => x.single.p95)),
+          p99: median(rs.map((x) => x.single.p99)),
+        },
+        sql: known.length === counts.length && known.length ? [Math.min(...known), Math.max(...known)] : null,
+        cpuMsPerRequest: {
+          target: medianOrNull(rs.map((x) => x.cpuMsPerRequest.target)),
+          postgres: medianOrNull(rs.map((x) => x.cpuMsPerRequest.postgres)),
+        },
+        maxRssMB: mb(rss.perScenario.get(`${s.name}/${t}`) ?? null),
+        cacheHitShare:
+          rs.reduce((n, x) => n + x.single.cacheHits, 0) /
+          Math.max(
+            1,
+            rs.reduce((n, x) => n + x.single.requests, 0),
+          ),
+        rounds: rs,
+      };
+    };
+    const byTarget = Object.fromEntries(TARGETS.map((t) => [t, perTarget(t)])) as Record<TargetName, ScenarioTargetReport>;
+    for (const t of TARGETS) byTarget[t].ratioToRaw = byTarget[t].reqPerSec / byTarget.raw.reqPerSec;
+    return { name: s.name, title: s.title, operationName: s.operationName, pool: s.labels, targets: byTarget };
+  });
+}
+
+/** Step 7: the report, with the goals judged against it. */
+function buildReport(m: {
+  f: Flags;
+  db: Db;
+  build: { built: boolean; seconds: number };
+  dataset: DatasetInfo;
+  scenarios: Scenario[];
+  targets: Record<TargetName, Target>;
+  verified: string[];
+  sql: SqlCounts;
+  keysetSame: boolean | null;
+  heavy: HeavySearch | null;
+  rounds: Map<string, RoundMeasurement[]>;
+  rss: RssSampler;
+}): Report {
+  const { f, db, build, dataset, scenarios, targets, sql } = m;
+  const base: Omit<Report, "goals"> = {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpuModel(),
+      cores: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+      postgres: db.postgresVersion,
+      database: db.kind === "embedded" ? "embedded, on this machine" : db.postmasterPid ? "--url, on this machine" : "--url",
+    },
+    dataset,
+    settings: {
+      rounds: f.rounds,
+      durationSeconds: f.duration,
+      warmupSeconds: f.warmup,
+      initialWarmupSeconds: f.initialWarmup,
+      connections: f.connections,
+      nodeEnv: f.nodeEnv,
+      quick: f.quick,
+      request: "GET /graphql?query=…&operationName=…&variables=… with x-apollo-operation-name",
+    },
+    build: { builtNow: build.built, seconds: build.seconds },
+    targets: Object.fromEntries(
+      TARGETS.map((t) => [
+        t,
+        { label: TARGET_LABEL[t], peakRssMB: mb(procStatus(targets[t].pid, "VmHWM")), maxRssUnderLoadMB: mb(m.rss.max[t]) },
+      ]),
+    ) as Report["targets"],
+    baselineRssMB: mb(baselineRssKb()),
+    scenarios: scenarioReports(scenarios, m.rounds, sql, m.rss),
+    keyset: { ...sql.keyset, same: m.keysetSame },
+    cacheHitSql: Object.fromEntries(scenarios.map((s) => [s.name, sql.perScenario[s.name]!.hit])),
+    heavySearch: m.heavy,
+    verified: m.verified,
+    notes: [
+      "Each target is its own Node process: Newsgraph as production runs it (node dist/src/main.js, built by npm run build, configured by environment only), the raw handler from bench/raw-handler.ts compiled to dist/bench. The load generator (autocannon) runs in the bench process and PostgreSQL on the same machine, so all share the CPU.",
+      "Throughput and p50/p99 come from autocannon at the given connections; the 1-connection latencies from a sequential keep-alive loop that keeps every sample. All are medians over rounds.",
+      "Warm: before each measurement every request of the scenario's pool is sent once, so the measurement runs on cache hits (x-sql-statements 0 on a hit, checked on a NODE_ENV=test instance).",
+      "SQL statements per request come from two extra instances with NODE_ENV=test (Newsgraph reports them only outside production); the raw handler runs one statement by construction.",
+      "Peak RSS is the process's VmHWM (start-up included); RSS under load is the highest VmRSS sampled every 200 ms during the measurements. MB = 10^6 bytes.",
+      "CPU ms/request is user+system time of the target (and of the local PostgreSQL server) over the load measurement divided by its requests.",
+    ],
+  };
+  const report: Report = { ...base, goals: goals(base) };
+  const noCache = scenarios.filter((s) => sql.perScenario[s.name]!.hit.some((x) => x !== 0));
+  if (noCache.length) {
+    report.notes.push(
+      `The response cache did not answer ${noCache.map((s) => s.name).join(", ")} from memory on a repeat (x-sql-statements on the second request: ${noCache.map((s) => sql.perScenario[s.name]!.hit.join("/")).join("; ")}): the warm numbers there are not cache hits.`,
     );
+  }
+  return report;
+}
+
+/** Step 8: bench/results/latest.json and latest.md, and the Markdown on stdout. */
+function writeReport(report: Report): void {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  fs.writeFileSync(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  const md = markdown(report);
+  fs.writeFileSync(path.join(RESULTS_DIR, "latest.md"), md);
+  process.stdout.write(`\n${md}\nwritten to bench/results/latest.json and bench/results/latest.md\n`);
+}
+
+// ---- main ----
+
+async function main(): Promise<void> {
+  const f = flags();
+  checkRawPredicate();
+  const build = ensureBuild(say);
+  const db = await openBenchDatabase(f);
+  const running: Target[] = [];
+  const signals = stopOnSignal(running, db);
+  try {
+    const { dataset, scenarios } = await prepareDataset(db, f);
+    const { targets, probes } = await startTargets(db, f, running);
+    const { verified, deep } = await verifyEqualData(db, dataset, targets, scenarios);
+    const { sql, keysetSame } = await countStatements(probes, running, scenarios, deep);
     const search = scenarios.find((s) => s.name === "search");
     const heavy = search ? await heavySearch(targets, search, db.url) : null;
-
-    // RSS: the highest sample per target overall, and per scenario while that scenario is measured.
-    const rssMax: Record<TargetName, number | null> = { uncached: null, warm: null, raw: null };
-    const rssScenario = new Map<string, number>();
-    let measuring: { scenario: ScenarioName; target: TargetName } | null = null;
-    const sampler = setInterval(() => {
-      for (const name of TARGETS) {
-        const kb = procStatus(targets[name].pid, "VmRSS");
-        if (kb === null) continue;
-        rssMax[name] = Math.max(rssMax[name] ?? 0, kb);
-        if (measuring?.target === name) {
-          const key = `${measuring.scenario}/${name}`;
-          rssScenario.set(key, Math.max(rssScenario.get(key) ?? 0, kb));
-        }
-      }
-    }, 200);
-    const rounds = new Map<string, RoundMeasurement[]>();
-    const prepare = async (t: TargetName, s: Scenario) => {
-      if (t === "warm") await warm(targets.warm.base, s);
-    };
+    const rss = sampleRss(targets);
+    let rounds: Map<string, RoundMeasurement[]>;
     try {
-      if (f.initialWarmup > 0) {
-        say(`warming up: ${f.initialWarmup} s per target and scenario`);
-        for (const s of scenarios) {
-          for (const t of TARGETS) {
-            await prepare(t, s);
-            await throughput(targets[t].base, s, f.connections, f.initialWarmup);
-          }
-        }
-      }
-      for (let round = 0; round < f.rounds; round++) {
-        for (const [si, s] of scenarios.entries()) {
-          // Rotate who goes first, so no target always follows the same one.
-          const shift = (round + si) % TARGETS.length;
-          const order = [...TARGETS.slice(shift), ...TARGETS.slice(0, shift)];
-          for (const t of order) {
-            const target = targets[t];
-            await prepare(t, s);
-            if (f.warmup > 0) await throughput(target.base, s, f.connections, f.warmup);
-            measuring = { scenario: s.name, target: t };
-            const before = {
-              target: processCpuMs(target.pid),
-              postgres: postgresCpuMs(db.postmasterPid),
-              self: process.cpuUsage(),
-            };
-            const load = await throughput(target.base, s, f.connections, f.duration);
-            const self = process.cpuUsage(before.self);
-            const after = { target: processCpuMs(target.pid), postgres: postgresCpuMs(db.postmasterPid) };
-            const single = await latencyAtOne(target.base, s, f.duration);
-            measuring = null;
-            const per = (a: number | null, b: number | null) =>
-              a === null || b === null || load.requests === 0 ? null : (b - a) / load.requests;
-            const m: RoundMeasurement = {
-              round: round + 1,
-              load,
-              single,
-              cpuMsPerRequest: {
-                target: per(before.target, after.target),
-                postgres: per(before.postgres, after.postgres),
-                loadGenerator: (self.user + self.system) / 1000 / Math.max(load.requests, 1),
-              },
-            };
-            const key = `${s.name}/${t}`;
-            rounds.set(key, [...(rounds.get(key) ?? []), m]);
-            const fmt = (n: number | null, d = 1) => (n === null || !Number.isFinite(n) ? "n/a" : n.toFixed(d));
-            say(
-              `round ${round + 1}/${f.rounds} ${s.name.padEnd(7)} ${t.padEnd(8)} ${fmt(load.reqPerSec, 0).padStart(6)} req/s ` +
-                `p50 ${fmt(load.p50)} p99 ${fmt(load.p99)} ms | 1 conn p50 ${fmt(single.p50)} p95 ${fmt(single.p95)} p99 ${fmt(single.p99)} ms | ` +
-                `CPU/req ${fmt(m.cpuMsPerRequest.target, 2)} + PG ${fmt(m.cpuMsPerRequest.postgres, 2)} ms`,
-            );
-            if (load.non2xx || load.errors || single.failed) {
-              throw new Error(
-                `${t} failed requests on ${s.name} (${load.non2xx} non-2xx, ${load.errors} errors, ${single.failed} failed at 1 connection); the numbers are not valid`,
-              );
-            }
-          }
-        }
-      }
+      await warmUp(targets, scenarios, f);
+      rounds = await measureRounds(db, targets, scenarios, f, rss);
     } finally {
-      clearInterval(sampler);
+      rss.stop();
     }
-
-    const scenarioReports: ScenarioReport[] = scenarios.map((s) => {
-      const perTarget = (t: TargetName): ScenarioTargetReport => {
-        const rs = rounds.get(`${s.name}/${t}`) ?? [];
-        const counts = t === "raw" ? [1] : t === "warm" ? sql.perScenario[s.name]!.hit : sql.perScenario[s.name]!.uncached;
-        const known = counts.filter((x): x is number => x !== null);
-        return {
-          reqPerSec: median(rs.map((x) => x.load.reqPerSec)),
-          ratioToRaw: NaN,
-          p50: median(rs.map((x) => x.load.p50)),
-          p99: median(rs.map((x) => x.load.p99)),
-          single: {
-            p50: median(rs.map((x) => x.single.p50)),
-            p95: median(rs.map((x) => x.single.p95)),
-            p99: median(rs.map((x) => x.single.p99)),
-          },
-          sql: known.length === counts.length && known.length ? [Math.min(...known), Math.max(...known)] : null,
-          cpuMsPerRequest: {
-            target: medianOrNull(rs.map((x) => x.cpuMsPerRequest.target)),
-            postgres: medianOrNull(rs.map((x) => x.cpuMsPerRequest.postgres)),
-          },
-          maxRssMB: mb(rssScenario.get(`${s.name}/${t}`) ?? null),
-          cacheHitShare:
-            rs.reduce((n, x) => n + x.single.cacheHits, 0) /
-            Math.max(
-              1,
-              rs.reduce((n, x) => n + x.single.requests, 0),
-            ),
-          rounds: rs,
-        };
-      };
-      const byTarget = Object.fromEntries(TARGETS.map((t) => [t, perTarget(t)])) as Record<TargetName, ScenarioTargetReport>;
-      for (const t of TARGETS) byTarget[t].ratioToRaw = byTarget[t].reqPerSec / byTarget.raw.reqPerSec;
-      return { name: s.name, title: s.title, operationName: s.operationName, pool: s.labels, targets: byTarget };
-    });
-
-    const base: Omit<Report, "goals"> = {
-      date: new Date().toISOString(),
-      machine: {
-        cpu: cpuModel(),
-        cores: os.cpus().length,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        os: `${os.type()} ${os.release()}`,
-        node: process.version,
-        postgres: db.postgresVersion,
-        database: db.kind === "embedded" ? "embedded, on this machine" : db.postmasterPid ? "--url, on this machine" : "--url",
-      },
-      dataset,
-      settings: {
-        rounds: f.rounds,
-        durationSeconds: f.duration,
-        warmupSeconds: f.warmup,
-        initialWarmupSeconds: f.initialWarmup,
-        connections: f.connections,
-        nodeEnv: f.nodeEnv,
-        quick: f.quick,
-        request: "GET /graphql?query=…&operationName=…&variables=… with x-apollo-operation-name",
-      },
-      build: { builtNow: build.built, seconds: build.seconds },
-      targets: Object.fromEntries(
-        TARGETS.map((t) => [
-          t,
-          { label: TARGET_LABEL[t], peakRssMB: mb(procStatus(targets[t].pid, "VmHWM")), maxRssUnderLoadMB: mb(rssMax[t]) },
-        ]),
-      ) as Report["targets"],
-      baselineRssMB: mb(baselineRssKb()),
-      scenarios: scenarioReports,
-      keyset: { ...sql.keyset, same: keysetSame },
-      cacheHitSql: Object.fromEntries(scenarios.map((s) => [s.name, sql.perScenario[s.name]!.hit])),
-      heavySearch: heavy,
-      verified,
-      notes: [
-        "Each target is its own Node process: Newsgraph as production runs it (node dist/src/main.js, built by npm run build, configured by environment only), the raw handler from bench/raw-handler.ts compiled to dist/bench. The load generator (autocannon) runs in the bench process and PostgreSQL on the same machine, so all share the CPU.",
-        "Throughput and p50/p99 come from autocannon at the given connections; the 1-connection latencies from a sequential keep-alive loop that keeps every sample. All are medians over rounds.",
-        "Warm: before each measurement every request of the scenario's pool is sent once, so the measurement runs on cache hits (x-sql-statements 0 on a hit, checked on a NODE_ENV=test instance).",
-        "SQL statements per request come from two extra instances with NODE_ENV=test (Newsgraph reports them only outside production); the raw handler runs one statement by construction.",
-        "Peak RSS is the process's VmHWM (start-up included); RSS under load is the highest VmRSS sampled every 200 ms during the measurements. MB = 10^6 bytes.",
-        "CPU ms/request is user+system time of the target (and of the local PostgreSQL server) over the load measurement divided by its requests.",
-      ],
-    };
-    const report: Report = { ...base, goals: goals(base) };
-    const noCache = scenarios.filter((s) => sql.perScenario[s.name]!.hit.some((x) => x !== 0));
-    if (noCache.length) {
-      report.notes.push(
-        `The response cache did not answer ${noCache.map((s) => s.name).join(", ")} from memory on a repeat (x-sql-statements on the second request: ${noCache.map((s) => sql.perScenario[s.name]!.hit.join("/")).join("; ")}): the warm numbers there are not cache hits.`,
-      );
-    }
-
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    fs.writeFileSync(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
-    const md = markdown(report);
-    fs.writeFileSync(path.join(RESULTS_DIR, "latest.md"), md);
-    process.stdout.write(`\n${md}\nwritten to bench/results/latest.json and bench/results/latest.md\n`);
+    const report = buildReport({ f, db, build, dataset, scenarios, targets, verified, sql, keysetSame, heavy, rounds, rss });
+    writeReport(report);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    if (!interrupted) {
+    signals.dispose();
+    if (!signals.interrupted()) {
       await Promise.all(running.map(stopTarget));
       await db.close();
     }
