@@ -96,16 +96,26 @@ export class JobRunner {
 
   /** Run every job due now in this process, until none is left (as a worker would). Returns how many ran. */
   async drain(): Promise<number> {
-    let ran = 0;
+    const ran: string[] = [];
     const counted: TaskList = {};
     for (const [name, task] of Object.entries(this.tasks)) {
       counted[name] = (async (payload, helpers) => {
-        ran++;
+        ran.push(helpers.job.id);
         await task(payload, helpers);
       }) as Task;
     }
     await runOnce(this.options(), counted);
-    return ran;
+    // graphile-worker records a job's completion or failure after the task returns, without
+    // awaiting it; wait for that too, so the queue is settled (unlocked, rescheduled) on return.
+    for (const deadline = Date.now() + 5000; ran.length > 0 && Date.now() < deadline;) {
+      const [locked] = await this.ds.query<unknown[]>(
+        `SELECT 1 FROM graphile_worker.jobs WHERE id = ANY($1::bigint[]) AND locked_at IS NOT NULL LIMIT 1`,
+        [ran],
+      );
+      if (!locked) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return ran.length;
   }
 
   private options(): RunnerOptions {
