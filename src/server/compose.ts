@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { IdempotencyService } from "../modules/idempotency";
 import { JobRunner } from "../modules/job/job.runner";
-import { CdnPurger, EventBus, PURGE_ALL, UNLOGGED, type EventBusOptions } from "../modules/outbox";
+import { CdnPurger, EventBus, PURGE_ALL, type EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
 import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
 import { createServices, type Services } from "./services";
@@ -99,8 +99,7 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
       idempotency.installCommitFence();
       if (cache) {
         await cache.ready();
-        events.onCacheNotice((payload) => cache.invalidate(payload));
-        events.onConnectionChange((up) => cache.connectionChanged(up));
+        cache.start(events);
       }
       // The queue's schema before the first request: scheduling enqueues in the request's transaction.
       await runner.migrate();
@@ -109,17 +108,8 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
     async startWorkers() {
       if (settleCache) runner.afterCommit = settleCache;
       if (opts.runJobs ?? config.jobsRun) await runner.start();
-      if (cdn) {
-        cdn.start();
-        events.onEvent(() => cdn.kick());
-        // Notices with an event behind them reach the CDN through the purger's cursor, durably.
-        events.onCacheNotice((payload) => payload.endsWith(UNLOGGED) && cdn.notice(payload));
-      }
-      if (runWebhooks) {
-        services.webhooks.start();
-        // Wake the dispatcher on every committed event instead of waiting for its next poll.
-        events.onEvent(() => services.webhooks.kick());
-      }
+      cdn?.start(events);
+      if (runWebhooks) services.webhooks.start(events);
     },
     async stopWorkers() {
       await runner.stop();

@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import { Redis } from "ioredis";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Logger } from "../shared/logger";
-import { PURGE_ALL, tagsForNotice } from "../modules/outbox";
+import { PURGE_ALL, tagsForNotice, type EventBus } from "../modules/outbox";
 
 /**
  * The response cache for anonymous GraphQL queries, with tag invalidation.
@@ -235,6 +235,15 @@ export class ResponseCache {
     private readonly backend: ResponseCacheStore,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * Follow the bus: every cache notice purges as soon as its transaction commits, and a lost
+   * LISTEN connection stops serving until it is back (see connectionChanged). Before bus.start().
+   */
+  start(bus: EventBus): void {
+    bus.onCacheNotice((payload) => this.invalidate(payload));
+    bus.onConnectionChange((up) => this.connectionChanged(up));
+  }
 
   /** Serving is allowed only while every invalidation is known to have been applied. */
   get usable(): boolean {

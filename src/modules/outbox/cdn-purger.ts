@@ -1,7 +1,8 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
-import { articleTag, PURGE_ALL, tagsForNotice } from "./cache-tags";
+import { articleTag, PURGE_ALL, tagsForNotice, UNLOGGED } from "./cache-tags";
 import { advanceCursor, type Consumer } from "./cursor";
+import type { EventBus } from "./event-bus";
 
 /** The surrogate key every public GraphQL answer carries, so that one key purges them all. */
 export const ALL_KEY = "all";
@@ -41,9 +42,15 @@ export class CdnPurger {
     private readonly log: Logger,
   ) {}
 
-  start(): void {
+  /** Purge from the cursor on, woken by every committed event, and forward the notices without one. */
+  start(bus: EventBus): void {
     this.stopped = false;
     this.schedule(0);
+    bus.onEvent(() => this.kick());
+    // Notices with an event behind them reach the CDN through the cursor, durably.
+    bus.onCacheNotice((payload) => {
+      if (payload.endsWith(UNLOGGED)) this.notice(payload);
+    });
   }
 
   /** New events were committed: purge soon. */

@@ -11,7 +11,7 @@ import type { Viewer } from "../../shared/viewer";
 import { Action, assertCan } from "../policy";
 import { audienceFor } from "../article/published.reader";
 import type { ArticleReadService } from "../article/article-read.service";
-import { advanceCursor, eventFactsByIds, learn, type Consumer } from "../outbox";
+import { advanceCursor, eventFactsByIds, learn, type Consumer, type EventBus } from "../outbox";
 import type { PartnerService } from "../partner/partner.service";
 import type { Webhook, WebhookDelivery } from "./webhook.entity";
 
@@ -231,9 +231,11 @@ export class WebhookService {
 
   // ---- the dispatcher ----
 
-  start(): void {
+  /** Dispatch from now on: woken by every committed event, and polling every pollMs for retries that fall due. */
+  start(bus: EventBus): void {
     this.stopped = false;
     this.schedule(0);
+    bus.onEvent(() => this.kick());
   }
 
   async stop(): Promise<void> {
