@@ -2,15 +2,17 @@ import type { IncomingMessage } from "node:http";
 import { GraphQLError } from "graphql";
 import type { Services } from "./services";
 import { auditRejectedMutation } from "../modules/audit/audit.plugin";
-import { createArticleLoaders, type ArticleLoaders } from "../modules/article";
-import { audienceFor, type Audience } from "../modules/article/published.reader";
+import { createArticleLoaders, RequestRecord, type ArticleLoaders } from "../modules/article";
+import { audienceFor, type Audience } from "../modules/policy";
 import { RateLimitedError, unavailableAs503 } from "../shared/errors";
 import type { Viewer } from "../shared/viewer";
 
 export interface Context {
   viewer: Viewer;
-  /** What published content this request may see (partner rights, embargo entitlement). */
+  /** What published content this request may see (partner rights, embargo entitlement); immutable. */
   audience: Audience;
+  /** What this request's answer served (partner usage) and, when anonymous, its cache tags. */
+  record: RequestRecord;
   services: Services;
   loaders: ArticleLoaders;
   /** Set by resolvers whose answer must never be cached or shared (previews). */
@@ -88,12 +90,13 @@ export async function buildContext(services: Services, req: IncomingMessage): Pr
   }
   const audience = audienceFor(viewer);
   // Anonymous answers are the cacheable ones: collect what they show (see response-cache.ts).
-  if (viewer.kind === "anonymous") audience.tags = new Set();
+  const record = new RequestRecord({ tags: viewer.kind === "anonymous" });
   return {
     viewer,
     audience,
+    record,
     services,
-    loaders: createArticleLoaders(services.articleRead, audience),
+    loaders: createArticleLoaders(services.articleRead, audience, record),
     clientAddress: clientAddress(req, services.trustProxy),
   };
 }

@@ -202,7 +202,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
         return;
       }
       // A public answer: hashable, taggable, storable.
-      const tags = [...(ctx?.audience.tags ?? [])].sort();
+      const tags = [...(ctx?.record.tags ?? [])].sort();
       const entry: CachedResponse = {
         status: 200,
         headers: [...result.headers].filter(([k]) => k === "content-type" || k === "cache-control"),

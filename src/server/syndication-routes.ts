@@ -41,7 +41,7 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
       fail(res, err);
     } finally {
       if (ctx.viewer.kind === "partner")
-        await services.partners.recordUsage(ctx.viewer.keyId, ctx.audience.served).catch(() => undefined);
+        await services.partners.recordUsage(ctx.viewer.keyId, ctx.record.items).catch(() => undefined);
     }
   }
 
@@ -51,7 +51,7 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
 
   router.get("/syndication/ninjs/:id", (req, res) =>
     withContext(req, res, async (ctx) => {
-      const doc = await services.syndication.ninjs(String(req.params.id), ctx.audience);
+      const doc = await services.syndication.ninjs(String(req.params.id), ctx.audience, ctx.record);
       if (!doc) return void notFound(res, "That article");
       res.type("application/json").send(JSON.stringify(doc));
     }),
@@ -59,7 +59,7 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
 
   const feed = (scope: (req: Request) => FeedScope, format: "json" | "atom") => (req: Request, res: Response) =>
     withContext(req, res, async (ctx) => {
-      const body = await services.syndication.feed(scope(req), format, ctx.audience);
+      const body = await services.syndication.feed(scope(req), format, ctx.audience, ctx.record);
       if (!body) return void notFound(res, "That feed");
       if (format === "json") res.type("application/feed+json").send(JSON.stringify(body));
       else res.type("application/atom+xml").send(body);

@@ -12,7 +12,6 @@ import {
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import { audienceFor } from "../modules/article/published.reader";
 import { bearerToken, clientAddress, viewerForToken } from "./context";
 import { createFormatError } from "./format-error";
 import { QUERY_LIMITS, operationCost, overCost } from "./limits";
@@ -21,8 +20,9 @@ import type { Services } from "./services";
 import { clientKey } from "../shared/client-key";
 import type { Logger } from "../shared/logger";
 import type { Viewer } from "../shared/viewer";
-import { Action, can, Scope } from "../modules/policy";
+import { Action, audienceFor, can, Scope } from "../modules/policy";
 import { createArticleLoaders } from "../modules/article/article.loaders";
+import { RequestRecord } from "../modules/article/request-record";
 import type { EventBus } from "../modules/outbox";
 import type { SubscriptionContext } from "../modules/subscription/subscription.feed";
 
@@ -198,11 +198,13 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
       context(ctx): SubscriptionContext {
         const viewer = ctx.extra.viewer ?? { kind: "anonymous" };
         const audience = audienceFor(viewer);
+        const record = new RequestRecord({ tags: false });
         return {
           viewer,
           audience,
+          record,
           services,
-          loaders: createArticleLoaders(services.articleRead, audience),
+          loaders: createArticleLoaders(services.articleRead, audience, record),
           events: opts.events,
           log,
         };

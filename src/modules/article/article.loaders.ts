@@ -1,7 +1,9 @@
 import DataLoader from "dataloader";
 import type { Page } from "../../shared/pagination";
 import type { ArticleReadService } from "./article-read.service";
-import type { Audience, CoverageKind } from "./published.reader";
+import type { Audience } from "../policy";
+import type { CoverageKind } from "./published.reader";
+import type { RequestRecord } from "./request-record";
 import type { Article, RevisionInfo } from "./article.types";
 
 export interface CoverageKey {
@@ -13,11 +15,18 @@ export interface CoverageKey {
 const coverageKey = (k: CoverageKey) => `${k.id}|${k.first ?? ""}|${k.after ?? ""}`;
 
 /** Coverage pages whose totalCount is batched too: one statement for a whole directory page. */
-function coverageLoader(read: ArticleReadService, kind: CoverageKind, aud: Audience) {
-  const counts = new DataLoader((ids: readonly string[]) => read.coverageCounts(kind, ids, aud));
+function coverageLoader(read: ArticleReadService, kind: CoverageKind, aud: Audience, record: RequestRecord) {
+  const counts = new DataLoader(async (ids: readonly string[]) => {
+    const n = await read.coverageCounts(kind, ids, aud);
+    record.dependsOnVisibleSet();
+    return n;
+  });
   return new DataLoader(
     async (keys: readonly CoverageKey[]): Promise<Page<Article>[]> =>
-      (await read.coverage(kind, keys, aud)).map((page, i) => ({ ...page, count: () => counts.load(keys[i]!.id) })),
+      (await read.coverage(kind, keys, aud)).map((page, i) => ({
+        ...record.page(page),
+        count: () => counts.load(keys[i]!.id),
+      })),
     { cacheKeyFn: coverageKey },
   );
 }
@@ -35,8 +44,11 @@ function revisionsLoader(read: ArticleReadService) {
   );
 }
 
-/** Per-request loaders: each relation kind costs one statement per request, whatever the page size. */
-export function createArticleLoaders(read: ArticleReadService, aud: Audience) {
+/**
+ * Per-request loaders: each relation kind costs one statement per request, whatever the page size.
+ * Those that return published articles record them in the request's record.
+ */
+export function createArticleLoaders(read: ArticleReadService, aud: Audience, record: RequestRecord) {
   return {
     citations: new DataLoader((ids: readonly string[]) => read.citationsByRevision(ids)),
     actors: new DataLoader((ids: readonly string[]) => read.actorsByRevision(ids)),
@@ -50,10 +62,15 @@ export function createArticleLoaders(read: ArticleReadService, aud: Audience) {
     revisions: revisionsLoader(read),
     // Revisions are immutable: caching their content within a request is safe.
     revisionContent: new DataLoader((ids: readonly string[]) => read.revisionViews(ids)),
-    heldPerspectives: new DataLoader((ids: readonly string[]) => read.perspectivesHeldBy(ids, aud)),
-    actorCoverage: coverageLoader(read, "actor", aud),
-    sourceCoverage: coverageLoader(read, "source", aud),
-    topicCoverage: coverageLoader(read, "topic", aud),
+    heldPerspectives: new DataLoader(async (ids: readonly string[]) => {
+      const held = await read.perspectivesHeldBy(ids, aud);
+      for (const list of held) record.served(list.map((h) => h.article));
+      record.dependsOnVisibleSet();
+      return held;
+    }),
+    actorCoverage: coverageLoader(read, "actor", aud, record),
+    sourceCoverage: coverageLoader(read, "source", aud, record),
+    topicCoverage: coverageLoader(read, "topic", aud, record),
   };
 }
 

@@ -83,14 +83,14 @@ export async function workingCopy(ctx: Context, id: string): Promise<Article> {
 @Resolver(() => Article)
 export class ArticleQueryResolver {
   @Query(() => Article, { nullable: true, description: "A published article by slug or id (exactly one of the two)." })
-  article(@Args(() => ArticleLookupArgs) { slug, id }: ArticleLookupArgs, @Ctx() ctx: Context): Promise<Article | null> {
+  async article(@Args(() => ArticleLookupArgs) { slug, id }: ArticleLookupArgs, @Ctx() ctx: Context): Promise<Article | null> {
     if ((slug == null) === (id == null)) throw new BadUserInputError("Pass exactly one of slug or id.");
-    return ctx.services.articleRead.findPublished({ slug, id }, ctx.audience);
+    return ctx.record.found(await ctx.services.articleRead.findPublished({ slug, id }, ctx.audience));
   }
 
   @Query(() => ArticleConnection, { description: "Published articles, newest first, with filters and search." })
   async articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Article>> {
-    return connectionFrom(await ctx.services.articleRead.listPublished(args, ctx.audience));
+    return connectionFrom(ctx.record.page(await ctx.services.articleRead.listPublished(args, ctx.audience)));
   }
 
   @Authorized()

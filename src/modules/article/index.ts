@@ -10,4 +10,5 @@ export { WorkflowService } from "./workflow.service";
 export { RevisionService } from "./revision.service";
 export { PreviewService } from "./preview.service";
 export { createArticleLoaders, type ArticleLoaders } from "./article.loaders";
+export { RequestRecord } from "./request-record";
 export { Article, ArticleConnection } from "./article.types";

@@ -1,14 +1,12 @@
 import { ArticleState, type Genre, type Language } from "../../shared/enums";
 import { BadUserInputError, ForbiddenError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
-import type { Viewer } from "../../shared/viewer";
-import { Scope } from "../policy";
+import { PUBLIC_AUDIENCE, type Audience } from "../policy";
 import { decodeCursor, encodeCursor, instantAt, MAX_PAGE_SIZE, micros, pageSize, type Page } from "../../shared/pagination";
 import type { Article, Perspective } from "./article.types";
 import { groupBy, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
 import { ACTOR_JSON, toPerspective, type PerspectiveRow } from "./relation.projections";
 import { markSnippet, searchByRelevance, searchConfigs, searchMatch, searchRank, snippetQuery } from "./search.sql";
-import { ARTICLES_TAG, articleTag } from "../outbox/cache-tags";
 
 /*
  * The public read model. Which articles a reader may see is decided here and only here:
@@ -17,43 +15,6 @@ import { ARTICLES_TAG, articleTag } from "../outbox/cache-tags";
  * Time is the database clock (now()), so a skewed application clock cannot publish early.
  */
 export const PUBLIC_ARTICLE = `a.state = '${ArticleState.PUBLISHED}' AND (a.embargo_until IS NULL OR a.embargo_until <= now())`;
-
-/** A partner's licence: an article is in it when it matches every dimension given (any value within one). */
-export interface Rights {
-  topics?: string[];
-  sources?: string[];
-  languages?: string[];
-  genres?: string[];
-}
-
-/**
- * Who the published content is read for. Anonymous readers and staff on public queries see
- * PUBLIC_ARTICLE; a partner key narrows it by its rights and, with content:embargoed, widens
- * it to embargoed items. One per request: it also counts the items served (partner usage).
- */
-export interface Audience {
-  embargoed: boolean;
-  rights: Rights | null;
-  /** Set when this caller may not read content at all (a key without content:read). */
-  denied: string | null;
-  served: number;
-  /**
-   * Cache tags of what this request read (anonymous requests only: theirs are the cacheable
-   * answers): `article:<id>` for each article served, and ARTICLES_TAG when the answer depends
-   * on which articles are visible at all (a list, a count, a lookup that found nothing).
-   */
-  tags?: Set<string>;
-}
-
-export const publicAudience = (): Audience => ({ embargoed: false, rights: null, denied: null, served: 0 });
-
-/** Record what an answer depends on (see Audience.tags); `list` when it depends on the visible set. */
-function saw(aud: Audience, rows: readonly { id: string }[], list: boolean): void {
-  const tags = aud.tags;
-  if (!tags) return;
-  if (list) tags.add(ARTICLES_TAG);
-  for (const r of rows) tags.add(articleTag(r.id));
-}
 
 /** The visibility predicate on `a` (articles) for an audience, its values bound through `p`. */
 function visibleTo(aud: Audience, p: Params): string {
@@ -119,7 +80,7 @@ export interface ArticleFilterArgs {
 export class PublishedReader extends SqlReader {
   async findPublished(
     by: { id?: string | null; slug?: string | null },
-    aud: Audience = publicAudience(),
+    aud: Audience = PUBLIC_AUDIENCE,
   ): Promise<Article | null> {
     if (by.id && !isUuid(by.id)) return null;
     const p = new Params();
@@ -136,8 +97,6 @@ export class PublishedReader extends SqlReader {
        WHERE ${where} AND ${visibleTo(aud, p)}`,
       p.values,
     );
-    aud.served += rows.length;
-    saw(aud, rows, rows.length === 0);
     return rows[0] ? toView(rows[0], false) : null;
   }
 
@@ -149,7 +108,7 @@ export class PublishedReader extends SqlReader {
       filter?: ArticleFilterArgs | null;
       orderBy?: ArticleOrder | null;
     },
-    aud: Audience = publicAudience(),
+    aud: Audience = PUBLIC_AUDIENCE,
   ): Promise<Page<Article>> {
     const limit = pageSize(args.first);
     const f = args.filter ?? {};
@@ -222,8 +181,6 @@ export class PublishedReader extends SqlReader {
        LIMIT ${limit + 1}`;
     }
     const rows = await this.query<ViewRow>(sql, p.values);
-    aud.served += Math.min(rows.length, limit);
-    saw(aud, rows, true);
     const nodes = rows.slice(0, limit).map((row) => {
       const v = toView(row, false);
       if (row.rank !== null && row.rank !== undefined) ranks.set(v, row.rank);
@@ -279,8 +236,6 @@ export class PublishedReader extends SqlReader {
        WHERE a.id = ANY(${keys}::uuid[]) AND ${visibleTo(aud, p)}`,
       p.values,
     );
-    aud.served += rows.length;
-    saw(aud, rows, rows.length < new Set(ids).size);
     return new Map(rows.map((r) => [r.id, toView(r, false)]));
   }
 
@@ -289,7 +244,7 @@ export class PublishedReader extends SqlReader {
    * LATERAL subquery per key, so `actors { articles }` costs one query, not one per actor.
    */
   /** Published article counts for many actors (sources, topics) in one statement. */
-  async coverageCounts(kind: CoverageKind, ids: readonly string[], aud: Audience = publicAudience()): Promise<number[]> {
+  async coverageCounts(kind: CoverageKind, ids: readonly string[], aud: Audience = PUBLIC_AUDIENCE): Promise<number[]> {
     const p = new Params();
     const keys = p.add(ids);
     const rows = await this.query<{ id: string; n: number }>(
@@ -297,7 +252,6 @@ export class PublishedReader extends SqlReader {
        FROM unnest(${keys}::uuid[]) AS k(id)`,
       p.values,
     );
-    saw(aud, [], true);
     const m = new Map(rows.map((r) => [r.id, r.n]));
     return ids.map((id) => m.get(id) ?? 0);
   }
@@ -305,7 +259,7 @@ export class PublishedReader extends SqlReader {
   async coverage(
     kind: CoverageKind,
     keys: readonly { id: string; first?: number | null; after?: string | null }[],
-    aud: Audience = publicAudience(),
+    aud: Audience = PUBLIC_AUDIENCE,
   ): Promise<Page<Article>[]> {
     const link = COVERAGE_LINK[kind];
     const decoded = keys.map((k) => {
@@ -350,8 +304,6 @@ export class PublishedReader extends SqlReader {
     );
     return grouped.map((group, i) => {
       const d = decoded[i]!;
-      aud.served += Math.min(group.length, d.limit);
-      saw(aud, group, true);
       return {
         nodes: group.slice(0, d.limit).map((r) => toView(r, false)),
         hasNextPage: group.length > d.limit,
@@ -364,7 +316,7 @@ export class PublishedReader extends SqlReader {
   /** Perspectives each actor holds in published articles, newest article first. */
   async perspectivesHeldBy(
     actorIds: readonly string[],
-    aud: Audience = publicAudience(),
+    aud: Audience = PUBLIC_AUDIENCE,
   ): Promise<{ perspective: Perspective; article: Article }[][]> {
     const p = new Params();
     const keys = p.add(actorIds);
@@ -386,8 +338,6 @@ export class PublishedReader extends SqlReader {
        ORDER BY held.actor_key, held.published_at DESC, held.perspective_position`,
       p.values,
     );
-    aud.served += rows.length;
-    saw(aud, rows, true);
     return groupBy(rows, (r) => r.actor_key, actorIds).map((g) =>
       g.map((r) => ({
         perspective: toPerspective({ ...r, id: (r as unknown as { perspective_id: string }).perspective_id }),
@@ -395,15 +345,4 @@ export class PublishedReader extends SqlReader {
       })),
     );
   }
-}
-
-/** The published content a viewer may read. */
-export function audienceFor(viewer: Viewer): Audience {
-  if (viewer.kind !== "partner") return publicAudience();
-  return {
-    embargoed: viewer.scopes.has(Scope.CONTENT_EMBARGOED),
-    rights: viewer.rights,
-    denied: viewer.scopes.has(Scope.CONTENT_READ) ? null : `This partner key lacks the ${Scope.CONTENT_READ} scope.`,
-    served: 0,
-  };
 }

@@ -95,6 +95,9 @@ export class ChangesResolver {
   @Authorized(Action.READ_CHANGES)
   async changes(@Args(() => ChangesArgs) { after, first }: ChangesArgs, @Ctx() ctx: Context): Promise<ChangeConnection> {
     const page = await ctx.services.changes.page(ctx.audience, after, first);
+    // Each article once, however many of the page's events carry it.
+    ctx.record.served([...new Map(page.changes.flatMap((c) => (c.article ? [[c.articleId, c.article] as const] : []))).values()]);
+    ctx.record.dependsOnVisibleSet();
     return {
       edges: page.changes.map((c) => ({ cursor: encodeCursor("chg", [c.sequence]), node: c })),
       pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },

@@ -3,7 +3,7 @@ import type { ContentEventKind } from "../../shared/enums";
 import { ForbiddenError } from "../../shared/errors";
 import { decodeCursor, encodeCursor, pageSize } from "../../shared/pagination";
 import type { ArticleReadService } from "../article/article-read.service";
-import type { Audience } from "../article/published.reader";
+import type { Audience } from "../policy";
 import type { Article } from "../article/article.types";
 import { eventFactsAfter } from "./event-facts";
 import { learn } from "./learn";

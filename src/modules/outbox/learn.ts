@@ -1,6 +1,6 @@
 import { ContentEventKind, type Genre, type Language } from "../../shared/enums";
 import { ForbiddenError } from "../../shared/errors";
-import type { Audience, Rights } from "../article/published.reader";
+import type { Audience, Rights } from "../policy";
 
 /** The rights dimensions of one revision (what a partner's licence is matched against). */
 export interface RevisionFacts {

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } fr
 import type { PartnerViewer } from "../../shared/viewer";
 import type { Scope } from "../policy";
 import { sha256 } from "../user/auth.service";
-import type { Rights } from "../article/published.reader";
+import type { Rights } from "../policy";
 import type { PartnerKey } from "./partner-key.entity";
 
 export const PARTNER_KEY_PREFIX = "ngk_";

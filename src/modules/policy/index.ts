@@ -7,3 +7,4 @@ export { hasRole } from "./roles";
 export { Scope } from "./scopes";
 export { Transition, WORKFLOW, isTransition } from "./workflow";
 export { Action, type Act, allowedFrom, assertCan, can, checkTransition, refusal, staffRefusal } from "./can";
+export { audienceFor, PUBLIC_AUDIENCE, type Audience, type Rights } from "./audience";

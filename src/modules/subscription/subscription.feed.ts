@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Context } from "../../server/context";
 import type { ContentEventKind } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
-import type { Audience } from "../article/published.reader";
+import type { Audience } from "../policy";
 import type { Article } from "../article/article.types";
 import { eventFactsByIds, learn, type BusEvent, type EventBus, type EventFacts } from "../outbox";
 
@@ -51,8 +51,8 @@ const audienceKey = (aud: Audience): string => JSON.stringify([aud.embargoed, au
 export function viewFor(ctx: SubscriptionContext, e: BusEvent): Promise<Article | null> {
   const aud = ctx.audience;
   return once(e, `view:${audienceKey(aud)}`, async () => {
-    // A copy: the shared query must not count items against one subscriber's audience.
-    const views = await ctx.services.articleRead.viewsByIds([e.articleId], { ...aud, served: 0 });
+    // Shared by every subscriber with this audience: nothing is counted against one of them.
+    const views = await ctx.services.articleRead.viewsByIds([e.articleId], aud);
     return views.get(e.articleId) ?? null;
   });
 }

@@ -2,6 +2,7 @@ import { Ctx, Field, ID, ObjectType, type PubSub, Resolver, Root, Subscription, 
 import { ContentEventKind } from "../../shared/enums";
 import { BadUserInputError, ForbiddenError } from "../../shared/errors";
 import { createArticleLoaders } from "../article/article.loaders";
+import { RequestRecord } from "../article/request-record";
 import { Article } from "../article/article.types";
 import { type Channel, DeliveryFailure, feed, type SubscriptionContext, type Withdrawal } from "./subscription.feed";
 
@@ -64,7 +65,8 @@ function deliver<T>(root: T | DeliveryFailure | undefined, ctx: SubscriptionCont
   // Over HTTP, graphql-js runs a subscription like a query: no event, no root.
   if (root === undefined || root === null) throw overWebSocket();
   if (root instanceof DeliveryFailure) throw new Error(`content event ${root.event.seq} could not be prepared`);
-  ctx.loaders = createArticleLoaders(ctx.services.articleRead, ctx.audience);
+  ctx.record = new RequestRecord({ tags: false });
+  ctx.loaders = createArticleLoaders(ctx.services.articleRead, ctx.audience, ctx.record);
   return root;
 }
 

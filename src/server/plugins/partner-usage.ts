@@ -11,7 +11,7 @@ export function partnerUsagePlugin(log: Logger): ApolloServerPlugin<Context> {
           const v = contextValue.viewer;
           if (v.kind !== "partner") return;
           try {
-            await contextValue.services.partners.recordUsage(v.keyId, contextValue.audience.served);
+            await contextValue.services.partners.recordUsage(v.keyId, contextValue.record.items);
           } catch (err) {
             log.error({ err }, "could not record partner usage");
           }
