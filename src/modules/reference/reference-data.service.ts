@@ -1,14 +1,14 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from "typeorm";
-import { isUuid } from "./ids";
-import { ArticleState, ContentEventKind } from "./enums";
-import { BadUserInputError, ForbiddenError, isForeignKeyViolation, NotFoundError, translateDbError } from "./errors";
-import { toPlainText } from "./markdown";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
-import type { StaffViewer } from "./viewer";
-import { Action, can } from "../modules/policy";
-import { appendEvents } from "../modules/outbox";
-import { PUBLIC_ARTICLE } from "../modules/article/published.reader";
-import { ReferenceAction, ReferenceType } from "../modules/reference/reference-revision.entity";
+import { isUuid } from "../../shared/ids";
+import { ArticleState, ContentEventKind } from "../../shared/enums";
+import { BadUserInputError, ForbiddenError, isForeignKeyViolation, NotFoundError, translateDbError } from "../../shared/errors";
+import { toPlainText } from "../../shared/markdown";
+import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
+import type { StaffViewer } from "../../shared/viewer";
+import { Action, can } from "../policy";
+import { appendEvents } from "../outbox";
+import { PUBLIC_ARTICLE } from "../article/published.reader";
+import { ReferenceAction, ReferenceType } from "./reference-revision.entity";
 
 interface Named extends ObjectLiteral {
   id: string;
