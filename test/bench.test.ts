@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker, vocabularySizes } from "../bench/dataset";
 import { RAW_ACTOR_VISIBLE, startRawHandler, type RawHandler } from "../bench/raw-handler";
 import { buildScenarios, firstDifference, get, SCENARIO_NAMES, type Variables } from "../bench/scenarios";
-import { PUBLIC_READER, referenceVisibleSql } from "../src/shared/reference-data";
+import { PUBLIC_READER, referenceVisibleSql } from "../src/modules/reference";
 import { ReferenceType } from "../src/modules/reference/reference-revision.entity";
 import { startTestApp, type TestApp } from "./support/harness";
 

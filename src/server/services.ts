@@ -14,7 +14,7 @@ import { ReferenceHistoryService, ReferenceType } from "../modules/reference";
 import { Source } from "../modules/source";
 import { Topic } from "../modules/topic";
 import { AuthService, LoginThrottle } from "../modules/user";
-import { ReferenceDataService } from "../shared/reference-data";
+import { ReferenceDataService } from "../modules/reference/reference-data.service";
 import { SuggestService } from "../modules/search";
 
 /** The composition root for services: built once per process, shared by every request. */

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, ContentEventKind, JobKind, Role, type CorrectionKind } from "../../shared/enums";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
 import { toPlainText } from "../../shared/markdown";
-import { lockCitedEntries } from "../../shared/reference-data";
+import { lockCitedEntries } from "../reference/reference-data.service";
 import type { StaffViewer } from "../../shared/viewer";
 import { Action, assertCan, can, checkTransition, Transition } from "../policy";
 import { isUuid } from "../../shared/ids";

@@ -16,10 +16,11 @@ import {
 } from "type-graphql";
 import { ArticleConnection, type Article } from "../article";
 import type { ArticleLoaders } from "../article";
+import { ARTICLES_TAG } from "../outbox";
 import { staff } from "../article/article.resolver";
 import { Role } from "../../shared/enums";
 import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
-import type { ReferenceDataService, ReferenceReader } from "../../shared/reference-data";
+import type { ReferenceDataService, ReferenceReader } from "./reference-data.service";
 import type { Context } from "../../server/context";
 
 interface Named {
@@ -37,7 +38,7 @@ type ServiceKey = "actors" | "sources" | "topics" | "places";
  */
 export function referenceReader(ctx: Context): ReferenceReader {
   if (ctx.viewer.kind === "staff") return { staff: true, embargoed: true };
-  ctx.record.dependsOnVisibleSet();
+  ctx.audience.tags?.add(ARTICLES_TAG);
   return { staff: false, embargoed: ctx.audience.embargoed };
 }
 

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { BadUserInputError } from "../../shared/errors";
-import { PUBLIC_READER, referenceVisibleSql, type ReferenceReader } from "../../shared/reference-data";
+import { PUBLIC_READER, referenceVisibleSql, type ReferenceReader } from "../reference/reference-data.service";
 import { ReferenceType } from "../reference/reference-revision.entity";
 import { type Suggestion, SuggestionKind } from "./suggest.types";
 
