@@ -16,7 +16,6 @@ import {
 } from "type-graphql";
 import { ArticleConnection, type Article } from "../article";
 import type { ArticleLoaders } from "../article";
-import { ARTICLES_TAG } from "../outbox";
 import { staff } from "../article/article.resolver";
 import { Role } from "../../shared/enums";
 import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
@@ -38,7 +37,7 @@ type ServiceKey = "actors" | "sources" | "topics" | "places";
  */
 export function referenceReader(ctx: Context): ReferenceReader {
   if (ctx.viewer.kind === "staff") return { staff: true, embargoed: true };
-  ctx.audience.tags?.add(ARTICLES_TAG);
+  ctx.record.dependsOnVisibleSet();
   return { staff: false, embargoed: ctx.audience.embargoed };
 }
 

@@ -1,5 +1,6 @@
 import type { ArticleReadService } from "../article/article-read.service";
-import type { Audience } from "../article/published.reader";
+import type { Audience } from "../policy";
+import type { RequestRecord } from "../article/request-record";
 import type { Article } from "../article/article.types";
 import type { ReferenceDataService, ReferenceReader } from "../reference/reference-data.service";
 import type { Actor } from "../actor/actor.entity";
@@ -39,15 +40,20 @@ export class SyndicationService {
     }));
   }
 
-  async ninjs(id: string, aud: Audience): Promise<Record<string, unknown> | null> {
-    const view = await this.read.findPublished({ id }, aud);
+  async ninjs(id: string, aud: Audience, record: RequestRecord): Promise<Record<string, unknown> | null> {
+    const view = record.found(await this.read.findPublished({ id }, aud));
     if (!view) return null;
     const [item] = await this.items([view]);
     return toNinjs(item!, this.site);
   }
 
   /** The newest 50 items in scope, as JSON Feed 1.1 or Atom; null when the topic or actor is unknown. */
-  async feed(scope: FeedScope, format: "json" | "atom", aud: Audience): Promise<string | Record<string, unknown> | null> {
+  async feed(
+    scope: FeedScope,
+    format: "json" | "atom",
+    aud: Audience,
+    record: RequestRecord,
+  ): Promise<string | Record<string, unknown> | null> {
     let filter: { topic?: string; actor?: string } = {};
     let title = this.site.publisherName;
     let path = "/feeds/latest";
@@ -67,7 +73,7 @@ export class SyndicationService {
       title = `${this.site.publisherName}: ${a.name}`;
       path = `/feeds/actors/${a.slug}`;
     }
-    const page = await this.read.listPublished({ first: 50, filter }, aud);
+    const page = record.page(await this.read.listPublished({ first: 50, filter }, aud));
     const items = await this.items(page.nodes);
     const base = this.site.baseUrl.replace(/\/$/, "");
     const opts = { title, feedUrl: `${base}${path}.${format}`, homePageUrl: `${base}/` };
