@@ -28,8 +28,16 @@ import {
 import { AuthService } from "../src/modules/user";
 import { sha256 } from "../src/modules/user/auth.service";
 import { Role } from "../src/shared/enums";
+import { expireInvitation, expireSession, logOut, sessionIdOf } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
-import { expectCode, expectOk } from "./support/expect";
+import {
+  expectBadInput,
+  expectConflict,
+  expectForbidden,
+  expectNotFound,
+  expectOk,
+  expectUnauthenticated,
+} from "./support/expect";
 
 /*
  * What admins and the people they let in rely on, over real HTTP: preview links for drafts,
@@ -48,7 +56,7 @@ const gql: TestApp["gql"] = (doc, variables, opts) => app.gql(doc, variables, op
 async function expectRefusedToken(token: string): Promise<void> {
   const r = await gql(MeDocument, {}, { token });
   expect(r.status).toBe(401);
-  expectCode(r, "UNAUTHENTICATED");
+  expectUnauthenticated(r, null, /^The bearer token is invalid, expired or revoked/);
 }
 
 async function rowsAsText(table: "audit_log" | "users" | "sessions"): Promise<string> {
@@ -100,11 +108,6 @@ async function me(token: string) {
   return expectOk(await gql(MeDocument, {}, { token })).me;
 }
 
-async function sessionIdOf(token: string): Promise<string> {
-  const [row] = await app.ds.query<[{ id: string }]>(`SELECT id FROM sessions WHERE token_hash = $1`, [sha256(token)]);
-  return row.id;
-}
-
 type AuditNode = AuditLogQuery["auditLog"]["edges"][number]["node"];
 
 async function auditLog(
@@ -131,7 +134,11 @@ beforeAll(async () => {
   editor = await app.editorToken();
   admin = await app.loginAs(Role.ADMIN);
   const someone = await account(Role.WRITER);
-  wrongPasswordMessage = expectCode(await login(someone.email, "definitely-not-the-password"), "UNAUTHENTICATED").message;
+  wrongPasswordMessage = expectUnauthenticated(
+    await login(someone.email, "definitely-not-the-password"),
+    "login",
+    /^Email or password is incorrect\.$/,
+  ).message;
 });
 
 afterAll(() => app?.close());
@@ -235,22 +242,24 @@ describe("preview tokens", () => {
 
     const asBearer = await gql(DraftArticleDocument, { id: draft.id }, { token });
     expect(asBearer.status).toBe(401);
-    expectCode(asBearer, "UNAUTHENTICATED");
+    expectUnauthenticated(asBearer, null, /^The bearer token is invalid, expired or revoked/);
     expect(asBearer.data?.draftArticle ?? null).toBeNull();
-    expectCode(await gql(DraftArticleDocument, { id: draft.id }), "UNAUTHENTICATED");
+    expectUnauthenticated(await gql(DraftArticleDocument, { id: draft.id }), "draftArticle", /^Sign in first/);
   });
 
   it("refuses a ttl under 60 s (BAD_USER_INPUT), an anonymous caller (UNAUTHENTICATED) and an unknown article", async () => {
     const draft = await createDraft(writer);
-    const short = expectCode(
+    const short = expectBadInput(
       await gql(CreatePreviewTokenDocument, { articleId: draft.id, ttl: 10 }, { token: writer }),
-      "BAD_USER_INPUT",
+      "createPreviewToken",
+      /^Invalid input: ttl must not be less than 60\.$/,
     );
     expect(JSON.stringify(short.extensions.invalidFields)).toContain("ttl");
-    expectCode(await gql(CreatePreviewTokenDocument, { articleId: draft.id }), "UNAUTHENTICATED");
-    expectCode(
+    expectUnauthenticated(await gql(CreatePreviewTokenDocument, { articleId: draft.id }), "createPreviewToken", /^Sign in first/);
+    expectNotFound(
       await gql(CreatePreviewTokenDocument, { articleId: "00000000-0000-4000-8000-000000000000" }, { token: writer }),
-      "NOT_FOUND",
+      "createPreviewToken",
+      /^Article .*does not exist, or you cannot see it/,
     );
   });
 });
@@ -260,16 +269,25 @@ describe("preview tokens", () => {
 describe("audit log", () => {
   it("lists accepted and refused mutations newest first: operation, who, outcome and error code", async () => {
     const person = await account(Role.WRITER);
-    const writerSession = await sessionIdOf(writer);
+    const writerSession = await sessionIdOf(app, writer);
     const writerMe = await me(writer);
 
     const draft = await createDraft(writer, { headline: "Audited draft" });
-    expectCode(await gql(PublishDocument, { id: draft.id }, { token: writer }), "FORBIDDEN");
-    expectCode(
-      await gql(CreateActorDocument, { input: { slug: "audit-anonymous-actor", name: "Nobody", kind: "PERSON" } }),
-      "UNAUTHENTICATED",
+    expectForbidden(
+      await gql(PublishDocument, { id: draft.id }, { token: writer }),
+      "publish",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
     );
-    expectCode(await login(person.email, "wrong-password-for-the-audit"), "UNAUTHENTICATED");
+    expectUnauthenticated(
+      await gql(CreateActorDocument, { input: { slug: "audit-anonymous-actor", name: "Nobody", kind: "PERSON" } }),
+      "createActor",
+      /^Sign in first/,
+    );
+    expectUnauthenticated(
+      await login(person.email, "wrong-password-for-the-audit"),
+      "login",
+      /^Email or password is incorrect\.$/,
+    );
     expectOk(await login(person.email, person.password));
 
     const { nodes } = await auditLog({ first: 5 });
@@ -304,7 +322,7 @@ describe("audit log", () => {
   it("never stores a password or a token, whether sent as a variable or written into the query", async () => {
     const person = await account(Role.EDITOR);
     const wrong = uniquePassword();
-    expectCode(await login(person.email, wrong), "UNAUTHENTICATED");
+    expectUnauthenticated(await login(person.email, wrong), "login", /^Email or password is incorrect\.$/);
     const token = await loginToken(person.email, person.password);
     // The same secrets as literals in the document text rather than as variables.
     const inline = await gql<{ login: { token: string } }, Record<string, never>>(
@@ -343,7 +361,12 @@ describe("audit log", () => {
   it("is newest first across the whole log, past the ninth entry too", async () => {
     // Enough entries that ids have one, two and three digits.
     const [{ n }] = await app.ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM audit_log`);
-    for (let i = n; i < 12; i++) expectCode(await login("nobody@test.example", "not-a-password-at-all"), "UNAUTHENTICATED");
+    for (let i = n; i < 12; i++)
+      expectUnauthenticated(
+        await login("nobody@test.example", "not-a-password-at-all"),
+        "login",
+        /^Email or password is incorrect\.$/,
+      );
     const { nodes } = await auditLog({ first: 100 });
     const ids = nodes.map((e) => Number(e.id));
     expect(ids.length).toBeGreaterThanOrEqual(12);
@@ -358,7 +381,11 @@ describe("audit log", () => {
       await gql(UpdateArticleDocument, { id: draft.id, expectedVersion: 1, input: { headline: "Edited" } }, { token: writer }),
     );
     expectOk(await gql(SubmitForReviewDocument, { id: draft.id }, { token: writer }));
-    expectCode(await gql(PublishDocument, { id: draft.id }, { token: writer }), "FORBIDDEN");
+    expectForbidden(
+      await gql(PublishDocument, { id: draft.id }, { token: writer }),
+      "publish",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
 
     const forArticle = await auditLog({ articleId: draft.id });
     expect(forArticle.nodes.map((n) => [n.operation, n.outcome])).toEqual([
@@ -399,10 +426,18 @@ describe("audit log", () => {
   });
 
   it("is for admins only: an EDITOR gets FORBIDDEN, an anonymous caller UNAUTHENTICATED", async () => {
-    const byEditor = expectCode(await gql(AuditLogDocument, {}, { token: editor }), "FORBIDDEN");
+    const byEditor = expectForbidden(
+      await gql(AuditLogDocument, {}, { token: editor }),
+      "auditLog",
+      /needs the ADMIN role.*you are (signed in as )?EDITOR\b/,
+    );
     expect(byEditor.message).toMatch(/ADMIN/);
-    expectCode(await gql(AuditLogDocument, {}, { token: writer }), "FORBIDDEN");
-    expectCode(await gql(AuditLogDocument, {}), "UNAUTHENTICATED");
+    expectForbidden(
+      await gql(AuditLogDocument, {}, { token: writer }),
+      "auditLog",
+      /needs the ADMIN role.*you are (signed in as )?WRITER\b/,
+    );
+    expectUnauthenticated(await gql(AuditLogDocument, {}), "auditLog", /^Sign in first/);
   });
 
   it("records a mutation attempted with a revoked token, too", async () => {
@@ -411,11 +446,11 @@ describe("audit log", () => {
     const person = await account(Role.EDITOR);
     const token = await loginToken(person.email, person.password);
     const draft = await createDraft(writer, { headline: "Targeted with a revoked token" });
-    await app.ds.query(`UPDATE sessions SET revoked_at = now() WHERE token_hash = $1`, [sha256(token)]);
+    await logOut(app, token);
 
     const attempt = await gql(PublishDocument, { id: draft.id }, { token });
     expect(attempt.status).toBe(401);
-    expectCode(attempt, "UNAUTHENTICATED");
+    expectUnauthenticated(attempt, null, /^The bearer token is invalid, expired or revoked/);
 
     const { nodes } = await auditLog({ articleId: draft.id });
     expect(nodes, "no audit row for the refused publish").toEqual([
@@ -458,10 +493,14 @@ describe("users", () => {
     expect(pending.json).not.toContain(invited.inviteToken.slice("ngi_".length));
 
     // Not a login yet: the same answer as a wrong password.
-    const early = expectCode(await login(email, "any-password-at-all"), "UNAUTHENTICATED");
+    const early = expectUnauthenticated(await login(email, "any-password-at-all"), "login", /^Email or password is incorrect\.$/);
     expect(early.message).toBe(wrongPasswordMessage);
 
-    const short = expectCode(await acceptInvite(invited.inviteToken, "short"), "BAD_USER_INPUT");
+    const short = expectBadInput(
+      await acceptInvite(invited.inviteToken, "short"),
+      "acceptInvite",
+      /^password is too short: use at least 12 characters\.$/,
+    );
     expect(short.message).toMatch(/at least 12/);
     expect((await userRow(invited.user.id)).active).toBe(false);
 
@@ -472,7 +511,11 @@ describe("users", () => {
     expect(await me(accepted.token)).toEqual({ id: invited.user.id, email, role: "WRITER" });
 
     // One use only.
-    const again = expectCode(await acceptInvite(invited.inviteToken, uniquePassword()), "UNAUTHENTICATED");
+    const again = expectUnauthenticated(
+      await acceptInvite(invited.inviteToken, uniquePassword()),
+      "acceptInvite",
+      /^This invitation is invalid or has expired; ask an admin for a new one\.$/,
+    );
     expect(again.message).toMatch(/invalid or has expired/);
     expect(await me(accepted.token)).toMatchObject({ email });
     expect(await loginToken(email, password)).toMatch(/^ngs_/);
@@ -489,11 +532,15 @@ describe("users", () => {
   it("an expired invitation cannot be accepted, and inviting an existing email is a CONFLICT", async () => {
     const email = uniqueEmail("late-invitee");
     const invited = expectOk(await invite(email)).inviteUser;
-    await app.ds.query(`UPDATE users SET invite_expires_at = now() - interval '1 second' WHERE id = $1`, [invited.user.id]);
-    expectCode(await acceptInvite(invited.inviteToken, uniquePassword()), "UNAUTHENTICATED");
+    await expireInvitation(app, invited.user.id);
+    expectUnauthenticated(
+      await acceptInvite(invited.inviteToken, uniquePassword()),
+      "acceptInvite",
+      /^This invitation is invalid or has expired; ask an admin for a new one\.$/,
+    );
     expect((await userRow(invited.user.id)).active).toBe(false);
 
-    const dup = expectCode(await invite(email), "CONFLICT");
+    const dup = expectConflict(await invite(email), "inviteUser", /^A user with that email already exists\.$/);
     expect(dup.message).not.toMatch(/duplicate key|violates/);
   });
 
@@ -505,7 +552,7 @@ describe("users", () => {
 
     const accepted = await acceptInvite(invited.inviteToken, uniquePassword());
     expect(accepted.data?.acceptInvite?.user.active ?? null, "a deactivated account activated itself").toBeNull();
-    expectCode(accepted, "UNAUTHENTICATED");
+    expectUnauthenticated(accepted, "acceptInvite", /^This invitation is invalid or has expired; ask an admin for a new one\.$/);
     expect((await userRow(invited.user.id)).active).toBe(false);
   });
 
@@ -514,7 +561,11 @@ describe("users", () => {
     const token = await loginToken(person.email, person.password);
     const draft = await createDraft(token);
     expectOk(await gql(SubmitForReviewDocument, { id: draft.id }, { token }));
-    expectCode(await gql(ApproveDocument, { id: draft.id }, { token }), "FORBIDDEN");
+    expectForbidden(
+      await gql(ApproveDocument, { id: draft.id }, { token }),
+      "approve",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
 
     const changed = expectOk(
       await gql(ChangeUserRoleDocument, { id: person.id, role: "EDITOR" }, { token: admin }),
@@ -534,7 +585,11 @@ describe("users", () => {
     await expectRefusedToken(token);
     const created = await gql(CreateArticleDocument, { input: draftInput() }, { token });
     expect(created.status).toBe(401);
-    const refused = expectCode(await login(person.email, person.password), "UNAUTHENTICATED");
+    const refused = expectUnauthenticated(
+      await login(person.email, person.password),
+      "login",
+      /^Email or password is incorrect\.$/,
+    );
     expect(refused.message).toBe(wrongPasswordMessage);
 
     const on = expectOk(await gql(ReactivateUserDocument, { id: person.id }, { token: admin })).reactivateUser;
@@ -547,21 +602,49 @@ describe("users", () => {
 
   it("an admin can neither deactivate nor re-role themselves", async () => {
     const self = await me(admin);
-    const deactivate = expectCode(await gql(DeactivateUserDocument, { id: self.id }, { token: admin }), "BAD_USER_INPUT");
+    const deactivate = expectBadInput(
+      await gql(DeactivateUserDocument, { id: self.id }, { token: admin }),
+      "deactivateUser",
+      /^You cannot deactivate your own account; ask another admin\.$/,
+    );
     expect(deactivate.message).toMatch(/own account/);
-    expectCode(await gql(ChangeUserRoleDocument, { id: self.id, role: "WRITER" }, { token: admin }), "BAD_USER_INPUT");
+    expectBadInput(
+      await gql(ChangeUserRoleDocument, { id: self.id, role: "WRITER" }, { token: admin }),
+      "changeUserRole",
+      /^You cannot change your own role; ask another admin\.$/,
+    );
     expect((await me(admin)).role).toBe("ADMIN");
   });
 
   it("only admins manage accounts; an admin lists every account with its role and state", async () => {
-    const byEditor = expectCode(await invite(uniqueEmail("editor-invitee"), "WRITER", editor), "FORBIDDEN");
+    const byEditor = expectForbidden(
+      await invite(uniqueEmail("editor-invitee"), "WRITER", editor),
+      "inviteUser",
+      /needs the ADMIN role.*you are (signed in as )?EDITOR\b/,
+    );
     expect(byEditor.message).toMatch(/ADMIN/);
-    expectCode(await gql(InviteUserDocument, { email: uniqueEmail("anonymous-invitee"), role: "WRITER" }), "UNAUTHENTICATED");
-    expectCode(await gql(UsersDocument, {}, { token: editor }), "FORBIDDEN");
-    expectCode(await gql(UsersDocument, {}), "UNAUTHENTICATED");
+    expectUnauthenticated(
+      await gql(InviteUserDocument, { email: uniqueEmail("anonymous-invitee"), role: "WRITER" }),
+      "inviteUser",
+      /^Sign in first/,
+    );
+    expectForbidden(
+      await gql(UsersDocument, {}, { token: editor }),
+      "users",
+      /needs the ADMIN role.*you are (signed in as )?EDITOR\b/,
+    );
+    expectUnauthenticated(await gql(UsersDocument, {}), "users", /^Sign in first/);
     const someone = await account(Role.WRITER);
-    expectCode(await gql(DeactivateUserDocument, { id: someone.id }, { token: editor }), "FORBIDDEN");
-    expectCode(await gql(ChangeUserRoleDocument, { id: someone.id, role: "ADMIN" }, { token: editor }), "FORBIDDEN");
+    expectForbidden(
+      await gql(DeactivateUserDocument, { id: someone.id }, { token: editor }),
+      "deactivateUser",
+      /needs the ADMIN role.*you are (signed in as )?EDITOR\b/,
+    );
+    expectForbidden(
+      await gql(ChangeUserRoleDocument, { id: someone.id, role: "ADMIN" }, { token: editor }),
+      "changeUserRole",
+      /needs the ADMIN role.*you are (signed in as )?EDITOR\b/,
+    );
     expect(await userRow(someone.id)).toMatchObject({ active: true, role: "WRITER" });
 
     const pending = expectOk(await invite(uniqueEmail("listed-invitee"), "EDITOR")).inviteUser.user;
@@ -589,7 +672,7 @@ describe("users", () => {
     const person = await account(Role.WRITER);
     const token = await loginToken(person.email, person.password);
     expect((await me(token)).email).toBe(person.email);
-    await app.ds.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [sha256(token)]);
+    await expireSession(app, token);
     await expectRefusedToken(token);
   });
 });

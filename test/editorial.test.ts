@@ -35,8 +35,18 @@ import {
 } from "../src/client/generated/graphql";
 import { DEMO } from "../src/seed/demo-story";
 import { Role } from "../src/shared/enums";
-import { errorCode, startTestApp, type TestApp } from "./support/harness";
-import { expectCode, expectNoLeaks, expectOk } from "./support/expect";
+import { articleVersion, idBySlug } from "./support/fixtures";
+import { errorCode, startTestApp, type GqlResult, type TestApp } from "./support/harness";
+import {
+  expectBadInput,
+  expectConflict,
+  expectError,
+  expectForbidden,
+  expectNoLeaks,
+  expectNotFound,
+  expectOk,
+  expectUnauthenticated,
+} from "./support/expect";
 
 /*
  * The editorial (write) side over real HTTP against a fresh clone of the demo database:
@@ -133,12 +143,6 @@ async function publicTotal(): Promise<number> {
   return expectOk(await gql(ArticleListDocument, { first: 1 })).articles.totalCount;
 }
 
-async function idOf(table: "articles" | "actors" | "sources" | "topics" | "places", slug: string): Promise<string> {
-  const rows = await app.ds.query<{ id: string }[]>(`SELECT id FROM ${table} WHERE slug = $1`, [slug]);
-  if (!rows[0]) throw new Error(`no ${table} row with slug ${slug}`);
-  return rows[0].id;
-}
-
 async function count(sql: string, params: unknown[] = []): Promise<number> {
   const [row] = await app.ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM ${sql}`, params);
   return row.n;
@@ -150,11 +154,6 @@ type ContentEvent = { kind: string; payload: Record<string, unknown> };
 
 async function events(articleId: string): Promise<ContentEvent[]> {
   return app.ds.query<ContentEvent[]>(`SELECT kind, payload FROM content_events WHERE article_id = $1 ORDER BY seq`, [articleId]);
-}
-
-async function articleVersion(id: string): Promise<number> {
-  const [row] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
-  return row.version;
 }
 
 let writer: string;
@@ -202,13 +201,15 @@ describe("signing in and out", () => {
   });
 
   it("a wrong password and an unknown email get the same UNAUTHENTICATED message", async () => {
-    const wrongPassword = expectCode(
+    const wrongPassword = expectUnauthenticated(
       await gql(LoginDocument, { email: DEMO.editor.email, password: "not-the-password-at-all" }),
-      "UNAUTHENTICATED",
+      "login",
+      /^Email or password is incorrect\.$/,
     );
-    const unknownEmail = expectCode(
+    const unknownEmail = expectUnauthenticated(
       await gql(LoginDocument, { email: "nobody-here@newsgraph.example", password: DEMO.editor.password }),
-      "UNAUTHENTICATED",
+      "login",
+      /^Email or password is incorrect\.$/,
     );
     expect(wrongPassword.message).toBe(unknownEmail.message);
     expect(wrongPassword.message).not.toMatch(/password is wrong|no such user|unknown/i);
@@ -225,12 +226,12 @@ describe("signing in and out", () => {
 
     const meAfter = await gql(MeDocument, {}, { token });
     expect(meAfter.status).toBe(401);
-    expectCode(meAfter, "UNAUTHENTICATED");
+    expectUnauthenticated(meAfter, null, /^The bearer token is invalid, expired or revoked/);
 
     // Even a public query: a revoked token is an error, not a silent downgrade to anonymous.
     const publicAfter = await gql(ArticlePageDocument, { slug: slugOf.mainStory }, { token });
     expect(publicAfter.status).toBe(401);
-    expectCode(publicAfter, "UNAUTHENTICATED");
+    expectUnauthenticated(publicAfter, null, /^The bearer token is invalid, expired or revoked/);
     expect(publicAfter.data?.article ?? null).toBeNull();
 
     // Other sessions of the same user are unaffected.
@@ -240,14 +241,14 @@ describe("signing in and out", () => {
   it("a malformed Authorization header gets 401", async () => {
     const r = await gql(ArticlePageDocument, { slug: slugOf.mainStory }, { headers: { authorization: "Token abc" } });
     expect(r.status).toBe(401);
-    expectCode(r, "UNAUTHENTICATED");
+    expectUnauthenticated(r, null, /^Authorization header must be: Bearer <token>\.$/);
   });
 
   it("a garbage bearer token gets 401", async () => {
     for (const token of ["garbage", "ngs_not-a-real-session-token"]) {
       const r = await gql(MeDocument, {}, { token });
       expect(r.status, token).toBe(401);
-      expectCode(r, "UNAUTHENTICATED");
+      expectUnauthenticated(r, null, /^The bearer token is invalid, expired or revoked/);
     }
   });
 });
@@ -256,27 +257,30 @@ describe("signing in and out", () => {
 
 describe("every mutation needs a token", () => {
   it("anonymous createArticle, updateArticle, publish, createActor and deleteTopic are UNAUTHENTICATED and write nothing", async () => {
-    const draftId = await idOf("articles", slugOf.draftUntouched);
-    const topicId = await idOf("topics", "oil");
+    const draftId = await idBySlug(app, "article", slugOf.draftUntouched);
+    const topicId = await idBySlug(app, "topic", "oil");
     const tables = ["articles", "article_revisions", "actors", "topics", "content_events"];
     const countAll = () => Promise.all(tables.map((t) => count(t)));
     const before = await countAll();
-    const versionBefore = await articleVersion(draftId);
+    const versionBefore = await articleVersion(app, draftId);
 
-    const attempts = [
-      await gql(CreateArticleDocument, { input: draftInput() }),
-      await gql(UpdateArticleDocument, { id: draftId, expectedVersion: versionBefore, input: { headline: "Anonymous edit" } }),
-      await gql(PublishDocument, { id: draftId }),
-      await gql(CreateActorDocument, { input: { slug: "anonymous-actor", name: "Anonymous", kind: "PERSON" } }),
-      await gql(DeleteTopicDocument, { id: topicId }),
+    const attempts: [string, GqlResult<unknown>][] = [
+      ["createArticle", await gql(CreateArticleDocument, { input: draftInput() })],
+      [
+        "updateArticle",
+        await gql(UpdateArticleDocument, { id: draftId, expectedVersion: versionBefore, input: { headline: "Anonymous edit" } }),
+      ],
+      ["publish", await gql(PublishDocument, { id: draftId })],
+      ["createActor", await gql(CreateActorDocument, { input: { slug: "anonymous-actor", name: "Anonymous", kind: "PERSON" } })],
+      ["deleteTopic", await gql(DeleteTopicDocument, { id: topicId })],
     ];
-    for (const r of attempts) {
-      expectCode(r, "UNAUTHENTICATED");
+    for (const [path, r] of attempts) {
+      expectUnauthenticated(r, path, /^Sign in first/);
       expect(r.data ?? null).toBeNull();
     }
 
     expect(await countAll()).toEqual(before);
-    expect(await articleVersion(draftId)).toBe(versionBefore);
+    expect(await articleVersion(app, draftId)).toBe(versionBefore);
     expect((await workingCopy(editor, draftId)).headline).toBe(demoArticle(slugOf.draftUntouched).headline);
   });
 });
@@ -300,7 +304,11 @@ describe("roles", () => {
     expect(edited.editorial.version).toBe(2);
     expect(edited.revisionNumber).toBe(2);
 
-    const publishByWriter = expectCode(await gql(PublishDocument, { id: draft.id }, { token: writer }), "FORBIDDEN");
+    const publishByWriter = expectForbidden(
+      await gql(PublishDocument, { id: draft.id }, { token: writer }),
+      "publish",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
     expect(publishByWriter.message).toMatch(/EDITOR/);
     expect(await publicArticle({ slug: draft.slug })).toBeNull();
 
@@ -310,23 +318,32 @@ describe("roles", () => {
     expect(seen?.id).toBe(draft.id);
     expect(seen?.headline).toBe("Writer files a sharper draft");
 
-    const unpublishByWriter = expectCode(
+    const unpublishByWriter = expectForbidden(
       await gql(UnpublishDocument, { id: draft.id, reason: "Writer wants it gone" }, { token: writer }),
-      "FORBIDDEN",
+      "unpublish",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
     );
     expect(unpublishByWriter.message).toMatch(/EDITOR/);
-    const deleteByWriter = expectCode(await gql(DeleteArticleDocument, { id: draft.id }, { token: writer }), "FORBIDDEN");
+    const deleteByWriter = expectForbidden(
+      await gql(DeleteArticleDocument, { id: draft.id }, { token: writer }),
+      "deleteArticle",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
     expect(deleteByWriter.message).toMatch(/EDITOR/);
     expect((await publicArticle({ slug: draft.slug }))?.id).toBe(draft.id);
 
-    const actorId = await idOf("actors", slugOf.trump);
-    const deleteActorByWriter = expectCode(await gql(DeleteActorDocument, { id: actorId }, { token: writer }), "FORBIDDEN");
+    const actorId = await idBySlug(app, "actor", slugOf.trump);
+    const deleteActorByWriter = expectForbidden(
+      await gql(DeleteActorDocument, { id: actorId }, { token: writer }),
+      "deleteActor",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
     expect(deleteActorByWriter.message).toMatch(/EDITOR/);
     expect(expectOk(await gql(ActorPageDocument, { slug: slugOf.trump })).actor?.id).toBe(actorId);
   });
 
   it("an ADMIN can do what an editor can: publish a draft and delete an actor", async () => {
-    const id = await idOf("articles", slugOf.draftForAdmin);
+    const id = await idBySlug(app, "article", slugOf.draftForAdmin);
     expect(await publicArticle({ slug: slugOf.draftForAdmin })).toBeNull();
     const published = await publish(admin, id);
     expect(published.editorial.state).toBe("PUBLISHED");
@@ -382,7 +399,11 @@ describe("working copy vs published revision", () => {
   it("publishing when readers already see the latest revision is refused", async () => {
     const draft = await createDraft(editor);
     await publish(editor, draft.id);
-    const r = expectCode(await gql(PublishDocument, { id: draft.id }, { token: editor }), "BAD_USER_INPUT");
+    const r = expectBadInput(
+      await gql(PublishDocument, { id: draft.id }, { token: editor }),
+      "publish",
+      /^Nothing to publish: readers already see the latest revision\.$/,
+    );
     expect(r.message).toMatch(/Nothing to publish/);
     expect((await events(draft.id)).map((e) => e.kind)).toEqual(["PUBLISHED"]);
   });
@@ -396,7 +417,11 @@ describe("optimistic concurrency", () => {
     expectOk(await updateHeadline(writer, draft.id, 1, "First edit wins"));
     const revisionsBefore = await revisionCount(draft.id);
 
-    const conflict = expectCode(await updateHeadline(writer, draft.id, 1, "Edit from a stale tab"), "CONFLICT");
+    const conflict = expectConflict(
+      await updateHeadline(writer, draft.id, 1, "Edit from a stale tab"),
+      "updateArticle",
+      /^expectedVersion 1 is stale: the article is at version 2; reload it and reapply your change\.$/,
+    );
     expect(conflict.message).toMatch(/expectedVersion 1\b/);
     expect(conflict.message).toMatch(/version 2\b/);
     expect(conflict.extensions.currentVersion).toBe(2);
@@ -439,9 +464,8 @@ describe("optimistic concurrency", () => {
 describe("validation", () => {
   it("an invalid slug is BAD_USER_INPUT naming the field, without echoing the value", async () => {
     const res = await postRaw(CreateArticleDocument, { input: draftInput({ slug: "Bad Slug!" }) }, writer);
-    const error = res.body.errors?.[0];
-    expect(error?.extensions?.code).toBe("BAD_USER_INPUT");
-    const fields = error?.extensions?.invalidFields as { path: string; problems: string[] }[];
+    const error = expectBadInput(res.body, "createArticle", /^Invalid input: slug /, "input.slug");
+    const fields = error.extensions.invalidFields as { path: string; problems: string[] }[];
     expect(fields.map((f) => f.path)).toContain("input.slug");
     expect(res.text).not.toContain("Bad Slug!");
     expect(await count(`articles WHERE slug = $1`, ["Bad Slug!"])).toBe(0);
@@ -449,9 +473,10 @@ describe("validation", () => {
 
   it("a two-character headline is BAD_USER_INPUT", async () => {
     const before = await count(`articles`);
-    const r = expectCode(
+    const r = expectBadInput(
       await gql(CreateArticleDocument, { input: draftInput({ headline: "Hi" }) }, { token: writer }),
-      "BAD_USER_INPUT",
+      "createArticle",
+      /^Invalid input: headline must be longer than or equal to 3 characters\.$/,
     );
     expect(JSON.stringify(r.extensions.invalidFields)).toContain("headline");
     expect(await count(`articles`)).toBe(before);
@@ -459,7 +484,7 @@ describe("validation", () => {
 
   it("a password sent with an invalid email is never echoed back", async () => {
     const res = await postRaw(LoginDocument, { email: "not-an-email", password: "hunter2-secret-value" });
-    expect(res.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expectBadInput(res.body, "login", /^Invalid input: email /, "email");
     expect(res.text).not.toContain("hunter2-secret-value");
     expect(res.text).not.toContain("not-an-email");
   });
@@ -472,21 +497,33 @@ describe("validation", () => {
       { token: writer },
     );
     expect(r.status).toBe(400);
-    expectCode(r, "GRAPHQL_VALIDATION_FAILED");
+    expectError(r, {
+      code: "GRAPHQL_VALIDATION_FAILED",
+      path: null,
+      message: /^Field "bogus" is not defined by type "CreateArticleInput"\.$/,
+    });
     expect(r.errors![0]!.message).toMatch(/bogus/);
     expect(await count(`articles`)).toBe(before);
   });
 
   it("article(slug, id) with both arguments is BAD_USER_INPUT", async () => {
-    const id = await idOf("articles", slugOf.mainStory);
-    const r = expectCode(await gql(ArticlePageDocument, { slug: "a", id }), "BAD_USER_INPUT");
+    const id = await idBySlug(app, "article", slugOf.mainStory);
+    const r = expectBadInput(await gql(ArticlePageDocument, { slug: "a", id }), "article", /^Pass exactly one of slug or id\.$/);
     expect(r.message).toMatch(/exactly one of slug or id/);
   });
 
   it("articles(first: 101) and articles(after: nonsense) are BAD_USER_INPUT", async () => {
-    const tooMany = expectCode(await gql(ArticleListDocument, { first: 101 }), "BAD_USER_INPUT");
+    const tooMany = expectBadInput(
+      await gql(ArticleListDocument, { first: 101 }),
+      "articles",
+      /^first must be between 0 and 100 \(got 101\); page with after for more\.$/,
+    );
     expect(tooMany.message).toMatch(/first must be between 0 and 100/);
-    const badCursor = expectCode(await gql(ArticleListDocument, { after: "nonsense" }), "BAD_USER_INPUT");
+    const badCursor = expectBadInput(
+      await gql(ArticleListDocument, { after: "nonsense" }),
+      "articles",
+      /^after is not a cursor from this list and order; pass edges\.cursor or pageInfo\.endCursor from a previous page\.$/,
+    );
     expect(badCursor.message).toMatch(/after/);
   });
 });
@@ -501,10 +538,10 @@ describe("article relations", () => {
     ids = {
       wsj: await source(slugOf.wsj),
       reuters: await source(slugOf.reuters),
-      maduro: await idOf("actors", slugOf.maduro),
-      trump: await idOf("actors", slugOf.trump),
-      diplomacy: await idOf("topics", "diplomacy"),
-      transition: await idOf("topics", "political-transition"),
+      maduro: await idBySlug(app, "actor", slugOf.maduro),
+      trump: await idBySlug(app, "actor", slugOf.trump),
+      diplomacy: await idBySlug(app, "topic", "diplomacy"),
+      transition: await idBySlug(app, "topic", "political-transition"),
     };
   });
 
@@ -578,7 +615,7 @@ describe("article relations", () => {
 
   it("refuses a claim citing a source the article does not cite", async () => {
     const draft = await createDraft(writer);
-    const r = expectCode(
+    const r = expectBadInput(
       await gql(
         SetArticleRelationsDocument,
         {
@@ -591,34 +628,36 @@ describe("article relations", () => {
         },
         { token: writer },
       ),
-      "BAD_USER_INPUT",
+      "setArticleRelations",
+      /^claims\[0\] cites source [0-9a-f-]{36}, which the article does not cite; add a citation for it first \(citations in the same call count\)\.$/,
     );
     expect(r.message).toMatch(/does not cite/);
-    expect(await articleVersion(draft.id)).toBe(1);
+    expect(await articleVersion(app, draft.id)).toBe(1);
   });
 
   it("refuses a citation of a source that does not exist, naming it, and writes nothing", async () => {
     const draft = await createDraft(writer);
     const missing = randomUUID();
     const revisionsBefore = await revisionCount(draft.id);
-    const r = expectCode(
+    const r = expectBadInput(
       await gql(
         SetArticleRelationsDocument,
         { id: draft.id, expectedVersion: 1, input: { citations: [{ sourceId: missing, sourcing: "NAMED" }] } },
         { token: writer },
       ),
-      "BAD_USER_INPUT",
+      "setArticleRelations",
+      /^sourceId [0-9a-f-]{36} does not exist; create it first or use an existing id\.$/,
     );
     expect(r.message).toContain(missing);
     expect(r.message).toMatch(/does not exist/);
-    expect(await articleVersion(draft.id)).toBe(1);
+    expect(await articleVersion(app, draft.id)).toBe(1);
     expect(await revisionCount(draft.id)).toBe(revisionsBefore);
     expect((await workingCopy(writer, draft.id)).editorial.version).toBe(1);
   });
 
   it("refuses an actor listed twice with the same role", async () => {
     const draft = await createDraft(writer);
-    const r = expectCode(
+    const r = expectBadInput(
       await gql(
         SetArticleRelationsDocument,
         {
@@ -633,15 +672,16 @@ describe("article relations", () => {
         },
         { token: writer },
       ),
-      "BAD_USER_INPUT",
+      "setArticleRelations",
+      /^actor [0-9a-f-]{36} is listed twice with role SUBJECT; list each actor and role once\.$/,
     );
     expect(r.message).toMatch(/listed twice/);
-    expect(await articleVersion(draft.id)).toBe(1);
+    expect(await articleVersion(app, draft.id)).toBe(1);
   });
 
   it("refuses a perspective with neither holderActorId nor holderLabel", async () => {
     const draft = await createDraft(writer);
-    const r = expectCode(
+    const r = expectBadInput(
       await gql(
         SetArticleRelationsDocument,
         {
@@ -651,10 +691,11 @@ describe("article relations", () => {
         },
         { token: writer },
       ),
-      "BAD_USER_INPUT",
+      "setArticleRelations",
+      /^perspectives\[0\] needs a holderActorId or a holderLabel \(such as "critics"\)\.$/,
     );
     expect(r.message).toMatch(/holderActorId or a holderLabel/);
-    expect(await articleVersion(draft.id)).toBe(1);
+    expect(await articleVersion(app, draft.id)).toBe(1);
   });
 });
 
@@ -700,7 +741,7 @@ describe("reference data", () => {
 
     const actorsBefore = await count(`actors`);
     const dup = await gql(CreateActorDocument, { input: { slug, name: "Another", kind: "PERSON" } }, { token: writer });
-    const conflict = expectCode(dup, "CONFLICT");
+    const conflict = expectConflict(dup, "createActor", /^That slug is already used by another actor; choose another\.$/);
     expect(conflict.message).toMatch(/slug/);
     expect(JSON.stringify(dup)).not.toMatch(/duplicate key|violates/);
     expect(await count(`actors`)).toBe(actorsBefore);
@@ -711,7 +752,11 @@ describe("reference data", () => {
     expect(renamed).toMatchObject({ id: created.id, slug, name: "Renamed Mediator" });
     expect(expectOk(await gql(ActorPageDocument, { slug }, { token: writer })).actor?.name).toBe("Renamed Mediator");
 
-    const byWriter = expectCode(await gql(DeleteActorDocument, { id: created.id }, { token: writer }), "FORBIDDEN");
+    const byWriter = expectForbidden(
+      await gql(DeleteActorDocument, { id: created.id }, { token: writer }),
+      "deleteActor",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
     expect(byWriter.message).toMatch(/EDITOR/);
     expect(expectOk(await gql(ActorPageDocument, { slug }, { token: writer })).actor).not.toBeNull();
 
@@ -720,8 +765,12 @@ describe("reference data", () => {
   });
 
   it("an actor that article revisions refer to cannot be deleted", async () => {
-    const id = await idOf("actors", slugOf.maduro);
-    const r = expectCode(await gql(DeleteActorDocument, { id }, { token: editor }), "BAD_USER_INPUT");
+    const id = await idBySlug(app, "actor", slugOf.maduro);
+    const r = expectBadInput(
+      await gql(DeleteActorDocument, { id }, { token: editor }),
+      "deleteActor",
+      /^Actor nicolas-maduro is referenced by article revisions and cannot be deleted; rename or edit it instead\.$/,
+    );
     expect(r.message).toMatch(/referenced/);
     expect(r.message).toContain(slugOf.maduro);
     expect(expectOk(await gql(ActorPageDocument, { slug: slugOf.maduro })).actor?.id).toBe(id);
@@ -738,20 +787,22 @@ describe("reference data", () => {
     ).createSource;
     expect(expectOk(await gql(SourcePageDocument, { slug }, { token: writer })).source?.url).toBe("https://gazette.example");
 
-    const conflict = expectCode(
+    const conflict = expectConflict(
       await gql(CreateSourceDocument, { input: { slug, name: "Again", kind: "WIRE" } }, { token: writer }),
-      "CONFLICT",
+      "createSource",
+      /^That slug is already used by another source; choose another\.$/,
     );
     expect(conflict.message).toMatch(/slug/);
 
     const before = await count(`sources`);
-    const js = expectCode(
+    const js = expectBadInput(
       await gql(
         CreateSourceDocument,
         { input: { slug: freshSlug("js-source"), name: "Bad", kind: "WIRE", url: "javascript:alert(1)" } },
         { token: writer },
       ),
-      "BAD_USER_INPUT",
+      "createSource",
+      /^Invalid input: url must be an http\(s\) URL\.$/,
     );
     expect(JSON.stringify(js.extensions.invalidFields)).toContain("url");
     expect(await count(`sources`)).toBe(before);
@@ -759,10 +810,14 @@ describe("reference data", () => {
     expect(expectOk(await gql(DeleteSourceDocument, { id: created.id }, { token: editor })).deleteSource).toBe(true);
     expect(expectOk(await gql(SourcePageDocument, { slug }, { token: writer })).source).toBeNull();
 
-    const wsj = await idOf("sources", slugOf.wsj);
-    expect(expectCode(await gql(DeleteSourceDocument, { id: wsj }, { token: editor }), "BAD_USER_INPUT").message).toMatch(
-      /referenced/,
-    );
+    const wsj = await idBySlug(app, "source", slugOf.wsj);
+    expect(
+      expectBadInput(
+        await gql(DeleteSourceDocument, { id: wsj }, { token: editor }),
+        "deleteSource",
+        /^Source wall-street-journal is referenced by article revisions and cannot be deleted; rename or edit it instead\.$/,
+      ).message,
+    ).toMatch(/referenced/);
     expect(expectOk(await gql(SourcePageDocument, { slug: slugOf.wsj })).source?.id).toBe(wsj);
   });
 
@@ -774,25 +829,34 @@ describe("reference data", () => {
     expect(expectOk(await gql(TopicPageDocument, { slug }, { token: writer })).topic?.iptcCode).toBe("medtop:20000639");
 
     expect(
-      expectCode(await gql(CreateTopicDocument, { input: { slug, name: "Again" } }, { token: writer }), "CONFLICT").message,
+      expectConflict(
+        await gql(CreateTopicDocument, { input: { slug, name: "Again" } }, { token: writer }),
+        "createTopic",
+        /^That slug is already used by another topic; choose another\.$/,
+      ).message,
     ).toMatch(/slug/);
-    const iptc = expectCode(
+    const iptc = expectBadInput(
       await gql(
         CreateTopicDocument,
         { input: { slug: freshSlug("iptc-topic"), name: "Bad code", iptcCode: "medtop:123" } },
         { token: writer },
       ),
-      "BAD_USER_INPUT",
+      "createTopic",
+      /^Invalid input: iptcCode must look like medtop:20000587\.$/,
     );
     expect(JSON.stringify(iptc.extensions.invalidFields)).toContain("iptcCode");
 
     expect(expectOk(await gql(DeleteTopicDocument, { id: created.id }, { token: editor })).deleteTopic).toBe(true);
     expect(expectOk(await gql(TopicPageDocument, { slug }, { token: writer })).topic).toBeNull();
 
-    const diplomacy = await idOf("topics", "diplomacy");
-    expect(expectCode(await gql(DeleteTopicDocument, { id: diplomacy }, { token: editor }), "BAD_USER_INPUT").message).toMatch(
-      /referenced/,
-    );
+    const diplomacy = await idBySlug(app, "topic", "diplomacy");
+    expect(
+      expectBadInput(
+        await gql(DeleteTopicDocument, { id: diplomacy }, { token: editor }),
+        "deleteTopic",
+        /^Topic diplomacy is referenced by article revisions and cannot be deleted; rename or edit it instead\.$/,
+      ).message,
+    ).toMatch(/referenced/);
     expect(expectOk(await gql(TopicPageDocument, { slug: "diplomacy" })).topic?.id).toBe(diplomacy);
   });
 
@@ -808,16 +872,24 @@ describe("reference data", () => {
     expect(await placeSlugs()).toContain(slug);
 
     expect(
-      expectCode(await gql(CreatePlaceDocument, { input: { slug, name: "Again" } }, { token: writer }), "CONFLICT").message,
+      expectConflict(
+        await gql(CreatePlaceDocument, { input: { slug, name: "Again" } }, { token: writer }),
+        "createPlace",
+        /^That slug is already used by another place; choose another\.$/,
+      ).message,
     ).toMatch(/slug/);
 
     expect(expectOk(await gql(DeletePlaceDocument, { id: created.id }, { token: editor })).deletePlace).toBe(true);
     expect(await placeSlugs()).not.toContain(slug);
 
-    const caracas = await idOf("places", "caracas");
-    expect(expectCode(await gql(DeletePlaceDocument, { id: caracas }, { token: editor }), "BAD_USER_INPUT").message).toMatch(
-      /referenced/,
-    );
+    const caracas = await idBySlug(app, "place", "caracas");
+    expect(
+      expectBadInput(
+        await gql(DeletePlaceDocument, { id: caracas }, { token: editor }),
+        "deletePlace",
+        /^Place caracas is referenced by article revisions and cannot be deleted; rename or edit it instead\.$/,
+      ).message,
+    ).toMatch(/referenced/);
     expect(await placeSlugs()).toContain("caracas");
   });
 });
@@ -826,7 +898,7 @@ describe("reference data", () => {
 
 describe("unpublishing and deleting", () => {
   it("unpublishing takes an article out of every public lookup and logs the reason", async () => {
-    const id = await idOf("articles", slugOf.toUnpublish);
+    const id = await idBySlug(app, "article", slugOf.toUnpublish);
     expect((await publicArticle({ slug: slugOf.toUnpublish }))?.id).toBe(id);
     const totalBefore = await publicTotal();
 
@@ -846,17 +918,18 @@ describe("unpublishing and deleting", () => {
 
   it("unpublishing a draft is BAD_USER_INPUT naming its state", async () => {
     const draft = await createDraft(editor);
-    const r = expectCode(
+    const r = expectBadInput(
       await gql(UnpublishDocument, { id: draft.id, reason: "Legal review" }, { token: editor }),
-      "BAD_USER_INPUT",
+      "unpublish",
+      /^Cannot unpublish: the article is DRAFT\. From DRAFT you may: submitForReview, archive\.$/,
     );
     expect(r.message).toMatch(/DRAFT/);
     expect(await events(draft.id)).toEqual([]);
-    expect(await articleVersion(draft.id)).toBe(1);
+    expect(await articleVersion(app, draft.id)).toBe(1);
   });
 
   it("deleting a published article removes it from public lookups and leaves a DELETED event", async () => {
-    const id = await idOf("articles", slugOf.toDelete);
+    const id = await idBySlug(app, "article", slugOf.toDelete);
     expect((await publicArticle({ slug: slugOf.toDelete }))?.id).toBe(id);
     const totalBefore = await publicTotal();
 
@@ -874,7 +947,11 @@ describe("unpublishing and deleting", () => {
 
   it("deleting an article that does not exist is NOT_FOUND", async () => {
     const before = await count(`content_events`);
-    expectCode(await gql(DeleteArticleDocument, { id: randomUUID() }, { token: editor }), "NOT_FOUND");
+    expectNotFound(
+      await gql(DeleteArticleDocument, { id: randomUUID() }, { token: editor }),
+      "deleteArticle",
+      /^Article .*does not exist, or you cannot see it/,
+    );
     expect(await count(`content_events`)).toBe(before);
   });
 });
@@ -889,14 +966,13 @@ describe("error masking", () => {
   it("a unique violation (an article slug already taken) is a CONFLICT without driver text", async () => {
     const before = await count(`articles`);
     const raw = await postRaw(CreateArticleDocument, { input: draftInput({ slug: slugOf.mainStory }) }, writer);
-    expect(raw.body.errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    expect(raw.body.errors?.[0]?.message).toMatch(/slug/);
+    expectConflict(raw.body, "createArticle", /^That slug is taken by another article/);
     expect(raw.text).not.toMatch(driverText);
     expect(await count(`articles`)).toBe(before);
   });
 
   it("a foreign-key refusal (deleting a topic articles use) carries no driver text", async () => {
-    const raw = await postRaw(DeleteTopicDocument, { id: await idOf("topics", "oil") }, editor);
+    const raw = await postRaw(DeleteTopicDocument, { id: await idBySlug(app, "topic", "oil") }, editor);
     expect(raw.body.errors).toHaveLength(1);
     expect(raw.text).not.toMatch(driverText);
     expect(await count(`topics WHERE slug = 'oil'`)).toBe(1);
@@ -910,7 +986,7 @@ describe("error masking", () => {
       { id: draft.id, expectedVersion: 1, input: { headline: "Too late" } },
       writer,
     );
-    expect(raw.body.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    expectConflict(raw.body, "updateArticle", /^expectedVersion 1 is stale: the article is at version 2;/);
     expect(raw.text).not.toMatch(driverText);
   });
 });

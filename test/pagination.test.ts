@@ -9,7 +9,7 @@ import {
 } from "../src/client/generated/graphql";
 import { Role } from "../src/shared/enums";
 import { VISIBLE } from "./support/demo";
-import { expectCode, expectOk } from "./support/expect";
+import { expectBadInput, expectOk } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
 import { publishNew } from "./support/publish";
 
@@ -307,12 +307,12 @@ describe("keyset pagination over microsecond timestamps", () => {
   it("a cursor in the millisecond format of earlier releases is BAD_USER_INPUT, not a position", async () => {
     const [newest] = ordered(published, "desc");
     const legacy = Buffer.from(JSON.stringify(["new", "2026-01-01T00:00:00.001Z", newest])).toString("base64url");
-    for (const q of [
-      `query($a: String) { articles(after: $a) { totalCount } }`,
-      `query($a: String) { topic(slug: "${topic.slug}") { articles(after: $a) { totalCount } } }`,
-    ]) {
+    for (const [q, path] of [
+      [`query($a: String) { articles(after: $a) { totalCount } }`, ["articles"]],
+      [`query($a: String) { topic(slug: "${topic.slug}") { articles(after: $a) { totalCount } } }`, ["topic", "articles"]],
+    ] as const) {
       const r = await app.gql(q, { a: legacy });
-      expectCode(r, "BAD_USER_INPUT");
+      expectBadInput(r, path, /^after is not a cursor from this list and order/);
     }
   });
 });

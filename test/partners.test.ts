@@ -24,8 +24,9 @@ import { startServer, type RunningServer } from "../src/server/app";
 import { Genre, Language, Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
 import { publishNew as publishArticle } from "./support/publish";
+import { articleVersion, expirePartnerKey } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
-import { expectCode, expectOk } from "./support/expect";
+import { expectBadInput, expectForbidden, expectOk, expectUnauthenticated } from "./support/expect";
 import { VISIBLE } from "./support/demo";
 
 /*
@@ -78,21 +79,24 @@ describe("partner keys", () => {
   });
 
   it("only admins create keys, with valid scopes and rights", async () => {
-    expectCode(
+    expectForbidden(
       await app.gql(CreatePartnerKeyDocument, { input: { name: "x", scopes: ["content:read"] } }, { token: editor }),
-      "FORBIDDEN",
+      "createPartnerKey",
+      /needs the ADMIN role.*you are (signed in as )?EDITOR\b/,
     );
-    expectCode(
+    expectBadInput(
       await app.gql(CreatePartnerKeyDocument, { input: { name: "x", scopes: ["everything"] } }, { token: admin }),
-      "BAD_USER_INPUT",
+      "createPartnerKey",
+      /^Invalid input: name must be longer than or equal to 2 characters; scopes must be among content:read, content:embargoed, changes:read, webhooks:manage\.$/,
     );
-    expectCode(
+    expectBadInput(
       await app.gql(
         CreatePartnerKeyDocument,
         { input: { name: "x", scopes: ["content:read"], rights: { languages: ["fr"] } } },
         { token: admin },
       ),
-      "BAD_USER_INPUT",
+      "createPartnerKey",
+      /^Invalid input: name must be longer than or equal to 2 characters; languages must be en or es\.$/,
     );
   });
 
@@ -129,14 +133,18 @@ describe("partner keys", () => {
 
   it("need content:read to read content, and cannot edit", async () => {
     const { key } = await newKey({ scopes: ["changes:read"] });
-    expectCode(await app.gql(PartnerArticlesDocument, { first: 5 }, { token: key }), "FORBIDDEN");
+    expectForbidden(
+      await app.gql(PartnerArticlesDocument, { first: 5 }, { token: key }),
+      "articles",
+      /^This partner key lacks the content:read scope\.$/,
+    );
     const full = await newKey();
     const r = await app.gql(
       UpdateArticleDocument,
       { id: "00000000-0000-4000-8000-000000000000", expectedVersion: 1, input: {} },
       { token: full.key },
     );
-    expectCode(r, "FORBIDDEN");
+    expectForbidden(r, "updateArticle", /^Partner keys read published content; this needs a staff session\.$/);
   });
 
   it("stop working at once when revoked or expired", async () => {
@@ -146,7 +154,7 @@ describe("partner keys", () => {
     const revoked = await app.gql(PartnerArticlesDocument, { first: 1 }, { token: key });
     expect(revoked.status).toBe(401);
     const other = await newKey();
-    await app.ds.query(`UPDATE partner_keys SET expires_at = now() - interval '1 second' WHERE id = $1`, [other.id]);
+    await expirePartnerKey(app, other.id);
     expect((await app.gql(PartnerArticlesDocument, { first: 1 }, { token: other.key })).status).toBe(401);
   });
 });
@@ -255,7 +263,7 @@ describe("the change feed", () => {
     expect([...held.keys()]).toContain(a);
     expect([...held.keys()]).not.toContain(b);
 
-    const versionA = (await app.ds.query<{ version: number }[]>(`SELECT version FROM articles WHERE id = $1`, [a]))[0]!.version;
+    const versionA = await articleVersion(app, a);
     expectOk(
       await app.gql(
         UpdateArticleDocument,
@@ -371,8 +379,16 @@ describe("the change feed", () => {
 
   it("needs changes:read", async () => {
     const { key } = await newKey();
-    expectCode(await app.gql(ChangesDocument, {}, { token: key }), "FORBIDDEN");
-    expectCode(await app.gql(ChangesDocument, {}), "UNAUTHENTICATED");
+    expectForbidden(
+      await app.gql(ChangesDocument, {}, { token: key }),
+      "changes",
+      /^This partner key lacks the changes:read scope\.$/,
+    );
+    expectUnauthenticated(
+      await app.gql(ChangesDocument, {}),
+      "changes",
+      /^The change feed needs a partner key with changes:read\.$/,
+    );
   });
 
   it("orders events strictly and gives each a stable id", async () => {

@@ -10,7 +10,7 @@ import {
   RevokePreviewTokensDocument,
 } from "../src/client/generated/graphql";
 import { Role } from "../src/shared/enums";
-import { expectCode, expectOk } from "./support/expect";
+import { expectForbidden, expectNotFound, expectOk, expectUnauthenticated } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
 
 /*
@@ -58,7 +58,11 @@ describe("revocable preview tokens", () => {
     expect(revoked.revokedAt).toBeTruthy();
 
     const refused = await preview(first.token);
-    const e = expectCode(refused, "FORBIDDEN");
+    const e = expectForbidden(
+      refused,
+      "articlePreview",
+      /^This preview link has been revoked by an editor; ask the newsroom for a new one\.$/,
+    );
     expect(e.extensions.reason).toBe("PREVIEW_TOKEN_REVOKED");
     expect(e.message).toMatch(/revoked/);
     expect(refused.data?.articlePreview ?? null).toBeNull();
@@ -75,7 +79,14 @@ describe("revocable preview tokens", () => {
     expect(expectOk(await app.gql(RevokePreviewTokensDocument, { articleId: id }, { token: editor })).revokePreviewTokens).toBe(
       2,
     );
-    for (const t of mine) expect(expectCode(await preview(t.token), "FORBIDDEN").extensions.reason).toBe("PREVIEW_TOKEN_REVOKED");
+    for (const t of mine)
+      expect(
+        expectForbidden(
+          await preview(t.token),
+          "articlePreview",
+          /^This preview link has been revoked by an editor; ask the newsroom for a new one\.$/,
+        ).extensions.reason,
+      ).toBe("PREVIEW_TOKEN_REVOKED");
     expect(expectOk(await preview(theirs.token)).articlePreview?.id).toBe(other);
     // Nothing left to revoke.
     expect(expectOk(await app.gql(RevokePreviewTokensDocument, { articleId: id }, { token: editor })).revokePreviewTokens).toBe(
@@ -93,16 +104,26 @@ describe("revocable preview tokens", () => {
   it("only editors revoke: a writer is FORBIDDEN, an anonymous caller UNAUTHENTICATED, an unknown id NOT_FOUND", async () => {
     const id = await draft("Only editors revoke");
     const t = await link(id);
-    expectCode(await app.gql(RevokePreviewTokenDocument, { id: t.id }, { token: writer }), "FORBIDDEN");
-    expectCode(await app.gql(RevokePreviewTokensDocument, { articleId: id }, { token: writer }), "FORBIDDEN");
-    expectCode(await app.gql(RevokePreviewTokenDocument, { id: t.id }), "UNAUTHENTICATED");
-    expectCode(
-      await app.gql(RevokePreviewTokenDocument, { id: "00000000-0000-4000-8000-000000000000" }, { token: editor }),
-      "NOT_FOUND",
+    expectForbidden(
+      await app.gql(RevokePreviewTokenDocument, { id: t.id }, { token: writer }),
+      "revokePreviewToken",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
     );
-    expectCode(
+    expectForbidden(
+      await app.gql(RevokePreviewTokensDocument, { articleId: id }, { token: writer }),
+      "revokePreviewTokens",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
+    expectUnauthenticated(await app.gql(RevokePreviewTokenDocument, { id: t.id }), "revokePreviewToken", /^Sign in first/);
+    expectNotFound(
+      await app.gql(RevokePreviewTokenDocument, { id: "00000000-0000-4000-8000-000000000000" }, { token: editor }),
+      "revokePreviewToken",
+      /^Preview token .*does not exist, or you cannot see it/,
+    );
+    expectNotFound(
       await app.gql(RevokePreviewTokensDocument, { articleId: "00000000-0000-4000-8000-000000000000" }, { token: editor }),
-      "NOT_FOUND",
+      "revokePreviewTokens",
+      /^Article .*does not exist, or you cannot see it/,
     );
     expect(expectOk(await preview(t.token)).articlePreview?.id).toBe(id);
   });

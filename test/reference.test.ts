@@ -13,7 +13,7 @@ import {
 } from "../src/client/generated/graphql";
 import { OUTBOX_LOCK } from "../src/modules/outbox";
 import { Role } from "../src/shared/enums";
-import { expectCode, expectOk } from "./support/expect";
+import { expectBadInput, expectForbidden, expectOk, expectUnauthenticated } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
 import { create, partnerKey } from "./adversarial/helpers";
 import { setRelations } from "./support/publish";
@@ -108,7 +108,11 @@ describe("who may edit reference data", () => {
       const entry = await citedEntry(type);
       expect(entry.citing.length).toBeGreaterThan(0);
       const events = await count("content_events");
-      const r = expectCode(await rename(type, entry.id, `${entry.name} (writer)`, writer), "FORBIDDEN");
+      const r = expectForbidden(
+        await rename(type, entry.id, `${entry.name} (writer)`, writer),
+        `update${type[0]}${type.slice(1).toLowerCase()}`,
+        /so this edit would change what readers see at once; only an EDITOR or ADMIN can edit it \(you are a WRITER\)\. Ask an editor, or create a new entry for your story\.$/,
+      );
       expect(r.message).toContain(entry.slug);
       expect(r.message).toMatch(/cited by \d+ published article/);
       expect(r.message).toMatch(/EDITOR/);
@@ -151,7 +155,11 @@ describe("who may edit reference data", () => {
     expect(await history("ACTOR", created.id)).toHaveLength(2);
 
     // Deleting stays an editor's call; the history outlives the entry.
-    expectCode(await app.gql(`mutation($id: ID!) { deleteActor(id: $id) }`, { id: created.id }, { token: writer }), "FORBIDDEN");
+    expectForbidden(
+      await app.gql(`mutation($id: ID!) { deleteActor(id: $id) }`, { id: created.id }, { token: writer }),
+      "deleteActor",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
     expectOk(await app.gql(`mutation($id: ID!) { deleteActor(id: $id) }`, { id: created.id }, { token: editor }));
     const after = await history("ACTOR", created.id);
     expect(after.map((n) => n.action)).toEqual(["DELETED", "UPDATED", "CREATED"]);
@@ -161,9 +169,17 @@ describe("who may edit reference data", () => {
 
   it("history is for editors: a WRITER is FORBIDDEN, a reader UNAUTHENTICATED", async () => {
     const entry = await citedEntry("SOURCE");
-    expectCode(await app.gql(HISTORY, { type: "SOURCE", id: entry.id }, { token: writer }), "FORBIDDEN");
-    expectCode(await app.gql(HISTORY, { type: "SOURCE", id: entry.id }), "UNAUTHENTICATED");
-    expectCode(await app.gql(HISTORY, { type: "SOURCE", id: "not-a-uuid" }, { token: editor }), "BAD_USER_INPUT");
+    expectForbidden(
+      await app.gql(HISTORY, { type: "SOURCE", id: entry.id }, { token: writer }),
+      "referenceHistory",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
+    expectUnauthenticated(await app.gql(HISTORY, { type: "SOURCE", id: entry.id }), "referenceHistory", /^Sign in first/);
+    expectBadInput(
+      await app.gql(HISTORY, { type: "SOURCE", id: "not-a-uuid" }, { token: editor }),
+      "referenceHistory",
+      /^Invalid input: id must be the entry's id \(UUID\)\.$/,
+    );
   });
 });
 
@@ -373,8 +389,9 @@ describe("a publish that starts citing an entry, racing a writer's edit of it", 
       }
       await blocker.query(`COMMIT`);
       expectOk(await publishing);
-      for (const r of await Promise.all(renames)) {
-        expect(expectCode(r, "FORBIDDEN").message).toMatch(/cited by 1 published article/);
+      for (const [i, r] of (await Promise.all(renames)).entries()) {
+        const type = entries[i]![0];
+        expectForbidden(r, `update${type[0]}${type.slice(1).toLowerCase()}`, /cited by 1 published article/);
       }
     } finally {
       await blocker.query(`ROLLBACK`).catch(() => undefined);

@@ -9,7 +9,7 @@ import {
 } from "../src/client/generated/graphql";
 import { Genre, Language } from "../src/shared/enums";
 import { startTestApp, type TestApp } from "./support/harness";
-import { expectCode, expectOk } from "./support/expect";
+import { expectBadInput, expectOk } from "./support/expect";
 import { MAIN_STORY, newestFirst, VISIBLE } from "./support/demo";
 import { publishNew } from "./support/publish";
 
@@ -211,7 +211,11 @@ describe("suggest", () => {
       ["Mad", -1],
     ] as const) {
       const r = await app.gql(SuggestDocument, { prefix, first });
-      expectCode(r, "BAD_USER_INPUT");
+      expectBadInput(
+        r,
+        "suggest",
+        first === 10 ? "prefix must be 1 to 100 characters once trimmed." : `first must be between 1 and 25 (got ${first}).`,
+      );
       expect(r.sqlStatements, `${prefix.length} chars, first ${first}`).toBe(0);
     }
     // 100 characters once trimmed is still fine.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config";
 import { DEMO_EDITOR, disableDemoEditor, seedIfEmpty } from "../../src/seed/seed";
 import { createLogger } from "../../src/shared/logger";
-import { expectCode, expectOk } from "../support/expect";
+import { expectOk, expectUnauthenticated } from "../support/expect";
 import { startTestApp, type TestApp } from "../support/harness";
 
 /*
@@ -60,8 +60,8 @@ describe("production defaults", () => {
 
     await disableDemoEditor(app.ds, log);
 
-    expectCode(await login(), "UNAUTHENTICATED");
-    expectCode(await app.gql(DRAFTS, undefined, { token }), "UNAUTHENTICATED");
+    expectUnauthenticated(await login(), "login", /^Email or password is incorrect\.$/);
+    expectUnauthenticated(await app.gql(DRAFTS, undefined, { token }), null, /^The bearer token is invalid, expired or revoked/);
   });
 
   it("leaves a demo editor alone once its password has been changed", async () => {

@@ -21,7 +21,7 @@ import {
 import { AuthService } from "../../src/modules/user";
 import { sha256 } from "../../src/modules/user/auth.service";
 import { Role } from "../../src/shared/enums";
-import { expectCode, expectOk } from "../support/expect";
+import { expectBadInput, expectOk, expectUnauthenticated } from "../support/expect";
 import { startTestApp, type TestApp } from "../support/harness";
 
 /*
@@ -85,28 +85,35 @@ beforeAll(async () => {
   );
 
   // Failed logins: a wrong password, an unknown email.
-  expectCode(
+  expectUnauthenticated(
     await call(LoginDocument, { email: adminEmail, password: secret("wrong password", unique("wrong")) }),
-    "UNAUTHENTICATED",
+    "login",
+    /^Email or password is incorrect\.$/,
   );
-  expectCode(
+  expectUnauthenticated(
     await call(LoginDocument, { email: "nobody@test.example", password: secret("unknown email's password", unique("guess")) }),
-    "UNAUTHENTICATED",
+    "login",
+    /^Email or password is incorrect\.$/,
   );
 
   // Failing mutations whose variables or arguments carry a password, in every shape that fails differently.
   const misTyped = secret("password sent as a list", unique("listed-password"));
-  expectCode(await call(LoginDocument, { email: adminEmail, password: [misTyped] as never }), "BAD_USER_INPUT");
+  expectBadInput(
+    await call(LoginDocument, { email: adminEmail, password: [misTyped] as never }),
+    null,
+    /^Variable "\$password" got an invalid value: String cannot represent a non string value\.$/,
+  );
   const literal = secret("password written as a list literal", unique("literal-password"));
   await call(`mutation { login(email: "${adminEmail}", password: ["${literal}"]) { token } }`);
   const extraField = secret("password in an unknown input field", unique("extra-field-password"));
-  expectCode(
+  expectBadInput(
     await call(
       CreateArticleDocument,
       { input: { headline: "Secrets", bodyMarkdown: "x", language: "EN", genre: "NEWS", password: extraField } as never },
       { token: adminToken },
     ),
-    "BAD_USER_INPUT",
+    null,
+    /^Variable "\$input" got an invalid value: Field "password" is not defined by type "CreateArticleInput"\.$/,
   );
   // An invalid bearer token: refused before Apollo runs; the variable's name says nothing about a password.
   const badToken = secret("invalid session token", `ngs_${randomBytes(32).toString("base64url")}`);
@@ -118,9 +125,10 @@ beforeAll(async () => {
   );
   expect(rejected.status).toBe(401);
   const badInvite = secret("forged invitation token", `ngi_${randomBytes(32).toString("base64url")}`);
-  expectCode(
+  expectUnauthenticated(
     await call(AcceptInviteDocument, { token: badInvite, password: secret("password with a forged invite", unique("forged")) }),
-    "UNAUTHENTICATED",
+    "acceptInvite",
+    /^This invitation is invalid or has expired; ask an admin for a new one\.$/,
   );
 
   // An invitation, accepted: an ngi_ token and a new password, then the new session.

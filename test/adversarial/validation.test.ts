@@ -15,7 +15,7 @@ import { getMetadataStorage as schemaMetadata } from "type-graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildNewsgraphSchema } from "../../src/server/build-schema";
 import { Role } from "../../src/shared/enums";
-import { expectCode, expectOk } from "../support/expect";
+import { expectBadInput, expectOk } from "../support/expect";
 import { startTestApp, type GqlResult, type TestApp } from "../support/harness";
 import { expectHandled } from "./helpers";
 
@@ -212,7 +212,11 @@ describe("validation over HTTP", () => {
       { id: article.id, v: before.editorial.version, input: sent },
       { token: writer },
     );
-    expectCode(r, "BAD_USER_INPUT");
+    expectBadInput(
+      r,
+      "updateArticle",
+      /^Invalid input: slug must be lowercase letters, digits and single hyphens, e\.g\. doha-talks; headline must be longer than or equal to 3 characters; standfirst must be shorter than or equal to 1000 characters; byline must be shorter than or equal to 300 characters\.$/,
+    );
     expect(pathsOf(r).sort()).toEqual(["input.byline", "input.headline", "input.slug", "input.standfirst"]);
     const text = JSON.stringify(r.errors);
     for (const v of Object.values(sent)) expect(text).not.toContain(v);
@@ -234,7 +238,11 @@ describe("validation over HTTP", () => {
       },
       { token: writer },
     );
-    expectCode(r, "BAD_USER_INPUT");
+    expectBadInput(
+      r,
+      "createArticle",
+      /^Invalid input: slug must be lowercase letters, digits and single hyphens, e\.g\. doha-talks; headline must be longer than or equal to 3 characters; standfirst must be shorter than or equal to 1000 characters\.$/,
+    );
     expect(pathsOf(r).sort()).toEqual(["input.headline", "input.slug", "input.standfirst"]);
   });
 
@@ -256,7 +264,11 @@ describe("validation over HTTP", () => {
       },
       { token: writer },
     );
-    expectCode(r, "BAD_USER_INPUT");
+    expectBadInput(
+      r,
+      "setArticleRelations",
+      /^Invalid input: attribution must be shorter than or equal to 500 characters; statement must be longer than or equal to 3 characters; statement must not be blank; summary must not be blank\.$/,
+    );
     expect(pathsOf(r)).toEqual(
       expect.arrayContaining(["input.claims.1.statement", "input.perspectives.0.summary", "input.citations.0.attribution"]),
     );
@@ -275,8 +287,9 @@ describe("validation over HTTP", () => {
         { id: article.id, v: before.editorial.version, input },
         { token: writer },
       );
-      expectCode(r, "BAD_USER_INPUT");
-      expect(pathsOf(r)).toEqual([input.claims ? "input.claims.0.statement" : "input.perspectives.0.summary"]);
+      const field = input.claims ? "input.claims.0.statement" : "input.perspectives.0.summary";
+      expectBadInput(r, "setArticleRelations", `${field} is empty once markup is removed; write it out.`, field);
+      expect(pathsOf(r)).toEqual([field]);
     }
     expect(await draft()).toEqual(before);
   });
@@ -285,7 +298,7 @@ describe("validation over HTTP", () => {
     const r = await app.gql(`query($f: ArticleFilter) { articles(filter: $f) { totalCount } }`, {
       f: { topic: "t".repeat(5000) },
     });
-    expectCode(r, "BAD_USER_INPUT");
+    expectBadInput(r, "articles", /^Invalid input: topic must be shorter than or equal to 200 characters\.$/);
     expect(pathsOf(r)).toEqual(["filter.topic"]);
   });
 
@@ -301,8 +314,11 @@ describe("validation over HTTP", () => {
       { input: { headline: "Dateline probe", bodyMarkdown: "B", language: "EN", genre: "NEWS", datelinePlaceId: "caracas" } },
       { token: writer },
     );
-    for (const r of [update, create]) {
-      const e = expectCode(r, "BAD_USER_INPUT");
+    for (const [path, r] of [
+      ["updateArticle", update],
+      ["createArticle", create],
+    ] as const) {
+      const e = expectBadInput(r, path, "Invalid input: datelinePlaceId must be a place id (UUID).", "input.datelinePlaceId");
       expect(pathsOf(r)).toEqual(["input.datelinePlaceId"]);
       expect(e.message).toContain("datelinePlaceId must be a place id");
       expect(e.message).not.toContain("caracas");
