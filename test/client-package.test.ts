@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -22,6 +22,9 @@ const ROOT = path.resolve(__dirname, "..");
 const PKG = path.join(ROOT, "packages/client");
 const GENERATED = path.join(PKG, "src/generated");
 const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
+
+/** tsc and codegen in child processes: seconds each on an idle machine, far more on a loaded one. */
+const SUBPROCESS_TIMEOUT = 120_000;
 
 let work: string;
 let project: string;
@@ -74,6 +77,9 @@ async function buildPackInstall(): Promise<void> {
       "--no-fund",
       `file:${path.join(ROOT, "node_modules/graphql")}`,
       `file:${path.join(ROOT, "node_modules/@graphql-typed-document-node/core")}`,
+      // For the site's own codegen (examples/codegen.ts).
+      `file:${path.join(ROOT, "node_modules/@graphql-codegen/cli")}`,
+      `file:${path.join(ROOT, "node_modules/@graphql-codegen/client-preset")}`,
       tarball,
     ],
     { cwd: project },
@@ -143,8 +149,10 @@ describe("the @newsgraph/client package", () => {
     expect(staleGenerated, "packages/client/src/generated was stale: commit the regenerated files").toEqual([]);
   });
 
-  it("types a client's build: correct use compiles, a wrong field or variable fails naming it", async () => {
-    const good = `
+  it(
+    "types a client's build: correct use compiles, a wrong field or variable fails naming it",
+    async () => {
+      const good = `
 import { createClient, ArticlePageDocument, FrontPageDocument, NewsgraphError } from "@newsgraph/client";
 export async function page(slug: string): Promise<string> {
   const client = createClient({ url: "http://localhost:4000/graphql", persisted: true });
@@ -160,22 +168,66 @@ export async function page(slug: string): Promise<string> {
   return (first ?? "") + (published ?? "") + (data.article?.headline ?? "");
 }
 `;
-    const bad = good
-      .replace("data.article?.headline", "data.article?.hedline")
-      .replace('{ slug: "x" }', '{ slugg: "x" }')
-      .replace("const published: string | null | undefined", "const published: number | null | undefined");
-    const [ok, broken] = await Promise.all([tsc("good.ts", good), tsc("bad.ts", bad)]);
-    expect(ok.output).toBe("");
-    expect(ok.ok).toBe(true);
-    expect(broken.ok).toBe(false);
-    expect(broken.output).toMatch(/bad\.ts\(\d+,\d+\): error TS2551: Property 'hedline' does not exist/);
-    expect(broken.output).toMatch(
-      /bad\.ts\(\d+,\d+\): error TS\d+: Object literal may only specify known properties, but 'slugg' does not exist/,
-    );
-    expect(broken.output).toMatch(
-      /bad\.ts\(\d+,\d+\): error TS2322: Type 'string \| null \| undefined' is not assignable to type 'number/,
-    );
-  });
+      const bad = good
+        .replace("data.article?.headline", "data.article?.hedline")
+        .replace('{ slug: "x" }', '{ slugg: "x" }')
+        .replace("const published: string | null | undefined", "const published: number | null | undefined");
+      const [ok, broken] = await Promise.all([tsc("good.ts", good), tsc("bad.ts", bad)]);
+      expect(ok.output).toBe("");
+      expect(ok.ok).toBe(true);
+      expect(broken.ok).toBe(false);
+      expect(broken.output).toMatch(/bad\.ts\(\d+,\d+\): error TS2551: Property 'hedline' does not exist/);
+      expect(broken.output).toMatch(
+        /bad\.ts\(\d+,\d+\): error TS\d+: Object literal may only specify known properties, but 'slugg' does not exist/,
+      );
+      expect(broken.output).toMatch(
+        /bad\.ts\(\d+,\d+\): error TS2322: Type 'string \| null \| undefined' is not assignable to type 'number/,
+      );
+    },
+    SUBPROCESS_TIMEOUT,
+  );
+
+  it(
+    "gives a site's own codegen (examples/codegen.ts) the schema and scalars; a wrong field fails it",
+    async () => {
+      const codegen = path.join(ROOT, "node_modules/@graphql-codegen/cli/esm/bin.js");
+      const query = (fields: string) => `
+import { createClient } from "@newsgraph/client";
+import { graphql } from "./gql";
+const Headlines = graphql(\`query Headlines($first: Int) { articles(first: $first) { edges { node { ${fields} } } } }\`);
+export async function headlines(url: string): Promise<string[]> {
+  const data = await createClient({ url }).request(Headlines, { first: 5 });
+  return data.articles.edges.map((e) => e.node.headline + " " + new Date(e.node.publishedAt ?? 0).toISOString());
+}
+`;
+      const site = async (name: string, fields: string) => {
+        const dir = path.join(work, name);
+        await mkdir(path.join(dir, "src"), { recursive: true });
+        await symlink(path.join(project, "node_modules"), path.join(dir, "node_modules"));
+        await copyFile(path.join(project, "node_modules/@newsgraph/client/examples/codegen.ts"), path.join(dir, "codegen.ts"));
+        await copyFile(path.join(project, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+        await writeFile(path.join(dir, "src/app.ts"), query(fields));
+        // Under NODE_ENV=test codegen prints no validation errors: run it as a site's developer does.
+        return run(process.execPath, [codegen, "--config", "codegen.ts"], {
+          cwd: dir,
+          env: { ...process.env, NODE_ENV: "development" },
+        }).then(
+          async () => {
+            await run(process.execPath, [TSC, "-p", "tsconfig.json", "--noEmit", "--strict"], { cwd: dir });
+            return "ok";
+          },
+          (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ""}${e.stderr ?? ""}`,
+        );
+      };
+      const [good, bad] = await Promise.all([
+        site("own-good", "slug headline publishedAt"),
+        site("own-bad", "slug headline hedline publishedAt"),
+      ]);
+      expect(good).toBe("ok");
+      expect(bad).toMatch(/Cannot query field "hedline" on type "Article"/);
+    },
+    SUBPROCESS_TIMEOUT,
+  );
 
   it("runs typed documents against a server: hashes only for anonymous readers, text with a token", async () => {
     const token = await app.editorToken();
