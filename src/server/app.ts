@@ -7,6 +7,8 @@ import express from "express";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { graphqlHandler } from "./graphql-http";
+import { persistedQueryLimit, trustedDocumentsGate } from "./graphql-gates";
+import { responseCacheMiddleware } from "./response-cache.middleware";
 import type { ResponseCache } from "./response-cache";
 import type { EventBus, EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
@@ -154,19 +156,16 @@ export async function startServer(opts: {
       else res.send(sdl);
     });
   }
+  const reportSql = config.nodeEnv !== "production";
   app.use(syndicationRouter(services, config, log));
   app.use(
     "/graphql",
     // Lone surrogates ("\ud800" in JSON) become U+FFFD before anything validates or stores them.
     express.json({ limit: "1mb", reviver: (_key, value: unknown) => (typeof value === "string" ? wellFormed(value) : value) }),
-    graphqlHandler({
-      apollo,
-      services,
-      cache,
-      trustedDocuments: config.trustedDocuments,
-      afterMutation: parts.settleCache,
-      reportSql: config.nodeEnv !== "production",
-    }),
+    persistedQueryLimit(),
+    trustedDocumentsGate(config.trustedDocuments),
+    ...(cache ? [responseCacheMiddleware(cache, { reportSql })] : []),
+    graphqlHandler({ apollo, services, trustProxy: config.trustProxy, afterMutation: parts.settleCache, reportSql }),
   );
 
   // Any other path: a coded answer too, not Express's HTML page.

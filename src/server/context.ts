@@ -4,6 +4,7 @@ import type { Services } from "./services";
 import { auditRejectedMutation } from "../modules/audit/audit.plugin";
 import { createArticleLoaders, RequestRecord, type ArticleLoaders } from "../modules/article";
 import { audienceFor, type Audience } from "../modules/policy";
+import { viewerForToken } from "../modules/user";
 import { RateLimitedError, unavailableAs503 } from "../shared/errors";
 import type { Viewer } from "../shared/viewer";
 
@@ -52,18 +53,10 @@ export function bearerToken(authorization: string | undefined | null): string | 
 }
 
 /**
- * Who a bearer token belongs to: a partner key (ngk_…) or a staff session (ngs_…); null when
- * it is invalid, expired or revoked. One statement. Shared by HTTP requests and WebSocket connects.
- */
-export function viewerForToken(services: Services, token: string): Promise<Viewer | null> {
-  return token.startsWith("ngk_") ? services.partners.viewerForKey(token) : services.auth.viewerForToken(token);
-}
-
-/**
- * Per request: who is asking (one statement when a token is sent, none otherwise), the
+ * Per request (`trustProxy`: see clientAddress): who is asking (one statement when a token is sent, none otherwise), the
  * partner's rate limit, and fresh loaders bound to what this viewer may see.
  */
-export async function buildContext(services: Services, req: IncomingMessage): Promise<Context> {
+export async function buildContext(services: Services, req: IncomingMessage, trustProxy: number): Promise<Context> {
   const token = bearerToken(req.headers.authorization);
   let viewer: Viewer = { kind: "anonymous" };
   if (token) {
@@ -73,7 +66,7 @@ export async function buildContext(services: Services, req: IncomingMessage): Pr
         services.audit,
         (req as IncomingMessage & { body?: unknown }).body,
         "UNAUTHENTICATED",
-        clientAddress(req, services.trustProxy),
+        clientAddress(req, trustProxy),
       );
       throw unauthenticated("The bearer token is invalid, expired or revoked; log in again (or ask for a new partner key).");
     }
@@ -97,6 +90,6 @@ export async function buildContext(services: Services, req: IncomingMessage): Pr
     record,
     services,
     loaders: createArticleLoaders(services.articleRead, audience, record),
-    clientAddress: clientAddress(req, services.trustProxy),
+    clientAddress: clientAddress(req, trustProxy),
   };
 }

@@ -5,7 +5,7 @@ import { ArticleReadService, ArticleService, PreviewService, RevisionService, Wo
 import { AuditService } from "../modules/audit";
 import { JobService } from "../modules/job/job.service";
 import { PartnerService } from "../modules/partner";
-import { ChangesService } from "../modules/outbox";
+import { ChangesService, eventFactsByIds } from "../modules/outbox";
 import { WebhookService } from "../modules/webhook";
 import { SyndicationService } from "../modules/syndication";
 import type { Logger } from "../shared/logger";
@@ -30,10 +30,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     rightsUsageTerms: "Licensed to partners under their agreement; not for redistribution.",
   };
   return {
-    dataSource: ds,
     auth: new AuthService(ds, config.sessionTtlHours, new LoginThrottle(ds, config.loginThrottle)),
-    /** Proxies whose X-Forwarded-For is believed when telling who a client is (TRUST_PROXY). */
-    trustProxy: config.trustProxy,
     articles: new ArticleService(ds),
     articleRead,
     changes: new ChangesService(ds, articleRead),
@@ -51,6 +48,8 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     places: new ReferenceDataService(ds, Place, "Place", ["name"], ReferenceType.PLACE),
     suggest: new SuggestService(ds),
     referenceHistory: new ReferenceHistoryService(ds),
+    /** The event log's facts as they were at each event (subscriptions resolve them per event). */
+    eventFacts: (ids: readonly string[]) => eventFactsByIds(ds, ids),
   };
 }
 

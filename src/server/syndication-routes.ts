@@ -23,7 +23,7 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
   async function withContext(req: Request, res: Response, send: (ctx: Context) => Promise<void>): Promise<void> {
     let ctx: Context;
     try {
-      ctx = await buildContext(services, req);
+      ctx = await buildContext(services, req, config.trustProxy);
     } catch (err) {
       fail(res, err);
       return;

@@ -12,7 +12,8 @@ import {
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import { bearerToken, clientAddress, viewerForToken } from "./context";
+import { viewerForToken } from "../modules/user";
+import { bearerToken, clientAddress } from "./context";
 import { createFormatError } from "./format-error";
 import { QUERY_LIMITS, operationCost, overCost } from "./limits";
 import { trustedDocument } from "./trusted-documents";

@@ -15,10 +15,10 @@ import {
   Root,
 } from "type-graphql";
 import { ArticleConnection, type Article } from "../article";
+import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import type { ArticleLoaders } from "../article";
 import { staff } from "../article/article.resolver";
 import { Role } from "../../shared/enums";
-import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import type { ReferenceDataService, ReferenceReader } from "./reference-data.service";
 import type { Context } from "../../server/context";
 

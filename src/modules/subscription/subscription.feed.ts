@@ -1,10 +1,9 @@
-import type { DataSource } from "typeorm";
 import type { Context } from "../../server/context";
 import type { ContentEventKind } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
 import type { Audience } from "../policy";
 import type { Article } from "../article/article.types";
-import { eventFactsByIds, learn, type BusEvent, type EventBus, type EventFacts } from "../outbox";
+import { learn, type BusEvent, type EventBus, type EventFacts } from "../outbox";
 
 /** The context of a WebSocket subscription: a request's context plus this process's event bus. */
 export interface SubscriptionContext extends Context {
@@ -58,9 +57,9 @@ export function viewFor(ctx: SubscriptionContext, e: BusEvent): Promise<Article 
 }
 
 /** The event with the facts as they were at it (one statement per event, shared by every subscriber). */
-function factsOf(ds: DataSource, e: BusEvent): Promise<EventFacts> {
+function factsOf(services: Pick<Context["services"], "eventFacts">, e: BusEvent): Promise<EventFacts> {
   return once(e, "facts", async () => {
-    const [f] = await eventFactsByIds(ds, [e.id]);
+    const [f] = await services.eventFacts([e.id]);
     if (!f) throw new Error(`content event ${e.seq} is missing from the log`);
     return f;
   });
@@ -74,7 +73,7 @@ function factsOf(ds: DataSource, e: BusEvent): Promise<EventFacts> {
  * slug change appended by a publish feeds nothing: that publish's delivery already shows it.
  */
 export async function channelFor(ctx: SubscriptionContext, e: BusEvent): Promise<{ channel: Channel; facts: EventFacts } | null> {
-  const facts = await factsOf(ctx.services.dataSource, e);
+  const facts = await factsOf(ctx.services, e);
   const l = learn(facts, ctx.audience);
   // Subscribers receive articles, not events: the publish right before already carried the new slug.
   if (facts.slugOfPublish) return null;

@@ -2,8 +2,8 @@ import { IsOptional, IsUUID, MaxLength } from "class-validator";
 import { Arg, Args, Authorized, ArgsType, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
 import { ContentEventKind } from "../../shared/enums";
-import { Action } from "../policy";
 import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
+import { Action } from "../policy";
 
 @ObjectType({ simpleResolvers: true })
 class WebhookInfo {

@@ -1,0 +1,93 @@
+import { createHash } from "node:crypto";
+import type { Request, RequestHandler, Response } from "express";
+import { ALL_KEY } from "../modules/outbox";
+import { persistedHash, requestState } from "./graphql-request";
+import type { CachedResponse, ResponseCache } from "./response-cache";
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** JSON with object keys sorted, so that equal variables make equal cache keys. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
+/** Apollo's CSRF rule (csrfPrevention): a cached answer is served only to requests Apollo would accept. */
+function passesCsrf(req: Request): boolean {
+  if (req.headers["x-apollo-operation-name"] || req.headers["apollo-require-preflight"]) return true;
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  return type !== "" && !["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"].includes(type);
+}
+
+/**
+ * The response cache in front of Apollo, for anonymous queries only (nothing else is ever
+ * stored): a hit is answered here, before anything is parsed; on a miss the request goes on with
+ * `storePublic` set, which the GraphQL handler calls with a public answer (tagged with what it
+ * read) to store it under the epoch seen at lookup, so a purge in between is never undone.
+ */
+export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql: boolean }): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const state = requestState(req, res);
+      const params = state.params;
+      if (!state.anonymous || !params || !passesCsrf(req)) return next();
+      const sent = persistedHash(params);
+      const textHash = typeof params.query === "string" ? sha256(params.query) : null;
+      // Text and hash that disagree are Apollo's to refuse, never a key to someone else's answer.
+      const docHash = sent && textHash && sent !== textHash ? null : (sent ?? textHash);
+      const vars = params.variables;
+      if (!docHash || typeof vars === "symbol") return next();
+      const key = sha256(
+        canonical([
+          docHash,
+          params.operationName ?? null,
+          vars ?? null,
+          req.method === "GET" ? "GET" : "POST",
+          req.headers.accept ?? "",
+        ]),
+      );
+      const found = await cache.lookup(key);
+      if (found?.entry) return sendCached(req, res, found.entry, opts.reportSql);
+      if (found) {
+        const epoch = found.epoch;
+        state.storePublic = (entry, maxAge) => cache.store(key, entry, maxAge, epoch);
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+function sendCached(req: Request, res: Response, entry: CachedResponse, reportSql: boolean): void {
+  res.statusCode = entry.status;
+  for (const [k, v] of entry.headers) res.setHeader(k, v);
+  res.setHeader("age", String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
+  res.setHeader("x-cache", "HIT");
+  if (reportSql) res.setHeader("x-sql-statements", "0");
+  sendPublic(req, res, entry);
+}
+
+/** Validators and keys of a public answer; 304 when the client already holds it. */
+export function sendPublic(req: Request, res: Response, entry: CachedResponse): void {
+  res.setHeader("vary", "accept, authorization");
+  res.setHeader("surrogate-key", [...entry.tags, ALL_KEY].join(" "));
+  if (req.method === "GET") {
+    res.setHeader("etag", entry.etag);
+    const inm = req.headers["if-none-match"];
+    if (inm && inm.split(",").some((t) => t.trim() === entry.etag || t.trim() === `W/${entry.etag}`)) {
+      res.statusCode = 304;
+      res.removeHeader("content-type");
+      res.end();
+      return;
+    }
+  }
+  res.send(entry.body);
+}
