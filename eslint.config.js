@@ -61,6 +61,24 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The server (and the CLI) reach a module only through its faces: index.ts for code,
+    // resolvers.ts for the schema. What a module keeps inside stays free to move.
+    files: ["src/server/**/*.ts", "src/cli/**/*.ts", "src/main.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+modules/[^/]+/(?!resolvers$).+",
+              message: "Import a module through its index.ts (or resolvers.ts for the schema); export what you need there.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts", "bench/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

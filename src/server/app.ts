@@ -23,7 +23,7 @@ import { QUERY_LIMITS, costLimitPlugin, queryArmor } from "./limits";
 import { securityHeaders } from "./security-headers";
 import { auditPlugin } from "../modules/audit";
 import { idempotencyPlugin } from "../modules/idempotency";
-import type { JobRunner } from "../modules/job/job.runner";
+import type { JobRunner } from "../modules/job";
 import { syndicationRouter } from "./syndication-routes";
 import { startSubscriptionServer } from "./ws-server";
 import {

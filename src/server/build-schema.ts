@@ -14,7 +14,7 @@ import {
   WorkflowResolver,
 } from "../modules/article/resolvers";
 import { AuditResolver } from "../modules/audit/resolvers";
-import { JobResolver } from "../modules/job/job.resolver";
+import { JobResolver } from "../modules/job/resolvers";
 import { ChangesResolver } from "../modules/outbox/resolvers";
 import { PartnerResolver } from "../modules/partner/resolvers";
 import { WebhookResolver } from "../modules/webhook/resolvers";
@@ -25,7 +25,7 @@ import { SuggestResolver } from "../modules/search/resolvers";
 import { SourceResolver } from "../modules/source/resolvers";
 import { TopicResolver } from "../modules/topic/resolvers";
 import { UserResolver } from "../modules/user/resolvers";
-import { SubscriptionResolver, UNUSED_PUBSUB } from "../modules/subscription/subscription.resolver";
+import { SubscriptionResolver, UNUSED_PUBSUB } from "../modules/subscription/resolvers";
 import { authChecker } from "./auth-checker";
 
 /** Every resolver is registered here, and only here. */

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { IdempotencyService } from "../modules/idempotency";
-import { JobRunner } from "../modules/job/job.runner";
+import { JobRunner } from "../modules/job";
 import { CdnPurger, EventBus, PURGE_ALL, type EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
 import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { GraphQLError } from "graphql";
 import type { Services } from "./services";
-import { auditRejectedMutation } from "../modules/audit/audit.plugin";
+import { auditRejectedMutation } from "../modules/audit";
 import { createArticleLoaders, RequestRecord, type ArticleLoaders } from "../modules/article";
 import { audienceFor, type Audience } from "../modules/policy";
 import { viewerForToken } from "../modules/user";

@@ -10,7 +10,7 @@ import { PURGE_ALL, tagsForNotice, type EventBus } from "../modules/outbox";
  * Hand-written rather than Apollo's response-cache plugin because a news cache must be purged
  * by what it shows (an article is withdrawn: every answer that contains it goes, at once, on
  * every instance), and Apollo's plugin only knows time-to-live. Each entry carries the tags
- * its request collected (Audience.tags: `article:<id>`, and `articles` for answers that depend
+ * its request collected (the request record's tags: `article:<id>`, and `articles` for answers that depend
  * on which articles are visible); a committed change NOTIFYs every instance, which purges the
  * tags. A request that read the old data before a purge must not store it after the purge:
  * every purge moves an epoch, and a store succeeds only if the epoch is still the one read

@@ -3,18 +3,17 @@ import type { Config } from "../config";
 import { Actor } from "../modules/actor";
 import { ArticleReadService, ArticleService, PreviewService, RevisionService, WorkflowService } from "../modules/article";
 import { AuditService } from "../modules/audit";
-import { JobService } from "../modules/job/job.service";
+import { JobService } from "../modules/job";
 import { PartnerService } from "../modules/partner";
 import { ChangesService, eventFactsByIds } from "../modules/outbox";
 import { WebhookService } from "../modules/webhook";
 import { SyndicationService } from "../modules/syndication";
 import type { Logger } from "../shared/logger";
 import { Place } from "../modules/place";
-import { ReferenceHistoryService, ReferenceType } from "../modules/reference";
+import { ReferenceDataService, ReferenceHistoryService, ReferenceType } from "../modules/reference";
 import { Source } from "../modules/source";
 import { Topic } from "../modules/topic";
 import { AuthService, LoginThrottle } from "../modules/user";
-import { ReferenceDataService } from "../modules/reference/reference-data.service";
 import { SuggestService } from "../modules/search";
 
 /** The composition root for services: built once per process, shared by every request. */

@@ -4,7 +4,7 @@ import { buildContext, type Context } from "./context";
 import type { Services } from "./services";
 import type { Logger } from "../shared/logger";
 import { toHttpError } from "../shared/http-error";
-import type { FeedScope } from "../modules/syndication/syndication.service";
+import type { FeedScope } from "../modules/syndication";
 
 /**
  * Standard formats over plain HTTP, with the GraphQL API's keys, rights and limits: the same

@@ -22,10 +22,9 @@ import { clientKey } from "../shared/client-key";
 import type { Logger } from "../shared/logger";
 import type { Viewer } from "../shared/viewer";
 import { Action, audienceFor, can, Scope } from "../modules/policy";
-import { createArticleLoaders } from "../modules/article/article.loaders";
-import { RequestRecord } from "../modules/article/request-record";
+import { createArticleLoaders, RequestRecord } from "../modules/article";
 import type { EventBus } from "../modules/outbox";
-import type { SubscriptionContext } from "../modules/subscription/subscription.feed";
+import type { SubscriptionContext } from "../modules/subscription";
 
 /** Operations one connection may have running at once (each is a bus subscriber). */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;

@@ -1,0 +1,1 @@
+export { JobResolver } from "./job.resolver";

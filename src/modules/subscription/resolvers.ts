@@ -1,0 +1,1 @@
+export { SubscriptionResolver, UNUSED_PUBSUB } from "./subscription.resolver";
