@@ -20,6 +20,15 @@ import { DEMO_EDITOR } from "../src/seed/seed";
 import { Role } from "../src/shared/enums";
 import { MAIN_STORY } from "./support/demo";
 import { expectNoLeaks } from "./support/expect";
+import {
+  crashBeforeAnswerStored,
+  expireIdempotencyKey,
+  holdIdempotencyKey,
+  idBySlug,
+  lapseIdempotencyLease,
+  leaveExpiredIdempotencyKeys,
+  userIdByEmail,
+} from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 
 /*
@@ -39,8 +48,7 @@ beforeAll(async () => {
   app = await startTestApp({ JOBS_RUN: "false", WEBHOOKS_RUN: "false" });
   editor = await app.editorToken();
   otherEditor = await app.loginAs(Role.EDITOR);
-  const [row] = await app.ds.query<{ id: string }[]>(`SELECT id FROM users WHERE email = $1`, [DEMO_EDITOR.email]);
-  editorId = row!.id;
+  editorId = await userIdByEmail(app, DEMO_EDITOR.email);
 });
 afterAll(() => app?.close());
 
@@ -296,17 +304,14 @@ describe("scope and lifetime of a key", () => {
     expect(row!.hours).toBe(app.config.idempotencyTtlHours);
     expect(app.config.idempotencyTtlHours).toBe(24);
 
-    await app.ds.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [key]);
+    await expireIdempotencyKey(app, key);
     const later = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
     expect(later.replayed).toBe(false);
     expect(later.data!.createArticle.id).not.toBe(first.data!.createArticle.id);
     expect(await articlesHeadlined(headline)).toBe(2);
 
     // Stale rows of anyone are deleted, a bounded batch after each keyed mutation.
-    await app.ds.query(
-      `INSERT INTO idempotency_keys (principal, key, fingerprint, lease_token, expires_at)
-       SELECT 'user:gone', 'old-' || g, 'x', gen_random_uuid(), now() - interval '1 hour' FROM generate_series(1, 5) g`,
-    );
+    await leaveExpiredIdempotencyKeys(app, 5);
     await send(CreateArticleDocument, { input: draftInput(uniqueHeadline("Sweeper")) }, { token: editor, key: randomUUID() });
     expect(await count(`idempotency_keys WHERE principal = 'user:gone'`)).toBe(0);
   });
@@ -341,11 +346,7 @@ describe("concurrency and crashes", () => {
   /** The claim a process leaves behind when it is killed while its mutation runs. */
   async function abandonedClaim(key: string, variables: unknown, opts: { leaseLeft: string; committed: boolean }) {
     const fingerprint = requestFingerprint(print(parse(print(CreateArticleDocument))), undefined, variables);
-    await app.ds.query(
-      `INSERT INTO idempotency_keys (principal, key, fingerprint, lease_token, lease_until, committed_at, expires_at)
-       VALUES ($1, $2, $3, gen_random_uuid(), now() + $4::interval, CASE WHEN $5 THEN now() END, now() + interval '1 day')`,
-      [`user:${editorId}`, key, fingerprint, opts.leaseLeft, opts.committed],
-    );
+    await holdIdempotencyKey(app, { principal: `user:${editorId}`, key, fingerprint, ...opts });
   }
 
   it("a claim abandoned before it committed: CONFLICT within its lease, taken over after it", async () => {
@@ -359,7 +360,7 @@ describe("concurrency and crashes", () => {
     expect(codeOf(busy)).toBe("CONFLICT");
     expect(await articlesHeadlined(headline)).toBe(0);
 
-    await app.ds.query(`UPDATE idempotency_keys SET lease_until = now() - interval '1 second' WHERE key = $1`, [key]);
+    await lapseIdempotencyLease(app, key);
     const retry = await send(CreateArticleDocument, variables, { token: editor, key });
     expect(retry.errors).toBeUndefined();
     expect(retry.replayed).toBe(false);
@@ -377,11 +378,7 @@ describe("concurrency and crashes", () => {
     expect(await count(`idempotency_keys WHERE key = $1 AND committed_at IS NOT NULL`, [key])).toBe(1);
 
     // As if the process died after COMMIT and before storing the answer, and the lease ran out.
-    await app.ds.query(
-      `UPDATE idempotency_keys SET state = 'IN_PROGRESS', response_body = NULL, response_status = NULL,
-         lease_until = now() - interval '1 second' WHERE key = $1`,
-      [key],
-    );
+    await crashBeforeAnswerStored(app, key);
     const retry = await send(CreateArticleDocument, variables, { token: editor, key });
     expect(retry.status).toBe(409);
     expect(codeOf(retry)).toBe("CONFLICT");
@@ -390,8 +387,7 @@ describe("concurrency and crashes", () => {
   });
 
   it("an attempt that outlived its lease and was taken over cannot commit: one correction, not two", async () => {
-    const [story] = await app.ds.query<{ id: string }[]>(`SELECT id FROM articles WHERE slug = $1`, [MAIN_STORY.slug]);
-    const id = story!.id;
+    const id = await idBySlug(app, "article", MAIN_STORY.slug);
     const text = uniqueHeadline("A figure was corrected");
     const corrections = () => count(`corrections WHERE article_id = $1 AND text = $2`, [id, text]);
     const key = randomUUID();
@@ -416,7 +412,7 @@ describe("concurrency and crashes", () => {
       const slow = send(AddCorrectionDocument, vars, { token: editor, key });
       await waiting(1);
       // Its lease runs out (as if it hung); the client's retry takes the key over and waits too.
-      await app.ds.query(`UPDATE idempotency_keys SET lease_until = now() - interval '1 second' WHERE key = $1`, [key]);
+      await lapseIdempotencyLease(app, key);
       const retry = send(AddCorrectionDocument, vars, { token: editor, key });
       await waiting(2);
       await blocker.query(`COMMIT`);

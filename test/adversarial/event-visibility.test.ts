@@ -25,6 +25,7 @@ import {
   UpdateSourceDocument,
 } from "../../src/client/generated/graphql";
 import { Role } from "../../src/shared/enums";
+import { articleVersion } from "../support/fixtures";
 import { startTestApp, type TestApp } from "../support/harness";
 import { expectOk } from "../support/expect";
 import { setRelations, waitFor } from "../support/publish";
@@ -119,7 +120,7 @@ const unpublish = async (id: string) =>
   expectOk(await app.gql(UnpublishDocument, { id, reason: "Withdrawn" }, { token: editor }));
 const remove = async (id: string) => expectOk(await app.gql(DeleteArticleDocument, { id }, { token: editor }));
 async function editAndRepublish(id: string): Promise<void> {
-  const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
+  const version = await articleVersion(app, id);
   expectOk(
     await app.gql(
       UpdateArticleDocument,

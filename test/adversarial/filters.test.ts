@@ -20,6 +20,7 @@ import { buildNewsgraphSchema } from "../../src/server/build-schema";
 import { Role } from "../../src/shared/enums";
 import { MAIN_STORY, VISIBLE } from "../support/demo";
 import { expectOk } from "../support/expect";
+import { idBySlug } from "../support/fixtures";
 import { startTestApp, type GqlResult, type TestApp } from "../support/harness";
 import { expectAllCodes, expectRefused, ok, partnerKey } from "./helpers";
 
@@ -349,8 +350,8 @@ describe("row 2 · relational paths from public types to users and keys (Strapi 
 
   it("an anonymous reader reaches no field that could hold a password, hash, token, secret or email", async () => {
     // Give the staff-only fields values worth stealing: a running edit lease names its holder.
-    const [main] = await app.ds.query<{ id: string }[]>(`SELECT id FROM articles WHERE slug = $1`, [MAIN_STORY.slug]);
-    expectOk(await app.gql(AcquireEditLockDocument, { articleId: main!.id }, { token: editor }));
+    const main = { id: await idBySlug(app, "article", MAIN_STORY.slug) };
+    expectOk(await app.gql(AcquireEditLockDocument, { articleId: main.id }, { token: editor }));
     const w = await walk();
     expect(secretFields(w)).toEqual([]);
     for (const t of ["Article", "Actor", "Source", "Topic", "Place", "Citation", "Claim", "Perspective", "HeldPerspective"])

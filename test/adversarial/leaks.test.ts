@@ -16,6 +16,7 @@ import {
 import { Role } from "../../src/shared/enums";
 import { HIDDEN, MAIN_STORY, VISIBLE } from "../support/demo";
 import { expectOk } from "../support/expect";
+import { articleVersion, idBySlug } from "../support/fixtures";
 import { startTestApp, type TestApp } from "../support/harness";
 import { create, expectAllCodes, ok, partnerKey, publishNew, request } from "./helpers";
 import type { DocumentNode } from "graphql";
@@ -49,7 +50,7 @@ let slugs: Record<string, string> = {};
 let vocab: Record<string, string> = {};
 
 async function relations(id: string, input: ArticleRelationsInput): Promise<void> {
-  const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]);
+  const version = await articleVersion(app, id);
   expectOk(await app.gql(SetArticleRelationsDocument, { id, expectedVersion: version, input }, { token: editor }));
 }
 
@@ -87,12 +88,10 @@ beforeAll(async () => {
   app = await startTestApp();
   editor = await app.editorToken();
   admin = await app.loginAs(Role.ADMIN);
-  const one = async (table: string, slug: string) =>
-    (await app.ds.query<{ id: string }[]>(`SELECT id FROM ${table} WHERE slug = $1`, [slug]))[0]!.id;
   vocab = {
-    oil: await one("topics", "oil"),
-    maduro: await one("actors", "nicolas-maduro"),
-    reuters: await one("sources", "reuters"),
+    oil: await idBySlug(app, "topic", "oil"),
+    maduro: await idBySlug(app, "actor", "nicolas-maduro"),
+    reuters: await idBySlug(app, "source", "reuters"),
   };
   slugs = {};
 
@@ -111,8 +110,7 @@ beforeAll(async () => {
   const withdrawn = await draft("withdrawn");
   await steps(withdrawn, [SubmitForReviewDocument, ApproveDocument, PublishDocument]);
   expectOk(await app.gql(UnpublishDocument, { id: withdrawn, reason: "Test withdrawal" }, { token: editor }));
-  for (const a of HIDDEN)
-    ids[a.slug] = (await app.ds.query<{ id: string }[]>(`SELECT id FROM articles WHERE slug = $1`, [a.slug]))[0]!.id;
+  for (const a of HIDDEN) ids[a.slug] = await idBySlug(app, "article", a.slug);
 });
 afterAll(() => app?.close());
 
@@ -199,7 +197,7 @@ describe("row 5 · drafts, embargoes and rights-restricted items through relatio
       citations: [{ sourceId: source.id, sourcing: "ANONYMOUS", attribution: `${PENDING} said` }],
       perspectives: [{ holderActorId: actor.id, stance: "OPPOSES", summary: `${PENDING} pending view`, about: "tankers" }],
     });
-    const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [pub.id]);
+    const version = await articleVersion(app, pub.id);
     expectOk(
       await app.gql(
         UpdateArticleDocument,
@@ -299,9 +297,9 @@ describe("row 5 · drafts, embargoes and rights-restricted items through relatio
     const outside = VISIBLE.filter((a) => !a.topics.includes("migration"));
     expect(outside.length).toBeGreaterThan(0);
     for (const a of outside) {
-      const [row] = await app.ds.query<{ id: string }[]>(`SELECT id FROM articles WHERE slug = $1`, [a.slug]);
-      expect((await ok(app, `{ article(id: "${row!.id}") { id } }`, undefined, key)).article).toBeNull();
-      expect((await request(app, `/syndication/ninjs/${row!.id}`, { token: key })).status).toBe(404);
+      const row = { id: await idBySlug(app, "article", a.slug) };
+      expect((await ok(app, `{ article(id: "${row.id}") { id } }`, undefined, key)).article).toBeNull();
+      expect((await request(app, `/syndication/ninjs/${row.id}`, { token: key })).status).toBe(404);
     }
     const topicSlugs = [...new Set(VISIBLE.flatMap((a) => a.topics))];
     for (const t of topicSlugs) {

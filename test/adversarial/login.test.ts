@@ -5,7 +5,8 @@ import { LoginDocument } from "../../src/client/generated/graphql";
 import { loadConfig } from "../../src/config";
 import { AuthService } from "../../src/modules/user";
 import { Role } from "../../src/shared/enums";
-import { expectCode, expectOk } from "../support/expect";
+import { expectError, expectOk, expectUnauthenticated } from "../support/expect";
+import { clearLoginThrottling } from "../support/fixtures";
 import { startTestApp, type GqlResult, type TestApp } from "../support/harness";
 import { startSecondInstance } from "../support/second-instance";
 
@@ -33,7 +34,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 // Each test starts with no failures counted (all requests come from 127.0.0.1).
 beforeEach(async () => {
-  await app.ds.query(`DELETE FROM login_rate_limits`);
+  await clearLoginThrottling(app);
 });
 
 async function newAccount(): Promise<string> {
@@ -49,14 +50,18 @@ function login(email: string, password: string, headers: Record<string, string> 
 }
 
 function expectWrongCredentials(r: GqlResult<unknown>): string {
-  const { message } = expectCode(r, "UNAUTHENTICATED");
+  const { message } = expectUnauthenticated(r, "login", /^Email or password is incorrect\.$/);
   return message;
 }
 
 /** A throttled login: 429 with Retry-After, RATE_LIMITED, and no session opened. */
 function expectThrottled(r: GqlResult<unknown>): string {
   expect(r.status).toBe(429);
-  const { message, extensions } = expectCode(r, "RATE_LIMITED");
+  const { message, extensions } = expectError(r, {
+    code: "RATE_LIMITED",
+    path: "login",
+    message: /^Too many failed sign-in attempts; wait \d+ s before trying again\.$/,
+  });
   const retryAfter = Number(r.headers.get("retry-after"));
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(900);
@@ -112,7 +117,7 @@ describe("per account", () => {
     const unknownMs: number[] = [];
     // Interleaved, under the per-account limit: each round clears the counters.
     for (let round = 0; round < 3; round++) {
-      await app.ds.query(`DELETE FROM login_rate_limits`);
+      await clearLoginThrottling(app);
       for (let i = 0; i < 3; i++) {
         knownMs.push(await time(known));
         unknownMs.push(await time(unknownEmail()));

@@ -3,7 +3,8 @@ import { RevokePartnerKeyDocument } from "../../src/client/generated/graphql";
 import { QUERY_LIMITS } from "../../src/server/limits";
 import { Role } from "../../src/shared/enums";
 import { MAIN_STORY } from "../support/demo";
-import { expectCode, expectOk } from "../support/expect";
+import { expectError, expectForbidden, expectOk } from "../support/expect";
+import { idBySlug } from "../support/fixtures";
 import { startTestApp, type TestApp } from "../support/harness";
 import { startSecondInstance, type SecondInstance } from "../support/second-instance";
 import { partnerKey, request } from "./helpers";
@@ -24,7 +25,7 @@ beforeAll(async () => {
   app = await startTestApp();
   second = await startSecondInstance(app, { runJobs: false });
   admin = await app.loginAs(Role.ADMIN);
-  articleId = (await app.ds.query<{ id: string }[]>(`SELECT id FROM articles WHERE slug = $1`, [MAIN_STORY.slug]))[0]!.id;
+  articleId = await idBySlug(app, "article", MAIN_STORY.slug);
 });
 afterAll(async () => {
   await second?.close();
@@ -65,7 +66,11 @@ describe("row 10 · rate-limit bypass through aliases, path variants and key rot
     expect((await app.gql(`{ a: __typename }`, undefined, { token: key })).status).toBe(200);
     const over = await app.gql(`{ articles(first: 1) { totalCount } }`, undefined, { token: key });
     expect(over.status).toBe(429);
-    expectCode(over, "RATE_LIMITED");
+    expectError(over, {
+      code: "RATE_LIMITED",
+      path: null,
+      message: /^Rate limit of 4 requests a minute reached for this key; retry in \d+ s\.$/,
+    });
     expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
@@ -153,11 +158,12 @@ describe("row 10 · rate-limit bypass through aliases, path variants and key rot
   it("a revoked key stops at once on every instance and route; a partner cannot mint itself a fresh key", async () => {
     const { key, id } = await partnerKey(app, admin, { rateLimitPerMinute: 1000 });
     expect((await post("/graphql", key, second.server.port)).status).toBe(200);
-    expectCode(
+    expectForbidden(
       await app.gql(`mutation { createPartnerKey(input: { name: "rotated", scopes: ["content:read"] }) { key } }`, undefined, {
         token: key,
       }),
-      "FORBIDDEN",
+      "createPartnerKey",
+      /^Partner keys read published content; this needs a staff session\.$/,
     );
     expectOk(await app.gql(RevokePartnerKeyDocument, { id }, { token: admin }));
     for (const port of [app.server.port, second.server.port]) {

@@ -5,8 +5,9 @@ import { CreatePartnerKeyDocument, RegisterWebhookDocument, WebhookDeliveriesDoc
 import { ConfigError, loadConfig } from "../../src/config";
 import { AddressNotAllowedError, OutboundClient, coarseError, guardedLookup, urlProblem } from "../../src/shared/outbound";
 import { Role } from "../../src/shared/enums";
+import { storedWebhook } from "../support/fixtures";
 import { startTestApp, type TestApp } from "../support/harness";
-import { expectCode, expectOk } from "../support/expect";
+import { expectBadInput, expectOk } from "../support/expect";
 import { publishNew, waitFor } from "../support/publish";
 
 /*
@@ -105,8 +106,11 @@ afterAll(async () => {
 
 describe("webhook registration without WEBHOOK_ALLOW_PRIVATE", () => {
   it.each(REFUSED)("refuses %s (%s) with BAD_USER_INPUT naming the url", async (_label, url) => {
-    const err = expectCode(await app.gql(RegisterWebhookDocument, { url }, { token: admin }), "BAD_USER_INPUT");
-    expect(err.message).toMatch(/^url is not allowed: .+; webhooks must reach a public address/);
+    expectBadInput(
+      await app.gql(RegisterWebhookDocument, { url }, { token: admin }),
+      "registerWebhook",
+      /^url is not allowed: .+; webhooks must reach a public address\.$/,
+    );
   });
 
   it("stores none of the refused URLs", async () => {
@@ -116,11 +120,11 @@ describe("webhook registration without WEBHOOK_ALLOW_PRIVATE", () => {
 
   it("refuses the database's own port, even on a public address", async () => {
     const dbPort = Number(new URL((app.ds.options as { url: string }).url).port || 5432);
-    const err = expectCode(
+    expectBadInput(
       await app.gql(RegisterWebhookDocument, { url: `http://8.8.8.8:${dbPort}/hook` }, { token: admin }),
-      "BAD_USER_INPUT",
+      "registerWebhook",
+      `url is not allowed: port ${dbPort} is not allowed for webhooks; use another port; webhooks must reach a public address.`,
     );
-    expect(err.message).toContain(`port ${dbPort}`);
   });
 
   it("refuses a partner key's internal URL the same way", async () => {
@@ -131,10 +135,15 @@ describe("webhook registration without WEBHOOK_ALLOW_PRIVATE", () => {
         { token: admin },
       ),
     ).createPartnerKey;
-    expectCode(await app.gql(RegisterWebhookDocument, { url: "http://169.254.169.254/" }, { token: key }), "BAD_USER_INPUT");
-    expectCode(
+    expectBadInput(
+      await app.gql(RegisterWebhookDocument, { url: "http://169.254.169.254/" }, { token: key }),
+      "registerWebhook",
+      /^url is not allowed: the host is a link-local address \(this includes cloud metadata services\); webhooks must reach a public address\.$/,
+    );
+    expectBadInput(
       await app.gql(RegisterWebhookDocument, { url: "http://[::ffff:127.0.0.1]:5432/" }, { token: key }),
-      "BAD_USER_INPUT",
+      "registerWebhook",
+      /^url is not allowed: the host is a loopback address; webhooks must reach a public address\.$/,
     );
   });
 
@@ -161,13 +170,10 @@ describe("webhook delivery without WEBHOOK_ALLOW_PRIVATE", () => {
     const rec = receiver();
     const port = await listen(rec.server);
     // As if registered while the setting was on, or before this check existed.
-    const [hook] = await app.ds.query<{ id: string }[]>(
-      `INSERT INTO webhooks (url, events) VALUES ($1, '{PUBLISHED}') RETURNING id`,
-      [`http://127.0.0.1:${port}/hook`],
-    );
+    const hook = { id: await storedWebhook(app, `http://127.0.0.1:${port}/hook`) };
     await publishNew(app, editor, { headline: "A story the internal receiver must not get" });
     const node = await waitFor("the refused attempt to be recorded", async () => {
-      const log = expectOk(await app.gql(WebhookDeliveriesDocument, { webhookId: hook!.id, first: 1 }, { token: admin }));
+      const log = expectOk(await app.gql(WebhookDeliveriesDocument, { webhookId: hook.id, first: 1 }, { token: admin }));
       const n = log.webhookDeliveries.edges[0]?.node;
       return n && n.attempts > 0 && n;
     });
