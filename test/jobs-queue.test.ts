@@ -182,6 +182,43 @@ describe("scheduled publishes on graphile-worker", () => {
   });
 });
 
+describe("a worker that dies holding a job (known gap, kept visible)", () => {
+  it("its job is not run by anyone while graphile-worker's lock on it is under 4 hours old; freed, it publishes once", async () => {
+    // The old runner held a row lock, released the moment its connection died. graphile-worker
+    // marks the job locked_by a worker id instead; nobody else takes it until the lock is 4 hours old.
+    await app.server.runner.stop();
+    await second.server.runner.stop();
+    try {
+      const [id] = await approvedArticles(1, "Its worker died");
+      expectOk(await app.gql(SchedulePublishDocument, { id: id!, at: (await dbTime(60)).toISOString() }, { token: editor }));
+      const [{ key }] = await app.ds.query<[{ key: string }]>(`SELECT id::text AS key FROM jobs WHERE article_id = $1`, [id]);
+      // What get_job leaves behind when the process is killed right after taking the job.
+      await app.ds.query(
+        `UPDATE graphile_worker._private_jobs SET run_at = now() - interval '1 second', locked_at = now(),
+           locked_by = 'worker-killed', attempts = attempts + 1 WHERE key = $1`,
+        [key],
+      );
+      expect(await second.server.runner.drain()).toBe(0);
+      expect(await app.ds.query(`SELECT 1 FROM content_events WHERE article_id = $1`, [id])).toEqual([]);
+
+      // A running worker's periodic reset (every 8 to 10 minutes) frees only locks over 4 hours old,
+      // so a younger one is kept; once freed (as that reset does), the job runs and publishes once.
+      const [, reset] = await app.ds.query<[unknown[], number]>(
+        `UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
+         WHERE key = $1 AND locked_at < now() - interval '4 hours'`,
+        [key],
+      );
+      expect(reset).toBe(0);
+      await app.ds.query(`UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL WHERE key = $1`, [key]);
+      expect(await second.server.runner.drain()).toBe(1);
+      expect((await publishedEvents([id!])).get(id!)).toBe(1);
+    } finally {
+      await app.server.runner.start();
+      await second.server.runner.start();
+    }
+  });
+});
+
 describe("other consumers on the same runner", () => {
   it("a registered task runs what committed transactions enqueued, never what rolled back", async () => {
     // Polls once a minute: a job it takes within seconds was announced by NOTIFY.
