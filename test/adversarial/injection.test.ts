@@ -5,6 +5,7 @@ import { QUERY_LIMITS } from "../../src/server/limits";
 import { Role } from "../../src/shared/enums";
 import { VISIBLE } from "../support/demo";
 import { expectCode, expectOk } from "../support/expect";
+import { articleVersion, idBySlug } from "../support/fixtures";
 import { startTestApp, type TestApp } from "../support/harness";
 import { expectHandled, expectNoDriverText, forgeCursor, ok, partnerKey, publishNew, request } from "./helpers";
 
@@ -166,7 +167,7 @@ beforeAll(async () => {
       { token: editor },
     ),
   ).createArticle.id;
-  sourceId = (await app.ds.query<{ id: string }[]>(`SELECT id FROM sources WHERE slug = 'reuters'`))[0]!.id;
+  sourceId = await idBySlug(app, "source", "reuters");
   keyId = (await partnerKey(app, admin)).id;
   tablesBefore = (
     await app.ds.query<{ t: string }[]>(
@@ -499,7 +500,7 @@ describe("row 6 · SQL injection through filters, sort, search, slugs and JSON f
       const rel = [values(MUTATION_RUNS / 2), values(MUTATION_RUNS / 2), values(MUTATION_RUNS / 2), values(MUTATION_RUNS / 2)];
       for (let i = 0; i < MUTATION_RUNS / 2; i++) {
         const [a, st, l, sm] = rel.map((list) => list[i % list.length]!);
-        const [{ version }] = await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [draftId]);
+        const version = await articleVersion(app, draftId);
         const input = {
           citations: [{ sourceId, sourcing: "NAMED", attribution: fit(a!, i, 500) }],
           claims: [{ statement: fit(st!, i, 1000), status: "REPORTED", sourceIds: [sourceId] }],
