@@ -1,3 +1,4 @@
+import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ApproveDocument,
@@ -182,37 +183,57 @@ describe("scheduled publishes on graphile-worker", () => {
   });
 });
 
-describe("a worker that dies holding a job (known gap, kept visible)", () => {
-  it("its job is not run by anyone while graphile-worker's lock on it is under 4 hours old; freed, it publishes once", async () => {
-    // The old runner held a row lock, released the moment its connection died. graphile-worker
-    // marks the job locked_by a worker id instead; nobody else takes it until the lock is 4 hours old.
+describe("a worker that dies holding a job", () => {
+  it("its job is freed by a live instance's sweep and publishes once; a live worker's job is left alone", async () => {
+    // graphile-worker marks a taken job locked_by a worker id and, by itself, frees the mark only
+    // when it is 4 hours old. Our workers hold a liveness lock for their id (worker-liveness.ts):
+    // a job whose worker's lock nobody holds belonged to a process that died.
     await app.server.runner.stop();
     await second.server.runner.stop();
+    const alive = new Client({ connectionString: (app.ds.options as { url: string }).url });
+    await alive.connect();
     try {
-      const [id] = await approvedArticles(1, "Its worker died");
-      expectOk(await app.gql(SchedulePublishDocument, { id: id!, at: (await dbTime(60)).toISOString() }, { token: editor }));
-      const [{ key }] = await app.ds.query<[{ key: string }]>(`SELECT id::text AS key FROM jobs WHERE article_id = $1`, [id]);
-      // What get_job leaves behind when the process is killed right after taking the job.
-      await app.ds.query(
-        `UPDATE graphile_worker._private_jobs SET run_at = now() - interval '1 second', locked_at = now(),
-           locked_by = 'worker-killed', attempts = attempts + 1 WHERE key = $1`,
-        [key],
-      );
+      const [dead, live] = await approvedArticles(2, "Its worker died");
+      const keys: string[] = [];
+      for (const id of [dead!, live!]) {
+        expectOk(await app.gql(SchedulePublishDocument, { id, at: (await dbTime(60)).toISOString() }, { token: editor }));
+        const [{ key }] = await app.ds.query<[{ key: string }]>(`SELECT id::text AS key FROM jobs WHERE article_id = $1`, [id]);
+        keys.push(key);
+      }
+      // Another process's worker, alive: it holds its liveness lock.
+      await alive.query("SELECT pg_advisory_lock(4207, hashtext('worker-alive'))");
+      // What get_job leaves behind when the process is killed right after taking the job (a minute ago).
+      for (const [key, worker] of [
+        [keys[0], "worker-killed"],
+        [keys[1], "worker-alive"],
+      ]) {
+        await app.ds.query(
+          `UPDATE graphile_worker._private_jobs SET run_at = now() - interval '1 minute', locked_at = now() - interval '1 minute',
+             locked_by = $2, attempts = attempts + 1 WHERE key = $1`,
+          [key, worker],
+        );
+      }
+      // Held: nobody runs either job, as graphile-worker alone would for 4 hours.
       expect(await second.server.runner.drain()).toBe(0);
-      expect(await app.ds.query(`SELECT 1 FROM content_events WHERE article_id = $1`, [id])).toEqual([]);
 
-      // A running worker's periodic reset (every 8 to 10 minutes) frees only locks over 4 hours old,
-      // so a younger one is kept; once freed (as that reset does), the job runs and publishes once.
-      const [, reset] = await app.ds.query<[unknown[], number]>(
-        `UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
-         WHERE key = $1 AND locked_at < now() - interval '4 hours'`,
-        [key],
+      // An instance starting (and every sweep while it runs) frees only the dead worker's job.
+      await app.server.runner.start();
+      await waitFor("the dead worker's job to publish", async () => (await publishedEvents([dead!])).get(dead!) === 1);
+      const [held] = await app.ds.query<{ locked_by: string | null }[]>(
+        `SELECT locked_by FROM graphile_worker._private_jobs WHERE key = $1`,
+        [keys[1]],
       );
-      expect(reset).toBe(0);
-      await app.ds.query(`UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL WHERE key = $1`, [key]);
-      expect(await second.server.runner.drain()).toBe(1);
-      expect((await publishedEvents([id!])).get(id!)).toBe(1);
+      expect(held?.locked_by).toBe("worker-alive");
+      expect(await app.server.runner.sweepDeadWorkers()).toEqual([]);
+      expect((await publishedEvents([live!])).get(live!)).toBeUndefined();
+
+      // The live worker's process dies: its lock goes with its connection, and the next sweep frees its job.
+      await alive.end();
+      expect(await app.server.runner.sweepDeadWorkers()).toEqual(["worker-alive"]);
+      await waitFor("the second job to publish", async () => (await publishedEvents([live!])).get(live!) === 1);
+      expect((await publishedEvents([dead!, live!])).get(dead!)).toBe(1);
     } finally {
+      await alive.end().catch(() => undefined);
       await app.server.runner.start();
       await second.server.runner.start();
     }

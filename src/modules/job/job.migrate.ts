@@ -8,7 +8,8 @@ export function workerLogger(log: Logger): WorkerLogger {
   const child = log.child({ component: "graphile-worker" });
   return new WorkerLogger((scope) => (level: LogLevel, message: string, meta?: unknown) => {
     const fields = { ...scope, ...(meta && typeof meta === "object" ? meta : {}) };
-    switch (level) {
+    // A const enum in graphile-worker 0.17 (its values are these strings).
+    switch (level as string) {
       case "error":
         return child.error(fields, message);
       case "warning":

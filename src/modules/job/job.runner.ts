@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { GraphQLError } from "graphql";
 import {
   run,
@@ -8,6 +9,7 @@ import {
   type RunnerOptions,
   type Task,
   type TaskList,
+  type WorkerEvents,
 } from "graphile-worker";
 import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, JobKind, JobState } from "../../shared/enums";
@@ -16,12 +18,17 @@ import { SYSTEM, type WorkflowService } from "../article/workflow.service";
 import { Transition } from "../policy";
 import { migrateJobQueue, queuePool, workerLogger } from "./job.migrate";
 import { SCHEDULED_JOB_MAX_ATTEMPTS, SCHEDULED_JOB_TASK } from "./job.queue";
+import { WorkerLiveness } from "./worker-liveness";
 
 export interface JobRunnerOptions {
   /** How often a worker looks for jobs that became due (new runnable jobs wake it at once by NOTIFY). */
   pollMs?: number;
   /** Jobs due longer ago than this are logged as late (catch-up after downtime). */
   lateAfterMs?: number;
+  /** How often jobs held by workers that died are looked for and freed (see worker-liveness.ts). */
+  livenessSweepMs?: number;
+  /** How long a job is held before its worker's liveness is checked. */
+  livenessGraceMs?: number;
 }
 
 interface ClaimedJob {
@@ -53,6 +60,7 @@ export class JobRunner {
   private readonly pollMs: number;
   private readonly lateAfterMs: number;
   private readonly logger: WorkerLogger;
+  private readonly liveness: WorkerLiveness;
 
   constructor(
     private readonly ds: DataSource,
@@ -63,6 +71,12 @@ export class JobRunner {
     this.pollMs = opts.pollMs ?? 1000;
     this.lateAfterMs = opts.lateAfterMs ?? 5000;
     this.logger = workerLogger(log);
+    const url = (ds.options as { url?: string }).url;
+    if (!url) throw new Error("The DataSource has no url: the job runner's liveness lock needs one.");
+    this.liveness = new WorkerLiveness(url, log, {
+      sweepMs: opts.livenessSweepMs ?? 10_000,
+      graceMs: opts.livenessGraceMs ?? 20_000,
+    });
     this.addTask(SCHEDULED_JOB_TASK, (payload, helpers) => this.runScheduled(payload, helpers));
   }
 
@@ -84,7 +98,15 @@ export class JobRunner {
   /** Start working the queue in this process: catches up on everything already due, then waits for more. */
   async start(): Promise<void> {
     if (this.worker) return;
+    await this.liveness.start();
+    // Jobs that a killed process left held are freed at once, not at the next sweep.
+    await this.liveness.sweep();
     this.worker = await run({ ...this.options(), concurrency: 1, pollInterval: this.pollMs }, this.taskList());
+  }
+
+  /** Free the jobs held by workers that died (normally every livenessSweepMs while started); returns their ids. */
+  sweepDeadWorkers(): Promise<string[]> {
+    return this.liveness.sweep();
   }
 
   /** Stop taking jobs; waits for the one running to finish. */
@@ -92,6 +114,7 @@ export class JobRunner {
     const worker = this.worker;
     this.worker = null;
     await worker?.stop();
+    await this.liveness.stop();
   }
 
   /** Run every job due now in this process, until none is left (as a worker would). Returns how many ran. */
@@ -119,7 +142,14 @@ export class JobRunner {
   }
 
   private options(): RunnerOptions {
-    return { pgPool: queuePool(this.ds, this.log), logger: this.logger, noHandleSignals: true };
+    // Each worker holds its liveness lock from its creation (see worker-liveness.ts).
+    const events: WorkerEvents = new EventEmitter();
+    events.on("worker:create", ({ worker }) => {
+      this.liveness
+        .claim(worker.workerId)
+        .catch((err: unknown) => this.log.warn({ err }, "could not claim a job worker's liveness lock"));
+    });
+    return { pgPool: queuePool(this.ds, this.log), logger: this.logger, noHandleSignals: true, events };
   }
 
   private taskList(): TaskList {
