@@ -11,7 +11,7 @@ import { Pool } from "pg";
  */
 
 /**
- * PUBLIC_ARTICLE of src/modules/article/article-read.service.ts, copied rather than imported so
+ * PUBLIC_ARTICLE of src/modules/article/published.reader.ts, copied rather than imported so
  * this process does not load TypeORM and type-graphql (that would inflate its RSS); bench/run.ts
  * refuses to run if the two ever differ.
  */
@@ -142,7 +142,7 @@ export const ARTICLE_PAGE_SQL = `WITH art AS (
     FROM art pg)))::text AS body`;
 
 /**
- * referenceVisibleSql(ACTOR, "x.id", PUBLIC_READER) of src/shared/reference-data.ts, copied for
+ * referenceVisibleSql(ACTOR, "x.id", PUBLIC_READER) of src/modules/reference/reference-data.service.ts, copied for
  * the same reason as RAW_PUBLIC_ARTICLE (test/bench.test.ts fails if the two differ): an actor is
  * public only once the published revision of a public article cites it, so Newsgraph answers
  * `actor: null` for one that only drafts or embargoed articles cite, and so must this handler.
@@ -195,13 +195,13 @@ export function actorCoverageSql(withAfter: boolean): string {
     FROM k)))::text AS body`;
 }
 
-/** The search of listPublished in src/modules/article/article-read.service.ts: both languages' parses of $2. */
+/** The search of listPublished in src/modules/article/search.sql.ts: both languages' parses of $2. */
 const CONFIGS = ["english", "spanish"];
 const SEARCH_MATCH = `(${CONFIGS.map((c) => `r.search @@ websearch_to_tsquery('${c}', $2)`).join(" OR ")})`;
 const SEARCH_RANK = `greatest(${CONFIGS.map((c) => `ts_rank_cd(r.search, websearch_to_tsquery('${c}', $2))`).join(", ")})::float8`;
 
 /**
- * The snippet of src/modules/article/article-read.service.ts (snippetsOf and markSnippet):
+ * The snippet of src/modules/article/search.sql.ts (snippetsOf and markSnippet):
  * ts_headline of the body in the revision's language against the query as the search parsed it
  * (both configurations); control characters 1-3 stripped from the body and "<" turned into
  * chr(3) first, matches marked with chr(1)/chr(2); then the whole escaped as escapeHtml does,
@@ -220,7 +220,7 @@ const SNIPPET = (x: string) => `(
 
 /**
  * Search of src/client/operations/reader.graphql: $1 first, $2 query, [$3 rank, $4 id of the cursor].
- * The candidates of searchByRelevance in src/modules/article/article-read.service.ts: the newest
+ * The candidates of searchByRelevance in src/modules/article/search.sql.ts: the newest
  * RANKED matches among the RECENT newest public articles when at least ENOUGH of them match,
  * else the newest RANKED matches of the whole archive; ranked, then paged on (rank, id).
  */
