@@ -10,6 +10,7 @@ import {
 import { Role } from "../src/shared/enums";
 import { VISIBLE } from "./support/demo";
 import { expectBadInput, expectOk } from "./support/expect";
+import { idBySlug, placeInTime } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import { publishNew } from "./support/publish";
 
@@ -44,15 +45,6 @@ function positions(ids: string[], from: bigint): Positioned[] {
     id,
     us: BASE + from + PATTERN[i % PATTERN.length]! + BigInt(Math.floor(i / PATTERN.length)) * 10_000n,
   }));
-}
-
-/** Sets `column` of `table` to each row's instant, exactly, in one statement. */
-async function place(table: "articles" | "partner_keys" | "jobs", column: string, rows: Positioned[]): Promise<void> {
-  await app.ds.query(
-    `UPDATE ${table} AS t SET ${column} = timestamptz 'epoch' + v.us * interval '1 microsecond'
-     FROM unnest($1::uuid[], $2::bigint[]) AS v(id, us) WHERE t.id = v.id`,
-    [rows.map((r) => r.id), rows.map((r) => r.us.toString())],
-  );
 }
 
 /** Ids ordered by (instant, id) as PostgreSQL orders timestamptz and uuid (uuids compare as lowercase hex). */
@@ -139,7 +131,7 @@ beforeAll(async () => {
   app = await startTestApp({ JOBS_RUN: "false" });
   editor = await app.editorToken();
   admin = await app.loginAs(Role.ADMIN);
-  [topic] = await app.ds.query<[{ id: string; slug: string }]>(`SELECT id, slug FROM topics WHERE slug = 'sanctions'`);
+  topic = { id: await idBySlug(app, "topic", "sanctions"), slug: "sanctions" };
   [actor] = await app.ds.query<[{ id: string; slug: string }]>(`SELECT id, slug FROM actors ORDER BY slug LIMIT 1`);
   for (let i = 0; i < 8; i++) tagged.push(await newTaggedArticle(`Sanctions briefing number ${i}`));
   for (let i = 0; i < 4; i++) await publishNew(app, editor, { headline: `Untagged story number ${i}` });
@@ -167,27 +159,27 @@ beforeAll(async () => {
     pub.map((r) => r.id),
     0n,
   );
-  await place("articles", "published_at", published);
+  await placeInTime(app, "articles", "published_at", published);
   // Working copies order by updated_at; a different permutation than publication, in its own range.
   const all = await app.ds.query<{ id: string }[]>(`SELECT id FROM articles ORDER BY slug DESC`);
   edited = positions(
     all.map((r) => r.id),
     3_600_000_000n,
   );
-  await place("articles", "updated_at", edited);
+  await placeInTime(app, "articles", "updated_at", edited);
   const k = await app.ds.query<{ id: string }[]>(`SELECT id FROM partner_keys ORDER BY name`);
   keys = positions(
     k.map((r) => r.id),
     0n,
   );
-  await place("partner_keys", "created_at", keys);
+  await placeInTime(app, "partner_keys", "created_at", keys);
   const j = await app.ds.query<{ id: string }[]>(`SELECT id FROM jobs WHERE state IN ('PENDING', 'FAILED') ORDER BY id DESC`);
   // Far ahead, so that none of them is due (and none is "late").
   jobs = positions(
     j.map((r) => r.id),
     2_524_608_000_000_000n,
   );
-  await place("jobs", "run_at", jobs);
+  await placeInTime(app, "jobs", "run_at", jobs);
 });
 afterAll(() => app?.close());
 

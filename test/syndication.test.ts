@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { CreatePartnerKeyDocument, SetEmbargoDocument, type CreatePartnerKeyInput } from "../src/client/generated/graphql";
 import { Language, Role } from "../src/shared/enums";
 import { BadUserInputError, ConflictError, NotFoundError, ServiceUnavailableError } from "../src/shared/errors";
+import { idsBySlug } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectOk } from "./support/expect";
 import { HIDDEN, MAIN_STORY, newestFirst, VISIBLE } from "./support/demo";
@@ -24,8 +25,7 @@ beforeAll(async () => {
   app = await startTestApp();
   admin = await app.loginAs(Role.ADMIN);
   base = app.url.replace(/\/graphql$/, "");
-  const rows = await app.ds.query<{ id: string; slug: string }[]>(`SELECT id, slug FROM articles`);
-  ids = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
+  ids = await idsBySlug(app, "article");
 });
 afterAll(() => app?.close());
 

@@ -14,6 +14,7 @@ import { Transition } from "../src/modules/article/workflow";
 import { WorkflowService } from "../src/modules/article/workflow.service";
 import type { DemoArticle } from "../src/seed/demo-story";
 import { Role } from "../src/shared/enums";
+import { idsBySlug, type SluggedKind } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import { HIDDEN, MAIN_STORY, PENDING_EDIT, VISIBLE } from "./support/demo";
 
@@ -43,9 +44,8 @@ let app: TestApp;
 let ids: Record<string, string>;
 beforeAll(async () => {
   app = await startTestApp();
-  const lookup = async (table: string) =>
-    new Map((await app.ds.query<{ id: string; slug: string }[]>(`SELECT id, slug FROM ${table}`)).map((r) => [r.slug, r.id]));
-  const [actors, sources, topics, places] = await Promise.all(["actors", "sources", "topics", "places"].map(lookup));
+  const lookup = async (kind: SluggedKind) => new Map(Object.entries(await idsBySlug(app, kind)));
+  const [actors, sources, topics, places] = await Promise.all((["actor", "source", "topic", "place"] as const).map(lookup));
   const [editor] = await app.ds.query<{ id: string }[]>(`SELECT id FROM users WHERE role = 'EDITOR' LIMIT 1`);
   const viewer = { kind: "staff" as const, userId: editor!.id, sessionId: "test", email: "editor@test", role: Role.EDITOR };
   const articles = new ArticleService(app.ds);
@@ -65,8 +65,7 @@ beforeAll(async () => {
     if (a.embargo) await workflow.setEmbargo(viewer, id, new Date(Date.now() + 3600_000));
     for (const t of a.steps) await workflow.transition(viewer, id, t, { at: new Date(Date.now() + 3600_000) });
   }
-  const rows = await app.ds.query<{ id: string; slug: string }[]>(`SELECT id, slug FROM articles`);
-  ids = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
+  ids = await idsBySlug(app, "article");
 });
 afterAll(() => app?.close());
 
