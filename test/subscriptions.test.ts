@@ -355,6 +355,9 @@ describe("a slug change at a republish", () => {
     await publish(live);
     // Withdrawn, renamed and published again: a PUBLISHED followed by a SLUG_CHANGED.
     const back = await publishNew("Live: renamed while withdrawn");
+    // Delivered before the withdrawal: a publish whose delivery finds the article already
+    // withdrawn is not pushed (subscribers get the article as it is now, never a withdrawn one).
+    await published.waitFor((i) => i.articlePublished.id === back, "the first publish");
     expectOk(await app.gql(UnpublishDocument, { id: back, reason: "Checking a name" }, { token: editor }));
     const backSlug = `renamed-back-${back.slice(0, 8)}`;
     await rename(back, backSlug);
