@@ -12,22 +12,13 @@ import { Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
 import { expectOk } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
+import { waitFor } from "./support/publish";
 import { startSecondInstance, type SecondInstance } from "./support/second-instance";
 
 /*
  * Scheduled work on graphile-worker, where the queue's guarantees meet the app's: two running
  * instances, a job delivered twice, and a task another module registers on the same runner.
  */
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let app: TestApp;
 let second: SecondInstance;

@@ -22,6 +22,7 @@ import {
 import { Role } from "../src/shared/enums";
 import { startTestApp, type GqlResult, type TestApp } from "./support/harness";
 import { expectCode, expectOk } from "./support/expect";
+import { waitFor } from "./support/publish";
 import { startSecondInstance } from "./support/second-instance";
 
 /*
@@ -36,17 +37,6 @@ import { startSecondInstance } from "./support/second-instance";
  */
 
 // ---- generic checks ----
-
-/** Poll `probe` until it returns something truthy; fail naming `what` after `timeoutMs`. */
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let slugCounter = 0;
 

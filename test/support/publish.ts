@@ -1,6 +1,5 @@
 import {
   ApproveDocument,
-  CreateArticleDocument,
   PublishDocument,
   SetArticleRelationsDocument,
   SubmitForReviewDocument,
@@ -8,6 +7,7 @@ import {
   type CreateArticleInput,
 } from "../../src/client/generated/graphql";
 import { expectOk } from "./expect";
+import { draftArticle } from "./fixtures";
 import type { TestApp } from "./harness";
 
 /** A new article taken through review to publication by an editor (defaults: English news, a one-line body). */
@@ -16,13 +16,7 @@ export async function publishNew(
   token: string,
   input: Partial<CreateArticleInput> & { headline: string },
 ): Promise<{ id: string; slug: string }> {
-  const created = expectOk(
-    await app.gql(
-      CreateArticleDocument,
-      { input: { bodyMarkdown: "Text of the story.", language: "EN", genre: "NEWS", ...input } },
-      { token },
-    ),
-  ).createArticle;
+  const created = await draftArticle(app, token, input);
   for (const doc of [SubmitForReviewDocument, ApproveDocument, PublishDocument])
     expectOk(await app.gql(doc, { id: created.id }, { token }));
   return { id: created.id, slug: created.slug };
@@ -42,7 +36,7 @@ export async function setRelations(
 /** Poll until probe returns something truthy; throws after ms. */
 export async function waitFor<T>(
   what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   ms = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
