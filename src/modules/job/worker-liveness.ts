@@ -25,6 +25,7 @@ export class WorkerLiveness {
   private readonly own = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<string[]> | null = null;
+  private claims: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -45,7 +46,12 @@ export class WorkerLiveness {
   /** This process runs a worker with this id: hold its lock for as long as the process lives. */
   async claim(workerId: string): Promise<void> {
     this.own.add(workerId);
-    await this.client?.query("SELECT pg_advisory_lock($1, hashtext($2))", [LIVENESS_LOCK_CLASS, workerId]);
+    // A pool of several workers claims at once: one query at a time on the one connection.
+    const claimed = this.claims.then(() =>
+      this.client?.query("SELECT pg_advisory_lock($1, hashtext($2))", [LIVENESS_LOCK_CLASS, workerId]),
+    );
+    this.claims = claimed.catch(() => undefined);
+    await claimed;
   }
 
   /** Free the jobs of workers that are gone; returns their ids. */
@@ -55,6 +61,7 @@ export class WorkerLiveness {
   }
 
   private async sweepOnce(): Promise<string[]> {
+    await this.claims;
     const client = this.client;
     if (!client) return [];
     const freed: string[] = [];
