@@ -164,11 +164,12 @@ export class JobRunner implements TaskRegistry {
   }
 
   private options(): RunnerOptions {
-    // Each worker holds its liveness lock from its creation (see worker-liveness.ts).
+    // Each pool holds its liveness lock from its creation (see worker-liveness.ts). graphile-worker
+    // 0.17 marks the jobs it takes with the pool's id (locked_by), not the worker's.
     const events: WorkerEvents = new EventEmitter();
-    events.on("worker:create", ({ worker }) => {
+    events.on("pool:create", ({ workerPool }) => {
       this.liveness
-        .claim(worker.workerId)
+        .claim(workerPool.id)
         .catch((err: unknown) => this.log.warn({ err }, "could not claim a job worker's liveness lock"));
     });
     return { pgPool: queuePool(this.ds, this.log), logger: this.logger, noHandleSignals: true, events };

@@ -12,10 +12,10 @@ export interface WorkerLivenessOptions {
 }
 
 /**
- * graphile-worker marks a job it takes with its worker id (`locked_by`) and frees such marks
- * only when they are four hours old: a process killed while running a job would hold a
- * scheduled publish back for hours. Each of our workers holds a session advisory lock named after
- * its id, on a connection of its own that PostgreSQL closes (releasing the lock) the moment the
+ * graphile-worker marks a job it takes with its worker pool's id (`locked_by`; 0.17 locks by pool,
+ * not by worker) and frees such marks only when they are four hours old: a process killed while
+ * running a job would hold a scheduled publish back for hours. Each of our pools holds a session
+ * advisory lock named after its id (JobRunner claims it at "pool:create"), on a connection of its own that PostgreSQL closes (releasing the lock) the moment the
  * process dies; the sweep frees the jobs of workers whose lock nobody holds. A job freed while its
  * worker was in fact alive runs twice at worst, and the handlers commit their effect once.
  * Hand-written: graphile-worker has no liveness of its own besides the four-hour reset.
