@@ -263,8 +263,9 @@ export class WebhookService {
 
   /**
    * Dispatch from now on: every committed event queues the fan-out. At start, the fan-out of
-   * what was committed while no instance listened, and a queue entry for every pending delivery
-   * that has none (deliveries left by a release that polled).
+   * what was committed while no instance listened, and every pending delivery queued again (one
+   * already queued is rescheduled, not doubled), so none waits without an entry: deliveries
+   * left by a release that polled, or whose entry was lost.
    */
   async start(bus: EventBus): Promise<void> {
     const kicker = this.kicker;
