@@ -49,7 +49,10 @@ export interface Config {
   publicBaseUrl: string;
   publisherName: string;
   webhooks: {
+    /** How often the delivery pool looks for retries that fell due (new work wakes it by NOTIFY). */
     pollMs: number;
+    /** Deliveries and CDN purges this process runs at once (the delivery pool's workers). */
+    concurrency: number;
     /** First retry delay of a failed delivery; doubles with each attempt, with ±50% jitter. */
     retryBaseMs: number;
     maxAttempts: number;
@@ -113,10 +116,11 @@ export const ENV_DOC: Record<string, string> = {
   INTROSPECTION: "allow schema introspection (default true outside production)",
   JOBS_RUN: "run scheduled publishes and embargo lifts in this process (default true)",
   JOBS_POLL_MS: "how often the job runner looks for due jobs, in milliseconds (default 1000)",
-  WEBHOOKS_RUN: "deliver webhooks from this process (default true)",
+  WEBHOOKS_RUN: "deliver webhooks (and CDN purges) from this process (default true)",
+  WEBHOOKS_CONCURRENCY: "webhook deliveries and CDN purges this process runs at once (default 4)",
   PUBLIC_BASE_URL: "public origin of the site, used in ninjs, feeds and JSON-LD (default http://localhost:PORT)",
   PUBLISHER_NAME: "publisher and rights holder named in syndication output (default Newsgraph)",
-  WEBHOOKS_POLL_MS: "how often new events and due deliveries are looked for, in milliseconds (default 500)",
+  WEBHOOKS_POLL_MS: "how often the delivery queue looks for retries that fell due, in milliseconds (default 500)",
   WEBHOOK_RETRY_BASE_MS: "first retry delay of a failed delivery; doubles per attempt, with jitter (default 1000)",
   WEBHOOK_MAX_ATTEMPTS: "attempts before a delivery is marked FAILED (default 8)",
   WEBHOOK_DISABLE_AFTER: "consecutive failed attempts after which a webhook is disabled (default 20)",
@@ -223,6 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     publisherName: env.PUBLISHER_NAME?.trim() || "Newsgraph",
     webhooks: {
       pollMs: int(env, "WEBHOOKS_POLL_MS", 500, 20, 60_000, problems),
+      concurrency: int(env, "WEBHOOKS_CONCURRENCY", 4, 1, 50, problems),
       retryBaseMs: int(env, "WEBHOOK_RETRY_BASE_MS", 1000, 10, 3_600_000, problems),
       maxAttempts: int(env, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 100, problems),
       disableAfter: int(env, "WEBHOOK_DISABLE_AFTER", 20, 1, 10_000, problems),

@@ -263,3 +263,42 @@ describe("other consumers on the same runner", () => {
     }
   });
 });
+
+describe("a live runner's long job", () => {
+  it("is not freed by another instance's sweep, however long it runs (its pool holds the liveness lock)", async () => {
+    const silent = createLogger("silent");
+    // The runner holding the job, and another instance that sweeps with a grace of 100 ms.
+    const holder = new JobRunner(app.ds, app.server.services.workflow, silent, { pollMs: 60_000 });
+    const sweeper = new JobRunner(app.ds, app.server.services.workflow, silent, {
+      pollMs: 60_000,
+      livenessGraceMs: 100,
+      livenessSweepMs: 60_000,
+    });
+    let runs = 0;
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    holder.addTask("test_long", async () => {
+      runs++;
+      await gate;
+    });
+    sweeper.addTask("test_idle", () => undefined);
+    await holder.start();
+    await sweeper.start();
+    try {
+      await app.ds.transaction((m) => enqueueIn(m, "test_long", {}));
+      await waitFor("the long job to start", () => Promise.resolve(runs === 1), 5_000);
+      await new Promise((r) => setTimeout(r, 400));
+      // Held for longer than the sweeper's grace by a process that is alive: left alone.
+      expect(await sweeper.sweepDeadWorkers()).toEqual([]);
+      const [held] = await app.ds.query<{ locked_by: string | null }[]>(
+        `SELECT q.locked_by FROM graphile_worker.jobs q WHERE q.task_identifier = 'test_long'`,
+      );
+      expect(held?.locked_by).toMatch(/\S/);
+    } finally {
+      release();
+      await holder.stop();
+      await sweeper.stop();
+    }
+    expect(runs).toBe(1);
+  });
+});

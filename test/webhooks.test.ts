@@ -10,6 +10,7 @@ import {
   PublishDocument,
   RedeliverWebhookDocument,
   RegisterWebhookDocument,
+  SchedulePublishDocument,
   SetEmbargoDocument,
   SubmitForReviewDocument,
   UnpublishDocument,
@@ -25,6 +26,8 @@ import { createLogger } from "../src/shared/logger";
 import { publishNew as publishArticle, waitFor } from "./support/publish";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectCode, expectOk } from "./support/expect";
+import { articleIn, webhookFor } from "./support/fixtures";
+import { startSecondInstance } from "./support/second-instance";
 
 /*
  * Webhooks against real HTTP receivers on loopback. The flaky receiver fails each event's
@@ -504,5 +507,74 @@ describe("webhooks listing their event kinds", () => {
     ]);
     expect(of(held)).toEqual([["EMBARGO_LIFTED", "usable"]]);
     expect(rec.requests.every((r) => r.signatureOk)).toBe(true);
+  });
+});
+
+describe("webhooks on the job queue", () => {
+  it("a slow receiver (3 s a request) does not hold back a scheduled publish that falls due meanwhile", async () => {
+    const busy = await startTestApp({ JOBS_POLL_MS: "100", WEBHOOKS_POLL_MS: "50", WEBHOOK_ALLOW_PRIVATE: "true" });
+    let inFlight = 0;
+    const slow = http.createServer((req, res) => {
+      inFlight++;
+      req.resume();
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200).end();
+      }, 3000);
+    });
+    const url = await listen(slow);
+    try {
+      const [busyAdmin, busyEditor] = [await busy.loginAs(Role.ADMIN), await busy.editorToken()];
+      // Three webhooks and four publishes: twelve 3-second deliveries, more than the delivery pool runs at once.
+      for (let i = 0; i < 3; i++) await webhookFor(busy, busyAdmin, url, ["PUBLISHED"]);
+      const { id } = await articleIn(busy, busyEditor, "APPROVED", { headline: "Due while the receiver is slow" });
+      for (let i = 0; i < 4; i++) await publishArticle(busy, busyEditor, { headline: `Slow receiver story ${i}` });
+      await waitFor("the slow deliveries to start", () => inFlight > 0);
+      const [{ at }] = await busy.ds.query<[{ at: Date }]>(`SELECT now() + interval '1 second' AS at`);
+      expectOk(await busy.gql(SchedulePublishDocument, { id, at: at.toISOString() }, { token: busyEditor }));
+
+      const job = await waitFor(
+        "the scheduled publish",
+        async () =>
+          (
+            await busy.ds.query<{ state: string; late: number; outcome: string }[]>(
+              `SELECT state, (payload->>'latenessMs')::int AS late, payload->>'outcome' AS outcome FROM jobs WHERE article_id = $1`,
+              [id],
+            )
+          ).find((j) => j.state === "DONE"),
+        10_000,
+      );
+      // The deliveries are still being answered when the publish has run, on time.
+      expect(inFlight).toBeGreaterThan(0);
+      expect(job.outcome).toBe("published");
+      expect(job.late).toBeLessThan(1500);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it("two instances deliver each event to a webhook once", async () => {
+    const second = await startSecondInstance(app, {
+      runJobs: false,
+      env: { WEBHOOKS_POLL_MS: "50", WEBHOOK_ALLOW_PRIVATE: "true" },
+    });
+    let secret = "";
+    const rec = receiver(0, () => secret);
+    const url = await listen(rec.server);
+    try {
+      secret = (await webhookFor(app, admin, url, ["PUBLISHED"])).secret;
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) ids.push(await publishNew(`Two instances, story ${i}`));
+      await waitFor("every story at the receiver", () => ids.every((id) => rec.requests.some((r) => r.body.articleId === id)));
+      // Both instances listen, queue the fan-out and work the delivery queue; give a second copy time to arrive.
+      await new Promise((r) => setTimeout(r, 500));
+      const perEvent = new Map<string, number>();
+      for (const r of rec.requests) perEvent.set(r.eventId, (perEvent.get(r.eventId) ?? 0) + 1);
+      expect(perEvent.size).toBe(12);
+      expect([...perEvent.values()].every((n) => n === 1)).toBe(true);
+      expect(rec.requests.every((r) => r.status === 200 && r.signatureOk)).toBe(true);
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -7,12 +7,14 @@ import express from "express";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { graphqlHandler } from "./graphql-http";
+import { sendError } from "./graphql-request";
 import { persistedQueryLimit, trustedDocumentsGate } from "./graphql-gates";
 import { responseCacheMiddleware } from "./response-cache.middleware";
 import type { ResponseCache } from "./response-cache";
 import type { EventBus, EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
 import { wellFormed } from "../shared/unicode";
+import { codeOfClientStatus } from "../shared/http-status";
 import { buildNewsgraphSchema, printNewsgraphSdl } from "./build-schema";
 import { HttpDrain } from "./drain";
 import type { Context } from "./context";
@@ -169,20 +171,21 @@ export async function startServer(opts: {
   );
 
   // Any other path: a coded answer too, not Express's HTML page.
-  app.use((_req: express.Request, res: express.Response) => {
-    res.status(404).json({ errors: [{ message: "Nothing here: the API is at /graphql.", extensions: { code: "NOT_FOUND" } }] });
-  });
+  app.use((_req: express.Request, res: express.Response) => sendError(res, "NOT_FOUND", "Nothing here: the API is at /graphql."));
   // What Express refuses before any handler answers (malformed JSON, a body over the limit, an
   // undecodable URL) gets a coded JSON answer like every other refusal, not an HTML stack trace.
   app.use((err: { status?: unknown }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);
-    const status = typeof err.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) log.error({ err }, "unhandled HTTP error");
-    const message =
-      status === 500 ? "Internal server error." : status === 413 ? "The request body is too large." : "The request is malformed.";
-    res
-      .status(status)
-      .json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } }] });
+    const code = typeof err.status === "number" && err.status >= 400 && err.status < 500 ? codeOfClientStatus(err.status) : null;
+    if (!code) log.error({ err }, "unhandled HTTP error");
+    const message = !code
+      ? "Internal server error."
+      : code === "PAYLOAD_TOO_LARGE"
+        ? "The request body is too large."
+        : code === "UNSUPPORTED_MEDIA_TYPE"
+          ? "The request body's encoding or character set is not supported; send UTF-8 JSON."
+          : "The request is malformed.";
+    sendError(res, code ?? "INTERNAL_SERVER_ERROR", message);
   });
 
   const port = opts.port ?? config.port;

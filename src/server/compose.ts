@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { IdempotencyService } from "../modules/idempotency";
-import { JobRunner } from "../modules/job";
+import { DELIVERY_POOL, JobRunner, SCHEDULED_POOL } from "../modules/job";
 import { CdnPurger, EventBus, PURGE_ALL, type EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
 import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
@@ -67,12 +67,17 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
     ttlHours: config.idempotencyTtlHours,
     leaseSeconds: config.idempotencyLeaseSeconds,
   });
-  const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
+  const runner = new JobRunner(dataSource, services.workflow, log, {
+    pollMs: config.jobsPollMs,
+    deliveries: { concurrency: config.webhooks.concurrency, pollMs: config.webhooks.pollMs },
+  });
   const runWebhooks = opts.runWebhooks ?? config.webhooksRun;
-  const cdn =
-    config.cdnPurgeUrl && runWebhooks
-      ? new CdnPurger(dataSource, { url: config.cdnPurgeUrl, token: config.cdnPurgeToken, pollMs: config.webhooks.pollMs }, log)
-      : null;
+  const cdn = config.cdnPurgeUrl
+    ? new CdnPurger(dataSource, { url: config.cdnPurgeUrl, token: config.cdnPurgeToken }, log)
+    : null;
+  // Registering only fills the runner's task lists; the pools start in startWorkers.
+  services.webhooks.registerTasks(runner);
+  cdn?.registerTasks(runner);
 
   /**
    * After a write: wait until this instance has applied the cache notices committed so far. If the
@@ -107,14 +112,18 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
     },
     async startWorkers() {
       if (settleCache) runner.afterCommit = settleCache;
-      if (opts.runJobs ?? config.jobsRun) await runner.start();
-      cdn?.start(events);
-      if (runWebhooks) services.webhooks.start(events);
+      if (opts.runJobs ?? config.jobsRun) await runner.start(SCHEDULED_POOL);
+      if (runWebhooks) {
+        await runner.start(DELIVERY_POOL);
+        await services.webhooks.start(events);
+        cdn?.start(events);
+      }
     },
     async stopWorkers() {
-      await runner.stop();
-      await services.webhooks.stop();
+      // Stop queueing first, then the pools (waiting for running jobs), then the outbound client.
       await cdn?.stop();
+      await runner.stopAll();
+      await services.webhooks.stop();
     },
     async close() {
       await events.close();

@@ -6,6 +6,7 @@ import { createArticleLoaders, RequestRecord, type ArticleLoaders } from "../mod
 import { audienceFor, type Audience } from "../modules/policy";
 import { viewerForToken } from "../modules/user";
 import { RateLimitedError, unavailableAs503 } from "../shared/errors";
+import { httpHint } from "../shared/http-status";
 import type { Viewer } from "../shared/viewer";
 
 export interface Context {
@@ -42,7 +43,7 @@ export function clientAddress(req: IncomingMessage, trustProxy: number): string 
 }
 
 const unauthenticated = (message: string) =>
-  new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+  new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: httpHint("UNAUTHENTICATED") } });
 
 /** The token of an Authorization value ("Bearer <token>"); null when none is sent; throws when malformed. */
 export function bearerToken(authorization: string | undefined | null): string | null {

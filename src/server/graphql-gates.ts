@@ -22,7 +22,6 @@ export function persistedQueryLimit(): RequestHandler {
     ) {
       return sendError(
         res,
-        400,
         "BAD_REQUEST",
         `Persisted queries are registered for documents up to ${PERSISTED_QUERY_MAX_BYTES / 1024} KiB; ` +
           "send this one without the persistedQuery extension.",
@@ -42,7 +41,7 @@ export function trustedDocumentsGate(mode: "off" | "required"): RequestHandler {
     const state = requestState(req, res);
     if (mode === "required" && state.anonymous && state.params) {
       const verdict = trustedDocument(state.params.query, state.params.extensions);
-      if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message);
+      if (!verdict.ok) return sendError(res, verdict.code, verdict.message);
       state.params = { ...state.params, query: verdict.query };
       state.rewritten = true;
     }

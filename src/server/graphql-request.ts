@@ -1,4 +1,5 @@
 import type { Request, Response } from "express";
+import { HTTP_STATUS_BY_CODE, type HttpErrorCode } from "../shared/http-status";
 import type { CachedResponse } from "./response-cache";
 
 /** The GraphQL-over-HTTP parameters of a request, from the query string (GET) or the JSON body (POST). */
@@ -55,6 +56,7 @@ export function requestState(req: Request, res: Response): GraphQLRequestState {
   return locals.graphql;
 }
 
-export function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+/** A GraphQL-shaped refusal before Apollo runs, with the status its code means (shared/http-status.ts). */
+export function sendError(res: Response, code: HttpErrorCode, message: string): void {
+  res.status(HTTP_STATUS_BY_CODE[code]).json({ errors: [{ message, extensions: { code } }] });
 }

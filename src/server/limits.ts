@@ -17,6 +17,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
 } from "graphql";
+import { httpHint } from "../shared/http-status";
 import { getComplexity, type ComplexityEstimatorArgs } from "graphql-query-complexity";
 import { BadUserInputError } from "../shared/errors";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination";
@@ -93,7 +94,7 @@ export class QueryCostError extends BadUserInputError {
       cost === null
         ? `This operation is too large to cost (over the limit of ${maxCost}): ask for fewer nested lists or fragments.`
         : `This operation costs ${cost}, over the limit of ${maxCost}: ask for smaller pages (first) or fewer nested lists.`,
-      { cost, maxCost, http: { status: 400 } },
+      { cost, maxCost, http: httpHint("BAD_USER_INPUT") },
     );
   }
 }

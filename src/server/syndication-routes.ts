@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import { buildContext, type Context } from "./context";
 import type { Services } from "./services";
 import type { Logger } from "../shared/logger";
-import { toHttpError } from "../shared/http-error";
+import { httpError, toHttpError, type HttpError } from "../shared/http-error";
 import type { FeedScope } from "../modules/syndication";
 
 /**
@@ -14,11 +14,11 @@ import type { FeedScope } from "../modules/syndication";
 export function syndicationRouter(services: Services, config: Config, log: Logger): Router {
   const router = Router();
 
-  const fail = (res: Response, err: unknown): void => {
-    const { status, headers, body } = toHttpError(err, log);
+  const send = (res: Response, { status, headers, body }: HttpError): void => {
     for (const [k, v] of headers) res.setHeader(k, v);
     res.status(status).json(body);
   };
+  const fail = (res: Response, err: unknown): void => send(res, toHttpError(err, log));
 
   async function withContext(req: Request, res: Response, send: (ctx: Context) => Promise<void>): Promise<void> {
     let ctx: Context;
@@ -47,7 +47,7 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
 
   // The message names no id or slug from the URL: what a client sent is not echoed back to it.
   const notFound = (res: Response, what: string) =>
-    res.status(404).json({ error: { code: "NOT_FOUND", message: `${what} does not exist, or you cannot see it.` } });
+    send(res, httpError("NOT_FOUND", `${what} does not exist, or you cannot see it.`));
 
   router.get("/syndication/ninjs/:id", (req, res) =>
     withContext(req, res, async (ctx) => {

@@ -6,7 +6,7 @@ export const TRUSTED_DOCUMENTS: ReadonlyMap<string, string> = new Map(
 );
 
 export type TrustedDocumentVerdict =
-  { ok: true; query: string } | { ok: false; status: 400 | 403; code: "FORBIDDEN" | "BAD_USER_INPUT"; message: string };
+  { ok: true; query: string } | { ok: false; code: "FORBIDDEN" | "BAD_USER_INPUT"; message: string };
 
 /**
  * With TRUSTED_DOCUMENTS=required, what an anonymous client may run: the document of
@@ -19,7 +19,6 @@ export function trustedDocument(query: unknown, extensions: unknown): TrustedDoc
   if (!hash) {
     return {
       ok: false,
-      status: 403,
       code: "FORBIDDEN",
       message:
         "This server runs only trusted documents for anonymous clients: send extensions.persistedQuery.sha256Hash of an operation in the published manifest (or authenticate).",
@@ -29,7 +28,6 @@ export function trustedDocument(query: unknown, extensions: unknown): TrustedDoc
   if (doc === undefined) {
     return {
       ok: false,
-      status: 400,
       code: "BAD_USER_INPUT",
       message: `Document ${hash} is not in the trusted-document manifest.`,
     };
@@ -37,7 +35,6 @@ export function trustedDocument(query: unknown, extensions: unknown): TrustedDoc
   if (query !== undefined && query !== doc) {
     return {
       ok: false,
-      status: 400,
       code: "BAD_USER_INPUT",
       message: "The query text does not match the trusted document of that hash.",
     };

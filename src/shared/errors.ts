@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import { httpHint } from "./http-status";
 
 /** The one vocabulary of error codes a client can see. */
 export type ErrorCode = "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "INTERNAL_SERVER_ERROR";
@@ -61,7 +62,7 @@ export class RateLimitedError extends GraphQLError {
       extensions: {
         code: "RATE_LIMITED",
         retryAfterSeconds,
-        http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
+        http: httpHint("RATE_LIMITED", { "retry-after": String(retryAfterSeconds) }),
       },
     });
   }
@@ -87,7 +88,7 @@ export class ServiceUnavailableError extends GraphQLError {
           code: "SERVICE_UNAVAILABLE",
           retryAfterSeconds,
           ...(opts.committed ? { committed: true } : {}),
-          http: { status: 503, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
+          http: httpHint("SERVICE_UNAVAILABLE", { "retry-after": String(retryAfterSeconds) }),
         },
       },
     );

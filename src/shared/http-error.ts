@@ -1,17 +1,7 @@
 import { GraphQLError } from "graphql";
 import type { Logger } from "./logger";
 import { translateDbError } from "./errors";
-
-/** The HTTP status of each code a plain HTTP route (not GraphQL) may answer with. */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  SERVICE_UNAVAILABLE: 503,
-};
+import { HTTP_STATUS_BY_CODE, httpStatusOf, type HttpErrorCode } from "./http-status";
 
 export interface HttpError {
   status: number;
@@ -20,16 +10,22 @@ export interface HttpError {
   body: { error: { code: string; message: string } };
 }
 
+/** A refusal of a plain HTTP route, with the status its code means (http-status.ts). */
+export function httpError(code: HttpErrorCode, message: string): HttpError {
+  return { status: HTTP_STATUS_BY_CODE[code], headers: [], body: { error: { code, message } } };
+}
+
 /**
  * What an HTTP route answers for an error: a coded error keeps its code and message with the
- * status that code means; a database error is translated where we know what it means;
- * anything else is logged and masked as a 500, its text never reaching the client.
+ * status that code means (http-status.ts, the table GraphQL uses too); a database error is
+ * translated where we know what it means; anything else is logged and masked as a 500, its
+ * text never reaching the client.
  */
 export function toHttpError(err: unknown, log: Logger): HttpError {
   const coded = codedError(err) ?? translateDbError(err);
   const code = coded?.extensions.code;
-  const status = typeof code === "string" ? STATUS_BY_CODE[code] : undefined;
-  if (coded && typeof code === "string" && status !== undefined) {
+  const status = typeof code === "string" ? httpStatusOf(code) : undefined;
+  if (coded && typeof code === "string" && status !== undefined && status !== 500) {
     const hint = coded.extensions.http as { headers?: Map<string, string> } | undefined;
     return { status, headers: [...(hint?.headers ?? [])], body: { error: { code, message: coded.message } } };
   }

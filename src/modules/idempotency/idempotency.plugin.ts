@@ -10,6 +10,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { BadUserInputError } from "../../shared/errors";
+import { httpHint } from "../../shared/http-status";
 import type { Logger } from "../../shared/logger";
 import type { Viewer } from "../../shared/viewer";
 import {
@@ -70,7 +71,7 @@ function refuseSecretPayloads(schema: GraphQLSchema, document: DocumentNode, set
   if (secret) {
     throw new BadUserInputError(
       `${secret} returns a secret that is shown once and never stored, so it cannot be replayed: send it without an Idempotency-Key.`,
-      { idempotency: "NOT_SUPPORTED", http: { status: 400 } },
+      { idempotency: "NOT_SUPPORTED", http: httpHint("BAD_USER_INPUT") },
     );
   }
 }

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, randomUUID } from "node:crypto";
 import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from "typeorm";
 import { BadUserInputError, ConflictError } from "../../shared/errors";
+import { httpHint } from "../../shared/http-status";
 import type { Viewer } from "../../shared/viewer";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
@@ -37,7 +38,7 @@ export function principalOf(viewer: Viewer): string | null {
 export function checkKey(raw: string): string {
   if (!/^[\x20-\x7e]{1,255}$/.test(raw)) {
     throw new BadUserInputError("Idempotency-Key must be 1 to 255 printable ASCII characters; a UUID is a good choice.", {
-      http: { status: 400 },
+      http: httpHint("BAD_USER_INPUT"),
     });
   }
   return raw;
@@ -128,7 +129,7 @@ interface KeyRow {
 const inProgress = () =>
   new ConflictError("A request with this Idempotency-Key is still in progress; retry in a moment to get its answer.", {
     idempotency: "IN_PROGRESS",
-    http: { status: 409, headers: new Map([["retry-after", "1"]]) },
+    http: httpHint("CONFLICT", { "retry-after": "1" }),
   });
 
 /** Claims, replays and stores Idempotency-Keys in the idempotency_keys table. */
@@ -195,7 +196,7 @@ export class IdempotencyService {
         // 400 like every other refusal of input (the IETF idempotency-key draft suggests 422).
         throw new BadUserInputError(
           "This Idempotency-Key was used with a different request (document, operation name or variables); use a new key for a new request.",
-          { idempotency: "KEY_REUSED", http: { status: 400 } },
+          { idempotency: "KEY_REUSED", http: httpHint("BAD_USER_INPUT") },
         );
       }
       if (row.state === "DONE") {
@@ -209,7 +210,7 @@ export class IdempotencyService {
         // Its writes committed but the process died before storing the answer: never run it again.
         throw new ConflictError(
           "The request with this Idempotency-Key was applied, but the server stopped before recording its answer, so it cannot be replayed; it will not be applied twice. Read the current state instead.",
-          { idempotency: "RESPONSE_LOST", http: { status: 409 } },
+          { idempotency: "RESPONSE_LOST", http: httpHint("CONFLICT") },
         );
       }
       // Abandoned before anything committed (its process died, or it is stuck past its lease): take it over.

@@ -1,5 +1,33 @@
+import type { JobHelpers } from "graphile-worker";
 import type { EntityManager } from "typeorm";
 import { JobState, type JobKind } from "../../shared/enums";
+
+/*
+ * The queue's face for every module: task names, pools and enqueueing, with no dependency on the
+ * runner (which imports the workflow), so the outbox and webhooks can register and enqueue
+ * work without an import circle.
+ */
+
+/** A task on the shared queue: graphile-worker retries it with backoff when it throws. */
+export type JobTask = (payload: unknown, helpers: JobHelpers) => Promise<void> | void;
+
+/**
+ * The runner's worker pools, each its own graphile-worker `run()` with its own concurrency and
+ * task list. Scheduled publishes and embargo lifts run alone in theirs, so no outbound HTTP
+ * (a slow webhook receiver, a CDN) can hold a due publish back: a worker only takes jobs of
+ * its own pool's tasks.
+ */
+export const SCHEDULED_POOL = "scheduled";
+export const DELIVERY_POOL = "deliveries";
+export type WorkerPool = typeof SCHEDULED_POOL | typeof DELIVERY_POOL;
+
+/** Where a module registers its tasks (JobRunner). Handlers must be idempotent: a job may run more than once. */
+export interface TaskRegistry {
+  addTask(name: string, handler: JobTask, pool?: WorkerPool): void;
+}
+
+/** A transaction's manager, or the DataSource itself for a statement of its own. */
+export type Queryable = Pick<EntityManager, "query">;
 
 /** The graphile-worker task that runs a row of `jobs` (a publish or an embargo lift). */
 export const SCHEDULED_JOB_TASK = "scheduled_job";
@@ -12,6 +40,8 @@ export interface EnqueueOptions {
   /** A job with the same key is replaced (rescheduled) instead of added twice; removeJobIn(key) cancels it. */
   jobKey?: string | null;
   maxAttempts?: number | null;
+  /** Jobs of one named queue run one at a time, across every worker and instance. */
+  queueName?: string | null;
 }
 
 /**
@@ -20,14 +50,31 @@ export interface EnqueueOptions {
  * with `JobRunner.addTask`.
  */
 export async function enqueueIn(
-  m: EntityManager,
+  m: Queryable,
   task: string,
   payload: Record<string, unknown>,
   opts: EnqueueOptions = {},
 ): Promise<void> {
   await m.query(
-    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3::timestamptz, job_key => $4::text, max_attempts => $5::int)`,
-    [task, JSON.stringify(payload), opts.runAt ?? null, opts.jobKey ?? null, opts.maxAttempts ?? null],
+    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3::timestamptz, job_key => $4::text, max_attempts => $5::int,
+       queue_name => $6::text)`,
+    [task, JSON.stringify(payload), opts.runAt ?? null, opts.jobKey ?? null, opts.maxAttempts ?? null, opts.queueName ?? null],
+  );
+}
+
+/** One job of `task` per entry, in one statement, inside the caller's transaction (as enqueueIn). */
+export async function enqueueManyIn(
+  m: Queryable,
+  task: string,
+  jobs: readonly { payload: Record<string, unknown>; jobKey: string; runAt?: Date | null }[],
+  opts: Pick<EnqueueOptions, "maxAttempts" | "queueName"> = {},
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await m.query(
+    `SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
+       SELECT ($1::text, j.payload, $2::text, j."runAt", $3::int, j."jobKey", NULL::int, NULL::text[])::graphile_worker.job_spec
+       FROM json_to_recordset($4::json) AS j(payload json, "runAt" timestamptz, "jobKey" text)))`,
+    [task, opts.queueName ?? null, opts.maxAttempts ?? null, JSON.stringify(jobs)],
   );
 }
 
@@ -74,4 +121,50 @@ export async function cancelJobsIn(m: EntityManager, articleId: string, kind: Jo
      SELECT graphile_worker.remove_job(id::text) FROM cancelled`,
     [articleId, kind],
   );
+}
+
+/**
+ * Enqueues one keyed job each time it is kicked (a committed event woke a consumer): the key
+ * keeps one pending job however many kicks arrive, and a job already running gets a fresh one
+ * queued behind it (graphile-worker's add_job on a locked key), so an event committed during a
+ * run is never missed. Kicks that arrive while an enqueue is in flight collapse into one more.
+ */
+export class KeyedJobKicker {
+  private inFlight: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly task: string,
+    private readonly opts: EnqueueOptions & { jobKey: string },
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = enqueueIn(this.db, this.task, {}, this.opts)
+      .catch(this.onError)
+      .finally(() => {
+        this.inFlight = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.again = false;
+    await this.inFlight;
+  }
 }

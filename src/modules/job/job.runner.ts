@@ -17,7 +17,15 @@ import type { Logger } from "../../shared/logger";
 import { SYSTEM, type WorkflowService } from "../article/workflow.service";
 import { Transition } from "../policy";
 import { migrateJobQueue, queuePool, workerLogger } from "./job.migrate";
-import { SCHEDULED_JOB_MAX_ATTEMPTS, SCHEDULED_JOB_TASK } from "./job.queue";
+import {
+  DELIVERY_POOL,
+  SCHEDULED_JOB_MAX_ATTEMPTS,
+  SCHEDULED_JOB_TASK,
+  SCHEDULED_POOL,
+  type JobTask,
+  type TaskRegistry,
+  type WorkerPool,
+} from "./job.queue";
 import { WorkerLiveness } from "./worker-liveness";
 
 export interface JobRunnerOptions {
@@ -29,6 +37,8 @@ export interface JobRunnerOptions {
   livenessSweepMs?: number;
   /** How long a job is held before its worker's liveness is checked. */
   livenessGraceMs?: number;
+  /** The delivery pool (webhooks, CDN purges): jobs at once, and how often it looks for retries that fell due. */
+  deliveries?: { concurrency: number; pollMs: number };
 }
 
 interface ClaimedJob {
@@ -39,9 +49,6 @@ interface ClaimedJob {
   lateness_ms: number;
 }
 
-/** A task on the shared queue: graphile-worker retries it with backoff when it throws. */
-export type JobTask = (payload: unknown, helpers: JobHelpers) => Promise<void> | void;
-
 /**
  * Runs scheduled work on graphile-worker, over the app's own connection pool. The `jobs` table
  * stays the domain record (what `scheduledJobs` lists, with attempts and the last error); each
@@ -51,13 +58,17 @@ export type JobTask = (payload: unknown, helpers: JobHelpers) => Promise<void> |
  * row and acts only while it is PENDING, in the transaction that marks it DONE, so a task run
  * twice (a lock that expired, a second instance) commits its effect once.
  *
- * Other consumers register their tasks with `addTask` before `start`, and enqueue with
- * `enqueueIn` from job.queue.ts.
+ * Other consumers register their tasks with `addTask` before their pool starts, and enqueue with
+ * `enqueueIn` from job.queue.ts. Each pool (job.queue.ts) is its own graphile-worker `run()`:
+ * two runs with disjoint task lists, rather than one run with a higher concurrency and named
+ * queues, because with a shared run enough slow deliveries would occupy every worker slot and a
+ * due publish would wait for a free one; here the scheduled pool's worker never takes a delivery.
  */
-export class JobRunner {
-  private readonly tasks: Record<string, JobTask> = {};
-  private worker: Runner | null = null;
+export class JobRunner implements TaskRegistry {
+  private readonly tasks: Record<WorkerPool, Record<string, JobTask>> = { [SCHEDULED_POOL]: {}, [DELIVERY_POOL]: {} };
+  private readonly workers = new Map<WorkerPool, Runner>();
   private readonly pollMs: number;
+  private readonly deliveries: { concurrency: number; pollMs: number };
   private readonly lateAfterMs: number;
   private readonly logger: WorkerLogger;
   private readonly liveness: WorkerLiveness;
@@ -70,6 +81,7 @@ export class JobRunner {
   ) {
     this.pollMs = opts.pollMs ?? 1000;
     this.lateAfterMs = opts.lateAfterMs ?? 5000;
+    this.deliveries = opts.deliveries ?? { concurrency: 4, pollMs: 500 };
     this.logger = workerLogger(log);
     const url = (ds.options as { url?: string }).url;
     if (!url) throw new Error("The DataSource has no url: the job runner's liveness lock needs one.");
@@ -83,11 +95,13 @@ export class JobRunner {
   /** Awaited after a job's effect committed: lets this process's response cache apply its invalidations first. */
   afterCommit: (() => Promise<unknown>) | null = null;
 
-  /** Register a task on this runner (before `start`). Its handler must be idempotent: it may run more than once. */
-  addTask(name: string, handler: JobTask): void {
-    if (this.worker) throw new Error(`addTask(${name}) after the job runner started`);
-    if (this.tasks[name]) throw new Error(`a task named ${name} is already registered`);
-    this.tasks[name] = handler;
+  /** Register a task on one of this runner's pools (before it starts). Its handler must be idempotent: it may run more than once. */
+  addTask(name: string, handler: JobTask, pool: WorkerPool = SCHEDULED_POOL): void {
+    if (this.workers.has(pool)) throw new Error(`addTask(${name}) after the job runner started`);
+    if (this.tasks[SCHEDULED_POOL][name] || this.tasks[DELIVERY_POOL][name]) {
+      throw new Error(`a task named ${name} is already registered`);
+    }
+    this.tasks[pool][name] = handler;
   }
 
   /** Create or upgrade the graphile_worker schema (concurrent callers are safe). Every process that enqueues needs it. */
@@ -95,13 +109,15 @@ export class JobRunner {
     await migrateJobQueue(this.ds, this.log);
   }
 
-  /** Start working the queue in this process: catches up on everything already due, then waits for more. */
-  async start(): Promise<void> {
-    if (this.worker) return;
+  /** Start working one pool's tasks in this process: catches up on everything already due, then waits for more. */
+  async start(pool: WorkerPool = SCHEDULED_POOL): Promise<void> {
+    if (this.workers.has(pool)) return;
     await this.liveness.start();
     // Jobs that a killed process left held are freed at once, not at the next sweep.
     await this.liveness.sweep();
-    this.worker = await run({ ...this.options(), concurrency: 1, pollInterval: this.pollMs }, this.taskList());
+    // Scheduled work runs one job at a time, as the jobs' own row locks would serialise them anyway.
+    const { concurrency, pollMs } = pool === SCHEDULED_POOL ? { concurrency: 1, pollMs: this.pollMs } : this.deliveries;
+    this.workers.set(pool, await run({ ...this.options(), concurrency, pollInterval: pollMs }, { ...this.tasks[pool] }));
   }
 
   /** Free the jobs held by workers that died (normally every livenessSweepMs while started); returns their ids. */
@@ -109,19 +125,25 @@ export class JobRunner {
     return this.liveness.sweep();
   }
 
-  /** Stop taking jobs; waits for the one running to finish. */
-  async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
+  /** Stop one pool taking jobs; waits for those running to finish. */
+  async stop(pool: WorkerPool = SCHEDULED_POOL): Promise<void> {
+    const worker = this.workers.get(pool);
+    this.workers.delete(pool);
     await worker?.stop();
+    if (this.workers.size === 0) await this.liveness.stop();
+  }
+
+  /** Stop every pool. */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.workers.keys()].map((pool) => this.stop(pool)));
     await this.liveness.stop();
   }
 
-  /** Run every job due now in this process, until none is left (as a worker would). Returns how many ran. */
-  async drain(): Promise<number> {
+  /** Run every job of one pool due now in this process, until none is left (as a worker would). Returns how many ran. */
+  async drain(pool: WorkerPool = SCHEDULED_POOL): Promise<number> {
     const ran: string[] = [];
     const counted: TaskList = {};
-    for (const [name, task] of Object.entries(this.tasks)) {
+    for (const [name, task] of Object.entries(this.tasks[pool])) {
       counted[name] = (async (payload, helpers) => {
         ran.push(helpers.job.id);
         await task(payload, helpers);
@@ -142,18 +164,15 @@ export class JobRunner {
   }
 
   private options(): RunnerOptions {
-    // Each worker holds its liveness lock from its creation (see worker-liveness.ts).
+    // Each pool holds its liveness lock from its creation (see worker-liveness.ts). graphile-worker
+    // 0.17 marks the jobs it takes with the pool's id (locked_by), not the worker's.
     const events: WorkerEvents = new EventEmitter();
-    events.on("worker:create", ({ worker }) => {
+    events.on("pool:create", ({ workerPool }) => {
       this.liveness
-        .claim(worker.workerId)
+        .claim(workerPool.id)
         .catch((err: unknown) => this.log.warn({ err }, "could not claim a job worker's liveness lock"));
     });
     return { pgPool: queuePool(this.ds, this.log), logger: this.logger, noHandleSignals: true, events };
-  }
-
-  private taskList(): TaskList {
-    return { ...this.tasks };
   }
 
   private async runScheduled(payload: unknown, helpers: JobHelpers): Promise<void> {

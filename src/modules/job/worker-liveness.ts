@@ -12,10 +12,10 @@ export interface WorkerLivenessOptions {
 }
 
 /**
- * graphile-worker marks a job it takes with its worker id (`locked_by`) and frees such marks
- * only when they are four hours old: a process killed while running a job would hold a
- * scheduled publish back for hours. Each of our workers holds a session advisory lock named after
- * its id, on a connection of its own that PostgreSQL closes (releasing the lock) the moment the
+ * graphile-worker marks a job it takes with its worker pool's id (`locked_by`; 0.17 locks by pool,
+ * not by worker) and frees such marks only when they are four hours old: a process killed while
+ * running a job would hold a scheduled publish back for hours. Each of our pools holds a session
+ * advisory lock named after its id (JobRunner claims it at "pool:create"), on a connection of its own that PostgreSQL closes (releasing the lock) the moment the
  * process dies; the sweep frees the jobs of workers whose lock nobody holds. A job freed while its
  * worker was in fact alive runs twice at worst, and the handlers commit their effect once.
  * Hand-written: graphile-worker has no liveness of its own besides the four-hour reset.
@@ -25,6 +25,7 @@ export class WorkerLiveness {
   private readonly own = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<string[]> | null = null;
+  private claims: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -45,7 +46,12 @@ export class WorkerLiveness {
   /** This process runs a worker with this id: hold its lock for as long as the process lives. */
   async claim(workerId: string): Promise<void> {
     this.own.add(workerId);
-    await this.client?.query("SELECT pg_advisory_lock($1, hashtext($2))", [LIVENESS_LOCK_CLASS, workerId]);
+    // A pool of several workers claims at once: one query at a time on the one connection.
+    const claimed = this.claims.then(() =>
+      this.client?.query("SELECT pg_advisory_lock($1, hashtext($2))", [LIVENESS_LOCK_CLASS, workerId]),
+    );
+    this.claims = claimed.catch(() => undefined);
+    await claimed;
   }
 
   /** Free the jobs of workers that are gone; returns their ids. */
@@ -55,6 +61,7 @@ export class WorkerLiveness {
   }
 
   private async sweepOnce(): Promise<string[]> {
+    await this.claims;
     const client = this.client;
     if (!client) return [];
     const freed: string[] = [];

@@ -1,5 +1,3 @@
-import type { EntityManager } from "typeorm";
-
 /**
  * The NOTIFY channel of response-cache invalidations, delivered at commit to every instance
  * (src/server/response-cache.ts): an article's tag drops what shows that article and every
@@ -20,29 +18,10 @@ export const articleTag = (id: string): string => `${ARTICLE_TAG_PREFIX}${id}`;
 /** articleTag as an SQL expression, for an article id given as the SQL expression `idSql`. */
 export const articleTagSql = (idSql: string): string => `'${ARTICLE_TAG_PREFIX}' || ${idSql}`;
 
-/**
- * Marks a notice that has no content event behind it (appendEvent sends the others), so the
- * CDN purger, which follows the event log, forwards it itself.
- */
-export const UNLOGGED = " unlogged";
-
 /** What a cache notice (a NOTIFY payload on CACHE_CHANNEL) purges. */
 export function tagsForNotice(payload: string): string[] {
   const subject = payload.split(" ", 1)[0]!;
   // An article changed: what shows it, and every answer that depends on which articles exist.
   if (subject.startsWith(ARTICLE_TAG_PREFIX)) return [subject, ARTICLES_TAG];
   return [PURGE_ALL];
-}
-
-/**
- * Tell every instance's response cache, at commit, that what shows this article is stale, for
- * a change that appends no content event (appendEvent notifies by itself).
- */
-export async function notifyArticleChanged(m: Pick<EntityManager, "query">, articleId: string): Promise<void> {
-  await m.query(`SELECT pg_notify('${CACHE_CHANNEL}', ${articleTagSql("$1::text")} || '${UNLOGGED}')`, [articleId]);
-}
-
-/** Tell every instance's response cache that everything it holds may be stale. */
-export async function notifyEverythingChanged(m: Pick<EntityManager, "query">): Promise<void> {
-  await m.query(`SELECT pg_notify('${CACHE_CHANNEL}', '${PURGE_ALL}${UNLOGGED}')`);
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
-import { articleTag, PURGE_ALL, tagsForNotice, UNLOGGED } from "./cache-tags";
+import { DELIVERY_POOL, enqueueIn, KeyedJobKicker, type EnqueueOptions, type TaskRegistry } from "../job/job.queue";
+import { articleTag, tagsForNotice } from "./cache-tags";
 import { advanceCursor, type Consumer } from "./cursor";
 import type { EventBus } from "./event-bus";
 
@@ -10,10 +11,13 @@ export const ALL_KEY = "all";
 /** Starts from now: a new CDN endpoint has nothing old to purge. */
 const CDN_CONSUMER: Consumer = { name: "cdn-purge", from: "end" };
 
+/** The queue task that purges from the cursor on; also its job key and named queue (one run at a time). */
+const CDN_TASK = "cdn_purge";
+const CDN_JOB: EnqueueOptions & { jobKey: string } = { jobKey: CDN_TASK, queueName: CDN_TASK };
+
 export interface CdnPurgeOptions {
   url: string;
   token: string | null;
-  pollMs: number;
   timeoutMs?: number;
   /** Events per purge request. */
   batchSize?: number;
@@ -22,90 +26,73 @@ export interface CdnPurgeOptions {
 /**
  * Purges a CDN by surrogate key from the event log: a consumer with its own cursor (in
  * consumer_cursors) POSTs `{"surrogateKeys": [...]}` for the articles of new events, and moves
- * the cursor only when the CDN answered 2xx, so a purge is retried until it lands, from
- * whichever instance holds the cursor (advanceCursor). Changes without an event (reference data,
- * an embargo put on a live article) are forwarded from the cache notices, best-effort: the
- * CDN's max-age bounds them if that request fails.
+ * the cursor only when the CDN answered 2xx, so a purge is retried until it lands. It runs as a
+ * task on the job queue's delivery pool, queued by every committed event; one run at a time
+ * (its named queue, and the cursor's row lock: advanceCursor).
  */
 export class CdnPurger {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = true;
-  private failures = 0;
-  /** Purge requests that succeeded (for tests and operators). */
-  purges = 0;
+  private readonly kicker: KeyedJobKicker;
 
   constructor(
     private readonly ds: DataSource,
     private readonly opts: CdnPurgeOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.kicker = new KeyedJobKicker(ds, CDN_TASK, CDN_JOB, (err) => log.warn({ err }, "could not queue a CDN purge"));
+  }
 
-  /** Purge from the cursor on, woken by every committed event, and forward the notices without one. */
+  /** Register the purge task on the runner's delivery pool (before it starts). */
+  registerTasks(queue: TaskRegistry): void {
+    queue.addTask(CDN_TASK, (payload) => this.run(payload), DELIVERY_POOL);
+  }
+
+  /** Purge from the cursor on now (what was committed while no instance purged), and after every committed event. */
   start(bus: EventBus): void {
-    this.stopped = false;
-    this.schedule(0);
-    bus.onEvent(() => this.kick());
-    // Notices with an event behind them reach the CDN through the cursor, durably.
-    bus.onCacheNotice((payload) => {
-      if (payload.endsWith(UNLOGGED)) this.notice(payload);
-    });
+    this.kicker.start();
+    bus.onEvent(() => this.kicker.kick());
+    this.kicker.kick();
   }
 
-  /** New events were committed: purge soon. */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+  async stop(): Promise<void> {
+    await this.kicker.stop();
   }
 
-  /** A cache notice without an event behind it (see the class comment). */
-  notice(payload: string): void {
-    if (this.stopped) return;
-    const tags = tagsForNotice(payload).map((t) => (t === PURGE_ALL ? ALL_KEY : t));
-    this.post(tags).catch((err: unknown) => this.log.warn({ err }, "CDN purge (without event) failed"));
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.drain()
-        .catch((err: unknown) => {
-          this.failures++;
-          this.log.warn({ err, failures: this.failures }, "CDN purge failed; retrying");
-        })
-        .finally(() => {
-          this.running = null;
-          if (this.stopped) return;
-          const backoff = this.failures ? Math.min(60_000, 500 * 2 ** Math.min(this.failures, 7)) : this.opts.pollMs;
-          this.schedule(this.again ? 0 : backoff);
-          this.again = false;
-        });
-    }, ms);
-    this.timer.unref();
-  }
-
-  /** Purge everything after the cursor, batch by batch. */
-  private async drain(): Promise<void> {
-    for (;;) {
-      // null: another instance is purging.
-      const more = await advanceCursor(this.ds, CDN_CONSUMER, async (m, after) => {
-        const rows = await m.query<{ seq: string; article_id: string }[]>(
-          `SELECT seq::text, article_id FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
-          [after, this.opts.batchSize ?? 200],
-        );
-        if (rows.length === 0) return { upTo: null, result: false };
-        const keys = new Set<string>();
-        for (const r of rows) for (const t of tagsForNotice(articleTag(r.article_id))) keys.add(t);
-        // The cursor moves only if the CDN took the purge (post throws otherwise).
-        await this.post([...keys]);
-        return { upTo: rows[rows.length - 1]!.seq, result: rows.length === (this.opts.batchSize ?? 200) };
-      });
-      this.failures = 0;
-      if (!more) return;
+  /**
+   * The task: purge everything after the cursor, batch by batch. A refused or failed purge is
+   * tried again after a backoff of its own (0.5 s doubling to a minute), not the queue's, which
+   * grows to hours: the CDN serves stale pages until it lands. A new event queues it at once.
+   */
+  private async run(payload: unknown): Promise<void> {
+    const failures = Number((payload as { failures?: unknown } | null)?.failures ?? 0) || 0;
+    try {
+      for (;;) {
+        const more = await this.step();
+        // Another instance holds the cursor (a release without the named queue): look again shortly.
+        if (more === null) return enqueueIn(this.ds, CDN_TASK, {}, { ...CDN_JOB, runAt: new Date(Date.now() + 250) });
+        if (!more) return;
+      }
+    } catch (err) {
+      const delayMs = Math.min(60_000, 500 * 2 ** Math.min(failures + 1, 7));
+      this.log.warn({ err, failures: failures + 1, retryInMs: delayMs }, "CDN purge failed; retrying");
+      await enqueueIn(this.ds, CDN_TASK, { failures: failures + 1 }, { ...CDN_JOB, runAt: new Date(Date.now() + delayMs) });
     }
+  }
+
+  /** One batch after the cursor: true when there may be more, false when done, null when another instance is at it. */
+  private step(): Promise<boolean | null> {
+    const batchSize = this.opts.batchSize ?? 200;
+    return advanceCursor(this.ds, CDN_CONSUMER, async (m, after) => {
+      const rows = await m.query<{ seq: string; article_id: string }[]>(
+        `SELECT seq::text, article_id FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
+        [after, batchSize],
+      );
+      if (rows.length === 0) return { upTo: null, result: false };
+      const keys = new Set<string>();
+      for (const r of rows) for (const t of tagsForNotice(articleTag(r.article_id))) keys.add(t);
+      // The cursor moves only if the CDN took the purge (post throws otherwise).
+      await this.post([...keys]);
+      return { upTo: rows[rows.length - 1]!.seq, result: rows.length === batchSize };
+    });
   }
 
   private async post(keys: string[]): Promise<void> {
@@ -120,13 +107,5 @@ export class CdnPurger {
     });
     await res.arrayBuffer().catch(() => undefined);
     if (!res.ok) throw new Error(`the CDN answered ${res.status}`);
-    this.purges++;
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
   }
 }

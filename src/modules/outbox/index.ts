@@ -8,17 +8,7 @@ export { ContentEvent } from "./content-event.entity";
 export { ConsumerCursor } from "./consumer-cursor.entity";
 export { advanceCursor, type Consumer, type Step } from "./cursor";
 export { appendEvent, appendEvents, EVENTS_CHANNEL, OUTBOX_LOCK } from "./append";
-export {
-  ARTICLES_TAG,
-  articleTag,
-  articleTagSql,
-  CACHE_CHANNEL,
-  notifyArticleChanged,
-  notifyEverythingChanged,
-  PURGE_ALL,
-  tagsForNotice,
-  UNLOGGED,
-} from "./cache-tags";
+export { ARTICLES_TAG, articleTag, articleTagSql, CACHE_CHANNEL, PURGE_ALL, tagsForNotice } from "./cache-tags";
 export { EventBus, type BusEvent, type EventBusOptions } from "./event-bus";
 export { ALL_KEY, CdnPurger, type CdnPurgeOptions } from "./cdn-purger";
 export { ChangesService, type Change } from "./changes.service";

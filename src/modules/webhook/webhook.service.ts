@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pa
 import type { Viewer } from "../../shared/viewer";
 import { Action, assertCan, audienceFor } from "../policy";
 import type { ArticleReadService } from "../article/article-read.service";
+import { DELIVERY_POOL, enqueueIn, enqueueManyIn, KeyedJobKicker, type Queryable, type TaskRegistry } from "../job/job.queue";
 import { advanceCursor, eventFactsByIds, learn, type Consumer, type EventBus } from "../outbox";
 import type { PartnerService } from "../partner/partner.service";
 import type { Webhook, WebhookDelivery } from "./webhook.entity";
@@ -19,6 +20,7 @@ export type WebhookOptions = Config["webhooks"];
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   pollMs: 500,
+  concurrency: 4,
   retryBaseMs: 1000,
   maxAttempts: 8,
   disableAfter: 20,
@@ -44,6 +46,21 @@ const MATCHES = `(cardinality(w.events) = 0 OR e.kind = ANY(w.events) ${IMPLIED_
   ([listed, implied]) => `OR (e.kind = '${implied}' AND '${listed}' = ANY(w.events))`,
 ).join(" ")})`;
 
+/** The queue task that turns new events into deliveries; also its job key and named queue (one run at a time). */
+const FANOUT_TASK = "webhook_fanout";
+/** The queue task that makes one attempt at one delivery; its job key is the prefix and the delivery's id. */
+const DELIVERY_TASK = "webhook_delivery";
+const DELIVERY_KEY_PREFIX = "webhook-delivery:";
+/** The queue retries a delivery task only when it throws before its attempt is recorded (the database was away). */
+const DELIVERY_JOB_ATTEMPTS = 10;
+/** How long an attempt holds its delivery: longer than any POST (timeoutMs) and its recording. */
+const LEASE_SECONDS = 60;
+
+type ClaimedDelivery = WebhookDelivery & { url: string; partnerKeyId: string | null };
+
+/** A moment shortly from now, to look again at a cursor another instance holds. */
+const soon = (): Date => new Date(Date.now() + 250);
+
 /** The fan-out's cursor: from the start of the log (a webhook only gets events after its registration anyway). */
 const WEBHOOKS_CONSUMER: Consumer = { name: "webhooks", from: "start" };
 
@@ -53,18 +70,16 @@ const DELIVERY_COLUMNS = `id, webhook_id AS "webhookId", event_id AS "eventId", 
   next_attempt_at AS "nextAttemptAt", last_status AS "lastStatus", last_error AS "lastError", delivered_at AS "deliveredAt", created_at AS "createdAt"`;
 
 /**
- * Signed webhooks fed by the outbox. A fan-out step (one instance at a time: the outbox's
- * consumer cursor, see advanceCursor) turns new events into one delivery row per matching
- * webhook; workers on every instance claim due deliveries with SKIP LOCKED and a lease, POST
- * them signed, and retry with exponential backoff and jitter. Delivery is at least once: receivers de-duplicate
- * on the event id, which every attempt and redelivery repeats.
+ * Signed webhooks fed by the outbox, worked on the job queue's delivery pool (job.queue.ts). A
+ * fan-out task (one instance at a time: its named queue and the outbox's consumer cursor, see
+ * advanceCursor) turns new events into one delivery row per matching webhook, each with its own
+ * queue entry; delivery tasks on every instance take a delivery's lease, POST it signed, and on
+ * failure queue the next attempt with exponential backoff and jitter. Delivery is at least once:
+ * receivers de-duplicate on the event id, which every attempt and redelivery repeats.
  */
 export class WebhookService {
   private secret: Promise<Buffer> | undefined;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
-  private kicked = false;
+  private kicker: KeyedJobKicker | null = null;
   private readonly outbound: OutboundClient;
 
   constructor(
@@ -167,13 +182,17 @@ export class WebhookService {
 
   async setActive(viewer: Viewer, id: string, active: boolean): Promise<Webhook> {
     await this.ownWebhook(viewer, id);
-    const [[w]] = await this.ds.query<[Webhook[], number]>(
-      `UPDATE webhooks SET active = $2, consecutive_failures = 0, disabled_at = CASE WHEN $2 THEN NULL ELSE now() END,
-         disabled_reason = CASE WHEN $2 THEN NULL ELSE 'disabled by its owner' END
-       WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}`,
-      [id, active],
-    );
-    return w!;
+    return this.ds.transaction(async (m) => {
+      const [[w]] = await m.query<[Webhook[], number]>(
+        `UPDATE webhooks SET active = $2, consecutive_failures = 0, disabled_at = CASE WHEN $2 THEN NULL ELSE now() END,
+           disabled_reason = CASE WHEN $2 THEN NULL ELSE 'disabled by its owner' END
+         WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}`,
+        [id, active],
+      );
+      // Deliveries left pending while it was inactive go out again.
+      if (active) await this.queueDeliveriesIn(m, "d.webhook_id = $1", [id]);
+      return w!;
+    });
   }
 
   async deliveries(
@@ -221,97 +240,133 @@ export class WebhookService {
       : [];
     if (!d) throw new NotFoundError("Webhook delivery", deliveryId);
     await this.ownWebhook(viewer, d.webhook_id);
-    const [[row]] = await this.ds.query<[WebhookDelivery[], number]>(
-      `UPDATE webhook_deliveries SET state = 'PENDING', next_attempt_at = now(), lease_until = NULL WHERE id = $1 RETURNING ${DELIVERY_COLUMNS}`,
-      [deliveryId],
+    return this.ds.transaction(async (m) => {
+      const [[row]] = await m.query<[WebhookDelivery[], number]>(
+        `UPDATE webhook_deliveries SET state = 'PENDING', next_attempt_at = now(), lease_until = NULL WHERE id = $1 RETURNING ${DELIVERY_COLUMNS}`,
+        [deliveryId],
+      );
+      await this.queueDeliveriesIn(m, "d.id = $1", [deliveryId]);
+      return row!;
+    });
+  }
+
+  // ---- the dispatcher (tasks on the job queue's delivery pool) ----
+
+  /** Register the fan-out and delivery tasks on the runner's delivery pool (before it starts). */
+  registerTasks(queue: TaskRegistry): void {
+    this.kicker ??= new KeyedJobKicker(this.ds, FANOUT_TASK, { jobKey: FANOUT_TASK, queueName: FANOUT_TASK }, (err) =>
+      this.log.warn({ err }, "could not queue the webhook fan-out"),
     );
-    return row!;
+    queue.addTask(FANOUT_TASK, () => this.runFanOut(), DELIVERY_POOL);
+    queue.addTask(DELIVERY_TASK, (payload) => this.runDelivery(payload), DELIVERY_POOL);
   }
 
-  // ---- the dispatcher ----
-
-  /** Dispatch from now on: woken by every committed event, and polling every pollMs for retries that fall due. */
-  start(bus: EventBus): void {
-    this.stopped = false;
-    this.schedule(0);
-    bus.onEvent(() => this.kick());
+  /**
+   * Dispatch from now on: every committed event queues the fan-out. At start, the fan-out of
+   * what was committed while no instance listened, and every pending delivery queued again (one
+   * already queued is rescheduled, not doubled), so none waits without an entry: deliveries
+   * left by a release that polled, or whose entry was lost.
+   */
+  async start(bus: EventBus): Promise<void> {
+    const kicker = this.kicker;
+    if (!kicker) throw new Error("WebhookService.start before registerTasks");
+    kicker.start();
+    bus.onEvent(() => kicker.kick());
+    await this.queueDeliveriesIn(this.ds, "true", []);
+    kicker.kick();
   }
 
+  /** Stop queueing work; then (once the runner has stopped) close the outbound client. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.kicker?.stop();
     this.outbound.close();
   }
 
-  /** Run a tick as soon as possible (after the current one, if one is running). */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.kicked = true;
-      return;
+  /** The fan-out task: everything after the cursor, in steps of 500 events. */
+  private async runFanOut(): Promise<void> {
+    for (;;) {
+      const n = await this.fanOut();
+      // Another instance holds the cursor (a release without the fan-out's named queue): look again shortly.
+      if (n === null) return enqueueIn(this.ds, FANOUT_TASK, {}, { jobKey: FANOUT_TASK, queueName: FANOUT_TASK, runAt: soon() });
+      if (n === 0) return;
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.schedule(0);
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.kicked = false;
-      this.running = this.tick()
-        .catch((err: unknown) => this.log.error({ err }, "webhook dispatcher tick failed"))
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.kicked ? 0 : this.opts.pollMs);
-        });
-    }, ms);
-    this.timer.unref();
-  }
-
-  /** Fan out new events, then deliver everything due. */
-  async tick(): Promise<void> {
-    await this.fanOut();
-    for (let round = 0; round < 50; round++) if ((await this.deliverDue()) === 0) break;
-  }
-
-  /** Turn the events after the cursor (500 at most) into delivery rows; 0 when another instance is at it. */
-  async fanOut(): Promise<number> {
-    const inserted = await advanceCursor(this.ds, WEBHOOKS_CONSUMER, async (m, seq) => {
-      const [{ last }] = await m.query<[{ last: string | null }]>(
-        `SELECT max(seq)::text AS last FROM (SELECT seq FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT 500) e`,
+  /**
+   * Turn the events after the cursor (500 at most) into delivery rows, each with its queue entry
+   * in the same transaction; returns the events consumed (0: none new), null when another
+   * instance is at it.
+   */
+  async fanOut(): Promise<number | null> {
+    return advanceCursor(this.ds, WEBHOOKS_CONSUMER, async (m, seq) => {
+      const [{ last, n }] = await m.query<[{ last: string | null; n: number }]>(
+        `SELECT max(seq)::text AS last, count(*)::int AS n
+         FROM (SELECT seq FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT 500) e`,
         [seq],
       );
       if (!last) return { upTo: null, result: 0 };
       // A webhook receives the events that happen after it was registered.
-      const [, n] = await m.query<[unknown[], number]>(
+      const inserted = await m.query<{ id: string }[]>(
         `INSERT INTO webhook_deliveries (webhook_id, event_id, event_seq)
          SELECT w.id, e.id, e.seq FROM content_events e
          JOIN webhooks w ON w.active AND w.created_at <= e.occurred_at AND ${MATCHES}
          WHERE e.seq > $1::bigint AND e.seq <= $2::bigint
-         ON CONFLICT ON CONSTRAINT uq_webhook_deliveries_event DO NOTHING`,
+         ON CONFLICT ON CONSTRAINT uq_webhook_deliveries_event DO NOTHING
+         RETURNING id`,
         [seq, last],
+      );
+      await enqueueManyIn(
+        m,
+        DELIVERY_TASK,
+        inserted.map((d) => ({ payload: { deliveryId: d.id }, jobKey: DELIVERY_KEY_PREFIX + d.id })),
+        { maxAttempts: DELIVERY_JOB_ATTEMPTS },
       );
       return { upTo: last, result: n };
     });
-    return inserted ?? 0;
   }
 
-  async deliverDue(): Promise<number> {
+  /**
+   * The delivery task: one attempt at one delivery. The row's lease, not the queue, makes it one
+   * attempt at a time (a job freed from a dead worker, a redelivery queued while an attempt runs);
+   * the row, not the queue, holds the attempts and the next try, which is queued in the
+   * transaction that records the failure.
+   */
+  private async runDelivery(payload: unknown): Promise<void> {
+    const id = (payload as { deliveryId?: unknown } | null)?.deliveryId;
+    if (typeof id !== "string") throw new Error(`${DELIVERY_TASK} needs a deliveryId`);
     // An UPDATE … RETURNING comes back from TypeORM as [rows, affected].
-    const [claimed] = await this.ds.query<[(WebhookDelivery & { url: string; partnerKeyId: string | null })[], number]>(
-      `UPDATE webhook_deliveries d SET lease_until = now() + interval '60 seconds'
+    const [[claimed]] = await this.ds.query<[ClaimedDelivery[], number]>(
+      `UPDATE webhook_deliveries d SET lease_until = now() + interval '${LEASE_SECONDS} seconds'
        FROM webhooks w
-       WHERE d.id IN (
-         SELECT id FROM webhook_deliveries
-         WHERE state = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
-         ORDER BY event_seq LIMIT 20 FOR UPDATE SKIP LOCKED
-       ) AND w.id = d.webhook_id AND w.active
+       WHERE d.id = $1 AND d.state = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+         AND w.id = d.webhook_id AND w.active
        RETURNING d.id, d.webhook_id AS "webhookId", d.event_id AS "eventId", d.event_seq::text AS "eventSeq", d.attempts,
          w.url, w.partner_key_id AS "partnerKeyId"`,
+      [id],
     );
-    await Promise.all(claimed.map((d) => this.deliver(d)));
-    return claimed.length;
+    if (claimed) return this.deliver(claimed);
+    // Not due yet, or leased by an attempt that may have died with its process: try again then.
+    // Delivered, failed, skipped or its webhook inactive: nothing to do (setActive queues it again).
+    await this.queueDeliveriesIn(this.ds, "d.id = $1", [id]);
+  }
+
+  /**
+   * Queue the pending deliveries of active webhooks that match `where` (SQL over `d`, the
+   * delivery), each for when it is due and unleased; a queued one is rescheduled, not doubled.
+   */
+  private async queueDeliveriesIn(m: Queryable, where: string, params: unknown[]): Promise<void> {
+    const due = await m.query<{ id: string; runAt: Date }[]>(
+      `SELECT d.id, greatest(d.next_attempt_at, d.lease_until) AS "runAt"
+       FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active
+       WHERE d.state = 'PENDING' AND ${where}`,
+      params,
+    );
+    await enqueueManyIn(
+      m,
+      DELIVERY_TASK,
+      due.map((d) => ({ payload: { deliveryId: d.id }, jobKey: DELIVERY_KEY_PREFIX + d.id, runAt: d.runAt })),
+      { maxAttempts: DELIVERY_JOB_ATTEMPTS },
+    );
   }
 
   private async payload(d: { eventId: string; partnerKeyId: string | null }): Promise<Record<string, unknown> | null> {
@@ -353,7 +408,7 @@ export class WebhookService {
     };
   }
 
-  private async deliver(d: WebhookDelivery & { url: string; partnerKeyId: string | null }): Promise<void> {
+  private async deliver(d: ClaimedDelivery): Promise<void> {
     let payload: Record<string, unknown> | null;
     try {
       payload = await this.payload(d);
@@ -426,6 +481,8 @@ export class WebhookService {
          WHERE id = $1`,
         [d.id, attempts, status, error, failed, delayMs],
       );
+      // The next attempt's queue entry, for when it is due (this attempt's entry is spent).
+      if (!failed) await this.queueDeliveriesIn(m, "d.id = $1", [d.id]);
       const [[w]] = await m.query<[{ consecutive_failures: number }[], number]>(
         `UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = $1 RETURNING consecutive_failures`,
         [d.webhookId],
