@@ -33,7 +33,7 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
         "cache-control",
         ctx.viewer.kind === "anonymous" ? `public, max-age=${config.cacheMaxAgeSeconds}` : "private, no-store",
       );
-      res.setHeader("vary", "authorization");
+      res.vary("authorization");
       await send(ctx);
     } catch (err) {
       // A failure (a 503 while the database restarts, say) must not be cached as a public answer.
