@@ -36,7 +36,7 @@ export type ArticleFilter = {
   publishedAfter?: string | null | undefined;
   /** Published before this instant. */
   publishedBefore?: string | null | undefined;
-  /** Full-text search (web-search syntax: words, "phrases", -exclusions, or). Ordered by RELEVANCE (the default with a query), it ranks recent matches: the newest 200 among the latest 2,000 published articles (within publishedAfter/publishedBefore) when at least 50 of those match, otherwise the newest 200 of the whole archive. orderBy NEWEST or OLDEST, or a date filter, reaches every match; totalCount counts every match. */
+  /** Full-text search (web-search syntax: words, "phrases", -exclusions, or) over the published headline, standfirst, body, claims and perspectives (weighted in that order). Ordered by RELEVANCE (the default with a query), it ranks recent matches: the newest 200 among the latest 2,000 published articles (within publishedAfter/publishedBefore) when at least 50 of those match, otherwise the newest 200 of the whole archive. orderBy NEWEST or OLDEST, or a date filter, reaches every match; totalCount counts every match. */
   query?: string | null | undefined;
   /** Source slug */
   source?: string | null | undefined;
