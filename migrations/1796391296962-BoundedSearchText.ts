@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
-const CONFIG = `CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END`;
+export const CONFIG = `CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END`;
 const HEAD = `setweight(to_tsvector(${CONFIG}, coalesce("headline", '')), 'A') || setweight(to_tsvector(${CONFIG}, coalesce("standfirst", '')), 'B') || `;
-const BOUNDED = `${HEAD}setweight(to_tsvector(${CONFIG}, regexp_replace(left(coalesce("body_text", ''), 100000), '(\\S{32})', '\\1 ', 'g')), 'C')`;
+export const BOUNDED = `${HEAD}setweight(to_tsvector(${CONFIG}, regexp_replace(left(coalesce("body_text", ''), 100000), '(\\S{32})', '\\1 ', 'g')), 'C')`;
 const UNBOUNDED = `${HEAD}setweight(to_tsvector(${CONFIG}, coalesce("body_text", '')), 'C')`;
 
 /*
@@ -28,7 +28,8 @@ export class BoundedSearchText1796391296962 implements MigrationInterface {
   }
 }
 
-async function replaceSearch(queryRunner: QueryRunner, expression: string): Promise<void> {
+/** Rebuild the generated search column with `expression` (also used by SearchClaimsAndPerspectives). */
+export async function replaceSearch(queryRunner: QueryRunner, expression: string): Promise<void> {
   await queryRunner.query(`SET LOCAL statement_timeout = 0`);
   await queryRunner.query(`ALTER TABLE "article_revisions" DROP COLUMN "search"`);
   await queryRunner.query(

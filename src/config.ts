@@ -48,6 +48,8 @@ export interface Config {
   /** Public origin of the site, for links and ids in ninjs, feeds and JSON-LD. */
   publicBaseUrl: string;
   publisherName: string;
+  /** Origins whose pages may call the API from a browser (CORS); "*": any page, never with credentials; []: none. */
+  corsOrigins: "*" | string[];
   webhooks: {
     /** How often the delivery pool looks for retries that fell due (new work wakes it by NOTIFY). */
     pollMs: number;
@@ -120,6 +122,8 @@ export const ENV_DOC: Record<string, string> = {
   WEBHOOKS_CONCURRENCY: "webhook deliveries and CDN purges this process runs at once (default 4)",
   PUBLIC_BASE_URL: "public origin of the site, used in ninjs, feeds and JSON-LD (default http://localhost:PORT)",
   PUBLISHER_NAME: "publisher and rights holder named in syndication output (default Newsgraph)",
+  CORS_ORIGINS:
+    "origins whose pages may call the API from a browser, comma-separated (https://news.example,https://studio.example), or * for any; unset: none",
   WEBHOOKS_POLL_MS: "how often the delivery queue looks for retries that fell due, in milliseconds (default 500)",
   WEBHOOK_RETRY_BASE_MS: "first retry delay of a failed delivery; doubles per attempt, with jitter (default 1000)",
   WEBHOOK_MAX_ATTEMPTS: "attempts before a delivery is marked FAILED (default 8)",
@@ -128,6 +132,32 @@ export const ENV_DOC: Record<string, string> = {
     "true lets webhooks reach loopback, private, link-local and other non-public addresses and any port, for development and tests (default false; a configuration error with NODE_ENV=production)",
   WEBHOOKS_MAX_PER_KEY: "webhooks each partner key may register, and the admins' own set (default 10)",
 };
+
+/** A comma-separated list of origins (scheme://host[:port]), or * alone. */
+function origins(env: Env, name: string, problems: string[]): "*" | string[] {
+  const list = (env[name] ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (list.includes("*")) {
+    if (list.length > 1) problems.push(`${name}: * stands alone (any origin); remove the other entries or the *`);
+    return "*";
+  }
+  for (const o of list) {
+    let origin: string | null = null;
+    try {
+      const u = new URL(o);
+      if (u.protocol === "http:" || u.protocol === "https:") origin = u.origin;
+    } catch {
+      // reported below
+    }
+    if (origin !== o)
+      problems.push(
+        `${name}: ${JSON.stringify(o)} is not an origin; write scheme://host[:port] with no path, e.g. https://news.example`,
+      );
+  }
+  return list;
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
   const raw = env[name];
@@ -225,6 +255,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhooksRun: bool(env, "WEBHOOKS_RUN", true, problems),
     publicBaseUrl: env.PUBLIC_BASE_URL?.trim() || "",
     publisherName: env.PUBLISHER_NAME?.trim() || "Newsgraph",
+    corsOrigins: origins(env, "CORS_ORIGINS", problems),
     webhooks: {
       pollMs: int(env, "WEBHOOKS_POLL_MS", 500, 20, 60_000, problems),
       concurrency: int(env, "WEBHOOKS_CONCURRENCY", 4, 1, 50, problems),

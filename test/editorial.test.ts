@@ -16,6 +16,7 @@ import {
   DeleteSourceDocument,
   DeleteTopicDocument,
   DraftArticleDocument,
+  DraftArticlesDocument,
   LoginDocument,
   LogoutDocument,
   MeDocument,
@@ -35,7 +36,7 @@ import {
 } from "../src/client/generated/graphql";
 import { DEMO } from "../src/seed/demo-story";
 import { Role } from "../src/shared/enums";
-import { articleVersion, idBySlug } from "./support/fixtures";
+import { articleVersion, idBySlug, staffMember } from "./support/fixtures";
 import { errorCode, startTestApp, type GqlResult, type TestApp } from "./support/harness";
 import {
   expectBadInput,
@@ -358,6 +359,51 @@ describe("roles", () => {
     ).createActor;
     expect(expectOk(await gql(DeleteActorDocument, { id: actor.id }, { token: admin })).deleteActor).toBe(true);
     expect(expectOk(await gql(ActorPageDocument, { slug: actor.slug })).actor).toBeNull();
+  });
+});
+
+describe("draftArticles by author", () => {
+  it("a writer lists their own drafts with mine, another's with author; only staff list drafts at all", async () => {
+    const other = await staffMember(app, admin, "WRITER");
+    const theirs = [];
+    for (let i = 0; i < 3; i++) theirs.push(await createDraft(other.token, { headline: `Other writer's draft ${i}` }));
+    const ours = await createDraft(writer, { headline: "Our writer's own draft" });
+    const list = async (token: string, args: { author?: string; mine?: boolean; first?: number; after?: string | null }) =>
+      expectOk(await gql(DraftArticlesDocument, { first: 50, ...args }, { token })).draftArticles;
+    const ids = (c: Awaited<ReturnType<typeof list>>) => c.edges.map((e) => e.node.id);
+    // Most recently edited first, as the unfiltered list orders them.
+    const expected = theirs.map((d) => d.id).reverse();
+
+    const mine = await list(other.token, { mine: true });
+    expect(ids(mine)).toEqual(expected);
+    expect(mine.totalCount).toBe(3);
+    expect(ids(await list(writer, { mine: true }))).toContain(ours.id);
+    expect(ids(await list(writer, { mine: true }))).not.toContain(theirs[0]!.id);
+    // Any staff member may still list anyone's drafts, as before: the filter narrows, it does not grant.
+    expect(ids(await list(writer, { author: other.id }))).toEqual(expected);
+    expect(ids(await list(editor, { author: other.id }))).toEqual(expected);
+    expect(ids(await list(editor, {}))).toEqual(expect.arrayContaining([...expected, ours.id]));
+    expect(ids(await list(editor, { mine: false, author: other.id }))).toEqual(expected);
+
+    const page = await list(writer, { author: other.id, first: 2 });
+    expect(page.totalCount).toBe(3);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    const rest = await list(writer, { author: other.id, first: 2, after: page.pageInfo.endCursor });
+    expect([...ids(page), ...ids(rest)]).toEqual(expected);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+
+    expectBadInput(
+      await gql(DraftArticlesDocument, { author: other.id, mine: true }, { token: writer }),
+      ["draftArticles"],
+      "Send author or mine: true, not both (mine is author set to you).",
+    );
+    expectBadInput(
+      await gql(DraftArticlesDocument, { author: "not-a-user" }, { token: writer }),
+      ["draftArticles"],
+      /^Invalid input: author must be a staff user id \(UUID\)\.$/,
+    );
+    expectUnauthenticated(await gql(DraftArticlesDocument, { mine: true }), ["draftArticles"]);
+    expectUnauthenticated(await gql(DraftArticlesDocument, { author: other.id }), ["draftArticles"]);
   });
 });
 

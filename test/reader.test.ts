@@ -4,6 +4,7 @@ import {
   ArticleListDocument,
   ArticlePageDocument,
   FrontPageDocument,
+  PlacePageDocument,
   SourcePageDocument,
   TopicPageDocument,
 } from "../src/client/generated/graphql";
@@ -262,6 +263,27 @@ describe("reference pages", () => {
       newestFirst(VISIBLE.filter((a) => a.topics.includes("migration"))),
     );
     expect((await app.gql(TopicPageDocument, { slug: "nothing-here" })).data!.topic).toBeNull();
+  });
+
+  it("pages a place's published coverage (articles datelined there), without its drafts", async () => {
+    for (const place of ["caracas", "washington"]) {
+      const datelined = DEMO.articles.filter((a) => a.dateline === place);
+      const expected = newestFirst(VISIBLE.filter((a) => a.dateline === place));
+      // The place has hidden articles too, so their absence below means something.
+      expect(datelined.length, place).toBeGreaterThan(expected.length);
+      expect(expected.length, place).toBeGreaterThanOrEqual(2);
+      const first = (await app.gql(PlacePageDocument, { slug: place, first: 1 })).data!.place!;
+      expect(first.articles.totalCount).toBe(expected.length);
+      expect(first.articles.pageInfo.hasNextPage).toBe(true);
+      const rest = (await app.gql(PlacePageDocument, { slug: place, first: 50, after: first.articles.pageInfo.endCursor })).data!
+        .place!;
+      expect(rest.articles.pageInfo.hasNextPage).toBe(false);
+      expect(
+        [...first.articles.edges, ...rest.articles.edges].map((e) => e.node.slug),
+        place,
+      ).toEqual(expected);
+    }
+    expect((await app.gql(PlacePageDocument, { slug: "nowhere-at-all" })).data!.place).toBeNull();
   });
 
   it("serves the front page with every relation", async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ArticleListDocument,
   ArticlePageDocument,
+  PublishDocument,
   SearchDocument,
   SuggestDocument,
   type CreateArticleInput,
@@ -11,7 +12,8 @@ import { Genre, Language } from "../src/shared/enums";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectBadInput, expectOk } from "./support/expect";
 import { MAIN_STORY, newestFirst, VISIBLE } from "./support/demo";
-import { publishNew } from "./support/publish";
+import { publishNew, setRelations } from "./support/publish";
+import { draftArticle } from "./support/fixtures";
 
 /*
  * Search snippets (ts_headline) and typo-tolerant suggest (pg_trgm) over the demo story, as an
@@ -145,6 +147,112 @@ describe("search snippets", () => {
     expect(fifty.sqlStatements).toBe(five.sqlStatements);
     const withoutSnippets = await app.gql(ArticleListDocument, { filter: { query: "Maduro" }, first: 50 });
     expect(withoutSnippets.sqlStatements).toBe(2); // the list and its totalCount
+  });
+});
+
+describe("search covers claims and perspectives", () => {
+  const claimsAndViews = (claim: string, view: { summary: string; keyPoint: string; label: string }) => ({
+    claims: [{ statement: claim, status: "REPORTED" as const }],
+    perspectives: [
+      {
+        holderLabel: view.label,
+        stance: "CAUTIONS" as const,
+        summary: view.summary,
+        keyPoints: [view.keyPoint],
+        about: "the strike",
+      },
+    ],
+  });
+
+  it("finds an article by a claim's statement or a perspective's text, with a snippet from the match", async () => {
+    const pub = await publishNew(app, editor, {
+      headline: "Harbour pilots walk out",
+      bodyMarkdown: "Ships queued outside the port on Monday.",
+    });
+    await setRelations(
+      app,
+      editor,
+      pub.id,
+      claimsAndViews("The pilots' union rejected the zephyrine offer outright.", {
+        label: "Marquetry exporters",
+        summary: "Delays will hurt the glimmerwood trade most.",
+        keyPoint: "A backlog of tarnwick shipments is building.",
+      }),
+    );
+    expectOk(await app.gql(PublishDocument, { id: pub.id }, { token: editor }));
+    for (const [word, passage] of [
+      ["zephyrine", "rejected the zephyrine offer"],
+      ["glimmerwood", "hurt the glimmerwood trade"],
+      ["tarnwick", "backlog of tarnwick shipments"],
+      ["marquetry", "Marquetry exporters"],
+    ] as const) {
+      const edges = await search({ query: word });
+      expect(
+        edges.map((e) => e.node.slug),
+        word,
+      ).toEqual([pub.slug]);
+      expect(
+        marked(edges[0]!.snippet!).map((w) => w.toLowerCase()),
+        word,
+      ).toEqual([word]);
+      expect(visibleText(edges[0]!.snippet!), word).toContain(passage);
+    }
+  });
+
+  it("never through a revision that is not published: not findable, and nothing of it in a snippet", async () => {
+    const pub = await publishNew(app, editor, {
+      headline: "Lighthouse keepers meet",
+      bodyMarkdown: "The lighthouse keepers met in the harbour office.",
+    });
+    // An edit of the published article that adds claims and a perspective, not yet published.
+    await setRelations(
+      app,
+      editor,
+      pub.id,
+      claimsAndViews("The keepers hid a quillonite cache in the lamp room.", {
+        label: "Frobisher analysts",
+        summary: "The cache changes nothing.",
+        keyPoint: "Nobody saw the ventrolith.",
+      }),
+    );
+    // A draft that was never published, with the same kind of text.
+    const draft = await draftArticle(app, editor, { headline: "Draft about the keepers" });
+    await setRelations(
+      app,
+      editor,
+      draft.id,
+      claimsAndViews("A vorpalith was found at the lighthouse.", { label: "Wardens", summary: "Unclear.", keyPoint: "Unclear." }),
+    );
+
+    for (const word of ["quillonite", "Frobisher", "ventrolith", "vorpalith"])
+      expect(await search({ query: word }), word).toEqual([]);
+    const [hit, ...others] = await search({ query: "lighthouse keepers" });
+    expect(others).toEqual([]);
+    expect(hit!.node.slug).toBe(pub.slug);
+    expect(hit!.snippet).toMatch(/<mark>/);
+    for (const word of ["quillonite", "Frobisher", "ventrolith", "vorpalith"]) expect(hit!.snippet).not.toContain(word);
+
+    // Published, the edit's text is found: the checks above could have seen it.
+    expectOk(await app.gql(PublishDocument, { id: pub.id }, { token: editor }));
+    expect((await search({ query: "quillonite" })).map((e) => e.node.slug)).toEqual([pub.slug]);
+    expect((await search({ query: "vorpalith" })).map((e) => e.node.slug)).toEqual([]);
+  });
+
+  it("ranks a match in the headline or body above one only in a claim, even a newer one", async () => {
+    const inBody = await publishNew(app, editor, {
+      headline: "Brindlewort shortage deepens",
+      bodyMarkdown: "The brindlewort shortage reached the islands.",
+    });
+    const inClaim = await publishNew(app, editor, { headline: "Ferry timetable changes", bodyMarkdown: "New times from June." });
+    await setRelations(app, editor, inClaim.id, {
+      claims: [{ statement: "Operators blamed the brindlewort shortage.", status: "REPORTED" }],
+    });
+    expectOk(await app.gql(PublishDocument, { id: inClaim.id }, { token: editor }));
+    expect((await search({ query: "brindlewort shortage" })).map((e) => e.node.slug)).toEqual([inBody.slug, inClaim.slug]);
+    const newest = expectOk(
+      await app.gql(SearchDocument, { filter: { query: "brindlewort shortage" }, orderBy: "NEWEST", first: 10 }),
+    ).articles.edges;
+    expect(newest.map((e) => e.node.slug)).toEqual([inClaim.slug, inBody.slug]);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   ChangesDocument,
   CreatePartnerKeyDocument,
   FrontPageDocument,
+  PlacePageDocument,
   SearchDocument,
 } from "../src/client/generated/graphql";
 import { ArticleService } from "../src/modules/article";
@@ -27,6 +28,7 @@ beforeAll(async () => {
   const [src] = await app.ds.query<[{ id: string }]>(`SELECT id FROM sources LIMIT 1`);
   const actors = await app.ds.query<{ id: string }[]>(`SELECT id FROM actors LIMIT 2`);
   const [topic] = await app.ds.query<[{ id: string }]>(`SELECT id FROM topics LIMIT 1`);
+  const [place] = await app.ds.query<[{ id: string }]>(`SELECT id FROM places WHERE slug = 'caracas'`);
   const svc = new ArticleService(app.ds);
   const workflow = new WorkflowService(app.ds);
   for (let i = 0; i < 60; i++) {
@@ -35,6 +37,7 @@ beforeAll(async () => {
       bodyMarkdown: "Text.",
       language: Language.EN,
       genre: Genre.NEWS,
+      datelinePlaceId: place.id,
     });
     await svc.setRelations(viewer, id, 1, {
       topicIds: [topic.id],
@@ -90,6 +93,25 @@ describe("SQL statements per request", () => {
     const thirty = await app.gql(ActorDirectoryDocument, { first: 30 });
     expect(thirty.data!.actors.edges.length).toBeGreaterThan(5);
     expect(thirty.sqlStatements).toBe(five.sqlStatements);
+  });
+
+  it("place coverage: the same statements for 5 and 50 articles, and for one place or a whole directory", async () => {
+    const page = (first: number) => app.gql(PlacePageDocument, { slug: "caracas", first });
+    const five = await page(5);
+    const fifty = await page(50);
+    expect(fifty.data!.place!.articles.edges).toHaveLength(50);
+    expect(fifty.sqlStatements).toBe(five.sqlStatements);
+    const directory = (first: number) =>
+      app.gql<{ places: { edges: { node: { articles: { totalCount: number } } }[] } }, { first: number }>(
+        `query($first: Int) { places(first: $first) { edges { node { slug articles(first: 10) { totalCount edges { node { id } } } } } } }`,
+        { first },
+      );
+    const one = await directory(1);
+    const all = await directory(30);
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.places.edges.length).toBeGreaterThan(1);
+    expect(all.data!.places.edges.some((e) => e.node.articles.totalCount >= 60)).toBe(true);
+    expect(all.sqlStatements).toBe(one.sqlStatements);
   });
 
   it("editorial lists: editorial on every row is one statement, the same for 10 and 100 rows", async () => {

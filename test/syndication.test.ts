@@ -123,6 +123,31 @@ describe("feeds", () => {
     expect((await get("/feeds/topics/no-such-topic.json")).status).toBe(404);
   });
 
+  it("has place variants: articles datelined there, never its drafts, valid in both formats", async () => {
+    const expected = newestFirst(VISIBLE.filter((a) => a.dateline === "caracas")).map(
+      (slug) => VISIBLE.find((a) => a.slug === slug)!.headline,
+    );
+    const hidden = HIDDEN.filter((a) => a.dateline === "caracas");
+    expect(hidden.length).toBeGreaterThan(0);
+    const json = await get("/feeds/places/caracas.json");
+    expect(json.status).toBe(200);
+    expect(json.headers.get("content-type")).toMatch(/application\/feed\+json/);
+    expect(json.headers.get("cache-control")).toMatch(/^public, max-age=\d+$/);
+    const feed = JSON.parse(json.text) as { version: string; title: string; feed_url: string; items: { title: string }[] };
+    expect(feed.version).toBe("https://jsonfeed.org/version/1.1");
+    expect(feed.title).toMatch(/: Caracas$/);
+    expect(feed.feed_url).toMatch(/\/feeds\/places\/caracas\.json$/);
+    expect(feed.items.map((i) => i.title)).toEqual(expected);
+    const atom = await get("/feeds/places/caracas.atom");
+    expect(XMLValidator.validate(atom.text)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false }).parse(atom.text) as {
+      feed: { entry: { title: { "#text": string } }[] };
+    };
+    expect(parsed.feed.entry.map((e) => e.title["#text"])).toEqual(expected);
+    for (const a of hidden) expect(json.text + atom.text).not.toContain(a.headline);
+    expect((await get("/feeds/places/no-such-place.atom")).status).toBe(404);
+  });
+
   it("follow a partner key's rights", async () => {
     const key = await partnerKey({ rights: { topics: ["migration"] } });
     const feed = JSON.parse((await get("/feeds/latest.json", key)).text) as { items: { title: string }[] };

@@ -6,6 +6,7 @@ import {
   ArticlePageDocument,
   DraftArticleDocument,
   PublishDocument,
+  PlacePageDocument,
   SourcePageDocument,
   TopicPageDocument,
 } from "../src/client/generated/graphql";
@@ -106,7 +107,7 @@ describe.each([...HIDDEN, ...EXTRA].map((a) => [a.state, a.slug, a] as const))("
     expect(everySlug(r.data)).not.toContain(slug);
   });
 
-  it("is absent from actor, source and topic coverage and their counts", async () => {
+  it("is absent from actor, source, topic and place coverage and their counts", async () => {
     const actor = await app.gql(ActorPageDocument, { slug: demo.actors[0]!.actor, first: 100 });
     expect(everySlug(actor.data!.actor!.articles)).not.toContain(slug);
     expect(actor.data!.actor!.articles.totalCount).toBe(actor.data!.actor!.articles.edges.length);
@@ -120,6 +121,13 @@ describe.each([...HIDDEN, ...EXTRA].map((a) => [a.state, a.slug, a] as const))("
     else expect(topic.data!.topic).toBeNull();
     const directory = await app.gql(ActorDirectoryDocument, { first: 100 });
     expect(everySlug(directory.data)).not.toContain(slug);
+    if (demo.dateline) {
+      const place = await app.gql(PlacePageDocument, { slug: demo.dateline, first: 100 });
+      if (VISIBLE.some((v) => v.dateline === demo.dateline)) {
+        expect(everySlug(place.data!.place!.articles)).not.toContain(slug);
+        expect(place.data!.place!.articles.totalCount).toBe(place.data!.place!.articles.edges.length);
+      } else expect(place.data!.place).toBeNull();
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import { compose } from "./compose";
 import type { createServices } from "./services";
 import { QUERY_LIMITS, costLimitPlugin, queryArmor } from "./limits";
 import { securityHeaders } from "./security-headers";
+import { anonymousGetWithoutPreflight, corsMiddleware } from "./cross-origin";
 import { auditPlugin } from "../modules/audit";
 import { idempotencyPlugin } from "../modules/idempotency";
 import type { JobRunner } from "../modules/job";
@@ -74,6 +75,8 @@ export async function startServer(opts: {
   // Express would hash every GraphQL response body for an ETag nobody asked for.
   app.set("etag", false);
   app.use(securityHeaders());
+  const corsHandler = corsMiddleware(config.corsOrigins);
+  if (corsHandler) app.use(corsHandler);
   const httpServer = http.createServer(app);
   // Longer than the idle timeout of the balancers in front (60 s is the common default), so an
   // idle upstream connection is always closed by the balancer, never under a request it sends.
@@ -104,7 +107,8 @@ export async function startServer(opts: {
     schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
-    // Explicit although they are Apollo's defaults: no batched requests, CSRF prevention on.
+    // Explicit although they are Apollo's defaults: no batched requests, CSRF prevention on
+    // (an anonymous GET needs no preflight header: see anonymousGetWithoutPreflight).
     allowBatchedHttpRequests: false,
     // Automatic persisted queries (on by default), shared through Redis when there is one.
     persistedQueries: redis ? { cache: redis.persistedQueries(24 * 3600) } : {},
@@ -162,6 +166,7 @@ export async function startServer(opts: {
   app.use(syndicationRouter(services, config, log));
   app.use(
     "/graphql",
+    anonymousGetWithoutPreflight(),
     // Lone surrogates ("\ud800" in JSON) become U+FFFD before anything validates or stores them.
     express.json({ limit: "1mb", reviver: (_key, value: unknown) => (typeof value === "string" ? wellFormed(value) : value) }),
     persistedQueryLimit(),

@@ -60,7 +60,8 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       // Counting statements needs an async context per request; production does without.
       const result = await (opts.reportSql ? queryStats.run({ count: 0 }, execute) : execute());
       if (ctx?.mutation && opts.afterMutation) await opts.afterMutation();
-      for (const [k, v] of result.headers) res.setHeader(k, v);
+      // Vary is added to, not replaced: CORS may have set Vary: Origin.
+      for (const [k, v] of result.headers) void (k === "vary" ? res.vary(v) : res.setHeader(k, v));
       // Apollo's landing page (GET with Accept: text/html) is the one HTML served: it needs its CDN.
       if (result.body.kind === "complete" && /^text\/html/i.test(result.headers.get("content-type") ?? "")) {
         res.setHeader("content-security-policy", landingPageCsp(result.body.string));

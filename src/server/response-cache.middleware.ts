@@ -68,7 +68,7 @@ export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql:
 
 function sendCached(req: Request, res: Response, entry: CachedResponse, reportSql: boolean): void {
   res.statusCode = entry.status;
-  for (const [k, v] of entry.headers) res.setHeader(k, v);
+  for (const [k, v] of entry.headers) void (k === "vary" ? res.vary(v) : res.setHeader(k, v));
   res.setHeader("age", String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
   res.setHeader("x-cache", "HIT");
   if (reportSql) res.setHeader("x-sql-statements", "0");
@@ -77,7 +77,7 @@ function sendCached(req: Request, res: Response, entry: CachedResponse, reportSq
 
 /** Validators and keys of a public answer; 304 when the client already holds it. */
 export function sendPublic(req: Request, res: Response, entry: CachedResponse): void {
-  res.setHeader("vary", "accept, authorization");
+  res.vary("accept, authorization");
   res.setHeader("surrogate-key", [...entry.tags, ALL_KEY].join(" "));
   if (req.method === "GET") {
     res.setHeader("etag", entry.etag);

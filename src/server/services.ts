@@ -22,6 +22,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
   const partners = new PartnerService(ds);
   const actors = new ReferenceDataService(ds, Actor, "Actor", ["name", "description", "aliases"], ReferenceType.ACTOR);
   const topics = new ReferenceDataService(ds, Topic, "Topic", ["name", "description"], ReferenceType.TOPIC);
+  const places = new ReferenceDataService(ds, Place, "Place", ["name"], ReferenceType.PLACE);
   const site = {
     baseUrl: config.publicBaseUrl,
     publisherName: config.publisherName,
@@ -39,12 +40,12 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     jobs: new JobService(ds),
     audit: new AuditService(ds, log, { unauthenticatedPerMinute: config.auditUnauthenticatedPerMinute }),
     partners,
-    syndication: new SyndicationService(articleRead, topics, actors, site),
+    syndication: new SyndicationService(articleRead, { topic: topics, actor: actors, place: places }, site),
     webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks),
     actors,
     sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"], ReferenceType.SOURCE),
     topics,
-    places: new ReferenceDataService(ds, Place, "Place", ["name"], ReferenceType.PLACE),
+    places,
     suggest: new SuggestService(ds),
     referenceHistory: new ReferenceHistoryService(ds),
     /** The event log's facts as they were at each event (subscriptions resolve them per event). */

@@ -33,7 +33,7 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
         "cache-control",
         ctx.viewer.kind === "anonymous" ? `public, max-age=${config.cacheMaxAgeSeconds}` : "private, no-store",
       );
-      res.setHeader("vary", "authorization");
+      res.vary("authorization");
       await send(ctx);
     } catch (err) {
       // A failure (a 503 while the database restarts, say) must not be cached as a public answer.
@@ -70,14 +70,12 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
       `/feeds/latest.${format}`,
       feed(() => ({ kind: "latest" }), format),
     );
-    router.get(
-      `/feeds/topics/:slug.${format}`,
-      feed((req) => ({ kind: "topic", slug: String(req.params.slug) }), format),
-    );
-    router.get(
-      `/feeds/actors/:slug.${format}`,
-      feed((req) => ({ kind: "actor", slug: String(req.params.slug) }), format),
-    );
+    for (const kind of ["topic", "actor", "place"] as const) {
+      router.get(
+        `/feeds/${kind}s/:slug.${format}`,
+        feed((req) => ({ kind, slug: String(req.params.slug) }), format),
+      );
+    }
   }
   return router;
 }

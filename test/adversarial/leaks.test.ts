@@ -3,6 +3,7 @@ import {
   ApproveDocument,
   CreateActorDocument,
   CreateArticleDocument,
+  CreatePlaceDocument,
   CreateSourceDocument,
   CreateTopicDocument,
   PublishDocument,
@@ -190,6 +191,7 @@ describe("row 5 · drafts, embargoes and rights-restricted items through relatio
       name: `${PENDING} pending source`,
       kind: "WIRE",
     });
+    const place = await made(CreatePlaceDocument, { slug: "zz-pending-place", name: `${PENDING} pending place` });
     const pub = await publishNew(app, editor, { headline: "Tanker traffic resumes in the Caribbean" });
     await relations(pub.id, {
       topicIds: [topic.id],
@@ -201,7 +203,7 @@ describe("row 5 · drafts, embargoes and rights-restricted items through relatio
     expectOk(
       await app.gql(
         UpdateArticleDocument,
-        { id: pub.id, expectedVersion: version, input: { headline: `${PENDING} pending headline` } },
+        { id: pub.id, expectedVersion: version, input: { headline: `${PENDING} pending headline`, datelinePlaceId: place.id } },
         { token: editor },
       ),
     );
@@ -214,6 +216,8 @@ describe("row 5 · drafts, embargoes and rights-restricted items through relatio
              topic(slug: "${topic.slug}") { articles(first: 100) { totalCount edges { node { id } } } }
              actor(slug: "${actor.slug}") { articles(first: 100) { totalCount } perspectives { article { id } } }
              source(slug: "${source.slug}") { articles(first: 100) { totalCount } }
+             place(slug: "${place.slug}") { articles(first: 100) { totalCount } }
+             byPlace: articles(first: 100, filter: { place: "${place.slug}" }) { totalCount }
              byTopic: articles(first: 100, filter: { topic: "${topic.slug}" }) { totalCount }
              byActor: articles(first: 100, filter: { actor: "${actor.slug}" }) { totalCount }
              bySource: articles(first: 100, filter: { source: "${source.slug}" }) { totalCount }
@@ -222,9 +226,12 @@ describe("row 5 · drafts, embargoes and rights-restricted items through relatio
         token,
       );
       const feeds = await Promise.all(
-        [`/feeds/topics/${topic.slug}.json`, `/feeds/actors/${actor.slug}.atom`, `/syndication/ninjs/${pub.id}`].map((p) =>
-          request(app, p, { token }),
-        ),
+        [
+          `/feeds/topics/${topic.slug}.json`,
+          `/feeds/actors/${actor.slug}.atom`,
+          `/feeds/places/${place.slug}.json`,
+          `/syndication/ninjs/${pub.id}`,
+        ].map((p) => request(app, p, { token })),
       );
       return { r, feeds: feeds.map((f) => f.text).join("\n") };
     };
@@ -233,11 +240,12 @@ describe("row 5 · drafts, embargoes and rights-restricted items through relatio
       const text = JSON.stringify(r);
       expect(text, "the published view shows nothing of the pending edit").not.toContain(PENDING);
       expect(text).not.toContain("zz-pending");
-      for (const k of ["byTopic", "byActor", "bySource", "search"]) expect(r[k]?.totalCount, k).toBe(0);
+      for (const k of ["byTopic", "byActor", "bySource", "byPlace", "search"]) expect(r[k]?.totalCount, k).toBe(0);
       // Cited only by an unpublished edit, the entries themselves are not public yet (issue 10, item 13).
       expect(r.topic).toBeNull();
       expect(r.actor).toBeNull();
       expect(r.source).toBeNull();
+      expect(r.place).toBeNull();
       expect(feeds).not.toContain(`${PENDING} pending headline`);
       expect(feeds).not.toContain(`${PENDING} said`);
     }
@@ -246,13 +254,14 @@ describe("row 5 · drafts, embargoes and rights-restricted items through relatio
     const { r } = await look();
     expect(JSON.stringify(r)).toContain(`${PENDING} pending headline`);
     expect(r.topic).toMatchObject({ articles: { totalCount: 1 } });
+    expect(r.place).toMatchObject({ articles: { totalCount: 1 } });
   });
 
   it("directory lists count each entry's coverage without hidden items, in their batched counts", async () => {
     const restricted = await partnerKey(app, admin, { rights: { topics: ["migration"] } });
     const hiddenIds = new Set(hiddenLabels().map((l) => ids[l]!));
     for (const token of [undefined, restricted.key]) {
-      for (const list of ["actors", "sources", "topics"]) {
+      for (const list of ["actors", "sources", "topics", "places"]) {
         const r = await ok<
           Record<
             string,

@@ -2,6 +2,8 @@ import type { DataSource } from "typeorm";
 import {
   CreateArticleDocument,
   CreatePartnerKeyDocument,
+  AcceptInviteDocument,
+  InviteUserDocument,
   LogoutDocument,
   RegisterWebhookDocument,
   SubmitForReviewDocument,
@@ -10,6 +12,7 @@ import {
   type CreateArticleInput,
   type CreatePartnerKeyInput,
   type ContentEventKind,
+  type Role as RoleName,
 } from "../../src/client/generated/graphql";
 import { Actor } from "../../src/modules/actor/actor.entity";
 import { ArticleRecord } from "../../src/modules/article/article.entity";
@@ -125,6 +128,16 @@ export async function webhookFor(
 ): Promise<{ id: string; secret: string }> {
   const r = expectOk(await app.gql(RegisterWebhookDocument, { url, events }, { token })).registerWebhook;
   return { id: r.webhook.id, secret: r.secret };
+}
+
+/** A new staff account, invited by an admin and signed in through the invitation (loginAs gives one per role). */
+export async function staffMember(app: Gql, adminToken: string, role: RoleName): Promise<{ id: string; token: string }> {
+  const email = `${role.toLowerCase()}-${Math.random().toString(36).slice(2, 10)}@test.example`;
+  const invited = expectOk(await app.gql(InviteUserDocument, { email, role }, { token: adminToken })).inviteUser;
+  const accepted = expectOk(
+    await app.gql(AcceptInviteDocument, { token: invited.inviteToken, password: "correct horse battery staple" }),
+  ).acceptInvite;
+  return { id: accepted.user.id, token: accepted.token };
 }
 
 /** Sign the session out, as its holder would (the logout mutation). */

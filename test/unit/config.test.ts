@@ -35,6 +35,20 @@ describe("configuration", () => {
     );
   });
 
+  it("reads CORS_ORIGINS as exact origins, or * alone; none by default", () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: " https://news.example , http://localhost:3000" }).corsOrigins).toEqual([
+      "https://news.example",
+      "http://localhost:3000",
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toBe("*");
+    expect(() => loadConfig({ CORS_ORIGINS: "*,https://news.example" })).toThrow(/CORS_ORIGINS: \* stands alone/);
+    for (const bad of ["https://news.example/", "https://news.example/path", "news.example", "ftp://news.example"])
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(
+        `CORS_ORIGINS: ${JSON.stringify(bad)} is not an origin; write scheme://host[:port] with no path, e.g. https://news.example`,
+      );
+  });
+
   it("reports every bad value at once, with what to use instead", () => {
     let err: unknown;
     try {

@@ -133,7 +133,8 @@ export const searchableText = (column: string): string =>
 const SEARCH_EXPRESSION =
   `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, coalesce("headline", '')), 'A') || ` +
   `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, coalesce("standfirst", '')), 'B') || ` +
-  `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, ${searchableText('"body_text"')}), 'C')`;
+  `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, ${searchableText('"body_text"')}), 'C') || ` +
+  `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, ${searchableText('"relations_text"')}), 'D')`;
 
 @Entity("article_revisions")
 @Unique("uq_article_revisions_number", ["articleId", "number"])
@@ -201,6 +202,10 @@ export class ArticleRevision {
   @ManyToOne(() => User, { onDelete: "SET NULL" })
   @JoinColumn({ name: "author_id" })
   author?: User;
+
+  /** Claim and perspective text, for search only (relationsText in article.snapshot.ts); weighted below the body. */
+  @Column({ type: "text", default: "", select: false })
+  relationsText!: string;
 
   @CreateDateColumn({ type: "timestamptz" })
   createdAt!: Date;

@@ -72,7 +72,8 @@ export class ArticleFilter {
   @Field(() => String, {
     nullable: true,
     description:
-      'Full-text search (web-search syntax: words, "phrases", -exclusions, or). Ordered by RELEVANCE (the default ' +
+      'Full-text search (web-search syntax: words, "phrases", -exclusions, or) over the published headline, standfirst, ' +
+      "body, claims and perspectives (weighted in that order). Ordered by RELEVANCE (the default " +
       `with a query), it ranks recent matches: the newest ${SEARCH_RANKED} among the latest ${SEARCH_RECENT_ARTICLES.toLocaleString("en")} ` +
       `published articles (within publishedAfter/publishedBefore) when at least ${SEARCH_RECENT_ENOUGH} of those match, ` +
       `otherwise the newest ${SEARCH_RANKED} of the whole archive. orderBy NEWEST or OLDEST, or a date filter, reaches ` +

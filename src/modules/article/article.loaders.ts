@@ -71,6 +71,7 @@ export function createArticleLoaders(read: ArticleReadService, aud: Audience, re
     actorCoverage: coverageLoader(read, "actor", aud, record),
     sourceCoverage: coverageLoader(read, "source", aud, record),
     topicCoverage: coverageLoader(read, "topic", aud, record),
+    placeCoverage: coverageLoader(read, "place", aud, record),
   };
 }
 

@@ -19,6 +19,7 @@ import { ArticleState, Role } from "../../shared/enums";
 import { BadUserInputError, isDatabaseUnavailable, NotFoundError, ServiceUnavailableError } from "../../shared/errors";
 import { connectionFrom, PageArgs, type ConnectionShape } from "../../shared/pagination";
 import type { StaffViewer } from "../../shared/viewer";
+import { IdField } from "../../shared/input-fields";
 import { ArticleOrder } from "./published.reader";
 import { allowedFrom } from "./workflow";
 import { ArticleFilter, ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
@@ -63,6 +64,12 @@ class ArticleLookupArgs {
 class DraftArticlesArgs extends PageArgs {
   @Field(() => ArticleState, { nullable: true })
   state?: ArticleState | null;
+
+  @IdField("staff user", { optional: true, description: "Only articles this user created." })
+  author?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "true: only articles you created (author set to you)." })
+  mine?: boolean | null;
 }
 
 export const staff = (ctx: Context): StaffViewer => ctx.viewer as StaffViewer;
@@ -100,12 +107,16 @@ export class ArticleQueryResolver {
   }
 
   @Authorized()
-  @Query(() => ArticleConnection, { description: "Working copies, most recently edited first (staff only)." })
+  @Query(() => ArticleConnection, {
+    description: "Working copies, most recently edited first (staff only); by state, and by who created them.",
+  })
   async draftArticles(
     @Args(() => DraftArticlesArgs) args: DraftArticlesArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<Article>> {
-    return connectionFrom(await ctx.services.articleRead.listWorkingCopies(args));
+    if (args.mine && args.author) throw new BadUserInputError("Send author or mine: true, not both (mine is author set to you).");
+    const author = args.mine ? staff(ctx).userId : args.author;
+    return connectionFrom(await ctx.services.articleRead.listWorkingCopies({ ...args, author }));
   }
 }
 

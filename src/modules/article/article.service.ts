@@ -5,7 +5,7 @@ import { plainTexts, renderBody, toPlainText } from "../../shared/markdown";
 import type { StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
 import type { ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
-import { slugify, type ArticleSnapshot } from "./article.snapshot";
+import { relationsText, slugify, type ArticleSnapshot } from "./article.snapshot";
 import { appendEvent, revisionRights } from "../outbox";
 
 interface RevisionRow {
@@ -341,8 +341,8 @@ export async function insertRevisionRows(
   const [rev] = await m.query<[{ id: string }]>(
     `INSERT INTO article_revisions
        (article_id, number, headline, standfirst, byline, body_markdown, body_html, body_text, word_count,
-        language, genre, dateline_place_id, summary, author_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+        language, genre, dateline_place_id, summary, author_id, relations_text)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
     [
       articleId,
       number,
@@ -358,6 +358,7 @@ export async function insertRevisionRows(
       s.datelinePlaceId,
       summary.slice(0, 500),
       authorId,
+      relationsText(s),
     ],
   );
   await insertRelations(m, rev.id, s);

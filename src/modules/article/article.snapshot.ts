@@ -27,6 +27,20 @@ export interface ArticleSnapshot {
   }[];
 }
 
+/**
+ * A snapshot's claim and perspective text as search indexes it (article_revisions.relations_text):
+ * one line per statement, holder label, summary, key point and subject. The migration
+ * SearchClaimsAndPerspectives builds the same text for revisions written before it.
+ */
+export function relationsText(s: Pick<ArticleSnapshot, "claims" | "perspectives">): string {
+  return [
+    ...s.claims.map((c) => c.statement),
+    ...s.perspectives.flatMap((p) => [p.holderLabel, p.summary, ...p.keyPoints, p.about]),
+  ]
+    .filter((line) => line.length > 0)
+    .join("\n");
+}
+
 const SLUG_MAX = 80;
 
 /** URL slug from a headline: ASCII, lowercase, hyphenated. */

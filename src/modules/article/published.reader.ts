@@ -46,13 +46,14 @@ function visibleTo(aud: Audience, p: Params): string {
   return `(${parts.join(" AND ")})`;
 }
 
-export type CoverageKind = "actor" | "source" | "topic";
+export type CoverageKind = "actor" | "source" | "topic" | "place";
 
-/** How an article's published revision links to an actor, source or topic `k.id`. */
+/** How an article's published revision links to an actor, source, topic or (dateline) place `k.id`. */
 const COVERAGE_LINK: Record<CoverageKind, string> = {
   actor: "EXISTS (SELECT 1 FROM article_actors x WHERE x.revision_id = a.published_revision_id AND x.actor_id = k.id)",
   source: "EXISTS (SELECT 1 FROM citations x WHERE x.revision_id = a.published_revision_id AND x.source_id = k.id)",
   topic: "EXISTS (SELECT 1 FROM revision_topics x WHERE x.revision_id = a.published_revision_id AND x.topic_id = k.id)",
+  place: "EXISTS (SELECT 1 FROM article_revisions x WHERE x.id = a.published_revision_id AND x.dateline_place_id = k.id)",
 };
 
 export enum ArticleOrder {
@@ -240,10 +241,10 @@ export class PublishedReader extends SqlReader {
   }
 
   /**
-   * Published coverage of many actors (or sources, topics) at once: one statement with a
+   * Published coverage of many actors (or sources, topics, places) at once: one statement with a
    * LATERAL subquery per key, so `actors { articles }` costs one query, not one per actor.
    */
-  /** Published article counts for many actors (sources, topics) in one statement. */
+  /** Published article counts for many actors (sources, topics, places) in one statement. */
   async coverageCounts(kind: CoverageKind, ids: readonly string[], aud: Audience = PUBLIC_AUDIENCE): Promise<number[]> {
     const p = new Params();
     const keys = p.add(ids);

@@ -31,7 +31,10 @@ export function searchRank(configs: string[], q: string): string {
  * <mark> and </mark>. No text from the body can produce markup.
  */
 // Bounded like the search vector: ts_headline parses the text as to_tsvector does (quadratic on long runs).
-const SNIPPET_SOURCE = `replace(replace(replace(replace(${searchableText("r.body_text")}, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3))`;
+// The body, then the revision's claim and perspective text, which the vector indexes too: a match
+// there is shown from there. Both are the revision's own, so a snippet holds only published text.
+const SNIPPET_TEXT = `${searchableText("r.body_text")} || E'\n' || ${searchableText("r.relations_text")}`;
+const SNIPPET_SOURCE = `replace(replace(replace(replace(${SNIPPET_TEXT}, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3))`;
 const HEADLINE_OPTIONS = `'MaxFragments=2, MaxWords=30, MinWords=10, FragmentDelimiter=" … ", StartSel=' || chr(1) || ', StopSel=' || chr(2)`;
 
 /**

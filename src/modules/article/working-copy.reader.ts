@@ -22,6 +22,8 @@ export class WorkingCopyReader extends SqlReader {
 
   async listWorkingCopies(args: {
     state?: ArticleState | null;
+    /** Only articles this user created. */
+    author?: string | null;
     first?: number | null;
     after?: string | null;
   }): Promise<Page<Article>> {
@@ -29,6 +31,7 @@ export class WorkingCopyReader extends SqlReader {
     const p = new Params();
     const where: string[] = ["TRUE"];
     if (args.state) where.push(`a.state = ${p.add(args.state)}`);
+    if (args.author) where.push(`a.created_by_id = ${p.add(args.author)}::uuid`);
     const countWhere = [...where];
     const countParams = [...p.values];
     if (args.after) {

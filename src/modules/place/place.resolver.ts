@@ -10,4 +10,5 @@ export const PlaceResolver = referenceResolver({
   create: CreatePlaceInput,
   update: UpdatePlaceInput,
   listArgs: PlacesArgs,
+  coverage: "placeCoverage",
 });

@@ -55,7 +55,7 @@ export function referenceResolver<T extends Named, C extends object, U extends o
   update: ClassType<U>;
   listArgs: ClassType<L>;
   where?: (args: L) => Partial<T>;
-  coverage?: keyof Pick<ArticleLoaders, "actorCoverage" | "sourceCoverage" | "topicCoverage">;
+  coverage?: keyof Pick<ArticleLoaders, "actorCoverage" | "sourceCoverage" | "topicCoverage" | "placeCoverage">;
 }): ClassType {
   const svc = (ctx: Context) => ctx.services[opts.service] as unknown as ReferenceDataService<T>;
   const Cap = opts.singular[0]!.toUpperCase() + opts.singular.slice(1);

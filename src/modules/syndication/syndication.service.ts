@@ -5,18 +5,25 @@ import type { Article } from "../article/article.types";
 import type { ReferenceDataService, ReferenceReader } from "../reference/reference-data.service";
 import type { Actor } from "../actor/actor.entity";
 import type { Topic } from "../topic/topic.entity";
+import type { Place } from "../place/place.entity";
 import { toAtom, toJsonFeed } from "./feeds";
 import { toNinjs } from "./ninjs";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 
-export type FeedScope = { kind: "latest" } | { kind: "topic"; slug: string } | { kind: "actor"; slug: string };
+export type FeedScope = { kind: "latest" } | { kind: "topic" | "actor" | "place"; slug: string };
+
+/** The vocabularies a feed can be scoped to; each kind's feeds live under /feeds/<kind>s/<slug>. */
+export interface FeedVocabularies {
+  topic: ReferenceDataService<Topic>;
+  actor: ReferenceDataService<Actor>;
+  place: ReferenceDataService<Place>;
+}
 
 /** Builds syndication items from the read model (rights and embargoes already applied). */
 export class SyndicationService {
   constructor(
     private readonly read: ArticleReadService,
-    private readonly topics: ReferenceDataService<Topic>,
-    private readonly actors: ReferenceDataService<Actor>,
+    private readonly vocabularies: FeedVocabularies,
     readonly site: SyndicationSite,
   ) {}
 
@@ -47,31 +54,25 @@ export class SyndicationService {
     return toNinjs(item!, this.site);
   }
 
-  /** The newest 50 items in scope, as JSON Feed 1.1 or Atom; null when the topic or actor is unknown. */
+  /** The newest 50 items in scope, as JSON Feed 1.1 or Atom; null when the topic, actor or place is unknown. */
   async feed(
     scope: FeedScope,
     format: "json" | "atom",
     aud: Audience,
     record: RequestRecord,
   ): Promise<string | Record<string, unknown> | null> {
-    let filter: { topic?: string; actor?: string } = {};
+    let filter: { topic?: string; actor?: string; place?: string } = {};
     let title = this.site.publisherName;
     let path = "/feeds/latest";
-    // The feed serves what this audience may read, so its actor or topic is looked up with the
-    // same entitlement (a partner with content:embargoed sees one only embargoed content cites).
+    // The feed serves what this audience may read, so its actor, topic or place is looked up with
+    // the same entitlement (a partner with content:embargoed sees one only embargoed content cites).
     const reader: ReferenceReader = { staff: false, embargoed: aud.embargoed };
-    if (scope.kind === "topic") {
-      const t = await this.topics.findBySlug(scope.slug, reader);
-      if (!t) return null;
-      filter = { topic: t.slug };
-      title = `${this.site.publisherName}: ${t.name}`;
-      path = `/feeds/topics/${t.slug}`;
-    } else if (scope.kind === "actor") {
-      const a = await this.actors.findBySlug(scope.slug, reader);
-      if (!a) return null;
-      filter = { actor: a.slug };
-      title = `${this.site.publisherName}: ${a.name}`;
-      path = `/feeds/actors/${a.slug}`;
+    if (scope.kind !== "latest") {
+      const entry = await this.vocabularies[scope.kind].findBySlug(scope.slug, reader);
+      if (!entry) return null;
+      filter = { [scope.kind]: entry.slug };
+      title = `${this.site.publisherName}: ${entry.name}`;
+      path = `/feeds/${scope.kind}s/${entry.slug}`;
     }
     const page = record.page(await this.read.listPublished({ first: 50, filter }, aud));
     const items = await this.items(page.nodes);
