@@ -9,7 +9,6 @@ import {
 } from "../src/client/generated/graphql";
 import { ArticleService } from "../src/modules/article";
 import { Transition } from "../src/modules/article/workflow";
-import { WorkflowService } from "../src/modules/article/workflow.service";
 import { ActorRole, ClaimStatus, Genre, Language, Role, Sourcing, Stance } from "../src/shared/enums";
 import { startTestApp, type TestApp } from "./support/harness";
 
@@ -28,7 +27,7 @@ beforeAll(async () => {
   const actors = await app.ds.query<{ id: string }[]>(`SELECT id FROM actors LIMIT 2`);
   const [topic] = await app.ds.query<[{ id: string }]>(`SELECT id FROM topics LIMIT 1`);
   const svc = new ArticleService(app.ds);
-  const workflow = new WorkflowService(app.ds);
+  const workflow = app.server.services.workflow;
   for (let i = 0; i < 60; i++) {
     const id = await svc.create(viewer, {
       headline: `Filler story number ${i}`,
@@ -155,7 +154,7 @@ describe("SQL statements per request", () => {
     const live = await app.ds.query<{ id: string }[]>(
       `SELECT id FROM articles WHERE state = 'PUBLISHED' AND embargo_until IS NULL ORDER BY published_at LIMIT 6`,
     );
-    const workflow = new WorkflowService(app.ds);
+    const workflow = app.server.services.workflow;
     for (const [i, { id }] of live.entries()) {
       if (i % 2) await workflow.transition(viewer, id, Transition.UNPUBLISH, { reason: "Counted withdrawal" });
       else await workflow.setEmbargo({ ...viewer, role: Role.EDITOR }, id, new Date(Date.now() + 3600_000));

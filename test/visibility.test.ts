@@ -11,7 +11,6 @@ import {
 } from "../src/client/generated/graphql";
 import { ArticleService } from "../src/modules/article";
 import { Transition } from "../src/modules/article/workflow";
-import { WorkflowService } from "../src/modules/article/workflow.service";
 import type { DemoArticle } from "../src/seed/demo-story";
 import { Role } from "../src/shared/enums";
 import { idsBySlug, type SluggedKind } from "./support/fixtures";
@@ -49,7 +48,7 @@ beforeAll(async () => {
   const [editor] = await app.ds.query<{ id: string }[]>(`SELECT id FROM users WHERE role = 'EDITOR' LIMIT 1`);
   const viewer = { kind: "staff" as const, userId: editor!.id, sessionId: "test", email: "editor@test", role: Role.EDITOR };
   const articles = new ArticleService(app.ds);
-  const workflow = new WorkflowService(app.ds);
+  const workflow = app.server.services.workflow;
   for (const a of EXTRA) {
     const id = await articles.create(viewer, { ...a, datelinePlaceId: places!.get(a.dateline!)! });
     await articles.setRelations(viewer, id, 1, {

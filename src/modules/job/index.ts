@@ -3,3 +3,4 @@ export { Job } from "./job.entity";
 export { JobService } from "./job.service";
 export { JobRunner, type JobRunnerOptions, type JobTask } from "./job.runner";
 export { migrateJobQueue } from "./job.migrate";
+export { jobSchedule } from "./job.queue";

@@ -75,3 +75,6 @@ export async function cancelJobsIn(m: EntityManager, articleId: string, kind: Jo
     [articleId, kind],
   );
 }
+
+/** The schedule the article workflow writes through (its WorkflowSchedule), handed to it by the composition root. */
+export const jobSchedule = { scheduleJobIn, cancelJobsIn };

@@ -14,7 +14,7 @@ import {
 import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, JobKind, JobState } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
-import { SYSTEM, type WorkflowService } from "../article/workflow.service";
+import { SYSTEM, type WorkflowService } from "../article";
 import { Transition } from "../policy";
 import { migrateJobQueue, queuePool, workerLogger } from "./job.migrate";
 import { SCHEDULED_JOB_MAX_ATTEMPTS, SCHEDULED_JOB_TASK } from "./job.queue";

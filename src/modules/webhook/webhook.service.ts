@@ -9,9 +9,9 @@ import { OutboundClient, coarseError, statusError, urlProblem } from "../../shar
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { Viewer } from "../../shared/viewer";
 import { Action, assertCan, audienceFor } from "../policy";
-import type { ArticleReadService } from "../article/article-read.service";
+import type { ArticleReadService } from "../article";
 import { advanceCursor, eventFactsByIds, learn, type Consumer, type EventBus } from "../outbox";
-import type { PartnerService } from "../partner/partner.service";
+import type { PartnerService } from "../partner";
 import type { Webhook, WebhookDelivery } from "./webhook.entity";
 
 /** The webhook settings, as parsed from the environment (src/config.ts documents each). */
