@@ -2,6 +2,14 @@
 const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 
+// The server composes the modules, never the reverse: modules and shared code may import
+// from src/server nothing but types (the request Context, the Services it carries).
+const SERVER_TYPES_ONLY = {
+  regex: "^(\\.\\./)+server(/|$)",
+  allowTypeImports: true,
+  message: "Modules import only types from src/server; move the code into the module or src/shared.",
+};
+
 module.exports = tseslint.config(
   {
     ignores: [
@@ -42,18 +50,24 @@ module.exports = tseslint.config(
     },
   },
   {
-    // The server composes the modules, never the reverse: modules and shared code may import
-    // from src/server nothing but types (the request Context, the Services it carries).
-    files: ["src/modules/**/*.ts", "src/shared/**/*.ts"],
+    files: ["src/shared/**/*.ts"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [SERVER_TYPES_ONLY] }] },
+  },
+  {
+    // A module reaches another only through its faces: index.ts for code and types, resolvers.ts
+    // for the GraphQL layer (resolver classes, and the helpers other modules' resolvers build on).
+    // Type imports too: a type-level circle is still a circle (npm run deps:check counts them).
+    files: ["src/modules/**/*.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
           patterns: [
+            SERVER_TYPES_ONLY,
             {
-              regex: "^(\\.\\./)+server(/|$)",
-              allowTypeImports: true,
-              message: "Modules import only types from src/server; move the code into the module or src/shared.",
+              regex: "^(?:\\.\\./(?!\\.)|(?:\\.\\./)+modules/)[^/]+/(?!(?:index|resolvers)$).+",
+              message:
+                "Import another module through its index.ts (or resolvers.ts for the GraphQL layer); export what you need there. Within a module, import ./file.",
             },
           ],
         },

@@ -4,7 +4,7 @@ import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker, vocabula
 import { RAW_ACTOR_VISIBLE, startRawHandler, type RawHandler } from "../bench/raw-handler";
 import { buildScenarios, firstDifference, get, SCENARIO_NAMES, type Variables } from "../bench/scenarios";
 import { PUBLIC_READER, referenceVisibleSql } from "../src/modules/reference";
-import { ReferenceType } from "../src/modules/reference/reference-revision.entity";
+import { ReferenceType } from "../src/modules/reference";
 import { startTestApp, type TestApp } from "./support/harness";
 
 /*

@@ -27,8 +27,9 @@ import { Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
 import { startTestApp, type TestApp } from "./support/harness";
 import { startSecondInstance, type SecondInstance } from "./support/second-instance";
-import { expectCode, expectOk } from "./support/expect";
+import { expectBadInput, expectError, expectForbidden, expectOk } from "./support/expect";
 import { MAIN_STORY, VISIBLE } from "./support/demo";
+import { consumerPosition, killConnection, lastEventSeq, publicArticleIds } from "./support/fixtures";
 import { publishNew, waitFor } from "./support/publish";
 
 /*
@@ -186,11 +187,9 @@ describe("the response cache", () => {
     const list = await get(app.url, { doc: ArticleListDocument, variables: { first: 100 } });
     const keys = list.headers.get("surrogate-key")!.split(" ");
     expect(keys).toContain("articles");
-    const visible = await app.ds.query<{ id: string }[]>(
-      `SELECT id FROM articles WHERE state = 'PUBLISHED' AND (embargo_until IS NULL OR embargo_until <= now())`,
-    );
+    const visible = await publicArticleIds(app);
     expect(visible).toHaveLength(VISIBLE.length);
-    expect(keys.filter((k) => k.startsWith("article:")).sort()).toEqual(visible.map((a) => `article:${a.id}`).sort());
+    expect(keys.filter((k) => k.startsWith("article:")).sort()).toEqual(visible.map((id) => `article:${id}`).sort());
     const missing = await get(app.url, { doc: ArticlePageDocument, variables: { slug: "not-yet-published" } });
     expect(missing.headers.get("surrogate-key")!.split(" ")).toContain("articles");
   });
@@ -255,7 +254,7 @@ describe("invalidation on events, one instance", () => {
     expect((await get(app.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("HIT");
     const pid = app.server.events.backendPid;
     const reconnects = app.server.events.reconnects;
-    await app.ds.query(`SELECT pg_terminate_backend($1)`, [pid]);
+    expect(await killConnection(app, pid!)).toBe(true);
     await waitFor("the listener to notice", () => !app.server.events.connected);
     // Changes made now would not be heard: nothing is served from the cache meanwhile.
     expect((await get(app.url, { doc: FrontPageDocument, variables: vars })).headers.get("x-cache")).toBe("MISS");
@@ -352,7 +351,11 @@ describe("two instances", () => {
       // A persisted query registered through one instance runs by hash on the other.
       const query = `query SharedPersisted { articles(first: 1) { edges { node { slug } } } }`;
       const hash = sha256(query);
-      expect((await get(b.url, { hash })).json.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+      expectError((await get(b.url, { hash })).json, {
+        code: "PERSISTED_QUERY_NOT_FOUND",
+        path: null,
+        message: "PersistedQueryNotFound",
+      });
       expect((await post(a.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })).status).toBe(200);
       const viaB = await get(b.url, { hash });
       expect(viaB.status).toBe(200);
@@ -381,7 +384,7 @@ describe("persisted queries over GET", () => {
     const query = `query PersistedFront { articles(first: 2) { edges { node { slug headline } } } }`;
     const hash = sha256(query);
     const unknown = await get(app.url, { hash });
-    expect(unknown.json.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    expectError(unknown.json, { code: "PERSISTED_QUERY_NOT_FOUND", path: null, message: "PersistedQueryNotFound" });
     const registered = await post(app.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
     expect(registered.json.errors).toBeUndefined();
     const byHash = await get(app.url, { hash });
@@ -402,9 +405,16 @@ describe("persisted queries over GET", () => {
     const hash = sha256(query);
     const registered = await post(app.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
     expect(registered.status).toBe(400);
-    expect(registered.json.errors?.[0]?.extensions?.code).toBe("BAD_REQUEST");
-    expect(registered.json.errors?.[0]?.message).toMatch(/up to 16 KiB/);
-    expect((await get(app.url, { hash })).json.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    expectError(registered.json, {
+      code: "BAD_REQUEST",
+      path: null,
+      message: "Persisted queries are registered for documents up to 16 KiB; send this one without the persistedQuery extension.",
+    });
+    expectError((await get(app.url, { hash })).json, {
+      code: "PERSISTED_QUERY_NOT_FOUND",
+      path: null,
+      message: "PersistedQueryNotFound",
+    });
     // The same document as plain text is still answered.
     const plain = await post(app.url, { query });
     expect(plain.status).toBe(200);
@@ -438,10 +448,15 @@ describe("trusted documents", () => {
 
     const own = await post(strict.url, { query: "{ articles(first: 100) { totalCount } }" });
     expect(own.status).toBe(403);
-    expect(own.json.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    const notInManifest = await get(strict.url, { hash: sha256("{ articles { totalCount } }") });
+    expectForbidden(
+      own.json,
+      null,
+      "This server runs only trusted documents for anonymous clients: send extensions.persistedQuery.sha256Hash of an operation in the published manifest (or authenticate).",
+    );
+    const unlisted = sha256("{ articles { totalCount } }");
+    const notInManifest = await get(strict.url, { hash: unlisted });
     expect(notInManifest.status).toBe(400);
-    expect(notInManifest.json.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expectBadInput(notInManifest.json, null, `Document ${unlisted} is not in the trusted-document manifest.`);
     const swapped = await post(strict.url, {
       query: "{ articles { totalCount } }",
       extensions: { persistedQuery: { version: 1, sha256Hash: frontHash } },
@@ -463,7 +478,11 @@ describe("trusted documents", () => {
     const nest = (depth: number): string =>
       depth === 0 ? "slug" : `actors { actor { articles { edges { node { ${nest(depth - 1)} } } } } }`;
     const deep = await strict.gql(`{ articles { edges { node { ${nest(4)} } } } }`, {}, { token });
-    expectCode(deep, "GRAPHQL_VALIDATION_FAILED");
+    expectError(deep, {
+      code: "GRAPHQL_VALIDATION_FAILED",
+      path: null,
+      message: "Syntax Error: Query depth limit of 10 exceeded, found 24.",
+    });
   });
 });
 
@@ -499,13 +518,9 @@ describe("CDN purges", () => {
       await waitFor("the withdrawal purge", () => received.filter((k) => k.includes(`article:${id}`)).length >= 2, 15_000);
       // The first attempt got a 503 and was retried; the cursor moved only after a 2xx.
       expect(failNext).toBeLessThan(0);
-      const [last] = await withCdn.ds.query<{ max: string }[]>(`SELECT max(seq)::text AS max FROM content_events`);
-      await waitFor("the cursor to reach the last event", async () => {
-        const [row] = await withCdn.ds.query<{ seq: string }[]>(
-          `SELECT seq::text FROM consumer_cursors WHERE name = 'cdn-purge'`,
-        );
-        return row?.seq === last?.max;
-      });
+      const last = await lastEventSeq(withCdn);
+      expect(last).not.toBeNull();
+      await waitFor("the cursor to reach the last event", async () => (await consumerPosition(withCdn, "cdn-purge")) === last);
     } finally {
       await withCdn.close();
       await new Promise<void>((r) => cdn.close(() => r()));

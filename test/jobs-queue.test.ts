@@ -7,7 +7,7 @@ import {
   SubmitForReviewDocument,
 } from "../src/client/generated/graphql";
 import { JobRunner } from "../src/modules/job/job.runner";
-import { enqueueIn } from "../src/modules/job/job.queue";
+import { enqueueIn } from "../src/modules/queue";
 import { Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
 import { expectOk } from "./support/expect";

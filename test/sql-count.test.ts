@@ -10,8 +10,9 @@ import {
 } from "../src/client/generated/graphql";
 import { ArticleService } from "../src/modules/article";
 import { Transition } from "../src/modules/article/workflow";
-import { WorkflowService } from "../src/modules/article/workflow.service";
 import { ActorRole, ClaimStatus, Genre, Language, Role, Sourcing, Stance } from "../src/shared/enums";
+import { DEMO_EDITOR } from "../src/seed/seed";
+import { idBySlug, idsBySlug, liveArticleIds, staffViewerOf } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 
 /*
@@ -23,27 +24,26 @@ let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
   // Enough articles that first: 50 really returns more rows than first: 5, each with relations.
-  const [editor] = await app.ds.query<[{ id: string }]>(`SELECT id FROM users LIMIT 1`);
-  const viewer = { kind: "staff" as const, userId: editor.id, sessionId: "test", email: "x@test.example", role: Role.EDITOR };
-  const [src] = await app.ds.query<[{ id: string }]>(`SELECT id FROM sources LIMIT 1`);
-  const actors = await app.ds.query<{ id: string }[]>(`SELECT id FROM actors LIMIT 2`);
-  const [topic] = await app.ds.query<[{ id: string }]>(`SELECT id FROM topics LIMIT 1`);
-  const [place] = await app.ds.query<[{ id: string }]>(`SELECT id FROM places WHERE slug = 'caracas'`);
+  const viewer = await staffViewerOf(app, DEMO_EDITOR.email);
+  const [src] = Object.values(await idsBySlug(app, "source"));
+  const actors = Object.values(await idsBySlug(app, "actor")).slice(0, 2);
+  const [topic] = Object.values(await idsBySlug(app, "topic"));
+  const place = await idBySlug(app, "place", "caracas");
   const svc = new ArticleService(app.ds);
-  const workflow = new WorkflowService(app.ds);
+  const workflow = app.server.services.workflow;
   for (let i = 0; i < 60; i++) {
     const id = await svc.create(viewer, {
       headline: `Filler story number ${i}`,
       bodyMarkdown: "Text.",
       language: Language.EN,
       genre: Genre.NEWS,
-      datelinePlaceId: place.id,
+      datelinePlaceId: place,
     });
     await svc.setRelations(viewer, id, 1, {
-      topicIds: [topic.id],
-      citations: [{ sourceId: src.id, sourcing: Sourcing.NAMED }],
-      actors: actors.map((a) => ({ actorId: a.id, role: ActorRole.MENTIONED })),
-      claims: [{ statement: "A claim", status: ClaimStatus.REPORTED, sourceIds: [src.id] }],
+      topicIds: [topic!],
+      citations: [{ sourceId: src!, sourcing: Sourcing.NAMED }],
+      actors: actors.map((actorId) => ({ actorId, role: ActorRole.MENTIONED })),
+      claims: [{ statement: "A claim", status: ClaimStatus.REPORTED, sourceIds: [src!] }],
       perspectives: [{ holderLabel: "Analysts", stance: Stance.NEUTRAL, summary: "A view", about: "it" }],
     });
     for (const t of [Transition.SUBMIT_FOR_REVIEW, Transition.APPROVE, Transition.PUBLISH])
@@ -116,8 +116,7 @@ describe("SQL statements per request", () => {
 
   it("editorial lists: editorial on every row is one statement, the same for 10 and 100 rows", async () => {
     // 100 working copies at least: the 60 published above, the seed's, and drafts.
-    const [editor] = await app.ds.query<[{ id: string }]>(`SELECT id FROM users LIMIT 1`);
-    const viewer = { kind: "staff" as const, userId: editor.id, sessionId: "test", email: "x@test.example", role: Role.EDITOR };
+    const viewer = await staffViewerOf(app, DEMO_EDITOR.email);
     for (let i = 0; i < 40; i++)
       await new ArticleService(app.ds).create(viewer, {
         headline: `Draft number ${i}`,
@@ -172,15 +171,12 @@ describe("SQL statements per request", () => {
       )
     ).data!.createPartnerKey;
     // Events of every shape on one page: publications, withdrawals, and embargoes of live articles.
-    const [editor] = await app.ds.query<[{ id: string }]>(`SELECT id FROM users LIMIT 1`);
-    const viewer = { kind: "staff" as const, userId: editor.id, sessionId: "test", email: "x@test.example", role: Role.EDITOR };
-    const live = await app.ds.query<{ id: string }[]>(
-      `SELECT id FROM articles WHERE state = 'PUBLISHED' AND embargo_until IS NULL ORDER BY published_at LIMIT 6`,
-    );
-    const workflow = new WorkflowService(app.ds);
-    for (const [i, { id }] of live.entries()) {
+    const viewer = await staffViewerOf(app, DEMO_EDITOR.email);
+    const live = await liveArticleIds(app, 6);
+    const workflow = app.server.services.workflow;
+    for (const [i, id] of live.entries()) {
       if (i % 2) await workflow.transition(viewer, id, Transition.UNPUBLISH, { reason: "Counted withdrawal" });
-      else await workflow.setEmbargo({ ...viewer, role: Role.EDITOR }, id, new Date(Date.now() + 3600_000));
+      else await workflow.setEmbargo(viewer, id, new Date(Date.now() + 3600_000));
     }
     const small = await app.gql(ChangesDocument, { first: 5 }, { token: key });
     const large = await app.gql(ChangesDocument, { first: 100 }, { token: key });

@@ -1,7 +1,6 @@
 import { print } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { createClient, type Client } from "graphql-ws";
-import { Client as PgClient } from "pg";
 import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,13 +21,13 @@ import {
   type CreatePartnerKeyInput,
 } from "../src/client/generated/graphql";
 import { createDataSource } from "../src/db/data-source";
-import { OUTBOX_LOCK } from "../src/modules/outbox";
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from "../src/server/ws-server";
 import { startServer, type RunningServer } from "../src/server/app";
 import { Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
 import { startTestApp, type TestApp } from "./support/harness";
-import { expectOk } from "./support/expect";
+import { expectBadInput, expectOk } from "./support/expect";
+import { appendInFlight, articleVersion, eventsOf, killConnection, type InFlightAppend } from "./support/fixtures";
 
 /*
  * GraphQL subscriptions over WebSocket, end to end: events committed by any instance reach
@@ -340,8 +339,7 @@ describe("a slug change at a republish", () => {
   it("reaches articleUpdated once, and a republish after unpublishing as articlePublished only", async () => {
     const updates = await subscribe(app.server, ArticleUpdatedDocument);
     const published = await subscribe(app.server, ArticlePublishedDocument);
-    const version = async (id: string) =>
-      (await app.ds.query<[{ version: number }]>(`SELECT version FROM articles WHERE id = $1`, [id]))[0].version;
+    const version = (id: string) => articleVersion(app, id);
     const rename = async (id: string, slug: string) =>
       expectOk(
         await app.gql(UpdateArticleDocument, { id, expectedVersion: await version(id), input: { slug } }, { token: editor }),
@@ -463,8 +461,11 @@ describe("connecting", () => {
     const overHttp = await app.gql<{ articlePublished: { id: string } | null }, Record<string, never>>(
       "subscription { articlePublished { id } }",
     );
-    expect(overHttp.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    expect(overHttp.errors?.[0]?.message).toContain("WebSocket");
+    expectBadInput(
+      overHttp,
+      "articlePublished",
+      "Subscriptions are served over WebSocket at /graphql (protocol graphql-transport-ws), not over HTTP.",
+    );
     expect(overHttp.data?.articlePublished ?? null).toBeNull();
   });
 });
@@ -477,8 +478,7 @@ describe("the event bus", () => {
     const reconnects = bus.reconnects;
     const pid = bus.backendPid;
     expect(pid).toBeTypeOf("number");
-    const [{ killed }] = await app.ds.query<[{ killed: boolean }]>(`SELECT pg_terminate_backend($1) AS killed`, [pid]);
-    expect(killed).toBe(true);
+    expect(await killConnection(app, pid!)).toBe(true);
     await until(() => !bus.connected, "the bus to notice");
     await publish(id);
     // The publish committed while nothing was listening (the reconnect waits at least RECONNECT_MS / 2).
@@ -494,45 +494,38 @@ describe("the event bus", () => {
     const updates = await subscribe(app.server, ArticleUpdatedDocument);
     const published = await subscribe(app.server, ArticlePublishedDocument);
     const early = await publishNew("Live: updated by a slow transaction");
-    const [{ revision }] = await app.ds.query<[{ revision: string }]>(
-      `SELECT published_revision_id AS revision FROM articles WHERE id = $1`,
-      [early],
-    );
-    const slow = new PgClient({ connectionString: (app.ds.options as { url: string }).url });
-    await slow.connect();
+    // Holds the outbox and a seq, in flight (appendEvent in a transaction that has not committed yet).
+    const slow = await appendInFlight(app, early);
+    let rolledBack: InFlightAppend | undefined;
     try {
-      // Holds the outbox and a seq, in flight (what appendEvent does, but slowly).
-      const append = `WITH l AS (SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})),
-                      e AS (INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
-                            SELECT $1, 'UPDATED', $2, 1, '{}' FROM l RETURNING seq)
-                      SELECT pg_notify('newsgraph_events', seq::text), seq::text FROM e`;
-      await slow.query("BEGIN");
-      const held = (await slow.query<{ seq: string }>(append, [early, revision])).rows[0]!.seq;
       const later = await readyToPublish("Live: committed after the slow one began");
       // The later publish cannot commit a later seq first: it waits for the outbox.
       const publishing = publish(later);
       await new Promise((r) => setTimeout(r, 500));
       expect(published.items.filter((i) => i.articlePublished.id === later)).toHaveLength(0);
       expect(updates.items).toHaveLength(0);
-      await slow.query("COMMIT");
+      await slow.commit();
       await publishing;
       await updates.waitFor((i) => i.articleUpdated.id === early, "the slow transaction's event");
       await published.waitFor((i) => i.articlePublished.id === later, "the later publish");
-      expect(BigInt(held)).toBeGreaterThan(0n);
+      // Sequence order is commit order: the held event's number comes before the later publish's.
+      const [held] = await eventsOf(app, early, "UPDATED");
+      const [laterEvent] = await eventsOf(app, later, "PUBLISHED");
+      expect(BigInt(held!.seq)).toBeLessThan(BigInt(laterEvent!.seq));
 
       // A rolled-back append leaves a gap for good; the bus does not wait for it.
-      await slow.query("BEGIN");
-      await slow.query(append, [early, revision]);
+      rolledBack = await appendInFlight(app, early);
       const next = await readyToPublish("Live: after a rolled-back append");
       const publishingNext = publish(next);
-      await slow.query("ROLLBACK");
+      await rolledBack.rollback();
       await publishingNext;
       await published.waitFor((i) => i.articlePublished.id === next, "the publish after the gap");
       const last = await publishNew("Live: after the gap");
       await published.waitFor((i) => i.articlePublished.id === last, "a publish after the gap");
       expect(updates.items.filter((i) => i.articleUpdated.id === early)).toHaveLength(1);
     } finally {
-      await slow.end();
+      await slow.abandon();
+      await rolledBack?.abandon();
     }
   });
 });

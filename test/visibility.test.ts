@@ -12,11 +12,11 @@ import {
 } from "../src/client/generated/graphql";
 import { ArticleService } from "../src/modules/article";
 import { Transition } from "../src/modules/article/workflow";
-import { WorkflowService } from "../src/modules/article/workflow.service";
 import type { DemoArticle } from "../src/seed/demo-story";
-import { Role } from "../src/shared/enums";
-import { idsBySlug, type SluggedKind } from "./support/fixtures";
+import { DEMO_EDITOR } from "../src/seed/seed";
+import { idsBySlug, staffViewerOf, type SluggedKind } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
+import { expectUnauthenticated } from "./support/expect";
 import { HIDDEN, MAIN_STORY, PENDING_EDIT, VISIBLE } from "./support/demo";
 
 /*
@@ -47,10 +47,9 @@ beforeAll(async () => {
   app = await startTestApp();
   const lookup = async (kind: SluggedKind) => new Map(Object.entries(await idsBySlug(app, kind)));
   const [actors, sources, topics, places] = await Promise.all((["actor", "source", "topic", "place"] as const).map(lookup));
-  const [editor] = await app.ds.query<{ id: string }[]>(`SELECT id FROM users WHERE role = 'EDITOR' LIMIT 1`);
-  const viewer = { kind: "staff" as const, userId: editor!.id, sessionId: "test", email: "editor@test", role: Role.EDITOR };
+  const viewer = await staffViewerOf(app, DEMO_EDITOR.email);
   const articles = new ArticleService(app.ds);
-  const workflow = new WorkflowService(app.ds);
+  const workflow = app.server.services.workflow;
   for (const a of EXTRA) {
     const id = await articles.create(viewer, { ...a, datelinePlaceId: places!.get(a.dateline!)! });
     await articles.setRelations(viewer, id, 1, {
@@ -158,14 +157,16 @@ describe("an unpublished edit of a published article", () => {
   });
 });
 
+const SIGN_IN_FIRST = "Sign in first: send Authorization: Bearer <session token> (see the login mutation).";
+
 describe("editorial views", () => {
   it("need a signed-in user, and editorial fields are not readable anonymously", async () => {
     const hidden = HIDDEN[0]!;
     const r = await app.gql(DraftArticleDocument, { id: ids[hidden.slug]! });
-    expect(r.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expectUnauthenticated(r, "draftArticle", SIGN_IN_FIRST);
     expect(JSON.stringify(r)).not.toContain(hidden.headline);
     const pub = await app.gql(`{ articles(first: 1) { edges { node { editorial { state version } } } } }`);
-    expect(pub.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expectUnauthenticated(pub, ["articles", "edges", 0, "node", "editorial"], SIGN_IN_FIRST);
     expect(JSON.stringify(pub.data)).not.toMatch(/PUBLISHED|version/);
   });
 });

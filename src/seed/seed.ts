@@ -5,6 +5,7 @@ import { Actor } from "../modules/actor/actor.entity";
 import { ArticleService } from "../modules/article/article.service";
 import { Transition } from "../modules/article/workflow";
 import { WorkflowService } from "../modules/article/workflow.service";
+import { jobSchedule } from "../modules/job";
 import { Place } from "../modules/place/place.entity";
 import { Source } from "../modules/source/source.entity";
 import { Topic } from "../modules/topic/topic.entity";
@@ -59,7 +60,7 @@ export async function seedDemo(ds: DataSource, log: Logger, story: DemoData = DE
   };
 
   const articles = new ArticleService(ds);
-  const workflow = new WorkflowService(ds);
+  const workflow = new WorkflowService(ds, jobSchedule);
   let created = 0;
   for (const [i, a] of story.articles.entries()) {
     const [exists] = await ds.query<unknown[]>(`SELECT 1 FROM articles WHERE slug = $1`, [a.slug]);

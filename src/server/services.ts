@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import { Actor } from "../modules/actor";
 import { ArticleReadService, ArticleService, PreviewService, RevisionService, WorkflowService } from "../modules/article";
 import { AuditService } from "../modules/audit";
-import { JobService } from "../modules/job";
+import { jobSchedule, JobService } from "../modules/job";
 import { PartnerService } from "../modules/partner";
 import { ChangesService, eventFactsByIds } from "../modules/outbox";
 import { WebhookService } from "../modules/webhook";
@@ -34,7 +34,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     articles: new ArticleService(ds),
     articleRead,
     changes: new ChangesService(ds, articleRead),
-    workflow: new WorkflowService(ds),
+    workflow: new WorkflowService(ds, jobSchedule),
     revisions: new RevisionService(ds),
     preview: new PreviewService(ds),
     jobs: new JobService(ds),

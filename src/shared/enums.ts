@@ -125,6 +125,15 @@ registerEnumType(ContentEventKind, {
   },
 });
 
+/** The four controlled vocabularies that articles cite. */
+export enum ReferenceType {
+  ACTOR = "ACTOR",
+  SOURCE = "SOURCE",
+  TOPIC = "TOPIC",
+  PLACE = "PLACE",
+}
+registerEnumType(ReferenceType, { name: "ReferenceType", description: "A kind of reference data." });
+
 export enum JobKind {
   PUBLISH = "PUBLISH",
   LIFT_EMBARGO = "LIFT_EMBARGO",

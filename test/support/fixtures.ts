@@ -14,13 +14,17 @@ import {
   type ContentEventKind,
   type Role as RoleName,
 } from "../../src/client/generated/graphql";
+import { IsNull, LessThanOrEqual } from "typeorm";
 import { Actor } from "../../src/modules/actor/actor.entity";
-import { ArticleRecord } from "../../src/modules/article/article.entity";
+import { ArticleRecord, ArticleRevision } from "../../src/modules/article/article.entity";
+import { appendEvent, ConsumerCursor, ContentEvent } from "../../src/modules/outbox";
 import { Place } from "../../src/modules/place/place.entity";
 import { Source } from "../../src/modules/source/source.entity";
 import { Topic } from "../../src/modules/topic/topic.entity";
 import { AuthService, User } from "../../src/modules/user";
 import { sha256 } from "../../src/modules/user/auth.service";
+import { ArticleState, ContentEventKind as EventKind } from "../../src/shared/enums";
+import type { StaffViewer } from "../../src/shared/viewer";
 import { expectOk } from "./expect";
 import type { TestApp } from "./harness";
 
@@ -67,6 +71,79 @@ export async function sessionIdOf(app: Db, token: string): Promise<string> {
 /** The id of the staff account with this email. */
 export async function userIdByEmail(app: Db, email: string): Promise<string> {
   return (await app.ds.getRepository(User).findOneByOrFail({ email })).id;
+}
+
+/** A staff account as the services see it, for a test that drives a service directly. */
+export async function staffViewerOf(app: Db, email: string): Promise<StaffViewer> {
+  const user = await app.ds.getRepository(User).findOneByOrFail({ email });
+  return { kind: "staff", userId: user.id, sessionId: "test", email: user.email, role: user.role };
+}
+
+/** The article as stored (state, version, publication times...). */
+export async function articleRecord(app: Db, id: string): Promise<ArticleRecord> {
+  return app.ds.getRepository(ArticleRecord).findOneByOrFail({ id });
+}
+
+/** The ids of the first `n` live articles (published, never embargoed), oldest publication first. */
+export async function liveArticleIds(app: Db, n: number): Promise<string[]> {
+  const rows = await app.ds.getRepository(ArticleRecord).find({
+    where: { state: ArticleState.PUBLISHED, embargoUntil: IsNull() },
+    order: { publishedAt: "ASC" },
+    take: n,
+  });
+  return rows.map((a) => a.id);
+}
+
+/** The ids of every article a reader may see now: published, with no embargo or one that has ended. */
+export async function publicArticleIds(app: Db): Promise<string[]> {
+  const rows = await app.ds.getRepository(ArticleRecord).find({
+    where: [
+      { state: ArticleState.PUBLISHED, embargoUntil: IsNull() },
+      { state: ArticleState.PUBLISHED, embargoUntil: LessThanOrEqual(new Date()) },
+    ],
+  });
+  return rows.map((a) => a.id);
+}
+
+/** The article's stored revisions, oldest first. */
+export async function revisionsStored(app: Db, articleId: string): Promise<ArticleRevision[]> {
+  return app.ds.getRepository(ArticleRevision).find({ where: { articleId }, order: { number: "ASC" } });
+}
+
+/** The article's events in the outbox, oldest first; of one kind when `kind` is given. */
+export async function eventsOf(app: Db, articleId: string, kind?: `${EventKind}`): Promise<ContentEvent[]> {
+  const where = { articleId, ...(kind && { kind: kind as EventKind }) };
+  return app.ds.getRepository(ContentEvent).find({ where, order: { seq: "ASC" } });
+}
+
+/** The sequence number of the newest event in the outbox. */
+export async function lastEventSeq(app: Db): Promise<string | null> {
+  return (await app.ds.getRepository(ContentEvent).find({ order: { seq: "DESC" }, take: 1 }))[0]?.seq ?? null;
+}
+
+/** How far an outbox consumer (cdn-purge, a webhook's...) has read, or null before its first step. */
+export async function consumerPosition(app: Db, name: string): Promise<string | null> {
+  return (await app.ds.getRepository(ConsumerCursor).findOneBy({ name }))?.seq ?? null;
+}
+
+/**
+ * Every stored byte of an article's revisions, by revision id: the revision row and the rows of
+ * its relations (citations, actors, claims, perspectives, topics), for immutability checks.
+ */
+export async function storedRevisionBytes(app: Db, articleId: string): Promise<Map<string, string>> {
+  const rows = await app.ds.query<{ id: string; json: string }[]>(
+    `SELECT r.id, json_build_array(
+       row_to_json(r),
+       (SELECT coalesce(json_agg(c ORDER BY c.position), '[]') FROM citations c WHERE c.revision_id = r.id),
+       (SELECT coalesce(json_agg(x ORDER BY x.position), '[]') FROM article_actors x WHERE x.revision_id = r.id),
+       (SELECT coalesce(json_agg(cl ORDER BY cl.position), '[]') FROM claims cl WHERE cl.revision_id = r.id),
+       (SELECT coalesce(json_agg(p ORDER BY p.position), '[]') FROM perspectives p WHERE p.revision_id = r.id),
+       (SELECT coalesce(json_agg(t ORDER BY t.position), '[]') FROM revision_topics t WHERE t.revision_id = r.id)
+     )::text AS json
+     FROM article_revisions r WHERE r.article_id = $1 ORDER BY r.number`,
+    [articleId],
+  );
+  return new Map(rows.map((r) => [r.id, r.json]));
 }
 
 // ---- Built through the API ---------------------------------------------------------------
@@ -240,4 +317,77 @@ export async function placeInTime(
      FROM unnest($1::uuid[], $2::bigint[]) AS v(id, us) WHERE t.id = v.id`,
     [rows.map((r) => r.id), rows.map((r) => r.us.toString())],
   );
+}
+
+/**
+ * Put an article straight into a workflow state, published (with its working copy) when the
+ * state implies it: setup for a transition the test then drives through the API.
+ */
+export async function forceArticleState(app: Db, id: string, state: ArticleState): Promise<void> {
+  const published = state === ArticleState.PUBLISHED || state === ArticleState.UNPUBLISHED;
+  await app.ds.query(
+    `UPDATE articles SET state = $2,
+       published_revision_id = CASE WHEN $3 THEN head_revision_id END,
+       published_at = CASE WHEN $3 THEN now() END,
+       first_published_at = CASE WHEN $3 THEN now() END,
+       public_updated_at = CASE WHEN $3 THEN now() END
+     WHERE id = $1`,
+    [id, state, published],
+  );
+}
+
+/** The article's publication dates move an hour into the past, so that later moves show. */
+export async function publishedAnHourEarlier(app: Db, id: string): Promise<void> {
+  await app.ds.query(
+    `UPDATE articles SET published_at = published_at - interval '1 hour', first_published_at = first_published_at - interval '1 hour',
+       public_updated_at = public_updated_at - interval '1 hour' WHERE id = $1`,
+    [id],
+  );
+}
+
+/** The edit lease on the article runs out now (as if its holder had walked away). */
+export async function expireEditLease(app: Db, articleId: string): Promise<void> {
+  await app.ds.query(`UPDATE articles SET lock_expires_at = now() - interval '1 second' WHERE id = $1`, [articleId]);
+}
+
+/** The database ends this backend's connection (a dropped LISTEN connection, a failover); true when it did. */
+export async function killConnection(app: Db, pid: number): Promise<boolean> {
+  const [row] = await app.ds.query<{ killed: boolean }[]>(`SELECT pg_terminate_backend($1) AS killed`, [pid]);
+  return row?.killed === true;
+}
+
+/** A transaction that has appended to the outbox and not finished (see appendInFlight). */
+export interface InFlightAppend {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Rolls back unless already finished: for a `finally`, so a failed test never leaves the outbox held. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * A writer's transaction caught mid-way: it has appended an UPDATED event for the article's
+ * published revision through the product's appendEvent, so it holds the outbox (and its
+ * sequence number) until the test commits or rolls it back.
+ */
+export async function appendInFlight(app: Db, articleId: string): Promise<InFlightAppend> {
+  const { publishedRevisionId } = await app.ds.getRepository(ArticleRecord).findOneByOrFail({ id: articleId });
+  const tx = app.ds.createQueryRunner();
+  await tx.connect();
+  await tx.startTransaction();
+  await appendEvent(tx.manager, articleId, EventKind.UPDATED, publishedRevisionId, 1, {});
+  let finished = false;
+  const end = async (how: () => Promise<void>) => {
+    if (finished) return;
+    finished = true;
+    try {
+      await how();
+    } finally {
+      await tx.release();
+    }
+  };
+  return {
+    commit: () => end(() => tx.commitTransaction()),
+    rollback: () => end(() => tx.rollbackTransaction()),
+    abandon: () => end(() => tx.rollbackTransaction()),
+  };
 }

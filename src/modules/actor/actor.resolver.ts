@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize } from "../../shared/pagination";
 import type { Context } from "../../server/context";
-import { referenceResolver } from "../reference/reference.resolver";
-import { HeldPerspective } from "../article/article.types";
+import { referenceResolver } from "../reference/resolvers";
+import { HeldPerspective } from "../article";
 import { Actor } from "./actor.entity";
 import { ActorsArgs, CreateActorInput, UpdateActorInput } from "./actor.inputs";
 

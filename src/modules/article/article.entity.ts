@@ -24,11 +24,11 @@ import {
   Sourcing,
   Stance,
 } from "../../shared/enums";
-import { Actor } from "../actor/actor.entity";
-import { Place } from "../place/place.entity";
-import { Source } from "../source/source.entity";
-import { Topic } from "../topic/topic.entity";
-import { User } from "../user/user.entity";
+import { Actor } from "../actor";
+import { Place } from "../place";
+import { Source } from "../source";
+import { Topic } from "../topic";
+import { User } from "../user";
 
 /*
  * An article is a row of pointers and workflow state; its content lives in immutable

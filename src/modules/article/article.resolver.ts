@@ -33,7 +33,7 @@ import {
   EditorialInfo,
   Perspective,
 } from "./article.types";
-import { Topic } from "../topic/topic.entity";
+import { Topic } from "../topic";
 
 @ArgsType()
 class ArticlesArgs extends PageArgs {

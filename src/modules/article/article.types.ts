@@ -1,9 +1,9 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { ActorRole, ArticleState, ClaimStatus, CorrectionKind, Genre, Language, Sourcing, Stance } from "../../shared/enums";
 import { Connection } from "../../shared/pagination";
-import { Actor } from "../actor/actor.entity";
-import { Place } from "../place/place.entity";
-import { Source } from "../source/source.entity";
+import { Actor } from "../actor";
+import { Place } from "../place";
+import { Source } from "../source";
 
 /*
  * GraphQL shapes of an article. They differ from the tables (content comes from a revision),

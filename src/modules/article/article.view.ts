@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { ArticleState, Genre, Language } from "../../shared/enums";
 import { readingTimeMinutes } from "../../shared/markdown";
-import type { Place } from "../place/place.entity";
+import type { Place } from "../place";
 import { Article } from "./article.types";
 import { PLACE_JSON } from "./relation.projections";
 

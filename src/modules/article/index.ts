@@ -6,9 +6,11 @@
 export { ArticleReadService } from "./article-read.service";
 export { PUBLIC_ARTICLE, ArticleOrder } from "./published.reader";
 export { ArticleService } from "./article.service";
-export { WorkflowService } from "./workflow.service";
+export { SYSTEM, WorkflowService, type WorkflowSchedule } from "./workflow.service";
 export { RevisionService } from "./revision.service";
 export { PreviewService } from "./preview.service";
 export { createArticleLoaders, type ArticleLoaders } from "./article.loaders";
 export { RequestRecord } from "./request-record";
-export { Article, ArticleConnection } from "./article.types";
+export { Article, ArticleActorRole, ArticleConnection, Citation, Correction, HeldPerspective } from "./article.types";
+export { ArticleRecord } from "./article.entity";
+export { REFERENCE_LINKS, type ReferenceLink } from "./reference-links.sql";

@@ -1,5 +1,5 @@
 import type { Stance } from "../../shared/enums";
-import type { Actor } from "../actor/actor.entity";
+import type { Actor } from "../actor";
 import type { Perspective } from "./article.types";
 
 /*

@@ -1,7 +1,7 @@
 import type { ActorRole, ClaimStatus, Sourcing } from "../../shared/enums";
-import type { Actor } from "../actor/actor.entity";
-import type { Source } from "../source/source.entity";
-import type { Topic } from "../topic/topic.entity";
+import type { Actor } from "../actor";
+import type { Source } from "../source";
+import type { Topic } from "../topic";
 import type { ArticleActorRole, Citation, Claim, Correction, Perspective } from "./article.types";
 import { groupBy, SqlReader } from "./article.view";
 import {

@@ -1,4 +1,4 @@
-import { ARTICLES_TAG, articleTag } from "../outbox/cache-tags";
+import { ARTICLES_TAG, articleTag } from "../outbox";
 
 /**
  * What one request's answer was assembled from, filled where answers are assembled (resolvers,

@@ -1,4 +1,11 @@
-export { ArticleQueryResolver, ArticleFieldResolver, ClaimFieldResolver, ArticleMutationResolver } from "./article.resolver";
+/* The GraphQL face: resolver classes for the schema, and the helpers other modules' resolvers build on (staff). */
+export {
+  ArticleQueryResolver,
+  ArticleFieldResolver,
+  ClaimFieldResolver,
+  ArticleMutationResolver,
+  staff,
+} from "./article.resolver";
 export { WorkflowResolver } from "./workflow.resolver";
 export { RevisionContentResolver, RevisionResolver } from "./revision.resolver";
 export { PreviewResolver } from "./preview.resolver";

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, ContentEventKind, JobKind, Role, type CorrectionKind } from "../../shared/enums";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
 import { toPlainText } from "../../shared/markdown";
-import { lockCitedEntries } from "../reference/reference-data.service";
+import { lockCitedEntries } from "./reference-links.sql";
 import type { StaffViewer } from "../../shared/viewer";
 import { Action, assertCan, can, checkTransition, Transition } from "../policy";
 import { isUuid } from "../../shared/ids";
@@ -16,7 +16,6 @@ import {
   nextRevisionNumber,
   type LockedArticle,
 } from "./article.service";
-import { cancelJobsIn, scheduleJobIn } from "../job/job.queue";
 
 /** Who acts when the job runner publishes on schedule. */
 export const SYSTEM: StaffViewer = {
@@ -36,9 +35,28 @@ export interface TransitionOptions {
   at?: Date | null;
 }
 
+/**
+ * Scheduled publishes and embargo lifts, written in the caller's transaction (the `jobs` row and
+ * its queue entry go together). The job module provides it through the composition root: that
+ * module runs this service's transitions when a job falls due, so it depends on this one.
+ */
+export interface WorkflowSchedule {
+  scheduleJobIn(
+    m: EntityManager,
+    kind: JobKind,
+    articleId: string,
+    runAt: Date,
+    payload?: Record<string, unknown>,
+  ): Promise<unknown>;
+  cancelJobsIn(m: EntityManager, articleId: string, kind: JobKind): Promise<void>;
+}
+
 /** The editorial lifecycle, edit leases, embargoes and corrections. */
 export class WorkflowService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly schedule: WorkflowSchedule,
+  ) {}
 
   async transition(viewer: StaffViewer, id: string, t: Transition, opts: TransitionOptions = {}): Promise<void> {
     await this.ds.transaction((m) => this.transitionIn(m, viewer, id, t, opts));
@@ -70,17 +88,17 @@ export class WorkflowService {
           throw new BadUserInputError(
             `at ${opts.at.toISOString()} is not in the future (by the database clock); publish now instead.`,
           );
-        await cancelJobs(m, id, JobKind.PUBLISH);
-        await scheduleJobIn(m, JobKind.PUBLISH, id, opts.at, { by });
+        await this.schedule.cancelJobsIn(m, id, JobKind.PUBLISH);
+        await this.schedule.scheduleJobIn(m, JobKind.PUBLISH, id, opts.at, { by });
         await this.setState(m, id, to, {});
         return;
       }
       case Transition.CANCEL_SCHEDULE:
-        await cancelJobs(m, id, JobKind.PUBLISH);
+        await this.schedule.cancelJobsIn(m, id, JobKind.PUBLISH);
         await this.setState(m, id, to, {});
         return;
       case Transition.PUBLISH:
-        await cancelJobs(m, id, JobKind.PUBLISH);
+        await this.schedule.cancelJobsIn(m, id, JobKind.PUBLISH);
         await this.publishIn(m, prev, by);
         return;
       case Transition.UNPUBLISH: {
@@ -148,7 +166,7 @@ export class WorkflowService {
     // After the publication event: the rename is appended while the article is live, as the
     // outbox's event facts assume of every kind but PUBLISHED, UNPUBLISHED and DELETED.
     await applyPendingSlug(m, prev, by);
-    if (prev.embargo_active) await scheduleEmbargoLift(m, prev.id, prev.embargo_until!);
+    if (prev.embargo_active) await this.scheduleEmbargoLift(m, prev.id, prev.embargo_until!);
   }
 
   /**
@@ -169,10 +187,10 @@ export class WorkflowService {
         id,
         until,
       ]);
-      await cancelJobs(m, id, JobKind.LIFT_EMBARGO);
+      await this.schedule.cancelJobsIn(m, id, JobKind.LIFT_EMBARGO);
       if (prev.state !== ArticleState.PUBLISHED) return;
       if (until) {
-        await scheduleEmbargoLift(m, id, until);
+        await this.scheduleEmbargoLift(m, id, until);
         // Readers see this change: the article leaves every audience not entitled to embargoed
         // content (a withdrawal for them), and entitled partners see the new embargoUntil. The
         // event also records the embargo in the log, where event-time visibility reads it, and
@@ -283,12 +301,9 @@ export class WorkflowService {
       throw new ConflictError("You do not hold the edit lock on this article.");
     }
   }
-}
 
-/** The jobs row and its queue entry go together, in this transaction. */
-const cancelJobs = cancelJobsIn;
-
-async function scheduleEmbargoLift(m: EntityManager, articleId: string, at: Date): Promise<void> {
-  await cancelJobs(m, articleId, JobKind.LIFT_EMBARGO);
-  await scheduleJobIn(m, JobKind.LIFT_EMBARGO, articleId, at);
+  private async scheduleEmbargoLift(m: EntityManager, articleId: string, at: Date): Promise<void> {
+    await this.schedule.cancelJobsIn(m, articleId, JobKind.LIFT_EMBARGO);
+    await this.schedule.scheduleJobIn(m, JobKind.LIFT_EMBARGO, articleId, at);
+  }
 }

@@ -13,7 +13,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import { isUuid } from "../../shared/ids";
-import { REPLAYED_HEADER } from "../idempotency/idempotency.service";
+import { REPLAYED_HEADER } from "../idempotency";
 import type { Logger } from "../../shared/logger";
 import { SECRET_KEY, type AuditService } from "./audit.service";
 import type { Viewer } from "../../shared/viewer";

@@ -2,5 +2,6 @@
 export { Job } from "./job.entity";
 export { JobService } from "./job.service";
 export { JobRunner, type JobRunnerOptions } from "./job.runner";
-export { DELIVERY_POOL, SCHEDULED_POOL, type JobTask, type TaskRegistry, type WorkerPool } from "./job.queue";
+export { DELIVERY_POOL, SCHEDULED_POOL, type JobTask, type TaskRegistry, type WorkerPool } from "../queue";
 export { migrateJobQueue } from "./job.migrate";
+export { jobSchedule } from "../queue";

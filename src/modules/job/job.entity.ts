@@ -1,8 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { checkIn, JobKind, JobState } from "../../shared/enums";
-import { ArticleRecord } from "../article/article.entity";
+import { ArticleRecord } from "../article";
 
-/** Scheduled work (publishes, embargo lifts): the domain record; each row has one graphile-worker job keyed by its id (job.queue.ts). */
+/** Scheduled work (publishes, embargo lifts): the domain record; each row has one graphile-worker job keyed by its id (modules/queue). */
 @Entity("jobs")
 @Check("ck_jobs_kind", checkIn("kind", JobKind))
 @Check("ck_jobs_state", checkIn("state", JobState))

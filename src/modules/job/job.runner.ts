@@ -14,7 +14,7 @@ import {
 import type { DataSource, EntityManager } from "typeorm";
 import { ArticleState, JobKind, JobState } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
-import { SYSTEM, type WorkflowService } from "../article/workflow.service";
+import { SYSTEM, type WorkflowService } from "../article";
 import { Transition } from "../policy";
 import { migrateJobQueue, queuePool, workerLogger } from "./job.migrate";
 import {
@@ -25,7 +25,7 @@ import {
   type JobTask,
   type TaskRegistry,
   type WorkerPool,
-} from "./job.queue";
+} from "../queue";
 import { WorkerLiveness } from "./worker-liveness";
 
 export interface JobRunnerOptions {
@@ -53,13 +53,13 @@ interface ClaimedJob {
  * Runs scheduled work on graphile-worker, over the app's own connection pool. The `jobs` table
  * stays the domain record (what `scheduledJobs` lists, with attempts and the last error); each
  * row has one queue entry keyed by its id, added and removed in the same transaction as the row
- * (see job.queue.ts). graphile-worker brings LISTEN/NOTIFY wake-ups, retries with backoff and
+ * (see modules/queue). graphile-worker brings LISTEN/NOTIFY wake-ups, retries with backoff and
  * "one worker at a time per job"; the exactly-once effect comes from the handler: it locks the
  * row and acts only while it is PENDING, in the transaction that marks it DONE, so a task run
  * twice (a lock that expired, a second instance) commits its effect once.
  *
  * Other consumers register their tasks with `addTask` before their pool starts, and enqueue with
- * `enqueueIn` from job.queue.ts. Each pool (job.queue.ts) is its own graphile-worker `run()`:
+ * `enqueueIn` from modules/queue. Each pool (modules/queue) is its own graphile-worker `run()`:
  * two runs with disjoint task lists, rather than one run with a higher concurrency and named
  * queues, because with a shared run enough slow deliveries would occupy every worker slot and a
  * due publish would wait for a free one; here the scheduled pool's worker never takes a delivery.

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
-import { DELIVERY_POOL, enqueueIn, KeyedJobKicker, type EnqueueOptions, type TaskRegistry } from "../job/job.queue";
+import { DELIVERY_POOL, enqueueIn, KeyedJobKicker, type EnqueueOptions, type TaskRegistry } from "../queue";
 import { articleTag, tagsForNotice } from "./cache-tags";
 import { advanceCursor, type Consumer } from "./cursor";
 import type { EventBus } from "./event-bus";

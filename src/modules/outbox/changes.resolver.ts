@@ -3,7 +3,7 @@ import { Args, ArgsType, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Res
 import type { Context } from "../../server/context";
 import { ContentEventKind } from "../../shared/enums";
 import { encodeCursor } from "../../shared/pagination";
-import { Article } from "../article/article.types";
+import { Article } from "../article";
 import { Action } from "../policy";
 
 @ObjectType({ simpleResolvers: true })

@@ -2,13 +2,19 @@ import type { DataSource } from "typeorm";
 import type { ContentEventKind } from "../../shared/enums";
 import { ForbiddenError } from "../../shared/errors";
 import { decodeCursor, encodeCursor, pageSize } from "../../shared/pagination";
-import type { ArticleReadService } from "../article/article-read.service";
 import type { Audience } from "../policy";
-import type { Article } from "../article/article.types";
 import { eventFactsAfter } from "./event-facts";
 import { learn } from "./learn";
 
-export interface Change {
+/**
+ * The articles as an audience may see them now, by id (the read model's viewsByIds). The outbox
+ * sits below the article module, which appends to it, so the feed is handed its reader.
+ */
+export interface ArticleViews<A> {
+  viewsByIds(ids: readonly string[], aud: Audience): Promise<Map<string, A>>;
+}
+
+export interface Change<A> {
   id: string;
   sequence: string;
   kind: ContentEventKind;
@@ -16,13 +22,13 @@ export interface Change {
   articleId: string;
   revisionNumber: number | null;
   /** The article as the caller may see it now, or null for a tombstone. */
-  article: Article | null;
+  article: A | null;
   tombstone: { id: string; slug: string; pubStatus: "canceled" } | null;
   pubStatus: "usable" | "canceled";
 }
 
-export interface ChangePage {
-  changes: Change[];
+export interface ChangePage<A> {
+  changes: Change<A>[];
   endCursor: string | null;
   hasNextPage: boolean;
 }
@@ -35,13 +41,13 @@ export interface ChangePage {
  * learn of carries the article as it is now for this caller, or a tombstone when it may no
  * longer have it. Replaying from any cursor converges on the set the caller may see.
  */
-export class ChangesService {
+export class ChangesService<A> {
   constructor(
     private readonly ds: DataSource,
-    private readonly read: ArticleReadService,
+    private readonly read: ArticleViews<A>,
   ) {}
 
-  async page(aud: Audience, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage> {
+  async page(aud: Audience, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage<A>> {
     // Even an empty page is refused: the feed is content, like the articles it carries.
     if (aud.denied) throw new ForbiddenError(aud.denied);
     const limit = pageSize(first ?? 100);
@@ -52,7 +58,7 @@ export class ChangesService {
     const learned = examined.map((f) => ({ f, l: learn(f, aud) }));
     const wanted = learned.filter((x) => x.l.what === "article").map((x) => x.f.articleId);
     const views = await this.read.viewsByIds([...new Set(wanted)], aud);
-    const changes: Change[] = [];
+    const changes: Change<A>[] = [];
     for (const { f, l } of learned) {
       if (l.what === "nothing") continue;
       const article = l.what === "article" ? (views.get(f.articleId) ?? null) : null;

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { ContentEventKind, type Genre, type Language } from "../../shared/enums";
-import { ReferenceType } from "../reference/reference-revision.entity";
+import { ReferenceType } from "../../shared/enums";
 import { EMBARGO_RECORDING_KINDS, type EventFacts, type RevisionFacts } from "./learn";
 
 const K = ContentEventKind;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from "typeorm";
-import { User } from "../user/user.entity";
+import { User } from "../user";
 
 /** A syndication partner's API key. Only the SHA-256 of the secret is stored. */
 @Entity("partner_keys")

@@ -7,7 +7,7 @@ import { BadUserInputError, NotFoundError } from "../../shared/errors";
 import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } from "../../shared/pagination";
 import type { PartnerViewer } from "../../shared/viewer";
 import type { Scope } from "../policy";
-import { sha256 } from "../user/auth.service";
+import { sha256 } from "../user";
 import type { Rights } from "../policy";
 import type { PartnerKey } from "./partner-key.entity";
 

@@ -1,4 +1,4 @@
-import { referenceResolver } from "../reference/reference.resolver";
+import { referenceResolver } from "../reference/resolvers";
 import { Place } from "./place.entity";
 import { CreatePlaceInput, PlacesArgs, UpdatePlaceInput } from "./place.inputs";
 

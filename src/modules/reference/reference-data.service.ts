@@ -7,8 +7,9 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pa
 import type { StaffViewer } from "../../shared/viewer";
 import { Action, can } from "../policy";
 import { appendEvents } from "../outbox";
-import { PUBLIC_ARTICLE } from "../article/published.reader";
-import { ReferenceAction, ReferenceType } from "./reference-revision.entity";
+import { PUBLIC_ARTICLE, REFERENCE_LINKS } from "../article";
+import type { ReferenceType } from "../../shared/enums";
+import { ReferenceAction } from "./reference-revision.entity";
 
 interface Named extends ObjectLiteral {
   id: string;
@@ -29,24 +30,6 @@ export interface ReferenceReader {
 
 export const PUBLIC_READER: ReferenceReader = { staff: false, embargoed: false };
 
-/** How a revision cites an entry: the table (alias l), its revision column and its entry column. */
-interface Link {
-  from: string;
-  revision: string;
-  entry: string;
-}
-
-const LINKS: Record<ReferenceType, readonly Link[]> = {
-  [ReferenceType.ACTOR]: [
-    { from: "article_actors l", revision: "l.revision_id", entry: "l.actor_id" },
-    { from: "claim_actors l JOIN claims lc ON lc.id = l.claim_id", revision: "lc.revision_id", entry: "l.actor_id" },
-    { from: "perspectives l", revision: "l.revision_id", entry: "l.holder_actor_id" },
-  ],
-  [ReferenceType.SOURCE]: [{ from: "citations l", revision: "l.revision_id", entry: "l.source_id" }],
-  [ReferenceType.TOPIC]: [{ from: "revision_topics l", revision: "l.revision_id", entry: "l.topic_id" }],
-  [ReferenceType.PLACE]: [{ from: "article_revisions l", revision: "l.id", entry: "l.dateline_place_id" }],
-};
-
 /**
  * The one visibility predicate of reference data, on the entry's id column `key`: true for
  * staff, otherwise "cited by the published revision of an article this reader may see".
@@ -56,44 +39,16 @@ export function referenceVisibleSql(type: ReferenceType, key: string, reader: Re
   if (reader.staff) return "TRUE";
   const published = reader.embargoed ? `a.state = '${ArticleState.PUBLISHED}'` : PUBLIC_ARTICLE;
   // One EXISTS per link (not an IN over a UNION): each is an index probe on (entry, revision).
-  const exists = LINKS[type].map(
+  const exists = REFERENCE_LINKS[type].map(
     (l) =>
       `EXISTS (SELECT 1 FROM ${l.from} JOIN articles a ON a.published_revision_id = ${l.revision} WHERE ${l.entry} = ${key} AND ${published})`,
   );
   return `(${exists.join(" OR ")})`;
 }
 
-const TABLES: Record<ReferenceType, string> = {
-  [ReferenceType.ACTOR]: "actors",
-  [ReferenceType.SOURCE]: "sources",
-  [ReferenceType.TOPIC]: "topics",
-  [ReferenceType.PLACE]: "places",
-};
-
-/** Every entry revision $1 cites, locked FOR KEY SHARE: one statement, whatever their number. */
-const LOCK_CITED_SQL = (() => {
-  const types = Object.values(ReferenceType);
-  const ctes = types.map((type) => {
-    const ids = LINKS[type].map((l) => `SELECT ${l.entry} FROM ${l.from} WHERE ${l.revision} = $1`).join(" UNION ");
-    return `${type.toLowerCase()} AS (SELECT x.id FROM ${TABLES[type]} x WHERE x.id IN (${ids}) FOR KEY SHARE OF x)`;
-  });
-  // count(*) reads each CTE to its end, so every row is locked.
-  return `WITH ${ctes.join(", ")} SELECT ${types.map((t) => `(SELECT count(*) FROM ${t.toLowerCase()})`).join(" + ")} AS n`;
-})();
-
-/**
- * Called by a publish before the revision becomes public: holds every entry it cites until
- * commit. FOR KEY SHARE conflicts with the FOR UPDATE an edit takes before counting the
- * published articles citing its entry, so that count can never miss a publish in flight
- * (the edit waits for it, then sees it); concurrent publishes do not block each other.
- */
-export async function lockCitedEntries(m: EntityManager, revisionId: string): Promise<void> {
-  await m.query(LOCK_CITED_SQL, [revisionId]);
-}
-
 /** Published articles (embargoed ones included) whose published revision cites entry $1, with that revision. */
 function citingArticlesSql(type: ReferenceType): string {
-  const revisions = LINKS[type].map((l) => `SELECT ${l.revision} FROM ${l.from} WHERE ${l.entry} = $1`).join(" UNION ");
+  const revisions = REFERENCE_LINKS[type].map((l) => `SELECT ${l.revision} FROM ${l.from} WHERE ${l.entry} = $1`).join(" UNION ");
   return `SELECT a.id, a.published_revision_id, r.number
     FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
     WHERE a.state = '${ArticleState.PUBLISHED}' AND a.published_revision_id IN (${revisions})`;

@@ -4,7 +4,7 @@ import type { Context } from "../../server/context";
 import { Role } from "../../shared/enums";
 import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import { ReferenceRevisionView } from "./reference-history.types";
-import { ReferenceType } from "./reference-revision.entity";
+import { ReferenceType } from "../../shared/enums";
 
 const ReferenceRevisionConnection = Connection(ReferenceRevisionView, "ReferenceRevision");
 

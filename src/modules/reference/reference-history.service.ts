@@ -3,7 +3,8 @@ import { BadUserInputError, NotFoundError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { ReferenceRevisionView } from "./reference-history.types";
-import type { ReferenceAction, ReferenceType } from "./reference-revision.entity";
+import type { ReferenceType } from "../../shared/enums";
+import type { ReferenceAction } from "./reference-revision.entity";
 
 interface Row {
   number: number;

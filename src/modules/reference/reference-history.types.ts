@@ -1,6 +1,7 @@
 import { JSONObjectResolver } from "graphql-scalars";
 import { Field, ID, Int, ObjectType } from "type-graphql";
-import { ReferenceAction, ReferenceType } from "./reference-revision.entity";
+import { ReferenceType } from "../../shared/enums";
+import { ReferenceAction } from "./reference-revision.entity";
 
 /** One edit of an actor, source, topic or place, as staff read it (the row plus who made it). */
 @ObjectType("ReferenceRevision", { simpleResolvers: true, description: "One edit of an actor, source, topic or place." })

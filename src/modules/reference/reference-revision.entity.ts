@@ -1,16 +1,7 @@
 import { registerEnumType } from "type-graphql";
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from "typeorm";
-import { checkIn } from "../../shared/enums";
-import { User } from "../user/user.entity";
-
-/** The four controlled vocabularies that articles cite. */
-export enum ReferenceType {
-  ACTOR = "ACTOR",
-  SOURCE = "SOURCE",
-  TOPIC = "TOPIC",
-  PLACE = "PLACE",
-}
-registerEnumType(ReferenceType, { name: "ReferenceType", description: "A kind of reference data." });
+import { checkIn, ReferenceType } from "../../shared/enums";
+import { User } from "../user";
 
 export enum ReferenceAction {
   CREATED = "CREATED",

@@ -17,7 +17,7 @@ import {
 import { ArticleConnection, type Article } from "../article";
 import { Connection, connectionFrom, type ConnectionShape, PageArgs } from "../../shared/pagination";
 import type { ArticleLoaders } from "../article";
-import { staff } from "../article/article.resolver";
+import { staff } from "../article/resolvers";
 import { Role } from "../../shared/enums";
 import type { ReferenceDataService, ReferenceReader } from "./reference-data.service";
 import type { Context } from "../../server/context";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../../server/context";
-import { referenceReader } from "../reference/reference.resolver";
+import { referenceReader } from "../reference/resolvers";
 import { Suggestion } from "./suggest.types";
 
 @Resolver()

@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
 import { BadUserInputError } from "../../shared/errors";
-import { PUBLIC_READER, referenceVisibleSql, type ReferenceReader } from "../reference/reference-data.service";
-import { ReferenceType } from "../reference/reference-revision.entity";
+import { PUBLIC_READER, ReferenceType, referenceVisibleSql, type ReferenceReader } from "../reference";
 import { type Suggestion, SuggestionKind } from "./suggest.types";
 
 export const SUGGEST_MAX_PREFIX = 100;

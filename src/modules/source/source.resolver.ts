@@ -1,4 +1,4 @@
-import { referenceResolver } from "../reference/reference.resolver";
+import { referenceResolver } from "../reference/resolvers";
 import { Source } from "./source.entity";
 import { CreateSourceInput, SourcesArgs, UpdateSourceInput } from "./source.inputs";
 

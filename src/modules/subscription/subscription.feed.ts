@@ -2,7 +2,7 @@ import type { Context } from "../../server/context";
 import type { ContentEventKind } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
 import type { Audience } from "../policy";
-import type { Article } from "../article/article.types";
+import type { Article } from "../article";
 import { learn, type BusEvent, type EventBus, type EventFacts } from "../outbox";
 
 /** The context of a WebSocket subscription: a request's context plus this process's event bus. */

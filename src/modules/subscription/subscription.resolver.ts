@@ -1,9 +1,7 @@
 import { Ctx, Field, ID, ObjectType, type PubSub, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import { ContentEventKind } from "../../shared/enums";
 import { BadUserInputError, ForbiddenError } from "../../shared/errors";
-import { createArticleLoaders } from "../article/article.loaders";
-import { RequestRecord } from "../article/request-record";
-import { Article } from "../article/article.types";
+import { Article, createArticleLoaders, RequestRecord } from "../article";
 import { type Channel, DeliveryFailure, feed, type SubscriptionContext, type Withdrawal } from "./subscription.feed";
 
 @ObjectType({

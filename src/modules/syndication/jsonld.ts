@@ -1,7 +1,7 @@
 import { ActorKind, ActorRole, CorrectionKind, SourceKind } from "../../shared/enums";
-import type { Actor } from "../actor/actor.entity";
-import type { Place } from "../place/place.entity";
-import type { Source } from "../source/source.entity";
+import type { Actor } from "../actor";
+import type { Place } from "../place";
+import type { Source } from "../source";
 import { GENRES, articleUrl, compact, firstPublished, geonamesUri, httpUrl, iso, siteUrl, wikidataPageUrl } from "./common";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 

@@ -1,7 +1,7 @@
 import { JSONObjectResolver } from "graphql-scalars";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Context } from "../../server/context";
-import { Article } from "../article/article.types";
+import { Article } from "../article";
 import { toJsonLd } from "./jsonld";
 import { toNinjs } from "./ninjs";
 import type { SyndicationItem } from "./syndication.types";

@@ -1,11 +1,9 @@
-import type { ArticleReadService } from "../article/article-read.service";
+import type { Article, ArticleReadService, RequestRecord } from "../article";
 import type { Audience } from "../policy";
-import type { RequestRecord } from "../article/request-record";
-import type { Article } from "../article/article.types";
-import type { ReferenceDataService, ReferenceReader } from "../reference/reference-data.service";
-import type { Actor } from "../actor/actor.entity";
-import type { Topic } from "../topic/topic.entity";
-import type { Place } from "../place/place.entity";
+import type { ReferenceDataService, ReferenceReader } from "../reference";
+import type { Actor } from "../actor";
+import type { Topic } from "../topic";
+import type { Place } from "../place";
 import { toAtom, toJsonFeed } from "./feeds";
 import { toNinjs } from "./ninjs";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";

@@ -1,5 +1,5 @@
-import type { Article, ArticleActorRole, Citation, Correction } from "../article/article.types";
-import type { Topic } from "../topic/topic.entity";
+import type { Article, ArticleActorRole, Citation, Correction } from "../article";
+import type { Topic } from "../topic";
 
 /**
  * The fields of the article view the syndication formats read. Any `Article` fits; naming them

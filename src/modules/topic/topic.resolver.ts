@@ -1,4 +1,4 @@
-import { referenceResolver } from "../reference/reference.resolver";
+import { referenceResolver } from "../reference/resolvers";
 import { Topic } from "./topic.entity";
 import { CreateTopicInput, TopicsArgs, UpdateTopicInput } from "./topic.inputs";
 

@@ -1,11 +1,11 @@
 import type { Viewer } from "../../shared/viewer";
-import type { PartnerService } from "../partner/partner.service";
 import type { AuthService } from "./auth.service";
 
 /** The services that know bearer tokens: staff sessions (ngs_…) and partner keys (ngk_…). */
 export interface TokenLookups {
   auth: Pick<AuthService, "viewerForToken">;
-  partners: Pick<PartnerService, "viewerForKey">;
+  /** The partner module's PartnerService; named by shape, since that module builds on this one (users own keys). */
+  partners: { viewerForKey(key: string): Promise<Viewer | null> };
 }
 
 /**

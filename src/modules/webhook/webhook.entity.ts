@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from "typeorm";
-import { PartnerKey } from "../partner/partner-key.entity";
-import { User } from "../user/user.entity";
+import { PartnerKey } from "../partner";
+import { User } from "../user";
 
 /**
  * An endpoint that receives content events. Its signing secret is derived from a server

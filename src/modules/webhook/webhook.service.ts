@@ -9,10 +9,10 @@ import { OutboundClient, coarseError, statusError, urlProblem } from "../../shar
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { Viewer } from "../../shared/viewer";
 import { Action, assertCan, audienceFor } from "../policy";
-import type { ArticleReadService } from "../article/article-read.service";
-import { DELIVERY_POOL, enqueueIn, enqueueManyIn, KeyedJobKicker, type Queryable, type TaskRegistry } from "../job/job.queue";
+import type { ArticleReadService } from "../article";
+import { DELIVERY_POOL, enqueueIn, enqueueManyIn, KeyedJobKicker, type Queryable, type TaskRegistry } from "../queue";
 import { advanceCursor, eventFactsByIds, learn, type Consumer, type EventBus } from "../outbox";
-import type { PartnerService } from "../partner/partner.service";
+import type { PartnerService } from "../partner";
 import type { Webhook, WebhookDelivery } from "./webhook.entity";
 
 /** The webhook settings, as parsed from the environment (src/config.ts documents each). */
@@ -70,7 +70,7 @@ const DELIVERY_COLUMNS = `id, webhook_id AS "webhookId", event_id AS "eventId", 
   next_attempt_at AS "nextAttemptAt", last_status AS "lastStatus", last_error AS "lastError", delivered_at AS "deliveredAt", created_at AS "createdAt"`;
 
 /**
- * Signed webhooks fed by the outbox, worked on the job queue's delivery pool (job.queue.ts). A
+ * Signed webhooks fed by the outbox, worked on the job queue's delivery pool (modules/queue). A
  * fan-out task (one instance at a time: its named queue and the outbox's consumer cursor, see
  * advanceCursor) turns new events into one delivery row per matching webhook, each with its own
  * queue entry; delivery tasks on every instance take a delivery's lease, POST it signed, and on

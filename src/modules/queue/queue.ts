@@ -168,3 +168,6 @@ export class KeyedJobKicker {
     await this.inFlight;
   }
 }
+
+/** The schedule the article workflow writes through (its WorkflowSchedule), handed to it by the composition root. */
+export const jobSchedule = { scheduleJobIn, cancelJobsIn };
