@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import express from "express";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
@@ -25,6 +25,7 @@ import { auditPlugin } from "../modules/audit";
 import { idempotencyPlugin } from "../modules/idempotency";
 import type { JobRunner } from "../modules/job";
 import { syndicationRouter } from "./syndication-routes";
+import { explorerRouter } from "./explorer";
 import { startSubscriptionServer } from "./ws-server";
 import {
   cachePolicyPlugin,
@@ -118,6 +119,8 @@ export async function startServer(opts: {
       subscriptionsDrainPlugin(subscriptions),
       auditPlugin(services.audit, log),
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads from its CDN; browsers get our own explorer (explorer.ts) instead.
+      ApolloServerPluginLandingPageDisabled(),
       cachePolicyPlugin(config.cacheMaxAgeSeconds),
       committedMutationPlugin,
       partnerUsagePlugin(log),
@@ -158,6 +161,7 @@ export async function startServer(opts: {
   }
   const reportSql = config.nodeEnv !== "production";
   app.use(syndicationRouter(services, config, log));
+  if (config.explorer) app.use(explorerRouter({ log }));
   app.use(
     "/graphql",
     // Lone surrogates ("\ud800" in JSON) become U+FFFD before anything validates or stores them.
