@@ -156,15 +156,17 @@ describe("the explorer over HTTP", () => {
   let prod: TestApp;
   let prodWithExplorer: TestApp;
   let noIntrospection: TestApp;
+  let trustedOnly: TestApp;
   beforeAll(async () => {
-    [prod, prodWithExplorer, noIntrospection] = await Promise.all([
+    [prod, prodWithExplorer, noIntrospection, trustedOnly] = await Promise.all([
       startTestApp({ NODE_ENV: "production" }),
       startTestApp({ NODE_ENV: "production", EXPLORER: "true", INTROSPECTION: "true" }),
       startTestApp({ NODE_ENV: "development", INTROSPECTION: "false" }),
+      startTestApp({ NODE_ENV: "development", TRUSTED_DOCUMENTS: "required" }),
     ]);
   });
   afterAll(async () => {
-    await Promise.all([prod?.close(), prodWithExplorer?.close(), noIntrospection?.close()]);
+    await Promise.all([prod?.close(), prodWithExplorer?.close(), noIntrospection?.close(), trustedOnly?.close()]);
   });
 
   const origin = (app: TestApp) => app.url.replace(/\/graphql$/, "");
@@ -220,6 +222,28 @@ describe("the explorer over HTTP", () => {
       ConfigError,
     );
     expect(() => loadConfig({ EXPLORER: "true", INTROSPECTION: "false" })).toThrow(/EXPLORER=true needs introspection/);
+  });
+
+  it("signs in where anonymous clients may run only trusted documents: the helper sends Login by its manifest hash", async () => {
+    const { body } = await explorerPage(trustedOnly);
+    const json = /<script type="application\/json" id="explorer-config">([^<]*)<\/script>/.exec(body)?.[1];
+    const config = JSON.parse(json!) as { login: { query: string; sha256Hash: string } };
+    expect(config.login.sha256Hash).toMatch(/^[0-9a-f]{64}$/);
+    const post = (payload: unknown) =>
+      fetch(trustedOnly.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+    const variables = { email: DEMO_EDITOR.email, password: DEMO_EDITOR.password };
+    // The same text without its hash is an ad-hoc query, which this server refuses to anonymous clients.
+    const adHoc = (await (await post({ query: config.login.query, variables })).json()) as {
+      errors?: { extensions: { code: string } }[];
+    };
+    expect(adHoc.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
+    const res = await post({
+      query: config.login.query,
+      variables,
+      extensions: { persistedQuery: { version: 1, sha256Hash: config.login.sha256Hash } },
+    });
+    const answer = (await res.json()) as { data?: { login: { token: string } } };
+    expect(answer.data?.login.token).toMatch(/^ngs_/);
   });
 
   it("caches its files for good under a build id, and serves only the build's own files: no path reaches node_modules", async () => {
