@@ -41,6 +41,8 @@ export interface Config {
   cdnPurgeUrl: string | null;
   cdnPurgeToken: string | null;
   introspection: boolean;
+  /** Serve the explorer (GraphiQL) at GET /graphql for browsers; needs introspection. */
+  explorer: boolean;
   /** Run the scheduled-job runner in this process. */
   jobsRun: boolean;
   jobsPollMs: number;
@@ -116,6 +118,8 @@ export const ENV_DOC: Record<string, string> = {
   CDN_PURGE_URL: "URL that receives a POST with the surrogate keys to purge whenever content changes (unset: no CDN purges)",
   CDN_PURGE_TOKEN: "bearer token sent with CDN purge requests",
   INTROSPECTION: "allow schema introspection (default true outside production)",
+  EXPLORER:
+    "serve the explorer (GraphiQL, bundled, no CDN) to browsers at GET /graphql (default true in development when introspection is on, false otherwise; true needs INTROSPECTION=true)",
   JOBS_RUN: "run scheduled publishes and embargo lifts in this process (default true)",
   JOBS_POLL_MS: "how often the job runner looks for due jobs, in milliseconds (default 1000)",
   WEBHOOKS_RUN: "deliver webhooks (and CDN purges) from this process (default true)",
@@ -250,6 +254,7 @@ export function loadConfig(env: Env = process.env): Config {
     cdnPurgeUrl: urlOrNull(env, "CDN_PURGE_URL", ["http:", "https:"], problems),
     cdnPurgeToken: env.CDN_PURGE_TOKEN?.trim() || null,
     introspection: bool(env, "INTROSPECTION", nodeEnv !== "production", problems),
+    explorer: false,
     jobsRun: bool(env, "JOBS_RUN", true, problems),
     jobsPollMs: int(env, "JOBS_POLL_MS", 1000, 50, 60_000, problems),
     webhooksRun: bool(env, "WEBHOOKS_RUN", true, problems),
@@ -282,6 +287,12 @@ export function loadConfig(env: Env = process.env): Config {
   // SSRF protection must not be switchable off where partners can register receivers.
   if (config.webhooks.allowPrivate && nodeEnv === "production")
     problems.push("WEBHOOK_ALLOW_PRIVATE=true is for development and tests; remove it with NODE_ENV=production");
+  // The explorer reads the schema by introspection: without it, it would be a page that cannot work.
+  config.explorer = bool(env, "EXPLORER", nodeEnv === "development" && config.introspection, problems);
+  if (config.explorer && !config.introspection)
+    problems.push(
+      "EXPLORER=true needs introspection, which the explorer reads the schema by: set INTROSPECTION=true too, or remove EXPLORER",
+    );
   if (config.responseCache === "redis" && !redisUrl) problems.push("RESPONSE_CACHE=redis needs REDIS_URL");
   if (nodeEnv === "production") {
     // A database nobody backs up, or an editor account whose password is in the README, must be a choice.

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import express from "express";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
@@ -28,6 +28,7 @@ import { auditPlugin } from "../modules/audit";
 import { idempotencyPlugin } from "../modules/idempotency";
 import type { JobRunner } from "../modules/job";
 import { syndicationRouter } from "./syndication-routes";
+import { explorerRouter } from "./explorer";
 import { startSubscriptionServer } from "./ws-server";
 import {
   cachePolicyPlugin,
@@ -124,6 +125,8 @@ export async function startServer(opts: {
       subscriptionsDrainPlugin(subscriptions),
       auditPlugin(services.audit, log),
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads from its CDN; browsers get our own explorer (explorer.ts) instead.
+      ApolloServerPluginLandingPageDisabled(),
       cachePolicyPlugin(config.cacheMaxAgeSeconds),
       committedMutationPlugin,
       partnerUsagePlugin(log),
@@ -164,6 +167,7 @@ export async function startServer(opts: {
   }
   const reportSql = config.nodeEnv !== "production";
   app.use(syndicationRouter(services, config, log));
+  if (config.explorer) app.use(explorerRouter({ log }));
   app.use(
     "/graphql",
     anonymousGetWithoutPreflight(),

@@ -7,7 +7,6 @@ import { requestState } from "./graphql-request";
 import type { CachedResponse } from "./response-cache";
 import { sendPublic } from "./response-cache.middleware";
 import type { Services } from "./services";
-import { landingPageCsp } from "./security-headers";
 
 export { TRUSTED_DOCUMENTS } from "./trusted-documents";
 
@@ -62,10 +61,6 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       if (ctx?.mutation && opts.afterMutation) await opts.afterMutation();
       // Vary is added to, not replaced: CORS may have set Vary: Origin.
       for (const [k, v] of result.headers) void (k === "vary" ? res.vary(v) : res.setHeader(k, v));
-      // Apollo's landing page (GET with Accept: text/html) is the one HTML served: it needs its CDN.
-      if (result.body.kind === "complete" && /^text\/html/i.test(result.headers.get("content-type") ?? "")) {
-        res.setHeader("content-security-policy", landingPageCsp(result.body.string));
-      }
       res.statusCode = result.status ?? 200;
       if (result.body.kind === "chunked") {
         for await (const chunk of result.body.asyncIterator) res.write(chunk);

@@ -1,0 +1,130 @@
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+
+/**
+ * The explorer's browser bundle: GraphiQL 5 (React, Monaco) and our two panels (explorer/main.tsx),
+ * built with esbuild on first use and cached under node_modules/.cache, keyed by the sources and
+ * the versions of everything bundled. A build step because GraphiQL 5 ships only ES modules with
+ * bare imports and CSS imports (no browser bundle), and ruru, which ships one, declares node >=22
+ * from 2.0.0-rc.4 on. About 8 s once; every later start reads the cache.
+ */
+
+/** Files of one build, in memory: nothing is read from disk by request path. */
+export interface ExplorerAsset {
+  body: Buffer;
+  gzip: Buffer;
+  type: string;
+  etag: string;
+}
+
+export interface ExplorerBundle {
+  /** Part of every asset URL: a new build is a new URL, so assets are cached for good. */
+  id: string;
+  assets: ReadonlyMap<string, ExplorerAsset>;
+}
+
+const BUNDLED = [
+  "graphiql",
+  "@graphiql/react",
+  "@graphiql/toolkit",
+  "react",
+  "react-dom",
+  "monaco-editor",
+  "monaco-graphql",
+  "graphql-ws",
+  "esbuild",
+];
+const TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".ttf": "font/ttf",
+};
+
+/** The first of these paths (relative to this file, in src/ or in dist/src/) that exists. */
+export function sourcePath(...relative: string[]): string {
+  for (const up of ["../..", "../../.."]) {
+    const candidate = path.resolve(__dirname, up, ...relative);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error(`${relative.join("/")} not found beside the server's sources`);
+}
+
+function version(pkg: string): string {
+  return (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version;
+}
+
+function buildKey(sourceDir: string): string {
+  const hash = createHash("sha256");
+  for (const file of fs.readdirSync(sourceDir).sort()) {
+    if (/\.(tsx?|css)$/.test(file)) hash.update(file).update(fs.readFileSync(path.join(sourceDir, file)));
+  }
+  for (const pkg of BUNDLED) hash.update(`${pkg}@${version(pkg)}`);
+  return hash.digest("hex").slice(0, 16);
+}
+
+async function build(sourceDir: string, outDir: string): Promise<void> {
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    entryPoints: {
+      main: path.join(sourceDir, "main.tsx"),
+      "editor.worker": require.resolve("monaco-editor/esm/vs/editor/editor.worker.js"),
+      "json.worker": require.resolve("monaco-editor/esm/vs/language/json/json.worker.js"),
+      "graphql.worker": require.resolve("monaco-graphql/esm/graphql.worker.js"),
+    },
+    bundle: true,
+    format: "esm",
+    minify: true,
+    outdir: outDir,
+    loader: { ".ttf": "file" },
+    jsx: "automatic",
+    define: { "process.env.NODE_ENV": '"production"' },
+    logLevel: "silent",
+    absWorkingDir: path.dirname(sourceDir),
+  });
+}
+
+function load(id: string, dir: string): ExplorerBundle {
+  const assets = new Map<string, ExplorerAsset>();
+  for (const name of fs.readdirSync(dir)) {
+    const type = TYPES[path.extname(name)];
+    if (!type) continue;
+    const body = fs.readFileSync(path.join(dir, name));
+    assets.set(name, {
+      body,
+      gzip: gzipSync(body),
+      type,
+      etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
+    });
+  }
+  return { id, assets };
+}
+
+let pending: Promise<ExplorerBundle> | null = null;
+
+/** The current bundle: from the cache, or built now (once per process, and safe across processes). */
+export function explorerBundle(): Promise<ExplorerBundle> {
+  pending ??= (async () => {
+    const sourceDir = sourcePath("explorer");
+    const id = buildKey(sourceDir);
+    const cacheRoot = path.resolve(path.dirname(require.resolve("esbuild/package.json")), "../.cache/newsgraph-explorer");
+    const dir = path.join(cacheRoot, id);
+    if (!fs.existsSync(dir)) {
+      // Built aside and renamed into place: another process building at the same time loses the rename harmlessly.
+      const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+      try {
+        await build(sourceDir, tmp);
+        if (!fs.existsSync(dir)) fs.renameSync(tmp, dir);
+      } catch (err) {
+        if (!fs.existsSync(dir)) throw err;
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    }
+    return load(id, dir);
+  })();
+  // A failed build is retried by the next request rather than remembered.
+  pending.catch(() => (pending = null));
+  return pending;
+}
