@@ -43,7 +43,10 @@ export async function withScratchServer<T>(
   run: (s: Scratch) => Promise<T>,
 ): Promise<T> {
   const base = process.env.DATABASE_URL;
-  if (!base) throw new Error("Set DATABASE_URL to the PostgreSQL server to measure on.");
+  if (!base)
+    throw new Error(
+      "Set DATABASE_URL to the PostgreSQL server to measure on, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
+    );
   const db = `ng_${name}_${randomBytes(3).toString("hex")}`;
   const admin = new Client({ connectionString: base });
   await admin.connect();

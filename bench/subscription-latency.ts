@@ -28,6 +28,7 @@ import {
   SubmitForReviewDocument,
 } from "../src/client/generated/graphql";
 import { EVENTS_CHANNEL } from "../src/modules/outbox";
+import { exitOnError, parseCli } from "../src/shared/cli-args";
 import { withScratchServer } from "./scratch";
 
 const N = Number(process.env.PUBLISHES ?? 200);
@@ -40,7 +41,25 @@ function stats(values: number[]): string {
   return `median ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms, max ${s[s.length - 1]!.toFixed(2)} ms`;
 }
 
+const CLI = {
+  command: "npm run bench:subscriptions",
+  usage: `Usage: DATABASE_URL=postgres://… npm run bench:subscriptions
+
+Measures how long a publish takes to reach GraphQL subscribers (articlePublished over WebSocket):
+notify → message, request → message and response → message (see the file's header).
+
+Environment:
+  DATABASE_URL  the PostgreSQL server to measure on (required); a scratch database is created and dropped
+  PUBLISHES     publishes, one at a time (default 200)
+  SUBSCRIBERS   WebSocket subscribers (default 1)
+
+Options:
+  -h, --help  this text`,
+  options: {},
+} as const;
+
 async function main(): Promise<void> {
+  parseCli(CLI);
   const clients: WsClient[] = [];
   let listener: Client | undefined;
   // Every subscriber connects from 127.0.0.1: lift the per-address connection cap to their number.
@@ -127,7 +146,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnError);
