@@ -87,7 +87,7 @@ export const ENV_DOC: Record<string, string> = {
   DB_POOL_SIZE: "connections in the pool (default 10)",
   MIGRATIONS_RUN: "run pending migrations on start (default true)",
   SEED_DEMO:
-    "load the demo story, with its demo editor, when the database has no articles (default true on the embedded database, false otherwise; refused with NODE_ENV=production)",
+    "load the demo story, with its demo editor and admin, when the database has no articles (default true on the embedded database, false otherwise; refused with NODE_ENV=production)",
   EMBEDDED_IN_PRODUCTION:
     "true lets NODE_ENV=production run on the embedded PostgreSQL under DATA_DIR (default false: production needs DATABASE_URL); never with demo data",
   LOG_LEVEL: "fatal, error, warn, info (default), debug, trace or silent",
@@ -260,7 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
       );
     if (config.seedDemo)
       problems.push(
-        "SEED_DEMO=true is refused with NODE_ENV=production: the demo story creates an editor whose password is published; " +
+        "SEED_DEMO=true is refused with NODE_ENV=production: the demo story creates an editor and an admin whose passwords are published; " +
           "remove SEED_DEMO and create real accounts with npm run user:create",
       );
   }

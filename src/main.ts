@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { ConfigError, ENV_DOC, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
-import { disableDemoEditor, seedIfEmpty } from "./seed/seed";
+import { disableDemoAccounts, seedIfEmpty } from "./seed/seed";
 import { startServer } from "./server/app";
 import { exitOnError, parseCli } from "./shared/cli-args";
 import { createLogger, logFormatFor } from "./shared/logger";
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, undefined, logFormatFor(config));
   const db = await openDatabase(config, log);
   if (config.seedDemo) await seedIfEmpty(db.dataSource, log, config.nodeEnv);
-  else if (config.nodeEnv === "production") await disableDemoEditor(db.dataSource, log);
+  else if (config.nodeEnv === "production") await disableDemoAccounts(db.dataSource, log);
   const server = await startServer({ config, dataSource: db.dataSource, log });
   db.embedded?.noteHttpPort(server.port);
   log.info({ url: server.url }, `Newsgraph is serving GraphQL at ${server.url}`);
