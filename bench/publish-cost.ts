@@ -10,24 +10,15 @@ import {
   SubmitForReviewDocument,
 } from "../src/client/generated/graphql";
 import { exitOnError, parseCli } from "../src/shared/cli-args";
-import { latencyStats, withScratchServer } from "./scratch";
+import { latencyStats, scratchBenchCli, withScratchServer } from "./scratch";
 
 const N = Number(process.env.PUBLISHES ?? 100);
 
-const CLI = {
-  command: "npm run bench:publish",
-  usage: `Usage: DATABASE_URL=postgres://… npm run bench:publish
-
-Measures the cost of a publish: SQL statements and milliseconds per publish over HTTP.
-
-Environment:
-  DATABASE_URL  the PostgreSQL server to measure on (required); a scratch database is created and dropped
-  PUBLISHES     publishes to time (default 100)
-
-Options:
-  -h, --help  this text`,
-  options: {},
-} as const;
+const CLI = scratchBenchCli(
+  "bench:publish",
+  "Measures the cost of a publish: SQL statements and milliseconds per publish over HTTP.",
+  ["PUBLISHES     publishes to time (default 100)"],
+);
 
 async function main(): Promise<void> {
   parseCli(CLI);

@@ -110,3 +110,21 @@ export function latencyStats(values: number[]): { median: number; p99: number; m
   const at = (p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))]!;
   return { median: at(0.5), p99: at(0.99), max: s[s.length - 1]! };
 }
+
+/** The --help of a bench that runs on a scratch database (bench:publish, bench:webhooks, bench:subscriptions). */
+export function scratchBenchCli(script: string, what: string, envLines: string[]) {
+  return {
+    command: `npm run ${script}`,
+    usage: `Usage: DATABASE_URL=postgres://… npm run ${script}
+
+${what}
+
+Environment:
+  DATABASE_URL  the PostgreSQL server to measure on (required); a scratch database is created and dropped
+${envLines.map((l) => `  ${l}`).join("\n")}
+
+Options:
+  -h, --help  this text`,
+    options: {},
+  };
+}

@@ -29,7 +29,7 @@ import {
 } from "../src/client/generated/graphql";
 import { EVENTS_CHANNEL } from "../src/modules/outbox";
 import { exitOnError, parseCli } from "../src/shared/cli-args";
-import { withScratchServer } from "./scratch";
+import { scratchBenchCli, withScratchServer } from "./scratch";
 
 const N = Number(process.env.PUBLISHES ?? 200);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1);
@@ -41,22 +41,11 @@ function stats(values: number[]): string {
   return `median ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms, max ${s[s.length - 1]!.toFixed(2)} ms`;
 }
 
-const CLI = {
-  command: "npm run bench:subscriptions",
-  usage: `Usage: DATABASE_URL=postgres://… npm run bench:subscriptions
-
-Measures how long a publish takes to reach GraphQL subscribers (articlePublished over WebSocket):
-notify → message, request → message and response → message (see the file's header).
-
-Environment:
-  DATABASE_URL  the PostgreSQL server to measure on (required); a scratch database is created and dropped
-  PUBLISHES     publishes, one at a time (default 200)
-  SUBSCRIBERS   WebSocket subscribers (default 1)
-
-Options:
-  -h, --help  this text`,
-  options: {},
-} as const;
+const CLI = scratchBenchCli(
+  "bench:subscriptions",
+  "Measures how long a publish takes to reach GraphQL subscribers (articlePublished over WebSocket):\nnotify → message, request → message and response → message (see the file's header).",
+  ["PUBLISHES     publishes, one at a time (default 200)", "SUBSCRIBERS   WebSocket subscribers (default 1)"],
+);
 
 async function main(): Promise<void> {
   parseCli(CLI);

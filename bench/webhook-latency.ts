@@ -8,24 +8,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { RegisterWebhookDocument } from "../src/client/generated/graphql";
 import { exitOnError, parseCli } from "../src/shared/cli-args";
-import { latencyStats, withScratchServer } from "./scratch";
+import { latencyStats, scratchBenchCli, withScratchServer } from "./scratch";
 
 const N = Number(process.env.PUBLISHES ?? 200);
 
-const CLI = {
-  command: "npm run bench:webhooks",
-  usage: `Usage: DATABASE_URL=postgres://… npm run bench:webhooks
-
-Measures the time from a publish's commit to its webhook delivery on loopback.
-
-Environment:
-  DATABASE_URL  the PostgreSQL server to measure on (required); a scratch database is created and dropped
-  PUBLISHES     publishes to deliver (default 200)
-
-Options:
-  -h, --help  this text`,
-  options: {},
-} as const;
+const CLI = scratchBenchCli("bench:webhooks", "Measures the time from a publish's commit to its webhook delivery on loopback.", [
+  "PUBLISHES     publishes to deliver (default 200)",
+]);
 
 async function main(): Promise<void> {
   parseCli(CLI);
