@@ -1,9 +1,9 @@
 import "reflect-metadata";
-import { parseArgs } from "node:util";
 import { Client, Pool, type PoolClient } from "pg";
 import { createDataSource } from "../src/db/data-source";
 import { PUBLIC_ARTICLE } from "../src/modules/article/published.reader";
 import { slugify } from "../src/modules/article/article.snapshot";
+import { exitOnError, parseCli, usageError } from "../src/shared/cli-args";
 import { createLogger } from "../src/shared/logger";
 import { countWords } from "../src/shared/markdown";
 import { Rng } from "./prng";
@@ -941,35 +941,31 @@ const USAGE = `Usage: npm run dataset -- --url postgres://user:pass@host:5432/db
   --reset     first empty every content table, including any demo story (users are kept)
   --anchor    "now" of the generated timeline (default: start of today, UTC)`;
 
+const CLI = {
+  command: "npm run dataset",
+  usage: USAGE,
+  options: {
+    url: { type: "string" },
+    articles: { type: "string", default: "10000" },
+    seed: { type: "string", default: "42" },
+    reset: { type: "boolean", default: false },
+    anchor: { type: "string" },
+  },
+} as const;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: "string" },
-      articles: { type: "string", default: "10000" },
-      seed: { type: "string", default: "42" },
-      reset: { type: "boolean", default: false },
-      anchor: { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const { values } = parseCli(CLI);
   const url = values.url ?? process.env.DATABASE_URL;
-  if (!url) {
-    console.error(
-      `No database given: pass --url or set DATABASE_URL. The dataset is never written to a database by default.\n\n${USAGE}`,
-    );
-    process.exit(2);
-  }
+  if (!url)
+    usageError(CLI, "no database given: pass --url or set DATABASE_URL (the dataset is never written to a database by default)");
   const articles = Number(values.articles);
   const seed = Number(values.seed);
   const anchor = values.anchor ? new Date(values.anchor) : undefined;
-  if (!Number.isInteger(articles) || articles < 1 || !Number.isInteger(seed) || (anchor && Number.isNaN(anchor.getTime()))) {
-    console.error(`Invalid --articles, --seed or --anchor.\n\n${USAGE}`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(articles) || articles < 1)
+    usageError(CLI, `--articles must be a whole number >= 1 (got ${JSON.stringify(values.articles)})`);
+  if (!Number.isInteger(seed)) usageError(CLI, `--seed must be a whole number (got ${JSON.stringify(values.seed)})`);
+  if (anchor && Number.isNaN(anchor.getTime()))
+    usageError(CLI, `--anchor must be an ISO date, e.g. 2026-01-31 (got ${JSON.stringify(values.anchor)})`);
   const ds = createDataSource({ url, poolSize: 1, log: createLogger("warn"), applicationName: "newsgraph-dataset" });
   await ds.initialize();
   try {
@@ -981,9 +977,4 @@ async function main(): Promise<void> {
   await generateDataset({ url, articles, seed, reset: values.reset, anchor });
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+if (require.main === module) main().catch(exitOnError);

@@ -9,11 +9,19 @@ import {
   PublishDocument,
   SubmitForReviewDocument,
 } from "../src/client/generated/graphql";
-import { latencyStats, withScratchServer } from "./scratch";
+import { exitOnError, parseCli } from "../src/shared/cli-args";
+import { latencyStats, scratchBenchCli, withScratchServer } from "./scratch";
 
 const N = Number(process.env.PUBLISHES ?? 100);
 
+const CLI = scratchBenchCli(
+  "bench:publish",
+  "Measures the cost of a publish: SQL statements and milliseconds per publish over HTTP.",
+  ["PUBLISHES     publishes to time (default 100)"],
+);
+
 async function main(): Promise<void> {
+  parseCli(CLI);
   await withScratchServer("publish_cost", {}, async ({ ds, call, request }) => {
     const ms: number[] = [];
     const sql = new Set<number>();
@@ -35,7 +43,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnError);

@@ -2,11 +2,11 @@ import "reflect-metadata";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { Client } from "pg";
 import { createDataSource } from "../src/db/data-source";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
 import { PUBLIC_ARTICLE } from "../src/modules/article/published.reader";
+import { parseCli, usageError } from "../src/shared/cli-args";
 import { createLogger } from "../src/shared/logger";
 import { encodeCursor, micros } from "../src/shared/pagination";
 import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker } from "./dataset";
@@ -94,8 +94,12 @@ interface Flags {
   cpuProf: boolean;
 }
 
+const fail = (problem: string): never => usageError({ command: "npm run bench" }, problem);
+
 function flags(): Flags {
-  const { values } = parseArgs({
+  const { values } = parseCli({
+    command: "npm run bench",
+    usage: USAGE,
     options: {
       quick: { type: "boolean", default: false },
       articles: { type: "string" },
@@ -110,17 +114,8 @@ function flags(): Flags {
       "initial-warmup": { type: "string" },
       "node-env": { type: "string", default: "production" },
       "cpu-prof": { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const fail = (msg: string): never => {
-    console.error(`${msg}\n\n${USAGE}`);
-    process.exit(2);
-  };
   const num = (name: string, raw: string, min: number): number => {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number >= ${min} (got ${JSON.stringify(raw)})`);

@@ -43,7 +43,10 @@ export async function withScratchServer<T>(
   run: (s: Scratch) => Promise<T>,
 ): Promise<T> {
   const base = process.env.DATABASE_URL;
-  if (!base) throw new Error("Set DATABASE_URL to the PostgreSQL server to measure on.");
+  if (!base)
+    throw new Error(
+      "Set DATABASE_URL to the PostgreSQL server to measure on, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
+    );
   const db = `ng_${name}_${randomBytes(3).toString("hex")}`;
   const admin = new Client({ connectionString: base });
   await admin.connect();
@@ -106,4 +109,22 @@ export function latencyStats(values: number[]): { median: number; p99: number; m
   const s = [...values].sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))]!;
   return { median: at(0.5), p99: at(0.99), max: s[s.length - 1]! };
+}
+
+/** The --help of a bench that runs on a scratch database (bench:publish, bench:webhooks, bench:subscriptions). */
+export function scratchBenchCli(script: string, what: string, envLines: string[]) {
+  return {
+    command: `npm run ${script}`,
+    usage: `Usage: DATABASE_URL=postgres://… npm run ${script}
+
+${what}
+
+Environment:
+  DATABASE_URL  the PostgreSQL server to measure on (required); a scratch database is created and dropped
+${envLines.map((l) => `  ${l}`).join("\n")}
+
+Options:
+  -h, --help  this text`,
+    options: {},
+  };
 }

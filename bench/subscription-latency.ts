@@ -28,7 +28,8 @@ import {
   SubmitForReviewDocument,
 } from "../src/client/generated/graphql";
 import { EVENTS_CHANNEL } from "../src/modules/outbox";
-import { withScratchServer } from "./scratch";
+import { exitOnError, parseCli } from "../src/shared/cli-args";
+import { scratchBenchCli, withScratchServer } from "./scratch";
 
 const N = Number(process.env.PUBLISHES ?? 200);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1);
@@ -40,7 +41,14 @@ function stats(values: number[]): string {
   return `median ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms, max ${s[s.length - 1]!.toFixed(2)} ms`;
 }
 
+const CLI = scratchBenchCli(
+  "bench:subscriptions",
+  "Measures how long a publish takes to reach GraphQL subscribers (articlePublished over WebSocket):\nnotify → message, request → message and response → message (see the file's header).",
+  ["PUBLISHES     publishes, one at a time (default 200)", "SUBSCRIBERS   WebSocket subscribers (default 1)"],
+);
+
 async function main(): Promise<void> {
+  parseCli(CLI);
   const clients: WsClient[] = [];
   let listener: Client | undefined;
   // Every subscriber connects from 127.0.0.1: lift the per-address connection cap to their number.
@@ -127,7 +135,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnError);

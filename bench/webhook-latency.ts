@@ -7,11 +7,17 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { RegisterWebhookDocument } from "../src/client/generated/graphql";
-import { latencyStats, withScratchServer } from "./scratch";
+import { exitOnError, parseCli } from "../src/shared/cli-args";
+import { latencyStats, scratchBenchCli, withScratchServer } from "./scratch";
 
 const N = Number(process.env.PUBLISHES ?? 200);
 
+const CLI = scratchBenchCli("bench:webhooks", "Measures the time from a publish's commit to its webhook delivery on loopback.", [
+  "PUBLISHES     publishes to deliver (default 200)",
+]);
+
 async function main(): Promise<void> {
+  parseCli(CLI);
   const arrivals = new Map<string, number>();
   const receiver = http.createServer((req, res) => {
     const t = performance.now();
@@ -56,7 +62,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnError);

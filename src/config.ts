@@ -17,6 +17,8 @@ export interface Config {
   /** Production on the embedded PostgreSQL, asked for explicitly (EMBEDDED_IN_PRODUCTION=true). */
   embeddedInProduction: boolean;
   logLevel: LogLevel;
+  /** auto: pretty on a terminal outside production, JSON otherwise. */
+  logFormat: "auto" | "pretty" | "json";
   sessionTtlHours: number;
   /** How long an Idempotency-Key and its stored response are kept. */
   idempotencyTtlHours: number;
@@ -92,10 +94,11 @@ export const ENV_DOC: Record<string, string> = {
   DB_POOL_SIZE: "connections in the pool (default 10)",
   MIGRATIONS_RUN: "run pending migrations on start (default true)",
   SEED_DEMO:
-    "load the demo story, with its demo editor, when the database has no articles (default true on the embedded database, false otherwise; refused with NODE_ENV=production)",
+    "load the demo story, with its demo editor and admin, when the database has no articles (default true on the embedded database, false otherwise; refused with NODE_ENV=production)",
   EMBEDDED_IN_PRODUCTION:
     "true lets NODE_ENV=production run on the embedded PostgreSQL under DATA_DIR (default false: production needs DATABASE_URL); never with demo data",
   LOG_LEVEL: "fatal, error, warn, info (default), debug, trace or silent",
+  LOG_FORMAT: "auto (default: readable lines when stdout is a terminal outside production, JSON otherwise), pretty or json",
   SESSION_TTL_HOURS: "lifetime of an editorial session (default 12)",
   IDEMPOTENCY_TTL_HOURS: "how long an Idempotency-Key and the response it replays are kept (default 24)",
   IDEMPOTENCY_LEASE_SECONDS:
@@ -232,6 +235,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: bool(env, "SEED_DEMO", databaseUrl === null && nodeEnv !== "production", problems),
     embeddedInProduction: bool(env, "EMBEDDED_IN_PRODUCTION", false, problems),
     logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info", problems),
+    logFormat: oneOf(env, "LOG_FORMAT", ["auto", "pretty", "json"] as const, "auto", problems),
     sessionTtlHours: int(env, "SESSION_TTL_HOURS", 12, 1, 24 * 30, problems),
     idempotencyTtlHours: int(env, "IDEMPOTENCY_TTL_HOURS", 24, 1, 24 * 30, problems),
     idempotencyLeaseSeconds: int(env, "IDEMPOTENCY_LEASE_SECONDS", 60, 1, 3600, problems),
@@ -303,7 +307,7 @@ export function loadConfig(env: Env = process.env): Config {
       );
     if (config.seedDemo)
       problems.push(
-        "SEED_DEMO=true is refused with NODE_ENV=production: the demo story creates an editor whose password is published; " +
+        "SEED_DEMO=true is refused with NODE_ENV=production: the demo story creates an editor and an admin whose passwords are published; " +
           "remove SEED_DEMO and create real accounts with npm run user:create",
       );
   }

@@ -1,11 +1,31 @@
 import "reflect-metadata";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, ENV_DOC, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
-import { disableDemoEditor, seedIfEmpty } from "./seed/seed";
+import { disableDemoAccounts, seedIfEmpty } from "./seed/seed";
 import { startServer } from "./server/app";
-import { createLogger } from "./shared/logger";
+import { exitOnError, parseCli } from "./shared/cli-args";
+import { createLogger, logFormatFor } from "./shared/logger";
+
+const CLI = {
+  command: "npm start",
+  usage: `Usage: npm start
+
+Serves the GraphQL API at http://localhost:PORT/graphql. Without DATABASE_URL it runs an
+embedded PostgreSQL in DATA_DIR, migrates it and, on the first start, loads the demo story.
+Stop it with Ctrl-C (SIGINT) or SIGTERM: requests in flight are answered first.
+
+Configuration, all by environment variables (a bad value stops the start, naming it):
+${Object.entries(ENV_DOC)
+  .map(([name, doc]) => `  ${name.padEnd(34)} ${doc}`)
+  .join("\n")}
+
+Options:
+  -h, --help  this text`,
+  options: {},
+} as const;
 
 async function main(): Promise<void> {
+  parseCli(CLI);
   let config;
   try {
     config = loadConfig();
@@ -16,10 +36,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, logFormatFor(config));
   const db = await openDatabase(config, log);
   if (config.seedDemo) await seedIfEmpty(db.dataSource, log, config.nodeEnv);
-  else if (config.nodeEnv === "production") await disableDemoEditor(db.dataSource, log);
+  else if (config.nodeEnv === "production") await disableDemoAccounts(db.dataSource, log);
   const server = await startServer({ config, dataSource: db.dataSource, log });
   db.embedded?.noteHttpPort(server.port);
   log.info({ url: server.url }, `Newsgraph is serving GraphQL at ${server.url}`);
@@ -52,7 +72,4 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().catch(exitOnError);

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEMO_EDITOR } from "../src/seed/seed";
+import { DEMO_ADMIN, DEMO_EDITOR } from "../src/seed/seed";
 import { freePort } from "./support/free-port";
 
 /*
@@ -88,10 +88,11 @@ async function gql<T>(
   inst: Instance,
   query: string,
   variables: Record<string, unknown> = {},
+  token?: string,
 ): Promise<{ status: number; body: T }> {
   const res = await fetch(`http://127.0.0.1:${inst.port}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: (await res.json()) as T };
@@ -151,8 +152,26 @@ describe("the server process", () => {
     expect(first.output()).toContain("demo story loaded");
     // Outside production the demo credentials are printed, so a newcomer can sign in.
     expect(first.output()).toContain(DEMO_EDITOR.password);
+    expect(first.output()).toContain(`${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
     const visible = await frontPageCount(inst);
     expect(visible).toBeGreaterThan(5);
+
+    // The demo admin tries what only admins do, without the CLI: a partner key that then reads.
+    const admin = (await login(inst, DEMO_ADMIN.email, DEMO_ADMIN.password)).body.data!.login.token;
+    const created = await gql<{ data: { createPartnerKey: { key: string; partnerKey: { name: string } } } }>(
+      inst,
+      `mutation { createPartnerKey(input: { name: "Demo wire", scopes: ["content:read"] }) { key partnerKey { name } } }`,
+      {},
+      admin,
+    );
+    expect(created.body.data.createPartnerKey.partnerKey.name).toBe("Demo wire");
+    const partner = await gql<{ data: { articles: { totalCount: number } } }>(
+      inst,
+      "{ articles { totalCount } }",
+      {},
+      created.body.data.createPartnerKey.key,
+    );
+    expect(partner.body.data.articles.totalCount).toBe(visible);
     expect((await fetch(`http://127.0.0.1:${inst.port}/readyz`)).status).toBe(200);
 
     const orphan = postmasterPid(inst.dataDir);
@@ -224,9 +243,12 @@ describe("the server process", () => {
     const prod = start(inst, { NODE_ENV: "production", EMBEDDED_IN_PRODUCTION: "true" });
     await prod.ready;
     expect(prod.output()).toContain("deactivated the demo editor");
-    expect(prod.output()).not.toContain(DEMO_EDITOR.password);
-    const demo = await login(inst, DEMO_EDITOR.email, DEMO_EDITOR.password);
-    expect(demo.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(prod.output()).toContain("deactivated the demo admin");
+    for (const account of [DEMO_EDITOR, DEMO_ADMIN]) {
+      expect(prod.output()).not.toContain(account.password);
+      const demo = await login(inst, account.email, account.password);
+      expect(demo.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    }
     expect((await login(inst, email, password)).body.data?.login.token).toBeTruthy();
     expect(await frontPageCount(inst)).toBe(visible);
     prod.child.kill("SIGTERM");
@@ -248,9 +270,11 @@ describe("the server process", () => {
     const server = start(inst, { NODE_ENV: "production", EMBEDDED_IN_PRODUCTION: "true" });
     await server.ready;
     expect(await frontPageCount(inst)).toBe(0);
-    const demo = await login(inst, DEMO_EDITOR.email, DEMO_EDITOR.password);
-    expect(demo.body.data?.login ?? null).toBeNull();
-    expect(demo.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    for (const account of [DEMO_EDITOR, DEMO_ADMIN]) {
+      const demo = await login(inst, account.email, account.password);
+      expect(demo.body.data?.login ?? null).toBeNull();
+      expect(demo.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    }
 
     // The demo story cannot be loaded into it by hand either.
     const seed = run(inst, "src/cli/seed.ts", [], { NODE_ENV: "production", EMBEDDED_IN_PRODUCTION: "true" });
@@ -260,8 +284,10 @@ describe("the server process", () => {
 
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
-    for (const out of [refused.output(), seeded.output(), server.output(), seed.output()])
+    for (const out of [refused.output(), seeded.output(), server.output(), seed.output()]) {
       expect(out).not.toContain(DEMO_EDITOR.password);
+      expect(out).not.toContain(DEMO_ADMIN.password);
+    }
     // The embedded PostgreSQL's own password is a secret of this data directory, never printed.
     const secret = fs.readFileSync(path.join(inst.dataDir, "embedded-pg.secret"), "utf8").trim();
     expect(secret.length).toBeGreaterThanOrEqual(32);

@@ -7,13 +7,53 @@ import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "../db/database";
 import { loadConfig } from "../config";
-import { createLogger } from "../shared/logger";
+import { createLogger, logFormatFor } from "../shared/logger";
 import { pendingSchemaSql } from "../db/drift";
+import { exitOnError, parseCli, usageError } from "../shared/cli-args";
+
+const DB_NOTE = `Uses DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (beside a running
+npm start, its database); pending migrations are applied first.`;
+
+const CLIS = {
+  check: {
+    command: "npm run migration:check",
+    usage: `Usage: npm run migration:check
+
+Compares the entities with the migrations: exits 0 when they match, 1 (printing the missing SQL)
+when an entity change has no migration yet.
+${DB_NOTE}
+
+Options:
+  -h, --help  this text`,
+    options: {},
+  },
+  generate: {
+    command: "npm run migration:generate",
+    usage: `Usage: npm run migration:generate -- PascalCaseIntent
+
+Writes migrations/<timestamp>-PascalCaseIntent.ts with the SQL the entities need and the
+migrations lack; review it, then list it in migrations/index.ts.
+${DB_NOTE}
+
+Options:
+  -h, --help  this text`,
+    options: {},
+    maxPositionals: 1,
+  },
+} as const;
 
 async function main(): Promise<void> {
-  const [cmd, name] = process.argv.slice(2);
+  const cmd = process.argv[2];
+  if (cmd !== "check" && cmd !== "generate") throw new Error("src/cli/migration.ts takes check or generate first");
+  const { positionals } = parseCli(CLIS[cmd], process.argv.slice(3));
+  const name = positionals[0];
+  if (cmd === "generate" && (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)))
+    usageError(
+      CLIS.generate,
+      name ? `${JSON.stringify(name)} is not a PascalCase name, e.g. AddPlaceFeeds` : "name the migration, e.g. AddPlaceFeeds",
+    );
   const config = loadConfig();
-  const log = createLogger(process.env.LOG_LEVEL ?? "warn");
+  const log = createLogger(process.env.LOG_LEVEL ?? "warn", undefined, logFormatFor(config));
   const db = await openDatabase(config, log, { runMigrations: true, cli: `npm run migration:${cmd}` });
   try {
     const { up, down } = await pendingSchemaSql(db.dataSource);
@@ -26,11 +66,6 @@ async function main(): Promise<void> {
         `entities and migrations differ; run npm run migration:generate -- <Intent>\n${up.map((u) => u.query).join(";\n")}`,
       );
       process.exitCode = 1;
-      return;
-    }
-    if (cmd !== "generate" || !name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
-      console.error("usage: npm run migration:generate -- PascalCaseIntent");
-      process.exitCode = 2;
       return;
     }
     if (up.length === 0) {
@@ -67,7 +102,4 @@ ${down.map(q).join("\n")}
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().catch(exitOnError);

@@ -2,6 +2,22 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { buildNewsgraphSchema, printNewsgraphSdl } from "../server/build-schema";
+import { exitOnError, parseCli } from "../shared/cli-args";
+
+const CLI = {
+  command: "npm run schema:emit",
+  usage: `Usage: npm run schema:emit [-- --check]
+       npm run schema:check
+
+Builds the GraphQL schema from the resolvers and writes it to schema/schema.graphql (commit
+the result). With --check (npm run schema:check) nothing is written: exits 1 when the file is
+out of date.
+
+Options:
+  --check     compare instead of writing
+  -h, --help  this text`,
+  options: { check: { type: "boolean" } },
+} as const;
 
 /** npm run schema:emit writes schema/schema.graphql; --check fails when it is out of date. */
 export async function printNewsgraphSchema(): Promise<string> {
@@ -9,9 +25,10 @@ export async function printNewsgraphSchema(): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  const { values } = parseCli(CLI);
   const file = path.resolve(__dirname, "../../schema/schema.graphql");
   const sdl = await printNewsgraphSchema();
-  if (process.argv.includes("--check")) {
+  if (values.check) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
     if (current !== sdl) {
       console.error("schema/schema.graphql is out of date: run npm run schema:emit and commit the result.");
@@ -25,9 +42,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+if (require.main === module) main().catch(exitOnError);

@@ -1,13 +1,26 @@
 import "reflect-metadata";
-import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { AuthService, MIN_PASSWORD_LENGTH } from "../modules/user";
 import { Role } from "../shared/enums";
-import { createLogger } from "../shared/logger";
+import { exitOnError, parseCli, usageError } from "../shared/cli-args";
+import { createLogger, logFormatFor } from "../shared/logger";
 
-const USAGE = `usage: npm run user:create -- --email someone@example.org --role WRITER|EDITOR|ADMIN [--name "Display Name"]
-The password is read from NEWSGRAPH_PASSWORD, or from standard input (at least ${MIN_PASSWORD_LENGTH} characters).`;
+const CLI = {
+  command: "npm run user:create",
+  usage: `Usage: npm run user:create -- --email someone@example.org --role WRITER|EDITOR|ADMIN [--name "Display Name"]
+
+Creates an editorial account in the configured database (beside a running npm start, in its
+embedded database). The password is read from NEWSGRAPH_PASSWORD, or from standard input
+(at least ${MIN_PASSWORD_LENGTH} characters); it is stored as an argon2id hash.
+
+Options:
+  --email   the account's sign-in address (required)
+  --role    WRITER, EDITOR or ADMIN (required)
+  --name    display name (default: the email's local part)
+  -h, --help  this text`,
+  options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
+} as const;
 
 async function readPassword(): Promise<string> {
   if (process.env.NEWSGRAPH_PASSWORD) return process.env.NEWSGRAPH_PASSWORD;
@@ -20,16 +33,14 @@ async function readPassword(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
-  });
-  if (!values.email || !values.role || !Object.values(Role).includes(values.role as Role)) {
-    console.error(USAGE);
-    process.exit(2);
-  }
+  const { values } = parseCli(CLI);
+  if (!values.email) usageError(CLI, "--email is required");
+  if (!values.role) usageError(CLI, "--role is required (WRITER, EDITOR or ADMIN)");
+  if (!Object.values(Role).includes(values.role as Role))
+    usageError(CLI, `--role ${JSON.stringify(values.role)} is not one of WRITER, EDITOR, ADMIN`);
   const password = await readPassword();
   const config = loadConfig();
-  const log = createLogger("warn");
+  const log = createLogger("warn", undefined, logFormatFor(config));
   const db = await openDatabase(config, log, { runMigrations: true, cli: "npm run user:create" });
   try {
     const user = await new AuthService(db.dataSource, config.sessionTtlHours).createUser({
@@ -47,7 +58,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().catch(exitOnError);

@@ -59,7 +59,9 @@ export interface DemoArticle {
 }
 
 export interface DemoData {
-  editor: { email: string; displayName: string; password: string };
+  editor: DemoAccount;
+  /** An ADMIN, so partner keys, invitations and roles can be tried on the demo without the CLI. */
+  admin: DemoAccount;
   topics: { slug: string; name: string; description: string; iptcCode: string | null }[];
   places: { slug: string; name: string; countryCode: string; latitude: number; longitude: number; geonamesId: string | null }[];
   sources: { slug: string; name: string; kind: SourceKind; url: string | null; description: string }[];
@@ -186,13 +188,21 @@ function required(record: Record<string, unknown>, keys: string[], path: string,
  * rules as the API's mutations (createTopic, createArticle, setArticleRelations, unpublish,
  * addCorrection...), and every slug it refers to. Throws, naming each bad entry by its path.
  */
+export interface DemoAccount {
+  email: string;
+  displayName: string;
+  password: string;
+}
+
 export function parseDemoStory(data: unknown, origin: string = DEMO_STORY_FILE): DemoData {
   const problems: Problem[] = [];
   if (!isRecord(data)) throw new Error(`${origin}: the demo story must be a JSON object`);
 
-  const editor = data.editor;
-  if (isRecord(editor)) required(editor, ["email", "displayName", "password"], "editor", problems);
-  else problems.push({ path: "editor", message: "must be an object with email, displayName and password" });
+  for (const account of ["editor", "admin"] as const) {
+    const value = data[account];
+    if (isRecord(value)) required(value, ["email", "displayName", "password"], account, problems);
+    else problems.push({ path: account, message: "must be an object with email, displayName and password" });
+  }
 
   const slugs: Record<Vocabulary, Set<string>> = { topics: new Set(), places: new Set(), sources: new Set(), actors: new Set() };
   const rules = { topics: CreateTopicInput, places: CreatePlaceInput, sources: CreateSourceInput, actors: CreateActorInput };
@@ -304,8 +314,8 @@ export function parseDemoStory(data: unknown, origin: string = DEMO_STORY_FILE):
     const lines = problems.map((p) => `  ${p.path}: ${p.message}`);
     throw new Error(`${origin} is not a valid demo story (${problems.length} problem(s)):\n${lines.join("\n")}`);
   }
-  const { editor: e, topics, places, sources, actors } = data as unknown as DemoData;
-  return { editor: e, topics, places, sources, actors, articles };
+  const { editor: e, admin, topics, places, sources, actors } = data as unknown as DemoData;
+  return { editor: e, admin, topics, places, sources, actors, articles };
 }
 
 /** The demo story, checked as it is loaded: a bad entry fails at startup, naming its path. */

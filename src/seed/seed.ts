@@ -14,11 +14,28 @@ import { User } from "../modules/user/user.entity";
 import { Role } from "../shared/enums";
 import type { Logger } from "../shared/logger";
 import type { StaffViewer } from "../shared/viewer";
-import { articleInputs, DEMO, type ArticleInputs, type DemoArticle, type DemoData, type IdOf } from "./demo-story";
+import {
+  articleInputs,
+  DEMO,
+  type ArticleInputs,
+  type DemoAccount,
+  type DemoArticle,
+  type DemoData,
+  type IdOf,
+} from "./demo-story";
 
 type Vocabulary = Parameters<IdOf>[0];
 
 export const DEMO_EDITOR = DEMO.editor;
+export const DEMO_ADMIN = DEMO.admin;
+
+/** The demo's accounts, whose passwords are published in the README: never in production. */
+function demoAccounts(story: DemoData = DEMO): { label: string; role: Role; account: DemoAccount }[] {
+  return [
+    { label: "demo editor", role: Role.EDITOR, account: story.editor },
+    { label: "demo admin", role: Role.ADMIN, account: story.admin },
+  ];
+}
 
 // Upserted by slug as the baseline the story starts from: no reference revision, as before
 // (reference history begins with the first edit after seeding). The entries passed the
@@ -41,11 +58,12 @@ async function upsertBySlug<T extends { slug: string }>(
  */
 export async function seedDemo(ds: DataSource, log: Logger, story: DemoData = DEMO): Promise<{ articlesCreated: number }> {
   const auth = new AuthService(ds, 12);
-  let editor = await ds.getRepository(User).findOne({ where: { email: story.editor.email } });
-  if (!editor) {
-    editor = await auth.createUser({ ...story.editor, role: Role.EDITOR });
-    log.info({ email: story.editor.email }, "created the demo editor");
+  for (const { label, role, account } of demoAccounts(story)) {
+    if (await ds.getRepository(User).exists({ where: { email: account.email } })) continue;
+    await auth.createUser({ ...account, role });
+    log.info({ email: account.email }, `created the ${label}`);
   }
+  const editor = await ds.getRepository(User).findOneOrFail({ where: { email: story.editor.email } });
   const viewer: StaffViewer = { kind: "staff", userId: editor.id, sessionId: "seed", email: editor.email, role: Role.EDITOR };
   const ids: Record<Vocabulary, Map<string, string>> = {
     topics: await upsertBySlug(ds, Topic, story.topics),
@@ -119,26 +137,24 @@ async function seedArticle(
 
 /**
  * On start, outside production only: load the story into an empty database (no articles yet),
- * and say how to sign in as the demo editor.
+ * and say how to sign in as the demo editor and the demo admin.
  */
 export async function seedIfEmpty(ds: DataSource, log: Logger, nodeEnv: Config["nodeEnv"]): Promise<void> {
   // loadConfig refuses SEED_DEMO in production; this guards any other caller.
   if (nodeEnv === "production") throw new Error("the demo story is never loaded with NODE_ENV=production");
   const [{ n }] = await ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM articles`);
   if (n === 0) await seedDemo(ds, log);
-  const [editor] = await ds.query<unknown[]>(`SELECT 1 FROM users WHERE email = $1`, [DEMO.editor.email]);
-  if (editor) {
-    log.info(`demo editor (demo only; never use in production): ${DEMO.editor.email} / ${DEMO.editor.password}`);
+  for (const { label, account } of demoAccounts()) {
+    if (await ds.getRepository(User).exists({ where: { email: account.email } }))
+      log.info(`${label} (demo only; never use in production): ${account.email} / ${account.password}`);
   }
 }
 
 /**
- * In production, a demo editor that still has the published password (a data directory first
+ * In production, a demo account that still has its published password (a data directory first
  * used in development) is deactivated at start, sessions included: anyone could sign in with it.
  */
-export async function disableDemoEditor(ds: DataSource, log: Logger): Promise<void> {
-  const editor = await ds.getRepository(User).findOne({ where: { email: DEMO.editor.email, active: true } });
-  if (!editor?.passwordHash || !(await verify(editor.passwordHash, DEMO.editor.password))) return;
+export async function disableDemoAccounts(ds: DataSource, log: Logger): Promise<void> {
   const system: StaffViewer = {
     kind: "staff",
     userId: "00000000-0000-0000-0000-000000000000",
@@ -146,9 +162,13 @@ export async function disableDemoEditor(ds: DataSource, log: Logger): Promise<vo
     email: "startup",
     role: Role.ADMIN,
   };
-  await new AuthService(ds, 12).setActive(system, editor.id, false);
-  log.warn(
-    { email: DEMO.editor.email },
-    "deactivated the demo editor: its password is published and this is production. Create real accounts with npm run user:create",
-  );
+  for (const { label, account } of demoAccounts()) {
+    const user = await ds.getRepository(User).findOne({ where: { email: account.email, active: true } });
+    if (!user?.passwordHash || !(await verify(user.passwordHash, account.password))) continue;
+    await new AuthService(ds, 12).setActive(system, user.id, false);
+    log.warn(
+      { email: account.email },
+      `deactivated the ${label}: its password is published and this is production. Create real accounts with npm run user:create`,
+    );
+  }
 }

@@ -1,9 +1,27 @@
 import pino from "pino";
+import PinoPretty from "pino-pretty";
 
 export type Logger = pino.Logger;
+export type LogFormat = "pretty" | "json";
+export type LogFormatSetting = LogFormat | "auto";
 
-/** JSON logs to stdout, or to `destination` (tests read what was logged). */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * LOG_FORMAT=auto (the default): pretty lines for a person at a terminal, JSON for everything
+ * else (pipes, files, log collectors) and always in production, where a terminal is usually an
+ * operator's `docker run -it` whose output still goes to a collector. pretty or json forces it.
+ */
+export function chooseLogFormat(setting: LogFormatSetting, nodeEnv: string, stdoutIsTTY: boolean): LogFormat {
+  if (setting !== "auto") return setting;
+  return stdoutIsTTY && nodeEnv !== "production" ? "pretty" : "json";
+}
+
+/** The format for this process's stdout under a loaded configuration. */
+export function logFormatFor(config: { logFormat: LogFormatSetting; nodeEnv: string }): LogFormat {
+  return chooseLogFormat(config.logFormat, config.nodeEnv, Boolean(process.stdout.isTTY));
+}
+
+/** Logs to stdout (JSON, or pretty lines), or JSON to `destination` (tests read what was logged). */
+export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = "json"): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: "newsgraph" },
@@ -12,5 +30,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       censor: "[redacted]",
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  // In-process and synchronous, so the last lines before an exit are not lost.
+  if (format === "pretty")
+    return pino(
+      options,
+      PinoPretty({ sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service" }),
+    );
+  return pino(options);
 }

@@ -1,7 +1,7 @@
 import { hash } from "@node-rs/argon2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config";
-import { DEMO_EDITOR, disableDemoEditor, seedIfEmpty } from "../../src/seed/seed";
+import { DEMO_ADMIN, DEMO_EDITOR, disableDemoAccounts, seedIfEmpty } from "../../src/seed/seed";
 import { createLogger } from "../../src/shared/logger";
 import { expectOk, expectUnauthenticated } from "../support/expect";
 import { startTestApp, type TestApp } from "../support/harness";
@@ -16,6 +16,7 @@ import { startTestApp, type TestApp } from "../support/harness";
  */
 const LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
 const DRAFTS = "{ draftArticles(first: 1) { edges { node { id } } } }";
+const USERS = "{ users(first: 1) { totalCount } }";
 const log = createLogger("silent");
 
 let app: TestApp;
@@ -52,16 +53,24 @@ describe("production defaults", () => {
     await expect(seedIfEmpty(app.ds, log, "production")).rejects.toThrow(/never loaded with NODE_ENV=production/);
   });
 
-  it("deactivates a demo editor that still has the published password, open sessions included", async () => {
-    const login = () =>
-      app.gql<{ login: { token: string } }, { e: string; p: string }>(LOGIN, { e: DEMO_EDITOR.email, p: DEMO_EDITOR.password });
-    const { token } = expectOk(await login()).login;
-    expectOk(await app.gql(DRAFTS, undefined, { token }));
+  it("deactivates the demo editor and the demo admin while they have their published passwords, open sessions included", async () => {
+    const login = (account: typeof DEMO_EDITOR) =>
+      app.gql<{ login: { token: string } }, { e: string; p: string }>(LOGIN, { e: account.email, p: account.password });
+    const editor = expectOk(await login(DEMO_EDITOR)).login.token;
+    expectOk(await app.gql(DRAFTS, undefined, { token: editor }));
+    // The demo admin could mint partner keys and invitations: it is the more dangerous of the two.
+    const admin = expectOk(await login(DEMO_ADMIN)).login.token;
+    expectOk(await app.gql(USERS, undefined, { token: admin }));
 
-    await disableDemoEditor(app.ds, log);
+    await disableDemoAccounts(app.ds, log);
 
-    expectUnauthenticated(await login(), "login", /^Email or password is incorrect\.$/);
-    expectUnauthenticated(await app.gql(DRAFTS, undefined, { token }), null, /^The bearer token is invalid, expired or revoked/);
+    for (const [account, token, query] of [
+      [DEMO_EDITOR, editor, DRAFTS],
+      [DEMO_ADMIN, admin, USERS],
+    ] as const) {
+      expectUnauthenticated(await login(account), "login", /^Email or password is incorrect\.$/);
+      expectUnauthenticated(await app.gql(query, undefined, { token }), null, /^The bearer token is invalid, expired or revoked/);
+    }
   });
 
   it("leaves a demo editor alone once its password has been changed", async () => {
@@ -69,7 +78,7 @@ describe("production defaults", () => {
       DEMO_EDITOR.email,
       await hash("a password nobody published"),
     ]);
-    await disableDemoEditor(app.ds, log);
+    await disableDemoAccounts(app.ds, log);
     const r = await app.gql<{ login: { token: string } }, { e: string; p: string }>(LOGIN, {
       e: DEMO_EDITOR.email,
       p: "a password nobody published",
