@@ -47,6 +47,8 @@ export interface Config {
   webhooksRun: boolean;
   /** Public origin of the site, for links and ids in ninjs, feeds and JSON-LD. */
   publicBaseUrl: string;
+  /** An article's public page: an http(s) URL with `{slug}` (default PUBLIC_BASE_URL/articles/{slug}). */
+  articleUrlPattern: string;
   publisherName: string;
   webhooks: {
     pollMs: number;
@@ -115,6 +117,8 @@ export const ENV_DOC: Record<string, string> = {
   JOBS_POLL_MS: "how often the job runner looks for due jobs, in milliseconds (default 1000)",
   WEBHOOKS_RUN: "deliver webhooks from this process (default true)",
   PUBLIC_BASE_URL: "public origin of the site, used in ninjs, feeds and JSON-LD (default http://localhost:PORT)",
+  ARTICLE_URL_PATTERN:
+    "an article's page on the reader-facing site, with {slug} where the slug goes, e.g. https://news.example/articles/{slug}; the links in ninjs, feeds and JSON-LD (and their ids, with the article's id for {slug}) follow it (default PUBLIC_BASE_URL/articles/{slug})",
   PUBLISHER_NAME: "publisher and rights holder named in syndication output (default Newsgraph)",
   WEBHOOKS_POLL_MS: "how often new events and due deliveries are looked for, in milliseconds (default 500)",
   WEBHOOK_RETRY_BASE_MS: "first retry delay of a failed delivery; doubles per attempt, with jitter (default 1000)",
@@ -163,6 +167,19 @@ function urlOrNull(env: Env, name: string, protocols: string[], problems: string
     // reported below
   }
   problems.push(`${name} must be a ${protocols.map((p) => `${p}//`).join(" or ")} URL`);
+  return null;
+}
+
+function articleUrlPatternProblem(pattern: string): string | null {
+  const example = "e.g. https://news.example/articles/{slug}";
+  if (!pattern.includes("{slug}")) return `ARTICLE_URL_PATTERN must contain {slug} where the article's slug goes; ${example}`;
+  try {
+    const u = new URL(pattern.replaceAll("{slug}", "a-slug"));
+    if (u.protocol !== "http:" && u.protocol !== "https:") return `ARTICLE_URL_PATTERN must be an http(s) URL; ${example}`;
+    if (u.host.includes("a-slug")) return `ARTICLE_URL_PATTERN must keep {slug} out of the host name; ${example}`;
+  } catch {
+    return `ARTICLE_URL_PATTERN is not a URL; ${example}`;
+  }
   return null;
 }
 
@@ -220,6 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobsPollMs: int(env, "JOBS_POLL_MS", 1000, 50, 60_000, problems),
     webhooksRun: bool(env, "WEBHOOKS_RUN", true, problems),
     publicBaseUrl: env.PUBLIC_BASE_URL?.trim() || "",
+    articleUrlPattern: env.ARTICLE_URL_PATTERN?.trim() || "",
     publisherName: env.PUBLISHER_NAME?.trim() || "Newsgraph",
     webhooks: {
       pollMs: int(env, "WEBHOOKS_POLL_MS", 500, 20, 60_000, problems),
@@ -240,6 +258,12 @@ export function loadConfig(env: Env = process.env): Config {
     }
   } else {
     config.publicBaseUrl = `http://localhost:${config.port}`;
+  }
+  if (config.articleUrlPattern) {
+    const problem = articleUrlPatternProblem(config.articleUrlPattern);
+    if (problem) problems.push(problem);
+  } else {
+    config.articleUrlPattern = `${config.publicBaseUrl.replace(/\/+$/, "")}/articles/{slug}`;
   }
   // A receiver on the database's port could only be the database (or something posing as it).
   config.webhooks.refusedPorts = [databaseUrl ? Number(new URL(databaseUrl).port || 5432) : config.embeddedPgPort];

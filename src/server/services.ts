@@ -24,6 +24,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
   const topics = new ReferenceDataService(ds, Topic, "Topic", ["name", "description"], ReferenceType.TOPIC);
   const site = {
     baseUrl: config.publicBaseUrl,
+    articleUrlPattern: config.articleUrlPattern,
     publisherName: config.publisherName,
     rightsHolder: config.publisherName,
     rightsUsageTerms: "Licensed to partners under their agreement; not for redistribution.",
