@@ -75,3 +75,22 @@ export function cacheHeaderFor(outcome: Outcome<unknown>, notFoundCache: string 
 function publicOnly(header: string | null): string {
   return header && /\bpublic\b/.test(header) && !/no-store|private/.test(header) ? header : "no-store";
 }
+
+export type Shown<R> = { found: R; failure: null } | { found: null; failure: Failure };
+
+/**
+ * A page that shows one thing the URL names (a story, an actor...): sets the page's status and
+ * Cache-Control from the API's answer, and returns the thing or the failure to show. Nothing
+ * found, or a name the API refuses as malformed, is a 404.
+ */
+export function showOne<T, R>(
+  response: { status?: number; headers: Headers },
+  outcome: Outcome<T>,
+  pick: (data: T) => R | null | undefined,
+): Shown<R> {
+  const found = outcome.ok ? (pick(outcome.data) ?? null) : null;
+  const failure = found !== null ? null : outcome.ok || outcome.failure.status === 400 ? NOT_FOUND : outcome.failure;
+  response.status = failure?.status ?? 200;
+  response.headers.set("Cache-Control", cacheHeaderFor(outcome));
+  return failure ? { found: null, failure } : { found: found as R, failure: null };
+}
