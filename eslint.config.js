@@ -19,6 +19,9 @@ module.exports = tseslint.config(
       "src/client/generated/",
       "packages/client/src/generated/",
       "packages/client/dist/",
+      "examples/site/dist/",
+      "examples/site/src/gql/",
+      "examples/site/.astro/",
       "bench/results/",
       "coverage/",
     ],
@@ -28,7 +31,7 @@ module.exports = tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "packages/client/scripts/*.js"] },
+        projectService: { allowDefaultProject: ["*.js", "packages/client/scripts/*.js", "examples/site/scripts/*.js"] },
         tsconfigRootDir: __dirname,
       },
     },

@@ -51,6 +51,8 @@ export interface Config {
   webhooksRun: boolean;
   /** Public origin of the site, for links and ids in ninjs, feeds and JSON-LD. */
   publicBaseUrl: string;
+  /** An article's public page: an http(s) URL with `{slug}` (default PUBLIC_BASE_URL/articles/{slug}). */
+  articleUrlPattern: string;
   publisherName: string;
   /** Origins whose pages may call the API from a browser (CORS); "*": any page, never with credentials; []: none. */
   corsOrigins: "*" | string[];
@@ -128,6 +130,8 @@ export const ENV_DOC: Record<string, string> = {
   WEBHOOKS_RUN: "deliver webhooks (and CDN purges) from this process (default true)",
   WEBHOOKS_CONCURRENCY: "webhook deliveries and CDN purges this process runs at once (default 4)",
   PUBLIC_BASE_URL: "public origin of the site, used in ninjs, feeds and JSON-LD (default http://localhost:PORT)",
+  ARTICLE_URL_PATTERN:
+    "an article's page on the reader-facing site, with {slug} where the slug goes, e.g. https://news.example/articles/{slug}; the links in ninjs, feeds and JSON-LD (and their ids, with the article's id for {slug}) follow it (default PUBLIC_BASE_URL/articles/{slug})",
   PUBLISHER_NAME: "publisher and rights holder named in syndication output (default Newsgraph)",
   CORS_ORIGINS:
     "origins whose pages may call the API from a browser, comma-separated (https://news.example,https://studio.example), or * for any; unset: none",
@@ -207,6 +211,19 @@ function urlOrNull(env: Env, name: string, protocols: string[], problems: string
   return null;
 }
 
+function articleUrlPatternProblem(pattern: string): string | null {
+  const example = "e.g. https://news.example/articles/{slug}";
+  if (!pattern.includes("{slug}")) return `ARTICLE_URL_PATTERN must contain {slug} where the article's slug goes; ${example}`;
+  try {
+    const u = new URL(pattern.replaceAll("{slug}", "a-slug"));
+    if (u.protocol !== "http:" && u.protocol !== "https:") return `ARTICLE_URL_PATTERN must be an http(s) URL; ${example}`;
+    if (u.host.includes("a-slug")) return `ARTICLE_URL_PATTERN must keep {slug} out of the host name; ${example}`;
+  } catch {
+    return `ARTICLE_URL_PATTERN is not a URL; ${example}`;
+  }
+  return null;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const nodeEnv = oneOf(env, "NODE_ENV", ["development", "production", "test"] as const, "development", problems);
@@ -263,6 +280,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobsPollMs: int(env, "JOBS_POLL_MS", 1000, 50, 60_000, problems),
     webhooksRun: bool(env, "WEBHOOKS_RUN", true, problems),
     publicBaseUrl: env.PUBLIC_BASE_URL?.trim() || "",
+    articleUrlPattern: env.ARTICLE_URL_PATTERN?.trim() || "",
     publisherName: env.PUBLISHER_NAME?.trim() || "Newsgraph",
     corsOrigins: origins(env, "CORS_ORIGINS", problems),
     webhooks: {
@@ -285,6 +303,12 @@ export function loadConfig(env: Env = process.env): Config {
     }
   } else {
     config.publicBaseUrl = `http://localhost:${config.port}`;
+  }
+  if (config.articleUrlPattern) {
+    const problem = articleUrlPatternProblem(config.articleUrlPattern);
+    if (problem) problems.push(problem);
+  } else {
+    config.articleUrlPattern = `${config.publicBaseUrl.replace(/\/+$/, "")}/articles/{slug}`;
   }
   // A receiver on the database's port could only be the database (or something posing as it).
   config.webhooks.refusedPorts = [databaseUrl ? Number(new URL(databaseUrl).port || 5432) : config.embeddedPgPort];

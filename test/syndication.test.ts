@@ -288,3 +288,54 @@ describe("in GraphQL", () => {
     expect(a.jsonLd.headline).toBe(MAIN_STORY.headline.length <= 110 ? MAIN_STORY.headline : expect.any(String));
   });
 });
+
+describe("ARTICLE_URL_PATTERN", () => {
+  // The reader-facing site lives elsewhere than the API: every article link must point there.
+  let site: TestApp;
+  const page = (key: string) => `https://www.news.example/stories/${key}.html`;
+  beforeAll(async () => {
+    site = await startTestApp({
+      PUBLIC_BASE_URL: "https://api.news.example",
+      ARTICLE_URL_PATTERN: "https://www.news.example/stories/{slug}.html",
+    });
+  });
+  afterAll(() => site?.close());
+
+  it("gives feeds, ninjs and JSON-LD the site's article URLs (ids with the article's id in the pattern)", async () => {
+    const siteBase = site.url.replace(/\/graphql$/, "");
+    const fetchText = async (path: string) => (await fetch(`${siteBase}${path}`)).text();
+    const ids = await idsBySlug(site, "article");
+    const slugOf = new Map(Object.entries(ids).map(([slug, id]) => [id, slug]));
+
+    const feedText = await fetchText("/feeds/latest.json");
+    const feed = JSON.parse(feedText) as { home_page_url: string; items: { id: string; url: string; title: string }[] };
+    expect(feed.items).toHaveLength(VISIBLE.length);
+    for (const item of feed.items) {
+      const slug = VISIBLE.find((a) => a.headline === item.title)!.slug;
+      expect(item).toMatchObject({ url: page(slug), id: page(ids[slug]!) });
+    }
+    // The feed's own home is still the API's public origin.
+    expect(feed.home_page_url).toBe("https://api.news.example/");
+
+    const atom = await fetchText("/feeds/latest.atom");
+    const entries = (
+      new XMLParser({ ignoreAttributes: false }).parse(atom) as { feed: { entry: { link: { "@_href": string } }[] } }
+    ).feed.entry;
+    expect(entries.map((e) => e.link["@_href"]).sort()).toEqual(VISIBLE.map((a) => page(a.slug)).sort());
+
+    const ninjs = JSON.parse(await fetchText(`/syndication/ninjs/${ids[MAIN_STORY.slug]}`)) as {
+      uri: string;
+      altIds: { role: string; value: string }[];
+    };
+    expect(ninjs.uri).toBe(page(ids[MAIN_STORY.slug]!));
+    expect(ninjs.altIds).toContainEqual({ role: "canonicalUrl", value: page(MAIN_STORY.slug) });
+    expect(slugOf.get(ninjs.uri.replace(/^.*\/stories\/|\.html$/g, ""))).toBe(MAIN_STORY.slug);
+
+    const r = await site.gql(`query ($slug: String) { article(slug: $slug) { jsonLd } }`, { slug: MAIN_STORY.slug });
+    const jsonLd = (r.data as { article: { jsonLd: Record<string, unknown> } }).article.jsonLd;
+    expect(jsonLd).toMatchObject({ url: page(MAIN_STORY.slug), "@id": page(MAIN_STORY.slug) });
+
+    // Nothing still points at the API's own /articles/ path.
+    for (const text of [feedText, atom, JSON.stringify(ninjs), JSON.stringify(jsonLd)]) expect(text).not.toContain("/articles/");
+  });
+});

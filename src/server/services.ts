@@ -25,6 +25,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
   const places = new ReferenceDataService(ds, Place, "Place", ["name"], ReferenceType.PLACE);
   const site = {
     baseUrl: config.publicBaseUrl,
+    articleUrlPattern: config.articleUrlPattern,
     publisherName: config.publisherName,
     rightsHolder: config.publisherName,
     rightsUsageTerms: "Licensed to partners under their agreement; not for redistribution.",

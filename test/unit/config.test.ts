@@ -67,4 +67,24 @@ describe("configuration", () => {
   it("keeps ports in range", () => {
     expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT=70000 is out of range/);
   });
+
+  it("builds article links from ARTICLE_URL_PATTERN, by default PUBLIC_BASE_URL/articles/{slug}", () => {
+    expect(loadConfig({}).articleUrlPattern).toBe("http://localhost:4000/articles/{slug}");
+    expect(loadConfig({ PUBLIC_BASE_URL: "https://news.example/" }).articleUrlPattern).toBe(
+      "https://news.example/articles/{slug}",
+    );
+    const site = "https://www.news.example/stories/{slug}.html";
+    expect(loadConfig({ PUBLIC_BASE_URL: "https://api.news.example", ARTICLE_URL_PATTERN: site }).articleUrlPattern).toBe(site);
+  });
+
+  it("refuses an ARTICLE_URL_PATTERN without {slug}, or that is not an http(s) URL, saying what to write", () => {
+    const refused = (pattern: string) => () => loadConfig({ ARTICLE_URL_PATTERN: pattern });
+    expect(refused("https://news.example/articles/")).toThrow(
+      /ARTICLE_URL_PATTERN must contain \{slug\}.*e\.g\. https:\/\/news\.example\/articles\/\{slug\}/,
+    );
+    expect(refused("ftp://news.example/{slug}")).toThrow(/ARTICLE_URL_PATTERN must be an http\(s\) URL/);
+    expect(refused("javascript:alert('{slug}')")).toThrow(/ARTICLE_URL_PATTERN must be an http\(s\) URL/);
+    expect(refused("/articles/{slug}")).toThrow(/ARTICLE_URL_PATTERN is not a URL/);
+    expect(refused("https://{slug}.news.example/")).toThrow(/ARTICLE_URL_PATTERN must keep \{slug\} out of the host name/);
+  });
 });

@@ -28,6 +28,7 @@ import { readingTimeMinutes, renderMarkdown } from "../../src/shared/markdown";
 
 const SITE: SyndicationSite = {
   baseUrl: "https://news.example/",
+  articleUrlPattern: "https://news.example/articles/{slug}",
   publisherName: "Newsgraph",
   rightsHolder: "Newsgraph Ltd",
   rightsUsageTerms: "Licensed to syndication partners under their agreement; no other reuse.",

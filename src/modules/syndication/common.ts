@@ -9,14 +9,22 @@ function origin(site: SyndicationSite): string {
   return site.baseUrl.replace(/\/+$/, "");
 }
 
-/** The article's permanent identifier: id-based, so it survives slug changes and republication. */
+/** ARTICLE_URL_PATTERN with `{slug}` filled in. */
+function onSite(site: SyndicationSite, key: string): string {
+  return site.articleUrlPattern.replaceAll("{slug}", encodeURIComponent(key));
+}
+
+/**
+ * The article's permanent identifier: id-based, so it survives slug changes and republication.
+ * It is the page address with the id for the slug (the reference site redirects it to the page).
+ */
 export function articleUri(site: SyndicationSite, a: Pick<SyndicationArticle, "id">): string {
-  return `${origin(site)}/articles/${encodeURIComponent(a.id)}`;
+  return onSite(site, a.id);
 }
 
 /** The reader-facing page, under the current slug. */
 export function articleUrl(site: SyndicationSite, a: Pick<SyndicationArticle, "canonicalSlug">): string {
-  return `${origin(site)}/articles/${encodeURIComponent(a.canonicalSlug)}`;
+  return onSite(site, a.canonicalSlug);
 }
 
 export function siteUrl(site: SyndicationSite): string {

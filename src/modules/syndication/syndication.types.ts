@@ -40,6 +40,8 @@ export interface SyndicationItem {
 export interface SyndicationSite {
   /** Public origin of the site, e.g. "https://news.example"; a trailing slash is ignored. */
   baseUrl: string;
+  /** An article's page, `{slug}` to fill in (ARTICLE_URL_PATTERN), e.g. "https://news.example/articles/{slug}". */
+  articleUrlPattern: string;
   publisherName: string;
   rightsHolder: string;
   rightsUsageTerms: string;
