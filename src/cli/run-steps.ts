@@ -10,7 +10,8 @@ import { exitOnError, parseCli } from "../shared/cli-args";
  */
 const SUMMARIES: Record<string, string> = {
   check: "every check CI runs, in order, stopping at the first failure",
-  "codegen:check": "the checks that the generated client documents are current (the server's, the SDK's and the reference site's)",
+  "codegen:check":
+    "the checks that the generated client documents are current (the server's, the SDK's and the reference site's)",
   typecheck: "the type checks of the server, the explorer and the reference site (astro check)",
 };
 
