@@ -63,6 +63,14 @@ export interface Config {
     /** Webhooks per partner key, and for the admins' own set. */
     maxPerOwner: number;
   };
+  media: {
+    /** Largest upload accepted, in bytes (larger ones are refused with 413 while streaming). */
+    maxBytes: number;
+    /** Largest image accepted, in pixels (width × height), against decompression bombs. */
+    maxPixels: number;
+    /** Blobs without a row are deleted by the orphan sweep once older than this. */
+    orphanGraceSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -123,6 +131,9 @@ export const ENV_DOC: Record<string, string> = {
   WEBHOOK_ALLOW_PRIVATE:
     "true lets webhooks reach loopback, private, link-local and other non-public addresses and any port, for development and tests (default false; a configuration error with NODE_ENV=production)",
   WEBHOOKS_MAX_PER_KEY: "webhooks each partner key may register, and the admins' own set (default 10)",
+  MEDIA_MAX_BYTES: "largest media upload accepted, in bytes (default 26214400, 25 MiB)",
+  MEDIA_MAX_PIXELS: "largest image accepted, in pixels, width times height (default 100000000)",
+  MEDIA_ORPHAN_GRACE_SECONDS: "media files with no asset row are deleted by the orphan sweep once older than this (default 3600)",
 };
 
 function int(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
@@ -230,6 +241,11 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivate: bool(env, "WEBHOOK_ALLOW_PRIVATE", false, problems),
       refusedPorts: [],
       maxPerOwner: int(env, "WEBHOOKS_MAX_PER_KEY", 10, 1, 1000, problems),
+    },
+    media: {
+      maxBytes: int(env, "MEDIA_MAX_BYTES", 25 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024, problems),
+      maxPixels: int(env, "MEDIA_MAX_PIXELS", 100_000_000, 10_000, 1_000_000_000, problems),
+      orphanGraceSeconds: int(env, "MEDIA_ORPHAN_GRACE_SECONDS", 3600, 0, 30 * 86_400, problems),
     },
   };
   if (config.publicBaseUrl) {

@@ -25,6 +25,7 @@ import { auditPlugin } from "../modules/audit";
 import { idempotencyPlugin } from "../modules/idempotency";
 import type { JobRunner } from "../modules/job";
 import { syndicationRouter } from "./syndication-routes";
+import { mediaRouter } from "./media-routes";
 import { startSubscriptionServer } from "./ws-server";
 import {
   cachePolicyPlugin,
@@ -158,6 +159,7 @@ export async function startServer(opts: {
   }
   const reportSql = config.nodeEnv !== "production";
   app.use(syndicationRouter(services, config, log));
+  app.use(mediaRouter(services, config, log));
   app.use(
     "/graphql",
     // Lone surrogates ("\ud800" in JSON) become U+FFFD before anything validates or stores them.

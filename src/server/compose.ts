@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { IdempotencyService } from "../modules/idempotency";
 import { JobRunner } from "../modules/job";
+import { MEDIA_SWEEP_TASK } from "../modules/media";
 import { CdnPurger, EventBus, PURGE_ALL, type EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
 import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
@@ -68,6 +69,9 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
     leaseSeconds: config.idempotencyLeaseSeconds,
   });
   const runner = new JobRunner(dataSource, services.workflow, log, { pollMs: config.jobsPollMs });
+  runner.addTask(MEDIA_SWEEP_TASK, async () => {
+    await services.media.sweepOrphans();
+  });
   const runWebhooks = opts.runWebhooks ?? config.webhooksRun;
   const cdn =
     config.cdnPurgeUrl && runWebhooks
