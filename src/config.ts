@@ -70,6 +70,15 @@ export interface Config {
     maxPixels: number;
     /** Blobs without a row are deleted by the orphan sweep once older than this. */
     orphanGraceSeconds: number;
+    /** An S3-compatible bucket for media files (S3_BUCKET set); null: files on disk under DATA_DIR/media. */
+    s3: {
+      bucket: string;
+      endpoint: string | null;
+      region: string;
+      prefix: string;
+      credentials: { accessKeyId: string; secretAccessKey: string } | null;
+      forcePathStyle: boolean;
+    } | null;
   };
 }
 
@@ -133,6 +142,13 @@ export const ENV_DOC: Record<string, string> = {
   WEBHOOKS_MAX_PER_KEY: "webhooks each partner key may register, and the admins' own set (default 10)",
   MEDIA_MAX_BYTES: "largest media upload accepted, in bytes (default 26214400, 25 MiB)",
   MEDIA_MAX_PIXELS: "largest image accepted, in pixels, width times height (default 100000000)",
+  S3_BUCKET: "store media files in this S3 bucket instead of DATA_DIR/media (shared by every instance)",
+  S3_ENDPOINT: "URL of an S3-compatible server (MinIO, R2, …); unset uses AWS S3",
+  S3_REGION: "region of the bucket (default us-east-1)",
+  S3_PREFIX: "key prefix for media files in the bucket (default media/)",
+  S3_ACCESS_KEY_ID: "access key for the bucket; unset uses the AWS SDK's default credential chain",
+  S3_SECRET_ACCESS_KEY: "secret for S3_ACCESS_KEY_ID",
+  S3_FORCE_PATH_STYLE: "address the bucket as a path, not a subdomain (default true with S3_ENDPOINT)",
   MEDIA_ORPHAN_GRACE_SECONDS: "media files with no asset row are deleted by the orphan sweep once older than this (default 3600)",
 };
 
@@ -175,6 +191,29 @@ function urlOrNull(env: Env, name: string, protocols: string[], problems: string
   }
   problems.push(`${name} must be a ${protocols.map((p) => `${p}//`).join(" or ")} URL`);
   return null;
+}
+
+function s3Settings(env: Env, problems: string[]): Config["media"]["s3"] {
+  const bucket = env.S3_BUCKET?.trim();
+  const endpoint = urlOrNull(env, "S3_ENDPOINT", ["http:", "https:"], problems);
+  if (!bucket) {
+    if (endpoint) problems.push("S3_ENDPOINT is set but S3_BUCKET is not; name the bucket for media files");
+    return null;
+  }
+  const accessKeyId = env.S3_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY?.trim();
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey))
+    problems.push("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together; set both, or neither for the default credential chain");
+  const prefix = env.S3_PREFIX?.trim() ?? "media/";
+  if (!/^([\w.-]+\/)*$/.test(prefix)) problems.push("S3_PREFIX must be empty or path segments ending in /, e.g. media/");
+  return {
+    bucket,
+    endpoint,
+    region: env.S3_REGION?.trim() || "us-east-1",
+    prefix,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : null,
+    forcePathStyle: bool(env, "S3_FORCE_PATH_STYLE", endpoint !== null, problems),
+  };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -246,6 +285,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBytes: int(env, "MEDIA_MAX_BYTES", 25 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024, problems),
       maxPixels: int(env, "MEDIA_MAX_PIXELS", 100_000_000, 10_000, 1_000_000_000, problems),
       orphanGraceSeconds: int(env, "MEDIA_ORPHAN_GRACE_SECONDS", 3600, 0, 30 * 86_400, problems),
+      s3: s3Settings(env, problems),
     },
   };
   if (config.publicBaseUrl) {

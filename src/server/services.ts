@@ -10,7 +10,7 @@ import { ChangesService, eventFactsByIds } from "../modules/outbox";
 import { WebhookService } from "../modules/webhook";
 import { SyndicationService } from "../modules/syndication";
 import type { Logger } from "../shared/logger";
-import { DiskBlobStore, MediaService } from "../modules/media";
+import { DiskBlobStore, MediaService, S3BlobStore } from "../modules/media";
 import { Place } from "../modules/place";
 import { ReferenceDataService, ReferenceHistoryService, ReferenceType } from "../modules/reference";
 import { Source } from "../modules/source";
@@ -51,7 +51,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     referenceHistory: new ReferenceHistoryService(ds),
     media: new MediaService(
       ds,
-      new DiskBlobStore(path.join(config.dataDir, "media")),
+      config.media.s3 ? new S3BlobStore(config.media.s3) : new DiskBlobStore(path.join(config.dataDir, "media")),
       { ...config.media, baseUrl: config.publicBaseUrl },
       log,
     ),

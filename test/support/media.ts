@@ -170,3 +170,28 @@ export async function storedBlobs(app: TestApp): Promise<StoredBlob[]> {
 export async function leaveOrphanFiles(app: TestApp, set: string): Promise<void> {
   await app.server.services.media.store.put(`${set}/square.jpg`, await plainImage("jpeg", 64, 64), "image/jpeg");
 }
+
+/**
+ * An S3-compatible server on loopback (s3rver, pure JS, files under `dir`), with a bucket, and
+ * the settings that point the app at it.
+ */
+export async function startS3(dir: string): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
+  const { default: S3rver } = await import("s3rver");
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory: path.join(dir, "s3rver"),
+    configureBuckets: [{ name: "newsgraph-media", configs: [] }],
+  });
+  const { port } = await server.run();
+  return {
+    env: {
+      S3_BUCKET: "newsgraph-media",
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_ACCESS_KEY_ID: "S3RVER",
+      S3_SECRET_ACCESS_KEY: "S3RVER",
+    },
+    close: () => server.close(),
+  };
+}
