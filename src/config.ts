@@ -97,7 +97,7 @@ export const ENV_DOC: Record<string, string> = {
   HOST: "interface to listen on (default 0.0.0.0)",
   PORT: "HTTP port (default 4000)",
   DATABASE_URL: "postgres:// URL of a PostgreSQL 15+ server; unset runs the embedded PostgreSQL",
-  DATA_DIR: "where the embedded PostgreSQL keeps its data (default ./.data)",
+  DATA_DIR: "where the embedded PostgreSQL keeps its data, and media files unless S3_BUCKET is set (default ./.data)",
   EMBEDDED_PG_PORT: "port of the embedded PostgreSQL on 127.0.0.1 (default 54329)",
   DB_POOL_SIZE: "connections in the pool (default 10)",
   MIGRATIONS_RUN: "run pending migrations on start (default true)",
