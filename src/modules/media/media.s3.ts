@@ -6,19 +6,11 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+import type { Config } from "../../config";
 import { isBlobKey, type BlobStore, type StoredBlob } from "./media.storage";
 
-export interface S3Settings {
-  bucket: string;
-  /** An S3-compatible endpoint (MinIO, R2, …); null: AWS itself. */
-  endpoint: string | null;
-  region: string;
-  /** Key prefix inside the bucket (default media/). */
-  prefix: string;
-  /** null: the SDK's default credential chain (environment, profile, instance role). */
-  credentials: { accessKeyId: string; secretAccessKey: string } | null;
-  forcePathStyle: boolean;
-}
+/** The bucket settings (config.media.s3: S3_BUCKET, S3_ENDPOINT, …). */
+export type S3Settings = NonNullable<Config["media"]["s3"]>;
 
 function checked(key: string): string {
   if (!isBlobKey(key)) throw new Error(`not a media blob key: ${JSON.stringify(key).slice(0, 100)}`);
