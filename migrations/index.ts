@@ -13,6 +13,7 @@ import { PendingSlug1796391446293 } from "./1796391446293-PendingSlug";
 import { RevocablePreviewTokens1796391756787 } from "./1796391756787-RevocablePreviewTokens";
 import { BoundedSearchText1796391296962 } from "./1796391296962-BoundedSearchText";
 import { CoarseWebhookErrors1796391765883 } from "./1796391765883-CoarseWebhookErrors";
+import { MediaAssets1796409537011 } from "./1796409537011-MediaAssets";
 import { SearchClaimsAndPerspectives1796410616923 } from "./1796410616923-SearchClaimsAndPerspectives";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   PendingSlug1796391446293,
   RevocablePreviewTokens1796391756787,
   CoarseWebhookErrors1796391765883,
+  MediaAssets1796409537011,
   SearchClaimsAndPerspectives1796410616923,
 ];

@@ -74,6 +74,23 @@ export interface Config {
     /** Webhooks per partner key, and for the admins' own set. */
     maxPerOwner: number;
   };
+  media: {
+    /** Largest upload accepted, in bytes (larger ones are refused with 413 while streaming). */
+    maxBytes: number;
+    /** Largest image accepted, in pixels (width × height), against decompression bombs. */
+    maxPixels: number;
+    /** Blobs without a row are deleted by the orphan sweep once older than this. */
+    orphanGraceSeconds: number;
+    /** An S3-compatible bucket for media files (S3_BUCKET set); null: files on disk under DATA_DIR/media. */
+    s3: {
+      bucket: string;
+      endpoint: string | null;
+      region: string;
+      prefix: string;
+      credentials: { accessKeyId: string; secretAccessKey: string } | null;
+      forcePathStyle: boolean;
+    } | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -91,7 +108,7 @@ export const ENV_DOC: Record<string, string> = {
   HOST: "interface to listen on (default 0.0.0.0)",
   PORT: "HTTP port (default 4000)",
   DATABASE_URL: "postgres:// URL of a PostgreSQL 15+ server; unset runs the embedded PostgreSQL",
-  DATA_DIR: "where the embedded PostgreSQL keeps its data (default ./.data)",
+  DATA_DIR: "where the embedded PostgreSQL keeps its data, and media files unless S3_BUCKET is set (default ./.data)",
   EMBEDDED_PG_PORT: "port of the embedded PostgreSQL on 127.0.0.1 (default 54329)",
   DB_POOL_SIZE: "connections in the pool (default 10)",
   MIGRATIONS_RUN: "run pending migrations on start (default true)",
@@ -142,6 +159,16 @@ export const ENV_DOC: Record<string, string> = {
   WEBHOOK_ALLOW_PRIVATE:
     "true lets webhooks reach loopback, private, link-local and other non-public addresses and any port, for development and tests (default false; a configuration error with NODE_ENV=production)",
   WEBHOOKS_MAX_PER_KEY: "webhooks each partner key may register, and the admins' own set (default 10)",
+  MEDIA_MAX_BYTES: "largest media upload accepted, in bytes (default 26214400, 25 MiB)",
+  MEDIA_MAX_PIXELS: "largest image accepted, in pixels, width times height (default 100000000)",
+  S3_BUCKET: "store media files in this S3 bucket instead of DATA_DIR/media (shared by every instance)",
+  S3_ENDPOINT: "URL of an S3-compatible server (MinIO, R2, …); unset uses AWS S3",
+  S3_REGION: "region of the bucket (default us-east-1)",
+  S3_PREFIX: "key prefix for media files in the bucket (default media/)",
+  S3_ACCESS_KEY_ID: "access key for the bucket; unset uses the AWS SDK's default credential chain",
+  S3_SECRET_ACCESS_KEY: "secret for S3_ACCESS_KEY_ID",
+  S3_FORCE_PATH_STYLE: "address the bucket as a path, not a subdomain (default true with S3_ENDPOINT)",
+  MEDIA_ORPHAN_GRACE_SECONDS: "media files with no asset row are deleted by the orphan sweep once older than this (default 3600)",
 };
 
 /** A comma-separated list of origins (scheme://host[:port]), or * alone. */
@@ -224,6 +251,29 @@ function articleUrlPatternProblem(pattern: string): string | null {
   return null;
 }
 
+function s3Settings(env: Env, problems: string[]): Config["media"]["s3"] {
+  const bucket = env.S3_BUCKET?.trim();
+  const endpoint = urlOrNull(env, "S3_ENDPOINT", ["http:", "https:"], problems);
+  if (!bucket) {
+    if (endpoint) problems.push("S3_ENDPOINT is set but S3_BUCKET is not; name the bucket for media files");
+    return null;
+  }
+  const accessKeyId = env.S3_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY?.trim();
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey))
+    problems.push("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together; set both, or neither for the default credential chain");
+  const prefix = env.S3_PREFIX?.trim() ?? "media/";
+  if (!/^([\w.-]+\/)*$/.test(prefix)) problems.push("S3_PREFIX must be empty or path segments ending in /, e.g. media/");
+  return {
+    bucket,
+    endpoint,
+    region: env.S3_REGION?.trim() || "us-east-1",
+    prefix,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : null,
+    forcePathStyle: bool(env, "S3_FORCE_PATH_STYLE", endpoint !== null, problems),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const nodeEnv = oneOf(env, "NODE_ENV", ["development", "production", "test"] as const, "development", problems);
@@ -293,6 +343,12 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivate: bool(env, "WEBHOOK_ALLOW_PRIVATE", false, problems),
       refusedPorts: [],
       maxPerOwner: int(env, "WEBHOOKS_MAX_PER_KEY", 10, 1, 1000, problems),
+    },
+    media: {
+      maxBytes: int(env, "MEDIA_MAX_BYTES", 25 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024, problems),
+      maxPixels: int(env, "MEDIA_MAX_PIXELS", 100_000_000, 10_000, 1_000_000_000, problems),
+      orphanGraceSeconds: int(env, "MEDIA_ORPHAN_GRACE_SECONDS", 3600, 0, 30 * 86_400, problems),
+      s3: s3Settings(env, problems),
     },
   };
   if (config.publicBaseUrl) {

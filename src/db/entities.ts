@@ -19,6 +19,7 @@ import { Job } from "../modules/job/job.entity";
 import { IdempotencyKey } from "../modules/idempotency/idempotency.entity";
 import { PartnerKey, PartnerUsage } from "../modules/partner/partner-key.entity";
 import { Webhook, WebhookDelivery } from "../modules/webhook/webhook.entity";
+import { MediaAsset } from "../modules/media/media.entity";
 import { Place } from "../modules/place/place.entity";
 import { ReferenceRevision } from "../modules/reference/reference-revision.entity";
 import { Source } from "../modules/source/source.entity";
@@ -55,4 +56,5 @@ export const ENTITIES = [
   AppSecret,
   IdempotencyKey,
   ReferenceRevision,
+  MediaAsset,
 ];

@@ -29,6 +29,7 @@ import { idempotencyPlugin } from "../modules/idempotency";
 import type { JobRunner } from "../modules/job";
 import { syndicationRouter } from "./syndication-routes";
 import { explorerRouter } from "./explorer";
+import { mediaRouter } from "./media-routes";
 import { startSubscriptionServer } from "./ws-server";
 import {
   cachePolicyPlugin,
@@ -168,6 +169,7 @@ export async function startServer(opts: {
   const reportSql = config.nodeEnv !== "production";
   app.use(syndicationRouter(services, config, log));
   if (config.explorer) app.use(explorerRouter({ log }));
+  app.use(mediaRouter(services, config, log));
   app.use(
     "/graphql",
     anonymousGetWithoutPreflight(),

@@ -19,6 +19,7 @@ import { ChangesResolver } from "../modules/outbox/resolvers";
 import { PartnerResolver } from "../modules/partner/resolvers";
 import { WebhookResolver } from "../modules/webhook/resolvers";
 import { SyndicationFieldResolver } from "../modules/syndication/resolvers";
+import { MediaFileResolver, MediaRenditionResolver, MediaResolver } from "../modules/media/resolvers";
 import { PlaceResolver } from "../modules/place/resolvers";
 import { ReferenceHistoryResolver } from "../modules/reference/resolvers";
 import { SuggestResolver } from "../modules/search/resolvers";
@@ -53,6 +54,9 @@ export const RESOLVERS = [
   ReferenceHistoryResolver,
   SuggestResolver,
   UserResolver,
+  MediaResolver,
+  MediaRenditionResolver,
+  MediaFileResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { IdempotencyService } from "../modules/idempotency";
 import { DELIVERY_POOL, JobRunner, SCHEDULED_POOL } from "../modules/job";
+import { MEDIA_SWEEP_TASK } from "../modules/media";
 import { CdnPurger, EventBus, PURGE_ALL, type EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
 import { MemoryStore, RedisStore, ResponseCache } from "./response-cache";
@@ -71,6 +72,14 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
     pollMs: config.jobsPollMs,
     deliveries: { concurrency: config.webhooks.concurrency, pollMs: config.webhooks.pollMs },
   });
+  // Housekeeping on the delivery pool, so a slow sweep of a large bucket never delays a due publish.
+  runner.addTask(
+    MEDIA_SWEEP_TASK,
+    async () => {
+      await services.media.sweepOrphans();
+    },
+    DELIVERY_POOL,
+  );
   const runWebhooks = opts.runWebhooks ?? config.webhooksRun;
   const cdn = config.cdnPurgeUrl
     ? new CdnPurger(dataSource, { url: config.cdnPurgeUrl, token: config.cdnPurgeToken }, log)

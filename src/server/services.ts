@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { Actor } from "../modules/actor";
@@ -9,6 +10,7 @@ import { ChangesService, eventFactsByIds } from "../modules/outbox";
 import { WebhookService } from "../modules/webhook";
 import { SyndicationService } from "../modules/syndication";
 import type { Logger } from "../shared/logger";
+import { DiskBlobStore, MediaService, S3BlobStore } from "../modules/media";
 import { Place } from "../modules/place";
 import { ReferenceDataService, ReferenceHistoryService, ReferenceType } from "../modules/reference";
 import { Source } from "../modules/source";
@@ -49,6 +51,12 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     places,
     suggest: new SuggestService(ds),
     referenceHistory: new ReferenceHistoryService(ds),
+    media: new MediaService(
+      ds,
+      config.media.s3 ? new S3BlobStore(config.media.s3) : new DiskBlobStore(path.join(config.dataDir, "media")),
+      { ...config.media, baseUrl: config.publicBaseUrl },
+      log,
+    ),
     /** The event log's facts as they were at each event (subscriptions resolve them per event). */
     eventFacts: (ids: readonly string[]) => eventFactsByIds(ds, ids),
   };

@@ -38,6 +38,7 @@ const MAY: Record<Action, string> = {
   [Action.READ_CHANGES]: "       0 1 1 1 0 1",
   [Action.READ_CONTENT]: "       1 1 1 1 0 1",
   [Action.READ_EMBARGOED]: "     0 0 0 0 0 1",
+  [Action.MANAGE_MEDIA]: "       0 1 1 1 0 0",
 };
 
 describe("can(viewer, action)", () => {

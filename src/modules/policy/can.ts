@@ -19,6 +19,8 @@ export enum Action {
   READ_CONTENT = "readContent",
   /** Published reads include embargoed articles (staff read those through the editorial queries). */
   READ_EMBARGOED = "readEmbargoed",
+  /** Upload media and edit its metadata, and read the media library. */
+  MANAGE_MEDIA = "manageMedia",
 }
 
 /** Anything `can` decides: an Action or a workflow Transition. */
@@ -61,6 +63,10 @@ const RULES: Readonly<Record<Action, Rule>> = {
   },
   [Action.READ_CONTENT]: { anonymous: true, staff: Role.WRITER, partner: Scope.CONTENT_READ },
   [Action.READ_EMBARGOED]: { partner: Scope.CONTENT_EMBARGOED },
+  [Action.MANAGE_MEDIA]: {
+    staff: Role.WRITER,
+    refusal: { anonymous: "Uploading media needs a staff session: send Authorization: Bearer <session token>." },
+  },
 };
 
 /** A transition's rule is its WORKFLOW row: staff with the row's role. */

@@ -1,0 +1,1 @@
+export { MediaFileResolver, MediaRenditionResolver, MediaResolver } from "./media.resolver";
