@@ -17,7 +17,8 @@ import autocannon from "autocannon";
 import sharp from "sharp";
 import { AuthService } from "../src/modules/user";
 import { Role } from "../src/shared/enums";
-import { withScratchServer } from "./scratch";
+import { exitOnError, parseCli } from "../src/shared/cli-args";
+import { scratchBenchCli, withScratchServer } from "./scratch";
 
 const SIZES: [number, number][] = [
   [1200, 900],
@@ -58,7 +59,18 @@ async function rps(url: string, headers: Record<string, string> = {}): Promise<n
   return r.requests.average;
 }
 
+const CLI = scratchBenchCli(
+  "bench:media",
+  "Measures media: upload-to-renditions time per megapixel, rendition serving against a bare node:http server (same run), and peak RSS while processing a 50-megapixel JPEG.",
+  [
+    "MEDIA_UPLOADS_PER_SIZE  uploads per image size (default 3)",
+    "MEDIA_SERVE_SECONDS     seconds per serving measurement (default 5)",
+    "MALLOC_ARENA_MAX        passed on to the 50-megapixel process (glibc's arenas; 2 keeps its peak lower)",
+  ],
+);
+
 async function main(): Promise<void> {
+  parseCli(CLI);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "newsgraph-bench-media-"));
   try {
     await withScratchServer(
@@ -148,7 +160,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnError);
