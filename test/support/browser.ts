@@ -65,9 +65,13 @@ export function pageErrors(page: Page): string[] {
   return errors;
 }
 
-/** Screenshots for the docs go under docs/screenshots/. */
+/**
+ * Screenshots for the docs: under docs/screenshots/ when DOCS_SCREENSHOTS=1 (to refresh the ones the
+ * README shows), otherwise under .data/screenshots/, so that `npm test` leaves tracked files alone.
+ */
 export async function screenshotForDocs(page: Page, name: string): Promise<string> {
-  const file = path.resolve("docs/screenshots", name);
+  const dir = process.env.DOCS_SCREENSHOTS === "1" ? "docs/screenshots" : ".data/screenshots";
+  const file = path.resolve(dir, name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file, fullPage: false });
   return file;
