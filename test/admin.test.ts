@@ -25,10 +25,11 @@ import {
   type Role as RoleName,
   type WorkingCopyFragment,
 } from "../src/client/generated/graphql";
-import { AuthService } from "../src/modules/user";
+import { AuditEntry } from "../src/modules/audit";
+import { AuthService, User } from "../src/modules/user";
 import { sha256 } from "../src/modules/user/auth.service";
 import { Role } from "../src/shared/enums";
-import { expireInvitation, expireSession, logOut, sessionIdOf } from "./support/fixtures";
+import { auditIdsNewestFirst, expireInvitation, expireSession, logOut, rowCount, sessionIdOf } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import {
   expectBadInput,
@@ -59,6 +60,7 @@ async function expectRefusedToken(token: string): Promise<void> {
   expectUnauthenticated(r, null, /^The bearer token is invalid, expired or revoked/);
 }
 
+// Raw SQL on purpose: every stored byte of the table, to prove a secret is stored only as a hash.
 async function rowsAsText(table: "audit_log" | "users" | "sessions"): Promise<string> {
   const rows = await app.ds.query<{ json: string }[]>(`SELECT row_to_json(t)::text AS json FROM ${table} t`);
   return rows.map((r) => r.json).join("\n");
@@ -360,7 +362,7 @@ describe("audit log", () => {
 
   it("is newest first across the whole log, past the ninth entry too", async () => {
     // Enough entries that ids have one, two and three digits.
-    const [{ n }] = await app.ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM audit_log`);
+    const n = await rowCount(app, AuditEntry);
     for (let i = n; i < 12; i++)
       expectUnauthenticated(
         await login("nobody@test.example", "not-a-password-at-all"),
@@ -371,7 +373,7 @@ describe("audit log", () => {
     const ids = nodes.map((e) => Number(e.id));
     expect(ids.length).toBeGreaterThanOrEqual(12);
     expect(ids, "audit ids in the order auditLog returned them").toEqual([...ids].sort((x, y) => y - x));
-    const [{ newest }] = await app.ds.query<[{ newest: string }]>(`SELECT max(id)::text AS newest FROM audit_log`);
+    const [newest] = await auditIdsNewestFirst(app);
     expect(nodes[0]!.id).toBe(newest);
   });
 
@@ -417,8 +419,8 @@ describe("audit log", () => {
       if (!next.hasNextPage) break;
       after = next.endCursor!;
     }
-    const all = await app.ds.query<{ id: string }[]>(`SELECT id FROM audit_log ORDER BY id DESC`);
-    expect(visited, "audit ids visited by paging with first: 5").toEqual(all.map((r) => Number(r.id)));
+    const all = await auditIdsNewestFirst(app);
+    expect(visited, "audit ids visited by paging with first: 5").toEqual(all.map(Number));
 
     const articlePage = await auditLog({ articleId: draft.id, first: 1 });
     const rest = await auditLog({ articleId: draft.id, first: 10, after: articlePage.endCursor! });
@@ -471,6 +473,7 @@ describe("users", () => {
     return gql(AcceptInviteDocument, { token, password });
   }
 
+  // Raw SQL on purpose: the stored columns themselves (hashes, never tokens or passwords) are the point.
   async function userRow(id: string) {
     const [row] = await app.ds.query<
       [{ active: boolean; role: string; password_hash: string | null; invite_token_hash: Buffer | null; json: string }]
@@ -649,8 +652,7 @@ describe("users", () => {
 
     const pending = expectOk(await invite(uniqueEmail("listed-invitee"), "EDITOR")).inviteUser.user;
     const { users } = expectOk(await gql(UsersDocument, { first: 100 }, { token: admin }));
-    const [{ n }] = await app.ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM users`);
-    expect(users.totalCount).toBe(n);
+    expect(users.totalCount).toBe(await rowCount(app, User));
     const listed = users.edges.map((e) => e.node);
     expect(listed.find((u) => u.id === pending.id)).toEqual({
       id: pending.id,

@@ -15,11 +15,17 @@ import {
   SubmitForReviewDocument,
   UpdateArticleDocument,
 } from "../src/client/generated/graphql";
+import { IsNull, Like, Not, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
+import { ArticleRevision, Correction } from "../src/modules/article/article.entity";
+import { AuditEntry } from "../src/modules/audit";
+import { IdempotencyKey } from "../src/modules/idempotency";
 import { requestFingerprint } from "../src/modules/idempotency/idempotency.service";
+import { ContentEvent } from "../src/modules/outbox";
+import { PartnerKey } from "../src/modules/partner/partner-key.entity";
 import { DEMO_EDITOR } from "../src/seed/seed";
-import { Role } from "../src/shared/enums";
+import { ContentEventKind, Role } from "../src/shared/enums";
 import { MAIN_STORY } from "./support/demo";
-import { expectNoLeaks } from "./support/expect";
+import { expectBadInput, expectConflict, expectNoLeaks } from "./support/expect";
 import {
   crashBeforeAnswerStored,
   expireIdempotencyKey,
@@ -27,6 +33,7 @@ import {
   idBySlug,
   lapseIdempotencyLease,
   leaveExpiredIdempotencyKeys,
+  rowCount,
   userIdByEmail,
 } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
@@ -90,14 +97,15 @@ async function send<T, V>(
   };
 }
 
-const codeOf = (r: Sent<unknown>) => r.errors?.[0]?.extensions?.code;
+const REUSED =
+  "This Idempotency-Key was used with a different request (document, operation name or variables); use a new key for a new request.";
+const IN_PROGRESS = "A request with this Idempotency-Key is still in progress; retry in a moment to get its answer.";
+const secretRefused = (field: string) =>
+  `${field} returns a secret that is shown once and never stored, so it cannot be replayed: send it without an Idempotency-Key.`;
 
-async function count(fromWhere: string, params: unknown[] = []): Promise<number> {
-  const [row] = await app.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${fromWhere}`, params);
-  return row!.n;
-}
+const count = <T extends ObjectLiteral>(entity: EntityTarget<T>, where?: FindOptionsWhere<T>) => rowCount(app, entity, where);
 
-const articlesHeadlined = (headline: string) => count(`article_revisions WHERE headline = $1 AND number = 1`, [headline]);
+const articlesHeadlined = (headline: string) => count(ArticleRevision, { headline, number: 1 });
 
 function draftInput(headline: string) {
   return { headline, bodyMarkdown: "Officials met **again**.", language: "EN" as const, genre: "NEWS" as const };
@@ -118,7 +126,7 @@ describe("a retried mutation with the same Idempotency-Key", () => {
   it("createArticle: returns the first answer byte for byte, and creates one article, revision and audit row", async () => {
     const headline = uniqueHeadline("Talks resume in Doha");
     const key = randomUUID();
-    const audits = () => count(`audit_log WHERE operation = 'createArticle' AND user_id = $1`, [editorId]);
+    const audits = () => count(AuditEntry, { operation: "createArticle", userId: editorId });
     const auditsBefore = await audits();
 
     const first = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
@@ -143,14 +151,14 @@ describe("a retried mutation with the same Idempotency-Key", () => {
     expect(again.text).toBe(first.text);
 
     expect(await articlesHeadlined(headline)).toBe(1);
-    expect(await count(`article_revisions WHERE article_id = $1`, [first.data!.createArticle.id])).toBe(1);
+    expect(await count(ArticleRevision, { articleId: first.data!.createArticle.id })).toBe(1);
     expect(await audits()).toBe(auditsBefore + 1);
   });
 
   it("updateArticle and publish: one new revision, one PUBLISHED event, the first answers replayed", async () => {
     const { id, version } = await approvedDraft();
-    const revisions = () => count(`article_revisions WHERE article_id = $1`, [id]);
-    const published = () => count(`content_events WHERE article_id = $1 AND kind = 'PUBLISHED'`, [id]);
+    const revisions = () => count(ArticleRevision, { articleId: id });
+    const published = () => count(ContentEvent, { articleId: id, kind: ContentEventKind.PUBLISHED });
     const revisionsBefore = await revisions();
 
     const updateKey = randomUUID();
@@ -184,14 +192,13 @@ describe("refusals", () => {
     const otherHeadline = uniqueHeadline("Different payload");
     const other = await send(CreateArticleDocument, { input: draftInput(otherHeadline) }, { token: editor, key });
     expect(other.status).toBe(400);
-    expect(codeOf(other)).toBe("BAD_USER_INPUT");
-    expect(other.errors![0]!.message).toMatch(/Idempotency-Key was used with a different request/);
+    expectBadInput(other, null, REUSED);
     expect(await articlesHeadlined(otherHeadline)).toBe(0);
 
     const { id } = await approvedDraft();
     const otherOperation = await send(PublishDocument, { id }, { token: editor, key });
-    expect(codeOf(otherOperation)).toBe("BAD_USER_INPUT");
-    expect(await count(`content_events WHERE article_id = $1`, [id])).toBe(0);
+    expectBadInput(otherOperation, null, REUSED);
+    expect(await count(ContentEvent, { articleId: id })).toBe(0);
   });
 
   it("a malformed key: 400 BAD_USER_INPUT before anything runs", async () => {
@@ -199,8 +206,7 @@ describe("refusals", () => {
       const headline = uniqueHeadline("Bad key");
       const r = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
       expect(r.status, JSON.stringify(key)).toBe(400);
-      expect(codeOf(r)).toBe("BAD_USER_INPUT");
-      expect(r.errors![0]!.message).toMatch(/1 to 255 printable ASCII/);
+      expectBadInput(r, null, "Idempotency-Key must be 1 to 255 printable ASCII characters; a UUID is a good choice.");
       expect(await articlesHeadlined(headline)).toBe(0);
     }
     const longest = await send(
@@ -220,11 +226,10 @@ describe("refusals", () => {
       { token: admin, key: randomUUID() },
     );
     expect(r.status).toBe(400);
-    expect(codeOf(r)).toBe("BAD_USER_INPUT");
-    expect(r.errors![0]!.message).toMatch(/createPartnerKey returns a secret/);
-    expect(await count(`partner_keys WHERE name = $1`, [name])).toBe(0);
+    expectBadInput(r, null, secretRefused("createPartnerKey"));
+    expect(await count(PartnerKey, { name })).toBe(0);
     const preview = await send(CreatePreviewTokenDocument, { articleId: randomUUID() }, { token: editor, key: randomUUID() });
-    expect(codeOf(preview)).toBe("BAD_USER_INPUT");
+    expectBadInput(preview, null, secretRefused("createPreviewToken"));
 
     // Anonymous login: no principal to scope a key by, and its token is never stored in clear: both run.
     const key = randomUUID();
@@ -267,14 +272,14 @@ describe("scope and lifetime of a key", () => {
     const retry = await send(del, { id }, { token: partner, key });
     expect(retry.replayed).toBe(true);
     expect(retry.text).toBe(first.text);
-    expect(await count(`idempotency_keys WHERE principal LIKE 'partner:%' AND key = $1`, [key])).toBe(1);
+    expect(await count(IdempotencyKey, { principal: Like("partner:%"), key })).toBe(1);
   });
 
   it("a failed mutation (nothing written) does not burn its key", async () => {
     const key = randomUUID();
     const empty = await send(CreateArticleDocument, { input: draftInput("<b></b>") }, { token: editor, key });
-    expect(codeOf(empty)).toBe("BAD_USER_INPUT");
-    expect(await count(`idempotency_keys WHERE key = $1`, [key])).toBe(0);
+    expectBadInput(empty, "createArticle", "headline is empty once markup is removed; write a headline.");
+    expect(await count(IdempotencyKey, { key })).toBe(0);
     // The corrected request may use the same key, and runs.
     const headline = uniqueHeadline("Corrected");
     const fixed = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
@@ -287,7 +292,11 @@ describe("scope and lifetime of a key", () => {
     const editKey = randomUUID();
     const input = { headline: uniqueHeadline("Edit") };
     const stale = await send(UpdateArticleDocument, { id, expectedVersion: version - 1, input }, { token: editor, key: editKey });
-    expect(codeOf(stale)).toBe("CONFLICT");
+    expectConflict(
+      stale,
+      "updateArticle",
+      `expectedVersion ${version - 1} is stale: the article is at version ${version}; reload it and reapply your change.`,
+    );
     const right = await send(UpdateArticleDocument, { id, expectedVersion: version, input }, { token: editor, key: editKey });
     expect(right.errors).toBeUndefined();
   });
@@ -297,11 +306,10 @@ describe("scope and lifetime of a key", () => {
     const key = randomUUID();
     const first = await send(CreateArticleDocument, { input: draftInput(headline) }, { token: editor, key });
     expect(first.errors).toBeUndefined();
-    const [row] = await app.ds.query<{ hours: number }[]>(
-      `SELECT round(extract(epoch FROM expires_at - created_at) / 3600)::int AS hours FROM idempotency_keys WHERE key = $1`,
-      [key],
+    const stored = await app.ds.getRepository(IdempotencyKey).findOneByOrFail({ key });
+    expect(Math.round((stored.expiresAt.getTime() - stored.createdAt.getTime()) / 3_600_000)).toBe(
+      app.config.idempotencyTtlHours,
     );
-    expect(row!.hours).toBe(app.config.idempotencyTtlHours);
     expect(app.config.idempotencyTtlHours).toBe(24);
 
     await expireIdempotencyKey(app, key);
@@ -313,7 +321,7 @@ describe("scope and lifetime of a key", () => {
     // Stale rows of anyone are deleted, a bounded batch after each keyed mutation.
     await leaveExpiredIdempotencyKeys(app, 5);
     await send(CreateArticleDocument, { input: draftInput(uniqueHeadline("Sweeper")) }, { token: editor, key: randomUUID() });
-    expect(await count(`idempotency_keys WHERE principal = 'user:gone'`)).toBe(0);
+    expect(await count(IdempotencyKey, { principal: "user:gone" })).toBe(0);
   });
 });
 
@@ -333,8 +341,7 @@ describe("concurrency and crashes", () => {
         expect(r.text).toBe(executed[0]!.text);
       } else {
         expect(r.status).toBe(409);
-        expect(codeOf(r)).toBe("CONFLICT");
-        expect(r.errors![0]!.message).toMatch(/still in progress/);
+        expectConflict(r, null, IN_PROGRESS);
         expect(r.headers.get("retry-after")).toBe("1");
       }
     }
@@ -357,7 +364,7 @@ describe("concurrency and crashes", () => {
 
     const busy = await send(CreateArticleDocument, variables, { token: editor, key });
     expect(busy.status).toBe(409);
-    expect(codeOf(busy)).toBe("CONFLICT");
+    expectConflict(busy, null, IN_PROGRESS);
     expect(await articlesHeadlined(headline)).toBe(0);
 
     await lapseIdempotencyLease(app, key);
@@ -375,26 +382,31 @@ describe("concurrency and crashes", () => {
     const first = await send(CreateArticleDocument, variables, { token: editor, key });
     expect(first.errors).toBeUndefined();
     // The mark written inside the mutation's own transaction.
-    expect(await count(`idempotency_keys WHERE key = $1 AND committed_at IS NOT NULL`, [key])).toBe(1);
+    expect(await count(IdempotencyKey, { key, committedAt: Not(IsNull()) })).toBe(1);
 
     // As if the process died after COMMIT and before storing the answer, and the lease ran out.
     await crashBeforeAnswerStored(app, key);
     const retry = await send(CreateArticleDocument, variables, { token: editor, key });
     expect(retry.status).toBe(409);
-    expect(codeOf(retry)).toBe("CONFLICT");
-    expect(retry.errors![0]!.extensions?.idempotency).toBe("RESPONSE_LOST");
+    const lost = expectConflict(
+      retry,
+      null,
+      /^The request with this Idempotency-Key was applied, but the server stopped before recording its answer/,
+    );
+    expect(lost.extensions.idempotency).toBe("RESPONSE_LOST");
     expect(await articlesHeadlined(headline)).toBe(1);
   });
 
   it("an attempt that outlived its lease and was taken over cannot commit: one correction, not two", async () => {
     const id = await idBySlug(app, "article", MAIN_STORY.slug);
     const text = uniqueHeadline("A figure was corrected");
-    const corrections = () => count(`corrections WHERE article_id = $1 AND text = $2`, [id, text]);
+    const corrections = () => count(Correction, { articleId: id, text });
     const key = randomUUID();
     const vars = { articleId: id, kind: "CORRECTION" as const, text };
 
     const blocker = new Client({ connectionString: app.config.databaseUrl! });
     await blocker.connect();
+    // Raw SQL on purpose: a second connection holds the article row and watches pg_stat_activity for waiters.
     const waiting = async (n: number) => {
       for (let i = 0; i < 200; i++) {
         const { rows } = await blocker.query<{ n: number }>(
@@ -419,8 +431,11 @@ describe("concurrency and crashes", () => {
 
       const [a, b] = await Promise.all([slow, retry]);
       // The first attempt reached COMMIT first, found its claim taken and rolled back; the retry's stands.
-      expect(codeOf(a)).toBe("CONFLICT");
-      expect(a.errors![0]!.message).toMatch(/took over/);
+      expectConflict(
+        a,
+        "addCorrection",
+        /^This request took too long and a retry with the same Idempotency-Key took over; its changes were rolled back\./,
+      );
       expect(b.errors).toBeUndefined();
       expect(await corrections()).toBe(1);
       const replay = await send(AddCorrectionDocument, vars, { token: editor, key });

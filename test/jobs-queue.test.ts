@@ -11,6 +11,7 @@ import { enqueueIn } from "../src/modules/queue";
 import { Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
 import { expectOk } from "./support/expect";
+import { eventsOfArticles, jobsOfArticles } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import { waitFor } from "./support/publish";
 import { startSecondInstance, type SecondInstance } from "./support/second-instance";
@@ -65,17 +66,21 @@ async function approvedArticles(n: number, headline: string): Promise<string[]> 
   return ids;
 }
 
+/** The database clock plus `seconds` (raw SQL on purpose: the jobs follow the database clock). */
 async function dbTime(seconds: number): Promise<Date> {
   const [row] = await app.ds.query<[{ t: Date }]>(`SELECT now() + make_interval(secs => $1) AS t`, [seconds]);
   return row.t;
 }
 
 async function publishedEvents(ids: string[]): Promise<Map<string, number>> {
-  const rows = await app.ds.query<{ article_id: string; n: number }[]>(
-    `SELECT article_id, count(*)::int AS n FROM content_events WHERE article_id = ANY($1) AND kind = 'PUBLISHED' GROUP BY article_id`,
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.article_id, r.n]));
+  const counts = new Map<string, number>();
+  for (const e of await eventsOfArticles(app, ids, "PUBLISHED")) counts.set(e.articleId, (counts.get(e.articleId) ?? 0) + 1);
+  return counts;
+}
+
+/** The articles' scheduled jobs: state, attempts and the outcome their handler recorded. */
+async function jobOutcomes(ids: string[]): Promise<{ state: string; attempts: number; outcome: unknown }[]> {
+  return (await jobsOfArticles(app, ids)).map((j) => ({ state: j.state, attempts: j.attempts, outcome: j.payload.outcome }));
 }
 
 describe("scheduled publishes on graphile-worker", () => {
@@ -87,6 +92,7 @@ describe("scheduled publishes on graphile-worker", () => {
     );
 
     // One queue entry per jobs row, keyed by the row's id, added in the scheduling transaction.
+    // Raw SQL on purpose, here and below: graphile_worker's own tables and functions are the point.
     const queued = await app.ds.query<{ key: string; max_attempts: number }[]>(
       `SELECT q.key, q.max_attempts FROM graphile_worker.jobs q JOIN jobs j ON q.key = j.id::text WHERE j.article_id = ANY($1)`,
       [ids],
@@ -102,16 +108,9 @@ describe("scheduled publishes on graphile-worker", () => {
     );
 
     await waitFor("all 20 jobs to finish", async () => {
-      const [{ n }] = await app.ds.query<[{ n: number }]>(
-        `SELECT count(*)::int AS n FROM jobs WHERE article_id = ANY($1) AND state = 'DONE'`,
-        [ids],
-      );
-      return n === 20;
+      return (await jobsOfArticles(app, ids, "DONE")).length === 20;
     });
-    const jobs = await app.ds.query<{ state: string; attempts: number; outcome: string }[]>(
-      `SELECT state, attempts, payload->>'outcome' AS outcome FROM jobs WHERE article_id = ANY($1)`,
-      [ids],
-    );
+    const jobs = await jobOutcomes(ids);
     expect(jobs).toHaveLength(20);
     expect(
       jobs.every((j) => j.state === "DONE" && j.attempts === 1 && j.outcome === "published"),
@@ -119,7 +118,7 @@ describe("scheduled publishes on graphile-worker", () => {
     ).toBe(true);
     const events = await publishedEvents(ids);
     expect(ids.map((id) => events.get(id) ?? 0)).toEqual(ids.map(() => 1));
-    expect(await app.ds.query(`SELECT 1 FROM content_events WHERE article_id = ANY($1)`, [ids])).toHaveLength(20);
+    expect(await eventsOfArticles(app, ids)).toHaveLength(20);
     // Nothing is left on the queue for them.
     expect(await app.ds.query(`SELECT 1 FROM graphile_worker.jobs WHERE key = ANY($1)`, [queued.map((q) => q.key)])).toEqual([]);
   });
@@ -151,7 +150,7 @@ describe("scheduled publishes on graphile-worker", () => {
 
       const events = await publishedEvents(ids);
       expect(ids.map((id) => events.get(id) ?? 0)).toEqual(ids.map(() => 1));
-      expect(await app.ds.query(`SELECT 1 FROM content_events WHERE article_id = ANY($1)`, [ids])).toHaveLength(10);
+      expect(await eventsOfArticles(app, ids)).toHaveLength(10);
       expect(
         await app.ds.query(
           `SELECT 1 FROM graphile_worker._private_jobs q WHERE q.key IN (SELECT id::text FROM jobs WHERE article_id = ANY($1))
@@ -159,10 +158,7 @@ describe("scheduled publishes on graphile-worker", () => {
           [ids],
         ),
       ).toEqual([]);
-      const jobs = await app.ds.query<{ state: string; attempts: number; outcome: string }[]>(
-        `SELECT state, attempts, payload->>'outcome' AS outcome FROM jobs WHERE article_id = ANY($1)`,
-        [ids],
-      );
+      const jobs = await jobOutcomes(ids);
       expect(
         jobs.every((j) => j.state === "DONE" && j.attempts === 1 && j.outcome === "published"),
         JSON.stringify(jobs),
@@ -188,8 +184,8 @@ describe("a worker that dies holding a job", () => {
       const keys: string[] = [];
       for (const id of [dead!, live!]) {
         expectOk(await app.gql(SchedulePublishDocument, { id, at: (await dbTime(60)).toISOString() }, { token: editor }));
-        const [{ key }] = await app.ds.query<[{ key: string }]>(`SELECT id::text AS key FROM jobs WHERE article_id = $1`, [id]);
-        keys.push(key);
+        const [job] = await jobsOfArticles(app, [id]);
+        keys.push(job!.id);
       }
       // Another process's worker, alive: it holds its liveness lock.
       await alive.query("SELECT pg_advisory_lock(4207, hashtext('worker-alive'))");

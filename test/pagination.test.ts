@@ -10,7 +10,17 @@ import {
 import { Role } from "../src/shared/enums";
 import { VISIBLE } from "./support/demo";
 import { expectBadInput, expectOk } from "./support/expect";
-import { idBySlug, placeInTime } from "./support/fixtures";
+import {
+  allArticleIds,
+  firstBySlug,
+  idBySlug,
+  jobIdsIn,
+  partnerKeyIds,
+  placeInTime,
+  publicArticleIds,
+  publishedArticlesListing,
+  publishedCitations,
+} from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import { publishNew } from "./support/publish";
 
@@ -132,7 +142,7 @@ beforeAll(async () => {
   editor = await app.editorToken();
   admin = await app.loginAs(Role.ADMIN);
   topic = { id: await idBySlug(app, "topic", "sanctions"), slug: "sanctions" };
-  [actor] = await app.ds.query<[{ id: string; slug: string }]>(`SELECT id, slug FROM actors ORDER BY slug LIMIT 1`);
+  actor = await firstBySlug(app, "actor");
   for (let i = 0; i < 8; i++) tagged.push(await newTaggedArticle(`Sanctions briefing number ${i}`));
   for (let i = 0; i < 4; i++) await publishNew(app, editor, { headline: `Untagged story number ${i}` });
   for (let i = 0; i < 3; i++) {
@@ -152,33 +162,15 @@ beforeAll(async () => {
 
   // Positions are forced straight in the database, before any anonymous read: the response cache
   // learns of changes from article events, and these updates send none.
-  const pub = await app.ds.query<{ id: string }[]>(
-    `SELECT id FROM articles WHERE state = 'PUBLISHED' AND (embargo_until IS NULL OR embargo_until <= now()) ORDER BY slug`,
-  );
-  published = positions(
-    pub.map((r) => r.id),
-    0n,
-  );
+  published = positions(await publicArticleIds(app), 0n);
   await placeInTime(app, "articles", "published_at", published);
   // Working copies order by updated_at; a different permutation than publication, in its own range.
-  const all = await app.ds.query<{ id: string }[]>(`SELECT id FROM articles ORDER BY slug DESC`);
-  edited = positions(
-    all.map((r) => r.id),
-    3_600_000_000n,
-  );
+  edited = positions(await allArticleIds(app, "DESC"), 3_600_000_000n);
   await placeInTime(app, "articles", "updated_at", edited);
-  const k = await app.ds.query<{ id: string }[]>(`SELECT id FROM partner_keys ORDER BY name`);
-  keys = positions(
-    k.map((r) => r.id),
-    0n,
-  );
+  keys = positions(await partnerKeyIds(app), 0n);
   await placeInTime(app, "partner_keys", "created_at", keys);
-  const j = await app.ds.query<{ id: string }[]>(`SELECT id FROM jobs WHERE state IN ('PENDING', 'FAILED') ORDER BY id DESC`);
   // Far ahead, so that none of them is due (and none is "late").
-  jobs = positions(
-    j.map((r) => r.id),
-    2_524_608_000_000_000n,
-  );
+  jobs = positions(await jobIdsIn(app, ["PENDING", "FAILED"], "DESC"), 2_524_608_000_000_000n);
   await placeInTime(app, "jobs", "run_at", jobs);
 });
 afterAll(() => app?.close());
@@ -186,6 +178,7 @@ afterAll(() => app?.close());
 describe("keyset pagination over microsecond timestamps", () => {
   it("the data really has rows within one millisecond and rows at one instant", async () => {
     expect(published.length).toBe(VISIBLE.length + tagged.length + 4);
+    // Raw SQL on purpose: the point is the stored microseconds, which a JavaScript Date (milliseconds) cannot show.
     const [row] = await app.ds.query<[{ n: number; ms: number; us: number }]>(
       `SELECT count(*)::int AS n, count(DISTINCT date_trunc('milliseconds', published_at))::int AS ms,
          count(DISTINCT published_at)::int AS us
@@ -228,15 +221,11 @@ describe("keyset pagination over microsecond timestamps", () => {
       ["topic", topic.slug],
       ["actor", actor.slug],
     ] as const) {
+      // Every published article citing it (`published` keeps the public ones, in order).
       const on = new Set(
-        (
-          await app.ds.query<{ id: string }[]>(
-            field === "topic"
-              ? `SELECT a.id FROM articles a JOIN revision_topics x ON x.revision_id = a.published_revision_id WHERE x.topic_id = $1`
-              : `SELECT a.id FROM articles a JOIN article_actors x ON x.revision_id = a.published_revision_id WHERE x.actor_id = $1`,
-            [field === "topic" ? topic.id : actor.id],
-          )
-        ).map((r) => r.id),
+        field === "topic"
+          ? (await publishedCitations(app, "TOPIC")).get(topic.id)
+          : await publishedArticlesListing(app, actor.id),
       );
       const expected = ordered(published, "desc").filter((id) => on.has(id));
       expect(expected).toEqual(expect.arrayContaining(tagged));

@@ -9,7 +9,10 @@ import {
   RevokePreviewTokenDocument,
   RevokePreviewTokensDocument,
 } from "../src/client/generated/graphql";
+import { PreviewTokenRecord } from "../src/modules/article/preview-token.entity";
+import { AppSecret } from "../src/modules/audit";
 import { Role } from "../src/shared/enums";
+import { rowCount } from "./support/fixtures";
 import { expectForbidden, expectNotFound, expectOk, expectUnauthenticated } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
 
@@ -134,21 +137,18 @@ describe("revocable preview tokens", () => {
     expect(expectOk(await preview(t.token)).articlePreview?.id).toBe(id);
     expectOk(await app.gql(DeleteArticleDocument, { id }, { token: editor }));
     expect(expectOk(await preview(t.token)).articlePreview).toBeNull();
-    const [{ n }] = await app.ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM preview_tokens WHERE article_id = $1`, [
-      id,
-    ]);
-    expect(n).toBe(0);
+    expect(await rowCount(app, PreviewTokenRecord, { articleId: id })).toBe(0);
   });
 
   it("the server keeps only a hash of each token, and no key that could mint one", async () => {
     const id = await draft("Hashed at rest");
     const t = await link(id);
+    // Raw SQL on purpose: every stored column of the token's row, to prove only a hash is kept.
     const rows = await app.ds.query<Record<string, unknown>[]>(`SELECT * FROM preview_tokens WHERE id = $1`, [t.id]);
     expect(rows).toHaveLength(1);
     const secret = t.token.split(".")[2]!;
     expect(JSON.stringify(rows)).not.toContain(secret);
     expect(Buffer.from(rows[0]!.token_hash as Buffer).equals(createHash("sha256").update(t.token).digest())).toBe(true);
-    const keys = await app.ds.query<unknown[]>(`SELECT 1 FROM app_secrets WHERE name = 'preview-hmac'`);
-    expect(keys).toEqual([]);
+    expect(await rowCount(app, AppSecret, { name: "preview-hmac" })).toBe(0);
   });
 });

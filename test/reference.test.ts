@@ -17,6 +17,16 @@ import { expectBadInput, expectForbidden, expectOk, expectUnauthenticated } from
 import { startTestApp, type TestApp } from "./support/harness";
 import { create, partnerKey } from "./adversarial/helpers";
 import { setRelations } from "./support/publish";
+import {
+  citedReferenceEntry,
+  eventsOf,
+  eventsSince,
+  lastEventSeq,
+  outboxSize,
+  referenceEntry,
+  referenceRevisionsOf,
+  type RefType,
+} from "./support/fixtures";
 
 /*
  * Issue 10, item 13: reference data (actors, sources, topics, places) that published articles
@@ -38,33 +48,11 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const TABLES = { ACTOR: "actors", SOURCE: "sources", TOPIC: "topics", PLACE: "places" } as const;
-type RefType = keyof typeof TABLES;
+const REF_TYPES: RefType[] = ["ACTOR", "SOURCE", "TOPIC", "PLACE"];
 const CAP: Record<RefType, string> = { ACTOR: "Actor", SOURCE: "Source", TOPIC: "Topic", PLACE: "Place" };
 
-/** Published articles whose published revision cites the entry, read straight from the tables. */
-const CITING: Record<RefType, string> = {
-  ACTOR: `SELECT a.id FROM articles a WHERE a.state = 'PUBLISHED' AND a.published_revision_id IN (
-            SELECT revision_id FROM article_actors WHERE actor_id = $1
-            UNION SELECT c.revision_id FROM claim_actors ca JOIN claims c ON c.id = ca.claim_id WHERE ca.actor_id = $1
-            UNION SELECT revision_id FROM perspectives WHERE holder_actor_id = $1)`,
-  SOURCE: `SELECT a.id FROM articles a JOIN citations c ON c.revision_id = a.published_revision_id WHERE a.state = 'PUBLISHED' AND c.source_id = $1`,
-  TOPIC: `SELECT a.id FROM articles a JOIN revision_topics t ON t.revision_id = a.published_revision_id WHERE a.state = 'PUBLISHED' AND t.topic_id = $1`,
-  PLACE: `SELECT a.id FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id WHERE a.state = 'PUBLISHED' AND r.dateline_place_id = $1`,
-};
-
-async function citedEntry(type: RefType): Promise<{ id: string; slug: string; name: string; citing: string[] }> {
-  const [row] = await app.ds.query<{ id: string; slug: string; name: string }[]>(
-    `SELECT x.id, x.slug, x.name FROM ${TABLES[type]} x WHERE EXISTS (${CITING[type].replaceAll("$1", "x.id")}) ORDER BY x.slug LIMIT 1`,
-  );
-  const citing = (await app.ds.query<{ id: string }[]>(CITING[type], [row!.id])).map((r) => r.id);
-  return { ...row!, citing: [...new Set(citing)].sort() };
-}
-
-const count = async (sql: string, params: unknown[] = []) =>
-  (await app.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
-const maxSeq = async () =>
-  (await app.ds.query<{ s: string }[]>(`SELECT coalesce(max(seq), 0)::text AS s FROM content_events`))[0]!.s;
+const citedEntry = (type: RefType) => citedReferenceEntry(app, type);
+const nameOf = async (type: RefType, id: string) => (await referenceEntry(app, type, id))?.name;
 
 const rename = (type: RefType, id: string, name: string, token: string) =>
   app.gql(
@@ -102,12 +90,12 @@ async function history(type: RefType, id: string, token = editor): Promise<Histo
 }
 
 describe("who may edit reference data", () => {
-  it.each(Object.keys(TABLES) as RefType[])(
+  it.each(REF_TYPES)(
     "a WRITER cannot rename a %s that published articles cite: FORBIDDEN, saying why and who can; nothing changes",
     async (type) => {
       const entry = await citedEntry(type);
       expect(entry.citing.length).toBeGreaterThan(0);
-      const events = await count("content_events");
+      const events = await outboxSize(app);
       const r = expectForbidden(
         await rename(type, entry.id, `${entry.name} (writer)`, writer),
         `update${type[0]}${type.slice(1).toLowerCase()}`,
@@ -116,10 +104,9 @@ describe("who may edit reference data", () => {
       expect(r.message).toContain(entry.slug);
       expect(r.message).toMatch(/cited by \d+ published article/);
       expect(r.message).toMatch(/EDITOR/);
-      const [row] = await app.ds.query<{ name: string }[]>(`SELECT name FROM ${TABLES[type]} WHERE id = $1`, [entry.id]);
-      expect(row!.name).toBe(entry.name);
-      expect(await count("reference_revisions WHERE entity_id = $1", [entry.id])).toBe(0);
-      expect(await count("content_events")).toBe(events);
+      expect(await nameOf(type, entry.id)).toBe(entry.name);
+      expect(await referenceRevisionsOf(app, entry.id)).toHaveLength(0);
+      expect(await outboxSize(app)).toBe(events);
     },
   );
 
@@ -132,11 +119,11 @@ describe("who may edit reference data", () => {
         { token: writer },
       ),
     ).createActor;
-    const events = await count("content_events");
+    const events = await outboxSize(app);
     expect(expectOk(await rename("ACTOR", created.id, "Draft Only Person II", writer))).toMatchObject({
       updateActor: { id: created.id, name: "Draft Only Person II" },
     });
-    expect(await count("content_events")).toBe(events);
+    expect(await outboxSize(app)).toBe(events);
 
     const h = await history("ACTOR", created.id);
     expect(h.map((n) => [n.number, n.action, n.publishedArticles])).toEqual([
@@ -184,12 +171,12 @@ describe("who may edit reference data", () => {
 });
 
 describe("an editor's edit of cited data goes through the outbox", () => {
-  it.each(Object.keys(TABLES) as RefType[])(
+  it.each(REF_TYPES)(
     "renaming a cited %s: a revision with before and after, one UPDATED event per citing published article, seen by a partner and by readers",
     async (type) => {
       const entry = await citedEntry(type);
       const { key } = await partnerKey(app, admin, { scopes: ["content:read", "changes:read"] });
-      const start = await maxSeq();
+      const start = (await lastEventSeq(app)) ?? "0";
       // What readers ask, each read twice before the edit so that the second answer is a cache hit.
       const field =
         type === "ACTOR"
@@ -224,10 +211,8 @@ describe("an editor's edit of cited data goes through the outbox", () => {
       expect(h[0]!.after).toMatchObject({ id: entry.id, slug: entry.slug, name: newName });
       expect(h[0]!.userEmail).toBe("editor@newsgraph.example");
 
-      const events = await app.ds.query<
-        { article_id: string; kind: string; payload: Record<string, unknown>; revision_id: string }[]
-      >(`SELECT article_id, kind, payload, revision_id FROM content_events WHERE seq > $1::bigint ORDER BY seq`, [start]);
-      expect(events.map((e) => e.article_id).sort()).toEqual(entry.citing);
+      const events = await eventsSince(app, start);
+      expect(events.map((e) => e.articleId).sort()).toEqual(entry.citing);
       for (const e of events) {
         expect(e.kind).toBe("UPDATED");
         expect(e.payload).toMatchObject({ reason: "reference", type, id: entry.id, revision: 1 });
@@ -319,7 +304,7 @@ async function approvedStory(n: number): Promise<{ id: string; entries: [RefType
   return { id: article.id, entries };
 }
 
-/** Sessions of this database waiting on a lock; polled outside any blocker's transaction, which would keep reading one snapshot of the statistics. */
+/** Sessions of this database waiting on a lock (raw SQL on purpose: pg_stat_activity is the point); polled outside any blocker's transaction, which would keep reading one snapshot of the statistics. */
 const waitingOnLocks = async () =>
   (
     await app.ds.query<{ n: number }[]>(
@@ -342,6 +327,7 @@ describe("an editor's edit of an entry racing the withdrawal of an article citin
     const blocker = new Client({ connectionString: app.config.databaseUrl! });
     await blocker.connect();
     try {
+      // Raw SQL on purpose: a second connection holds the outbox's advisory lock, as a slow writer would.
       await blocker.query(`BEGIN`);
       await blocker.query(`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
       const unpublishing = app.gql(UnpublishDocument, { id: articleId, reason: "Withdrawn" }, { token: editor });
@@ -355,12 +341,9 @@ describe("an editor's edit of an entry racing the withdrawal of an article citin
       await blocker.query(`ROLLBACK`).catch(() => undefined);
       await blocker.end();
     }
-    const events = await app.ds.query<{ kind: string; reason: string | null }[]>(
-      `SELECT kind, payload->>'reason' AS reason FROM content_events WHERE article_id = $1 ORDER BY seq`,
-      [articleId],
-    );
+    const events = await eventsOf(app, articleId);
     expect(events.map((e) => e.kind)).toEqual(["PUBLISHED", "UNPUBLISHED"]);
-    expect(await count("reference_revisions WHERE entity_id = $1 AND action = 'UPDATED'", [topic.id])).toBe(1);
+    expect(await referenceRevisionsOf(app, topic.id, "UPDATED")).toHaveLength(1);
   });
 });
 
@@ -398,9 +381,8 @@ describe("a publish that starts citing an entry, racing a writer's edit of it", 
       await blocker.end();
     }
     for (const [type, { id }] of entries) {
-      const [row] = await app.ds.query<{ name: string }[]>(`SELECT name FROM ${TABLES[type]} WHERE id = $1`, [id]);
-      expect(row!.name, `${type} ${id}`).not.toMatch(/writer/);
-      expect(await count("reference_revisions WHERE entity_id = $1 AND action = 'UPDATED'", [id])).toBe(0);
+      expect(await nameOf(type, id), `${type} ${id}`).not.toMatch(/writer/);
+      expect(await referenceRevisionsOf(app, id, "UPDATED")).toHaveLength(0);
     }
   });
 

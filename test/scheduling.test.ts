@@ -19,9 +19,11 @@ import {
   type ScheduledJobsQuery,
   type WorkingCopyFragment,
 } from "../src/client/generated/graphql";
-import { Role } from "../src/shared/enums";
+import type { ContentEvent } from "../src/modules/outbox";
+import { type ContentEventKind, Role } from "../src/shared/enums";
+import { articleRecord, eventsOf, eventsOfArticles, jobsOfArticles } from "./support/fixtures";
 import { startTestApp, type GqlResult, type TestApp } from "./support/harness";
-import { expectCode, expectOk } from "./support/expect";
+import { expectBadInput, expectForbidden, expectOk } from "./support/expect";
 import { waitFor } from "./support/publish";
 import { startSecondInstance } from "./support/second-instance";
 
@@ -68,7 +70,6 @@ type JobRow = {
   due_in_ms: number;
 };
 
-type ContentEvent = { kind: string; payload: Record<string, unknown> };
 type ListedJob = ScheduledJobsQuery["scheduledJobs"]["edges"][number]["node"];
 
 class Newsroom {
@@ -93,7 +94,7 @@ class Newsroom {
     return this.app.gql(doc, variables, opts);
   }
 
-  /** The database clock plus `seconds`: what `at` and `embargoUntil` are compared with. */
+  /** The database clock plus `seconds`: what `at` and `embargoUntil` are compared with (raw SQL on purpose: the database clock). */
   async dbTime(seconds = 0): Promise<Date> {
     const [row] = await this.app.ds.query<[{ t: Date }]>(`SELECT now() + make_interval(secs => $1) AS t`, [seconds]);
     return row.t;
@@ -144,10 +145,10 @@ class Newsroom {
   }
 
   async stateOf(id: string): Promise<string> {
-    const [row] = await this.app.ds.query<[{ state: string }]>(`SELECT state FROM articles WHERE id = $1`, [id]);
-    return row.state;
+    return (await articleRecord(this.app, id)).state;
   }
 
+  // Raw SQL on purpose: due_in_ms is measured against the database clock, which the jobs follow.
   async jobsOf(articleId: string, kind: JobRow["kind"] = "PUBLISH"): Promise<JobRow[]> {
     return this.app.ds.query<JobRow[]>(
       `SELECT id, kind, state, attempts, run_at, last_error, payload, finished_at,
@@ -169,7 +170,7 @@ class Newsroom {
     await this.makeDue([jobId], secondsFromNow);
   }
 
-  /** Move pending jobs' due times (row and queue entry); returns the ids of the rows moved. */
+  /** Move pending jobs' due times (row and queue entry); returns the ids of the rows moved. Raw SQL on purpose: graphile_worker's queue. */
   async makeDue(jobIds: string[], secondsFromNow: number): Promise<string[]> {
     const rows = await this.app.ds.query<{ id: string }[]>(
       `WITH moved AS (
@@ -184,12 +185,8 @@ class Newsroom {
     return rows.map((r) => r.id);
   }
 
-  async eventsOf(articleId: string, kind?: string): Promise<ContentEvent[]> {
-    const all = await this.app.ds.query<(ContentEvent & { kind: string })[]>(
-      `SELECT kind, payload FROM content_events WHERE article_id = $1 ORDER BY seq`,
-      [articleId],
-    );
-    return kind ? all.filter((e) => e.kind === kind) : all;
+  async eventsOf(articleId: string, kind?: `${ContentEventKind}`): Promise<ContentEvent[]> {
+    return eventsOf(this.app, articleId, kind);
   }
 
   /** The article's job as the editors' scheduledJobs query shows it. */
@@ -244,6 +241,7 @@ describe("schedulePublish", () => {
     expect(job.payload.latenessMs).toBeGreaterThanOrEqual(0);
     expect(job.finished_at).not.toBeNull();
     // Not a moment early: the publish happened at or after the due time, by the database clock.
+    // Raw SQL on purpose: compared in the stored microseconds, which a JavaScript Date would round away.
     const [{ onTime }] = await live.app.ds.query<[{ onTime: boolean }]>(
       `SELECT a.first_published_at >= j.run_at AS "onTime" FROM articles a JOIN jobs j ON j.article_id = a.id WHERE j.id = $1`,
       [job.id],
@@ -255,8 +253,11 @@ describe("schedulePublish", () => {
 
   it("a time in the past (by the database clock) is BAD_USER_INPUT and schedules nothing", async () => {
     const a = await live.approvedArticle("Scheduled for the past");
-    const r = expectCode(await live.schedule(a.id, await live.dbTime(-1)), "BAD_USER_INPUT");
-    expect(r.message).toMatch(/not in the future/);
+    expectBadInput(
+      await live.schedule(a.id, await live.dbTime(-1)),
+      "schedulePublish",
+      /^at \S+ is not in the future \(by the database clock\); publish now instead\.$/,
+    );
     expect(await live.stateOf(a.id)).toBe("APPROVED");
     expect(await live.jobsOf(a.id)).toEqual([]);
   });
@@ -341,10 +342,7 @@ describe("two instances on one database", () => {
       const at = await quiet.dbTime(60);
       await Promise.all(ids.map(async (id) => expectOk(await quiet.schedule(id, at))));
       // All due a second ago, so both runners find all of them on their first look.
-      const pending = await quiet.app.ds.query<{ id: string }[]>(
-        `SELECT id FROM jobs WHERE article_id = ANY($1) AND state = 'PENDING'`,
-        [ids],
-      );
+      const pending = await jobsOfArticles(quiet.app, ids, "PENDING");
       const due = await quiet.makeDue(
         pending.map((j) => j.id),
         -1,
@@ -366,26 +364,27 @@ describe("two instances on one database", () => {
       // Both really competed (typically an 11/9 split), rather than one finishing before the other began.
       expect(Math.min(...ranBy), `runs per instance: ${ranBy.join(" + ")}`).toBeGreaterThan(0);
 
-      const jobs = await quiet.app.ds.query<{ state: string; attempts: number }[]>(
-        `SELECT state, attempts FROM jobs WHERE article_id = ANY($1)`,
-        [ids],
-      );
+      const jobs = (await jobsOfArticles(quiet.app, ids)).map((j): { state: string; attempts: number } => ({
+        state: j.state,
+        attempts: j.attempts,
+      }));
       expect(jobs).toHaveLength(20);
       expect(
         jobs.every((j) => j.state === "DONE" && j.attempts === 1),
         JSON.stringify(jobs),
       ).toBe(true);
 
-      const perArticle = await quiet.app.ds.query<{ article_id: string; n: number }[]>(
-        `SELECT article_id, count(*)::int AS n FROM content_events WHERE article_id = ANY($1) AND kind = 'PUBLISHED' GROUP BY article_id`,
-        [ids],
-      );
+      const published = await eventsOfArticles(quiet.app, ids, "PUBLISHED");
+      const perArticle = [...new Set(published.map((e) => e.articleId))].map((articleId) => ({
+        articleId,
+        n: published.filter((e) => e.articleId === articleId).length,
+      }));
       expect(perArticle).toHaveLength(20);
       expect(
         perArticle.every((r) => r.n === 1),
         JSON.stringify(perArticle),
       ).toBe(true);
-      expect(await quiet.app.ds.query(`SELECT 1 FROM content_events WHERE article_id = ANY($1)`, [ids])).toHaveLength(20);
+      expect(await eventsOfArticles(quiet.app, ids)).toHaveLength(20);
 
       const seen = await Promise.all(ids.map((id) => quiet.publicArticle(id)));
       expect(seen.map((s) => s?.id)).toEqual(ids);
@@ -568,10 +567,16 @@ describe("embargoes", () => {
     const a = await live.approvedArticle("Embargo refused");
     const versionBefore = (await live.workingCopy(a.id)).editorial.version;
 
-    const byWriter = expectCode(await live.setEmbargo(a.id, await live.dbTime(3600), live.writer), "FORBIDDEN");
-    expect(byWriter.message).toMatch(/EDITOR/);
-    const past = expectCode(await live.setEmbargo(a.id, await live.dbTime(-5)), "BAD_USER_INPUT");
-    expect(past.message).toMatch(/not in the future/);
+    expectForbidden(
+      await live.setEmbargo(a.id, await live.dbTime(3600), live.writer),
+      "setEmbargo",
+      /needs the EDITOR role.*you are (signed in as )?WRITER\b/,
+    );
+    expectBadInput(
+      await live.setEmbargo(a.id, await live.dbTime(-5)),
+      "setEmbargo",
+      /^embargoUntil \S+ is not in the future; send null to lift the embargo\.$/,
+    );
 
     const copy = await live.workingCopy(a.id);
     expect(copy.editorial.embargoUntil).toBeNull();

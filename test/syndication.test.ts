@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { CreatePartnerKeyDocument, SetEmbargoDocument, type CreatePartnerKeyInput } from "../src/client/generated/graphql";
 import { Language, Role } from "../src/shared/enums";
 import { BadUserInputError, ConflictError, NotFoundError, ServiceUnavailableError } from "../src/shared/errors";
-import { idsBySlug } from "./support/fixtures";
+import { correctionsOf, eventsOf, idsBySlug, publicArticleIds, revisionsStored } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectOk } from "./support/expect";
 import { HIDDEN, MAIN_STORY, newestFirst, VISIBLE } from "./support/demo";
@@ -166,30 +166,21 @@ describe("the demo story's corrections", () => {
     for (const a of corrected) {
       const id = ids[a.slug]!;
       const expected = a.corrections!.map((c) => ({ kind: c.kind, text: c.text }));
-      const events = await app.ds.query<{ revision_number: number; payload: { kind: string; text: string } }[]>(
-        `SELECT revision_number, payload FROM content_events WHERE article_id = $1 AND kind = 'CORRECTED' ORDER BY seq`,
-        [id],
-      );
+      const events = await eventsOf(app, id, "CORRECTED");
       expect(
         events.map((e) => ({ kind: e.payload.kind, text: e.payload.text })),
         a.slug,
       ).toEqual(expected);
-      const revisions = await app.ds.query<{ number: number; summary: string }[]>(
-        `SELECT number, summary FROM article_revisions WHERE article_id = $1 ORDER BY number`,
-        [id],
-      );
+      const revisions = await revisionsStored(app, id);
       const byNumber = new Map(revisions.map((r) => [r.number, r.summary]));
       for (const [i, e] of events.entries())
-        expect(byNumber.get(e.revision_number), a.slug).toBe(`${expected[i]!.kind}: ${expected[i]!.text}`);
+        expect(byNumber.get(e.revisionNumber!), a.slug).toBe(`${expected[i]!.kind}: ${expected[i]!.text}`);
       const doc = JSON.parse((await get(`/syndication/ninjs/${id}`)).text) as { version: string };
-      expect(doc.version, a.slug).toBe(String(events.at(-1)!.revision_number));
+      expect(doc.version, a.slug).toBe(String(events.at(-1)!.revisionNumber));
       // Still the story as reported: the correction is dated a day after publication.
-      const rows = await app.ds.query<{ kind: string; text: string; created_at: Date }[]>(
-        `SELECT kind, text, created_at FROM corrections WHERE article_id = $1 ORDER BY created_at, id`,
-        [id],
-      );
+      const rows = await correctionsOf(app, id);
       expect(rows.map((r) => ({ kind: r.kind, text: r.text }))).toEqual(expected);
-      for (const r of rows) expect(r.created_at.getTime()).toBe(Date.parse(a.publishedAt!) + 86_400_000);
+      for (const r of rows) expect(r.createdAt.getTime()).toBe(Date.parse(a.publishedAt!) + 86_400_000);
     }
   });
 });
@@ -262,9 +253,7 @@ describe("generated datasets", () => {
     const gen = await startTestApp();
     try {
       await generateDataset({ url: (gen.ds.options as { url: string }).url, articles: 300, seed: 7, verbose: false });
-      const rows = await gen.ds.query<{ id: string }[]>(
-        `SELECT id FROM articles WHERE state = 'PUBLISHED' AND (embargo_until IS NULL OR embargo_until <= now())`,
-      );
+      const rows = (await publicArticleIds(gen)).map((id) => ({ id }));
       expect(rows.length).toBeGreaterThan(200);
       const genBase = gen.url.replace(/\/graphql$/, "");
       for (const { id } of rows) {

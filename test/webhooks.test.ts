@@ -25,8 +25,8 @@ import { Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
 import { publishNew as publishArticle, waitFor } from "./support/publish";
 import { startTestApp, type TestApp } from "./support/harness";
-import { expectCode, expectOk } from "./support/expect";
-import { articleIn, webhookFor } from "./support/fixtures";
+import { expectBadInput, expectConflict, expectForbidden, expectOk, expectUnauthenticated } from "./support/expect";
+import { articleIn, deliveriesOf, jobsOfArticles, webhookFor, webhookState, withdrawScope } from "./support/fixtures";
 import { startSecondInstance } from "./support/second-instance";
 
 /*
@@ -34,6 +34,12 @@ import { startSecondInstance } from "./support/second-instance";
  * first two attempts, then accepts: every event must arrive, retries repeat the event id,
  * and every request is signed with the registration's secret.
  */
+const FOR_ADMINS = "Webhooks are managed by admins, or by partner keys with webhooks:manage.";
+const SIGN_IN = "Webhooks need an admin session or a partner key.";
+/** The refusal once an owner has WEBHOOKS_MAX_PER_KEY=2 webhooks (the capped app below). */
+const capReached = (whose: string) =>
+  `${whose} 2 webhooks, the most allowed (WEBHOOKS_MAX_PER_KEY=2); delete one with deleteWebhook first.`;
+
 interface Received {
   eventId: string;
   status: number;
@@ -110,6 +116,7 @@ describe("webhooks", () => {
     ).registerWebhook;
     secret = reg.secret;
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    // Raw SQL on purpose: every stored byte of the webhooks, to prove the secret is not among them.
     const stored = await app.ds.query<{ t: string }[]>(`SELECT row_to_json(w)::text AS t FROM webhooks w`);
     expect(stored.map((r) => r.t).join()).not.toContain(secret);
 
@@ -220,11 +227,8 @@ describe("webhooks", () => {
     expect(disabled.disabledReason).toMatch(/disabled after 10 consecutive failed deliveries/);
     // Let attempts already claimed before the webhook was disabled finish, then count.
     await waitFor("in-flight attempts to settle", async () => {
-      const [row] = await app.ds.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1 AND lease_until > now()`,
-        [reg.webhook.id],
-      );
-      return row!.n === 0;
+      const now = Date.now();
+      return (await deliveriesOf(app, reg.webhook.id)).every((d) => !d.leaseUntil || d.leaseUntil.getTime() <= now);
     });
     const attempts = dead.requests.length;
     await publishNew("Story after it was disabled");
@@ -252,19 +256,31 @@ describe("webhooks", () => {
     expect(rec.requests.map((r) => r.body.articleId)).not.toContain(en);
     expect(rec.requests.every((r) => r.signatureOk)).toBe(true);
 
-    expectCode(await app.gql(RegisterWebhookDocument, { url }, { token: editor }), "FORBIDDEN");
-    expectCode(await app.gql(RegisterWebhookDocument, { url }), "UNAUTHENTICATED");
-    expectCode(await app.gql(RegisterWebhookDocument, { url: "ftp://example.org/x" }, { token: admin }), "BAD_USER_INPUT");
+    expectForbidden(await app.gql(RegisterWebhookDocument, { url }, { token: editor }), "registerWebhook", FOR_ADMINS);
+    expectUnauthenticated(await app.gql(RegisterWebhookDocument, { url }), "registerWebhook", SIGN_IN);
+    expectBadInput(
+      await app.gql(RegisterWebhookDocument, { url: "ftp://example.org/x" }, { token: admin }),
+      "registerWebhook",
+      "url must be http(s).",
+    );
     // Who may manage webhooks is decided before the arguments are validated (the fuzzer's anonymous
     // registerWebhook with an over-long url got BAD_USER_INPUT, a refusal that tells the rules).
     const tooLong = `https://example.org/${"x".repeat(5000)}`;
-    expectCode(await app.gql(RegisterWebhookDocument, { url: tooLong }), "UNAUTHENTICATED");
-    expectCode(await app.gql(RegisterWebhookDocument, { url: tooLong }, { token: editor }), "FORBIDDEN");
+    expectUnauthenticated(await app.gql(RegisterWebhookDocument, { url: tooLong }), "registerWebhook", SIGN_IN);
+    expectForbidden(await app.gql(RegisterWebhookDocument, { url: tooLong }, { token: editor }), "registerWebhook", FOR_ADMINS);
     const { key: readOnly } = expectOk(
       await app.gql(CreatePartnerKeyDocument, { input: { name: "Reader only", scopes: ["content:read"] } }, { token: admin }),
     ).createPartnerKey;
-    expectCode(await app.gql(RegisterWebhookDocument, { url: tooLong }, { token: readOnly }), "FORBIDDEN");
-    expectCode(await app.gql(RegisterWebhookDocument, { url: tooLong }, { token: admin }), "BAD_USER_INPUT");
+    expectForbidden(
+      await app.gql(RegisterWebhookDocument, { url: tooLong }, { token: readOnly }),
+      "registerWebhook",
+      "This partner key lacks the webhooks:manage scope.",
+    );
+    expectBadInput(
+      await app.gql(RegisterWebhookDocument, { url: tooLong }, { token: admin }),
+      "registerWebhook",
+      /^Invalid input: url must be shorter than or equal to 2000 characters/,
+    );
   });
 
   it("refuse a forged delivery-log cursor with BAD_USER_INPUT", async () => {
@@ -273,7 +289,11 @@ describe("webhooks", () => {
     const forged = (seq: string) => Buffer.from(JSON.stringify(["whd", seq])).toString("base64url");
     const query = `query ($id: ID!, $after: String) { webhookDeliveries(webhookId: $id, after: $after) { totalCount } }`;
     for (const seq of ["1 OR 1=1", "99999999999999999999999", "-1", "1e5"]) {
-      expectCode(await app.gql(query, { id, after: forged(seq) }, { token: admin }), "BAD_USER_INPUT");
+      expectBadInput(
+        await app.gql(query, { id, after: forged(seq) }, { token: admin }),
+        "webhookDeliveries",
+        "after is not a cursor from this list; pass pageInfo.endCursor from a previous page.",
+      );
     }
     expectOk(await app.gql(query, { id, after: forged("12") }, { token: admin }));
   });
@@ -290,8 +310,7 @@ describe("webhooks", () => {
     ).createPartnerKey;
     const { id } = expectOk(await app.gql(RegisterWebhookDocument, { url, events: ["PUBLISHED"] }, { token: key }))
       .registerWebhook.webhook;
-    // No mutation edits a key's scopes; an operator does it in the database.
-    await app.ds.query(`UPDATE partner_keys SET scopes = array_remove(scopes, 'content:read') WHERE id = $1`, [partnerKey.id]);
+    await withdrawScope(app, partnerKey.id, "content:read");
     await publishNew("A story for a partner that may no longer read");
     const failed = await waitFor("the delivery to end FAILED", async () => {
       const n = expectOk(await app.gql(WebhookDeliveriesDocument, { webhookId: id, first: 1 }, { token: admin }))
@@ -308,6 +327,7 @@ describe("webhooks", () => {
 
 describe("stored delivery errors", () => {
   it("written by the old HTTP client are rewritten to the coarse vocabulary by the migration", async () => {
+    // Raw SQL on purpose: rows exactly as the old release stored them, which the migration under test rewrites.
     const [hook] = await app.ds.query<{ id: string }[]>(
       `INSERT INTO webhooks (url, events, active, disabled_reason) VALUES ('http://10.0.0.7:6379/', '{}', false,
          'disabled after 20 consecutive failed deliveries (last: TypeError: fetch failed)') RETURNING id`,
@@ -333,15 +353,11 @@ describe("stored delivery errors", () => {
     } finally {
       await runner.release();
     }
-    const rows = await app.ds.query<{ last_error: string }[]>(
-      `SELECT last_error FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY event_seq`,
-      [hook!.id],
+    const rows = await deliveriesOf(app, hook!.id);
+    expect(rows.map((r) => r.lastError)).toEqual(old.map(([, coarse]) => coarse));
+    expect((await webhookState(app, hook!.id)).disabledReason).toBe(
+      "disabled after 20 consecutive failed deliveries (last: request failed)",
     );
-    expect(rows.map((r) => r.last_error)).toEqual(old.map(([, coarse]) => coarse));
-    const [w] = await app.ds.query<{ disabled_reason: string }[]>(`SELECT disabled_reason FROM webhooks WHERE id = $1`, [
-      hook!.id,
-    ]);
-    expect(w!.disabled_reason).toBe("disabled after 20 consecutive failed deliveries (last: request failed)");
   });
 });
 
@@ -364,13 +380,12 @@ describe("webhooks per owner", () => {
 
       const first = expectOk(await register(a, 1)).registerWebhook.webhook.id;
       expectOk(await register(a, 2));
-      const refused = expectCode(await register(a, 3), "CONFLICT");
-      expect(refused.message).toMatch(/already has 2 webhooks, the most allowed.*delete one/);
+      expectConflict(await register(a, 3), "registerWebhook", capReached("This partner key already has"));
       // Another key has its own allowance; so have the admins.
       expectOk(await register(b, 1));
       expectOk(await register(capAdmin, 1));
       expectOk(await register(capAdmin, 2));
-      expectCode(await register(capAdmin, 3), "CONFLICT");
+      expectConflict(await register(capAdmin, 3), "registerWebhook", capReached("The admins already have"));
       // Deleting one makes room again.
       expectOk(await capped.gql(`mutation ($id: ID!) { deleteWebhook(id: $id) }`, { id: first }, { token: a }));
       expectOk(await register(a, 4));
@@ -378,7 +393,8 @@ describe("webhooks per owner", () => {
       // Concurrent registrations cannot overshoot the cap.
       const results = await Promise.all([1, 2, 3, 4, 5].map((n) => register(c, n)));
       expect(results.filter((r) => !r.errors).length).toBe(2);
-      for (const r of results.filter((x) => x.errors)) expectCode(r, "CONFLICT");
+      for (const r of results.filter((x) => x.errors))
+        expectConflict(r, "registerWebhook", capReached("This partner key already has"));
     } finally {
       await capped.close();
     }
@@ -530,18 +546,16 @@ describe("webhooks on the job queue", () => {
       const { id } = await articleIn(busy, busyEditor, "APPROVED", { headline: "Due while the receiver is slow" });
       for (let i = 0; i < 4; i++) await publishArticle(busy, busyEditor, { headline: `Slow receiver story ${i}` });
       await waitFor("the slow deliveries to start", () => inFlight > 0);
+      // Raw SQL on purpose: a second from now by the database clock, which the job follows.
       const [{ at }] = await busy.ds.query<[{ at: Date }]>(`SELECT now() + interval '1 second' AS at`);
       expectOk(await busy.gql(SchedulePublishDocument, { id, at: at.toISOString() }, { token: busyEditor }));
 
       const job = await waitFor(
         "the scheduled publish",
         async () =>
-          (
-            await busy.ds.query<{ state: string; late: number; outcome: string }[]>(
-              `SELECT state, (payload->>'latenessMs')::int AS late, payload->>'outcome' AS outcome FROM jobs WHERE article_id = $1`,
-              [id],
-            )
-          ).find((j) => j.state === "DONE"),
+          (await jobsOfArticles(busy, [id]))
+            .map((j) => ({ state: String(j.state), late: Number(j.payload.latenessMs), outcome: j.payload.outcome }))
+            .find((j) => j.state === "DONE"),
         10_000,
       );
       // The deliveries are still being answered when the publish has run, on time.

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityTarget, FindOptionsWhere, ObjectLiteral } from "typeorm";
 import {
   CreateArticleDocument,
   CreatePartnerKeyDocument,
@@ -14,16 +14,31 @@ import {
   type ContentEventKind,
   type Role as RoleName,
 } from "../../src/client/generated/graphql";
-import { IsNull, LessThanOrEqual } from "typeorm";
+import { In, IsNull, LessThanOrEqual, MoreThan } from "typeorm";
 import { Actor } from "../../src/modules/actor/actor.entity";
-import { ArticleRecord, ArticleRevision } from "../../src/modules/article/article.entity";
+import { AuditEntry } from "../../src/modules/audit";
+import {
+  ArticleActor,
+  ArticleRecord,
+  ArticleRevision,
+  Citation,
+  Claim,
+  ClaimActor,
+  Correction,
+  Perspective,
+  RevisionTopic,
+} from "../../src/modules/article/article.entity";
 import { appendEvent, ConsumerCursor, ContentEvent } from "../../src/modules/outbox";
 import { Place } from "../../src/modules/place/place.entity";
+import { type ReferenceAction, ReferenceRevision } from "../../src/modules/reference";
 import { Source } from "../../src/modules/source/source.entity";
 import { Topic } from "../../src/modules/topic/topic.entity";
+import { Webhook, WebhookDelivery } from "../../src/modules/webhook";
 import { AuthService, User } from "../../src/modules/user";
 import { sha256 } from "../../src/modules/user/auth.service";
-import { ArticleState, ContentEventKind as EventKind } from "../../src/shared/enums";
+import { ArticleState, ContentEventKind as EventKind, type JobState } from "../../src/shared/enums";
+import { Job } from "../../src/modules/job/job.entity";
+import { PartnerKey } from "../../src/modules/partner/partner-key.entity";
 import type { StaffViewer } from "../../src/shared/viewer";
 import { expectOk } from "./expect";
 import type { TestApp } from "./harness";
@@ -42,6 +57,15 @@ type Db = Pick<TestApp, "ds"> | { ds: DataSource };
 
 const BY_KIND = { article: ArticleRecord, actor: Actor, source: Source, topic: Topic, place: Place } as const;
 export type SluggedKind = keyof typeof BY_KIND;
+
+/** How many records of this entity are stored (those matching `where` when given): for "nothing was written" checks. */
+export async function rowCount<T extends ObjectLiteral>(
+  app: Db,
+  entity: EntityTarget<T>,
+  where?: FindOptionsWhere<T>,
+): Promise<number> {
+  return app.ds.getRepository(entity).count(where && { where });
+}
 
 /** The id of the article, actor, source, topic or place with this slug (hidden ones included). */
 export async function idBySlug(app: Db, kind: SluggedKind, slug: string): Promise<string> {
@@ -94,15 +118,72 @@ export async function liveArticleIds(app: Db, n: number): Promise<string[]> {
   return rows.map((a) => a.id);
 }
 
-/** The ids of every article a reader may see now: published, with no embargo or one that has ended. */
+/** The ids of every article a reader may see now: published, with no embargo or one that has ended; by slug. */
 export async function publicArticleIds(app: Db): Promise<string[]> {
   const rows = await app.ds.getRepository(ArticleRecord).find({
     where: [
       { state: ArticleState.PUBLISHED, embargoUntil: IsNull() },
       { state: ArticleState.PUBLISHED, embargoUntil: LessThanOrEqual(new Date()) },
     ],
+    order: { slug: "ASC" },
   });
   return rows.map((a) => a.id);
+}
+
+/** The ids of every article, in any state, by slug in this direction. */
+export async function allArticleIds(app: Db, direction: "ASC" | "DESC" = "ASC"): Promise<string[]> {
+  return (await app.ds.getRepository(ArticleRecord).find({ select: { id: true }, order: { slug: direction } })).map((a) => a.id);
+}
+
+/** The first entry of this kind by slug. */
+export async function firstBySlug(app: Db, kind: SluggedKind): Promise<{ id: string; slug: string }> {
+  const [row] = await app.ds.getRepository<{ id: string; slug: string }>(BY_KIND[kind]).find({ order: { slug: "ASC" }, take: 1 });
+  if (!row) throw new Error(`no ${kind} at all`);
+  return { id: row.id, slug: row.slug };
+}
+
+/** The ids of every partner key, by name. */
+export async function partnerKeyIds(app: Db): Promise<string[]> {
+  return (await app.ds.getRepository(PartnerKey).find({ select: { id: true }, order: { name: "ASC" } })).map((k) => k.id);
+}
+
+/** The scheduled jobs of these articles (of one state when given). */
+export async function jobsOfArticles(app: Db, articleIds: string[], state?: `${JobState}`): Promise<Job[]> {
+  return app.ds.getRepository(Job).findBy({ articleId: In(articleIds), ...(state && { state: state as JobState }) });
+}
+
+/** The outbox's events of these articles (of one kind when given), oldest first. */
+export async function eventsOfArticles(app: Db, articleIds: string[], kind?: `${EventKind}`): Promise<ContentEvent[]> {
+  const where = { articleId: In(articleIds), ...(kind && { kind: kind as EventKind }) };
+  return app.ds.getRepository(ContentEvent).find({ where, order: { seq: "ASC" } });
+}
+
+/** The webhook as stored. */
+export async function webhookState(app: Db, id: string): Promise<Webhook> {
+  return app.ds.getRepository(Webhook).findOneByOrFail({ id });
+}
+
+/** The webhook's deliveries, by event sequence number. */
+export async function deliveriesOf(app: Db, webhookId: string): Promise<WebhookDelivery[]> {
+  return app.ds.getRepository(WebhookDelivery).find({ where: { webhookId }, order: { eventSeq: "ASC" } });
+}
+
+/** The ids of the scheduled jobs in these states, by id in this direction. */
+export async function jobIdsIn(app: Db, states: `${JobState}`[], direction: "ASC" | "DESC" = "ASC"): Promise<string[]> {
+  const rows = await app.ds
+    .getRepository(Job)
+    .find({ select: { id: true }, where: { state: In(states as JobState[]) }, order: { id: direction } });
+  return rows.map((j) => j.id);
+}
+
+/** The ids of every audit log entry, newest first. */
+export async function auditIdsNewestFirst(app: Db): Promise<string[]> {
+  return (await app.ds.getRepository(AuditEntry).find({ select: { id: true }, order: { id: "DESC" } })).map((e) => e.id);
+}
+
+/** The article's corrections as stored, oldest first. */
+export async function correctionsOf(app: Db, articleId: string): Promise<Correction[]> {
+  return app.ds.getRepository(Correction).find({ where: { articleId }, order: { createdAt: "ASC", id: "ASC" } });
 }
 
 /** The article's stored revisions, oldest first. */
@@ -124,6 +205,101 @@ export async function lastEventSeq(app: Db): Promise<string | null> {
 /** How far an outbox consumer (cdn-purge, a webhook's...) has read, or null before its first step. */
 export async function consumerPosition(app: Db, name: string): Promise<string | null> {
   return (await app.ds.getRepository(ConsumerCursor).findOneBy({ name }))?.seq ?? null;
+}
+
+/** The outbox's events after sequence number `seq` (exclusive), oldest first. */
+export async function eventsSince(app: Db, seq: string): Promise<ContentEvent[]> {
+  return app.ds.getRepository(ContentEvent).find({ where: { seq: MoreThan(seq) }, order: { seq: "ASC" } });
+}
+
+/** How many events the outbox holds. */
+export async function outboxSize(app: Db): Promise<number> {
+  return app.ds.getRepository(ContentEvent).count();
+}
+
+// ---- Reference data ------------------------------------------------------------------------
+
+export type RefType = "ACTOR" | "SOURCE" | "TOPIC" | "PLACE";
+const REF_ENTITY = { ACTOR: Actor, SOURCE: Source, TOPIC: Topic, PLACE: Place } as const;
+
+/** The actor, source, topic or place as stored, or null once deleted. */
+export async function referenceEntry(
+  app: Db,
+  type: RefType,
+  id: string,
+): Promise<{ id: string; slug: string; name: string } | null> {
+  return app.ds.getRepository<{ id: string; slug: string; name: string }>(REF_ENTITY[type]).findOneBy({ id });
+}
+
+/** The recorded edits of a reference entry, oldest first; of one action when `action` is given. */
+export async function referenceRevisionsOf(
+  app: Db,
+  entityId: string,
+  action?: `${ReferenceAction}`,
+): Promise<ReferenceRevision[]> {
+  const where = { entityId, ...(action && { action: action as ReferenceAction }) };
+  return app.ds.getRepository(ReferenceRevision).find({ where, order: { number: "ASC" } });
+}
+
+/**
+ * Entry id → the published articles (embargoed ones included) whose published revision cites it,
+ * each way a revision cites an entry of this type. Read through the entities, independently of
+ * the product's own citing-articles SQL, so that tests of that SQL do not grade it against itself.
+ */
+export async function publishedCitations(app: Db, type: RefType): Promise<Map<string, string[]>> {
+  const articles = await app.ds
+    .getRepository(ArticleRecord)
+    .find({ where: { state: ArticleState.PUBLISHED }, select: { id: true, publishedRevisionId: true } });
+  const articleOf = new Map(articles.filter((a) => a.publishedRevisionId).map((a) => [a.publishedRevisionId!, a.id]));
+  const revisionId = In([...articleOf.keys()]);
+  const repo = <T extends object>(e: new () => T) => app.ds.getRepository(e);
+  let links: { entry: string | null; revision: string }[];
+  if (type === "ACTOR") {
+    const claims = await repo(Claim).find({ where: { revisionId }, select: { id: true, revisionId: true } });
+    const claimRevision = new Map(claims.map((c) => [c.id, c.revisionId]));
+    links = [
+      ...(await repo(ArticleActor).findBy({ revisionId })).map((l) => ({ entry: l.actorId, revision: l.revisionId })),
+      ...(await repo(ClaimActor).findBy({ claimId: In([...claimRevision.keys()]) })).map((l) => ({
+        entry: l.actorId,
+        revision: claimRevision.get(l.claimId)!,
+      })),
+      ...(await repo(Perspective).findBy({ revisionId })).map((l) => ({ entry: l.holderActorId, revision: l.revisionId })),
+    ];
+  } else if (type === "SOURCE")
+    links = (await repo(Citation).findBy({ revisionId })).map((l) => ({ entry: l.sourceId, revision: l.revisionId }));
+  else if (type === "TOPIC")
+    links = (await repo(RevisionTopic).findBy({ revisionId })).map((l) => ({ entry: l.topicId, revision: l.revisionId }));
+  else
+    links = (await repo(ArticleRevision).findBy({ id: revisionId })).map((r) => ({ entry: r.datelinePlaceId, revision: r.id }));
+  const citing = new Map<string, Set<string>>();
+  for (const { entry, revision } of links) {
+    if (!entry) continue;
+    citing.set(entry, (citing.get(entry) ?? new Set()).add(articleOf.get(revision)!));
+  }
+  return new Map([...citing].map(([entry, ids]) => [entry, [...ids].sort()]));
+}
+
+/** The published articles whose published revision lists the actor (in its actors, not its claims or perspectives), sorted. */
+export async function publishedArticlesListing(app: Db, actorId: string): Promise<string[]> {
+  const listed = await app.ds.getRepository(ArticleActor).findBy({ actorId });
+  const articles = await app.ds.getRepository(ArticleRecord).findBy({
+    state: ArticleState.PUBLISHED,
+    publishedRevisionId: In(listed.map((l) => l.revisionId)),
+  });
+  return articles.map((a) => a.id).sort();
+}
+
+/** The first entry of this type, by slug, that published articles cite, with those articles' ids (sorted). */
+export async function citedReferenceEntry(
+  app: Db,
+  type: RefType,
+): Promise<{ id: string; slug: string; name: string; citing: string[] }> {
+  const citations = await publishedCitations(app, type);
+  const [entry] = await app.ds
+    .getRepository<{ id: string; slug: string; name: string }>(REF_ENTITY[type])
+    .find({ where: { id: In([...citations.keys()]) }, order: { slug: "ASC" }, take: 1 });
+  if (!entry) throw new Error(`no ${type} is cited by a published article`);
+  return { id: entry.id, slug: entry.slug, name: entry.name, citing: citations.get(entry.id)! };
 }
 
 /**
@@ -223,6 +399,13 @@ export async function logOut(app: Gql, token: string): Promise<void> {
 }
 
 // ---- What only a test does: time passing, crashes, rows from older releases --------------
+
+/** An operator takes a scope away from a partner key (no mutation edits a key's scopes). */
+export async function withdrawScope(app: Db, keyId: string, scope: string): Promise<void> {
+  const keys = app.ds.getRepository(PartnerKey);
+  const key = await keys.findOneByOrFail({ id: keyId });
+  await keys.update({ id: keyId }, { scopes: key.scopes.filter((s) => s !== scope) });
+}
 
 /** The session's lifetime ends now (as if its TTL had passed). */
 export async function expireSession(app: Db, token: string): Promise<void> {
