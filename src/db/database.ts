@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import type { Logger } from "../shared/logger";
 import { createDataSource } from "./data-source";
 import { attachEmbeddedPostgres, EmbeddedInUseError, startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
-import { migrateJobQueue } from "../modules/job/job.migrate";
+import { migrateJobQueue } from "../modules/job";
 
 export interface Database {
   dataSource: DataSource;

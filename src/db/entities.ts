@@ -1,31 +1,19 @@
-import { Actor } from "../modules/actor/actor.entity";
-import { AppSecret, AuditEntry } from "../modules/audit/audit.entity";
-import {
-  ArticleActor,
-  ArticleRecord,
-  ArticleRevision,
-  ArticleSlug,
-  Citation,
-  Claim,
-  ClaimActor,
-  ClaimCitation,
-  Correction,
-  Perspective,
-  RevisionTopic,
-} from "../modules/article/article.entity";
-import { PreviewTokenRecord } from "../modules/article/preview-token.entity";
+import { Actor } from "../modules/actor";
+import { ARTICLE_ENTITIES } from "../modules/article";
+import { AppSecret, AuditEntry } from "../modules/audit";
+import { IdempotencyKey } from "../modules/idempotency";
+import { Job } from "../modules/job";
+import { MediaAsset } from "../modules/media";
 import { ConsumerCursor, ContentEvent } from "../modules/outbox";
-import { Job } from "../modules/job/job.entity";
-import { IdempotencyKey } from "../modules/idempotency/idempotency.entity";
-import { PartnerKey, PartnerUsage } from "../modules/partner/partner-key.entity";
-import { Webhook, WebhookDelivery } from "../modules/webhook/webhook.entity";
-import { MediaAsset } from "../modules/media/media.entity";
-import { Place } from "../modules/place/place.entity";
-import { ReferenceRevision } from "../modules/reference/reference-revision.entity";
-import { Source } from "../modules/source/source.entity";
-import { Topic } from "../modules/topic/topic.entity";
-import { Session, User } from "../modules/user/user.entity";
+import { PartnerKey, PartnerUsage } from "../modules/partner";
+import { Place } from "../modules/place";
+import { ReferenceRevision } from "../modules/reference";
+import { Source } from "../modules/source";
+import { Topic } from "../modules/topic";
+import { Session, User } from "../modules/user";
+import { Webhook, WebhookDelivery } from "../modules/webhook";
 
+// Each module exports its entities through its index.ts; this list is only the order TypeORM sees.
 export const ENTITIES = [
   User,
   Session,
@@ -33,18 +21,7 @@ export const ENTITIES = [
   Place,
   Source,
   Actor,
-  ArticleRecord,
-  ArticleRevision,
-  Citation,
-  ArticleActor,
-  Claim,
-  ClaimCitation,
-  ClaimActor,
-  Perspective,
-  RevisionTopic,
-  Correction,
-  ArticleSlug,
-  PreviewTokenRecord,
+  ...ARTICLE_ENTITIES,
   PartnerKey,
   PartnerUsage,
   Webhook,

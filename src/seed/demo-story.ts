@@ -1,5 +1,5 @@
 import raw from "./data/demo-story.json";
-import { CreateActorInput } from "../modules/actor/actor.inputs";
+import { CreateActorInput } from "../modules/actor/resolvers";
 import {
   ArticleRelationsInput,
   CreateArticleInput,
@@ -8,11 +8,12 @@ import {
   type CitationInput,
   type ClaimInput,
   type PerspectiveInput,
-} from "../modules/article/article.inputs";
-import { CorrectionArgs, ReasonArgs } from "../modules/article/workflow.resolver";
-import { CreatePlaceInput } from "../modules/place/place.inputs";
-import { CreateSourceInput } from "../modules/source/source.inputs";
-import { CreateTopicInput } from "../modules/topic/topic.inputs";
+  CorrectionArgs,
+  ReasonArgs,
+} from "../modules/article/resolvers";
+import { CreatePlaceInput } from "../modules/place/resolvers";
+import { CreateSourceInput } from "../modules/source/resolvers";
+import { CreateTopicInput } from "../modules/topic/resolvers";
 import type {
   ActorKind,
   ActorRole,

@@ -1,1 +1,2 @@
 export { ActorResolver, ActorPerspectivesResolver } from "./actor.resolver";
+export { CreateActorInput } from "./actor.inputs";

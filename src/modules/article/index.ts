@@ -13,4 +13,5 @@ export { createArticleLoaders, type ArticleLoaders } from "./article.loaders";
 export { RequestRecord } from "./request-record";
 export { Article, ArticleActorRole, ArticleConnection, Citation, Correction, HeldPerspective } from "./article.types";
 export { ArticleRecord } from "./article.entity";
+export { ARTICLE_ENTITIES } from "./entities";
 export { REFERENCE_LINKS, type ReferenceLink } from "./reference-links.sql";

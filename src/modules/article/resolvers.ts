@@ -6,6 +6,15 @@ export {
   ArticleMutationResolver,
   staff,
 } from "./article.resolver";
-export { WorkflowResolver } from "./workflow.resolver";
+export { CorrectionArgs, ReasonArgs, WorkflowResolver } from "./workflow.resolver";
 export { RevisionContentResolver, RevisionResolver } from "./revision.resolver";
 export { PreviewResolver } from "./preview.resolver";
+export {
+  ArticleRelationsInput,
+  CreateArticleInput,
+  UpdateArticleInput,
+  type ArticleActorInput,
+  type CitationInput,
+  type ClaimInput,
+  type PerspectiveInput,
+} from "./article.inputs";

@@ -1,1 +1,2 @@
 export { PlaceResolver } from "./place.resolver";
+export { CreatePlaceInput } from "./place.inputs";

@@ -1,1 +1,2 @@
 export { SourceResolver } from "./source.resolver";
+export { CreateSourceInput } from "./source.inputs";

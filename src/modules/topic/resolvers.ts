@@ -1,1 +1,2 @@
 export { TopicResolver } from "./topic.resolver";
+export { CreateTopicInput } from "./topic.inputs";

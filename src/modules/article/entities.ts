@@ -1,0 +1,30 @@
+import {
+  ArticleActor,
+  ArticleRecord,
+  ArticleRevision,
+  ArticleSlug,
+  Citation,
+  Claim,
+  ClaimActor,
+  ClaimCitation,
+  Correction,
+  Perspective,
+  RevisionTopic,
+} from "./article.entity";
+import { PreviewTokenRecord } from "./preview-token.entity";
+
+/** Every table this module maps, for the data source (the entity classes themselves stay inside). */
+export const ARTICLE_ENTITIES = [
+  ArticleRecord,
+  ArticleRevision,
+  Citation,
+  ArticleActor,
+  Claim,
+  ClaimCitation,
+  ClaimActor,
+  Perspective,
+  RevisionTopic,
+  Correction,
+  ArticleSlug,
+  PreviewTokenRecord,
+];
