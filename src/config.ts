@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   embeddedPgPort: number;
   dbPoolSize: number;
+  /** Streaming replicas of DATABASE_URL for public reads (src/db/replicas.ts); [] for none. */
+  replicas: { urls: string[]; maxLagMs: number; pollMs: number };
   migrationsRun: boolean;
   /** Load the demo story on start when the database holds no articles. Never in production. */
   seedDemo: boolean;
@@ -238,6 +240,29 @@ function urlOrNull(env: Env, name: string, protocols: string[], problems: string
   return null;
 }
 
+/** DATABASE_REPLICA_URLS: comma-separated postgres:// URLs, each a streaming standby of DATABASE_URL. */
+function replicaUrls(env: Env, databaseUrl: string | null, problems: string[]): string[] {
+  const raw = env.DATABASE_REPLICA_URLS?.trim();
+  if (!raw) return [];
+  const urls = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  urls.forEach((url, i) => {
+    let ok = false;
+    try {
+      const u = new URL(url);
+      ok = u.protocol === "postgres:" || u.protocol === "postgresql:";
+    } catch {
+      // reported below
+    }
+    if (!ok) problems.push(`DATABASE_REPLICA_URLS entry ${i + 1} is not a postgres:// URL; expected postgres://user:pass@replica:5432/db,...`);
+  });
+  if (!databaseUrl)
+    problems.push("DATABASE_REPLICA_URLS needs DATABASE_URL: replicas stream from a primary you run, not from the embedded PostgreSQL");
+  return urls;
+}
+
 function articleUrlPatternProblem(pattern: string): string | null {
   const example = "e.g. https://news.example/articles/{slug}";
   if (!pattern.includes("{slug}")) return `ARTICLE_URL_PATTERN must contain {slug} where the article's slug goes; ${example}`;
@@ -298,6 +323,11 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || ".data"),
     embeddedPgPort: int(env, "EMBEDDED_PG_PORT", 54329, 1024, 65535, problems),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200, problems),
+    replicas: {
+      urls: replicaUrls(env, databaseUrl, problems),
+      maxLagMs: int(env, "DATABASE_REPLICA_MAX_LAG_MS", 10_000, 0, 3_600_000, problems),
+      pollMs: int(env, "DATABASE_REPLICA_POLL_MS", 75, 10, 60_000, problems),
+    },
     migrationsRun: bool(env, "MIGRATIONS_RUN", true, problems),
     seedDemo: bool(env, "SEED_DEMO", databaseUrl === null && nodeEnv !== "production", problems),
     embeddedInProduction: bool(env, "EMBEDDED_IN_PRODUCTION", false, problems),

@@ -35,6 +35,7 @@ import {
   cachePolicyPlugin,
   committedMutationPlugin,
   partnerUsagePlugin,
+  replicaReadsPlugin,
   sqlCountPlugin,
   subscriptionsDrainPlugin,
 } from "./plugins";
@@ -132,6 +133,7 @@ export async function startServer(opts: {
       committedMutationPlugin,
       partnerUsagePlugin(log),
       idempotencyPlugin(parts.idempotency, log),
+      ...(parts.replicas ? [replicaReadsPlugin] : []),
       ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
     ],
   });
@@ -178,7 +180,7 @@ export async function startServer(opts: {
     persistedQueryLimit(),
     trustedDocumentsGate(config.trustedDocuments),
     ...(cache ? [responseCacheMiddleware(cache, { reportSql })] : []),
-    graphqlHandler({ apollo, services, trustProxy: config.trustProxy, afterMutation: parts.settleCache, reportSql }),
+    graphqlHandler({ apollo, services, trustProxy: config.trustProxy, afterMutation: parts.settleCache, reportSql, replicas: parts.replicas }),
   );
 
   // Any other path: a coded answer too, not Express's HTML page.

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
+import { AnnouncedLsn, ReplicaSet } from "../db/replicas";
 import { IdempotencyService } from "../modules/idempotency";
 import { DELIVERY_POOL, JobRunner, SCHEDULED_POOL } from "../modules/job";
 import { MEDIA_SWEEP_TASK } from "../modules/media";
@@ -23,6 +24,8 @@ export interface Composition {
   cache: ResponseCache | null;
   /** The Redis store behind the cache, when there is one (automatic persisted queries share it). */
   redis: RedisStore | null;
+  /** Streaming replicas for public reads (DATABASE_REPLICA_URLS), or null. */
+  replicas: ReplicaSet | null;
   idempotency: IdempotencyService;
   runner: JobRunner;
   /** Awaited after a mutation (null without a cache): its cache invalidations have been applied here. */
@@ -51,10 +54,14 @@ function createResponseCache(
   config: Config,
   log: Logger,
   namespace: string,
+  announced: AnnouncedLsn | null,
 ): { cache: ResponseCache | null; redis: RedisStore | null } {
   if (config.responseCache === "off") return { cache: null, redis: null };
   const redis = config.responseCache === "redis" ? new RedisStore(config.redisUrl!, log, `ng:rc:${namespace}:`) : null;
-  return { cache: new ResponseCache(redis ?? new MemoryStore(config.responseCacheMaxMb * 1024 * 1024), log), redis };
+  return {
+    cache: new ResponseCache(redis ?? new MemoryStore(config.responseCacheMaxMb * 1024 * 1024), log, announced),
+    redis,
+  };
 }
 
 export function compose(config: Config, dataSource: DataSource, log: Logger, opts: CompositionOptions = {}): Composition {
@@ -63,7 +70,20 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
   const services = createServices(dataSource, config, log);
   const events = new EventBus({ url: dbUrl, log, ...opts.bus });
   const parsed = new URL(dbUrl);
-  const { cache, redis } = createResponseCache(config, log, `${parsed.host}${parsed.pathname}`);
+  // Registered on the bus before the cache, so a notice holds reads on the primary before anything else sees it.
+  const announced = config.replicas.urls.length > 0 ? new AnnouncedLsn(events, log) : null;
+  const replicas = announced
+    ? new ReplicaSet({
+        urls: config.replicas.urls,
+        poolSize: config.dbPoolSize,
+        pollMs: config.replicas.pollMs,
+        maxLagMs: config.replicas.maxLagMs,
+        log,
+        announced,
+        primary: <T>(sql: string, params: unknown[]) => dataSource.query<T[]>(sql, params),
+      })
+    : null;
+  const { cache, redis } = createResponseCache(config, log, `${parsed.host}${parsed.pathname}`, announced);
   const idempotency = new IdempotencyService(dataSource, {
     ttlHours: config.idempotencyTtlHours,
     leaseSeconds: config.idempotencyLeaseSeconds,
@@ -106,6 +126,7 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
     events,
     cache,
     redis,
+    replicas,
     idempotency,
     runner,
     settleCache,
@@ -117,6 +138,7 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
       }
       // The queue's schema before the first request: scheduling enqueues in the request's transaction.
       await runner.migrate();
+      await replicas?.start();
       await events.start();
     },
     async startWorkers() {
@@ -135,8 +157,10 @@ export function compose(config: Config, dataSource: DataSource, log: Logger, opt
       await services.webhooks.stop();
     },
     async close() {
+      announced?.close();
       await events.close();
       await cache?.close();
+      await replicas?.close();
     },
   };
 }

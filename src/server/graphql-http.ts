@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from "@apollo/server";
 import type { RequestHandler } from "express";
 import { queryStats } from "../db/query-counter";
+import type { ReplicaSet } from "../db/replicas";
+import { readScope } from "../shared/read-scope";
 import { buildContext, type Context } from "./context";
 import { requestState } from "./graphql-request";
 import type { CachedResponse } from "./response-cache";
@@ -27,13 +29,15 @@ export interface GraphQLHandlerOptions {
   reportSql: boolean;
   /** Awaited before a mutation's answer is sent: its cache invalidations have been applied here. */
   afterMutation: (() => Promise<unknown>) | null;
+  /** Streaming replicas for public reads (DATABASE_REPLICA_URLS), or null. */
+  replicas: ReplicaSet | null;
 }
 
 export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
   const { apollo, services } = opts;
   return async (req, res, next) => {
     try {
-      const { params, anonymous, rewritten, storePublic } = requestState(req, res);
+      const { params, anonymous, rewritten, storePublic, purgedLsn } = requestState(req, res);
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) {
         if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
@@ -57,7 +61,10 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
           context: async () => (ctx = await buildContext(services, req, opts.trustProxy)),
         });
       // Counting statements needs an async context per request; production does without.
-      const result = await (opts.reportSql ? queryStats.run({ count: 0 }, execute) : execute());
+      const counted = () => (opts.reportSql ? queryStats.run({ count: 0 }, execute) : execute());
+      // Where the read model reads: the replica plugin allows replicas once the operation is known to be a public query.
+      const scope = opts.replicas?.openScope(purgedLsn) ?? null;
+      const result = await (scope ? readScope.run(scope, counted) : counted());
       if (ctx?.mutation && opts.afterMutation) await opts.afterMutation();
       // Vary is added to, not replaced: CORS may have set Vary: Origin.
       for (const [k, v] of result.headers) void (k === "vary" ? res.vary(v) : res.setHeader(k, v));
@@ -84,7 +91,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
         storedAt: Date.now(),
       };
       const maxAge = Number(policy[1]);
-      if (storePublic && maxAge > 0) await storePublic(entry, maxAge);
+      if (storePublic && maxAge > 0) await storePublic(entry, maxAge, scope?.readLsn ?? null);
       res.setHeader("x-cache", "MISS");
       sendPublic(req, res, entry);
     } catch (err) {

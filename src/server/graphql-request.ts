@@ -17,8 +17,13 @@ export interface GraphQLRequestState {
   anonymous: boolean;
   /** The trusted-documents gate filled in the document's text from its hash. */
   rewritten: boolean;
-  /** Set by the response cache on a miss: store this public answer for `maxAge` seconds. */
-  storePublic?: (entry: CachedResponse, maxAgeSeconds: number) => Promise<void>;
+  /**
+   * Set by the response cache on a miss: store this public answer for `maxAge` seconds;
+   * `readLsn`: it was read on a replica at that replay position (null: on the primary).
+   */
+  storePublic?: (entry: CachedResponse, maxAgeSeconds: number, readLsn: bigint | null) => Promise<void>;
+  /** The highest WAL position the response cache has seen purged (by any instance): a replica must have replayed it. */
+  purgedLsn?: bigint;
 }
 
 function jsonParam(raw: string | null): unknown {

@@ -30,7 +30,8 @@ function passesCsrf(req: Request): boolean {
  * The response cache in front of Apollo, for anonymous queries only (nothing else is ever
  * stored): a hit is answered here, before anything is parsed; on a miss the request goes on with
  * `storePublic` set, which the GraphQL handler calls with a public answer (tagged with what it
- * read) to store it under the epoch seen at lookup, so a purge in between is never undone.
+ * read) to store it under the epoch seen at lookup, so a purge in between is never undone (and,
+ * read on a replica, only if that replica had replayed every purged position).
  */
 export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql: boolean }): RequestHandler {
   return async (req, res, next) => {
@@ -57,7 +58,8 @@ export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql:
       if (found?.entry) return sendCached(req, res, found.entry, opts.reportSql);
       if (found) {
         const epoch = found.epoch;
-        state.storePublic = (entry, maxAge) => cache.store(key, entry, maxAge, epoch);
+        state.purgedLsn = found.purgedLsn;
+        state.storePublic = (entry, maxAge, readLsn) => cache.store(key, entry, maxAge, epoch, readLsn);
       }
       next();
     } catch (err) {

@@ -15,6 +15,12 @@ import { PURGE_ALL, tagsForNotice, type EventBus } from "../modules/outbox";
  * tags. A request that read the old data before a purge must not store it after the purge:
  * every purge moves an epoch, and a store succeeds only if the epoch is still the one read
  * before executing (atomically, in Redis with a script).
+ *
+ * With replicas (src/db/replicas.ts) a purge also carries a WAL position at or past the commit
+ * it announces, and the store keeps the highest one purged. An answer read on a replica is stored
+ * only if that replica had replayed every position purged so far: an instance that has not yet
+ * heard a notice another instance already purged for (one shared Redis) cannot put the older
+ * version back. Lookups return that position too, and a request's replica must have replayed it.
  */
 export interface CachedResponse {
   status: number;
@@ -27,13 +33,23 @@ export interface CachedResponse {
   storedAt: number;
 }
 
+/** A lookup's answer: the entry (or null), the invalidation epoch, and the highest WAL position purged (0 without replicas). */
+export interface Lookup {
+  entry: CachedResponse | null;
+  epoch: string;
+  purgedLsn: bigint;
+}
+
 export interface ResponseCacheStore {
-  /** The entry (or null) and the current invalidation epoch, in one round trip. */
-  lookup(key: string): Promise<{ entry: CachedResponse | null; epoch: string }>;
-  /** Store unless a purge happened since `epoch` was read; true when stored. */
-  store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string): Promise<boolean>;
-  /** Drop every entry carrying any of these tags (PURGE_ALL: everything) and move the epoch. */
-  purge(tags: readonly string[]): Promise<void>;
+  /** The entry (or null), the current invalidation epoch and purged position, in one round trip. */
+  lookup(key: string): Promise<Lookup>;
+  /**
+   * Store unless a purge happened since `epoch` was read, or (`readLsn`: the answer was read on a
+   * replica that had replayed that position) a purge at a later position is known; true when stored.
+   */
+  store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string, readLsn?: bigint | null): Promise<boolean>;
+  /** Drop every entry carrying any of these tags (PURGE_ALL: everything), move the epoch, and raise the purged position to `lsn`. */
+  purge(tags: readonly string[], lsn?: bigint | null): Promise<void>;
   /** Resolves when the store can answer (connected), or after a short wait: it then fails over to uncached. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -42,6 +58,7 @@ export interface ResponseCacheStore {
 /** In this process: an LRU bounded by bytes, with a tag index kept in step by eviction. */
 export class MemoryStore implements ResponseCacheStore {
   private epoch = 0;
+  private purgedLsn = 0n;
   private readonly byTag = new Map<string, Set<string>>();
   private readonly lru: LRUCache<string, CachedResponse>;
 
@@ -62,12 +79,13 @@ export class MemoryStore implements ResponseCacheStore {
     }
   }
 
-  lookup(key: string): Promise<{ entry: CachedResponse | null; epoch: string }> {
-    return Promise.resolve({ entry: this.lru.get(key) ?? null, epoch: String(this.epoch) });
+  lookup(key: string): Promise<Lookup> {
+    return Promise.resolve({ entry: this.lru.get(key) ?? null, epoch: String(this.epoch), purgedLsn: this.purgedLsn });
   }
 
-  store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string): Promise<boolean> {
+  store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string, readLsn?: bigint | null): Promise<boolean> {
     if (epoch !== String(this.epoch)) return Promise.resolve(false);
+    if (readLsn != null && readLsn < this.purgedLsn) return Promise.resolve(false);
     this.lru.set(key, entry, { ttl: ttlSeconds * 1000 });
     if (!this.lru.has(key)) return Promise.resolve(false); // larger than the whole cache
     for (const t of entry.tags) {
@@ -78,8 +96,9 @@ export class MemoryStore implements ResponseCacheStore {
     return Promise.resolve(true);
   }
 
-  purge(tags: readonly string[]): Promise<void> {
+  purge(tags: readonly string[], lsn?: bigint | null): Promise<void> {
     this.epoch++;
+    if (lsn != null && lsn > this.purgedLsn) this.purgedLsn = lsn;
     if (tags.includes(PURGE_ALL)) {
       this.lru.clear();
       this.byTag.clear();
@@ -104,12 +123,14 @@ export class MemoryStore implements ResponseCacheStore {
 }
 
 // Scripts run atomically in Redis: a purge cannot slip between the epoch check and the store.
+// Positions are 16 hex digits, so that string order is position order (Lua numbers are doubles).
 const STORE_SCRIPT = `
 local current = redis.call('GET', KEYS[2]) or '0'
 if current ~= ARGV[1] then return 0 end
+if ARGV[4] ~= '' and (redis.call('GET', KEYS[3]) or '') > ARGV[4] then return 0 end
 local ttl = tonumber(ARGV[3])
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ttl)
-for i = 4, #ARGV do
+for i = 5, #ARGV do
   redis.call('SADD', ARGV[i], KEYS[1])
   if redis.call('TTL', ARGV[i]) < ttl then redis.call('EXPIRE', ARGV[i], ttl) end
 end
@@ -117,7 +138,8 @@ return 1`;
 
 const PURGE_SCRIPT = `
 redis.call('INCR', KEYS[1])
-for i = 1, #ARGV do
+if ARGV[1] ~= '' and (redis.call('GET', KEYS[2]) or '') < ARGV[1] then redis.call('SET', KEYS[2], ARGV[1]) end
+for i = 2, #ARGV do
   local keys = redis.call('SMEMBERS', ARGV[i])
   for j = 1, #keys, 500 do
     redis.call('DEL', unpack(keys, j, math.min(j + 499, #keys)))
@@ -125,6 +147,8 @@ for i = 1, #ARGV do
   redis.call('DEL', ARGV[i])
 end
 return 1`;
+
+const lsnHex = (lsn: bigint | null | undefined): string => (lsn == null ? "" : lsn.toString(16).padStart(16, "0"));
 
 /**
  * Shared by every instance. Entries are strings with a TTL; each tag is a set of entry keys
@@ -147,10 +171,12 @@ export class RedisStore implements ResponseCacheStore {
     });
     this.redis.on("error", (err) => log.warn({ err: { message: err.message } }, "redis (response cache) error"));
     this.epochKey = `${prefix}epoch`;
+    this.lsnKey = `${prefix}lsn`;
     this.prefix = prefix;
   }
 
   private readonly prefix: string;
+  private readonly lsnKey: string;
 
   private entryKey(key: string): string {
     return `${this.prefix}e:${key}`;
@@ -160,28 +186,34 @@ export class RedisStore implements ResponseCacheStore {
     return `${this.prefix}t:${tag}`;
   }
 
-  async lookup(key: string): Promise<{ entry: CachedResponse | null; epoch: string }> {
-    const [raw, epoch] = await this.redis.mget(this.entryKey(key), this.epochKey);
-    return { entry: raw ? (JSON.parse(raw) as CachedResponse) : null, epoch: epoch ?? "0" };
+  async lookup(key: string): Promise<Lookup> {
+    const [raw, epoch, lsn] = await this.redis.mget(this.entryKey(key), this.epochKey, this.lsnKey);
+    return {
+      entry: raw ? (JSON.parse(raw) as CachedResponse) : null,
+      epoch: epoch ?? "0",
+      purgedLsn: lsn ? BigInt(`0x${lsn}`) : 0n,
+    };
   }
 
-  async store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string): Promise<boolean> {
+  async store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string, readLsn?: bigint | null): Promise<boolean> {
     const tags = [...entry.tags, PURGE_ALL].map((t) => this.tagKey(t));
     const stored = await this.redis.eval(
       STORE_SCRIPT,
-      2,
+      3,
       this.entryKey(key),
       this.epochKey,
+      this.lsnKey,
       epoch,
       JSON.stringify(entry),
       String(ttlSeconds),
+      lsnHex(readLsn),
       ...tags,
     );
     return stored === 1;
   }
 
-  async purge(tags: readonly string[]): Promise<void> {
-    await this.redis.eval(PURGE_SCRIPT, 1, this.epochKey, ...tags.map((t) => this.tagKey(t)));
+  async purge(tags: readonly string[], lsn?: bigint | null): Promise<void> {
+    await this.redis.eval(PURGE_SCRIPT, 2, this.epochKey, this.lsnKey, lsnHex(lsn), ...tags.map((t) => this.tagKey(t)));
   }
 
   /**
@@ -230,10 +262,14 @@ export class ResponseCache {
   /** Purges that failed (Redis unreachable) and must be retried before anything is served. */
   private pendingPurge: Set<string> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Purges waiting for their WAL position (with replicas): nothing is served meanwhile. */
+  private positioning = 0;
 
   constructor(
     private readonly backend: ResponseCacheStore,
     private readonly log: Logger,
+    /** With replicas: the WAL position of the notices received so far (see src/db/replicas.ts). */
+    private readonly announced: { settled(): Promise<bigint | null> } | null = null,
   ) {}
 
   /**
@@ -247,10 +283,10 @@ export class ResponseCache {
 
   /** Serving is allowed only while every invalidation is known to have been applied. */
   get usable(): boolean {
-    return this.listening && this.pendingPurge === null;
+    return this.listening && this.pendingPurge === null && this.positioning === 0;
   }
 
-  async lookup(key: string): Promise<{ entry: CachedResponse | null; epoch: string } | null> {
+  async lookup(key: string): Promise<Lookup | null> {
     if (!this.usable) return null;
     try {
       return await this.backend.lookup(key);
@@ -260,10 +296,10 @@ export class ResponseCache {
     }
   }
 
-  async store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string): Promise<void> {
+  async store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string, readLsn: bigint | null = null): Promise<void> {
     if (!this.usable || ttlSeconds <= 0) return;
     try {
-      await this.backend.store(key, entry, ttlSeconds, epoch);
+      await this.backend.store(key, entry, ttlSeconds, epoch, readLsn);
     } catch (err) {
       this.failed(err, "store");
     }
@@ -297,9 +333,18 @@ export class ResponseCache {
     // Taken before awaiting: notices that arrive meanwhile start a new batch.
     const tags = [...pending];
     this.pendingPurge = null;
+    let lsn: bigint | null = null;
+    if (this.announced) {
+      this.positioning++;
+      try {
+        lsn = await this.announced.settled();
+      } finally {
+        this.positioning--;
+      }
+    }
     try {
       // Commands on one connection run in order: a lookup sent after this purge sees its effect.
-      await this.backend.purge(tags);
+      await this.backend.purge(tags, lsn);
     } catch (err) {
       this.failed(err, "purge");
       const again = this.pendingPurge ?? new Set<string>();

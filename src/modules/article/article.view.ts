@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { ArticleState, Genre, Language } from "../../shared/enums";
 import { readingTimeMinutes } from "../../shared/markdown";
+import { readScope } from "../../shared/read-scope";
 import type { Place } from "../place";
 import { Article } from "./article.types";
 import { PLACE_JSON } from "./relation.projections";
@@ -113,11 +114,26 @@ export function groupBy<T>(rows: T[], key: (r: T) => string, keys: readonly stri
   return keys.map((k) => m.get(k) ?? []);
 }
 
-/** Base of the readers: raw SQL through the app's DataSource. */
+/**
+ * Base of the readers: raw SQL through the app's DataSource, or, for a public read and a reader
+ * of published content only (`replicaSafe`), on a replica that has replayed every change
+ * announced so far (src/shared/read-scope.ts, src/db/replicas.ts).
+ */
 export abstract class SqlReader {
+  /** Reads only what publishing made public: a replica that replayed every announced change has it. */
+  protected readonly replicaSafe: boolean = false;
+
   constructor(protected readonly ds: DataSource) {}
 
   protected query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const scope = readScope.getStore();
+    if (scope) {
+      if (!this.replicaSafe) scope.replicaAllowed = false;
+      else if (scope.replicaAllowed) {
+        const onReplica = scope.route<T>(sql, params);
+        if (onReplica) return onReplica;
+      }
+    }
     return this.ds.query<T[]>(sql, params);
   }
 }

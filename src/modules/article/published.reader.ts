@@ -79,6 +79,8 @@ export interface ArticleFilterArgs {
  * `visibleTo`; every view it returns is built from the published revision.
  */
 export class PublishedReader extends SqlReader {
+  protected override readonly replicaSafe = true;
+
   async findPublished(
     by: { id?: string | null; slug?: string | null },
     aud: Audience = PUBLIC_AUDIENCE,

@@ -19,6 +19,10 @@ import {
  * visibility rule here: callers reach a revision id only through a view they may see.
  */
 export class RelationReader extends SqlReader {
+  // Revisions are immutable and reached only through a view: a published view read on a replica
+  // has its relations there too. After a working-copy read the scope is on the primary already.
+  protected override readonly replicaSafe = true;
+
   // Referenced rows (sources, actors) come from correlated subqueries: a join lets the
   // planner hash the whole actors or sources table on every request once they are large.
 

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { ContentEventKind } from "../../shared/enums";
 import { ForbiddenError } from "../../shared/errors";
 import { decodeCursor, encodeCursor, pageSize } from "../../shared/pagination";
+import { readFromPrimaryFromNowOn } from "../../shared/read-scope";
 import type { Audience } from "../policy";
 import { eventFactsAfter } from "./event-facts";
 import { learn } from "./learn";
@@ -48,6 +49,9 @@ export class ChangesService<A> {
   ) {}
 
   async page(aud: Audience, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage<A>> {
+    // The events are the primary's log, and the articles they carry must be read as of them: a
+    // replica may not have replayed an event this process has not heard announced yet.
+    readFromPrimaryFromNowOn();
     // Even an empty page is refused: the feed is content, like the articles it carries.
     if (aud.denied) throw new ForbiddenError(aud.denied);
     const limit = pageSize(first ?? 100);

@@ -201,6 +201,19 @@ export class EventBus {
     });
   }
 
+  /**
+   * The primary's WAL insert position, read on the LISTEN connection: every cache notice this
+   * process has received was sent at its transaction's commit, so the position read after it is
+   * at or past that commit (the insert position, not the flush position: with
+   * synchronous_commit=off a commit may not be flushed yet when its notice is delivered).
+   */
+  async walPosition(): Promise<string> {
+    const c = this.client;
+    if (!c || this.closed) throw new Error("the content-event listener is not connected");
+    const { rows } = await c.query<{ lsn: string }>("SELECT pg_current_wal_insert_lsn()::text AS lsn");
+    return rows[0]!.lsn;
+  }
+
   /** Called with false when the LISTEN connection is lost and true when it is back. */
   onConnectionChange(listener: (up: boolean) => void): void {
     this.connectionListeners.add(listener);

@@ -4,3 +4,4 @@ export { committedMutationPlugin } from "./committed-mutation";
 export { partnerUsagePlugin } from "./partner-usage";
 export { sqlCountPlugin } from "./sql-count";
 export { subscriptionsDrainPlugin } from "./subscriptions-drain";
+export { replicaReadsPlugin } from "./replica-reads";
