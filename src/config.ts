@@ -256,10 +256,15 @@ function replicaUrls(env: Env, databaseUrl: string | null, problems: string[]): 
     } catch {
       // reported below
     }
-    if (!ok) problems.push(`DATABASE_REPLICA_URLS entry ${i + 1} is not a postgres:// URL; expected postgres://user:pass@replica:5432/db,...`);
+    if (!ok)
+      problems.push(
+        `DATABASE_REPLICA_URLS entry ${i + 1} is not a postgres:// URL; expected postgres://user:pass@replica:5432/db,...`,
+      );
   });
   if (!databaseUrl)
-    problems.push("DATABASE_REPLICA_URLS needs DATABASE_URL: replicas stream from a primary you run, not from the embedded PostgreSQL");
+    problems.push(
+      "DATABASE_REPLICA_URLS needs DATABASE_URL: replicas stream from a primary you run, not from the embedded PostgreSQL",
+    );
   return urls;
 }
 

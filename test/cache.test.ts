@@ -310,6 +310,52 @@ describe("a purge during a request", () => {
   });
 });
 
+describe("an answer read on a replica", () => {
+  const entry = (): CachedResponse => ({
+    status: 200,
+    headers: [],
+    body: "{}",
+    etag: '"x"',
+    tags: ["article:1"],
+    storedAt: Date.now(),
+  });
+
+  // Another instance purged at WAL position 0x2000 before this one heard of the change: an answer read
+  // on a replica that had replayed only 0x1000 must not be stored, one that had replayed 0x2000 may.
+  async function refusesOlderThanPurged(store: MemoryStore | RedisStore): Promise<void> {
+    await store.purge(["article:1"], 0x2000n);
+    const { epoch, purgedLsn } = await store.lookup("k");
+    expect(purgedLsn).toBe(0x2000n);
+    expect(await store.store("k", entry(), 60, epoch, 0x1fffn)).toBe(false);
+    expect((await store.lookup("k")).entry).toBeNull();
+    expect(await store.store("k", entry(), 60, epoch, 0x2000n)).toBe(true);
+    // Read on the primary (no position): only the epoch decides.
+    await store.purge(["article:1"], 0x1800n);
+    const again = await store.lookup("k");
+    expect(again.purgedLsn).toBe(0x2000n);
+    expect(await store.store("k", entry(), 60, again.epoch, null)).toBe(true);
+    // Positions above 2^53 compare exactly (LSNs are 64-bit).
+    await store.purge(["article:1"], 0x1_0000_0000_0000_0001n);
+    const high = await store.lookup("k");
+    expect(await store.store("k", entry(), 60, high.epoch, 0x1_0000_0000_0000_0000n)).toBe(false);
+    expect(await store.store("k", entry(), 60, high.epoch, 0x1_0000_0000_0000_0001n)).toBe(true);
+  }
+
+  it("is stored only if its replica had replayed every purged position (memory)", async () => {
+    await refusesOlderThanPurged(new MemoryStore(1 << 20));
+  });
+
+  it("is stored only if its replica had replayed every purged position (Redis, shared by instances)", async () => {
+    const store = new RedisStore(REDIS_URL, createLogger("silent"), `ng:test:${randomBytes(4).toString("hex")}:`);
+    try {
+      await store.ready();
+      await refusesOlderThanPurged(store);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("two instances", () => {
   async function pair(env: Record<string, string>): Promise<{ a: TestApp; b: SecondInstance; token: string }> {
     const a = await startTestApp(env);

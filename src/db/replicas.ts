@@ -177,7 +177,7 @@ export class ReplicaSet {
         connectionString: url,
         max: opts.poolSize,
         application_name: "newsgraph-replica",
-        connectionTimeoutMillis: 2000,
+        connectionTimeoutMillis: 5000,
         statement_timeout: opts.statementTimeoutMs ?? 15_000,
         options: "-c jit=off",
         keepAlive: true,
@@ -302,7 +302,11 @@ export class ReplicaSet {
       // A replica's failure is never the client's: the rest of this request reads the primary.
       scope.replicaAllowed = false;
       if (replicaUnreachable(err)) this.down(r, err);
-      else this.opts.log.warn({ err: { message: (err as Error).message }, replica: r.label }, "a read failed on a replica; retried on the primary");
+      else
+        this.opts.log.warn(
+          { err: { message: (err as Error).message }, replica: r.label },
+          "a read failed on a replica; retried on the primary",
+        );
       return this.opts.primary<T>(sql, params);
     }
   }

@@ -180,7 +180,14 @@ export async function startServer(opts: {
     persistedQueryLimit(),
     trustedDocumentsGate(config.trustedDocuments),
     ...(cache ? [responseCacheMiddleware(cache, { reportSql })] : []),
-    graphqlHandler({ apollo, services, trustProxy: config.trustProxy, afterMutation: parts.settleCache, reportSql, replicas: parts.replicas }),
+    graphqlHandler({
+      apollo,
+      services,
+      trustProxy: config.trustProxy,
+      afterMutation: parts.settleCache,
+      reportSql,
+      replicas: parts.replicas,
+    }),
   );
 
   // Any other path: a coded answer too, not Express's HTML page.

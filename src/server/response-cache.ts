@@ -296,7 +296,13 @@ export class ResponseCache {
     }
   }
 
-  async store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string, readLsn: bigint | null = null): Promise<void> {
+  async store(
+    key: string,
+    entry: CachedResponse,
+    ttlSeconds: number,
+    epoch: string,
+    readLsn: bigint | null = null,
+  ): Promise<void> {
     if (!this.usable || ttlSeconds <= 0) return;
     try {
       await this.backend.store(key, entry, ttlSeconds, epoch, readLsn);

@@ -63,7 +63,8 @@ export interface TestDatabase {
  */
 export const FAULTS_EDITOR = { email: "editor@faults.example", password: "faults editor password" };
 
-async function migrateAndSeed(url: string): Promise<void> {
+/** Migrations, the job queue's schema, the demo story and the faults editor, through the product. */
+export async function migrateAndSeed(url: string): Promise<void> {
   const ds = createDataSource({ url, log, poolSize: 2 });
   await ds.initialize();
   try {
