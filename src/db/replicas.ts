@@ -146,6 +146,9 @@ const POLL_SQL = `SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn(
   CASE WHEN pg_last_wal_receive_lsn() IS NOT NULL AND pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
        ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000, 0) END::float8 AS lag_ms`;
 
+/** An on-demand check is skipped when the replica's position is younger than this. */
+const ON_DEMAND_MIN_MS = 10;
+
 function labelOf(url: string): string {
   try {
     const u = new URL(url);
@@ -273,7 +276,11 @@ export class ReplicaSet {
     const found = this.pick(need);
     if (found) return found;
     // Up but behind: read their positions now (one check per replica at a time, shared by every request waiting).
-    const behind = this.replicas.filter((r) => r.up && r.replay !== null && r.replay < need);
+    // Read just now and still behind: the primary, rather than another round trip per request.
+    const now = Date.now();
+    const behind = this.replicas.filter(
+      (r) => r.up && r.replay !== null && r.replay < need && now - r.polledAt >= ON_DEMAND_MIN_MS,
+    );
     if (behind.length === 0) return null;
     return Promise.all(behind.map((r) => this.check(r))).then(() => this.pick(need));
   }

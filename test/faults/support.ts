@@ -214,6 +214,13 @@ export async function spawnServer(opts: {
   return server;
 }
 
+/** SIGTERM to a server child still running, and its exit awaited (at most 25 s: its own drain gives up after 20). */
+export async function stopServer(server: ServerChild | undefined): Promise<void> {
+  if (!server?.running()) return;
+  server.child.kill("SIGTERM");
+  await Promise.race([server.exited, sleep(25_000)]);
+}
+
 /** Last resort for a failed test: no child outlives the run. */
 export function killAllChildren(): void {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
