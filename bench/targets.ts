@@ -17,7 +17,7 @@ const MAIN_JS = path.join(DIST, "src", "main.js");
 const BUILD_STAMP = path.join(DIST, ".bench-build-stamp");
 const RAW_DIR = path.join(DIST, "bench");
 
-export type TargetName = "uncached" | "warm" | "raw";
+export type TargetName = "uncached" | "warm" | "raw" | "postgraphile" | "fixed";
 
 export interface TargetSpec {
   name: string;
@@ -64,7 +64,7 @@ export function ensureBuild(say: (s: string) => void): { built: boolean; seconds
 /** Compiles the raw handler to dist/bench (type-checked with the project by tsc; here only transpiled). */
 export function compileRaw(): string {
   fs.mkdirSync(RAW_DIR, { recursive: true });
-  for (const file of ["raw-handler.ts", "serve-raw.ts"]) {
+  for (const file of ["raw-handler.ts", "serve-raw.ts", "serve-postgraphile.ts", "serve-fixed.ts"]) {
     const source = fs.readFileSync(path.join(__dirname, file), "utf8");
     const out = ts.transpileModule(source, {
       fileName: file,
@@ -100,6 +100,25 @@ export function newsgraphSpec(opts: {
 export function rawSpec(databaseUrl: string): TargetSpec {
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_DATABASE_URL: databaseUrl, NODE_ENV: "production" };
   return { name: "raw", args: [compileRaw()], env };
+}
+
+/** PostGraphile 5 on the same database (bench/serve-postgraphile.ts); GRAPHILE_ENV=production, as deployed. */
+export function postgraphileSpec(databaseUrl: string): TargetSpec {
+  compileRaw();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BENCH_DATABASE_URL: databaseUrl,
+    NODE_ENV: "production",
+    GRAPHILE_ENV: "production",
+  };
+  return { name: "postgraphile", args: [path.join(RAW_DIR, "serve-postgraphile.js")], env };
+}
+
+/** The fixed-buffer server (bench/serve-fixed.ts) answering the bodies in `answersFile` ({ path: body }). */
+export function fixedSpec(answersFile: string): TargetSpec {
+  compileRaw();
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_FIXED_ANSWERS: answersFile, NODE_ENV: "production" };
+  return { name: "fixed", args: [path.join(RAW_DIR, "serve-fixed.js")], env };
 }
 
 export async function startTarget(spec: TargetSpec, cpuProfDir: string | null): Promise<Target> {

@@ -1,6 +1,9 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { Client } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker, vocabularySizes } from "../bench/dataset";
+import { copyValue, DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker, vocabularySizes } from "../bench/dataset";
 import { RAW_ACTOR_VISIBLE, startRawHandler, type RawHandler } from "../bench/raw-handler";
 import { buildScenarios, firstDifference, get, SCENARIO_NAMES, type Variables } from "../bench/scenarios";
 import { PUBLIC_READER, referenceVisibleSql } from "../src/modules/reference";
@@ -117,6 +120,30 @@ describe("the generated dataset", () => {
       [edges.map((e) => e.node.id), person.id],
     );
     expect(involved.n).toBe(edges.length);
+  });
+
+  it("has every index of the schema again after a load that deferred them", async () => {
+    const { rows } = await db.query<{ n: string }>(
+      `SELECT indexname AS n FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'article_revisions'`,
+    );
+    const names = rows.map((r) => r.n);
+    // The GIN index search uses and the btree ones of lists: built after the rows, not left out.
+    expect(names).toEqual(expect.arrayContaining(["ix_article_revisions_search", "ix_article_revisions_dateline"]));
+    const invalid = await one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+       WHERE t.relname = ANY($1) AND NOT (i.indisvalid AND i.indisready)`,
+      [["articles", "article_revisions", "citations", "article_actors", "claims", "perspectives", "revision_topics"]],
+    );
+    expect(invalid).toEqual({ n: 0 });
+    expect(await one<{ t: string | null }>(`SELECT to_regclass('public.bench_dataset_indexes')::text AS t`)).toEqual({ t: null });
+  });
+
+  it("writes text with tabs, newlines, backslashes and quotes through COPY unchanged", async () => {
+    const nasty = ["tab\there", "line\nbreak\r\n", "back\\slash \\N", 'quote " and {brace}', ""];
+    await db.query(`CREATE TEMP TABLE copy_check (t text, a text[], n text)`);
+    const line = `${[copyValue(nasty.join("|")), copyValue(nasty), copyValue(null)].join("\t")}\n`;
+    await pipeline(Readable.from([line]), db.query(copyFrom("COPY copy_check (t, a, n) FROM STDIN")));
+    expect(await one(`SELECT t, a, n FROM copy_check`)).toEqual({ t: nasty.join("|"), a: nasty, n: null });
   });
 
   it("is reproducible: the same seed and anchor give the same rows, another seed does not", async () => {

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { print, type DocumentNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,6 +23,7 @@ import {
 } from "../src/client/generated/graphql";
 import { TRUSTED_DOCUMENTS } from "../src/server/graphql-http";
 import { MemoryStore, RedisStore, type CachedResponse } from "../src/server/response-cache";
+import { COMPRESS_MIN_BYTES, withEncodings } from "../src/server/response-encoding";
 import { DEMO_EDITOR } from "../src/seed/seed";
 import { Role } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
@@ -75,6 +77,33 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 }
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+interface Bytes {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The bytes as sent, not decompressed (fetch would decompress them). */
+  body: Buffer;
+}
+
+/** A GET over node:http, which leaves Accept-Encoding and the body's encoding to the caller. */
+function getBytes(
+  url: string,
+  doc: DocumentNode,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Bytes> {
+  const sp = new URLSearchParams({ query: queryOf(doc), variables: JSON.stringify(variables) });
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${url}?${sp.toString()}`, { headers: { "x-apollo-operation-name": "Test", ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      })
+      .on("error", reject);
+  });
+}
 const slugsIn = (r: Raw) => [...r.text.matchAll(/"slug":"([^"]+)"/g)].map((m) => m[1]);
 
 let app: TestApp;
@@ -192,6 +221,90 @@ describe("the response cache", () => {
     expect(keys.filter((k) => k.startsWith("article:")).sort()).toEqual(visible.map((id) => `article:${id}`).sort());
     const missing = await get(app.url, { doc: ArticlePageDocument, variables: { slug: "not-yet-published" } });
     expect(missing.headers.get("surrogate-key")!.split(" ")).toContain("articles");
+  });
+});
+
+describe("compressed answers", () => {
+  const vars = { first: 9 };
+
+  it("a hit answers in the encoding the client accepts, from bytes compressed once, with Vary and an ETag per representation", async () => {
+    const miss = await getBytes(app.url, FrontPageDocument, vars, { "accept-encoding": "br" });
+    expect(miss.headers["x-cache"]).toBe("MISS");
+    expect(miss.headers["content-encoding"]).toBe("br");
+    const identity = await getBytes(app.url, FrontPageDocument, vars);
+    expect(identity.headers["x-cache"]).toBe("HIT");
+    expect(identity.headers["content-encoding"]).toBeUndefined();
+    expect(identity.body.length).toBeGreaterThan(COMPRESS_MIN_BYTES);
+    expect(Number(identity.headers["content-length"])).toBe(identity.body.length);
+    const text = identity.body.toString("utf8");
+    expect(JSON.parse(text)).toMatchObject({ data: { articles: { edges: expect.any(Array) } } });
+    expect(brotliDecompressSync(miss.body).toString("utf8")).toBe(text);
+
+    const br = await getBytes(app.url, FrontPageDocument, vars, { "accept-encoding": "gzip;q=0.5, br" });
+    expect(br.headers["x-cache"]).toBe("HIT");
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.body.equals(miss.body)).toBe(true); // the stored bytes, not compressed again
+    expect(br.body.length).toBeLessThan(identity.body.length / 2);
+    const gz = await getBytes(app.url, FrontPageDocument, vars, { "accept-encoding": "br;q=0, gzip" });
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.body).toString("utf8")).toBe(text);
+    expect(Number(gz.headers["content-length"])).toBe(gz.body.length);
+    const none = await getBytes(app.url, FrontPageDocument, vars, { "accept-encoding": "identity" });
+    expect(none.headers["content-encoding"]).toBeUndefined();
+    expect(none.body.equals(identity.body)).toBe(true);
+
+    for (const r of [identity, br, gz]) expect(String(r.headers.vary).toLowerCase()).toContain("accept-encoding");
+    const etags = [identity, br, gz].map((r) => r.headers.etag);
+    expect(new Set(etags).size).toBe(3);
+    for (const e of etags) expect(e).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+  });
+
+  it("answers If-None-Match with 304 for the representation the client holds, and 200 for another", async () => {
+    const br = await getBytes(app.url, FrontPageDocument, vars, { "accept-encoding": "br" });
+    const held = br.headers.etag!;
+    const again = await getBytes(app.url, FrontPageDocument, vars, { "accept-encoding": "br", "if-none-match": held });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    expect(again.headers.etag).toBe(held);
+    // The brotli bytes' validator does not stand for the gzip bytes.
+    const other = await getBytes(app.url, FrontPageDocument, vars, { "accept-encoding": "gzip", "if-none-match": held });
+    expect(other.status).toBe(200);
+    expect(other.headers["content-encoding"]).toBe("gzip");
+  });
+
+  it("leaves small answers uncompressed and does not vary them by encoding", async () => {
+    const r = await getBytes(app.url, ArticlePageDocument, { slug: "no-such-story-here" }, { "accept-encoding": "gzip, br" });
+    expect(r.status).toBe(200);
+    expect(r.body.length).toBeLessThan(COMPRESS_MIN_BYTES);
+    expect(r.headers["content-encoding"]).toBeUndefined();
+    expect(String(r.headers.vary).toLowerCase()).not.toContain("accept-encoding");
+    expect(JSON.parse(r.body.toString("utf8"))).toEqual({ data: { article: null } });
+  });
+
+  it("keeps the compressed bodies through Redis, byte for byte", async () => {
+    const store = new RedisStore(REDIS_URL, createLogger("silent"), `ng:test:${randomBytes(4).toString("hex")}:`);
+    try {
+      await store.ready();
+      const body = JSON.stringify({ data: { text: "a long enough answer ".repeat(200) } });
+      const entry = await withEncodings({
+        status: 200,
+        headers: [],
+        body,
+        etag: '"e"',
+        tags: ["articles"],
+        storedAt: Date.now(),
+      });
+      expect(gunzipSync(entry.gzip!).toString()).toBe(body);
+      expect(brotliDecompressSync(entry.br!).toString()).toBe(body);
+      const { epoch } = await store.lookup("k");
+      expect(await store.store("k", entry, 60, epoch)).toBe(true);
+      const back = (await store.lookup("k")).entry!;
+      expect(back.body).toBe(body);
+      expect(Buffer.isBuffer(back.gzip) && back.gzip.equals(entry.gzip!)).toBe(true);
+      expect(Buffer.isBuffer(back.br) && back.br.equals(entry.br!)).toBe(true);
+    } finally {
+      await store.close();
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { advanceCursor, appendEvent, EventBus, type BusEvent, type Consumer } from "../src/modules/outbox";
 import { ContentEventKind } from "../src/shared/enums";
 import { createLogger } from "../src/shared/logger";
+import { consumerPosition, lastEventSeq } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import { waitFor } from "./support/publish";
 
@@ -162,8 +163,7 @@ describe("sequence order is commit order", () => {
 
 describe("the consumer cursor", () => {
   const consumer = (from: Consumer["from"] = "start"): Consumer => ({ name: `test-${randomUUID()}`, from });
-  const cursorOf = async (name: string) =>
-    (await app.ds.query<{ seq: string }[]>(`SELECT seq::text AS seq FROM consumer_cursors WHERE name = $1`, [name]))[0]?.seq;
+  const cursorOf = (name: string) => consumerPosition(app, name);
 
   it("is advanced by one instance at a time: another skips at once instead of waiting, and the cursor moves at commit", async () => {
     const c = consumer();
@@ -198,8 +198,8 @@ describe("the consumer cursor", () => {
   });
 
   it("starts a new consumer at the beginning of the log or at its end", async () => {
-    const [{ max }] = await app.ds.query<[{ max: string }]>(`SELECT coalesce(max(seq), 0)::text AS max FROM content_events`);
-    expect(BigInt(max) > 0n).toBe(true);
+    const max = await lastEventSeq(app);
+    expect(BigInt(max ?? 0) > 0n).toBe(true);
     const fromStart = consumer("start");
     const fromEnd = consumer("end");
     expect(await advanceCursor(app.ds, fromStart, (_m, after) => Promise.resolve({ upTo: null, result: after }))).toBe("0");

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ArticleRecord } from "../src/modules/article";
 import { DEMO, DEMO_STORY_FILE, parseDemoStory } from "../src/seed/demo-story";
 import { seedDemo } from "../src/seed/seed";
 import { createLogger } from "../src/shared/logger";
+import { rowCount } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 
 /** The data file as committed, parsed afresh for each case (a deep copy to break). */
@@ -110,7 +112,7 @@ describe("seeding goes through the services, which name the entry they refuse", 
     const article = { ...data.articles[9]!, slug: "seed-test-markup-only-headline", headline: "<b></b><i></i>" };
     data.articles = [article];
     const story = parseDemoStory(data, "bad.json");
-    const count = async () => (await app.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM articles`))[0]!.n;
+    const count = () => rowCount(app, ArticleRecord);
     const before = await count();
     await expect(seedDemo(app.ds, createLogger("silent"), story)).rejects.toThrow(
       "demo story articles[0] (seed-test-markup-only-headline): headline is empty once markup is removed",

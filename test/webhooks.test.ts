@@ -567,6 +567,27 @@ describe("webhooks on the job queue", () => {
     }
   });
 
+  it("attempt a new delivery at once, and leave no queue entry behind once it is delivered", async () => {
+    let secret = "";
+    const rec = receiver(0, () => secret);
+    const url = await listen(rec.server);
+    const hook = await webhookFor(app, admin, url, ["PUBLISHED"]);
+    secret = hook.secret;
+    const id = await publishNew("Delivered at once");
+    await waitFor("the delivery", () => rec.requests.some((r) => r.body.articleId === id));
+    const [delivery] = await waitFor("the delivery recorded", async () => {
+      const ds = await deliveriesOf(app, hook.id);
+      return ds.length === 1 && ds[0]!.state === "DELIVERED" && ds;
+    });
+    expect(delivery).toMatchObject({ attempts: 1, lastStatus: 200 });
+    // Raw SQL on purpose: graphile-worker's own table. The attempt's safety-net entry (due 10 s
+    // later, should this process have died before recording it) is removed by the recorded success.
+    const left = await app.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = $1`, [
+      `webhook-delivery:${delivery!.id}`,
+    ]);
+    expect(left[0]!.n).toBe(0);
+  });
+
   it("two instances deliver each event to a webhook once", async () => {
     const second = await startSecondInstance(app, {
       runJobs: false,

@@ -8,6 +8,7 @@ import { buildContext, type Context } from "./context";
 import { requestState } from "./graphql-request";
 import type { CachedResponse } from "./response-cache";
 import { sendPublic } from "./response-cache.middleware";
+import { withEncodings } from "./response-encoding";
 import type { Services } from "./services";
 
 export { TRUSTED_DOCUMENTS } from "./trusted-documents";
@@ -82,7 +83,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       }
       // A public answer: hashable, taggable, storable.
       const tags = [...(ctx?.record.tags ?? [])].sort();
-      const entry: CachedResponse = {
+      let entry: CachedResponse = {
         status: 200,
         headers: [...result.headers].filter(([k]) => k === "content-type" || k === "cache-control"),
         body: text,
@@ -91,7 +92,11 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
         storedAt: Date.now(),
       };
       const maxAge = Number(policy[1]);
-      if (storePublic && maxAge > 0) await storePublic(entry, maxAge, scope?.readLsn ?? null);
+      if (storePublic && maxAge > 0) {
+        // Compressed once here, for every hit to come (and this answer).
+        entry = await withEncodings(entry);
+        await storePublic(entry, maxAge, scope?.readLsn ?? null);
+      }
       res.setHeader("x-cache", "MISS");
       sendPublic(req, res, entry);
     } catch (err) {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
-import { ALL_KEY } from "../modules/outbox";
 import { persistedHash, requestState } from "./graphql-request";
 import type { CachedResponse, ResponseCache } from "./response-cache";
+import { negotiate } from "./response-encoding";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -70,26 +70,37 @@ export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql:
 
 function sendCached(req: Request, res: Response, entry: CachedResponse, reportSql: boolean): void {
   res.statusCode = entry.status;
-  for (const [k, v] of entry.headers) void (k === "vary" ? res.vary(v) : res.setHeader(k, v));
   res.setHeader("age", String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
   res.setHeader("x-cache", "HIT");
   if (reportSql) res.setHeader("x-sql-statements", "0");
   sendPublic(req, res, entry);
 }
 
-/** Validators and keys of a public answer; 304 when the client already holds it. */
+/**
+ * A public answer in the representation the client accepts, with its validators and keys, in
+ * one write of headers prepared once per entry (response-encoding.ts); 304 when the client
+ * already holds it.
+ */
 export function sendPublic(req: Request, res: Response, entry: CachedResponse): void {
-  res.vary("accept, authorization");
-  res.setHeader("surrogate-key", [...entry.tags, ALL_KEY].join(" "));
+  const { rep, vary } = negotiate(req, entry);
+  res.vary(vary);
   if (req.method === "GET") {
-    res.setHeader("etag", entry.etag);
     const inm = req.headers["if-none-match"];
-    if (inm && inm.split(",").some((t) => t.trim() === entry.etag || t.trim() === `W/${entry.etag}`)) {
-      res.statusCode = 304;
+    if (inm && inm.split(",").some((t) => t.trim() === rep.etag || t.trim() === `W/${rep.etag}`)) {
       res.removeHeader("content-type");
+      res.writeHead(304, {
+        etag: rep.etag,
+        "cache-control": rep.headers["cache-control"],
+        "surrogate-key": rep.headers["surrogate-key"],
+      });
       res.end();
       return;
     }
+    res.writeHead(res.statusCode, rep.headers);
+  } else {
+    // A POST answer has no validator: the same answer, no ETag.
+    const { etag: _etag, ...headers } = rep.headers;
+    res.writeHead(res.statusCode, headers);
   }
-  res.send(entry.body);
+  res.end(rep.body);
 }

@@ -31,6 +31,15 @@ export interface CachedResponse {
   tags: string[];
   /** When it was stored (ms), for the Age header. */
   storedAt: number;
+  /** The body compressed, made once when stored (response-encoding.ts); absent for small bodies. */
+  gzip?: Buffer;
+  br?: Buffer;
+}
+
+/** Redis holds strings: the compressed bodies travel as base64. */
+interface StoredResponse extends Omit<CachedResponse, "gzip" | "br"> {
+  gzip?: string;
+  br?: string;
 }
 
 /** A lookup's answer: the entry (or null), the invalidation epoch, and the highest WAL position purged (0 without replicas). */
@@ -65,7 +74,7 @@ export class MemoryStore implements ResponseCacheStore {
   constructor(maxBytes: number) {
     this.lru = new LRUCache<string, CachedResponse>({
       maxSize: maxBytes,
-      sizeCalculation: (e) => e.body.length * 2 + 512,
+      sizeCalculation: (e) => e.body.length * 2 + (e.gzip?.length ?? 0) + (e.br?.length ?? 0) + 512,
       dispose: (e, key) => this.unindex(key, e.tags),
     });
   }
@@ -188,15 +197,18 @@ export class RedisStore implements ResponseCacheStore {
 
   async lookup(key: string): Promise<Lookup> {
     const [raw, epoch, lsn] = await this.redis.mget(this.entryKey(key), this.epochKey, this.lsnKey);
-    return {
-      entry: raw ? (JSON.parse(raw) as CachedResponse) : null,
-      epoch: epoch ?? "0",
-      purgedLsn: lsn ? BigInt(`0x${lsn}`) : 0n,
-    };
+    const purgedLsn = lsn ? BigInt(`0x${lsn}`) : 0n;
+    if (!raw) return { entry: null, epoch: epoch ?? "0", purgedLsn };
+    const { gzip, br, ...rest } = JSON.parse(raw) as StoredResponse;
+    const entry: CachedResponse = rest;
+    if (gzip && br) Object.assign(entry, { gzip: Buffer.from(gzip, "base64"), br: Buffer.from(br, "base64") });
+    return { entry, epoch: epoch ?? "0", purgedLsn };
   }
 
   async store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string, readLsn?: bigint | null): Promise<boolean> {
     const tags = [...entry.tags, PURGE_ALL].map((t) => this.tagKey(t));
+    const { gzip, br, ...rest } = entry;
+    const value: StoredResponse = gzip && br ? { ...rest, gzip: gzip.toString("base64"), br: br.toString("base64") } : rest;
     const stored = await this.redis.eval(
       STORE_SCRIPT,
       3,
@@ -204,7 +216,7 @@ export class RedisStore implements ResponseCacheStore {
       this.epochKey,
       this.lsnKey,
       epoch,
-      JSON.stringify(entry),
+      JSON.stringify(value),
       String(ttlSeconds),
       lsnHex(readLsn),
       ...tags,
