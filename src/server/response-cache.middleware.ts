@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import { ALL_KEY } from "../modules/outbox";
+import { metrics } from "../shared/metrics";
 import { persistedHash, requestState } from "./graphql-request";
 import type { CachedResponse, ResponseCache } from "./response-cache";
 
@@ -54,8 +55,12 @@ export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql:
         ]),
       );
       const found = await cache.lookup(key);
-      if (found?.entry) return sendCached(req, res, found.entry, opts.reportSql);
+      if (found?.entry) {
+        metrics.cacheLookup(true, found.entry.body.length);
+        return sendCached(req, res, found.entry, opts.reportSql);
+      }
       if (found) {
+        metrics.cacheLookup(false);
         const epoch = found.epoch;
         state.storePublic = (entry, maxAge) => cache.store(key, entry, maxAge, epoch);
       }

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import { Redis } from "ioredis";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Logger } from "../shared/logger";
+import { metrics } from "../shared/metrics";
 import { PURGE_ALL, tagsForNotice, type EventBus } from "../modules/outbox";
 
 /**
@@ -95,6 +96,11 @@ export class MemoryStore implements ResponseCacheStore {
 
   get size(): number {
     return this.lru.size;
+  }
+
+  /** Bytes held, as the LRU counts them against its bound. */
+  get bytes(): number {
+    return this.lru.calculatedSize;
   }
 
   close(): Promise<void> {
@@ -263,7 +269,7 @@ export class ResponseCache {
   async store(key: string, entry: CachedResponse, ttlSeconds: number, epoch: string): Promise<void> {
     if (!this.usable || ttlSeconds <= 0) return;
     try {
-      await this.backend.store(key, entry, ttlSeconds, epoch);
+      if (await this.backend.store(key, entry, ttlSeconds, epoch)) metrics.cacheStore(entry.body.length);
     } catch (err) {
       this.failed(err, "store");
     }
@@ -300,7 +306,9 @@ export class ResponseCache {
     try {
       // Commands on one connection run in order: a lookup sent after this purge sees its effect.
       await this.backend.purge(tags);
+      metrics.purge("response_cache", true);
     } catch (err) {
+      metrics.purge("response_cache", false);
       this.failed(err, "purge");
       const again = this.pendingPurge ?? new Set<string>();
       for (const t of tags) again.add(t);
@@ -325,6 +333,11 @@ export class ResponseCache {
 
   ready(): Promise<void> {
     return this.backend.ready();
+  }
+
+  /** Entries and bytes held in this process (the in-memory store); null for Redis, which reports its own. */
+  get memoryUse(): { entries: number; bytes: number } | null {
+    return this.backend instanceof MemoryStore ? { entries: this.backend.size, bytes: this.backend.bytes } : null;
   }
 
   async close(): Promise<void> {
