@@ -1,8 +1,8 @@
 /*
  * OpenTelemetry tracing, started before anything it instruments is loaded: src/main.ts imports
  * this module first, so http, express, graphql, pg and ioredis are patched as they are required.
- * Off (OTEL_EXPORTER_OTLP_ENDPOINT unset): this module returns at once and loads nothing from
- * OpenTelemetry, neither the SDK nor its API. On: spans go to the collector over OTLP/HTTP in
+ * Off (OTEL_EXPORTER_OTLP_ENDPOINT unset): this module returns at once and loads nothing of the
+ * SDK, its instrumentations or exporters. On: spans go to the collector over OTLP/HTTP in
  * batches; the OTEL_* environment variables the SDK documents (OTEL_BSP_*, OTEL_RESOURCE_ATTRIBUTES…) apply.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on, before the instrumented modules */
@@ -35,6 +35,10 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): StartedTraci
 
   // The signal path of the base URL, as the OTLP specification builds it from the generic endpoint.
   const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || `${endpoint.replace(/\/+$/, "")}/v1/traces`;
+  // Traces only: metrics are prom-client's (/metrics), logs are pino's. Left to its defaults, the SDK
+  // would also export (empty) OTLP metrics and logs to the collector.
+  env.OTEL_METRICS_EXPORTER ??= "none";
+  env.OTEL_LOGS_EXPORTER ??= "none";
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME?.trim() || "newsgraph",
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) })],

@@ -1,7 +1,7 @@
 /*
  * What the rest of the code asks of tracing, with nothing behind it until src/tracing.ts installs
  * the OpenTelemetry SDK (OTEL_EXPORTER_OTLP_ENDPOINT set). Kept free of OpenTelemetry imports, so
- * that with tracing off not even its API is loaded and each call below is one null check.
+ * that with tracing off nothing of the SDK is loaded and each call below is one null check.
  */
 
 /** W3C trace context as carried in an outbox row: traceparent and, when present, tracestate. */
