@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import parsePrometheusTextFormat, { type ParsedFamily, type ParsedSample } from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import {
@@ -25,19 +25,8 @@ import { publishNew, waitFor } from "./support/publish";
  * receiver are real HTTP servers on loopback whose answers the tests switch.
  */
 
-interface Sample {
-  labels?: Record<string, string>;
-  value?: string;
-  count?: string;
-  sum?: string;
-  buckets?: Record<string, string>;
-}
-interface Family {
-  name: string;
-  type: string;
-  metrics: Sample[];
-}
-
+type Sample = ParsedSample;
+type Family = ParsedFamily;
 type Scrape = Map<string, Family>;
 
 /**
@@ -51,7 +40,7 @@ function parse(text: string): Scrape {
     histograms.has(name) ? "" : line,
   );
   const out: Scrape = new Map();
-  for (const f of parsePrometheusTextFormat(plain) as Family[]) {
+  for (const f of parsePrometheusTextFormat(plain)) {
     const seen = out.get(f.name);
     if (seen) seen.metrics.push(...f.metrics);
     else out.set(f.name, { ...f, metrics: [...f.metrics] });

@@ -1,6 +1,6 @@
 // The parser ships no types: what the metrics tests read of its output.
 declare module "parse-prometheus-text-format" {
-  interface ParsedSample {
+  export interface ParsedSample {
     labels?: Record<string, string>;
     value?: string;
     count?: string;
@@ -8,7 +8,7 @@ declare module "parse-prometheus-text-format" {
     buckets?: Record<string, string>;
     quantiles?: Record<string, string>;
   }
-  interface ParsedFamily {
+  export interface ParsedFamily {
     name: string;
     help: string;
     type: "COUNTER" | "GAUGE" | "HISTOGRAM" | "SUMMARY" | "UNTYPED";
