@@ -61,6 +61,17 @@ export function markdown(r: Report): string {
       ``,
     );
   }
+  if (r.opsCost) {
+    const o = r.opsCost;
+    lines.push(
+      `Operations cost (${o.scenario}, uncached, three fresh processes in interleaved rounds): ` +
+        `off ${fmt(o.reqPerSec.off)}, metrics ${fmt(o.reqPerSec.metrics)} (${o.metricsRatio?.toFixed(3) ?? "n/a"}×), ` +
+        `tracing ${fmt(o.reqPerSec.tracing)} req/s (${o.tracingRatio?.toFixed(3) ?? "n/a"}×, ${o.otlpExports} OTLP exports); ` +
+        `per round: ${(["off", "metrics", "tracing"] as const).map((v) => `${v} ${o.perRound[v].map((x) => x.toFixed(0)).join("/")}`).join(", ")}. ` +
+        `The metrics target counted ${o.metricsCounted} GraphQL requests.`,
+      ``,
+    );
+  }
   lines.push(`## Inputs`, ``);
   for (const sc of r.scenarios)
     lines.push(`- **${sc.name}** (${sc.title}; operation ${sc.operationName}): ${sc.pool.join("; ")}`);

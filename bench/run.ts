@@ -13,6 +13,7 @@ import { POSTGRAPHILE_SCENARIOS, postgraphileEndCursor, postgraphileScenario, to
 import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker } from "./dataset";
 import { latencyAtOne, throughput, warm, type LatencyResult, type ThroughputResult } from "./load";
 import { RAW_PUBLIC_ARTICLE } from "./raw-handler";
+import { measureOpsCost, type OpsCost } from "./ops-cost";
 import { markdown } from "./report";
 import {
   buildScenarios,
@@ -584,6 +585,8 @@ export interface Report {
   keyset: SqlCounts["keyset"] & { same: boolean | null };
   cacheHitSql: Partial<Record<ScenarioName, (number | null)[]>>;
   heavySearch: HeavySearch | null;
+  /** Metrics and tracing on vs off, uncached front page (bench/ops-cost.ts); null without the front scenario. */
+  opsCost: OpsCost | null;
   verified: string[];
   notes: string[];
 }
@@ -670,6 +673,21 @@ function goals(r: Omit<Report, "goals">): Goal[] {
       goal: "front page SQL statements unchanged from first: 5 to 100 and page 1 to 1000 (keyset)",
       measured: [...sizes, ...pages].join(", "),
       met: r.keyset.same,
+    });
+  }
+  if (r.opsCost) {
+    const o = r.opsCost;
+    const ratio = (x: number | null) =>
+      x === null ? "not measured (no request completed)" : `${x.toFixed(3)}× off (${((1 - x) * 100).toFixed(1)}% cost)`;
+    out.push({
+      goal: "metrics cost < 3% (uncached front page, METRICS_PORT on vs off)",
+      measured: `${ratio(o.metricsRatio)}; ${o.reqPerSec.metrics.toFixed(0)} vs ${o.reqPerSec.off.toFixed(0)} req/s`,
+      met: o.metricsRatio === null ? null : o.metricsRatio >= 0.97,
+    });
+    out.push({
+      goal: "tracing off costs < 1% (OTEL_EXPORTER_OTLP_ENDPOINT unset: the SDK is not loaded; the off target is the baseline)",
+      measured: `for scale, tracing on (OTLP export, ${o.otlpExports} exports): ${ratio(o.tracingRatio)}`,
+      met: null,
     });
   }
   return out;
@@ -983,6 +1001,7 @@ function buildReport(m: {
   heavy: HeavySearch | null;
   rounds: Map<string, RoundMeasurement[]>;
   rss: RssSampler;
+  opsCost: OpsCost | null;
 }): Report {
   const { f, db, build, dataset, scenarios, targets, sql } = m;
   const base: Omit<Report, "goals"> = {
@@ -1019,6 +1038,7 @@ function buildReport(m: {
     keyset: { ...sql.keyset, same: m.keysetSame },
     cacheHitSql: Object.fromEntries(scenarios.map((s) => [s.name, sql.perScenario[s.name]!.hit])),
     heavySearch: m.heavy,
+    opsCost: m.opsCost,
     verified: m.verified,
     notes: [
       "Each target is its own Node process: Newsgraph as production runs it (node dist/src/main.js, built by npm run build, configured by environment only), the raw handler from bench/raw-handler.ts compiled to dist/bench. The load generator (autocannon) runs in the bench process and PostgreSQL on the same machine, so all share the CPU.",
@@ -1075,7 +1095,36 @@ async function main(): Promise<void> {
     } finally {
       rss.stop();
     }
-    const report = buildReport({ f, db, build, dataset, scenarios, targets, verified, sql, keysetSame, heavy, rounds, rss });
+    const front = scenarios.find((s) => s.name === "front");
+    const opsCost = front
+      ? await measureOpsCost({
+          databaseUrl: db.url,
+          nodeEnv: f.nodeEnv,
+          front,
+          rounds: f.rounds,
+          duration: f.duration,
+          warmup: f.warmup,
+          initialWarmup: f.initialWarmup,
+          connections: f.connections,
+          running,
+          say,
+        })
+      : null;
+    const report = buildReport({
+      f,
+      db,
+      build,
+      dataset,
+      scenarios,
+      targets,
+      verified,
+      sql,
+      keysetSame,
+      heavy,
+      rounds,
+      rss,
+      opsCost,
+    });
     writeReport(report, f.out);
   } finally {
     signals.dispose();

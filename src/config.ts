@@ -76,6 +76,17 @@ export interface Config {
     /** Webhooks per partner key, and for the admins' own set. */
     maxPerOwner: number;
   };
+  /** Prometheus metrics: off unless a port of their own or a token is set (never public by default). */
+  metrics: {
+    /** A listener of their own for GET /metrics (null: none; 0: any free port, for tests). */
+    port: number | null;
+    /** Interface of that listener (default 127.0.0.1: reachable from this machine only). */
+    host: string;
+    /** Bearer token required to scrape; with no port of their own, /metrics is served on the public port behind it. */
+    token: string | null;
+  };
+  /** OpenTelemetry traces (read before anything else loads, by src/tracing.ts; here for validation and --help). */
+  tracing: { endpoint: string | null; serviceName: string };
   media: {
     /** Largest upload accepted, in bytes (larger ones are refused with 413 while streaming). */
     maxBytes: number;
@@ -170,6 +181,14 @@ export const ENV_DOC: Record<string, string> = {
   S3_ACCESS_KEY_ID: "access key for the bucket; unset uses the AWS SDK's default credential chain",
   S3_SECRET_ACCESS_KEY: "secret for S3_ACCESS_KEY_ID",
   S3_FORCE_PATH_STYLE: "address the bucket as a path, not a subdomain (default true with S3_ENDPOINT)",
+  METRICS_PORT:
+    "serve Prometheus metrics at GET /metrics on this port of their own (unset: no such listener; metrics are off unless METRICS_TOKEN is set)",
+  METRICS_HOST: "interface of the METRICS_PORT listener (default 127.0.0.1: only this machine can scrape)",
+  METRICS_TOKEN:
+    "bearer token (32+ characters) a scraper must send; without METRICS_PORT, /metrics is served on the public port behind it",
+  OTEL_EXPORTER_OTLP_ENDPOINT:
+    "OTLP/HTTP endpoint of an OpenTelemetry collector, e.g. http://otel-collector:4318; set, traces are exported (unset: tracing off, the SDK is not loaded)",
+  OTEL_SERVICE_NAME: "service name on exported traces (default newsgraph)",
   MEDIA_ORPHAN_GRACE_SECONDS: "media files with no asset row are deleted by the orphan sweep once older than this (default 3600)",
 };
 
@@ -379,6 +398,15 @@ export function loadConfig(env: Env = process.env): Config {
       refusedPorts: [],
       maxPerOwner: int(env, "WEBHOOKS_MAX_PER_KEY", 10, 1, 1000, problems),
     },
+    metrics: {
+      port: env.METRICS_PORT?.trim() ? int(env, "METRICS_PORT", 0, 0, 65535, problems) : null,
+      host: env.METRICS_HOST?.trim() || "127.0.0.1",
+      token: env.METRICS_TOKEN?.trim() || null,
+    },
+    tracing: {
+      endpoint: urlOrNull(env, "OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"], problems),
+      serviceName: env.OTEL_SERVICE_NAME?.trim() || "newsgraph",
+    },
     media: {
       maxBytes: int(env, "MEDIA_MAX_BYTES", 25 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024, problems),
       maxPixels: int(env, "MEDIA_MAX_PIXELS", 100_000_000, 10_000, 1_000_000_000, problems),
@@ -412,6 +440,16 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(
       "EXPLORER=true needs introspection, which the explorer reads the schema by: set INTROSPECTION=true too, or remove EXPLORER",
     );
+  if (config.metrics.token !== null && config.metrics.token.length < 32)
+    problems.push(
+      "METRICS_TOKEN must be at least 32 characters (e.g. openssl rand -hex 32): it guards the metrics from anyone who can reach the port",
+    );
+  if (config.metrics.port !== null && config.metrics.port !== 0 && config.metrics.port === config.port)
+    problems.push(
+      "METRICS_PORT must differ from PORT: metrics have a listener of their own; for /metrics on the public port set METRICS_TOKEN instead",
+    );
+  if (env.METRICS_HOST?.trim() && config.metrics.port === null)
+    problems.push("METRICS_HOST is set but METRICS_PORT is not; set the port too");
   if (config.responseCache === "redis" && !redisUrl) problems.push("RESPONSE_CACHE=redis needs REDIS_URL");
   if (nodeEnv === "production") {
     // A database nobody backs up, or an editor account whose password is in the README, must be a choice.

@@ -1,3 +1,5 @@
+// First: tracing patches http, express, graphql, pg and ioredis as they load (a no-op when off).
+import { startTracing } from "./tracing";
 import "reflect-metadata";
 import { ConfigError, ENV_DOC, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
     try {
       await server.stop();
       await db.close();
+      // The last spans (the shutdown's own requests) go out before the exit.
+      await startTracing()?.shutdown();
       log.info("stopped cleanly");
       process.exit(0);
     } catch (err) {

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger as OrmLogger, QueryRunner } from "typeorm";
 import type { Logger } from "../shared/logger";
+import { metrics } from "../shared/metrics";
 
 /** Per-request SQL statement count, so tests and benchmarks can gate on it. */
 export interface QueryStats {
@@ -15,6 +16,7 @@ export class CountingLogger implements OrmLogger {
   logQuery(query: string, parameters?: unknown[], _runner?: QueryRunner): void {
     const stats = queryStats.getStore();
     if (stats) stats.count += 1;
+    metrics.sqlStatement();
     if (this.out.isLevelEnabled("trace")) this.out.trace({ sql: query, params: parameters?.length }, "sql");
   }
   logQueryError(error: string | Error, query: string): void {

@@ -31,6 +31,7 @@ import { syndicationRouter } from "./syndication-routes";
 import { explorerRouter } from "./explorer";
 import { mediaRouter } from "./media-routes";
 import { startSubscriptionServer } from "./ws-server";
+import { graphqlMetrics, MetricsEndpoint, outcomePlugin } from "./metrics";
 import {
   cachePolicyPlugin,
   committedMutationPlugin,
@@ -50,6 +51,8 @@ export interface RunningServer {
   events: EventBus;
   /** The response cache for anonymous queries (null when RESPONSE_CACHE=off). */
   cache: ResponseCache | null;
+  /** http://host:port/metrics when metrics have a listener of their own (METRICS_PORT), else null. */
+  metricsUrl: string | null;
   /** Stop accepting, let in-flight requests finish, then resolve. The database is the caller's. */
   stop(): Promise<void>;
 }
@@ -73,6 +76,9 @@ export async function startServer(opts: {
     bus: opts.subscriptions?.bus,
   });
   const { services, events, cache, redis } = parts;
+  // Off unless configured: no listener, no token, nothing counted (shared/metrics.ts).
+  const metricsOn = config.metrics.port !== null || config.metrics.token !== null;
+  const metricsEndpoint = metricsOn ? new MetricsEndpoint({ dataSource, events, cache, log, token: config.metrics.token }) : null;
   const app = express();
   app.disable("x-powered-by");
   // Express would hash every GraphQL response body for an ETag nobody asked for.
@@ -135,6 +141,7 @@ export async function startServer(opts: {
       idempotencyPlugin(parts.idempotency, log),
       ...(parts.replicas ? [replicaReadsPlugin] : []),
       ...(config.nodeEnv === "production" ? [] : [sqlCountPlugin]),
+      ...(metricsEndpoint ? [outcomePlugin] : []),
     ],
   });
   await apollo.start();
@@ -168,12 +175,15 @@ export async function startServer(opts: {
       else res.send(sdl);
     });
   }
+  // On the public port only behind the token, and only when metrics have no listener of their own.
+  if (metricsEndpoint && config.metrics.port === null) app.get("/metrics", metricsEndpoint.handler());
   const reportSql = config.nodeEnv !== "production";
   app.use(syndicationRouter(services, config, log));
   if (config.explorer) app.use(explorerRouter({ log }));
   app.use(mediaRouter(services, config, log));
   app.use(
     "/graphql",
+    ...(metricsEndpoint ? [graphqlMetrics()] : []),
     anonymousGetWithoutPreflight(),
     // Lone surrogates ("\ud800" in JSON) become U+FFFD before anything validates or stores them.
     express.json({ limit: "1mb", reviver: (_key, value: unknown) => (typeof value === "string" ? wellFormed(value) : value) }),
@@ -218,6 +228,16 @@ export async function startServer(opts: {
     await parts.close();
     throw err;
   }
+  let metricsServer: http.Server | null = null;
+  if (metricsEndpoint && config.metrics.port !== null) {
+    try {
+      metricsServer = await metricsEndpoint.listen(config.metrics.port, config.metrics.host);
+    } catch (err) {
+      httpServer.close();
+      await parts.close();
+      throw err;
+    }
+  }
   await parts.startWorkers();
   const actualPort = (httpServer.address() as { port: number }).port;
   const host = config.host === "0.0.0.0" ? "localhost" : config.host;
@@ -229,6 +249,9 @@ export async function startServer(opts: {
     services,
     events,
     cache,
+    metricsUrl: metricsServer
+      ? `http://${config.metrics.host.includes(":") ? `[${config.metrics.host}]` : config.metrics.host}:${(metricsServer.address() as { port: number }).port}/metrics`
+      : null,
     async stop() {
       // New connections are refused from here on; open ones finish what they were sending.
       drain.begin();
@@ -238,6 +261,11 @@ export async function startServer(opts: {
       // Long enough for a request already on the wire from a LAN peer (a proxy) to arrive and be answered.
       await drain.settle(250);
       await apollo.stop();
+      if (metricsServer) {
+        const closed = new Promise((resolve) => metricsServer.close(resolve));
+        metricsServer.closeAllConnections();
+        await closed;
+      }
       await parts.close();
     },
   };

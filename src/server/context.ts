@@ -7,6 +7,7 @@ import { audienceFor, type Audience } from "../modules/policy";
 import { viewerForToken } from "../modules/user";
 import { RateLimitedError, unavailableAs503 } from "../shared/errors";
 import { httpHint } from "../shared/http-status";
+import { metrics } from "../shared/metrics";
 import type { Viewer } from "../shared/viewer";
 
 export interface Context {
@@ -23,6 +24,8 @@ export interface Context {
   mutation?: boolean;
   /** The client's network address (login throttling); set for HTTP requests. */
   clientAddress?: string;
+  /** The code of the answer's first error, for the request metrics (set by outcomePlugin). */
+  outcome?: string;
 }
 
 /**
@@ -76,6 +79,7 @@ export async function buildContext(services: Services, req: IncomingMessage, tru
   if (viewer.kind === "partner") {
     const wait = await unavailableAs503(services.partners.consume(viewer));
     if (wait !== null) {
+      metrics.refused("partner_rate_limit");
       throw new RateLimitedError(
         `Rate limit of ${viewer.rateLimitPerMinute} requests a minute reached for this key; retry in ${wait} s.`,
         wait,

@@ -7,6 +7,7 @@ import { readScope } from "../shared/read-scope";
 import { buildContext, type Context } from "./context";
 import { requestState } from "./graphql-request";
 import type { CachedResponse } from "./response-cache";
+import { noteOutcome } from "./metrics";
 import { sendPublic } from "./response-cache.middleware";
 import { withEncodings } from "./response-encoding";
 import type { Services } from "./services";
@@ -70,6 +71,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       // Vary is added to, not replaced: CORS may have set Vary: Origin.
       for (const [k, v] of result.headers) void (k === "vary" ? res.vary(v) : res.setHeader(k, v));
       res.statusCode = result.status ?? 200;
+      noteOutcome(res, ctx, result.body.kind === "complete" ? result.body.string : null);
       if (result.body.kind === "chunked") {
         for await (const chunk of result.body.asyncIterator) res.write(chunk);
         res.end();

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
+import { metrics } from "../shared/metrics";
 import { persistedHash, requestState } from "./graphql-request";
 import type { CachedResponse, ResponseCache } from "./response-cache";
 import { negotiate } from "./response-encoding";
@@ -55,8 +56,12 @@ export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql:
         ]),
       );
       const found = await cache.lookup(key);
-      if (found?.entry) return sendCached(req, res, found.entry, opts.reportSql);
+      if (found?.entry) {
+        metrics.cacheLookup(true, found.entry.body.length);
+        return sendCached(req, res, found.entry, opts.reportSql);
+      }
       if (found) {
+        metrics.cacheLookup(false);
         const epoch = found.epoch;
         state.purgedLsn = found.purgedLsn;
         state.storePublic = (entry, maxAge, readLsn) => cache.store(key, entry, maxAge, epoch, readLsn);

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import { Redis } from "ioredis";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Logger } from "../shared/logger";
+import { metrics } from "../shared/metrics";
 import { PURGE_ALL, tagsForNotice, type EventBus } from "../modules/outbox";
 
 /**
@@ -123,6 +124,11 @@ export class MemoryStore implements ResponseCacheStore {
 
   get size(): number {
     return this.lru.size;
+  }
+
+  /** Bytes held, as the LRU counts them against its bound. */
+  get bytes(): number {
+    return this.lru.calculatedSize;
   }
 
   close(): Promise<void> {
@@ -317,7 +323,7 @@ export class ResponseCache {
   ): Promise<void> {
     if (!this.usable || ttlSeconds <= 0) return;
     try {
-      await this.backend.store(key, entry, ttlSeconds, epoch, readLsn);
+      if (await this.backend.store(key, entry, ttlSeconds, epoch, readLsn)) metrics.cacheStore(entry.body.length);
     } catch (err) {
       this.failed(err, "store");
     }
@@ -363,7 +369,9 @@ export class ResponseCache {
     try {
       // Commands on one connection run in order: a lookup sent after this purge sees its effect.
       await this.backend.purge(tags, lsn);
+      metrics.purge("response_cache", true);
     } catch (err) {
+      metrics.purge("response_cache", false);
       this.failed(err, "purge");
       const again = this.pendingPurge ?? new Set<string>();
       for (const t of tags) again.add(t);
@@ -388,6 +396,11 @@ export class ResponseCache {
 
   ready(): Promise<void> {
     return this.backend.ready();
+  }
+
+  /** Entries and bytes held in this process (the in-memory store); null for Redis, which reports its own. */
+  get memoryUse(): { entries: number; bytes: number } | null {
+    return this.backend instanceof MemoryStore ? { entries: this.backend.size, bytes: this.backend.bytes } : null;
   }
 
   async close(): Promise<void> {

@@ -25,6 +25,7 @@ import { Action, audienceFor, can, Scope } from "../modules/policy";
 import { createArticleLoaders, RequestRecord } from "../modules/article";
 import type { EventBus } from "../modules/outbox";
 import type { SubscriptionContext } from "../modules/subscription";
+import { metrics } from "../shared/metrics";
 
 /** Operations one connection may have running at once (each is a bus subscriber). */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -88,6 +89,7 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
     // so the 'connection' below has counted this socket before the next upgrade is looked at.
     verifyClient(info, done) {
       if ((open.get(clientKey(clientAddress(info.req, trustProxy))) ?? 0) < maxPerClient) return done(true);
+      metrics.refused("subscription_connections");
       done(false, 429, `Too many WebSocket connections from this address (at most ${maxPerClient}); close one first.`, {
         "retry-after": "10",
       });
@@ -96,7 +98,9 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
   wss.on("connection", (socket, req) => {
     const address = clientKey(clientAddress(req, trustProxy));
     open.set(address, (open.get(address) ?? 0) + 1);
+    metrics.subscriptionOpened();
     socket.once("close", () => {
+      metrics.subscriptionClosed();
       const n = (open.get(address) ?? 1) - 1;
       if (n > 0) open.set(address, n);
       else open.delete(address);
@@ -142,6 +146,7 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
         if (!viewer) return refuse(socket, CLOSE.UNAUTHORIZED, "Unauthorized: the token is invalid, expired or revoked");
         if (!can(viewer, Action.READ_CONTENT))
           return refuse(socket, CLOSE.FORBIDDEN, `Forbidden: this partner key lacks the ${Scope.CONTENT_READ} scope`);
+        if (wait !== null) metrics.refused("partner_rate_limit");
         if (wait !== null) return refuse(socket, CLOSE.RATE_LIMITED, `Rate limit reached; retry in ${wait} s`);
         // The client may have gone while we looked: no timer for a closed socket.
         if (socket.readyState !== socket.OPEN) return false;

@@ -1,5 +1,6 @@
 import pino from "pino";
 import PinoPretty from "pino-pretty";
+import { traceLogMixin } from "./tracing-hooks";
 
 export type Logger = pino.Logger;
 export type LogFormat = "pretty" | "json";
@@ -30,6 +31,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       censor: "[redacted]",
     },
   };
+  // With tracing on, each line logged inside a span carries its trace_id and span_id.
+  const mixin = traceLogMixin();
+  if (mixin) options.mixin = mixin;
   if (destination) return pino(options, destination);
   // In-process and synchronous, so the last lines before an exit are not lost.
   if (format === "pretty")

@@ -35,6 +35,24 @@ describe("configuration", () => {
     );
   });
 
+  it("keeps metrics off and tracing off by default; refuses a weak metrics token and a clashing port", () => {
+    const c = loadConfig({});
+    expect(c.metrics).toEqual({ port: null, host: "127.0.0.1", token: null });
+    expect(c.tracing.endpoint).toBeNull();
+    expect(loadConfig({ METRICS_PORT: "9464" }).metrics).toEqual({ port: 9464, host: "127.0.0.1", token: null });
+    expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN must be at least 32 characters/);
+    expect(() => loadConfig({ PORT: "4000", METRICS_PORT: "4000" })).toThrow(/METRICS_PORT must differ from PORT/);
+    expect(() => loadConfig({ METRICS_HOST: "0.0.0.0" })).toThrow(/METRICS_HOST is set but METRICS_PORT is not/);
+    expect(() => loadConfig({ METRICS_PORT: "nine" })).toThrow(/METRICS_PORT="nine" is not a whole number/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be a http:\/\/ or https:\/\/ URL/,
+    );
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).tracing).toEqual({
+      endpoint: "http://collector:4318",
+      serviceName: "newsgraph",
+    });
+  });
+
   it("reads CORS_ORIGINS as exact origins, or * alone; none by default", () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(loadConfig({ CORS_ORIGINS: " https://news.example , http://localhost:3000" }).corsOrigins).toEqual([

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { ContentEventKind } from "../../shared/enums";
+import { currentTraceCarrier } from "../../shared/tracing-hooks";
 import { articleTagSql, CACHE_CHANNEL } from "./cache-tags";
 
 /** The PostgreSQL NOTIFY channel announcing new content events (the payload is the sequence). */
@@ -19,7 +20,8 @@ export const OUTBOX_LOCK = 0x4e474556;
  * find a smaller one committing (a missing number is a rolled-back append, never filled), so a
  * cursor never skips an event. The NOTIFY is delivered at commit, so listeners wake for
  * committed events only. The second NOTIFY tells every instance's response cache to drop what
- * shows this article (see response-cache.ts).
+ * shows this article (see response-cache.ts). With tracing on, the event keeps the trace context
+ * of the request appending it: the webhook deliveries and CDN purges it causes link to that trace.
  */
 export async function appendEvent(
   m: EntityManager,
@@ -33,11 +35,11 @@ export async function appendEvent(
   await m.query(
     `WITH l AS (SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})),
      e AS (
-       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
-       SELECT $1, $2, $3, $4, $5 FROM l RETURNING seq
+       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload, trace_context)
+       SELECT $1, $2, $3, $4, $5, $6 FROM l RETURNING seq
      )
      SELECT pg_notify('${EVENTS_CHANNEL}', seq::text), pg_notify('${CACHE_CHANNEL}', ${articleTagSql("$1")}) FROM e`,
-    [articleId, kind, revisionId, revisionNumber, payload],
+    [articleId, kind, revisionId, revisionNumber, payload, currentTraceCarrier()],
   );
 }
 
@@ -60,14 +62,14 @@ export async function appendEvents(
   await m.query(`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
   const [row] = await m.query<[{ n: number }]>(
     `WITH e AS (
-       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload)
-       SELECT c.id, $${k + 1}, c.published_revision_id, c.number, $${k + 2}::jsonb FROM (${articlesSql}) c ORDER BY c.id
+       INSERT INTO content_events (article_id, kind, revision_id, revision_number, payload, trace_context)
+       SELECT c.id, $${k + 1}, c.published_revision_id, c.number, $${k + 2}::jsonb, $${k + 3}::jsonb FROM (${articlesSql}) c ORDER BY c.id
        RETURNING seq, article_id
      )
      SELECT count(*)::int AS n FROM (
        SELECT pg_notify('${EVENTS_CHANNEL}', seq::text), pg_notify('${CACHE_CHANNEL}', ${articleTagSql("article_id")}) FROM e
      ) x`,
-    [...params, kind, payload],
+    [...params, kind, payload, currentTraceCarrier()],
   );
   return row.n;
 }

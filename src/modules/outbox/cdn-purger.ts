@@ -1,5 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
+import { metrics } from "../../shared/metrics";
+import { withLinkedSpan, type TraceCarrier } from "../../shared/tracing-hooks";
 import { DELIVERY_POOL, enqueueIn, KeyedJobKicker, type EnqueueOptions, type TaskRegistry } from "../queue";
 import { articleTag, tagsForNotice } from "./cache-tags";
 import { advanceCursor, type Consumer } from "./cursor";
@@ -82,30 +84,42 @@ export class CdnPurger {
   private step(): Promise<boolean | null> {
     const batchSize = this.opts.batchSize ?? 200;
     return advanceCursor(this.ds, CDN_CONSUMER, async (m, after) => {
-      const rows = await m.query<{ seq: string; article_id: string }[]>(
-        `SELECT seq::text, article_id FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
+      const rows = await m.query<{ seq: string; article_id: string; trace_context: TraceCarrier | null }[]>(
+        `SELECT seq::text, article_id, trace_context FROM content_events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
         [after, batchSize],
       );
       if (rows.length === 0) return { upTo: null, result: false };
       const keys = new Set<string>();
       for (const r of rows) for (const t of tagsForNotice(articleTag(r.article_id))) keys.add(t);
       // The cursor moves only if the CDN took the purge (post throws otherwise).
-      await this.post([...keys]);
+      // Its span links to the traces of the writes whose events it purges for.
+      await withLinkedSpan(
+        "cdn purge",
+        rows.map((r) => r.trace_context),
+        { "newsgraph.cdn.keys": keys.size },
+        () => this.post([...keys]),
+      );
       return { upTo: rows[rows.length - 1]!.seq, result: rows.length === batchSize };
     });
   }
 
   private async post(keys: string[]): Promise<void> {
-    const res = await fetch(this.opts.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}),
-      },
-      body: JSON.stringify({ surrogateKeys: keys }),
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
-    });
-    await res.arrayBuffer().catch(() => undefined);
-    if (!res.ok) throw new Error(`the CDN answered ${res.status}`);
+    let ok = false;
+    try {
+      const res = await fetch(this.opts.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}),
+        },
+        body: JSON.stringify({ surrogateKeys: keys }),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (!res.ok) throw new Error(`the CDN answered ${res.status}`);
+      ok = true;
+    } finally {
+      metrics.purge("cdn", ok);
+    }
   }
 }

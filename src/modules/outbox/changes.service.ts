@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { ContentEventKind } from "../../shared/enums";
 import { ForbiddenError } from "../../shared/errors";
+import { metrics } from "../../shared/metrics";
 import { decodeCursor, encodeCursor, pageSize } from "../../shared/pagination";
 import { readFromPrimaryFromNowOn } from "../../shared/read-scope";
 import type { Audience } from "../policy";
@@ -79,6 +80,7 @@ export class ChangesService<A> {
       });
     }
     const last = examined[examined.length - 1];
+    if (last) metrics.changeFeedServed(last.seq);
     return {
       changes,
       endCursor: last ? encodeCursor("chg", [last.seq]) : (after ?? null),

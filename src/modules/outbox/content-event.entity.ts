@@ -34,4 +34,8 @@ export class ContentEvent {
 
   @Column({ type: "jsonb", default: () => "'{}'" })
   payload!: Record<string, unknown>;
+
+  /** W3C trace context (traceparent, tracestate) of the request that appended it; null with tracing off. */
+  @Column({ type: "jsonb", nullable: true })
+  traceContext!: Record<string, string> | null;
 }

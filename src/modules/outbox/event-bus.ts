@@ -164,6 +164,11 @@ export class EventBus {
     return sub;
   }
 
+  /** The highest sequence this process has read and pushed to its subscribers (null before it first connected). */
+  get position(): string | null {
+    return this.high;
+  }
+
   /** A synchronous callback for every event (server internals, e.g. waking the webhook dispatcher); not a subscriber. */
   onEvent(listener: (e: BusEvent) => void): void {
     this.listeners.add(listener);

@@ -12,5 +12,6 @@ export { ARTICLES_TAG, articleTag, articleTagSql, CACHE_CHANNEL, PURGE_ALL, tags
 export { EventBus, type BusEvent, type EventBusOptions } from "./event-bus";
 export { ALL_KEY, CdnPurger, type CdnPurgeOptions } from "./cdn-purger";
 export { ChangesService, type Change } from "./changes.service";
+export { outboxLag, type ConsumerLag } from "./lag";
 export { eventFactsAfter, eventFactsByIds, revisionRights } from "./event-facts";
 export { learn, type EventFacts, type Learned, type RevisionFacts } from "./learn";

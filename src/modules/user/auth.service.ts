@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pa
 import type { StaffViewer } from "../../shared/viewer";
 import type { LoginThrottle } from "./login-throttle";
 import { User } from "./user.entity";
+import { metrics } from "../../shared/metrics";
 
 export const MIN_PASSWORD_LENGTH = 12;
 const TOKEN_PREFIX = "ngs_";
@@ -77,6 +78,7 @@ export class AuthService {
     const email = emailRaw.trim().toLowerCase();
     const wait = await this.throttle?.attempt(email, clientAddress);
     if (wait != null) {
+      metrics.refused("login_account_or_address");
       throw new RateLimitedError(`Too many failed sign-in attempts; wait ${wait} s before trying again.`, wait);
     }
     const user = await this.ds.getRepository(User).findOne({ where: { email } });

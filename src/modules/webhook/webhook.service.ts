@@ -5,6 +5,8 @@ import { ContentEventKind } from "../../shared/enums";
 import { isUuid } from "../../shared/ids";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
+import { metrics } from "../../shared/metrics";
+import { withLinkedSpan, type TraceCarrier } from "../../shared/tracing-hooks";
 import { OutboundClient, coarseError, statusError, urlProblem } from "../../shared/outbound";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { Viewer } from "../../shared/viewer";
@@ -62,7 +64,7 @@ const LEASE_SECONDS = 60;
  */
 const DIRECT_ATTEMPT_GRACE_MS = 10_000;
 
-type ClaimedDelivery = WebhookDelivery & { url: string; partnerKeyId: string | null };
+type ClaimedDelivery = WebhookDelivery & { url: string; partnerKeyId: string | null; traceContext: TraceCarrier | null };
 
 /** A moment shortly from now, to look again at a cursor another instance holds. */
 const soon = (): Date => new Date(Date.now() + 250);
@@ -407,10 +409,22 @@ export class WebhookService {
        WHERE d.id = $1 AND d.state = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
          AND w.id = d.webhook_id AND w.active
        RETURNING d.id, d.webhook_id AS "webhookId", d.event_id AS "eventId", d.event_seq::text AS "eventSeq", d.attempts,
-         w.url, w.partner_key_id AS "partnerKeyId"`,
+         w.url, w.partner_key_id AS "partnerKeyId",
+         (SELECT e.trace_context FROM content_events e WHERE e.id = d.event_id) AS "traceContext"`,
       [id],
     );
-    if (claimed) return this.deliver(claimed);
+    // Its span links to the trace of the write that appended the event (a publish, an edit).
+    if (claimed)
+      return withLinkedSpan(
+        "webhook delivery",
+        [claimed.traceContext],
+        {
+          "newsgraph.webhook.id": claimed.webhookId,
+          "newsgraph.event.id": claimed.eventId,
+          "newsgraph.delivery.attempt": claimed.attempts + 1,
+        },
+        () => this.deliver(claimed),
+      );
     // Not due yet, or leased by an attempt that may have died with its process: try again then.
     // Delivered, failed, skipped or its webhook inactive: nothing to do (setActive queues it again).
     await this.queueDeliveriesIn(this.ds, "d.id = $1", [id]);
@@ -491,6 +505,7 @@ export class WebhookService {
     }
     if (!payload) {
       await this.ds.query(`UPDATE webhook_deliveries SET state = 'SKIPPED', lease_until = NULL WHERE id = $1`, [d.id]);
+      metrics.webhookAttempt("skipped", d.attempts + 1);
       return;
     }
     const body = JSON.stringify(payload);
@@ -531,6 +546,7 @@ export class WebhookService {
         // Its queue entry is spent; one left as the safety net of an attempt made here is not needed.
         await m.query(`SELECT graphile_worker.remove_job($1)`, [DELIVERY_KEY_PREFIX + d.id]);
       });
+      metrics.webhookAttempt("delivered", attempts);
       return;
     }
     await this.recordFailure(d, status, error);
@@ -564,5 +580,6 @@ export class WebhookService {
         this.log.warn({ webhook: d.webhookId, url: d.url, reason }, "webhook disabled");
       }
     });
+    metrics.webhookAttempt(failed ? "failed" : "retry", attempts);
   }
 }

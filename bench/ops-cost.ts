@@ -1,0 +1,112 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { freePort } from "../src/shared/free-port";
+import { throughput } from "./load";
+import type { Scenario } from "./scenarios";
+import { newsgraphSpec, startTarget, stopTarget, type Target } from "./targets";
+
+/*
+ * What operations cost on the uncached front page: three fresh Newsgraph processes, identical but
+ * for metrics (METRICS_PORT set) and tracing (OTEL_EXPORTER_OTLP_ENDPOINT at a sink in this process
+ * that takes each export and drops it), measured in interleaved rounds like the main bench.
+ * Tracing off is the baseline itself: with the variable unset the SDK is never loaded
+ * (test/tracing.test.ts checks that), so its cost is a null check per outbox append.
+ */
+
+export type OpsVariant = "off" | "metrics" | "tracing";
+const VARIANTS: readonly OpsVariant[] = ["off", "metrics", "tracing"];
+
+export interface OpsCost {
+  scenario: string;
+  reqPerSec: Record<OpsVariant, number>;
+  perRound: Record<OpsVariant, number[]>;
+  /** Throughput with metrics on over off (1 = free); null when the off target completed no request. */
+  metricsRatio: number | null;
+  /** Throughput with tracing on (spans exported over OTLP) over off; null likewise. */
+  tracingRatio: number | null;
+  /** OTLP export requests the sink received from the tracing target (it did export). */
+  otlpExports: number;
+  /** The metrics target's newsgraph_graphql_requests_total after the rounds (it did count). */
+  metricsCounted: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export async function measureOpsCost(opts: {
+  databaseUrl: string;
+  nodeEnv: string;
+  front: Scenario;
+  rounds: number;
+  duration: number;
+  warmup: number;
+  initialWarmup: number;
+  connections: number;
+  running: Target[];
+  say: (s: string) => void;
+}): Promise<OpsCost> {
+  let exports = 0;
+  const sink = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      exports += 1;
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, "127.0.0.1", () => r()));
+  const metricsPort = await freePort();
+  const extra: Record<OpsVariant, Record<string, string>> = {
+    off: {},
+    metrics: { METRICS_PORT: String(metricsPort) },
+    tracing: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(sink.address() as AddressInfo).port}` },
+  };
+  const targets = {} as Record<OpsVariant, Target>;
+  try {
+    for (const v of VARIANTS) {
+      const spec = newsgraphSpec({
+        name: `ops-${v}`,
+        databaseUrl: opts.databaseUrl,
+        nodeEnv: opts.nodeEnv,
+        responseCache: "off",
+      });
+      Object.assign(spec.env, extra[v]);
+      targets[v] = await startTarget(spec, null);
+      opts.running.push(targets[v]);
+    }
+    opts.say(`operations cost: metrics and tracing on vs off, ${opts.front.name}, ${opts.rounds} interleaved rounds`);
+    for (const v of VARIANTS) await throughput(targets[v].base, opts.front, opts.connections, opts.initialWarmup);
+    const perRound: Record<OpsVariant, number[]> = { off: [], metrics: [], tracing: [] };
+    for (let round = 0; round < opts.rounds; round++) {
+      const shift = round % VARIANTS.length;
+      for (const v of [...VARIANTS.slice(shift), ...VARIANTS.slice(0, shift)]) {
+        if (opts.warmup > 0) await throughput(targets[v].base, opts.front, opts.connections, opts.warmup);
+        const load = await throughput(targets[v].base, opts.front, opts.connections, opts.duration);
+        if (load.non2xx || load.errors)
+          throw new Error(`ops-${v} failed requests (${load.non2xx} non-2xx, ${load.errors} errors)`);
+        perRound[v].push(load.reqPerSec);
+        opts.say(`ops round ${round + 1}/${opts.rounds} ${v.padEnd(8)} ${load.reqPerSec.toFixed(0).padStart(6)} req/s`);
+      }
+    }
+    const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const metricsCounted = [...scrape.matchAll(/^newsgraph_graphql_requests_total\{[^}]*\} (\d+)/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
+    const reqPerSec = { off: median(perRound.off), metrics: median(perRound.metrics), tracing: median(perRound.tracing) };
+    return {
+      scenario: opts.front.name,
+      reqPerSec,
+      perRound,
+      metricsRatio: reqPerSec.off > 0 ? reqPerSec.metrics / reqPerSec.off : null,
+      tracingRatio: reqPerSec.off > 0 ? reqPerSec.tracing / reqPerSec.off : null,
+      otlpExports: exports,
+      metricsCounted,
+    };
+  } finally {
+    for (const v of VARIANTS) if (targets[v]) await stopTarget(targets[v]);
+    sink.close();
+  }
+}
