@@ -92,6 +92,7 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
   const latest = useRef({ fields, relations, story });
   latest.current = { fields, relations, story };
   const bodyLabel = useId();
+  const flushBody = useRef<() => void>(() => undefined);
 
   const dirty =
     fieldChanges(saved.current.fields, fields) !== null || relationsFingerprint(relations) !== saved.current.relations;
@@ -99,6 +100,8 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
 
   /** Saves what changed (fields, then relations); the saved copy's version is what the next write sends. */
   const saveNow = useCallback(async (): Promise<StoryFieldsFragment | null> => {
+    // The body's latest text first: it is handed over after a pause in typing.
+    flushBody.current();
     if (saving.current) await saving.current;
     const run = async (): Promise<StoryFieldsFragment | null> => {
       const { fields: f, relations: r } = latest.current;
@@ -180,6 +183,11 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
     <K extends keyof Fields>(key: K) =>
     (value: Fields[K]) =>
       setFields((f) => ({ ...f, [key]: value }));
+  // Also into `latest` at once: a save right after a flush reads it before React re-renders.
+  const setBody = (body: string) => {
+    latest.current = { ...latest.current, fields: { ...latest.current.fields, body } };
+    setFields((f) => ({ ...f, body }));
+  };
   const rel = (change: (r: Relations) => Relations) => setRelations((r) => change(r));
 
   const createSource = (kind: SourceKind) => async (name: string) => {
@@ -274,7 +282,7 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
         <span className="label" id={bodyLabel}>
           Body
         </span>
-        <BodyEditor markdown={fields.body} labelledBy={bodyLabel} onChange={set("body")} />
+        <BodyEditor markdown={fields.body} labelledBy={bodyLabel} onChange={setBody} flush={flushBody} />
       </section>
 
       <section aria-labelledby="meta-title" className="card grid">
