@@ -13,7 +13,7 @@ import { DEMO_ADMIN, DEMO_EDITOR } from "../src/seed/seed";
 import { Role } from "../src/shared/enums";
 import { launchBrowser, offlineContext, pageErrors, screenshotForDocs } from "./support/browser";
 import { MAIN_STORY } from "./support/demo";
-import { staffViewerOf, userIdByEmail } from "./support/fixtures";
+import { draftArticle, staffViewerOf, userIdByEmail } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 
 const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -420,7 +420,54 @@ describe("the Studio in Chromium", () => {
         },
       ],
     });
+
+    // A correction, added in the editor, is public at once.
+    await editor.getByLabel("Kind of correction").selectOption("CLARIFICATION");
+    await editor.getByLabel("Correction text").fill("An earlier version did not say the raise was offered over two years.");
+    await editor.getByRole("button", { name: "Add correction", exact: true }).click();
+    await expect
+      .poll(() => editor.getByRole("list", { name: "Corrections shown to readers" }).innerText())
+      .toMatch(/Clarification.*An earlier version did not say/);
+    const corrected = await app.gql<{ article: { corrections: { kind: string; text: string }[] } }, { slug: string }>(
+      "query($slug: String!) { article(slug: $slug) { corrections { kind text } } }",
+      { slug },
+    );
+    expect(corrected.data?.article.corrections).toEqual([
+      { kind: "CLARIFICATION", text: "An earlier version did not say the raise was offered over two years." },
+    ]);
     expect(blocked()).toEqual([]);
     expect(errors()).toEqual([]);
   }, 180_000);
+
+  it("restores an earlier revision from the history, as a new revision", async () => {
+    const { token } = await new AuthService(app.ds, 1).login(writer.email, PASSWORD);
+    const first = `Council votes on budget ${randomBytes(3).toString("hex")}`;
+    const { id } = await draftArticle(app, token, { headline: first });
+    const page = await newPage();
+    await signIn(page, writer.email, PASSWORD);
+    await page.getByRole("heading", { name: "Desk" }).waitFor({ timeout: 20_000 });
+    await page.goto(`${base}/studio/stories/${id}`);
+    await page.getByLabel("Headline").waitFor({ timeout: 30_000 });
+    await page.getByLabel("Headline").fill("Council postpones budget vote");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => page.getByText("All changes saved").count(), { timeout: 20_000 }).toBe(1);
+
+    await page.getByRole("button", { name: "Compare revision 1 with now" }).click();
+    const changes = page.getByRole("region", { name: "Changes since revision 1" });
+    await expect.poll(() => changes.innerText()).toContain(first);
+    await expect.poll(() => changes.innerText()).toContain("Council postpones budget vote");
+    await expectAccessible(page, "story editor (history)");
+    await screenshotForDocs(page, "studio-history.png");
+
+    await page.getByRole("button", { name: "Restore revision 1" }).click();
+    await expect.poll(() => page.getByLabel("Headline").inputValue(), { timeout: 20_000 }).toBe(first);
+    await expect.poll(() => page.getByText(/^Revision 3$/).count()).toBe(1);
+    const stored = await app.gql<{ draftArticle: { headline: string; revisionNumber: number } }, { id: string }>(
+      "query($id: ID!) { draftArticle(id: $id) { headline revisionNumber } }",
+      { id },
+      { token },
+    );
+    expect(stored.data?.draftArticle).toEqual({ headline: first, revisionNumber: 3 });
+    expect(errors()).toEqual([]);
+  }, 120_000);
 });

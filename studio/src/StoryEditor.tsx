@@ -45,6 +45,8 @@ import {
   type Relations,
 } from "./story-model";
 import { WorkflowBar } from "./WorkflowBar";
+import { Corrections } from "./Corrections";
+import { History } from "./History";
 
 /** Quiet time after the last keystroke before an autosave. */
 const AUTOSAVE_MS = 2000;
@@ -93,6 +95,8 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
   latest.current = { fields, relations, story };
   const bodyLabel = useId();
   const flushBody = useRef<() => void>(() => undefined);
+  // The body editor reads its Markdown once: a new copy of the story (restore, reload) remounts it.
+  const [bodyVersion, setBodyVersion] = useState(0);
 
   const dirty =
     fieldChanges(saved.current.fields, fields) !== null || relationsFingerprint(relations) !== saved.current.relations;
@@ -211,17 +215,21 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
     return r.data.createPlace;
   };
 
-  const reload = async () => {
-    if (!story) return;
-    const r = await client.query(StoryDocument, { id: story.id }, { requestPolicy: "network-only" }).toPromise();
-    const fresh = r.data?.draftArticle;
-    if (!fresh) return;
-    // Reload keeps nothing of this tab's unsaved edits: the user chose the saved copy.
+  /** The form from a copy of the server's (a reload, a restored revision): what it shows is then saved. */
+  const loadFrom = (fresh: StoryFieldsFragment) => {
     setStory(fresh);
     setFields(fieldsOf(fresh));
     setRelations(relationsOf(fresh));
+    latest.current = { fields: fieldsOf(fresh), relations: relationsOf(fresh), story: fresh };
     saved.current = { fields: fieldsOf(fresh), relations: relationsFingerprint(relationsOf(fresh)) };
     setSave({ kind: "idle" });
+    setBodyVersion((n) => n + 1);
+  };
+  const reload = async () => {
+    if (!story) return;
+    const r = await client.query(StoryDocument, { id: story.id }, { requestPolicy: "network-only" }).toPromise();
+    // Reload keeps nothing of this tab's unsaved edits: the user chose the saved copy.
+    if (r.data?.draftArticle) loadFrom(r.data.draftArticle);
   };
 
   return (
@@ -282,7 +290,7 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
         <span className="label" id={bodyLabel}>
           Body
         </span>
-        <BodyEditor markdown={fields.body} labelledBy={bodyLabel} onChange={setBody} flush={flushBody} />
+        <BodyEditor key={bodyVersion} markdown={fields.body} labelledBy={bodyLabel} onChange={setBody} flush={flushBody} />
       </section>
 
       <section aria-labelledby="meta-title" className="card grid">
@@ -357,6 +365,8 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
       <Actors relations={relations} rel={rel} createActor={createActor} />
       <Claims relations={relations} rel={rel} />
       <Perspectives relations={relations} rel={rel} />
+      {story ? <Corrections story={story} canAdd={user.role !== "WRITER"} onChange={(s) => setStory(s)} /> : null}
+      {story ? <History key={story.editorial.version} story={story} beforeRestore={saveNow} onRestored={loadFrom} /> : null}
     </article>
   );
 }
