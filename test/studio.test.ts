@@ -439,6 +439,52 @@ describe("the Studio in Chromium", () => {
     expect(errors()).toEqual([]);
   }, 180_000);
 
+  it("shows who holds the edit lock, lets an editor take it over, and keeps the writer's typing when their save is refused", async () => {
+    const { token } = await new AuthService(app.ds, 1).login(writer.email, PASSWORD);
+    const { id } = await draftArticle(app, token, { headline: `Ferry timetable changes ${randomBytes(3).toString("hex")}` });
+    const lockedBy = async () =>
+      (
+        await app.gql<{ draftArticle: { editorial: { lockedBy: string | null } } }, { id: string }>(
+          "query($id: ID!) { draftArticle(id: $id) { editorial { lockedBy } } }",
+          { id },
+          { token },
+        )
+      ).data?.draftArticle.editorial.lockedBy;
+
+    const wanda = await newPage();
+    await signIn(wanda, writer.email, PASSWORD);
+    await wanda.getByRole("heading", { name: "Desk" }).waitFor({ timeout: 20_000 });
+    await wanda.goto(`${base}/studio/stories/${id}`);
+    await wanda.getByLabel("Headline").waitFor({ timeout: 30_000 });
+    // The first edit takes the lease.
+    await wanda.getByLabel("Headline").fill("Ferry timetable changes from Monday");
+    await expect.poll(lockedBy, { timeout: 10_000 }).toBe(writer.email);
+
+    const editor = await newPage();
+    await signIn(editor, DEMO_EDITOR.email, DEMO_EDITOR.password);
+    await editor.getByRole("heading", { name: "Desk" }).waitFor({ timeout: 20_000 });
+    await editor.goto(`${base}/studio/stories/${id}`);
+    await editor.getByLabel("Headline").waitFor({ timeout: 30_000 });
+    await expect.poll(() => editor.getByText(`${writer.email} is editing this story`).count()).toBe(1);
+    await expectAccessible(editor, "story editor (locked by someone else)");
+    await screenshotForDocs(editor, "studio-lock.png");
+    await editor.getByRole("button", { name: "Take over editing" }).click();
+    await expect.poll(lockedBy, { timeout: 10_000 }).toBe(DEMO_EDITOR.email);
+    await editor.getByLabel("Standfirst").fill("Two crossings a day are cut.");
+    await editor.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => editor.getByText("All changes saved").count(), { timeout: 20_000 }).toBe(1);
+
+    // The writer's save is refused, says why, and what they typed is still there.
+    await wanda.getByLabel("Headline").fill("Ferry timetable changes from Monday, operator says");
+    await wanda.getByRole("button", { name: "Save", exact: true }).click();
+    await expect
+      .poll(() => wanda.getByRole("alert").first().innerText(), { timeout: 20_000 })
+      .toMatch(/editing this article|stale/);
+    expect(await wanda.getByLabel("Headline").inputValue()).toBe("Ferry timetable changes from Monday, operator says");
+    expect(await wanda.getByRole("button", { name: "Reload the saved copy (drops your edits)" }).count()).toBe(1);
+    expect(errors()).toEqual([]);
+  }, 120_000);
+
   it("restores an earlier revision from the history, as a new revision", async () => {
     const { token } = await new AuthService(app.ds, 1).login(writer.email, PASSWORD);
     const first = `Council votes on budget ${randomBytes(3).toString("hex")}`;

@@ -3,6 +3,9 @@ import { useClient, useQuery } from "urql";
 import { BodyEditor } from "./BodyEditor";
 import { errorCode, errorText } from "./client";
 import {
+  AcquireStoryLockDocument,
+  ReleaseStoryLockDocument,
+  TakeOverStoryLockDocument,
   CreateActorDocument,
   CreatePlaceDocument,
   CreateSourceDocument,
@@ -183,6 +186,56 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
     return () => clearTimeout(timer);
   }, [fields, relations, dirty, save.kind, story, saveNow]);
 
+  // The edit lease: taken at the first edit, renewed while the story is open, given up after a
+  // workflow step and on leaving, so that nobody else's save overwrites this tab's work meanwhile.
+  const [lock, setLock] = useState<"none" | "held" | "refused">("none");
+  const [lockMessage, setLockMessage] = useState<string | null>(null);
+  const storyId = story?.id ?? null;
+  const takeLock = useCallback(
+    async (how: "acquire" | "takeOver") => {
+      if (!storyId) return;
+      const r =
+        how === "acquire"
+          ? await client.mutation(AcquireStoryLockDocument, { articleId: storyId }).toPromise()
+          : await client.mutation(TakeOverStoryLockDocument, { articleId: storyId }).toPromise();
+      const fresh = r.data ? ("acquireEditLock" in r.data ? r.data.acquireEditLock : r.data.takeOverEditLock) : null;
+      if (fresh) {
+        // A lease answer overtaken by a save must not bring back an older version.
+        setStory((s) => (s && s.editorial.version > fresh.editorial.version ? s : fresh));
+        setLock("held");
+        setLockMessage(null);
+      } else {
+        setLock("refused");
+        setLockMessage(errorText(r.error));
+      }
+    },
+    [client, storyId],
+  );
+  const releaseLock = useCallback(() => {
+    if (!storyId) return;
+    setLock((held) => {
+      if (held === "held") void client.mutation(ReleaseStoryLockDocument, { articleId: storyId }).toPromise();
+      return "none";
+    });
+  }, [client, storyId]);
+  useEffect(() => {
+    if (dirty && lock === "none" && storyId) void takeLock("acquire");
+  }, [dirty, lock, storyId, takeLock]);
+  useEffect(() => {
+    if (lock !== "held") return;
+    const timer = setInterval(() => void takeLock("acquire"), 60_000);
+    return () => clearInterval(timer);
+  }, [lock, takeLock]);
+  const lockRef = useRef(lock);
+  lockRef.current = lock;
+  useEffect(
+    () => () => {
+      if (lockRef.current === "held" && storyId)
+        void client.mutation(ReleaseStoryLockDocument, { articleId: storyId }).toPromise();
+    },
+    [client, storyId],
+  );
+
   const set =
     <K extends keyof Fields>(key: K) =>
     (value: Fields[K]) =>
@@ -273,13 +326,38 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
           ))}
         </ul>
       ) : null}
-      {story?.editorial.lockedBy && story.editorial.lockedBy !== user.email ? (
-        <p role="status" className="notice">
-          {story.editorial.lockedBy} is editing this story
-          {story.editorial.lockExpiresAt ? `, until ${new Date(story.editorial.lockExpiresAt).toLocaleTimeString()}` : ""}.
+      {story?.editorial.lockedBy && story.editorial.lockedBy !== user.email && lock !== "held" ? (
+        <div role="status" className="notice">
+          <p>
+            {story.editorial.lockedBy} is editing this story
+            {story.editorial.lockExpiresAt
+              ? ` (their lease runs until ${new Date(story.editorial.lockExpiresAt).toLocaleTimeString()})`
+              : ""}
+            . Your saves wait until they stop{user.role === "WRITER" ? "." : ", or take over."}
+          </p>
+          {user.role !== "WRITER" ? (
+            <button type="button" onClick={() => void takeLock("takeOver")}>
+              Take over editing
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {lockMessage && lock === "refused" ? (
+        <p role="alert" className="error">
+          {lockMessage}
         </p>
       ) : null}
-      {story ? <WorkflowBar story={story} user={user} beforeTransition={saveNow} onChange={(s) => setStory(s)} /> : null}
+      {story ? (
+        <WorkflowBar
+          story={story}
+          user={user}
+          beforeTransition={saveNow}
+          onChange={(s) => {
+            setStory(s);
+            releaseLock();
+          }}
+        />
+      ) : null}
 
       <section aria-labelledby="text-title" className="card">
         <h2 id="text-title">Text</h2>
