@@ -13,7 +13,7 @@ import { DEMO_ADMIN, DEMO_EDITOR } from "../src/seed/seed";
 import { Role } from "../src/shared/enums";
 import { launchBrowser, offlineContext, pageErrors, screenshotForDocs } from "./support/browser";
 import { MAIN_STORY } from "./support/demo";
-import { draftArticle, staffViewerOf, userIdByEmail } from "./support/fixtures";
+import { articleIn, draftArticle, staffViewerOf, userIdByEmail } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 
 const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -484,6 +484,33 @@ describe("the Studio in Chromium", () => {
     expect(await wanda.getByRole("button", { name: "Reload the saved copy (drops your edits)" }).count()).toBe(1);
     expect(errors()).toEqual([]);
   }, 120_000);
+
+  it("schedules a publish at a wall-clock time in the chosen time zone", async () => {
+    const token = await app.editorToken();
+    const { id } = await articleIn(app, token, "APPROVED", { headline: `Budget day ${randomBytes(3).toString("hex")}` });
+    const page = await newPage();
+    await signIn(page, DEMO_EDITOR.email, DEMO_EDITOR.password);
+    await page.getByRole("heading", { name: "Desk" }).waitFor({ timeout: 20_000 });
+    await page.goto(`${base}/studio/stories/${id}`);
+    await page.getByLabel("Headline").waitFor({ timeout: 30_000 });
+    const year = new Date().getUTCFullYear() + 1;
+    // 09:30 in Tokyo (UTC+9, no daylight saving) is 00:30 UTC.
+    await page.getByLabel("Publish at").fill(`${year}-03-10T09:30`);
+    await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
+    await page.getByRole("button", { name: "Schedule", exact: true }).click();
+    await expect.poll(() => status(page).innerText(), { timeout: 20_000 }).toMatch(/Scheduled/);
+    // Now offered: cancelling or publishing at once, not scheduling again.
+    expect(await page.getByRole("button", { name: "Cancel schedule" }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Schedule", exact: true }).count()).toBe(0);
+    const jobs = await app.gql<
+      { scheduledJobs: { edges: { node: { articleId: string; runAt: string } }[] } },
+      Record<string, never>
+    >("{ scheduledJobs(first: 100) { edges { node { articleId runAt } } } }", {}, { token: await app.loginAs(Role.ADMIN) });
+    expect(jobs.data?.scheduledJobs.edges.map((e) => e.node).filter((j) => j.articleId === id)).toEqual([
+      { articleId: id, runAt: `${year}-03-10T00:30:00.000Z` },
+    ]);
+    expect(errors()).toEqual([]);
+  }, 90_000);
 
   it("restores an earlier revision from the history, as a new revision", async () => {
     const { token } = await new AuthService(app.ds, 1).login(writer.email, PASSWORD);
