@@ -29,9 +29,10 @@ function offsetMs(instant: number, timeZone: string): number {
   return wall - Math.floor(instant / 1000) * 1000;
 }
 
+/** The zones to offer: the browser's own and UTC first (Intl's list leaves out "UTC"), then every IANA zone. */
 export function timeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
-  return intl.supportedValuesOf?.("timeZone") ?? ["UTC"];
+  return [...new Set([browserZone(), "UTC", ...(intl.supportedValuesOf?.("timeZone") ?? [])])];
 }
 
 export const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
