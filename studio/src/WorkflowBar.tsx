@@ -18,6 +18,16 @@ import {
 import { formatTime } from "./labels";
 import { browserZone, timeZones, zonedToUtc } from "./zones";
 
+/** The transitions that need nothing but the story and its version, in the order they are offered. */
+const SIMPLE_STEPS = [
+  { transition: "submitForReview", label: "Submit for review", document: SubmitForReviewDocument, primary: true },
+  { transition: "approve", label: "Approve", document: ApproveDocument, primary: true },
+  { transition: "publish", label: "Publish", document: PublishDocument, primary: true },
+  { transition: "cancelSchedule", label: "Cancel schedule", document: CancelScheduleDocument, primary: false },
+  { transition: "archive", label: "Archive", document: ArchiveDocument, primary: false },
+  { transition: "unarchive", label: "Restore from archive", document: UnarchiveDocument, primary: false },
+] as const;
+
 type Result = { data?: Record<string, StoryFieldsFragment | undefined> | null; error?: CombinedError };
 
 /**
@@ -74,63 +84,17 @@ export function WorkflowBar(props: {
         <p className="muted">Under embargo until {formatTime(story.editorial.embargoUntil)}.</p>
       ) : null}
       <div className="row wrap">
-        {next.has("submitForReview") ? (
+        {SIMPLE_STEPS.filter((step) => next.has(step.transition)).map((step) => (
           <button
+            key={step.transition}
             type="button"
-            className="primary"
+            className={step.primary ? "primary" : undefined}
             disabled={busy}
-            onClick={() => void run((id, v) => m(SubmitForReviewDocument, { id, expectedVersion: v }).toPromise())}
+            onClick={() => void run((id, v) => m(step.document, { id, expectedVersion: v }).toPromise())}
           >
-            Submit for review
+            {step.label}
           </button>
-        ) : null}
-        {next.has("approve") ? (
-          <button
-            type="button"
-            className="primary"
-            disabled={busy}
-            onClick={() => void run((id, v) => m(ApproveDocument, { id, expectedVersion: v }).toPromise())}
-          >
-            Approve
-          </button>
-        ) : null}
-        {next.has("publish") ? (
-          <button
-            type="button"
-            className="primary"
-            disabled={busy}
-            onClick={() => void run((id, v) => m(PublishDocument, { id, expectedVersion: v }).toPromise())}
-          >
-            Publish
-          </button>
-        ) : null}
-        {next.has("cancelSchedule") ? (
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => void run((id, v) => m(CancelScheduleDocument, { id, expectedVersion: v }).toPromise())}
-          >
-            Cancel schedule
-          </button>
-        ) : null}
-        {next.has("archive") ? (
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => void run((id, v) => m(ArchiveDocument, { id, expectedVersion: v }).toPromise())}
-          >
-            Archive
-          </button>
-        ) : null}
-        {next.has("unarchive") ? (
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => void run((id, v) => m(UnarchiveDocument, { id, expectedVersion: v }).toPromise())}
-          >
-            Restore from archive
-          </button>
-        ) : null}
+        ))}
       </div>
       {next.has("requestChanges") ? (
         <div className="row wrap">
