@@ -21,6 +21,7 @@ module.exports = tseslint.config(
       "packages/client/dist/",
       "examples/site/dist/",
       "examples/site/src/gql/",
+      "studio/src/gql/",
       "examples/site/.astro/",
       "bench/results/",
       "coverage/",

@@ -47,6 +47,8 @@ export interface Config {
   introspection: boolean;
   /** Serve the explorer (GraphiQL) at GET /graphql for browsers; needs introspection. */
   explorer: boolean;
+  /** Serve the Editorial Studio at /studio (built with Vite on first start). */
+  studio: boolean;
   /** Run the scheduled-job runner in this process. */
   jobsRun: boolean;
   jobsPollMs: number;
@@ -153,6 +155,8 @@ export const ENV_DOC: Record<string, string> = {
   CDN_PURGE_URL: "URL that receives a POST with the surrogate keys to purge whenever content changes (unset: no CDN purges)",
   CDN_PURGE_TOKEN: "bearer token sent with CDN purge requests",
   INTROSPECTION: "allow schema introspection (default true outside production)",
+  STUDIO:
+    "serve the Editorial Studio at /studio, built on first start when missing or stale (default true, false with NODE_ENV=test)",
   EXPLORER:
     "serve the explorer (GraphiQL, bundled, no CDN) to browsers at GET /graphql (default true in development when introspection is on, false otherwise; true needs INTROSPECTION=true)",
   JOBS_RUN: "run scheduled publishes and embargo lifts in this process (default true)",
@@ -380,6 +384,7 @@ export function loadConfig(env: Env = process.env): Config {
     cdnPurgeToken: env.CDN_PURGE_TOKEN?.trim() || null,
     introspection: bool(env, "INTROSPECTION", nodeEnv !== "production", problems),
     explorer: false,
+    studio: false,
     jobsRun: bool(env, "JOBS_RUN", true, problems),
     jobsPollMs: int(env, "JOBS_POLL_MS", 1000, 50, 60_000, problems),
     webhooksRun: bool(env, "WEBHOOKS_RUN", true, problems),
@@ -434,6 +439,8 @@ export function loadConfig(env: Env = process.env): Config {
   // SSRF protection must not be switchable off where partners can register receivers.
   if (config.webhooks.allowPrivate && nodeEnv === "production")
     problems.push("WEBHOOK_ALLOW_PRIVATE=true is for development and tests; remove it with NODE_ENV=production");
+  // Tests that need no browser page skip its build.
+  config.studio = bool(env, "STUDIO", nodeEnv !== "test", problems);
   // The explorer reads the schema by introspection: without it, it would be a page that cannot work.
   config.explorer = bool(env, "EXPLORER", nodeEnv === "development" && config.introspection, problems);
   if (config.explorer && !config.introspection)

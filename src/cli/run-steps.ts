@@ -11,8 +11,8 @@ import { exitOnError, parseCli } from "../shared/cli-args";
 const SUMMARIES: Record<string, string> = {
   check: "every check CI runs, in order, stopping at the first failure",
   "codegen:check":
-    "the checks that the generated client documents are current (the server's, the SDK's and the reference site's)",
-  typecheck: "the type checks of the server, the explorer and the reference site (astro check)",
+    "the checks that the generated client documents are current (the server's, the SDK's, the reference site's and the Studio's)",
+  typecheck: "the type checks of the server, the explorer, the Studio and the reference site (astro check)",
 };
 
 function main(): void {

@@ -30,6 +30,7 @@ import type { JobRunner } from "../modules/job";
 import { syndicationRouter } from "./syndication-routes";
 import { explorerRouter } from "./explorer";
 import { mediaRouter } from "./media-routes";
+import { studioRouter } from "./studio";
 import { startSubscriptionServer } from "./ws-server";
 import { graphqlMetrics, MetricsEndpoint, outcomePlugin } from "./metrics";
 import {
@@ -180,6 +181,7 @@ export async function startServer(opts: {
   const reportSql = config.nodeEnv !== "production";
   app.use(syndicationRouter(services, config, log));
   if (config.explorer) app.use(explorerRouter({ log }));
+  if (config.studio) app.use(studioRouter(services, config, { log }));
   app.use(mediaRouter(services, config, log));
   app.use(
     "/graphql",

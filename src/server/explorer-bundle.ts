@@ -40,6 +40,8 @@ const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".ttf": "font/ttf",
+  ".svg": "image/svg+xml",
+  ".woff2": "font/woff2",
 };
 
 /** The first of these paths (relative to this file, in src/ or in dist/src/) that exists. */
@@ -51,8 +53,10 @@ export function sourcePath(...relative: string[]): string {
   throw new Error(`${relative.join("/")} not found beside the server's sources`);
 }
 
-function version(pkg: string): string {
-  return (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version;
+/** A package's installed version (read from node_modules: some packages do not export their package.json). */
+export function version(pkg: string): string {
+  const file = path.resolve(path.dirname(require.resolve("esbuild/package.json")), "..", pkg, "package.json");
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 function buildKey(sourceDir: string): string {
@@ -85,7 +89,8 @@ async function build(sourceDir: string, outDir: string): Promise<void> {
   });
 }
 
-function load(id: string, dir: string): ExplorerBundle {
+/** Every servable file of a build directory, read into memory (the Studio's bundle uses this too). */
+export function loadBundle(id: string, dir: string): ExplorerBundle {
   const assets = new Map<string, ExplorerAsset>();
   for (const name of fs.readdirSync(dir)) {
     const type = TYPES[path.extname(name)];
@@ -101,6 +106,30 @@ function load(id: string, dir: string): ExplorerBundle {
   return { id, assets };
 }
 
+/**
+ * The build in `cacheRoot/id`, made by `build` when missing: built aside and renamed into place,
+ * so another process building at the same time loses the rename harmlessly.
+ */
+export async function cachedBuild(cacheRoot: string, id: string, build: (outDir: string) => Promise<void>): Promise<string> {
+  const dir = path.join(cacheRoot, id);
+  if (fs.existsSync(dir)) return dir;
+  const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    await build(tmp);
+    if (!fs.existsSync(dir)) fs.renameSync(tmp, dir);
+  } catch (err) {
+    if (!fs.existsSync(dir)) throw err;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** node_modules/.cache/<name>, where built bundles are kept between starts. */
+export function cacheDir(name: string): string {
+  return path.resolve(path.dirname(require.resolve("esbuild/package.json")), "../.cache", name);
+}
+
 let pending: Promise<ExplorerBundle> | null = null;
 
 /** The current bundle: from the cache, or built now (once per process, and safe across processes). */
@@ -108,21 +137,8 @@ export function explorerBundle(): Promise<ExplorerBundle> {
   pending ??= (async () => {
     const sourceDir = sourcePath("explorer");
     const id = buildKey(sourceDir);
-    const cacheRoot = path.resolve(path.dirname(require.resolve("esbuild/package.json")), "../.cache/newsgraph-explorer");
-    const dir = path.join(cacheRoot, id);
-    if (!fs.existsSync(dir)) {
-      // Built aside and renamed into place: another process building at the same time loses the rename harmlessly.
-      const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-      try {
-        await build(sourceDir, tmp);
-        if (!fs.existsSync(dir)) fs.renameSync(tmp, dir);
-      } catch (err) {
-        if (!fs.existsSync(dir)) throw err;
-      } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
-      }
-    }
-    return load(id, dir);
+    const dir = await cachedBuild(cacheDir("newsgraph-explorer"), id, (out) => build(sourceDir, out));
+    return loadBundle(id, dir);
   })();
   // A failed build is retried by the next request rather than remembered.
   pending.catch(() => (pending = null));

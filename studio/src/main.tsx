@@ -1,0 +1,5 @@
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import "./studio.css";
+
+createRoot(document.getElementById("studio")!).render(<App />);
