@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { freePort } from "../src/shared/free-port";
 import { throughput } from "./load";
 import type { Scenario } from "./scenarios";
-import { newsgraphSpec, startTarget, stopTarget, type Target } from "./targets";
+import { newsgraphSpec, processCpuMs, startTarget, stopTarget, type Target } from "./targets";
 
 /*
  * What operations cost on the uncached front page: three fresh Newsgraph processes, identical but
@@ -20,6 +20,14 @@ export interface OpsCost {
   scenario: string;
   reqPerSec: Record<OpsVariant, number>;
   perRound: Record<OpsVariant, number[]>;
+  /**
+   * The target's own CPU (user + system) per request, median over rounds: far less sensitive than
+   * throughput to other load on a shared machine, so the steadier measure of what a feature costs.
+   */
+  cpuMsPerRequest: Record<OpsVariant, number | null>;
+  /** CPU per request with metrics on over off (1 = free; 1.03 = 3% more); null without /proc. */
+  metricsCpuRatio: number | null;
+  tracingCpuRatio: number | null;
   /** Throughput with metrics on over off (1 = free); null when the off target completed no request. */
   metricsRatio: number | null;
   /** Throughput with tracing on (spans exported over OTLP) over off; null likewise. */
@@ -79,15 +87,21 @@ export async function measureOpsCost(opts: {
     opts.say(`operations cost: metrics and tracing on vs off, ${opts.front.name}, ${opts.rounds} interleaved rounds`);
     for (const v of VARIANTS) await throughput(targets[v].base, opts.front, opts.connections, opts.initialWarmup);
     const perRound: Record<OpsVariant, number[]> = { off: [], metrics: [], tracing: [] };
+    const cpu: Record<OpsVariant, number[]> = { off: [], metrics: [], tracing: [] };
     for (let round = 0; round < opts.rounds; round++) {
       const shift = round % VARIANTS.length;
       for (const v of [...VARIANTS.slice(shift), ...VARIANTS.slice(0, shift)]) {
         if (opts.warmup > 0) await throughput(targets[v].base, opts.front, opts.connections, opts.warmup);
+        const cpuBefore = processCpuMs(targets[v].pid);
         const load = await throughput(targets[v].base, opts.front, opts.connections, opts.duration);
+        const cpuAfter = processCpuMs(targets[v].pid);
+        if (cpuBefore !== null && cpuAfter !== null && load.requests > 0) cpu[v].push((cpuAfter - cpuBefore) / load.requests);
         if (load.non2xx || load.errors)
           throw new Error(`ops-${v} failed requests (${load.non2xx} non-2xx, ${load.errors} errors)`);
         perRound[v].push(load.reqPerSec);
-        opts.say(`ops round ${round + 1}/${opts.rounds} ${v.padEnd(8)} ${load.reqPerSec.toFixed(0).padStart(6)} req/s`);
+        opts.say(
+          `ops round ${round + 1}/${opts.rounds} ${v.padEnd(8)} ${load.reqPerSec.toFixed(0).padStart(6)} req/s, CPU/req ${cpu[v].at(-1)?.toFixed(2) ?? "n/a"} ms`,
+        );
       }
     }
     const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
@@ -96,8 +110,18 @@ export async function measureOpsCost(opts: {
       0,
     );
     const reqPerSec = { off: median(perRound.off), metrics: median(perRound.metrics), tracing: median(perRound.tracing) };
+    const cpuMs = (v: OpsVariant) => (cpu[v].length === opts.rounds ? median(cpu[v]) : null);
+    const cpuMsPerRequest = { off: cpuMs("off"), metrics: cpuMs("metrics"), tracing: cpuMs("tracing") };
+    const cpuRatio = (v: OpsVariant) => {
+      const on = cpuMsPerRequest[v];
+      const off = cpuMsPerRequest.off;
+      return on === null || off === null || off === 0 ? null : on / off;
+    };
     return {
       scenario: opts.front.name,
+      cpuMsPerRequest,
+      metricsCpuRatio: cpuRatio("metrics"),
+      tracingCpuRatio: cpuRatio("tracing"),
       reqPerSec,
       perRound,
       metricsRatio: reqPerSec.off > 0 ? reqPerSec.metrics / reqPerSec.off : null,

@@ -684,6 +684,12 @@ function goals(r: Omit<Report, "goals">): Goal[] {
       measured: `${ratio(o.metricsRatio)}; ${o.reqPerSec.metrics.toFixed(0)} vs ${o.reqPerSec.off.toFixed(0)} req/s`,
       met: o.metricsRatio === null ? null : o.metricsRatio >= 0.97,
     });
+    const cpu = (x: number | null) => (x === null ? "n/a" : `${x.toFixed(3)}× off (${((x - 1) * 100).toFixed(1)}% more)`);
+    out.push({
+      goal: "metrics cost < 3% in CPU per request (the steadier measure on a shared machine)",
+      measured: `${cpu(o.metricsCpuRatio)}; ${o.cpuMsPerRequest.metrics?.toFixed(2) ?? "n/a"} vs ${o.cpuMsPerRequest.off?.toFixed(2) ?? "n/a"} ms; tracing on ${cpu(o.tracingCpuRatio)}`,
+      met: o.metricsCpuRatio === null ? null : o.metricsCpuRatio <= 1.03,
+    });
     out.push({
       goal: "tracing off costs < 1% (OTEL_EXPORTER_OTLP_ENDPOINT unset: the SDK is not loaded; the off target is the baseline)",
       measured: `for scale, tracing on (OTLP export, ${o.otlpExports} exports): ${ratio(o.tracingRatio)}`,
