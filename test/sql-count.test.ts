@@ -73,6 +73,27 @@ describe("SQL statements per request", () => {
     }
   });
 
+  it("a list that shows bodies reads them in one statement for the whole page, each the article's own", async () => {
+    const doc = `query ListBodies($first: Int) { articles(first: $first) { edges { node { slug body { markdown text wordCount } } } } }`;
+    const small = await app.gql(doc, { first: 5 });
+    const large = await app.gql(doc, { first: 50 });
+    expect(small.errors).toBeUndefined();
+    expect(large.errors).toBeUndefined();
+    expect(small.sqlStatements).toBe(2);
+    expect(large.sqlStatements).toBe(2);
+    type Node = { slug: string; body: { markdown: string; text: string; wordCount: number } };
+    const nodes = (large.data as { articles: { edges: { node: Node }[] } }).articles.edges.map((e) => e.node);
+    expect(nodes).toHaveLength(50);
+    // Each body is the one the article page shows for that slug (which reads it with the article).
+    for (const n of [nodes[0]!, nodes[17]!, nodes[49]!]) {
+      const page = await app.gql(`query One($slug: String) { article(slug: $slug) { body { markdown text wordCount } } }`, {
+        slug: n.slug,
+      });
+      expect((page.data as { article: { body: Node["body"] } }).article.body).toEqual(n.body);
+      expect(n.body.markdown.length).toBeGreaterThan(0);
+    }
+  });
+
   it("totalCount adds exactly one statement", async () => {
     const r = await app.gql(ArticleListDocument, { first: 20 });
     expect(r.data!.articles.totalCount).toBeGreaterThan(60);

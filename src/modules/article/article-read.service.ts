@@ -43,6 +43,10 @@ export class ArticleReadService {
   }
 
   // ---- relations, keyed by revision (or article) id ----
+  bodiesByRevision(ids: readonly string[]) {
+    return this.relations.bodiesByRevision(ids);
+  }
+
   citationsByRevision(ids: readonly string[]) {
     return this.relations.citationsByRevision(ids);
   }

@@ -50,6 +50,7 @@ function revisionsLoader(read: ArticleReadService) {
  */
 export function createArticleLoaders(read: ArticleReadService, aud: Audience, record: RequestRecord) {
   return {
+    bodies: new DataLoader((ids: readonly string[]) => read.bodiesByRevision(ids)),
     citations: new DataLoader((ids: readonly string[]) => read.citationsByRevision(ids)),
     actors: new DataLoader((ids: readonly string[]) => read.actorsByRevision(ids)),
     claims: new DataLoader((ids: readonly string[]) => read.claimsByRevision(ids)),

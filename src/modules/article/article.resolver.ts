@@ -23,9 +23,11 @@ import { IdField } from "../../shared/input-fields";
 import { ArticleOrder } from "./published.reader";
 import { allowedFrom } from "./workflow";
 import { ArticleFilter, ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
+import { BODY_NOT_READ } from "./article.view";
 import {
   Article,
   ArticleActorRole,
+  ArticleBody,
   ArticleConnection,
   Citation,
   Claim,
@@ -97,7 +99,7 @@ export class ArticleQueryResolver {
 
   @Query(() => ArticleConnection, { description: "Published articles, newest first, with filters and search." })
   async articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Article>> {
-    return connectionFrom(ctx.record.page(await ctx.services.articleRead.listPublished(args, ctx.audience)));
+    return connectionFrom(ctx.record.page(await ctx.services.articleRead.listPublished(args, ctx.audience, { bodies: false })));
   }
 
   @Authorized()
@@ -122,6 +124,12 @@ export class ArticleQueryResolver {
 
 @Resolver(() => Article)
 export class ArticleFieldResolver {
+  @FieldResolver(() => ArticleBody)
+  body(@Root() a: Article, @Ctx() ctx: Context): ArticleBody | Promise<ArticleBody> {
+    // A list's view has no body: one statement loads those of the whole page, when asked for.
+    return a.body === BODY_NOT_READ ? ctx.loaders.bodies.load(a.revisionId) : a.body;
+  }
+
   @FieldResolver(() => [Citation])
   citations(@Root() a: Article, @Ctx() ctx: Context): Promise<Citation[]> {
     return ctx.loaders.citations.load(a.revisionId);

@@ -3,7 +3,7 @@ import type { ArticleState, Genre, Language } from "../../shared/enums";
 import { readingTimeMinutes } from "../../shared/markdown";
 import { readScope } from "../../shared/read-scope";
 import type { Place } from "../place";
-import { Article } from "./article.types";
+import { Article, type ArticleBody } from "./article.types";
 import { PLACE_JSON } from "./relation.projections";
 
 /*
@@ -12,13 +12,21 @@ import { PLACE_JSON } from "./relation.projections";
  * working copy, a given revision) is the reader's choice, made by its JOIN on `r`.
  */
 
-/** Columns of a view; `r` is the revision shown, `a` the article, `p` the dateline. */
-export const VIEW_COLUMNS = `a.id, a.slug, a.pending_slug, a.state, a.version, a.published_at, a.first_published_at, a.public_updated_at,
+/**
+ * Columns of a view in a list; `r` is the revision shown, `a` the article, `p` the dateline.
+ * No body text: three copies of the body per article are most of a list's bytes and allocations,
+ * and lists rarely show them; `body` is then loaded by revision id, one statement for a whole page
+ * (ArticleFieldResolver.body).
+ */
+export const LIST_COLUMNS = `a.id, a.slug, a.pending_slug, a.state, a.version, a.published_at, a.first_published_at, a.public_updated_at,
   a.updated_at AS article_updated_at, a.embargo_until, coalesce(a.embargo_until > now(), false) AS embargoed,
   a.published_revision_id, a.head_revision_id,
-  r.id AS revision_id, r.number AS revision_number, r.headline, r.standfirst, r.byline, r.body_markdown, r.body_html,
-  r.body_text, r.word_count, r.language, r.genre, r.created_at AS revision_created_at,
+  r.id AS revision_id, r.number AS revision_number, r.headline, r.standfirst, r.byline,
+  r.word_count, r.language, r.genre, r.created_at AS revision_created_at,
   CASE WHEN p.id IS NULL THEN NULL ELSE ${PLACE_JSON("p")} END AS dateline`;
+
+/** Columns of a single article's view: a list's, and the body. */
+export const VIEW_COLUMNS = `${LIST_COLUMNS}, r.body_markdown, r.body_html, r.body_text`;
 
 export interface ViewRow {
   id: string;
@@ -40,9 +48,10 @@ export interface ViewRow {
   headline: string;
   standfirst: string;
   byline: string;
-  body_markdown: string;
-  body_html: string;
-  body_text: string;
+  /** Absent in lists (LIST_COLUMNS). */
+  body_markdown?: string;
+  body_html?: string;
+  body_text?: string;
   word_count: number;
   language: Language;
   genre: Genre;
@@ -52,6 +61,19 @@ export interface ViewRow {
   /** The list's keyset position (micros() of its order column), selected by the lists that page by time. */
   cursor_us?: string;
 }
+
+/**
+ * The body of a view read without it (LIST_COLUMNS), compared by identity: the GraphQL field
+ * (ArticleFieldResolver.body) then loads the real one; code outside GraphQL reads lists with
+ * bodies (listPublished's `bodies`).
+ */
+export const BODY_NOT_READ: ArticleBody = Object.freeze({
+  markdown: "",
+  html: "",
+  text: "",
+  wordCount: 0,
+  readingTimeMinutes: 0,
+});
 
 const positions = new WeakMap<Article, string>();
 
@@ -72,13 +94,16 @@ export function toView(row: ViewRow, workingCopy: boolean): Article {
     headline: row.headline,
     standfirst: row.standfirst,
     byline: row.byline,
-    body: {
-      markdown: row.body_markdown,
-      html: row.body_html,
-      text: row.body_text,
-      wordCount: row.word_count,
-      readingTimeMinutes: readingTimeMinutes(row.word_count),
-    },
+    body:
+      row.body_markdown === undefined
+        ? BODY_NOT_READ
+        : {
+            markdown: row.body_markdown,
+            html: row.body_html!,
+            text: row.body_text!,
+            wordCount: row.word_count,
+            readingTimeMinutes: readingTimeMinutes(row.word_count),
+          },
     language: row.language,
     genre: row.genre,
     dateline: row.dateline,

@@ -4,7 +4,7 @@ import { isUuid } from "../../shared/ids";
 import { PUBLIC_AUDIENCE, type Audience } from "../policy";
 import { decodeCursor, encodeCursor, instantAt, MAX_PAGE_SIZE, micros, pageSize, type Page } from "../../shared/pagination";
 import type { Article, Perspective } from "./article.types";
-import { groupBy, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
+import { groupBy, LIST_COLUMNS, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
 import { ACTOR_JSON, toPerspective, type PerspectiveRow } from "./relation.projections";
 import { markSnippet, searchByRelevance, searchConfigs, searchMatch, searchRank, snippetQuery } from "./search.sql";
 
@@ -112,7 +112,10 @@ export class PublishedReader extends SqlReader {
       orderBy?: ArticleOrder | null;
     },
     aud: Audience = PUBLIC_AUDIENCE,
+    /** Read the bodies too (syndication); GraphQL lists leave them to ArticleFieldResolver.body. */
+    opts: { bodies: boolean } = { bodies: true },
   ): Promise<Page<Article>> {
+    const columns = opts.bodies ? VIEW_COLUMNS : LIST_COLUMNS;
     const limit = pageSize(args.first);
     const f = args.filter ?? {};
     const order = args.orderBy ?? (f.query ? ArticleOrder.RELEVANCE : ArticleOrder.NEWEST);
@@ -164,7 +167,7 @@ export class PublishedReader extends SqlReader {
         const [r0, id] = decodeCursor<[number, string]>("rel", args.after, ["number", "uuid"]);
         after = `(k.rank, k.id) < (${p.add(r0)}::float8, ${p.add(id)}::uuid)`;
       }
-      sql = searchByRelevance({ onArticle, onRevision, match, rank, place: Boolean(f.place), after, limit });
+      sql = searchByRelevance({ onArticle, onRevision, match, rank, place: Boolean(f.place), after, limit, columns });
       cursorOf = (a) => encodeCursor("rel", [ranks.get(a) ?? 0, a.id]);
     } else {
       const dir = order === ArticleOrder.OLDEST ? ">" : "<";
@@ -175,7 +178,7 @@ export class PublishedReader extends SqlReader {
       }
       const d = order === ArticleOrder.OLDEST ? "ASC" : "DESC";
       cursorOf = (a) => encodeCursor(kind, [positionOf(a), a.id]);
-      sql = `SELECT ${VIEW_COLUMNS}, ${rank} AS rank, ${micros("a.published_at")} AS cursor_us
+      sql = `SELECT ${columns}, ${rank} AS rank, ${micros("a.published_at")} AS cursor_us
        FROM articles a
        JOIN article_revisions r ON r.id = a.published_revision_id
        LEFT JOIN places p ON p.id = r.dateline_place_id
@@ -291,7 +294,7 @@ export class PublishedReader extends SqlReader {
        -- The page is chosen on articles alone; revisions (bodies and all) are read for its
        -- rows only, not for every article of a much-covered actor (100k: 67 -> 31 ms).
        CROSS JOIN LATERAL (
-         SELECT ${VIEW_COLUMNS}, ${micros("a.published_at")} AS cursor_us
+         SELECT ${LIST_COLUMNS}, ${micros("a.published_at")} AS cursor_us
          FROM articles a
          JOIN article_revisions r ON r.id = a.published_revision_id
          LEFT JOIN places p ON p.id = r.dateline_place_id
@@ -327,7 +330,7 @@ export class PublishedReader extends SqlReader {
       `SELECT * FROM (
          SELECT pe.holder_actor_id AS actor_key, pe.id AS perspective_id, pe.revision_id AS perspective_revision_id,
            pe.holder_label, pe.stance, pe.summary, pe.key_points, pe.about, ${ACTOR_JSON("ac")} AS holder_actor,
-           pe.position AS perspective_position, ${VIEW_COLUMNS},
+           pe.position AS perspective_position, ${LIST_COLUMNS},
            row_number() OVER (PARTITION BY pe.holder_actor_id ORDER BY a.published_at DESC, pe.position) AS nth
          FROM perspectives pe
          JOIN actors ac ON ac.id = pe.holder_actor_id

@@ -2,7 +2,8 @@ import type { ActorRole, ClaimStatus, Sourcing } from "../../shared/enums";
 import type { Actor } from "../actor";
 import type { Source } from "../source";
 import type { Topic } from "../topic";
-import type { ArticleActorRole, Citation, Claim, Correction, Perspective } from "./article.types";
+import { readingTimeMinutes } from "../../shared/markdown";
+import type { ArticleActorRole, ArticleBody, Citation, Claim, Correction, Perspective } from "./article.types";
 import { groupBy, SqlReader } from "./article.view";
 import {
   ACTOR_JSON,
@@ -25,6 +26,31 @@ export class RelationReader extends SqlReader {
 
   // Referenced rows (sources, actors) come from correlated subqueries: a join lets the
   // planner hash the whole actors or sources table on every request once they are large.
+
+  /** Bodies of revisions a list showed without them (LIST_COLUMNS). */
+  async bodiesByRevision(ids: readonly string[]): Promise<ArticleBody[]> {
+    const rows = await this.query<{
+      id: string;
+      body_markdown: string;
+      body_html: string;
+      body_text: string;
+      word_count: number;
+    }>(`SELECT r.id, r.body_markdown, r.body_html, r.body_text, r.word_count FROM article_revisions r WHERE r.id = ANY($1)`, [
+      ids,
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const r = byId.get(id);
+      if (!r) throw new Error(`revision ${id} has no row`);
+      return {
+        markdown: r.body_markdown,
+        html: r.body_html,
+        text: r.body_text,
+        wordCount: r.word_count,
+        readingTimeMinutes: readingTimeMinutes(r.word_count),
+      };
+    });
+  }
 
   async citationsByRevision(ids: readonly string[]): Promise<Citation[][]> {
     const rows = await this.query<{ revision_id: string; id: string; attribution: string; sourcing: Sourcing; source: Source }>(

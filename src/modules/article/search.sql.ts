@@ -1,7 +1,6 @@
 import { Language } from "../../shared/enums";
 import { escapeHtml } from "../../shared/markdown";
 import { searchableText } from "./article.entity";
-import { VIEW_COLUMNS } from "./article.view";
 
 /*
  * The SQL of full-text search: matching, ranking, relevance candidates and snippets. It holds
@@ -84,6 +83,8 @@ export function searchByRelevance(s: {
   place: boolean;
   after: string;
   limit: number;
+  /** LIST_COLUMNS, or VIEW_COLUMNS when the caller needs bodies. */
+  columns: string;
 }): string {
   const places = s.place ? "LEFT JOIN places p ON p.id = r.dateline_place_id" : "";
   const revisionWhere = [s.match, ...s.onRevision].join(" AND ");
@@ -109,7 +110,7 @@ export function searchByRelevance(s: {
       FROM (SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= ${SEARCH_RECENT_ENOUGH}
             UNION ALL SELECT * FROM archive) c
     )
-    SELECT ${VIEW_COLUMNS}, k.rank
+    SELECT ${s.columns}, k.rank
     FROM (SELECT id, rank FROM ranked k WHERE ${s.after} ORDER BY rank DESC, id DESC LIMIT ${s.limit + 1}) k
     JOIN articles a ON a.id = k.id
     JOIN article_revisions r ON r.id = a.published_revision_id

@@ -3,7 +3,7 @@ import { NotFoundError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
 import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } from "../../shared/pagination";
 import type { Article, EditorialInfo } from "./article.types";
-import { Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
+import { LIST_COLUMNS, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
 
 /** Editorial views: working copies (the head revision) and editorial state. Callers check the role. */
 export class WorkingCopyReader extends SqlReader {
@@ -39,7 +39,7 @@ export class WorkingCopyReader extends SqlReader {
       where.push(`(a.updated_at, a.id) < (${instantAt(`${p.add(us)}::bigint`)}, ${p.add(id)}::uuid)`);
     }
     const rows = await this.query<ViewRow>(
-      `SELECT ${VIEW_COLUMNS}, ${micros("a.updated_at")} AS cursor_us
+      `SELECT ${LIST_COLUMNS}, ${micros("a.updated_at")} AS cursor_us
        FROM articles a
        JOIN article_revisions r ON r.id = a.head_revision_id
        LEFT JOIN places p ON p.id = r.dateline_place_id
