@@ -8,7 +8,6 @@ import {
   PlacePageDocument,
   SearchDocument,
 } from "../src/client/generated/graphql";
-import { ArticleService } from "../src/modules/article";
 import { Transition } from "../src/modules/article/workflow";
 import { ActorRole, ClaimStatus, Genre, Language, Role, Sourcing, Stance } from "../src/shared/enums";
 import { DEMO_EDITOR } from "../src/seed/seed";
@@ -29,7 +28,7 @@ beforeAll(async () => {
   const actors = Object.values(await idsBySlug(app, "actor")).slice(0, 2);
   const [topic] = Object.values(await idsBySlug(app, "topic"));
   const place = await idBySlug(app, "place", "caracas");
-  const svc = new ArticleService(app.ds);
+  const svc = app.server.services.articles;
   const workflow = app.server.services.workflow;
   for (let i = 0; i < 60; i++) {
     const id = await svc.create(viewer, {
@@ -118,7 +117,7 @@ describe("SQL statements per request", () => {
     // 100 working copies at least: the 60 published above, the seed's, and drafts.
     const viewer = await staffViewerOf(app, DEMO_EDITOR.email);
     for (let i = 0; i < 40; i++)
-      await new ArticleService(app.ds).create(viewer, {
+      await app.server.services.articles.create(viewer, {
         headline: `Draft number ${i}`,
         bodyMarkdown: "Text.",
         language: Language.EN,

@@ -11,6 +11,7 @@ import {
   ClaimCitation,
   Correction,
   Perspective,
+  RevisionMedia,
   RevisionTopic,
 } from "../modules/article/article.entity";
 import { PreviewTokenRecord } from "../modules/article/preview-token.entity";
@@ -41,6 +42,7 @@ export const ENTITIES = [
   ClaimCitation,
   ClaimActor,
   Perspective,
+  RevisionMedia,
   RevisionTopic,
   Correction,
   ArticleSlug,

@@ -77,8 +77,10 @@ export async function seedDemo(ds: DataSource, log: Logger, story: DemoData = DE
     return id;
   };
 
-  const articles = new ArticleService(ds);
-  const workflow = new WorkflowService(ds, jobSchedule);
+  // The demo story's bodies place no media images; a lead image's URLs are built when read.
+  const mediaUrls = (p: string) => p;
+  const articles = new ArticleService(ds, mediaUrls);
+  const workflow = new WorkflowService(ds, jobSchedule, mediaUrls);
   let created = 0;
   for (const [i, a] of story.articles.entries()) {
     const [exists] = await ds.query<unknown[]>(`SELECT 1 FROM articles WHERE slug = $1`, [a.slug]);

@@ -32,19 +32,20 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     rightsHolder: config.publisherName,
     rightsUsageTerms: "Licensed to partners under their agreement; not for redistribution.",
   };
+  const mediaUrls = (p: string) => `${config.publicBaseUrl.replace(/\/$/, "")}${p}`;
   return {
     auth: new AuthService(ds, config.sessionTtlHours, new LoginThrottle(ds, config.loginThrottle)),
-    articles: new ArticleService(ds),
+    articles: new ArticleService(ds, mediaUrls),
     articleRead,
     changes: new ChangesService(ds, articleRead),
-    workflow: new WorkflowService(ds, jobSchedule),
+    workflow: new WorkflowService(ds, jobSchedule, mediaUrls),
     revisions: new RevisionService(ds),
     preview: new PreviewService(ds),
     jobs: new JobService(ds),
     audit: new AuditService(ds, log, { unauthenticatedPerMinute: config.auditUnauthenticatedPerMinute }),
     partners,
     syndication: new SyndicationService(articleRead, { topic: topics, actor: actors, place: places }, site),
-    webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks),
+    webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks, mediaUrls),
     actors,
     sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"], ReferenceType.SOURCE),
     topics,

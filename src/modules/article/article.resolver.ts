@@ -23,9 +23,12 @@ import { IdField } from "../../shared/input-fields";
 import { ArticleOrder } from "./published.reader";
 import { allowedFrom } from "./workflow";
 import { ArticleFilter, ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
+import { MediaAsset } from "../media";
+import { imagesFor, leadImageOf, bodyFor } from "./article.images";
 import {
   Article,
   ArticleActorRole,
+  ArticleBody,
   ArticleConnection,
   Citation,
   Claim,
@@ -145,6 +148,23 @@ export class ArticleFieldResolver {
   @FieldResolver(() => [Topic])
   topics(@Root() a: Article, @Ctx() ctx: Context): Promise<Topic[]> {
     return ctx.loaders.topics.load(a.revisionId);
+  }
+
+  @FieldResolver(() => MediaAsset, {
+    nullable: true,
+    description:
+      "The image the article leads with, with this article's alt text and caption. Part of the revision: readers keep the " +
+      "published image until the next publish. A partner never gets an image restricted from syndication.",
+  })
+  async leadImage(@Root() a: Article, @Ctx() ctx: Context): Promise<MediaAsset | null> {
+    return leadImageOf(imagesFor(await ctx.loaders.images.load(a.revisionId), ctx.audience));
+  }
+
+  @FieldResolver(() => ArticleBody)
+  async body(@Root() a: Article, @Ctx() ctx: Context): Promise<ArticleBody> {
+    // Only a partner's copy can differ (no figure of an image restricted from syndication).
+    if (!ctx.audience.rights || !a.body.html.includes("data-media-id")) return a.body;
+    return bodyFor(a.body, await ctx.loaders.images.load(a.revisionId), ctx.audience);
   }
 
   @FieldResolver(() => [Correction], { description: "Corrections and notices, oldest first." })

@@ -14,3 +14,6 @@ export { RequestRecord } from "./request-record";
 export { Article, ArticleActorRole, ArticleConnection, Citation, Correction, HeldPerspective } from "./article.types";
 export { ArticleRecord } from "./article.entity";
 export { REFERENCE_LINKS, type ReferenceLink } from "./reference-links.sql";
+export { bodyFor, imagesFor, leadImageOf } from "./article.images";
+export { MediaUse } from "./article.entity";
+export type { ArticleImage } from "./article.types";

@@ -1,0 +1,300 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PublishDocument, UpdateArticleDocument } from "../src/client/generated/graphql";
+import { ArticleRecord } from "../src/modules/article";
+import { Role } from "../src/shared/enums";
+import { expectBadInput, expectOk } from "./support/expect";
+import { articleVersion, draftArticle, partnerKeyFor, rowCount } from "./support/fixtures";
+import { startTestApp, type TestApp } from "./support/harness";
+import { fetchMedia, mediaDataDir, plainImage, uploaded } from "./support/media";
+import { ninjsValidator } from "./support/ninjs";
+import { publishNew } from "./support/publish";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+
+interface NinjsDoc {
+  profile: string;
+  bodies: { value: string }[];
+  associations: {
+    name: string;
+    uri: string;
+    renditions: { name: string; href: string; contentType: string; width: number; height: number; sizeInBytes: number }[];
+  }[];
+}
+
+/** A plain HTTP GET of the test server, as a feed reader or a partner's fetcher sends it. */
+async function get(path: string, key?: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${app.url.replace(/\/graphql$/, "")}${path}`, {
+    headers: key ? { authorization: `Bearer ${key}` } : {},
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/*
+ * Issue 13, phase 2: articles carry images (a lead image and inline images in the body) as part
+ * of the revision, and every output carries them: the site's HTML, ninjs, JSON-LD, JSON Feed,
+ * Atom, webhooks and the change feed. An image restricted from syndication never reaches a partner.
+ */
+
+const IMAGE_FIELDS = `id altText caption credit copyrightHolder license acquireLicensePage width height focalX focalY
+  renditions { name width height url }`;
+
+const ARTICLE = `query($slug: String!) { article(slug: $slug) { id revisionNumber body { html } leadImage { ${IMAGE_FIELDS} } } }`;
+
+interface ImageView {
+  id: string;
+  altText: string | null;
+  caption: string | null;
+  credit: string | null;
+  width: number;
+  height: number;
+  renditions: { name: string; width: number; height: number; url: string }[];
+}
+interface ArticleView {
+  article: { id: string; revisionNumber: number; body: { html: string }; leadImage: ImageView | null } | null;
+}
+
+let app: TestApp;
+let dataDir: string;
+let editor: string;
+let admin: string;
+
+beforeAll(async () => {
+  dataDir = mediaDataDir();
+  app = await startTestApp({ DATA_DIR: dataDir, PUBLIC_BASE_URL: "https://news.example" });
+  editor = await app.loginAs(Role.EDITOR);
+  admin = await app.loginAs(Role.ADMIN);
+});
+afterAll(async () => {
+  await app?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** An uploaded image with its metadata set through GraphQL, as a picture desk would. */
+async function image(meta: Record<string, unknown> = {}, size: [number, number] = [1200, 800]): Promise<string> {
+  const asset = await uploaded(app, editor, await plainImage("jpeg", ...size));
+  if (Object.keys(meta).length) {
+    expectOk(
+      await app.gql(
+        `mutation($id: ID!, $input: UpdateMediaAssetInput!) { updateMediaAsset(id: $id, input: $input) { id } }`,
+        {
+          id: asset.id,
+          input: meta,
+        },
+        { token: editor },
+      ),
+    );
+  }
+  return asset.id;
+}
+
+const described = (n: string) => ({ altText: `Alt of ${n}`, caption: `Caption of ${n}`, credit: `Credit of ${n}` });
+
+describe("an article with a lead image and two inline images", () => {
+  let lead: string;
+  let first: string;
+  let second: string;
+  let slug: string;
+  let id: string;
+
+  beforeAll(async () => {
+    lead = await image({
+      ...described("lead"),
+      copyrightHolder: "Newsgraph",
+      license: "https://creativecommons.org/licenses/by/4.0/",
+      acquireLicensePage: "https://news.example/licensing",
+    });
+    first = await image(described("first"));
+    second = await image(described("second"), [800, 1000]);
+    ({ id, slug } = await publishNew(app, editor, {
+      headline: "Flood waters recede in the valley",
+      bodyMarkdown: `The river fell overnight.\n\n![The bridge at dawn](media:${first} "The old bridge, still standing")\n\nResidents returned.\n\n![](media:${second})\n`,
+      leadImage: { mediaId: lead, caption: "The valley from the ridge" },
+    }));
+  });
+
+  it("shows readers the lead image with this article's caption and the asset's alt text and credit", async () => {
+    const a = expectOk(await app.gql<ArticleView, object>(ARTICLE, { slug })).article!;
+    expect(a.leadImage).toMatchObject({
+      id: lead,
+      altText: "Alt of lead",
+      caption: "The valley from the ridge",
+      credit: "Credit of lead",
+    });
+    expect(a.leadImage!.renditions.map((r) => r.url).every((u) => u.startsWith("https://news.example/media/"))).toBe(true);
+  });
+
+  it("renders each inline image as a figure with srcset, sizes, width, height, alt, caption and credit", async () => {
+    const html = expectOk(await app.gql<ArticleView, object>(ARTICLE, { slug })).article!.body.html;
+    const figures = html.match(/<figure[^>]*>.*?<\/figure>/g) ?? [];
+    expect(figures).toHaveLength(2);
+    expect(figures[0]).toMatch(
+      /<img src="https:\/\/news\.example\/media\/[^"]+" srcset="[^"]+ 320w, [^"]+ 1200w" sizes="[^"]+" width="1200" height="800" alt="The bridge at dawn"/,
+    );
+    expect(figures[0]).toContain(
+      '<figcaption>The old bridge, still standing <small class="credit">Credit of first</small></figcaption>',
+    );
+    // No alt or caption in the body: the asset's own.
+    expect(figures[1]).toContain('alt="Alt of second"');
+    expect(figures[1]).toContain('width="800" height="1000"');
+    expect(figures[1]).toContain("Caption of second");
+    expect(html.indexOf("The river fell")).toBeLessThan(html.indexOf(figures[0]!));
+  });
+
+  it("keeps the published image for readers until the next publish", async () => {
+    const other = await image(described("replacement"));
+    expectOk(
+      await app.gql(
+        UpdateArticleDocument,
+        { id, expectedVersion: await articleVersion(app, id), input: { leadImage: { mediaId: other } } },
+        { token: editor },
+      ),
+    );
+    expect(expectOk(await app.gql<ArticleView, object>(ARTICLE, { slug })).article!.leadImage!.id).toBe(lead);
+    // Put the original back so the outputs below describe the article as first published.
+    expectOk(
+      await app.gql(
+        UpdateArticleDocument,
+        {
+          id,
+          expectedVersion: await articleVersion(app, id),
+          input: { leadImage: { mediaId: lead, caption: "The valley from the ridge" } },
+        },
+        { token: editor },
+      ),
+    );
+  });
+
+  it("validates as ninjs 3.1 with the images as associations carrying renditions", async () => {
+    const res = await get(`/syndication/ninjs/${id}`);
+    expect(res.status).toBe(200);
+    const doc = JSON.parse(res.text) as NinjsDoc;
+    const validate = ninjsValidator();
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.profile).toBe("text-photo");
+    expect(doc.associations.map((x) => [x.name, x.uri])).toEqual([
+      ["leadImage", `urn:uuid:${lead}`],
+      ["inlineImage1", `urn:uuid:${first}`],
+      ["inlineImage2", `urn:uuid:${second}`],
+    ]);
+    const leadAssoc = doc.associations[0]!;
+    expect(leadAssoc).toMatchObject({
+      type: "picture",
+      by: "Credit of lead",
+      copyrightHolder: "Newsgraph",
+      rightsInfo: { linkedRights: "https://creativecommons.org/licenses/by/4.0/" },
+      descriptions: [
+        { role: "alt", contentType: "text/plain", value: "Alt of lead" },
+        { role: "caption", contentType: "text/plain", value: "The valley from the ridge" },
+      ],
+    });
+    // Every rendition in every format, each with its size and type, at an absolute URL that serves it.
+    expect(leadAssoc.renditions).toHaveLength(1 + 5 * 3);
+    const wide = leadAssoc.renditions.find((r) => r.name === "16x9")!;
+    expect(wide).toMatchObject({ contentType: "image/jpeg", width: 1200, height: 675 });
+    expect(wide.href).toMatch(/^https:\/\/news\.example\/media\/[0-9a-f]{64}\/16x9\.jpg$/);
+    const served = await fetchMedia(app, wide.href);
+    expect(served.status).toBe(200);
+    expect(served.headers["content-type"]).toBe("image/jpeg");
+    expect(Number(served.headers["content-length"])).toBe(wide.sizeInBytes);
+  });
+
+  it("carries the images in JSON-LD as ImageObjects with credit, copyright and licence", async () => {
+    const r = expectOk(
+      await app.gql<{ article: { jsonLd: { image: Record<string, unknown>[] } } }, object>(
+        `query($slug: String!) { article(slug: $slug) { jsonLd } }`,
+        { slug },
+      ),
+    );
+    const images = r.article.jsonLd.image;
+    expect(images).toHaveLength(3);
+    expect(images[0]).toMatchObject({
+      "@type": "ImageObject",
+      width: 1200,
+      height: 675,
+      caption: "The valley from the ridge",
+      creditText: "Credit of lead",
+      copyrightNotice: "© Newsgraph",
+      license: "https://creativecommons.org/licenses/by/4.0/",
+      acquireLicensePage: "https://news.example/licensing",
+    });
+    expect(images[0]!.contentUrl).toMatch(/^https:\/\/news\.example\/media\/.+\/16x9\.jpg$/);
+    // No licence known for the inline ones: left out, never empty.
+    expect(images[1]).toMatchObject({
+      "@type": "ImageObject",
+      creditText: "Credit of first",
+      caption: "The old bridge, still standing",
+    });
+    expect(images[1]).not.toHaveProperty("license");
+  });
+
+  it("gives the lead image to JSON Feed (image) and Atom (media:content with credit)", async () => {
+    const json = JSON.parse((await get("/feeds/latest.json")).text) as { items: { id: string; image?: string }[] };
+    const item = json.items.find((i) => i.id.includes(id))!;
+    expect(item.image).toMatch(/^https:\/\/news\.example\/media\/[0-9a-f]{64}\/16x9\.jpg$/);
+    const atom = (await get("/feeds/latest.atom")).text;
+    expect(XMLValidator.validate(atom)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false }).parse(atom) as {
+      feed: { "@_xmlns:media": string; entry: { id: string; "media:content"?: Record<string, unknown> }[] };
+    };
+    expect(parsed.feed["@_xmlns:media"]).toBe("http://search.yahoo.com/mrss/");
+    const entry = parsed.feed.entry.find((e) => e.id === `urn:uuid:${id}`)!;
+    expect(entry["media:content"]).toMatchObject({
+      "@_url": item.image,
+      "@_type": "image/jpeg",
+      "@_medium": "image",
+      "@_width": "1200",
+      "@_height": "675",
+      "media:description": { "#text": "Alt of lead" },
+      "media:credit": "Credit of lead",
+    });
+  });
+
+  it("names the lead image in the change feed", async () => {
+    const { key } = await partnerKeyFor(app, admin, { scopes: ["content:read", "changes:read"] });
+    const r = expectOk(
+      await app.gql<
+        { changes: { edges: { node: { articleId: string; article: { leadImage: { id: string } | null } | null } }[] } },
+        object
+      >(
+        `{ changes(first: 100) { edges { node { articleId article { leadImage { id altText credit } } } } } }`,
+        {},
+        { token: key },
+      ),
+    );
+    const mine = r.changes.edges.filter((e) => e.node.articleId === id);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((e) => e.node.article?.leadImage?.id === lead)).toBe(true);
+  });
+});
+
+describe("refusals", () => {
+  it("refuses an unknown media id in the lead image or the body, and saves nothing", async () => {
+    const before = await rowCount(app, ArticleRecord);
+    const missing = "00000000-0000-4000-8000-000000000001";
+    for (const input of [
+      { headline: "Nowhere image", bodyMarkdown: "Text.", language: "EN", genre: "NEWS", leadImage: { mediaId: missing } },
+      { headline: "Nowhere inline", bodyMarkdown: `Text.\n\n![x](media:${missing})`, language: "EN", genre: "NEWS" },
+      { headline: "Not an id", bodyMarkdown: `Text.\n\n![x](media:../../etc/passwd)`, language: "EN", genre: "NEWS" },
+    ]) {
+      const r = await app.gql(
+        `mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }`,
+        { input },
+        { token: editor },
+      );
+      expectBadInput(r, ["createArticle"], /is not in the media library; upload the image/);
+    }
+    expect(await rowCount(app, ArticleRecord)).toBe(before);
+  });
+
+  it("refuses to publish while an image has no alt text, naming it", async () => {
+    const bare = await image({ caption: "A bare image" });
+    const { id } = await draftArticle(app, editor, {
+      headline: "Undescribed image",
+      bodyMarkdown: `Text.\n\n![](media:${bare})`,
+    });
+    for (const doc of ["submitForReview", "approve"])
+      expectOk(await app.gql(`mutation($id: ID!) { ${doc}(id: $id) { id } }`, { id }, { token: editor }));
+    const r = await app.gql(PublishDocument, { id }, { token: editor });
+    expectBadInput(r, ["publish"], new RegExp(`inline image 1 \\(media:${bare}, "A bare image"\\) has no alt text`));
+  });
+});
