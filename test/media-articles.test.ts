@@ -1,6 +1,8 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PublishDocument, UpdateArticleDocument } from "../src/client/generated/graphql";
+import { PublishDocument, RegisterWebhookDocument, UpdateArticleDocument } from "../src/client/generated/graphql";
 import { ArticleRecord } from "../src/modules/article";
 import { Role } from "../src/shared/enums";
 import { expectBadInput, expectOk } from "./support/expect";
@@ -8,7 +10,7 @@ import { articleVersion, draftArticle, partnerKeyFor, rowCount } from "./support
 import { startTestApp, type TestApp } from "./support/harness";
 import { fetchMedia, mediaDataDir, plainImage, uploaded } from "./support/media";
 import { ninjsValidator } from "./support/ninjs";
-import { publishNew } from "./support/publish";
+import { publishNew, waitFor } from "./support/publish";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 
 interface NinjsDoc {
@@ -57,14 +59,24 @@ let app: TestApp;
 let dataDir: string;
 let editor: string;
 let admin: string;
+/** Each uploaded asset's rendition set: the part of its file URLs that no other asset shares. */
+const renditionSets = new Map<string, string>();
+const servers: http.Server[] = [];
 
 beforeAll(async () => {
   dataDir = mediaDataDir();
-  app = await startTestApp({ DATA_DIR: dataDir, PUBLIC_BASE_URL: "https://news.example" });
+  app = await startTestApp({
+    DATA_DIR: dataDir,
+    PUBLIC_BASE_URL: "https://news.example",
+    WEBHOOKS_POLL_MS: "50",
+    // The webhook receivers below are on loopback.
+    WEBHOOK_ALLOW_PRIVATE: "true",
+  });
   editor = await app.loginAs(Role.EDITOR);
   admin = await app.loginAs(Role.ADMIN);
 });
 afterAll(async () => {
+  for (const server of servers) server.close();
   await app?.close();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -72,6 +84,7 @@ afterAll(async () => {
 /** An uploaded image with its metadata set through GraphQL, as a picture desk would. */
 async function image(meta: Record<string, unknown> = {}, size: [number, number] = [1200, 800]): Promise<string> {
   const asset = await uploaded(app, editor, await plainImage("jpeg", ...size));
+  renditionSets.set(asset.id, new URL(asset.renditions[0]!.url).pathname.split("/")[2]!);
   if (Object.keys(meta).length) {
     expectOk(
       await app.gql(
@@ -138,6 +151,23 @@ describe("an article with a lead image and two inline images", () => {
     expect(figures[1]).toContain('width="800" height="1000"');
     expect(figures[1]).toContain("Caption of second");
     expect(html.indexOf("The river fell")).toBeLessThan(html.indexOf(figures[0]!));
+  });
+
+  it("shows anonymous readers the public fields only: upload details stay with staff", async () => {
+    const staff = expectOk(
+      await app.gql<{ article: { leadImage: { contentHash: string; uploadedById: string } } }, object>(
+        `query($slug: String!) { article(slug: $slug) { leadImage { contentHash uploadedById } } }`,
+        { slug },
+        { token: editor },
+      ),
+    ).article.leadImage;
+    expect(staff.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    for (const field of ["contentHash", "mime", "bytes", "uploadedById", "uploadedAt", "version", "source { id }"]) {
+      const r = await app.gql(`query($slug: String!) { article(slug: $slug) { leadImage { id ${field} } } }`, { slug });
+      expect(r.errors?.[0]?.extensions?.code, field).toBe("UNAUTHENTICATED");
+      for (const secret of [staff.contentHash, staff.uploadedById])
+        expect(JSON.stringify(r.data ?? null), field).not.toContain(secret);
+    }
   });
 
   it("keeps the published image for readers until the next publish", async () => {
@@ -296,5 +326,116 @@ describe("refusals", () => {
       expectOk(await app.gql(`mutation($id: ID!) { ${doc}(id: $id) { id } }`, { id }, { token: editor }));
     const r = await app.gql(PublishDocument, { id }, { token: editor });
     expectBadInput(r, ["publish"], new RegExp(`inline image 1 \\(media:${bare}, "A bare image"\\) has no alt text`));
+  });
+});
+
+interface Delivery {
+  kind: string;
+  articleId: string;
+  article: { leadImage: { id: string; altText: string; credit: string; url: string } | null } | null;
+}
+
+/** A webhook receiver on loopback that keeps every body it is sent. */
+async function receiver(): Promise<{ url: string; bodies: { raw: string; body: Delivery }[] }> {
+  const bodies: { raw: string; body: Delivery }[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      bodies.push({ raw, body: JSON.parse(raw) as Delivery });
+      res.writeHead(200).end();
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies };
+}
+
+describe("an image restricted from syndication", () => {
+  let restricted: string;
+  let open: string;
+  let id: string;
+  let slug: string;
+  let key: string;
+  let ours: Awaited<ReturnType<typeof receiver>>;
+  let partners: Awaited<ReturnType<typeof receiver>>;
+  /** Anything that would identify the restricted image: its id and the set in its file URLs. */
+  let traces: string[];
+
+  beforeAll(async () => {
+    restricted = await image({ ...described("restricted"), noSyndication: true });
+    open = await image(described("open"));
+    traces = [restricted, renditionSets.get(restricted)!];
+    key = (await partnerKeyFor(app, admin, { scopes: ["content:read", "changes:read", "webhooks:manage"] })).key;
+    ours = await receiver();
+    partners = await receiver();
+    expectOk(await app.gql(RegisterWebhookDocument, { url: ours.url, events: ["PUBLISHED"] }, { token: admin }));
+    expectOk(await app.gql(RegisterWebhookDocument, { url: partners.url, events: ["PUBLISHED"] }, { token: key }));
+    ({ id, slug } = await publishNew(app, editor, {
+      headline: "Photos from the border crossing",
+      bodyMarkdown: `First paragraph.\n\n![](media:${restricted})\n\nSecond paragraph.\n\n![](media:${open})\n`,
+      leadImage: { mediaId: restricted },
+    }));
+  });
+
+  it("is shown on the site: lead image, figure and feeds", async () => {
+    const a = expectOk(await app.gql<ArticleView, object>(ARTICLE, { slug })).article!;
+    expect(a.leadImage!.id).toBe(restricted);
+    expect(a.body.html).toContain(`data-media-id="${restricted}"`);
+    expect((await get("/feeds/latest.json")).text).toContain(renditionSets.get(restricted));
+    expect((await get(`/syndication/ninjs/${id}`)).text).toContain(restricted);
+  });
+
+  it("never reaches a partner through the API: no lead image, no figure, no association", async () => {
+    const r = await app.gql<{ article: { leadImage: unknown; body: { html: string }; ninjs: NinjsDoc } }, object>(
+      `query($slug: String!) { article(slug: $slug) { leadImage { id } body { html } ninjs jsonLd } }`,
+      { slug },
+      { token: key },
+    );
+    const a = expectOk(r).article;
+    expect(a.leadImage).toBeNull();
+    expect(a.body.html).toContain("Second paragraph.");
+    expect(a.body.html).toContain(`data-media-id="${open}"`);
+    expect(a.ninjs.associations.map((x) => x.uri)).toEqual([`urn:uuid:${open}`]);
+    for (const t of traces) expect(JSON.stringify(r.data)).not.toContain(t);
+  });
+
+  it("never reaches a partner fetching ninjs and feeds with its key", async () => {
+    const ninjs = await get(`/syndication/ninjs/${id}`, key);
+    expect(ninjs.status).toBe(200);
+    const doc = JSON.parse(ninjs.text) as NinjsDoc;
+    const validate = ninjsValidator();
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.associations.map((x) => x.name)).toEqual(["inlineImage1"]);
+    expect(doc.bodies[0]!.value).not.toContain('<figure class="media" data-media-id="' + restricted);
+    for (const path of [`/syndication/ninjs/${id}`, "/feeds/latest.json", "/feeds/latest.atom"]) {
+      const text = (await get(path, key)).text;
+      expect(text, path).toContain("Photos from the border crossing");
+      for (const t of traces) expect(text, path).not.toContain(t);
+    }
+  });
+
+  it("never reaches a partner through the change feed or its webhook, while the site's webhook names it", async () => {
+    const changes = await app.gql<
+      { changes: { edges: { node: { articleId: string; article: { leadImage: unknown } | null } }[] } },
+      object
+    >(`{ changes(first: 100) { edges { node { articleId article { leadImage { id } body { html } } } } } }`, {}, { token: key });
+    const mine = expectOk(changes).changes.edges.filter((e) => e.node.articleId === id);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((e) => e.node.article?.leadImage === null)).toBe(true);
+    for (const t of traces) expect(JSON.stringify(changes.data)).not.toContain(t);
+
+    const toUs = await waitFor("the site's delivery", () => ours.bodies.find((b) => b.body.articleId === id));
+    expect(toUs.body.article!.leadImage).toMatchObject({
+      id: restricted,
+      altText: "Alt of restricted",
+      credit: "Credit of restricted",
+    });
+    expect(toUs.body.article!.leadImage!.url).toMatch(/^https:\/\/news\.example\/media\/[0-9a-f]{64}\/16x9$/);
+    const toPartner = await waitFor("the partner's delivery", () => partners.bodies.find((b) => b.body.articleId === id));
+    expect(toPartner.body.article).not.toBeNull();
+    expect(toPartner.body.article!.leadImage).toBeNull();
+    for (const t of traces) expect(toPartner.raw).not.toContain(t);
   });
 });
