@@ -16,6 +16,7 @@ import { CoarseWebhookErrors1796391765883 } from "./1796391765883-CoarseWebhookE
 import { MediaAssets1796409537011 } from "./1796409537011-MediaAssets";
 import { SearchClaimsAndPerspectives1796410616923 } from "./1796410616923-SearchClaimsAndPerspectives";
 import { RevisionMedia1796419393529 } from "./1796419393529-RevisionMedia";
+import { MediaReferenceHistory1796421100000 } from "./1796421100000-MediaReferenceHistory";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   MediaAssets1796409537011,
   SearchClaimsAndPerspectives1796410616923,
   RevisionMedia1796419393529,
+  MediaReferenceHistory1796421100000,
 ];

@@ -6,7 +6,7 @@ import { PublishDocument, RegisterWebhookDocument, UpdateArticleDocument } from 
 import { ArticleRecord } from "../src/modules/article";
 import { Role } from "../src/shared/enums";
 import { expectBadInput, expectOk } from "./support/expect";
-import { articleVersion, draftArticle, partnerKeyFor, rowCount } from "./support/fixtures";
+import { articleVersion, draftArticle, eventsOf, partnerKeyFor, rowCount } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import { fetchMedia, mediaDataDir, plainImage, uploaded } from "./support/media";
 import { ninjsValidator } from "./support/ninjs";
@@ -437,5 +437,110 @@ describe("an image restricted from syndication", () => {
     expect(toPartner.body.article).not.toBeNull();
     expect(toPartner.body.article!.leadImage).toBeNull();
     for (const t of traces) expect(toPartner.raw).not.toContain(t);
+  });
+});
+
+describe("editing the credit or caption of a published image", () => {
+  let leadId: string;
+  let inlineId: string;
+  let id: string;
+  let slug: string;
+  const PAGE = `query($slug: String!) { article(slug: $slug) { id leadImage { credit caption } body { html } } }`;
+
+  /** The article as a front end fetches it: a GET the response cache may answer. */
+  async function page(): Promise<{ cache: string | null; text: string }> {
+    const sp = new URLSearchParams({ query: PAGE, variables: JSON.stringify({ slug }) });
+    const res = await fetch(`${app.url}?${sp.toString()}`, { headers: { "x-apollo-operation-name": "Page" } });
+    return { cache: res.headers.get("x-cache"), text: await res.text() };
+  }
+
+  const edit = (token: string, assetId: string, input: Record<string, unknown>) =>
+    app.gql(
+      `mutation($id: ID!, $input: UpdateMediaAssetInput!) { updateMediaAsset(id: $id, input: $input) { id credit } }`,
+      { id: assetId, input },
+      { token },
+    );
+
+  beforeAll(async () => {
+    leadId = await image({ ...described("cached lead"), credit: "Photo: Ana Pérez" });
+    inlineId = await image({ ...described("cached inline"), credit: "Photo: Luis Gil" });
+    ({ id, slug } = await publishNew(app, editor, {
+      headline: "Credits corrected after publication",
+      bodyMarkdown: `Text.\n\n![](media:${inlineId})\n`,
+      leadImage: { mediaId: leadId },
+    }));
+  });
+
+  it("shows the new credit in the cached article and in the feed at once, announced as an UPDATED event", async () => {
+    await page();
+    const cached = await page();
+    expect(cached.cache).toBe("HIT");
+    expect(cached.text).toContain("Photo: Ana Pérez");
+    expect(cached.text).toContain("Photo: Luis Gil");
+    const eventsBefore = (await eventsOf(app, id, "UPDATED")).length;
+
+    expectOk(await edit(editor, leadId, { credit: "Photo: Ana Pérez / Newsgraph" }));
+    expectOk(await edit(editor, inlineId, { credit: "Photo: Luis Gil / Newsgraph", caption: "The corrected caption" }));
+
+    const fresh = await page();
+    expect(fresh.cache).not.toBe("HIT");
+    const a = (JSON.parse(fresh.text) as { data: { article: { leadImage: { credit: string }; body: { html: string } } } }).data
+      .article;
+    expect(a.leadImage.credit).toBe("Photo: Ana Pérez / Newsgraph");
+    expect(a.body.html).toContain(
+      '<figcaption>The corrected caption <small class="credit">Photo: Luis Gil / Newsgraph</small></figcaption>',
+    );
+    const atom = (await get("/feeds/latest.atom")).text;
+    expect(atom).toContain("<media:credit>Photo: Ana Pérez / Newsgraph</media:credit>");
+    const ninjs = (await get(`/syndication/ninjs/${id}`)).text;
+    expect(ninjs).toContain("Photo: Luis Gil / Newsgraph");
+
+    // One UPDATED event per edit, naming the asset: what purges caches and CDNs and tells partners.
+    const updates = (await eventsOf(app, id, "UPDATED")).slice(eventsBefore);
+    expect(updates.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ reason: "reference", type: "MEDIA", id: leadId }),
+      expect.objectContaining({ reason: "reference", type: "MEDIA", id: inlineId }),
+    ]);
+  });
+
+  it("keeps a versioned history of the asset's metadata, readable by editors", async () => {
+    const r = expectOk(
+      await app.gql<
+        {
+          referenceHistory: {
+            edges: {
+              node: {
+                number: number;
+                changedFields: string[];
+                before: { credit: string };
+                after: { credit: string };
+                publishedArticles: number;
+              };
+            }[];
+          };
+        },
+        object
+      >(
+        `query($id: ID!) { referenceHistory(type: MEDIA, id: $id) { edges { node { number changedFields before after publishedArticles } } } }`,
+        { id: leadId },
+        { token: editor },
+      ),
+    );
+    const [latest] = r.referenceHistory.edges.map((e) => e.node);
+    expect(latest).toMatchObject({
+      changedFields: ["credit"],
+      before: { credit: "Photo: Ana Pérez" },
+      after: { credit: "Photo: Ana Pérez / Newsgraph" },
+      publishedArticles: 1,
+    });
+  });
+
+  it("needs an editor once published articles show the image", async () => {
+    const writer = await app.loginAs(Role.WRITER);
+    const r = await edit(writer, leadId, { credit: "Photo: someone else" });
+    expect(r.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(r.errors?.[0]?.message).toMatch(/shown by 1 published article.*only an EDITOR or ADMIN/);
+    const unused = await image({ altText: "Unused" });
+    expectOk(await edit(writer, unused, { credit: "Photo: a writer may edit an unused image" }));
   });
 });

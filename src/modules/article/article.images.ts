@@ -1,4 +1,4 @@
-import { MediaAsset, withoutFigures } from "../media";
+import { figureHtml, MediaAsset } from "../media";
 import type { Audience } from "../policy";
 import { MediaUse } from "./article.entity";
 import type { ArticleBody, ArticleImage } from "./article.types";
@@ -25,10 +25,25 @@ export function leadImageOf(images: ArticleImage[]): MediaAsset | null {
   });
 }
 
-/** The body without the figures this audience may not have. */
-export function bodyFor(body: ArticleBody, images: ArticleImage[], aud: Audience): ArticleBody {
-  if (!forPartner(aud)) return body;
-  const withheld = new Set(images.filter((i) => i.asset.noSyndication).map((i) => i.asset.id));
-  if (withheld.size === 0) return body;
-  return { ...body, html: withoutFigures(body.html, withheld) };
+/** The figures our writer put in a body (the sanitiser lets no author write data-media-id). */
+const FIGURE = /<figure class="media" data-media-id="[0-9a-f-]{36}">.*?<\/figure>/g;
+
+/**
+ * The body as this audience reads it now. Its figures were rendered when the revision was
+ * written; they are rendered again from the assets as they are now (a corrected credit or
+ * caption shows at once: an asset's metadata is reference data, like an actor's name), and a
+ * partner's copy leaves out the figures of images restricted from syndication. The k-th figure
+ * is the revision's k-th inline image.
+ */
+export function bodyFor(body: ArticleBody, images: ArticleImage[], aud: Audience, urlFor: (path: string) => string): ArticleBody {
+  if (!body.html.includes("data-media-id")) return body;
+  const inline = images.filter((i) => i.role === MediaUse.INLINE);
+  let k = 0;
+  const html = body.html.replace(FIGURE, (figure) => {
+    const use = inline[k++];
+    if (!use) return figure;
+    if (forPartner(aud) && use.asset.noSyndication) return "";
+    return figureHtml(use, urlFor);
+  });
+  return html === body.html ? body : { ...body, html };
 }

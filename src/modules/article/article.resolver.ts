@@ -162,9 +162,9 @@ export class ArticleFieldResolver {
 
   @FieldResolver(() => ArticleBody)
   async body(@Root() a: Article, @Ctx() ctx: Context): Promise<ArticleBody> {
-    // Only a partner's copy can differ (no figure of an image restricted from syndication).
-    if (!ctx.audience.rights || !a.body.html.includes("data-media-id")) return a.body;
-    return bodyFor(a.body, await ctx.loaders.images.load(a.revisionId), ctx.audience);
+    // Figures show their images' current credit and caption, and none a partner may not have.
+    if (!a.body.html.includes("data-media-id")) return a.body;
+    return bodyFor(a.body, await ctx.loaders.images.load(a.revisionId), ctx.audience, (p) => ctx.services.media.urlFor(p));
   }
 
   @FieldResolver(() => [Correction], { description: "Corrections and notices, oldest first." })

@@ -21,8 +21,8 @@ export function renditionOf(asset: MediaAsset, name: RenditionName): MediaRendit
 /**
  * The `<figure>` for an inline image: the whole image (thumbnail and original share its
  * aspect) as a srcset, its size so the page does not shift while it loads, and a figcaption
- * with the caption and credit. Every value is escaped; `data-media-id` lets outputs for
- * partners drop an image they may not have (see withoutFigures). URLs are format-less: the
+ * with the caption and credit. Every value is escaped; `data-media-id` marks it as ours
+ * (see bodyFor in the article module). URLs are format-less: the
  * server picks AVIF, WebP or JPEG from the reader's Accept header.
  */
 export function figureHtml(use: ImageInUse, urlFor: (path: string) => string): string {
@@ -44,16 +44,4 @@ export function figureHtml(use: ImageInUse, urlFor: (path: string) => string): s
   ].filter(Boolean);
   const figcaption = parts.length ? `<figcaption>${parts.join(" ")}</figcaption>` : "";
   return `<figure class="media" data-media-id="${attr(asset.id)}">${img}${figcaption}</figure>`;
-}
-
-/**
- * The HTML without the figures of these assets: what a partner gets when an image may not be
- * syndicated. The figures are ours (the sanitiser lets no author write data-media-id), so
- * their exact shape is known.
- */
-export function withoutFigures(html: string, mediaIds: ReadonlySet<string>): string {
-  if (mediaIds.size === 0 || !html.includes("data-media-id")) return html;
-  return html.replace(/<figure class="media" data-media-id="([0-9a-f-]{36})">.*?<\/figure>/g, (fig, id: string) =>
-    mediaIds.has(id) ? "" : fig,
-  );
 }

@@ -15,7 +15,7 @@ async function itemOf(a: Article, ctx: Context): Promise<SyndicationItem> {
     ctx.loaders.images.load(a.revisionId),
   ]);
   return {
-    article: { ...a, body: bodyFor(a.body, images, ctx.audience) },
+    article: { ...a, body: bodyFor(a.body, images, ctx.audience, (p) => ctx.services.media.urlFor(p)) },
     images: imagesFor(images, ctx.audience),
     citations,
     actors,

@@ -5,6 +5,7 @@ import type { Actor } from "../actor";
 import type { Topic } from "../topic";
 import type { Place } from "../place";
 import { toAtom, toJsonFeed } from "./feeds";
+import { mediaUrl } from "./images";
 import { toNinjs } from "./ninjs";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 
@@ -36,7 +37,7 @@ export class SyndicationService {
       this.read.imagesByRevision(revs),
     ]);
     return views.map((article, i) => ({
-      article: { ...article, body: bodyFor(article.body, images[i]!, aud) },
+      article: { ...article, body: bodyFor(article.body, images[i]!, aud, (p) => mediaUrl(this.site, p)) },
       images: imagesFor(images[i]!, aud),
       citations: citations[i]!,
       actors: actors[i]!,
