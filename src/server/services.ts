@@ -18,6 +18,16 @@ import { Topic } from "../modules/topic";
 import { AuthService, LoginThrottle } from "../modules/user";
 import { SuggestService } from "../modules/search";
 
+/** The media library on the configured store (disk under DATA_DIR, or S3); also what the seed uploads through. */
+export function mediaServiceFor(ds: DataSource, config: Config, log: Logger): MediaService {
+  return new MediaService(
+    ds,
+    config.media.s3 ? new S3BlobStore(config.media.s3) : new DiskBlobStore(path.join(config.dataDir, "media")),
+    { ...config.media, baseUrl: config.publicBaseUrl },
+    log,
+  );
+}
+
 /** The composition root for services: built once per process, shared by every request. */
 export function createServices(ds: DataSource, config: Config, log: Logger) {
   const articleRead = new ArticleReadService(ds);
@@ -52,12 +62,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     places,
     suggest: new SuggestService(ds),
     referenceHistory: new ReferenceHistoryService(ds),
-    media: new MediaService(
-      ds,
-      config.media.s3 ? new S3BlobStore(config.media.s3) : new DiskBlobStore(path.join(config.dataDir, "media")),
-      { ...config.media, baseUrl: config.publicBaseUrl },
-      log,
-    ),
+    media: mediaServiceFor(ds, config, log),
     /** The event log's facts as they were at each event (subscriptions resolve them per event). */
     eventFacts: (ids: readonly string[]) => eventFactsByIds(ds, ids),
   };
