@@ -134,14 +134,13 @@ async function drawLocatorMap(
   await fs.writeFile(file, png);
   try {
     const sha256 = createHash("sha256").update(png).digest("hex");
-    const { asset } = await media.upload(viewer, { file, bytes: png.length, sha256 });
+    // Rendered once, around the marker (a focal point set afterwards would render them all again).
+    const { asset } = await media.upload(viewer, { file, bytes: png.length, sha256 }, focal);
     await media.update(viewer, asset.id, {
       altText: graphic.altText,
       caption: graphic.caption,
       credit: graphic.credit,
       copyrightHolder: "Newsgraph",
-      focalX: focal.x,
-      focalY: focal.y,
     });
     return asset.id;
   } finally {

@@ -74,19 +74,24 @@ export class MediaService {
    * Turn an uploaded file into an asset, or find the asset those bytes already are. Returns
    * `created: false` for a duplicate (also when a concurrent upload of the same bytes won).
    */
-  async upload(viewer: StaffViewer, received: ReceivedFile): Promise<{ asset: MediaAsset; created: boolean }> {
+  async upload(
+    viewer: StaffViewer,
+    received: ReceivedFile,
+    /** Where the crops centre (0..1 each way); the seed knows it for the graphics it draws. */
+    focal = { x: 0.5, y: 0.5 },
+  ): Promise<{ asset: MediaAsset; created: boolean }> {
     const repo = this.ds.getRepository(MediaAsset);
     const existing = await repo.findOneBy({ contentHash: received.sha256 });
     if (existing) return { asset: existing, created: false };
     const inspected = await inspectUpload(received.file, received.bytes, this.opts);
     const secret = randomBytes(16).toString("hex");
-    const set = renditionSetOf(received.sha256, secret, 0.5, 0.5);
-    const rendered = await renderAll(received.file, inspected, set, { x: 0.5, y: 0.5 }, this.opts);
+    const set = renditionSetOf(received.sha256, secret, focal.x, focal.y);
+    const rendered = await renderAll(received.file, inspected, set, focal, this.opts);
     await this.scheduleSweep();
     await this.writeBlobs(rendered);
     const [row] = await this.ds.query<{ id: string }[]>(
-      `INSERT INTO media_assets (kind, content_hash, rendition_set, url_secret, mime, bytes, width, height, renditions, placeholder, uploaded_by_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO media_assets (kind, content_hash, rendition_set, url_secret, mime, bytes, width, height, renditions, placeholder, uploaded_by_id, focal_x, focal_y)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
       [
         MediaKind.IMAGE,
@@ -100,6 +105,8 @@ export class MediaService {
         JSON.stringify(rendered.renditions),
         rendered.placeholder,
         viewer.userId,
+        focal.x,
+        focal.y,
       ],
     );
     if (!row) {
