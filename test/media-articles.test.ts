@@ -316,6 +316,21 @@ describe("refusals", () => {
     expect(await rowCount(app, ArticleRecord)).toBe(before);
   });
 
+  it("keeps markup out of figures: alt text, caption and credit are text, escaped in attributes", async () => {
+    const asset = await image({ altText: "Alt", credit: '<script>alert(1)</script>Photo: "X" & Y' });
+    const { slug } = await publishNew(app, editor, {
+      headline: "Figure escaping",
+      bodyMarkdown: `Text.\n\n![x" onerror="alert(1)](media:${asset} "<img src=x onerror=alert(2)>caption")\n\n<img src="https://evil.example/x.png" onerror="alert(3)">`,
+    });
+    const html = expectOk(await app.gql<ArticleView, object>(ARTICLE, { slug })).article!.body.html;
+    expect(html).toContain('alt="x&quot; onerror=&quot;alert(1)"');
+    // The quote in the alt text stays inside the attribute: no handler attribute anywhere.
+    expect(html).not.toMatch(/<script|\son[a-z]+="/i);
+    expect(html).toContain('<small class="credit">Photo: &quot;X&quot; &amp; Y</small>');
+    // Any other image keeps the sanitiser's rules: no handlers.
+    expect(html).toContain('<img src="https://evil.example/x.png" />');
+  });
+
   it("refuses to publish while an image has no alt text, naming it", async () => {
     const bare = await image({ caption: "A bare image" });
     const { id } = await draftArticle(app, editor, {
