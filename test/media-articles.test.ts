@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -557,5 +558,16 @@ describe("editing the credit or caption of a published image", () => {
     expect(r.errors?.[0]?.message).toMatch(/shown by 1 published article.*only an EDITOR or ADMIN/);
     const unused = await image({ altText: "Unused" });
     expectOk(await edit(writer, unused, { credit: "Photo: a writer may edit an unused image" }));
+  });
+});
+
+describe("start-up", () => {
+  it("loads sharp (libvips) on the first upload, not when the server's modules load", () => {
+    const script = `require("reflect-metadata"); require("./src/server/app"); require("./src/seed/seed");
+      process.stdout.write(String(Object.keys(require.cache).some((k) => k.includes("/node_modules/sharp/"))));`;
+    const out = (code: string) => execFileSync(process.execPath, ["-r", "@swc-node/register", "-e", code], { encoding: "utf8" });
+    expect(out(script)).toBe("false");
+    // The probe can see sharp when it is loaded.
+    expect(out(`${script.replace('require("./src/seed/seed");', 'require("./src/seed/seed"); require("sharp");')}`)).toBe("true");
   });
 });

@@ -3,7 +3,6 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { verify } from "@node-rs/argon2";
-import sharp from "sharp";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { Actor } from "../modules/actor/actor.entity";
@@ -129,6 +128,8 @@ async function drawLocatorMap(
   places: DemoData["places"],
 ): Promise<string> {
   const { svg, focal } = locatorMapSvg(place, places, graphic.credit);
+  // Loaded here, not at start-up: the server loads sharp on its first upload (media.processing.ts).
+  const { default: sharp } = await import("sharp");
   const png = await sharp(Buffer.from(svg)).png().toBuffer();
   const file = path.join(os.tmpdir(), `newsgraph-seed-${randomBytes(6).toString("hex")}.png`);
   await fs.writeFile(file, png);
