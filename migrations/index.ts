@@ -15,7 +15,9 @@ import { BoundedSearchText1796391296962 } from "./1796391296962-BoundedSearchTex
 import { CoarseWebhookErrors1796391765883 } from "./1796391765883-CoarseWebhookErrors";
 import { MediaAssets1796409537011 } from "./1796409537011-MediaAssets";
 import { SearchClaimsAndPerspectives1796410616923 } from "./1796410616923-SearchClaimsAndPerspectives";
+import { RevisionMedia1796419393529 } from "./1796419393529-RevisionMedia";
 import { OutboxTraceContext1796419701768 } from "./1796419701768-OutboxTraceContext";
+import { MediaReferenceHistory1796421100000 } from "./1796421100000-MediaReferenceHistory";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -36,5 +38,7 @@ export const MIGRATIONS = [
   CoarseWebhookErrors1796391765883,
   MediaAssets1796409537011,
   SearchClaimsAndPerspectives1796410616923,
+  RevisionMedia1796419393529,
   OutboxTraceContext1796419701768,
+  MediaReferenceHistory1796421100000,
 ];

@@ -5,6 +5,7 @@ import { ConfigError, ENV_DOC, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { disableDemoAccounts, seedIfEmpty } from "./seed/seed";
 import { startServer } from "./server/app";
+import { mediaServiceFor } from "./server/services";
 import { exitOnError, parseCli } from "./shared/cli-args";
 import { createLogger, logFormatFor } from "./shared/logger";
 
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, undefined, logFormatFor(config));
   const db = await openDatabase(config, log);
-  if (config.seedDemo) await seedIfEmpty(db.dataSource, log, config.nodeEnv);
+  if (config.seedDemo) await seedIfEmpty(db.dataSource, log, config.nodeEnv, mediaServiceFor(db.dataSource, config, log));
   else if (config.nodeEnv === "production") await disableDemoAccounts(db.dataSource, log);
   const server = await startServer({ config, dataSource: db.dataSource, log });
   db.embedded?.noteHttpPort(server.port);

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./support/harness";
+import { mediaDataDir } from "./support/media";
 
 /*
  * The README's copy-paste session runs as pasted: its ```sh walkthrough blocks go, in order and
@@ -23,10 +24,16 @@ const pattern = (expected: string) =>
   );
 
 let app: TestApp;
+let dataDir: string;
 beforeAll(async () => {
-  app = await startTestApp();
+  // The walkthrough uploads an image: its files go to a directory of this run's own.
+  dataDir = mediaDataDir();
+  app = await startTestApp({ DATA_DIR: dataDir });
 });
-afterAll(() => app?.close());
+afterAll(async () => {
+  await app?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe("README: the editing walkthrough", () => {
   it("is there: blocks marked to run, each saying what it prints", () => {

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArticleRecord } from "../src/modules/article";
 import { DEMO, DEMO_STORY_FILE, parseDemoStory } from "../src/seed/demo-story";
@@ -6,6 +7,7 @@ import { seedDemo } from "../src/seed/seed";
 import { createLogger } from "../src/shared/logger";
 import { rowCount } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
+import { fetchMedia, mediaDataDir } from "./support/media";
 
 /** The data file as committed, parsed afresh for each case (a deep copy to break). */
 type FileData = Record<string, unknown> & { articles: Record<string, unknown>[]; actors: Record<string, unknown>[] };
@@ -118,5 +120,62 @@ describe("seeding goes through the services, which name the entry they refuse", 
       "demo story articles[0] (seed-test-markup-only-headline): headline is empty once markup is removed",
     );
     expect(await count()).toBe(before);
+  });
+});
+
+describe("the demo story's lead image, drawn by the seed", () => {
+  let app: TestApp;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mediaDataDir();
+    app = await startTestApp({ DATA_DIR: dataDir, PUBLIC_BASE_URL: "https://news.example" });
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("is a locator map the seed draws and uploads through the media library, described and published with the story", async () => {
+    const data = fileData();
+    const main = data.articles.find((a) => a.slug === MAIN)!;
+    data.articles = [{ ...main, slug: "seed-test-drawn-locator-map" }];
+    await seedDemo(app.ds, createLogger("silent"), parseDemoStory(data, "demo.json"), app.server.services.media);
+    const r = await app.gql<
+      {
+        article: {
+          leadImage: {
+            altText: string;
+            caption: string;
+            credit: string;
+            focalX: number;
+            focalY: number;
+            width: number;
+            height: number;
+            renditions: { name: string; files: { url: string; contentType: string }[] }[];
+          } | null;
+        } | null;
+      },
+      object
+    >(
+      `query { article(slug: "seed-test-drawn-locator-map") { leadImage { altText caption credit focalX focalY width height renditions { name files { url contentType } } } } }`,
+    );
+    // Read anonymously: the story was published, which needs the image's alt text.
+    const img = r.data!.article!.leadImage!;
+    expect(img).toMatchObject({
+      altText: expect.stringContaining("Caracas") as unknown,
+      caption: expect.stringContaining("Caracas") as unknown,
+      credit: "Graphic: Newsgraph graphics",
+      width: 1600,
+      height: 900,
+    });
+    // The focal point is the marker, not the default centre, so crops keep Caracas in view.
+    expect([img.focalX, img.focalY]).not.toEqual([0.5, 0.5]);
+    const original = img.renditions.find((x) => x.name === "original")!.files[0]!;
+    const res = await fetchMedia(app, original.url);
+    expect(res.status).toBe(200);
+    const { data: px, info } = await sharp(res.body).raw().toBuffer({ resolveWithObject: true });
+    const at = (Math.round(img.focalY * info.height) * info.width + Math.round(img.focalX * info.width)) * info.channels;
+    // The marker's red (#c0392b) is drawn exactly there.
+    expect([px[at], px[at + 1], px[at + 2]]).toEqual([0xc0, 0x39, 0x2b]);
   });
 });

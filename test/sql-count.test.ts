@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ActorDirectoryDocument,
@@ -8,12 +9,12 @@ import {
   PlacePageDocument,
   SearchDocument,
 } from "../src/client/generated/graphql";
-import { ArticleService } from "../src/modules/article";
 import { Transition } from "../src/modules/article/workflow";
 import { ActorRole, ClaimStatus, Genre, Language, Role, Sourcing, Stance } from "../src/shared/enums";
 import { DEMO_EDITOR } from "../src/seed/seed";
 import { idBySlug, idsBySlug, liveArticleIds, staffViewerOf } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
+import { mediaDataDir, plainImage, uploaded } from "./support/media";
 
 /*
  * SQL statements per request are deterministic, so they gate here (timings belong in bench/).
@@ -21,15 +22,25 @@ import { startTestApp, type TestApp } from "./support/harness";
  */
 const RELATION_KINDS = 5;
 let app: TestApp;
+let dataDir: string;
 beforeAll(async () => {
-  app = await startTestApp();
+  dataDir = mediaDataDir();
+  app = await startTestApp({ DATA_DIR: dataDir });
   // Enough articles that first: 50 really returns more rows than first: 5, each with relations.
   const viewer = await staffViewerOf(app, DEMO_EDITOR.email);
   const [src] = Object.values(await idsBySlug(app, "source"));
   const actors = Object.values(await idsBySlug(app, "actor")).slice(0, 2);
   const [topic] = Object.values(await idsBySlug(app, "topic"));
   const place = await idBySlug(app, "place", "caracas");
-  const svc = new ArticleService(app.ds);
+  const svc = app.server.services.articles;
+  // Three images, each the lead image of a third of the articles.
+  const writer = await app.loginAs(Role.WRITER);
+  const images: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { id } = await uploaded(app, writer, await plainImage("png", 64, 48));
+    await app.server.services.media.update(viewer, id, { altText: `Counted image ${i}` });
+    images.push(id);
+  }
   const workflow = app.server.services.workflow;
   for (let i = 0; i < 60; i++) {
     const id = await svc.create(viewer, {
@@ -38,6 +49,7 @@ beforeAll(async () => {
       language: Language.EN,
       genre: Genre.NEWS,
       datelinePlaceId: place,
+      leadImage: { mediaId: images[i % 3]! },
     });
     await svc.setRelations(viewer, id, 1, {
       topicIds: [topic!],
@@ -50,7 +62,10 @@ beforeAll(async () => {
       await workflow.transition(viewer, id, t);
   }
 });
-afterAll(() => app?.close());
+afterAll(async () => {
+  await app?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe("SQL statements per request", () => {
   it("front page: 1 + one per relation kind, the same for 5 and 50 articles", async () => {
@@ -59,6 +74,25 @@ describe("SQL statements per request", () => {
     expect(small.errors).toBeUndefined();
     expect(large.data!.articles.edges).toHaveLength(50);
     expect(small.sqlStatements).toBe(1 + RELATION_KINDS);
+    expect(large.sqlStatements).toBe(small.sqlStatements);
+  });
+
+  it("lead images: one statement for the whole page, the same for 5 and 50 articles", async () => {
+    const page = (first: number) =>
+      app.gql<
+        { articles: { edges: { node: { leadImage: { altText: string; renditions: { url: string }[] } | null } }[] } },
+        object
+      >(
+        `query($first: Int) { articles(first: $first) { edges { node { id headline leadImage { altText caption credit width height renditions { name url } } } } } }`,
+        { first },
+      );
+    const bare = await app.gql(`query($first: Int) { articles(first: $first) { edges { node { id headline } } } }`, { first: 5 });
+    const small = await page(5);
+    const large = await page(50);
+    expect(large.errors).toBeUndefined();
+    const leads = large.data!.articles.edges.map((e) => e.node.leadImage);
+    expect(leads.filter((l) => l?.altText.startsWith("Counted image")).length).toBeGreaterThan(40);
+    expect(small.sqlStatements).toBe(bare.sqlStatements + 1);
     expect(large.sqlStatements).toBe(small.sqlStatements);
   });
 
@@ -139,7 +173,7 @@ describe("SQL statements per request", () => {
     // 100 working copies at least: the 60 published above, the seed's, and drafts.
     const viewer = await staffViewerOf(app, DEMO_EDITOR.email);
     for (let i = 0; i < 40; i++)
-      await new ArticleService(app.ds).create(viewer, {
+      await app.server.services.articles.create(viewer, {
         headline: `Draft number ${i}`,
         bodyMarkdown: "Text.",
         language: Language.EN,

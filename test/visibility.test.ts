@@ -10,7 +10,6 @@ import {
   SourcePageDocument,
   TopicPageDocument,
 } from "../src/client/generated/graphql";
-import { ArticleService } from "../src/modules/article";
 import { Transition } from "../src/modules/article/workflow";
 import type { DemoArticle } from "../src/seed/demo-story";
 import { DEMO_EDITOR } from "../src/seed/seed";
@@ -48,7 +47,7 @@ beforeAll(async () => {
   const lookup = async (kind: SluggedKind) => new Map(Object.entries(await idsBySlug(app, kind)));
   const [actors, sources, topics, places] = await Promise.all((["actor", "source", "topic", "place"] as const).map(lookup));
   const viewer = await staffViewerOf(app, DEMO_EDITOR.email);
-  const articles = new ArticleService(app.ds);
+  const articles = app.server.services.articles;
   const workflow = app.server.services.workflow;
   for (const a of EXTRA) {
     const id = await articles.create(viewer, { ...a, datelinePlaceId: places!.get(a.dateline!)! });

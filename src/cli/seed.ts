@@ -1,7 +1,9 @@
 import "reflect-metadata";
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/database";
+import { DEMO } from "../seed/demo-story";
 import { seedDemo } from "../seed/seed";
+import { mediaServiceFor } from "../server/services";
 import { exitOnError, parseCli } from "../shared/cli-args";
 import { createLogger, logFormatFor } from "../shared/logger";
 
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, undefined, logFormatFor(config));
   const db = await openDatabase(config, log, { runMigrations: true, cli: "npm run seed" });
   try {
-    const { articlesCreated } = await seedDemo(db.dataSource, log);
+    const { articlesCreated } = await seedDemo(db.dataSource, log, DEMO, mediaServiceFor(db.dataSource, config, log));
     console.log(articlesCreated ? `seeded ${articlesCreated} demo articles` : "demo story already present; nothing to do");
   } finally {
     await db.close();

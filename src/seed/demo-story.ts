@@ -57,6 +57,16 @@ export interface DemoArticle {
   pendingEdit?: { headline?: string; bodyMarkdown?: string };
   unpublishReason?: string;
   corrections?: { kind: CorrectionKind; text: string }[];
+  /** A lead image the seed draws itself (a locator map of the dateline), uploaded through the media library. */
+  leadGraphic?: LeadGraphic;
+}
+
+/** The drawn lead image's metadata, as a picture desk would set it with updateMediaAsset. */
+export interface LeadGraphic {
+  kind: "locator-map";
+  altText: string;
+  caption: string;
+  credit: string;
 }
 
 export interface DemoData {
@@ -152,6 +162,7 @@ const ARTICLE_KEYS = new Set([
   "pendingEdit",
   "unpublishReason",
   "corrections",
+  "leadGraphic",
 ]);
 // The data file's name for an input field that holds an id.
 const RENAME = {
@@ -293,6 +304,19 @@ export function parseDemoStory(data: unknown, origin: string = DEMO_STORY_FILE):
         if (!isRecord(c)) problems.push({ path: at, message: "must be an object with kind and text" });
         else problems.push(...inputProblems(CorrectionArgs, { articleId: STAND_IN_ID, ...c }, at));
       });
+    }
+    if (item.leadGraphic !== undefined) {
+      const g = item.leadGraphic;
+      const at = `${path}.leadGraphic`;
+      if (!isRecord(g)) problems.push({ path: at, message: "must be an object with kind, altText, caption and credit" });
+      else {
+        if (g.kind !== "locator-map") problems.push({ path: `${at}.kind`, message: 'must be "locator-map"' });
+        if (item.dateline === null || item.dateline === undefined)
+          problems.push({ path: at, message: "a locator map needs the article's dateline" });
+        for (const k of ["altText", "caption", "credit"])
+          if (typeof g[k] !== "string" || !g[k].trim())
+            problems.push({ path: `${at}.${k}`, message: "must be a non-empty string" });
+      }
     }
     if (problems.length > before) return; // the shapes below are only sound once the above holds
     const a = article as unknown as DemoArticle;

@@ -1,9 +1,14 @@
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { verify } from "@node-rs/argon2";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { Actor } from "../modules/actor";
 import { ArticleService, WorkflowService } from "../modules/article";
 import { jobSchedule } from "../modules/job";
+import type { MediaService } from "../modules/media";
 import { Place } from "../modules/place";
 import { Transition } from "../modules/policy";
 import { Source } from "../modules/source";
@@ -21,6 +26,7 @@ import {
   type DemoData,
   type IdOf,
 } from "./demo-story";
+import { locatorMapSvg } from "./graphics";
 
 type Vocabulary = Parameters<IdOf>[0];
 
@@ -53,8 +59,15 @@ async function upsertBySlug<T extends { slug: string }>(
  * Load the demo story. Idempotent: vocabularies are upserted by slug, and an article whose
  * slug exists is left alone. Articles go through the same services as editors' mutations.
  * `story` is the checked data file (parseDemoStory); a service refusing an entry names it.
+ * With `media` (the app's media library), articles with a leadGraphic get their drawn lead
+ * image, uploaded through the same service as an editor's upload; without it, none.
  */
-export async function seedDemo(ds: DataSource, log: Logger, story: DemoData = DEMO): Promise<{ articlesCreated: number }> {
+export async function seedDemo(
+  ds: DataSource,
+  log: Logger,
+  story: DemoData = DEMO,
+  media?: MediaService,
+): Promise<{ articlesCreated: number }> {
   const auth = new AuthService(ds, 12);
   for (const { label, role, account } of demoAccounts(story)) {
     if (await ds.getRepository(User).exists({ where: { email: account.email } })) continue;
@@ -75,15 +88,21 @@ export async function seedDemo(ds: DataSource, log: Logger, story: DemoData = DE
     return id;
   };
 
-  const articles = new ArticleService(ds);
-  const workflow = new WorkflowService(ds, jobSchedule);
+  const mediaUrls = (p: string) => (media ? media.urlFor(p) : p);
+  const articles = new ArticleService(ds, mediaUrls);
+  const workflow = new WorkflowService(ds, jobSchedule, mediaUrls);
   let created = 0;
   for (const [i, a] of story.articles.entries()) {
     const [exists] = await ds.query<unknown[]>(`SELECT 1 FROM articles WHERE slug = $1`, [a.slug]);
     if (exists) continue;
     const path = `articles[${i}] (${a.slug})`;
     try {
-      await seedArticle(ds, articles, workflow, viewer, a, articleInputs(a, path, idOf));
+      const inputs = articleInputs(a, path, idOf);
+      if (a.leadGraphic && media && a.dateline) {
+        const place = story.places.find((p) => p.slug === a.dateline)!;
+        inputs.create.leadImage = { mediaId: await drawLocatorMap(media, viewer, a.leadGraphic, place, story.places) };
+      }
+      await seedArticle(ds, articles, workflow, viewer, a, inputs);
     } catch (err) {
       if (err instanceof Error) err.message = `demo story ${path}: ${err.message}`;
       throw err;
@@ -92,6 +111,40 @@ export async function seedDemo(ds: DataSource, log: Logger, story: DemoData = DE
   }
   if (created) log.info({ articles: created }, "demo story loaded");
   return { articlesCreated: created };
+}
+
+/**
+ * Draw a locator map of `place` (an SVG rendered to PNG by sharp), upload it through the media
+ * library as an editor's upload goes, and describe it: alt text, caption, credit and the
+ * marker as focal point. Returns the asset's id.
+ */
+async function drawLocatorMap(
+  media: MediaService,
+  viewer: StaffViewer,
+  graphic: NonNullable<DemoArticle["leadGraphic"]>,
+  place: DemoData["places"][number],
+  places: DemoData["places"],
+): Promise<string> {
+  const { svg, focal } = locatorMapSvg(place, places, graphic.credit);
+  // Loaded here, not at start-up: the server loads sharp on its first upload (media.processing.ts).
+  const { default: sharp } = await import("sharp");
+  const png = await sharp(Buffer.from(svg)).png().toBuffer();
+  const file = path.join(os.tmpdir(), `newsgraph-seed-${randomBytes(6).toString("hex")}.png`);
+  await fs.writeFile(file, png);
+  try {
+    const sha256 = createHash("sha256").update(png).digest("hex");
+    // Rendered once, around the marker (a focal point set afterwards would render them all again).
+    const { asset } = await media.upload(viewer, { file, bytes: png.length, sha256 }, focal);
+    await media.update(viewer, asset.id, {
+      altText: graphic.altText,
+      caption: graphic.caption,
+      credit: graphic.credit,
+      copyrightHolder: "Newsgraph",
+    });
+    return asset.id;
+  } finally {
+    await fs.rm(file, { force: true });
+  }
 }
 
 async function seedArticle(
@@ -137,11 +190,11 @@ async function seedArticle(
  * On start, outside production only: load the story into an empty database (no articles yet),
  * and say how to sign in as the demo editor and the demo admin.
  */
-export async function seedIfEmpty(ds: DataSource, log: Logger, nodeEnv: Config["nodeEnv"]): Promise<void> {
+export async function seedIfEmpty(ds: DataSource, log: Logger, nodeEnv: Config["nodeEnv"], media?: MediaService): Promise<void> {
   // loadConfig refuses SEED_DEMO in production; this guards any other caller.
   if (nodeEnv === "production") throw new Error("the demo story is never loaded with NODE_ENV=production");
   const [{ n }] = await ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM articles`);
-  if (n === 0) await seedDemo(ds, log);
+  if (n === 0) await seedDemo(ds, log, DEMO, media);
   for (const { label, account } of demoAccounts()) {
     if (await ds.getRepository(User).exists({ where: { email: account.email } }))
       log.info(`${label} (demo only; never use in production): ${account.email} / ${account.password}`);

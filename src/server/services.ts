@@ -18,6 +18,16 @@ import { Topic } from "../modules/topic";
 import { AuthService, LoginThrottle } from "../modules/user";
 import { SuggestService } from "../modules/search";
 
+/** The media library on the configured store (disk under DATA_DIR, or S3); also what the seed uploads through. */
+export function mediaServiceFor(ds: DataSource, config: Config, log: Logger): MediaService {
+  return new MediaService(
+    ds,
+    config.media.s3 ? new S3BlobStore(config.media.s3) : new DiskBlobStore(path.join(config.dataDir, "media")),
+    { ...config.media, baseUrl: config.publicBaseUrl },
+    log,
+  );
+}
+
 /** The composition root for services: built once per process, shared by every request. */
 export function createServices(ds: DataSource, config: Config, log: Logger) {
   const articleRead = new ArticleReadService(ds);
@@ -32,31 +42,27 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     rightsHolder: config.publisherName,
     rightsUsageTerms: "Licensed to partners under their agreement; not for redistribution.",
   };
+  const mediaUrls = (p: string) => `${config.publicBaseUrl.replace(/\/$/, "")}${p}`;
   return {
     auth: new AuthService(ds, config.sessionTtlHours, new LoginThrottle(ds, config.loginThrottle)),
-    articles: new ArticleService(ds),
+    articles: new ArticleService(ds, mediaUrls),
     articleRead,
     changes: new ChangesService(ds, articleRead),
-    workflow: new WorkflowService(ds, jobSchedule),
+    workflow: new WorkflowService(ds, jobSchedule, mediaUrls),
     revisions: new RevisionService(ds),
     preview: new PreviewService(ds),
     jobs: new JobService(ds),
     audit: new AuditService(ds, log, { unauthenticatedPerMinute: config.auditUnauthenticatedPerMinute }),
     partners,
     syndication: new SyndicationService(articleRead, { topic: topics, actor: actors, place: places }, site),
-    webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks),
+    webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks, mediaUrls),
     actors,
     sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"], ReferenceType.SOURCE),
     topics,
     places,
     suggest: new SuggestService(ds),
     referenceHistory: new ReferenceHistoryService(ds),
-    media: new MediaService(
-      ds,
-      config.media.s3 ? new S3BlobStore(config.media.s3) : new DiskBlobStore(path.join(config.dataDir, "media")),
-      { ...config.media, baseUrl: config.publicBaseUrl },
-      log,
-    ),
+    media: mediaServiceFor(ds, config, log),
     /** The event log's facts as they were at each event (subscriptions resolve them per event). */
     eventFacts: (ids: readonly string[]) => eventFactsByIds(ds, ids),
   };

@@ -131,6 +131,8 @@ export enum ReferenceType {
   SOURCE = "SOURCE",
   TOPIC = "TOPIC",
   PLACE = "PLACE",
+  /** A media asset's credit, caption, rights and focal point: shown by every article that uses it. */
+  MEDIA = "MEDIA",
 }
 registerEnumType(ReferenceType, { name: "ReferenceType", description: "A kind of reference data." });
 

@@ -3,9 +3,31 @@ import { Marked } from "marked";
 import { decodeHTML } from "entities";
 import { Piscina } from "piscina";
 import sanitizeHtml from "sanitize-html";
+import { randomBytes } from "node:crypto";
 import { BadUserInputError } from "./errors";
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+/** Media images of the render in progress (renders are synchronous, so one list at a time). */
+let mediaInRender: { marker: string; refs: MediaRef[] } | null = null;
+
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  async: false,
+  renderer: {
+    // `![alt](media:<id> "caption")` is an image from the media library: it leaves the sanitiser
+    // as a marker image (an address under this render's random host, which no author can guess)
+    // that the writer replaces with the figure (see MediaRef). Any other image renders as usual.
+    image({ href, title, text }) {
+      if (!mediaInRender || !href.startsWith("media:")) return false;
+      const n = mediaInRender.refs.push({
+        id: href.slice("media:".length),
+        altText: text.trim() || null,
+        caption: title?.trim() || null,
+      });
+      return `<img src="${mediaInRender.marker}${n - 1}" alt="" />`;
+    },
+  },
+});
 
 /** Allow-list for article bodies: structure and links, nothing executable. */
 const BODY_POLICY: sanitizeHtml.IOptions = {
@@ -58,10 +80,20 @@ const BODY_POLICY: sanitizeHtml.IOptions = {
   },
 };
 
+/** An image from the media library as the body places it; null alt text or caption: the asset's own. */
+export interface MediaRef {
+  id: string;
+  altText: string | null;
+  caption: string | null;
+}
+
 export interface RenderedBody {
   html: string;
   text: string;
   wordCount: number;
+  /** The body's media images in order; each sits in `html` as `<img src="{mediaMarker}{index}" alt="" />`. */
+  media?: MediaRef[];
+  mediaMarker?: string;
 }
 
 const WORDS_PER_MINUTE = 230;
@@ -100,7 +132,14 @@ export function escapeHtml(s: string): string {
  * quadratic on some shapes (a 60 kB body of "_a" took 1.7 s here) and recursive on others.
  */
 export function renderMarkdown(markdown: string): RenderedBody {
-  const raw = marked.parse(markdown) as string;
+  const media = { marker: `https://${randomBytes(12).toString("hex")}.media.invalid/`, refs: [] as MediaRef[] };
+  mediaInRender = media;
+  let raw: string;
+  try {
+    raw = marked.parse(markdown) as string;
+  } finally {
+    mediaInRender = null;
+  }
   const html = sanitizeHtml(raw, BODY_POLICY).trim();
   const text = sanitizeHtml(html.replace(/<\/(p|h[2-6]|li|blockquote|pre|tr)>/g, "$&\n\n"), {
     allowedTags: [],
@@ -110,7 +149,8 @@ export function renderMarkdown(markdown: string): RenderedBody {
     .replace(/[ \t]+/g, " ")
     .replace(/\n\s*\n+/g, "\n\n")
     .trim();
-  return { html, text: plain, wordCount: countWords(plain) };
+  const body: RenderedBody = { html, text: plain, wordCount: countWords(plain) };
+  return media.refs.length ? { ...body, media: media.refs, mediaMarker: media.marker } : body;
 }
 
 /** Known pathological shapes, refused with a message saying what to change (see checkMarkdownShape). */

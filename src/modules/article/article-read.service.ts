@@ -62,6 +62,9 @@ export class ArticleReadService {
   topicsByRevision(ids: readonly string[]) {
     return this.relations.topicsByRevision(ids);
   }
+  imagesByRevision(ids: readonly string[]) {
+    return this.relations.imagesByRevision(ids);
+  }
   correctionsByArticle(ids: readonly string[]) {
     return this.relations.correctionsByArticle(ids);
   }

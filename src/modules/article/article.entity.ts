@@ -25,6 +25,7 @@ import {
   Stance,
 } from "../../shared/enums";
 import { Actor } from "../actor";
+import { MediaAsset } from "../media";
 import { Place } from "../place";
 import { Source } from "../source";
 import { Topic } from "../topic";
@@ -438,6 +439,56 @@ export class Correction {
 
   @CreateDateColumn({ type: "timestamptz" })
   createdAt!: Date;
+}
+
+/** How a revision uses an image: its lead image, or one placed in the body (`![alt](media:<id>)`). */
+export enum MediaUse {
+  LEAD = "LEAD",
+  INLINE = "INLINE",
+}
+
+/**
+ * The images a revision shows, part of the revision like its citations: readers keep the
+ * published images until the next publish. Position 0 is the lead image; inline images follow
+ * in body order. The per-use alt text and caption override the asset's own for this article.
+ * An image a revision shows cannot be deleted (RESTRICT): history must stay readable.
+ */
+@Entity("revision_media")
+@Check("ck_revision_media_role", checkIn("role", MediaUse))
+@Check("ck_revision_media_lead", `("role" = 'LEAD') = ("position" = 0)`)
+@Unique("uq_revision_media_position", ["revisionId", "position"])
+@Index("ix_revision_media_media", ["mediaId", "revisionId"])
+export class RevisionMedia {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ type: "uuid" })
+  revisionId!: string;
+
+  @ManyToOne(() => ArticleRevision, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "revision_id" })
+  revision?: ArticleRevision;
+
+  @Column({ type: "uuid" })
+  mediaId!: string;
+
+  @ManyToOne(() => MediaAsset, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "media_id" })
+  media?: Relation<MediaAsset>;
+
+  @Column({ type: "text" })
+  role!: MediaUse;
+
+  @Column({ type: "smallint" })
+  position!: number;
+
+  /** This article's alt text for the image; null: the asset's. */
+  @Column({ type: "text", nullable: true })
+  altText!: string | null;
+
+  /** This article's caption for the image; null: the asset's. */
+  @Column({ type: "text", nullable: true })
+  caption!: string | null;
 }
 
 /** Earlier slugs of an article, kept so that old links resolve and front ends can redirect. */

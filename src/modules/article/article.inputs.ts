@@ -84,6 +84,26 @@ export class ArticleFilter {
   query?: string | null;
 }
 
+@InputType({
+  description:
+    "An image the article leads with: a media asset, with this article's alt text and caption where they differ from the asset's.",
+})
+export class ArticleImageInput {
+  @IdField("media asset") mediaId!: string;
+  @TextField(1000, "This article's alt text for the image; left out or null: the asset's.") altText?: string | null;
+  @TextField(2000, "This article's caption for the image; left out or null: the asset's.") caption?: string | null;
+}
+
+const LeadImage = () =>
+  compose(
+    Field(() => ArticleImageInput, {
+      nullable: true,
+      description: 'The lead image (null removes it). Inline images go in the body as ![alt](media:<id> "caption").',
+    }),
+    IsOptional(),
+    ValidateNested(),
+  );
+
 @InputType()
 export class CreateArticleInput {
   @ArticleSlug("Generated from the headline when left out.") slug?: string | null;
@@ -99,6 +119,7 @@ export class CreateArticleInput {
   genre!: Genre;
 
   @DatelinePlaceId() datelinePlaceId?: string | null;
+  @LeadImage() leadImage?: ArticleImageInput | null;
 }
 
 @InputType({ description: "Fields left out stay as they are; null clears an optional field." })
@@ -117,6 +138,7 @@ export class UpdateArticleInput {
   genre?: Genre | null;
 
   @DatelinePlaceId() datelinePlaceId?: string | null;
+  @LeadImage() leadImage?: ArticleImageInput | null;
 
   @TextField(500, "A short note on what changed, kept with the revision.") summary?: string | null;
 }

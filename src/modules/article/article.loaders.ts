@@ -56,6 +56,7 @@ export function createArticleLoaders(read: ArticleReadService, aud: Audience, re
     claims: new DataLoader((ids: readonly string[]) => read.claimsByRevision(ids)),
     perspectives: new DataLoader((ids: readonly string[]) => read.perspectivesByRevision(ids)),
     topics: new DataLoader((ids: readonly string[]) => read.topicsByRevision(ids)),
+    images: new DataLoader((ids: readonly string[]) => read.imagesByRevision(ids)),
     corrections: new DataLoader((ids: readonly string[]) => read.correctionsByArticle(ids)),
     // Batched but never cached: a document may run several mutations in turn, and each must
     // read the editorial state its own write left.

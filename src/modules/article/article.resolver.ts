@@ -24,6 +24,8 @@ import { ArticleOrder } from "./published.reader";
 import { allowedFrom } from "./workflow";
 import { ArticleFilter, ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { BODY_NOT_READ } from "./article.view";
+import { MediaAsset } from "../media";
+import { imagesFor, leadImageOf, bodyFor } from "./article.images";
 import {
   Article,
   ArticleActorRole,
@@ -124,12 +126,6 @@ export class ArticleQueryResolver {
 
 @Resolver(() => Article)
 export class ArticleFieldResolver {
-  @FieldResolver(() => ArticleBody)
-  body(@Root() a: Article, @Ctx() ctx: Context): ArticleBody | Promise<ArticleBody> {
-    // A list's view has no body: one statement loads those of the whole page, when asked for.
-    return a.body === BODY_NOT_READ ? ctx.loaders.bodies.load(a.revisionId) : a.body;
-  }
-
   @FieldResolver(() => [Citation])
   citations(@Root() a: Article, @Ctx() ctx: Context): Promise<Citation[]> {
     return ctx.loaders.citations.load(a.revisionId);
@@ -153,6 +149,25 @@ export class ArticleFieldResolver {
   @FieldResolver(() => [Topic])
   topics(@Root() a: Article, @Ctx() ctx: Context): Promise<Topic[]> {
     return ctx.loaders.topics.load(a.revisionId);
+  }
+
+  @FieldResolver(() => MediaAsset, {
+    nullable: true,
+    description:
+      "The image the article leads with, with this article's alt text and caption. Part of the revision: readers keep the " +
+      "published image until the next publish. A partner never gets an image restricted from syndication.",
+  })
+  async leadImage(@Root() a: Article, @Ctx() ctx: Context): Promise<MediaAsset | null> {
+    return leadImageOf(imagesFor(await ctx.loaders.images.load(a.revisionId), ctx.audience));
+  }
+
+  @FieldResolver(() => ArticleBody)
+  async body(@Root() a: Article, @Ctx() ctx: Context): Promise<ArticleBody> {
+    // A list's view has no body: one statement loads those of the whole page, when asked for.
+    const body = a.body === BODY_NOT_READ ? await ctx.loaders.bodies.load(a.revisionId) : a.body;
+    // Figures show their images' current credit and caption, and none a partner may not have.
+    if (!body.html.includes("data-media-id")) return body;
+    return bodyFor(body, await ctx.loaders.images.load(a.revisionId), ctx.audience, (p) => ctx.services.media.urlFor(p));
   }
 
   @FieldResolver(() => [Correction], { description: "Corrections and notices, oldest first." })

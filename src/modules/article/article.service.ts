@@ -1,12 +1,14 @@
-import type { DataSource, EntityManager } from "typeorm";
+import { In, type DataSource, type EntityManager } from "typeorm";
 import { ArticleState, ContentEventKind, type Language } from "../../shared/enums";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
-import { plainTexts, renderBody, toPlainText } from "../../shared/markdown";
+import { plainTexts, renderBody, toPlainText, type RenderedBody } from "../../shared/markdown";
 import type { StaffViewer } from "../../shared/viewer";
 import { isUuid } from "../../shared/ids";
 import type { ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { relationsText, slugify, type ArticleSnapshot } from "./article.snapshot";
 import { appendEvent, revisionRights } from "../outbox";
+import { figureHtml, MediaAsset } from "../media";
+import { MediaUse } from "./article.entity";
 
 interface RevisionRow {
   id: string;
@@ -20,9 +22,15 @@ interface RevisionRow {
   dateline_place_id: string | null;
 }
 
+/** Absolute URLs of media files (PUBLIC_BASE_URL), for the figures a revision's body carries. */
+export type MediaUrls = (path: string) => string;
+
 /** Editorial writes. Every accepted write appends a new immutable revision in one transaction. */
 export class ArticleService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly mediaUrls: MediaUrls,
+  ) {}
 
   async create(viewer: StaffViewer, input: CreateArticleInput): Promise<string> {
     const snapshot: ArticleSnapshot = {
@@ -33,6 +41,7 @@ export class ArticleService {
       language: input.language,
       genre: input.genre,
       datelinePlaceId: input.datelinePlaceId ?? null,
+      leadImage: imageUse(input.leadImage),
       topicIds: [],
       citations: [],
       actors: [],
@@ -51,7 +60,7 @@ export class ArticleService {
         `INSERT INTO articles (slug, state, version, created_by_id) VALUES ($1, $2, 1, $3) RETURNING id`,
         [slug, ArticleState.DRAFT, viewer.userId],
       );
-      const revisionId = await insertRevisionRows(m, article.id, 1, snapshot, viewer.userId, "Created");
+      const revisionId = await insertRevisionRows(m, article.id, 1, snapshot, viewer.userId, "Created", this.mediaUrls);
       await m.query(`UPDATE articles SET head_revision_id = $2 WHERE id = $1`, [article.id, revisionId]);
       return article.id;
     });
@@ -87,6 +96,13 @@ export class ArticleService {
         set("genre", input.genre);
       }
       if (input.datelinePlaceId !== undefined) set("datelinePlaceId", input.datelinePlaceId);
+      if (input.leadImage !== undefined) {
+        const lead = imageUse(input.leadImage);
+        if (JSON.stringify(lead) !== JSON.stringify(snap.leadImage)) {
+          snap.leadImage = lead;
+          changed.push("leadImage");
+        }
+      }
       if (input.slug !== undefined && input.slug !== null && input.slug !== (article.pendingSlug ?? article.slug)) {
         await this.changeSlug(m, id, article, input.slug);
         changed.push("slug");
@@ -260,7 +276,15 @@ export class ArticleService {
         everPublished: claimed.first_published_at !== null,
         state: claimed.state,
       });
-      const revisionId = await insertRevisionRows(m, id, await nextRevisionNumber(m, id), snapshot, viewer.userId, summary);
+      const revisionId = await insertRevisionRows(
+        m,
+        id,
+        await nextRevisionNumber(m, id),
+        snapshot,
+        viewer.userId,
+        summary,
+        this.mediaUrls,
+      );
       await m.query(`UPDATE articles SET head_revision_id = $2 WHERE id = $1`, [id, revisionId]);
     });
   }
@@ -336,8 +360,10 @@ export async function insertRevisionRows(
   s: ArticleSnapshot,
   authorId: string,
   summary: string,
+  mediaUrls: MediaUrls,
 ): Promise<string> {
-  const body = await renderBody(s.bodyMarkdown);
+  const rendered = await renderBody(s.bodyMarkdown);
+  const { body, images } = await placeImages(m, s, rendered, mediaUrls);
   const [rev] = await m.query<[{ id: string }]>(
     `INSERT INTO article_revisions
        (article_id, number, headline, standfirst, byline, body_markdown, body_html, body_text, word_count,
@@ -362,7 +388,98 @@ export async function insertRevisionRows(
     ],
   );
   await insertRelations(m, rev.id, s);
+  if (images.length) {
+    await m.query(
+      `INSERT INTO revision_media (revision_id, media_id, role, position, alt_text, caption)
+       SELECT $1, x.media_id, x.role, x.position, x.alt_text, x.caption
+       FROM json_to_recordset($2::json) AS x(media_id uuid, role text, position int, alt_text text, caption text)`,
+      [rev.id, JSON.stringify(images)],
+    );
+  }
   return rev.id;
+}
+
+function imageUse(input: { mediaId: string; altText?: string | null; caption?: string | null } | null | undefined) {
+  if (!input) return null;
+  const plain = (t: string | null | undefined) => (t ? toPlainText(t) || null : null);
+  return { mediaId: input.mediaId.toLowerCase(), altText: plain(input.altText), caption: plain(input.caption) };
+}
+
+/**
+ * Check a revision's images (lead and inline) exist, and put each inline image's figure where
+ * the body placed it. An id that is not in the library is refused by name, so nothing is saved.
+ */
+async function placeImages(
+  m: EntityManager,
+  s: ArticleSnapshot,
+  rendered: RenderedBody,
+  mediaUrls: MediaUrls,
+): Promise<{
+  body: RenderedBody;
+  images: { media_id: string; role: MediaUse; position: number; alt_text: string | null; caption: string | null }[];
+}> {
+  const refs = rendered.media ?? [];
+  const inline = refs.map((r) => ({
+    ...r,
+    id: r.id.toLowerCase(),
+    altText: r.altText && toPlainText(r.altText),
+    caption: r.caption && toPlainText(r.caption),
+  }));
+  const ids = [...new Set([...(s.leadImage ? [s.leadImage.mediaId] : []), ...inline.map((r) => r.id)])];
+  if (ids.length === 0) return { body: rendered, images: [] };
+  const bad = ids.find((x) => !isUuid(x));
+  const found = bad ? [] : await m.getRepository(MediaAsset).findBy({ id: In(ids) });
+  const assets = new Map(found.map((a) => [a.id, a]));
+  const missing = bad ?? ids.find((x) => !assets.has(x));
+  if (missing !== undefined) {
+    const field = s.leadImage?.mediaId === missing ? "leadImage.mediaId" : "bodyMarkdown";
+    throw new BadUserInputError(
+      `${field === "bodyMarkdown" ? "The body's image media:" : "leadImage.mediaId "}${missing} is not in the media library; upload the image (POST /media) and use its id.`,
+      { field, mediaId: missing },
+    );
+  }
+  let html = rendered.html;
+  inline.forEach((ref, i) => {
+    const mark = `<img src="${rendered.mediaMarker}${i}" alt="" />`;
+    const figure = figureHtml(
+      { asset: assets.get(ref.id)!, altText: ref.altText || null, caption: ref.caption || null },
+      mediaUrls,
+    );
+    // A figure cannot sit inside a paragraph: the image must be a paragraph of its own.
+    html = html.replace(`<p>${mark}</p>`, () => figure);
+    const at = html.indexOf(mark);
+    if (at >= 0) {
+      const before = html.slice(0, at);
+      if (before.lastIndexOf("<p>") > before.lastIndexOf("</p>")) {
+        throw new BadUserInputError(
+          `The body's image media:${ref.id} shares a paragraph with text; put it on a line of its own, with a blank line before and after.`,
+          { field: "bodyMarkdown", mediaId: ref.id },
+        );
+      }
+      html = html.replace(mark, () => figure);
+    }
+  });
+  const images = [
+    ...(s.leadImage
+      ? [
+          {
+            media_id: s.leadImage.mediaId,
+            role: MediaUse.LEAD,
+            position: 0,
+            alt_text: s.leadImage.altText,
+            caption: s.leadImage.caption,
+          },
+        ]
+      : []),
+    ...inline.map((r, i) => ({
+      media_id: r.id,
+      role: MediaUse.INLINE,
+      position: i + 1,
+      alt_text: r.altText || null,
+      caption: r.caption || null,
+    })),
+  ];
+  return { body: { html, text: rendered.text, wordCount: rendered.wordCount }, images };
 }
 
 /** Revisions are numbered per article in creation order, whichever revision an edit started from. */
@@ -516,8 +633,11 @@ export async function loadSnapshot(m: EntityManager, revisionId: string): Promis
      FROM claims cl WHERE cl.revision_id = $1 ORDER BY cl.position`,
     [revisionId],
   );
-  const rest = await m.query<{ k: "topic" | "perspective"; v: Record<string, unknown> }[]>(
+  const rest = await m.query<{ k: "topic" | "perspective" | "lead"; v: Record<string, unknown> }[]>(
     `SELECT 'topic' AS k, json_build_object('id', topic_id) AS v, position FROM revision_topics WHERE revision_id = $1
+     UNION ALL
+     SELECT 'lead', json_build_object('mediaId', media_id, 'altText', alt_text, 'caption', caption), position
+       FROM revision_media WHERE revision_id = $1 AND role = '${MediaUse.LEAD}'
      UNION ALL
      SELECT 'perspective', json_build_object('holderActorId', holder_actor_id, 'holderLabel', holder_label, 'stance', stance,
        'summary', summary, 'keyPoints', key_points, 'about', about), position FROM perspectives WHERE revision_id = $1
@@ -535,6 +655,7 @@ export async function loadSnapshot(m: EntityManager, revisionId: string): Promis
       language: rev.language,
       genre: rev.genre,
       datelinePlaceId: rev.dateline_place_id,
+      leadImage: (rest.find((r) => r.k === "lead")?.v as unknown as ArticleSnapshot["leadImage"] | undefined) ?? null,
       topicIds: rest.filter((r) => r.k === "topic").map((r) => r.v.id as string),
       citations: citations.map((c) => ({ sourceId: c.source_id, attribution: c.attribution, sourcing: c.sourcing })),
       actors: actors.map((a) => ({ actorId: a.actor_id, role: a.role })),

@@ -13,6 +13,8 @@ export interface ArticleSnapshot {
   language: Language;
   genre: Genre;
   datelinePlaceId: string | null;
+  /** Inline images are not listed: the body names them (![alt](media:<id>)), see mediaRefs. */
+  leadImage: ImageUse | null;
   topicIds: string[];
   citations: { sourceId: string; attribution: string; sourcing: Sourcing }[];
   actors: { actorId: string; role: ActorRole }[];
@@ -25,6 +27,13 @@ export interface ArticleSnapshot {
     keyPoints: string[];
     about: string;
   }[];
+}
+
+/** An image as one revision uses it; null alt text or caption: the asset's own. */
+export interface ImageUse {
+  mediaId: string;
+  altText: string | null;
+  caption: string | null;
 }
 
 /**

@@ -2,6 +2,8 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import { ActorRole, ArticleState, ClaimStatus, CorrectionKind, Genre, Language, Sourcing, Stance } from "../../shared/enums";
 import { Connection } from "../../shared/pagination";
 import { Actor } from "../actor";
+import type { MediaAsset } from "../media";
+import type { MediaUse } from "./article.entity";
 import { Place } from "../place";
 import { Source } from "../source";
 
@@ -86,6 +88,15 @@ export class Article {
   embargoUntil!: Date | null;
 
   revisionId!: string;
+}
+
+/** An image as a revision uses it (not a GraphQL type: Article.leadImage shows it as a MediaAsset). */
+export interface ArticleImage {
+  role: MediaUse;
+  asset: MediaAsset;
+  /** This article's alt text and caption; null: the asset's. */
+  altText: string | null;
+  caption: string | null;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -9,6 +9,7 @@ import {
   ClaimCitation,
   Correction,
   Perspective,
+  RevisionMedia,
   RevisionTopic,
 } from "./article.entity";
 import { PreviewTokenRecord } from "./preview-token.entity";
@@ -23,6 +24,7 @@ export const ARTICLE_ENTITIES = [
   ClaimCitation,
   ClaimActor,
   Perspective,
+  RevisionMedia,
   RevisionTopic,
   Correction,
   ArticleSlug,

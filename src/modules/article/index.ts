@@ -15,3 +15,6 @@ export { Article, ArticleActorRole, ArticleConnection, Citation, Correction, Hel
 export { ArticleRecord } from "./article.entity";
 export { ARTICLE_ENTITIES } from "./entities";
 export { REFERENCE_LINKS, type ReferenceLink } from "./reference-links.sql";
+export { bodyFor, imagesFor, leadImageOf } from "./article.images";
+export { MediaUse } from "./article.entity";
+export type { ArticleImage } from "./article.types";

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { ReferenceType } from "../../shared/enums";
 
 /*
- * How a revision cites reference entries (actors, sources, topics, places): these are the
+ * How a revision cites reference entries (actors, sources, topics, places, media assets): these are the
  * article's own tables, so the article module holds them; the reference module reads them to
  * decide which entries are visible and which published articles an edit reaches.
  */
@@ -23,6 +23,7 @@ export const REFERENCE_LINKS: Record<ReferenceType, readonly ReferenceLink[]> = 
   [ReferenceType.SOURCE]: [{ from: "citations l", revision: "l.revision_id", entry: "l.source_id" }],
   [ReferenceType.TOPIC]: [{ from: "revision_topics l", revision: "l.revision_id", entry: "l.topic_id" }],
   [ReferenceType.PLACE]: [{ from: "article_revisions l", revision: "l.id", entry: "l.dateline_place_id" }],
+  [ReferenceType.MEDIA]: [{ from: "revision_media l", revision: "l.revision_id", entry: "l.media_id" }],
 };
 
 const TABLES: Record<ReferenceType, string> = {
@@ -30,6 +31,7 @@ const TABLES: Record<ReferenceType, string> = {
   [ReferenceType.SOURCE]: "sources",
   [ReferenceType.TOPIC]: "topics",
   [ReferenceType.PLACE]: "places",
+  [ReferenceType.MEDIA]: "media_assets",
 };
 
 /** Every entry revision $1 cites, locked FOR KEY SHARE: one statement, whatever their number. */

@@ -1,9 +1,11 @@
 import type { ActorRole, ClaimStatus, Sourcing } from "../../shared/enums";
 import type { Actor } from "../actor";
+import { MediaAsset } from "../media";
+import { type MediaUse } from "./article.entity";
 import type { Source } from "../source";
 import type { Topic } from "../topic";
 import { readingTimeMinutes } from "../../shared/markdown";
-import type { ArticleActorRole, ArticleBody, Citation, Claim, Correction, Perspective } from "./article.types";
+import type { ArticleActorRole, ArticleBody, ArticleImage, Citation, Claim, Correction, Perspective } from "./article.types";
 import { groupBy, SqlReader } from "./article.view";
 import {
   ACTOR_JSON,
@@ -133,4 +135,39 @@ export class RelationReader extends SqlReader {
     );
     return groupBy(rows, (r) => r.article_id, ids);
   }
+
+  /** Each revision's images, the lead image (if any) first, then the inline ones in body order. */
+  async imagesByRevision(ids: readonly string[]): Promise<ArticleImage[][]> {
+    const rows = await this.query<{
+      revision_id: string;
+      role: MediaUse;
+      alt_text: string | null;
+      caption: string | null;
+      asset: MediaAssetJson;
+    }>(
+      `SELECT rm.revision_id, rm.role, rm.alt_text, rm.caption,
+         (SELECT ${MEDIA_JSON("m")} FROM media_assets m WHERE m.id = rm.media_id) AS asset
+       FROM revision_media rm
+       WHERE rm.revision_id = ANY($1) ORDER BY rm.revision_id, rm.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
+      g.map((r) => ({ role: r.role, altText: r.alt_text, caption: r.caption, asset: toMediaAsset(r.asset) })),
+    );
+  }
+}
+
+type MediaAssetJson = Omit<MediaAsset, "uploadedAt" | "updatedAt"> & { uploadedAt: string; updatedAt: string };
+
+/** A media asset as JSON with the entity's property names (dates as text: see toMediaAsset). */
+const MEDIA_JSON = (m: string) => `json_build_object('id', ${m}.id, 'kind', ${m}.kind, 'altText', ${m}.alt_text,
+  'caption', ${m}.caption, 'credit', ${m}.credit, 'copyrightHolder', ${m}.copyright_holder, 'license', ${m}.license,
+  'usageTerms', ${m}.usage_terms, 'acquireLicensePage', ${m}.acquire_license_page, 'noSyndication', ${m}.no_syndication,
+  'sourceId', ${m}.source_id, 'focalX', ${m}.focal_x, 'focalY', ${m}.focal_y, 'width', ${m}.width, 'height', ${m}.height,
+  'contentHash', ${m}.content_hash, 'mime', ${m}.mime, 'bytes', ${m}.bytes, 'renditions', ${m}.renditions,
+  'placeholder', ${m}.placeholder, 'uploadedById', ${m}.uploaded_by_id, 'uploadedAt', ${m}.uploaded_at,
+  'updatedAt', ${m}.updated_at, 'version', ${m}.version)`;
+
+function toMediaAsset(j: MediaAssetJson): MediaAsset {
+  return Object.assign(new MediaAsset(), j, { uploadedAt: new Date(j.uploadedAt), updatedAt: new Date(j.updatedAt) });
 }

@@ -6,7 +6,7 @@ import type { ArticleSnapshot } from "./article.snapshot";
 import type { FieldChange } from "./article.types";
 
 const TEXT_FIELDS = ["headline", "standfirst", "byline", "bodyMarkdown", "language", "genre", "datelinePlaceId"] as const;
-const LIST_FIELDS = ["topicIds", "citations", "actors", "claims", "perspectives"] as const;
+const LIST_FIELDS = ["leadImage", "topicIds", "citations", "actors", "claims", "perspectives"] as const;
 
 /** Field-level differences between two snapshots, in a stable field order. */
 export function diffSnapshots(a: ArticleSnapshot, b: ArticleSnapshot): FieldChange[] {

@@ -7,6 +7,7 @@ import type { StaffViewer } from "../../shared/viewer";
 import { Action, assertCan, can, checkTransition, Transition } from "../policy";
 import { isUuid } from "../../shared/ids";
 import { appendEvent } from "../outbox";
+import { MediaUse } from "./article.entity";
 import {
   applyPendingSlug,
   insertRevisionRows,
@@ -15,6 +16,7 @@ import {
   lockedBy,
   nextRevisionNumber,
   type LockedArticle,
+  type MediaUrls,
 } from "./article.service";
 
 /** Who acts when the job runner publishes on schedule. */
@@ -56,6 +58,7 @@ export class WorkflowService {
   constructor(
     private readonly ds: DataSource,
     private readonly schedule: WorkflowSchedule,
+    private readonly mediaUrls: MediaUrls,
   ) {}
 
   async transition(viewer: StaffViewer, id: string, t: Transition, opts: TransitionOptions = {}): Promise<void> {
@@ -142,6 +145,7 @@ export class WorkflowService {
     if (prev.state === ArticleState.PUBLISHED && prev.head_revision_id === prev.published_revision_id) {
       throw new BadUserInputError("Nothing to publish: readers already see the latest revision.");
     }
+    await assertImagesDescribed(m, prev.head_revision_id);
     // Before the outbox lock, as an edit of an entry takes its row lock before the outbox's.
     await lockCitedEntries(m, prev.head_revision_id);
     const [[row]] = await m.query<[[{ published_revision_id: string; number: number }], number]>(
@@ -242,7 +246,15 @@ export class WorkflowService {
       ]);
       const { snapshot } = await loadSnapshot(m, prev.published_revision_id!);
       const number = await nextRevisionNumber(m, id);
-      const revisionId = await insertRevisionRows(m, id, number, snapshot, viewer.userId, `${kind}: ${text}`.slice(0, 500));
+      const revisionId = await insertRevisionRows(
+        m,
+        id,
+        number,
+        snapshot,
+        viewer.userId,
+        `${kind}: ${text}`.slice(0, 500),
+        this.mediaUrls,
+      );
       // Pending edits stay pending, carried to a newer revision so that publishing them
       // later never moves readers back to a lower revision number.
       let headId = revisionId;
@@ -255,6 +267,7 @@ export class WorkflowService {
           pending.snapshot,
           viewer.userId,
           `Unpublished edits, carried past the ${kind.toLowerCase()}`,
+          this.mediaUrls,
         );
       }
       await m.query(
@@ -306,4 +319,27 @@ export class WorkflowService {
     await this.schedule.cancelJobsIn(m, articleId, JobKind.LIFT_EMBARGO);
     await this.schedule.scheduleJobIn(m, JobKind.LIFT_EMBARGO, articleId, at);
   }
+}
+
+/**
+ * Readers who cannot see an image need its alt text: publishing is refused, naming the image,
+ * while any image the revision shows (lead or inline) has none, neither the asset's nor this
+ * article's own.
+ */
+async function assertImagesDescribed(m: EntityManager, revisionId: string): Promise<void> {
+  const missing = await m.query<{ media_id: string; role: MediaUse; position: number; caption: string | null }[]>(
+    `SELECT rm.media_id, rm.role, rm.position, coalesce(rm.caption, ma.caption) AS caption
+     FROM revision_media rm JOIN media_assets ma ON ma.id = rm.media_id
+     WHERE rm.revision_id = $1 AND coalesce(nullif(btrim(rm.alt_text), ''), nullif(btrim(ma.alt_text), '')) IS NULL
+     ORDER BY rm.position`,
+    [revisionId],
+  );
+  if (missing.length === 0) return;
+  const name = (r: (typeof missing)[number]) =>
+    `${r.role === MediaUse.LEAD ? "the lead image" : `inline image ${r.position}`} (media:${r.media_id}${r.caption ? `, "${r.caption.slice(0, 60)}"` : ""})`;
+  throw new BadUserInputError(
+    `Cannot publish: ${missing.map(name).join(", ")} ${missing.length === 1 ? "has" : "have"} no alt text. ` +
+      "Describe each image for readers who cannot see it: updateMediaAsset(input: { altText }), leadImage.altText, or ![alt text](media:<id>) in the body.",
+    { field: "altText", mediaIds: [...new Set(missing.map((r) => r.media_id))] },
+  );
 }

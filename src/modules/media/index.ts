@@ -5,3 +5,4 @@ export { CONTENT_TYPES, RENDITION_FORMATS } from "./media.processing";
 export { MEDIA_SWEEP_TASK, MediaService, type MediaOptions, type ReceivedFile } from "./media.service";
 export { S3BlobStore, type S3Settings } from "./media.s3";
 export { DiskBlobStore, isBlobKey, type BlobStore, type StoredBlob } from "./media.storage";
+export { altOf, captionOf, figureHtml, renditionOf, type ImageInUse } from "./media.figure";

@@ -1,4 +1,4 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Authorized, Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import {
   Check,
   Column,
@@ -12,7 +12,7 @@ import {
   Unique,
   UpdateDateColumn,
 } from "typeorm";
-import { checkIn } from "../../shared/enums";
+import { checkIn, Role } from "../../shared/enums";
 import { Source } from "../source";
 import { User } from "../user";
 
@@ -70,7 +70,10 @@ export class MediaRestrictions {
   noSyndication!: boolean;
 }
 
-@ObjectType({ description: "An uploaded image (video and audio later), with its credit, rights and renditions." })
+@ObjectType({
+  description:
+    "An uploaded image (video and audio later), with its credit, rights and renditions. Upload details (hash, type, size, uploader, source, dates, version) are for staff.",
+})
 @Entity("media_assets")
 @Unique("uq_media_assets_content_hash", ["contentHash"])
 @Check("ck_media_assets_kind", checkIn("kind", MediaKind))
@@ -117,6 +120,7 @@ export class MediaAsset {
   @Column({ type: "boolean", default: false })
   noSyndication!: boolean;
 
+  @Authorized(Role.WRITER)
   @Field(() => ID, { nullable: true, description: "The source the image came from (provenance)." })
   @Column({ type: "uuid", nullable: true })
   sourceId!: string | null;
@@ -141,6 +145,7 @@ export class MediaAsset {
   @Column({ type: "integer" })
   height!: number;
 
+  @Authorized(Role.WRITER)
   @Field(() => String, { description: "SHA-256 of the uploaded bytes (hex); the same bytes are one asset." })
   @Column({ type: "char", length: 64 })
   contentHash!: string;
@@ -157,10 +162,12 @@ export class MediaAsset {
   @Column({ type: "char", length: 32 })
   urlSecret!: string;
 
+  @Authorized(Role.WRITER)
   @Field(() => String, { description: "MIME type of the upload, sniffed from its bytes." })
   @Column({ type: "text" })
   mime!: string;
 
+  @Authorized(Role.WRITER)
   @Field(() => Int, { description: "Size of the upload in bytes." })
   @Column({ type: "integer" })
   bytes!: number;
@@ -173,6 +180,7 @@ export class MediaAsset {
   @Column({ type: "text", nullable: true })
   placeholder!: string | null;
 
+  @Authorized(Role.WRITER)
   @Field(() => ID, { nullable: true })
   @Column({ type: "uuid", nullable: true })
   uploadedById!: string | null;
@@ -181,14 +189,17 @@ export class MediaAsset {
   @JoinColumn({ name: "uploaded_by_id" })
   uploadedBy?: Relation<User>;
 
+  @Authorized(Role.WRITER)
   @Field(() => Date)
   @CreateDateColumn({ type: "timestamptz" })
   uploadedAt!: Date;
 
+  @Authorized(Role.WRITER)
   @Field(() => Date)
   @UpdateDateColumn({ type: "timestamptz" })
   updatedAt!: Date;
 
+  @Authorized(Role.WRITER)
   @Field(() => Int, { description: "Bumped by every metadata edit." })
   @Column({ type: "integer", default: 1 })
   version!: number;

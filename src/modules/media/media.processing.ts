@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import { fileTypeFromFile } from "file-type";
-import sharp, { type Sharp, type SharpOptions } from "sharp";
+import type SharpDefault from "sharp";
+import type { Metadata, Sharp, SharpOptions } from "sharp";
 import { rgbaToThumbHash } from "thumbhash";
 import { MediaRejection } from "./media.errors";
 import { RenditionName, type MediaRendition } from "./media.entity";
@@ -13,9 +14,23 @@ import { RenditionName, type MediaRendition } from "./media.entity";
  */
 export const PIPELINE_VERSION = 1;
 
-// libvips' operation cache keeps recent results for reuse; every pipeline here runs once, so it
-// only held memory (about 50 MB more at the peak of a 50-megapixel upload).
-sharp.cache(false);
+type SharpFactory = typeof SharpDefault;
+let loading: Promise<SharpFactory> | undefined;
+
+/**
+ * sharp (libvips), loaded by the first upload or refocus rather than at start-up: about 20 MB
+ * of RSS that a process which never processes an image (serving files does not) does not pay.
+ */
+function vips(): Promise<SharpFactory> {
+  loading ??= import("sharp").then((m) => {
+    const sharp = (m as unknown as { default?: SharpFactory }).default ?? (m as unknown as SharpFactory);
+    // libvips' operation cache keeps recent results for reuse; every pipeline here runs once, so it
+    // only held memory (about 50 MB more at the peak of a 50-megapixel upload).
+    sharp.cache(false);
+    return sharp;
+  });
+  return loading;
+}
 
 /** What we take, by the type sniffed from the bytes; the extension of the re-encoded original. */
 const ACCEPTED: Readonly<Record<string, "jpg" | "png" | "webp" | "avif">> = {
@@ -127,7 +142,8 @@ export async function inspectUpload(file: string, size: number, limits: Limits):
     );
   }
   await checkPolyglot(file, size);
-  let meta: sharp.Metadata;
+  const sharp = await vips();
+  let meta: Metadata;
   try {
     // The header only (no pixels are decoded), so the pixel limit is ours to check below, with a clear message.
     meta = await sharp(file, { failOn: "error", limitInputPixels: false }).metadata();
@@ -216,6 +232,7 @@ export async function renderAll(
   /** The re-encoded original made at upload, when only the focal point changed: kept byte for byte. */
   keptOriginal?: Buffer,
 ): Promise<Rendered> {
+  const sharp = await vips();
   const files: RenderedFile[] = [];
   const renditions: MediaRendition[] = [];
   const add = (name: RenditionName, ext: string, body: Buffer) => {

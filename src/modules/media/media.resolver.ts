@@ -52,7 +52,8 @@ export class MediaResolver {
     return { noSyndication: asset.noSyndication };
   }
 
-  @FieldResolver(() => Source, { nullable: true, description: "Where the image came from." })
+  @Authorized(Role.WRITER)
+  @FieldResolver(() => Source, { nullable: true, description: "Where the image came from (staff)." })
   source(@Root() asset: MediaAsset, @Ctx() ctx: Context): Promise<Source | null> {
     return ctx.services.media.sourceOf(asset);
   }

@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { DataSource } from "typeorm";
-import { BadUserInputError, NotFoundError, translateDbError } from "../../shared/errors";
+import { ArticleState, ContentEventKind, ReferenceType } from "../../shared/enums";
+import { BadUserInputError, ForbiddenError, NotFoundError, translateDbError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
 import type { Logger } from "../../shared/logger";
 import { toPlainText } from "../../shared/markdown";
 import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } from "../../shared/pagination";
 import type { StaffViewer } from "../../shared/viewer";
+import { appendEvents } from "../outbox";
+import { Action, can } from "../policy";
 import { Source } from "../source";
 import { MediaAsset, MediaKind, RenditionName } from "./media.entity";
 import type { MediaAssetFilter, UpdateMediaAssetInput } from "./media.inputs";
@@ -30,6 +33,19 @@ export interface ReceivedFile {
 }
 
 const PLAIN_FIELDS = ["altText", "caption", "credit", "copyrightHolder", "license", "usageTerms"] as const;
+
+/** What an edit of an asset records in reference_revisions: the metadata readers and partners see. */
+const RECORDED = [...PLAIN_FIELDS, "acquireLicensePage", "noSyndication", "sourceId", "focalX", "focalY"] as const;
+const recordOf = (a: MediaAsset): Record<string, unknown> => Object.fromEntries(RECORDED.map((k) => [k, a[k]]));
+
+/**
+ * Published articles (embargoed ones included) whose published revision shows asset $1, with that
+ * revision: the articles an edit of the asset changes for readers. (revision_media is the article
+ * module's table; the media module names it here rather than import that module, which imports this one.)
+ */
+const USING_ARTICLES_SQL = `SELECT a.id, a.published_revision_id, r.number
+  FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
+  WHERE a.state = '${ArticleState.PUBLISHED}' AND a.published_revision_id IN (SELECT revision_id FROM revision_media WHERE media_id = $1)`;
 
 /**
  * The media library: uploads (checked, processed, stored, deduplicated), metadata edits, the
@@ -58,19 +74,24 @@ export class MediaService {
    * Turn an uploaded file into an asset, or find the asset those bytes already are. Returns
    * `created: false` for a duplicate (also when a concurrent upload of the same bytes won).
    */
-  async upload(viewer: StaffViewer, received: ReceivedFile): Promise<{ asset: MediaAsset; created: boolean }> {
+  async upload(
+    viewer: StaffViewer,
+    received: ReceivedFile,
+    /** Where the crops centre (0..1 each way); the seed knows it for the graphics it draws. */
+    focal = { x: 0.5, y: 0.5 },
+  ): Promise<{ asset: MediaAsset; created: boolean }> {
     const repo = this.ds.getRepository(MediaAsset);
     const existing = await repo.findOneBy({ contentHash: received.sha256 });
     if (existing) return { asset: existing, created: false };
     const inspected = await inspectUpload(received.file, received.bytes, this.opts);
     const secret = randomBytes(16).toString("hex");
-    const set = renditionSetOf(received.sha256, secret, 0.5, 0.5);
-    const rendered = await renderAll(received.file, inspected, set, { x: 0.5, y: 0.5 }, this.opts);
+    const set = renditionSetOf(received.sha256, secret, focal.x, focal.y);
+    const rendered = await renderAll(received.file, inspected, set, focal, this.opts);
     await this.scheduleSweep();
     await this.writeBlobs(rendered);
     const [row] = await this.ds.query<{ id: string }[]>(
-      `INSERT INTO media_assets (kind, content_hash, rendition_set, url_secret, mime, bytes, width, height, renditions, placeholder, uploaded_by_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO media_assets (kind, content_hash, rendition_set, url_secret, mime, bytes, width, height, renditions, placeholder, uploaded_by_id, focal_x, focal_y)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
       [
         MediaKind.IMAGE,
@@ -84,6 +105,8 @@ export class MediaService {
         JSON.stringify(rendered.renditions),
         rendered.placeholder,
         viewer.userId,
+        focal.x,
+        focal.y,
       ],
     );
     if (!row) {
@@ -142,7 +165,12 @@ export class MediaService {
     };
   }
 
-  /** Edit an asset's metadata; a new focal point makes a new rendition set (the old URLs keep working). */
+  /**
+   * Edit an asset's metadata; a new focal point makes a new rendition set (the old URLs keep
+   * working). An asset is reference data: every edit is recorded in its history, and once
+   * published articles show it, the edit needs an EDITOR and announces an UPDATED event for
+   * each of them (so caches and CDNs purge, and partners hear of it), in the same transaction.
+   */
   async update(viewer: StaffViewer, id: string, input: UpdateMediaAssetInput): Promise<MediaAsset> {
     const changes = this.clean(input);
     if (changes.sourceId) {
@@ -157,16 +185,41 @@ export class MediaService {
         const repo = m.getRepository(MediaAsset);
         const asset = await repo.findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
         if (!asset) throw new NotFoundError("Media asset", id);
+        const before = recordOf(asset);
         const focalX = changes.focalX ?? asset.focalX;
         const focalY = changes.focalY ?? asset.focalY;
         const moved = focalX !== asset.focalX || focalY !== asset.focalY;
         const changed = moved || Object.entries(changes).some(([k, v]) => (asset as unknown as Record<string, unknown>)[k] !== v);
         if (!changed) return asset;
+        // Counted under the row lock: a publish showing the asset holds it FOR KEY SHARE
+        // (lockCitedEntries), so it committed before this lock and is counted, or starts after.
+        const [{ n: using }] = await m.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM (${USING_ARTICLES_SQL}) u`, [id]);
+        if (using > 0 && !can(viewer, Action.EDIT_CITED_REFERENCE)) {
+          throw new ForbiddenError(
+            `This image is shown by ${using} published article${using === 1 ? "" : "s"}, so an edit would change what readers see at once; only an EDITOR or ADMIN can edit it (you are a ${viewer.role}). Ask an editor, or upload a new image for your story.`,
+          );
+        }
         Object.assign(asset, changes);
         if (moved) await this.refocus(asset, focalX, focalY);
         asset.version += 1;
         this.log.info({ asset: id, by: viewer.userId, moved }, "media asset edited");
-        return repo.save(asset);
+        const saved = await repo.save(asset);
+        const [{ number }] = await m.query<[{ number: number }]>(
+          `INSERT INTO reference_revisions (entity_type, entity_id, number, action, user_id, before, after, published_articles)
+           SELECT $1, $2, coalesce(max(number), 0) + 1, 'UPDATED', $3, $4, $5, $6 FROM reference_revisions WHERE entity_type = $1 AND entity_id = $2
+           RETURNING number`,
+          [ReferenceType.MEDIA, id, viewer.userId, before, recordOf(saved), using],
+        );
+        if (using > 0) {
+          await appendEvents(m, USING_ARTICLES_SQL, [id], ContentEventKind.UPDATED, {
+            by: viewer.userId,
+            reason: "reference",
+            type: ReferenceType.MEDIA,
+            id,
+            revision: number,
+          });
+        }
+        return saved;
       });
     } catch (err) {
       throw translateDbError(err) ?? err;

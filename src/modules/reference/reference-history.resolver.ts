@@ -23,7 +23,7 @@ export class ReferenceHistoryResolver {
   @Authorized(Role.EDITOR)
   @Query(() => ReferenceRevisionConnection, {
     description:
-      "Every edit of an actor, source, topic or place (also after its deletion), newest first: who, when, before and after (editors).",
+      "Every edit of an actor, source, topic, place or media asset (also after its deletion), newest first: who, when, before and after (editors).",
   })
   async referenceHistory(
     @Args(() => ReferenceHistoryArgs) { type, id, first, after }: ReferenceHistoryArgs,

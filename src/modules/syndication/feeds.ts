@@ -1,6 +1,9 @@
 import { articleUri, articleUrl, compact, firstPublished, iso, siteUrl } from "./common";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 import { isUuid } from "../../shared/ids";
+import type { ArticleImage } from "../article";
+import { altOf, captionOf } from "../media";
+import { jsonFeedImage, LEAD_RENDITION, leadOf, mediaUrl, plainFile, rendition } from "./images";
 
 /*
  * JSON Feed 1.1 and Atom (RFC 4287). Entries keep the order they are given in. Item ids are
@@ -45,6 +48,7 @@ export function toJsonFeed(items: SyndicationItem[], site: SyndicationSite, opts
           date_published: first ? iso(first) : undefined,
           date_modified: iso(a.updatedAt),
           language: a.language,
+          image: jsonFeedImage(it.images, site),
           tags: it.topics.map((t) => t.name),
           authors: [{ name: a.byline || site.publisherName }],
           _newsgraph: it.embargoUntil ? { embargoed_until: iso(it.embargoUntil) } : undefined,
@@ -103,6 +107,7 @@ function atomEntry(it: SyndicationItem, site: SyndicationSite): string {
   );
   for (const t of it.topics) lines.push(`    <category term="${xmlAttr(t.name)}"/>`);
   if (a.standfirst) lines.push(`    <summary type="text">${xmlText(a.standfirst)}</summary>`);
+  lines.push(...atomMediaContent(it.images, site));
   lines.push(`    <content type="html">${xmlText(a.body.html)}</content>`, `  </entry>`);
   return lines.join("\n");
 }
@@ -114,7 +119,7 @@ export function toAtom(items: SyndicationItem[], site: SyndicationSite, opts: Fe
   );
   return [
     `<?xml version="1.0" encoding="utf-8"?>`,
-    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:at="http://purl.org/atompub/tombstones/1.0" xmlns:dcterms="http://purl.org/dc/terms/">`,
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:at="http://purl.org/atompub/tombstones/1.0" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:media="${MEDIA_RSS_NS}">`,
     `  <id>${xmlText(opts.feedUrl)}</id>`,
     `  <title type="text">${xmlText(opts.title)}</title>`,
     `  <updated>${iso(updated ?? opts.updated ?? new Date(0))}</updated>`,
@@ -126,4 +131,28 @@ export function toAtom(items: SyndicationItem[], site: SyndicationSite, opts: Fe
     `</feed>`,
     ``,
   ].join("\n");
+}
+
+/** Media RSS namespace, for Atom's media:content. */
+const MEDIA_RSS_NS = "http://search.yahoo.com/mrss/";
+
+/** Atom lines for an entry's lead image: Media RSS `media:content` with its alt text and credit. */
+function atomMediaContent(images: readonly ArticleImage[] | undefined, site: SyndicationSite): string[] {
+  const lead = leadOf(images);
+  const r = lead && rendition(lead, LEAD_RENDITION);
+  const file = r && plainFile(r);
+  if (!lead || !r || !file) return [];
+  const alt = altOf(lead);
+  const caption = captionOf(lead);
+  return [
+    `    <media:content url="${xmlAttr(mediaUrl(site, file.path))}" type="${xmlAttr(file.contentType)}" medium="image" ` +
+      `width="${r.width}" height="${r.height}" fileSize="${file.bytes}">`,
+    ...(caption ? [`      <media:title type="plain">${xmlText(caption)}</media:title>`] : []),
+    ...(alt ? [`      <media:description type="plain">${xmlText(alt)}</media:description>`] : []),
+    ...(lead.asset.credit ? [`      <media:credit>${xmlText(lead.asset.credit)}</media:credit>`] : []),
+    ...(lead.asset.copyrightHolder
+      ? [`      <media:copyright>${xmlText(`© ${lead.asset.copyrightHolder}`)}</media:copyright>`]
+      : []),
+    `    </media:content>`,
+  ];
 }

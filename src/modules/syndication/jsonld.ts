@@ -3,6 +3,7 @@ import type { Actor } from "../actor";
 import type { Place } from "../place";
 import type { Source } from "../source";
 import { GENRES, articleUrl, compact, firstPublished, geonamesUri, httpUrl, iso, siteUrl, wikidataPageUrl } from "./common";
+import { jsonLdImages } from "./images";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 
 /*
@@ -139,6 +140,7 @@ export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<s
     locationCreated: place,
     contentLocation: place,
     wordCount: a.body.wordCount,
+    image: jsonLdImages(item.images, site),
     correction: item.corrections.map((c) => ({
       "@type": "CorrectionComment",
       name: CORRECTION_LABEL[c.kind],

@@ -12,6 +12,7 @@ import {
   mediaTopicUri,
   wikidataEntityUri,
 } from "./common";
+import { ninjsAssociations } from "./images";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 
 /*
@@ -71,7 +72,7 @@ export function toNinjs(item: SyndicationItem, site: SyndicationSite): Record<st
   return compact({
     ...identity,
     representationType: "full",
-    profile: "text-only",
+    profile: item.images?.length ? "text-photo" : "text-only",
     embargoedUntil: item.embargoUntil ? iso(item.embargoUntil) : undefined,
     pubStatus: "usable",
     language: a.language,
@@ -120,5 +121,6 @@ export function toNinjs(item: SyndicationItem, site: SyndicationSite): Record<st
         literal: `${c.sourcing.toLowerCase()}: ${c.attribution}`,
       }),
     ),
+    associations: ninjsAssociations(item.images, site),
   });
 }

@@ -1,10 +1,11 @@
-import type { Article, ArticleReadService, RequestRecord } from "../article";
+import { bodyFor, imagesFor, type Article, type ArticleReadService, type RequestRecord } from "../article";
 import type { Audience } from "../policy";
 import type { ReferenceDataService, ReferenceReader } from "../reference";
 import type { Actor } from "../actor";
 import type { Topic } from "../topic";
 import type { Place } from "../place";
 import { toAtom, toJsonFeed } from "./feeds";
+import { mediaUrl } from "./images";
 import { toNinjs } from "./ninjs";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 
@@ -25,17 +26,19 @@ export class SyndicationService {
     readonly site: SyndicationSite,
   ) {}
 
-  /** Relations for many articles at once: four statements, whatever the count. */
-  async items(views: Article[]): Promise<SyndicationItem[]> {
+  /** Relations for many articles at once: five statements, whatever the count. */
+  async items(views: Article[], aud: Audience): Promise<SyndicationItem[]> {
     const revs = views.map((v) => v.revisionId);
-    const [citations, actors, topics, corrections] = await Promise.all([
+    const [citations, actors, topics, corrections, images] = await Promise.all([
       this.read.citationsByRevision(revs),
       this.read.actorsByRevision(revs),
       this.read.topicsByRevision(revs),
       this.read.correctionsByArticle(views.map((v) => v.id)),
+      this.read.imagesByRevision(revs),
     ]);
     return views.map((article, i) => ({
-      article,
+      article: { ...article, body: bodyFor(article.body, images[i]!, aud, (p) => mediaUrl(this.site, p)) },
+      images: imagesFor(images[i]!, aud),
       citations: citations[i]!,
       actors: actors[i]!,
       topics: topics[i]!,
@@ -48,7 +51,7 @@ export class SyndicationService {
   async ninjs(id: string, aud: Audience, record: RequestRecord): Promise<Record<string, unknown> | null> {
     const view = record.found(await this.read.findPublished({ id }, aud));
     if (!view) return null;
-    const [item] = await this.items([view]);
+    const [item] = await this.items([view], aud);
     return toNinjs(item!, this.site);
   }
 
@@ -73,7 +76,7 @@ export class SyndicationService {
       path = `/feeds/${scope.kind}s/${entry.slug}`;
     }
     const page = record.page(await this.read.listPublished({ first: 50, filter }, aud));
-    const items = await this.items(page.nodes);
+    const items = await this.items(page.nodes, aud);
     const base = this.site.baseUrl.replace(/\/$/, "");
     const opts = { title, feedUrl: `${base}${path}.${format}`, homePageUrl: `${base}/` };
     return format === "json" ? toJsonFeed(items, this.site, opts) : toAtom(items, this.site, opts);

@@ -1,4 +1,4 @@
-import type { Article, ArticleActorRole, Citation, Correction } from "../article";
+import type { Article, ArticleActorRole, ArticleImage, Citation, Correction } from "../article";
 import type { Topic } from "../topic";
 
 /**
@@ -30,6 +30,8 @@ export interface SyndicationItem {
   actors: ArticleActorRole[];
   topics: Topic[];
   corrections: Correction[];
+  /** The images this audience may have (lead first, then the body's), and the body without the others' figures. */
+  images?: ArticleImage[];
   /** Set while the item is under embargo (partners entitled to embargoed content only). */
   embargoUntil: Date | null;
   /** "canceled": the article was withdrawn; formats that can say so emit a tombstone. */

@@ -11,7 +11,8 @@ import { OutboundClient, coarseError, statusError, urlProblem } from "../../shar
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../../shared/pagination";
 import type { Viewer } from "../../shared/viewer";
 import { Action, assertCan, audienceFor } from "../policy";
-import type { ArticleReadService } from "../article";
+import { imagesFor, leadImageOf, type ArticleReadService } from "../article";
+import { RenditionName } from "../media";
 import { DELIVERY_POOL, enqueueIn, enqueueManyIn, KeyedJobKicker, type Queryable, type TaskRegistry } from "../queue";
 import { advanceCursor, eventFactsByIds, learn, type Consumer, type EventBus } from "../outbox";
 import type { PartnerService } from "../partner";
@@ -102,6 +103,8 @@ export class WebhookService {
     private readonly partners: PartnerService,
     private readonly log: Logger,
     private readonly opts: WebhookOptions = DEFAULT_WEBHOOK_OPTIONS,
+    /** Absolute URL of a media path (PUBLIC_BASE_URL), for the lead image's reference. */
+    private readonly mediaUrl: (path: string) => string = (p) => p,
   ) {
     this.outbound = new OutboundClient({ allowPrivate: opts.allowPrivate, refusedPorts: opts.refusedPorts });
   }
@@ -460,6 +463,9 @@ export class WebhookService {
     const learned = learn(e, aud);
     if (learned.what === "nothing") return null;
     const view = learned.what === "article" ? ((await this.read.viewsByIds([e.articleId], aud)).get(e.articleId) ?? null) : null;
+    // The lead image this receiver may have (never one restricted from syndication, for a partner).
+    const lead = view ? leadImageOf(imagesFor((await this.read.imagesByRevision([view.revisionId]))[0]!, aud)) : null;
+    const leadUrl = lead?.renditions.find((r) => r.name === RenditionName.SIXTEEN_NINE)?.path;
     return {
       id: e.id,
       sequence: e.seq,
@@ -482,6 +488,15 @@ export class WebhookService {
             revisionNumber: view.revisionNumber,
             embargoed: view.embargoed,
             embargoUntil: view.embargoUntil,
+            leadImage: lead
+              ? {
+                  id: lead.id,
+                  altText: lead.altText,
+                  caption: lead.caption,
+                  credit: lead.credit,
+                  url: leadUrl ? this.mediaUrl(leadUrl) : null,
+                }
+              : null,
           }
         : null,
       tombstone: view ? null : { id: e.articleId, slug: e.slug, pubStatus: "canceled" },

@@ -44,6 +44,15 @@ export type ArticleFilter = {
   topic?: string | null | undefined;
 };
 
+/** An image the article leads with: a media asset, with this article's alt text and caption where they differ from the asset's. */
+export type ArticleImageInput = {
+  /** This article's alt text for the image; left out or null: the asset's. */
+  altText?: string | null | undefined;
+  /** This article's caption for the image; left out or null: the asset's. */
+  caption?: string | null | undefined;
+  mediaId: string;
+};
+
 /** RELEVANCE needs filter.query. */
 export type ArticleOrder =
   | 'NEWEST'
@@ -132,6 +141,8 @@ export type CreateArticleInput = {
   genre: Genre;
   headline: string;
   language: Language;
+  /** The lead image (null removes it). Inline images go in the body as ![alt](media:<id> "caption"). */
+  leadImage?: ArticleImageInput | null | undefined;
   /** Generated from the headline when left out. */
   slug?: string | null | undefined;
   standfirst?: string | null | undefined;
@@ -280,6 +291,8 @@ export type UpdateArticleInput = {
   genre?: Genre | null | undefined;
   headline?: string | null | undefined;
   language?: Language | null | undefined;
+  /** The lead image (null removes it). Inline images go in the body as ![alt](media:<id> "caption"). */
+  leadImage?: ArticleImageInput | null | undefined;
   /** On a published article the new slug is public at the next publish; the old one keeps redirecting. */
   slug?: string | null | undefined;
   standfirst?: string | null | undefined;
