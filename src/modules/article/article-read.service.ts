@@ -32,6 +32,9 @@ export class ArticleReadService {
   viewsByIds(...a: Parameters<PublishedReader["viewsByIds"]>) {
     return this.published.viewsByIds(...a);
   }
+  listPublishedClaims(...a: Parameters<PublishedReader["listPublishedClaims"]>) {
+    return this.published.listPublishedClaims(...a);
+  }
   coverageCounts(...a: Parameters<PublishedReader["coverageCounts"]>) {
     return this.published.coverageCounts(...a);
   }

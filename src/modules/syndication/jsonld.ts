@@ -4,6 +4,7 @@ import type { Place } from "../place";
 import type { Source } from "../source";
 import { GENRES, articleUrl, compact, firstPublished, geonamesUri, httpUrl, iso, siteUrl, wikidataPageUrl } from "./common";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
+import { claimReviews } from "./jsonld-factcheck";
 
 /*
  * schema.org NewsArticle as JSON-LD, for the article page. Values are plain text; embed the
@@ -114,6 +115,7 @@ export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<s
   }
 
   const place = a.dateline ? placeNode(a.dateline) : undefined;
+  const publisher = { "@type": "NewsMediaOrganization", name: site.publisherName, url: siteUrl(site) } as const;
   return compact({
     "@context": "https://schema.org",
     "@type": "NewsArticle",
@@ -127,7 +129,7 @@ export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<s
     dateModified: iso(a.updatedAt),
     inLanguage: a.language,
     author: [authorNode(a.byline, site)],
-    publisher: { "@type": "NewsMediaOrganization", name: site.publisherName, url: siteUrl(site) },
+    publisher,
     copyrightHolder: { "@type": "Organization", name: site.rightsHolder },
     copyrightYear: first ? first.getUTCFullYear() : undefined,
     articleSection: genre.section,
@@ -139,6 +141,12 @@ export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<s
     locationCreated: place,
     contentLocation: place,
     wordCount: a.body.wordCount,
+    // Fact-checks: a ClaimReview for each claim whose status is a verdict (jsonld-factcheck.ts).
+    hasPart: claimReviews(item, site, {
+      publisher,
+      actorNode,
+      citationNode: (c) => citationNode(c.source, c.attribution),
+    }),
     correction: item.corrections.map((c) => ({
       "@type": "CorrectionComment",
       name: CORRECTION_LABEL[c.kind],

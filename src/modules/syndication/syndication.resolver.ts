@@ -7,13 +7,14 @@ import { toNinjs } from "./ninjs";
 import type { SyndicationItem } from "./syndication.types";
 
 async function itemOf(a: Article, ctx: Context): Promise<SyndicationItem> {
-  const [citations, actors, topics, corrections] = await Promise.all([
+  const [citations, actors, claims, topics, corrections] = await Promise.all([
     ctx.loaders.citations.load(a.revisionId),
     ctx.loaders.actors.load(a.revisionId),
+    ctx.loaders.claims.load(a.revisionId),
     ctx.loaders.topics.load(a.revisionId),
     ctx.loaders.corrections.load(a.id),
   ]);
-  return { article: a, citations, actors, topics, corrections, embargoUntil: a.embargoUntil, status: "usable" };
+  return { article: a, citations, actors, claims, topics, corrections, embargoUntil: a.embargoUntil, status: "usable" };
 }
 
 @Resolver(() => Article)
