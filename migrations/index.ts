@@ -15,6 +15,7 @@ import { BoundedSearchText1796391296962 } from "./1796391296962-BoundedSearchTex
 import { CoarseWebhookErrors1796391765883 } from "./1796391765883-CoarseWebhookErrors";
 import { MediaAssets1796409537011 } from "./1796409537011-MediaAssets";
 import { SearchClaimsAndPerspectives1796410616923 } from "./1796410616923-SearchClaimsAndPerspectives";
+import { OrganizationProfile1796421239194 } from "./1796421239194-OrganizationProfile";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CoarseWebhookErrors1796391765883,
   MediaAssets1796409537011,
   SearchClaimsAndPerspectives1796410616923,
+  OrganizationProfile1796421239194,
 ];

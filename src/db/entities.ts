@@ -20,6 +20,7 @@ import { IdempotencyKey } from "../modules/idempotency/idempotency.entity";
 import { PartnerKey, PartnerUsage } from "../modules/partner/partner-key.entity";
 import { Webhook, WebhookDelivery } from "../modules/webhook/webhook.entity";
 import { MediaAsset } from "../modules/media/media.entity";
+import { OrganizationProfile } from "../modules/organization/organization.entity";
 import { Place } from "../modules/place/place.entity";
 import { ReferenceRevision } from "../modules/reference/reference-revision.entity";
 import { Source } from "../modules/source/source.entity";
@@ -57,4 +58,5 @@ export const ENTITIES = [
   IdempotencyKey,
   ReferenceRevision,
   MediaAsset,
+  OrganizationProfile,
 ];

@@ -9,6 +9,7 @@ import { PartnerService } from "../modules/partner";
 import { ChangesService, eventFactsByIds } from "../modules/outbox";
 import { WebhookService } from "../modules/webhook";
 import { SyndicationService } from "../modules/syndication";
+import { OrganizationService } from "../modules/organization";
 import type { Logger } from "../shared/logger";
 import { DiskBlobStore, MediaService, S3BlobStore } from "../modules/media";
 import { Place } from "../modules/place";
@@ -32,6 +33,12 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     rightsHolder: config.publisherName,
     rightsUsageTerms: "Licensed to partners under their agreement; not for redistribution.",
   };
+  const media = new MediaService(
+    ds,
+    config.media.s3 ? new S3BlobStore(config.media.s3) : new DiskBlobStore(path.join(config.dataDir, "media")),
+    { ...config.media, baseUrl: config.publicBaseUrl },
+    log,
+  );
   return {
     auth: new AuthService(ds, config.sessionTtlHours, new LoginThrottle(ds, config.loginThrottle)),
     articles: new ArticleService(ds),
@@ -51,11 +58,9 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     places,
     suggest: new SuggestService(ds),
     referenceHistory: new ReferenceHistoryService(ds),
-    media: new MediaService(
-      ds,
-      config.media.s3 ? new S3BlobStore(config.media.s3) : new DiskBlobStore(path.join(config.dataDir, "media")),
-      { ...config.media, baseUrl: config.publicBaseUrl },
-      log,
+    media,
+    organization: new OrganizationService(ds, { name: config.publisherName, url: `${site.baseUrl.replace(/\/+$/, "")}/` }, (p) =>
+      media.urlFor(p),
     ),
     /** The event log's facts as they were at each event (subscriptions resolve them per event). */
     eventFacts: (ids: readonly string[]) => eventFactsByIds(ds, ids),

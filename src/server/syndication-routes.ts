@@ -4,7 +4,7 @@ import { buildContext, type Context } from "./context";
 import type { Services } from "./services";
 import type { Logger } from "../shared/logger";
 import { httpError, toHttpError, type HttpError } from "../shared/http-error";
-import type { FeedScope } from "../modules/syndication";
+import { organizationNode, type FeedScope } from "../modules/syndication";
 
 /**
  * Standard formats over plain HTTP, with the GraphQL API's keys, rights and limits: the same
@@ -54,6 +54,13 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
       const doc = await services.syndication.ninjs(String(req.params.id), ctx.audience, ctx.record);
       if (!doc) return void notFound(res, "That article");
       res.type("application/json").send(JSON.stringify(doc));
+    }),
+  );
+
+  router.get("/organization.jsonld", (req, res) =>
+    withContext(req, res, async () => {
+      const org = organizationNode(await services.organization.publisher(), services.syndication.site);
+      res.type("application/ld+json").send(JSON.stringify(Object.assign({ "@context": "https://schema.org" }, org)));
     }),
   );
 

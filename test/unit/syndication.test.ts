@@ -316,17 +316,22 @@ describe("ninjs 3.1", () => {
 describe("schema.org JSON-LD", () => {
   const usable = ITEMS.filter((x) => x.item.status === "usable");
 
-  it.each(usable.map((x) => [x.slug, x.item] as const))("%s is a NewsArticle with a short headline", (_slug, it) => {
-    const ld = toJsonLd(it, SITE);
-    expect(ld["@context"]).toBe("https://schema.org");
-    expect(ld["@type"]).toBe("NewsArticle");
-    expect(Array.from(ld.headline as string).length).toBeLessThanOrEqual(110);
-    expect(ld.dateModified).toBe(it.article.updatedAt.toISOString());
-    expect(ld.datePublished).toBe(it.article.firstPublishedAt?.toISOString());
-    expect(ld.url).toBe(`https://news.example/articles/${it.article.canonicalSlug}`);
-    expect(ld.wordCount).toBe(it.article.body.wordCount);
-    expect(JSON.parse(jsonLdScript(ld))).toEqual(ld);
-  });
+  it.each(usable.map((x) => [x.slug, x.item] as const))(
+    "%s is a NewsArticle (or its genre's subtype) with a short headline",
+    (_slug, it) => {
+      const ld = toJsonLd(it, SITE);
+      expect(ld["@context"]).toBe("https://schema.org");
+      expect(ld["@type"]).toBe(
+        { NEWS: "NewsArticle", ANALYSIS: "AnalysisNewsArticle", OPINION: "OpinionNewsArticle" }[it.article.genre],
+      );
+      expect(Array.from(ld.headline as string).length).toBeLessThanOrEqual(110);
+      expect(ld.dateModified).toBe(it.article.updatedAt.toISOString());
+      expect(ld.datePublished).toBe(it.article.firstPublishedAt?.toISOString());
+      expect(ld.url).toBe(`https://news.example/articles/${it.article.canonicalSlug}`);
+      expect(ld.wordCount).toBe(it.article.body.wordCount);
+      expect(JSON.parse(jsonLdScript(ld))).toEqual(ld);
+    },
+  );
 
   it("maps the main story: author, publisher, about with Wikidata, citations, place, keywords", () => {
     const ld = toJsonLd(item(MAIN), SITE);

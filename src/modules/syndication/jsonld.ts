@@ -1,10 +1,11 @@
-import { ActorKind, ActorRole, CorrectionKind, SourceKind } from "../../shared/enums";
+import { ActorKind, ActorRole, CorrectionKind, Genre, SourceKind } from "../../shared/enums";
 import type { Actor } from "../actor";
 import type { Place } from "../place";
 import type { Source } from "../source";
 import { GENRES, articleUrl, compact, firstPublished, geonamesUri, httpUrl, iso, siteUrl, wikidataPageUrl } from "./common";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 import { claimReviews } from "./jsonld-factcheck";
+import { defaultPublisher, organizationNode, type PublisherProfile } from "./jsonld-organization";
 
 /*
  * schema.org NewsArticle as JSON-LD, for the article page. Values are plain text; embed the
@@ -23,6 +24,17 @@ export function truncateText(text: string, max: number): string {
   if (space > (max * 2) / 3) cut = cut.slice(0, space);
   return `${cut.replace(/[\s,;:–—-]+$/u, "")}…`;
 }
+
+/**
+ * schema.org's article type for each genre (NewsArticle's subtypes, from The Trust Project's
+ * work): analysis "interprets, analyses and explains" the news; opinion is "the author's
+ * personal views"; straight news is NewsArticle.
+ */
+export const GENRE_TYPE: Record<Genre, "NewsArticle" | "AnalysisNewsArticle" | "OpinionNewsArticle"> = {
+  [Genre.NEWS]: "NewsArticle",
+  [Genre.ANALYSIS]: "AnalysisNewsArticle",
+  [Genre.OPINION]: "OpinionNewsArticle",
+};
 
 const ACTOR_TYPE: Record<ActorKind, string> = {
   [ActorKind.PERSON]: "Person",
@@ -95,7 +107,12 @@ function authorNode(byline: string, site: SyndicationSite): Record<string, unkno
   return isDesk ? { "@type": "Organization", name, url: siteUrl(site) } : { "@type": "Person", name };
 }
 
-export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<string, unknown> {
+/** `publisher`: the organisation profile (jsonld-organization.ts); the configured name and home page when absent. */
+export function toJsonLd(
+  item: SyndicationItem,
+  site: SyndicationSite,
+  publisherProfile: PublisherProfile = defaultPublisher(site),
+): Record<string, unknown> {
   if (item.status === "canceled") {
     throw new RangeError("toJsonLd: a canceled (withdrawn) article has no NewsArticle markup");
   }
@@ -115,10 +132,10 @@ export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<s
   }
 
   const place = a.dateline ? placeNode(a.dateline) : undefined;
-  const publisher = { "@type": "NewsMediaOrganization", name: site.publisherName, url: siteUrl(site) } as const;
+  const publisher = organizationNode(publisherProfile, site);
   return compact({
     "@context": "https://schema.org",
-    "@type": "NewsArticle",
+    "@type": GENRE_TYPE[a.genre],
     "@id": url,
     url,
     mainEntityOfPage: { "@type": "WebPage", "@id": url },

@@ -5,6 +5,7 @@ import { Article } from "../article";
 import { toJsonLd } from "./jsonld";
 import { toNinjs } from "./ninjs";
 import type { SyndicationItem } from "./syndication.types";
+import type { PublisherProfile } from "../organization";
 
 async function itemOf(a: Article, ctx: Context): Promise<SyndicationItem> {
   const [citations, actors, claims, topics, corrections] = await Promise.all([
@@ -17,6 +18,14 @@ async function itemOf(a: Article, ctx: Context): Promise<SyndicationItem> {
   return { article: a, citations, actors, claims, topics, corrections, embargoUntil: a.embargoUntil, status: "usable" };
 }
 
+/** The publisher's profile, read once per request however many articles ask for their JSON-LD. */
+const publishers = new WeakMap<Context, Promise<PublisherProfile>>();
+function publisherOf(ctx: Context): Promise<PublisherProfile> {
+  let p = publishers.get(ctx);
+  if (!p) publishers.set(ctx, (p = ctx.services.organization.publisher()));
+  return p;
+}
+
 @Resolver(() => Article)
 export class SyndicationFieldResolver {
   @FieldResolver(() => JSONObjectResolver, { description: "The article as an IPTC ninjs 3.1 document." })
@@ -24,8 +33,11 @@ export class SyndicationFieldResolver {
     return toNinjs(await itemOf(a, ctx), ctx.services.syndication.site);
   }
 
-  @FieldResolver(() => JSONObjectResolver, { description: "schema.org NewsArticle JSON-LD, to embed as-is." })
+  @FieldResolver(() => JSONObjectResolver, {
+    description: "schema.org NewsArticle (or its genre's subtype) JSON-LD, to embed as-is: publisher, fact-checks, corrections.",
+  })
   async jsonLd(@Root() a: Article, @Ctx() ctx: Context): Promise<Record<string, unknown>> {
-    return toJsonLd(await itemOf(a, ctx), ctx.services.syndication.site);
+    const [item, publisher] = await Promise.all([itemOf(a, ctx), publisherOf(ctx)]);
+    return toJsonLd(item, ctx.services.syndication.site, publisher);
   }
 }
