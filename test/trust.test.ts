@@ -1,10 +1,18 @@
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ArticleJsonLdDocument, OrganizationDocument, UpdateOrganizationDocument } from "../src/client/generated/graphql";
-import { Genre, Role } from "../src/shared/enums";
+import {
+  AddCorrectionDocument,
+  ArticleJsonLdDocument,
+  OrganizationDocument,
+  UnpublishDocument,
+  UpdateOrganizationDocument,
+} from "../src/client/generated/graphql";
+import { Genre, Role, Sourcing } from "../src/shared/enums";
 import { expectBadInput, expectForbidden, expectNotFound, expectOk, expectUnauthenticated } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
-import { MAIN_STORY, VISIBLE } from "./support/demo";
+import { HIDDEN, MAIN_STORY, VISIBLE } from "./support/demo";
+import { publishNew } from "./support/publish";
 
 /*
  * Trust indicators: the publication's profile, edited by admins, served as NewsMediaOrganization
@@ -140,5 +148,46 @@ describe("article types by genre", () => {
       const ld = expectOk(await app.gql(ArticleJsonLdDocument, { slug: a.slug })).article!.jsonLd as Record<string, unknown>;
       expect(ld["@type"], a.slug).toBe(type[a.genre]);
     }
+  });
+});
+
+describe("sourcing transparency", () => {
+  it("each article counts its anonymous sources and links the unnamed-sources policy", async () => {
+    for (const a of VISIBLE) {
+      const r = expectOk(await app.gql(ArticleJsonLdDocument, { slug: a.slug })).article!;
+      expect(r.anonymousSourceCount, a.slug).toBe(a.citations.filter((c) => c.sourcing === Sourcing.ANONYMOUS).length);
+      // The profile test above set the policy link.
+      expect(r.unnamedSourcesPolicy).toBe(POLICIES.unnamedSourcesPolicy);
+    }
+    expect(VISIBLE.some((a) => a.citations.some((c) => c.sourcing === Sourcing.ANONYMOUS))).toBe(true);
+  });
+});
+
+describe("the corrections feed", () => {
+  type JsonFeed = { items: { id: string; title: string; content_text: string; url: string }[] };
+  const feed = async () => (await (await fetch(`${base}/feeds/corrections.json`)).json()) as JsonFeed;
+
+  it("lists every correction of a published article, and none of a hidden one, in JSON Feed and Atom", async () => {
+    const expected = VISIBLE.flatMap((a) => (a.corrections ?? []).map((c) => c.text)).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const f = await feed();
+    expect(f.items.map((i) => i.content_text).sort()).toEqual(expected);
+    for (const i of f.items) expect(i.id).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+    const atom = await (await fetch(`${base}/feeds/corrections.atom`)).text();
+    expect(XMLValidator.validate(atom)).toBe(true);
+    const parsed = new XMLParser().parse(atom) as { feed: { entry: { content: string }[] } };
+    expect(parsed.feed.entry.map((e) => e.content).sort()).toEqual(expected);
+    for (const a of HIDDEN) for (const c of a.corrections ?? []) expect(atom).not.toContain(c.text);
+  });
+
+  it("shows a new correction first, and drops it when its article is withdrawn", async () => {
+    const editor = await app.editorToken();
+    const { id } = await publishNew(app, editor, { headline: "Port of La Guaira reopens" });
+    const text = "An earlier version misstated the port's name.";
+    expectOk(await app.gql(AddCorrectionDocument, { articleId: id, kind: "CORRECTION", text }, { token: editor }));
+    const f = await feed();
+    expect(f.items[0]).toMatchObject({ title: "Correction: Port of La Guaira reopens", content_text: text });
+    expectOk(await app.gql(UnpublishDocument, { id, reason: "Legal review" }, { token: editor }));
+    expect((await feed()).items.map((i) => i.content_text)).not.toContain(text);
   });
 });

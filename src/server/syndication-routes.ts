@@ -73,6 +73,13 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
     });
 
   for (const format of ["json", "atom"] as const) {
+    router.get(`/feeds/corrections.${format}`, (req, res) =>
+      withContext(req, res, async (ctx) => {
+        const body = await services.syndication.correctionsFeed(format, ctx.audience, ctx.record);
+        if (format === "json") res.type("application/feed+json").send(JSON.stringify(body));
+        else res.type("application/atom+xml").send(body);
+      }),
+    );
     router.get(`/feeds/fact-checks.${format}`, (req, res) =>
       withContext(req, res, async (ctx) => {
         const body = await services.syndication.factCheckFeed(format, ctx.audience, ctx.record);

@@ -35,6 +35,9 @@ export class ArticleReadService {
   listPublishedClaims(...a: Parameters<PublishedReader["listPublishedClaims"]>) {
     return this.published.listPublishedClaims(...a);
   }
+  listPublishedCorrections(...a: Parameters<PublishedReader["listPublishedCorrections"]>) {
+    return this.published.listPublishedCorrections(...a);
+  }
   coverageCounts(...a: Parameters<PublishedReader["coverageCounts"]>) {
     return this.published.coverageCounts(...a);
   }

@@ -4,7 +4,13 @@
  * GraphQL: ./resolvers.ts.
  */
 export { ArticleReadService } from "./article-read.service";
-export { PUBLIC_ARTICLE, ArticleOrder, type ClaimFilterArgs, type PublishedClaim } from "./published.reader";
+export {
+  PUBLIC_ARTICLE,
+  ArticleOrder,
+  type ClaimFilterArgs,
+  type PublishedClaim,
+  type PublishedCorrection,
+} from "./published.reader";
 export { CLAIM_VERDICTS, RATING_SCALE, VERDICT_STATUSES, claimStatusLabel } from "./claim-verdict";
 export { ArticleService } from "./article.service";
 export { SYSTEM, WorkflowService, type WorkflowSchedule } from "./workflow.service";

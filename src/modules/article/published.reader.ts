@@ -3,7 +3,7 @@ import { BadUserInputError, ForbiddenError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
 import { PUBLIC_AUDIENCE, type Audience } from "../policy";
 import { decodeCursor, encodeCursor, instantAt, MAX_PAGE_SIZE, micros, pageSize, type Page } from "../../shared/pagination";
-import type { Article, Claim, Perspective } from "./article.types";
+import type { Article, Claim, Correction, Perspective } from "./article.types";
 import { VERDICT_STATUSES } from "./claim-verdict";
 import { groupBy, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
 import { ACTOR_JSON, toPerspective, type PerspectiveRow } from "./relation.projections";
@@ -85,6 +85,12 @@ export interface ClaimFilterArgs {
 /** A claim of a published article, with the article (as the audience may see it). */
 export interface PublishedClaim {
   claim: Claim;
+  article: Article;
+}
+
+/** A correction of a published article, with the article (as the audience may see it). */
+export interface PublishedCorrection {
+  correction: Correction;
   article: Article;
 }
 
@@ -308,6 +314,53 @@ export class PublishedReader extends SqlReader {
         );
         return row?.n ?? 0;
       },
+    };
+  }
+
+  /**
+   * Corrections of the articles this audience may see, newest first: keyset on (created_at, id).
+   * A withdrawn article's corrections go with it. (Corrections are few: no index of their own.)
+   */
+  async listPublishedCorrections(
+    args: { first?: number | null; after?: string | null },
+    aud: Audience = PUBLIC_AUDIENCE,
+  ): Promise<Page<PublishedCorrection>> {
+    const limit = pageSize(args.first);
+    const p = new Params();
+    const where = [visibleTo(aud, p)];
+    if (args.after) {
+      const [us, id] = decodeCursor<[string, string]>("corr", args.after, ["micros", "uuid"]);
+      where.push(`(c.created_at, c.id) < (${instantAt(`${p.add(us)}::bigint`)}, ${p.add(id)}::uuid)`);
+    }
+    const rows = await this.query<
+      ViewRow & {
+        correction_id: string;
+        correction_kind: Correction["kind"];
+        correction_text: string;
+        correction_at: Date;
+        correction_us: string;
+      }
+    >(
+      `SELECT ${VIEW_COLUMNS}, c.id AS correction_id, c.kind AS correction_kind, c.text AS correction_text,
+         c.created_at AS correction_at, ${micros("c.created_at")} AS correction_us
+       FROM corrections c
+       JOIN articles a ON a.id = c.article_id
+       JOIN article_revisions r ON r.id = a.published_revision_id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE ${where.join(" AND ")}
+       ORDER BY c.created_at DESC, c.id DESC
+       LIMIT ${limit + 1}`,
+      p.values,
+    );
+    const positions = new Map(rows.map((r) => [r.correction_id, r.correction_us]));
+    return {
+      nodes: rows.slice(0, limit).map((row) => ({
+        article: toView(row, false),
+        correction: { id: row.correction_id, kind: row.correction_kind, text: row.correction_text, createdAt: row.correction_at },
+      })),
+      hasNextPage: rows.length > limit,
+      cursorOf: (n) => encodeCursor("corr", [positions.get(n.correction.id)!, n.correction.id]),
+      count: () => Promise.reject(new Error("corrections are not counted")),
     };
   }
 

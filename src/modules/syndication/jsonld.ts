@@ -1,10 +1,11 @@
-import { ActorKind, ActorRole, CorrectionKind, Genre, SourceKind } from "../../shared/enums";
+import { ActorKind, ActorRole, Genre, SourceKind } from "../../shared/enums";
 import type { Actor } from "../actor";
 import type { Place } from "../place";
 import type { Source } from "../source";
 import { GENRES, articleUrl, compact, firstPublished, geonamesUri, httpUrl, iso, siteUrl, wikidataPageUrl } from "./common";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 import { claimReviews } from "./jsonld-factcheck";
+import { CORRECTION_LABEL } from "./feeds-corrections";
 import { defaultPublisher, organizationNode, type PublisherProfile } from "./jsonld-organization";
 
 /*
@@ -50,13 +51,6 @@ const SOURCE_ORG_TYPE: Partial<Record<SourceKind, string>> = {
   [SourceKind.WIRE]: "NewsMediaOrganization",
   [SourceKind.GOVERNMENT]: "GovernmentOrganization",
   [SourceKind.ORGANISATION]: "Organization",
-};
-
-const CORRECTION_LABEL: Record<CorrectionKind, string> = {
-  [CorrectionKind.CORRECTION]: "Correction",
-  [CorrectionKind.CLARIFICATION]: "Clarification",
-  [CorrectionKind.UPDATE]: "Update",
-  [CorrectionKind.EDITORS_NOTE]: "Editor's note",
 };
 
 function actorNode(actor: Actor): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { JSONObjectResolver } from "graphql-scalars";
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Sourcing } from "../../shared/enums";
 import type { Context } from "../../server/context";
 import { Article } from "../article";
 import { toJsonLd } from "./jsonld";
@@ -39,5 +40,18 @@ export class SyndicationFieldResolver {
   async jsonLd(@Root() a: Article, @Ctx() ctx: Context): Promise<Record<string, unknown>> {
     const [item, publisher] = await Promise.all([itemOf(a, ctx), publisherOf(ctx)]);
     return toJsonLd(item, ctx.services.syndication.site, publisher);
+  }
+
+  @FieldResolver(() => Int, { description: "How many of the article's citations rest on sources it does not name." })
+  async anonymousSourceCount(@Root() a: Article, @Ctx() ctx: Context): Promise<number> {
+    return (await ctx.loaders.citations.load(a.revisionId)).filter((c) => c.sourcing === Sourcing.ANONYMOUS).length;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The publication's policy on unnamed sources (a link), for articles that use them; null when none is set.",
+  })
+  async unnamedSourcesPolicy(@Root() a: Article, @Ctx() ctx: Context): Promise<string | null> {
+    return (await publisherOf(ctx)).unnamedSourcesPolicy;
   }
 }

@@ -6,6 +6,7 @@ import type { Topic } from "../topic";
 import type { Place } from "../place";
 import { toAtom, toJsonFeed } from "./feeds";
 import { toFactCheckAtom, toFactCheckJsonFeed } from "./feeds-factcheck";
+import { toCorrectionsAtom, toCorrectionsJsonFeed } from "./feeds-corrections";
 import { toNinjs } from "./ninjs";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 
@@ -94,5 +95,25 @@ export class SyndicationService {
       homePageUrl: `${base}/`,
     };
     return format === "json" ? toFactCheckJsonFeed(page.nodes, this.site, opts) : toFactCheckAtom(page.nodes, this.site, opts);
+  }
+
+  /** The newest 50 corrections (and clarifications, updates, editor's notes) of published articles. */
+  async correctionsFeed(
+    format: "json" | "atom",
+    aud: Audience,
+    record: RequestRecord,
+  ): Promise<string | Record<string, unknown>> {
+    const page = await this.read.listPublishedCorrections({ first: 50 }, aud);
+    record.served([...new Map(page.nodes.map((n) => [n.article.id, n.article])).values()]);
+    record.dependsOnVisibleSet();
+    const base = this.site.baseUrl.replace(/\/$/, "");
+    const opts = {
+      title: `${this.site.publisherName}: corrections`,
+      feedUrl: `${base}/feeds/corrections.${format}`,
+      homePageUrl: `${base}/`,
+    };
+    return format === "json"
+      ? toCorrectionsJsonFeed(page.nodes, this.site, opts)
+      : toCorrectionsAtom(page.nodes, this.site, opts);
   }
 }
