@@ -1,7 +1,8 @@
 import { CorrectionKind } from "../../shared/enums";
 import type { PublishedCorrection } from "../article";
-import { articleUrl, iso, siteUrl } from "./common";
+import { articleUrl, iso } from "./common";
 import { xmlAttr, xmlText, type FeedOptions } from "./feeds";
+import { atomFrame, jsonFeedFrame } from "./feed-frame";
 import type { SyndicationSite } from "./syndication.types";
 
 /*
@@ -25,13 +26,8 @@ export function toCorrectionsJsonFeed(
   site: SyndicationSite,
   opts: FeedOptions,
 ): Record<string, unknown> {
-  return {
-    version: "https://jsonfeed.org/version/1.1",
-    title: opts.title,
-    home_page_url: opts.homePageUrl,
-    feed_url: opts.feedUrl,
-    authors: [{ name: site.publisherName, url: siteUrl(site) }],
-    items: entries.map((e) => ({
+  return jsonFeedFrame(
+    entries.map((e) => ({
       id: entryId(e),
       url: articleUrl(site, e.article),
       title: titleOf(e),
@@ -41,21 +37,15 @@ export function toCorrectionsJsonFeed(
       tags: [CORRECTION_LABEL[e.correction.kind]],
       _newsgraph: { kind: e.correction.kind, article_id: e.article.id },
     })),
-  };
+    site,
+    opts,
+  );
 }
 
 export function toCorrectionsAtom(entries: PublishedCorrection[], site: SyndicationSite, opts: FeedOptions): string {
-  const updated = entries.reduce((max, e) => Math.max(max, e.correction.createdAt.getTime()), opts.updated?.getTime() ?? 0);
-  return [
-    `<?xml version="1.0" encoding="utf-8"?>`,
-    `<feed xmlns="http://www.w3.org/2005/Atom">`,
-    `  <id>${xmlText(opts.feedUrl)}</id>`,
-    `  <title type="text">${xmlText(opts.title)}</title>`,
-    `  <updated>${iso(new Date(updated))}</updated>`,
-    `  <link rel="self" type="application/atom+xml" href="${xmlAttr(opts.feedUrl)}"/>`,
-    `  <link rel="alternate" type="text/html" href="${xmlAttr(opts.homePageUrl)}"/>`,
-    `  <author><name>${xmlText(site.publisherName)}</name><uri>${xmlText(siteUrl(site))}</uri></author>`,
-    ...entries.map((e) =>
+  const updated = entries.reduce((max, e) => Math.max(max, e.correction.createdAt.getTime()), 0);
+  return atomFrame(
+    entries.map((e) =>
       [
         `  <entry xml:lang="${xmlAttr(e.article.language)}">`,
         `    <id>${xmlText(entryId(e))}</id>`,
@@ -68,7 +58,8 @@ export function toCorrectionsAtom(entries: PublishedCorrection[], site: Syndicat
         `  </entry>`,
       ].join("\n"),
     ),
-    `</feed>`,
-    ``,
-  ].join("\n");
+    updated,
+    site,
+    opts,
+  );
 }

@@ -1,6 +1,7 @@
 import { CLAIM_VERDICTS, type PublishedClaim } from "../article";
-import { articleUrl, firstPublished, iso, siteUrl } from "./common";
+import { articleUrl, firstPublished, iso } from "./common";
 import { xmlAttr, xmlText, type FeedOptions } from "./feeds";
+import { atomFrame, jsonFeedFrame } from "./feed-frame";
 import { claimUrl } from "./jsonld-factcheck";
 import type { SyndicationSite } from "./syndication.types";
 
@@ -29,13 +30,8 @@ export function toFactCheckJsonFeed(
   site: SyndicationSite,
   opts: FeedOptions,
 ): Record<string, unknown> {
-  return {
-    version: "https://jsonfeed.org/version/1.1",
-    title: opts.title,
-    home_page_url: opts.homePageUrl,
-    feed_url: opts.feedUrl,
-    authors: [{ name: site.publisherName, url: siteUrl(site) }],
-    items: entries.map((e) => {
+  return jsonFeedFrame(
+    entries.map((e) => {
       const first = firstPublished(e.article);
       const v = verdictOf(e.claim);
       return {
@@ -52,21 +48,15 @@ export function toFactCheckJsonFeed(
         _newsgraph: { status: e.claim.status, rating: v.rating, article_id: e.article.id },
       };
     }),
-  };
+    site,
+    opts,
+  );
 }
 
 export function toFactCheckAtom(entries: PublishedClaim[], site: SyndicationSite, opts: FeedOptions): string {
-  const updated = entries.reduce((max, e) => Math.max(max, e.article.updatedAt.getTime()), opts.updated?.getTime() ?? 0);
-  return [
-    `<?xml version="1.0" encoding="utf-8"?>`,
-    `<feed xmlns="http://www.w3.org/2005/Atom">`,
-    `  <id>${xmlText(opts.feedUrl)}</id>`,
-    `  <title type="text">${xmlText(opts.title)}</title>`,
-    `  <updated>${iso(new Date(updated))}</updated>`,
-    `  <link rel="self" type="application/atom+xml" href="${xmlAttr(opts.feedUrl)}"/>`,
-    `  <link rel="alternate" type="text/html" href="${xmlAttr(opts.homePageUrl)}"/>`,
-    `  <author><name>${xmlText(site.publisherName)}</name><uri>${xmlText(siteUrl(site))}</uri></author>`,
-    ...entries.map((e) => {
+  const updated = entries.reduce((max, e) => Math.max(max, e.article.updatedAt.getTime()), 0);
+  return atomFrame(
+    entries.map((e) => {
       const first = firstPublished(e.article);
       const v = verdictOf(e.claim);
       return [
@@ -83,7 +73,8 @@ export function toFactCheckAtom(entries: PublishedClaim[], site: SyndicationSite
         `  </entry>`,
       ].join("\n");
     }),
-    `</feed>`,
-    ``,
-  ].join("\n");
+    updated,
+    site,
+    opts,
+  );
 }
