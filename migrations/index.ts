@@ -18,6 +18,7 @@ import { SearchClaimsAndPerspectives1796410616923 } from "./1796410616923-Search
 import { RevisionMedia1796419393529 } from "./1796419393529-RevisionMedia";
 import { OutboxTraceContext1796419701768 } from "./1796419701768-OutboxTraceContext";
 import { MediaReferenceHistory1796421100000 } from "./1796421100000-MediaReferenceHistory";
+import { OrganizationProfile1796421239194 } from "./1796421239194-OrganizationProfile";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   RevisionMedia1796419393529,
   OutboxTraceContext1796419701768,
   MediaReferenceHistory1796421100000,
+  OrganizationProfile1796421239194,
 ];

@@ -4,6 +4,7 @@ import {
   ActorPageDocument,
   ArticleListDocument,
   ArticlePageDocument,
+  ClaimsDocument,
   DraftArticleDocument,
   PublishDocument,
   PlacePageDocument,
@@ -13,9 +14,10 @@ import {
 import { Transition } from "../src/modules/article/workflow";
 import type { DemoArticle } from "../src/seed/demo-story";
 import { DEMO_EDITOR } from "../src/seed/seed";
+import { ClaimStatus } from "../src/shared/enums";
 import { idsBySlug, staffViewerOf, type SluggedKind } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
-import { expectUnauthenticated } from "./support/expect";
+import { expectOk, expectUnauthenticated } from "./support/expect";
 import { HIDDEN, MAIN_STORY, PENDING_EDIT, VISIBLE } from "./support/demo";
 
 /*
@@ -25,7 +27,7 @@ import { HIDDEN, MAIN_STORY, PENDING_EDIT, VISIBLE } from "./support/demo";
  */
 
 /** Copies of the main story (same actors, sources, topics, place) left in every non-public state. */
-const EXTRA: (DemoArticle & { steps: Transition[]; embargo?: boolean })[] = [
+const EXTRA: (DemoArticle & { steps: Transition[]; embargo?: boolean; label?: string })[] = [
   { steps: [Transition.SUBMIT_FOR_REVIEW], label: "in review" },
   { steps: [Transition.SUBMIT_FOR_REVIEW, Transition.APPROVE], label: "approved" },
   { steps: [Transition.SUBMIT_FOR_REVIEW, Transition.APPROVE, Transition.SCHEDULE], label: "scheduled" },
@@ -36,9 +38,12 @@ const EXTRA: (DemoArticle & { steps: Transition[]; embargo?: boolean })[] = [
   slug: `hidden-${label.replace(" ", "-")}-copy`,
   headline: `Zanzibarian ${label} copy of the amnesty story`,
   state: "draft" as const,
+  label,
   steps,
   embargo,
 }));
+
+const COPY_LABEL = new Map(EXTRA.map((a) => [a.slug, a.label ?? ""]));
 
 let app: TestApp;
 let ids: Record<string, string>;
@@ -59,6 +64,13 @@ beforeAll(async () => {
         sourcing: c.sourcing,
       })),
       actors: a.actors.map((x) => ({ actorId: actors!.get(x.actor)!, role: x.role })),
+      // A verdict on every copy's claims: a hidden fact-check must stay as hidden as a hidden article.
+      claims: a.claims.map((c) => ({
+        statement: `${a.label} copy: ${c.statement}`,
+        status: ClaimStatus.CONFIRMED,
+        sourceIds: c.sources.map((x) => sources!.get(x)!),
+        actorIds: c.actors.map((x) => actors!.get(x)!),
+      })),
       perspectives: a.perspectives.map((p) => ({ ...p, holderActorId: p.holderActor ? actors!.get(p.holderActor)! : null })),
     });
     if (a.embargo) await workflow.setEmbargo(viewer, id, new Date(Date.now() + 3600_000));
@@ -98,6 +110,24 @@ describe.each([...HIDDEN, ...EXTRA].map((a) => [a.state, a.slug, a] as const))("
       expect(r.data!.articles.totalCount).toBe(r.data!.articles.edges.length);
     }
     expect((await app.gql(ArticleListDocument, { first: 100 })).data!.articles.totalCount).toBe(VISIBLE.length);
+  });
+
+  it("has no claim in the claims list, its filters and counts, nor in the fact-check feed", async () => {
+    const statements = demo.claims.map((c) =>
+      COPY_LABEL.has(slug) ? `${COPY_LABEL.get(slug)} copy: ${c.statement}` : c.statement,
+    );
+    for (const filter of [{}, { verdictsOnly: true }, { status: ClaimStatus.CONFIRMED }, { topic: demo.topics[0] }]) {
+      const r = expectOk(await app.gql(ClaimsDocument, { first: 100, filter }));
+      expect(everySlug(r), JSON.stringify(filter)).not.toContain(slug);
+      expect(r.claims.totalCount).toBe(r.claims.edges.length);
+    }
+    const base = app.url.replace(/\/graphql$/, "");
+    for (const format of ["json", "atom"]) {
+      const feed = await fetch(`${base}/feeds/fact-checks.${format}`).then((x) => x.text());
+      for (const s of statements) expect(feed).not.toContain(s);
+      expect(feed).not.toContain(ids[slug]);
+      expect(feed).not.toContain(slug);
+    }
   });
 
   it("is not found by searching its own headline", async () => {

@@ -5,6 +5,7 @@ import { IdempotencyKey } from "../modules/idempotency";
 import { Job } from "../modules/job";
 import { MediaAsset } from "../modules/media";
 import { ConsumerCursor, ContentEvent } from "../modules/outbox";
+import { OrganizationProfile } from "../modules/organization";
 import { PartnerKey, PartnerUsage } from "../modules/partner";
 import { Place } from "../modules/place";
 import { ReferenceRevision } from "../modules/reference";
@@ -34,4 +35,5 @@ export const ENTITIES = [
   IdempotencyKey,
   ReferenceRevision,
   MediaAsset,
+  OrganizationProfile,
 ];

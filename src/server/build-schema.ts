@@ -8,6 +8,7 @@ import {
   ArticleMutationResolver,
   ArticleQueryResolver,
   ClaimFieldResolver,
+  ClaimQueryResolver,
   PreviewResolver,
   RevisionContentResolver,
   RevisionResolver,
@@ -20,6 +21,7 @@ import { PartnerResolver } from "../modules/partner/resolvers";
 import { WebhookResolver } from "../modules/webhook/resolvers";
 import { SyndicationFieldResolver } from "../modules/syndication/resolvers";
 import { MediaFileResolver, MediaRenditionResolver, MediaResolver } from "../modules/media/resolvers";
+import { OrganizationResolver } from "../modules/organization/resolvers";
 import { PlaceResolver } from "../modules/place/resolvers";
 import { ReferenceHistoryResolver } from "../modules/reference/resolvers";
 import { SuggestResolver } from "../modules/search/resolvers";
@@ -34,6 +36,7 @@ export const RESOLVERS = [
   ArticleQueryResolver,
   ArticleFieldResolver,
   ClaimFieldResolver,
+  ClaimQueryResolver,
   ArticleMutationResolver,
   WorkflowResolver,
   RevisionResolver,
@@ -55,6 +58,7 @@ export const RESOLVERS = [
   SuggestResolver,
   UserResolver,
   MediaResolver,
+  OrganizationResolver,
   MediaRenditionResolver,
   MediaFileResolver,
 ] as const;

@@ -9,6 +9,7 @@ import { PartnerService } from "../modules/partner";
 import { ChangesService, eventFactsByIds } from "../modules/outbox";
 import { WebhookService } from "../modules/webhook";
 import { SyndicationService } from "../modules/syndication";
+import { OrganizationService } from "../modules/organization";
 import type { Logger } from "../shared/logger";
 import { DiskBlobStore, MediaService, S3BlobStore } from "../modules/media";
 import { Place } from "../modules/place";
@@ -43,6 +44,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     rightsUsageTerms: "Licensed to partners under their agreement; not for redistribution.",
   };
   const mediaUrls = (p: string) => `${config.publicBaseUrl.replace(/\/$/, "")}${p}`;
+  const media = mediaServiceFor(ds, config, log);
   return {
     auth: new AuthService(ds, config.sessionTtlHours, new LoginThrottle(ds, config.loginThrottle)),
     articles: new ArticleService(ds, mediaUrls),
@@ -62,7 +64,10 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     places,
     suggest: new SuggestService(ds),
     referenceHistory: new ReferenceHistoryService(ds),
-    media: mediaServiceFor(ds, config, log),
+    media,
+    organization: new OrganizationService(ds, { name: config.publisherName, url: `${site.baseUrl.replace(/\/+$/, "")}/` }, (p) =>
+      media.urlFor(p),
+    ),
     /** The event log's facts as they were at each event (subscriptions resolve them per event). */
     eventFacts: (ids: readonly string[]) => eventFactsByIds(ds, ids),
   };

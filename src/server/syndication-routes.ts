@@ -4,7 +4,7 @@ import { buildContext, type Context } from "./context";
 import type { Services } from "./services";
 import type { Logger } from "../shared/logger";
 import { httpError, toHttpError, type HttpError } from "../shared/http-error";
-import type { FeedScope } from "../modules/syndication";
+import { organizationNode, type FeedScope } from "../modules/syndication";
 
 /**
  * Standard formats over plain HTTP, with the GraphQL API's keys, rights and limits: the same
@@ -57,6 +57,13 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
     }),
   );
 
+  router.get("/organization.jsonld", (req, res) =>
+    withContext(req, res, async () => {
+      const org = organizationNode(await services.organization.publisher(), services.syndication.site);
+      res.type("application/ld+json").send(JSON.stringify(Object.assign({ "@context": "https://schema.org" }, org)));
+    }),
+  );
+
   const feed = (scope: (req: Request) => FeedScope, format: "json" | "atom") => (req: Request, res: Response) =>
     withContext(req, res, async (ctx) => {
       const body = await services.syndication.feed(scope(req), format, ctx.audience, ctx.record);
@@ -66,6 +73,20 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
     });
 
   for (const format of ["json", "atom"] as const) {
+    router.get(`/feeds/corrections.${format}`, (req, res) =>
+      withContext(req, res, async (ctx) => {
+        const body = await services.syndication.correctionsFeed(format, ctx.audience, ctx.record);
+        if (format === "json") res.type("application/feed+json").send(JSON.stringify(body));
+        else res.type("application/atom+xml").send(body);
+      }),
+    );
+    router.get(`/feeds/fact-checks.${format}`, (req, res) =>
+      withContext(req, res, async (ctx) => {
+        const body = await services.syndication.factCheckFeed(format, ctx.audience, ctx.record);
+        if (format === "json") res.type("application/feed+json").send(JSON.stringify(body));
+        else res.type("application/atom+xml").send(body);
+      }),
+    );
     router.get(
       `/feeds/latest.${format}`,
       feed(() => ({ kind: "latest" }), format),

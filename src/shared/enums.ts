@@ -75,7 +75,17 @@ export enum ClaimStatus {
   DISPUTED = "DISPUTED",
   UNVERIFIED = "UNVERIFIED",
 }
-registerEnumType(ClaimStatus, { name: "ClaimStatus" });
+registerEnumType(ClaimStatus, {
+  name: "ClaimStatus",
+  description: "How far a claim is verified. CONFIRMED, DISPUTED and DENIED are verdicts (fact-checks); the others are not.",
+  valuesConfig: {
+    REPORTED: { description: "Passed on with its attribution; the newsroom has reached no finding." },
+    CONFIRMED: { description: "Verdict: the cited evidence shows it true (rating 5 of 5)." },
+    DENIED: { description: "Verdict: the cited evidence shows it false (rating 1 of 5)." },
+    DISPUTED: { description: "Verdict: the evidence conflicts, true in part and contested in part (rating 3 of 5)." },
+    UNVERIFIED: { description: "Not independently verified; no finding." },
+  },
+});
 
 export enum Stance {
   SUPPORTS = "SUPPORTS",

@@ -16,9 +16,10 @@ import {
   type SyndicationSite,
 } from "../../src/modules/syndication";
 import { ninjsValidator } from "../support/ninjs";
+import { claimReviewProblems, expectClaimReview } from "../support/jsonld";
 import type { Topic } from "../../src/modules/topic/topic.entity";
 import { DEMO, type DemoArticle } from "../../src/seed/demo-story";
-import { ActorKind, ActorRole, CorrectionKind, Genre, Language, SourceKind, Sourcing } from "../../src/shared/enums";
+import { ActorKind, ActorRole, ClaimStatus, CorrectionKind, Genre, Language, SourceKind, Sourcing } from "../../src/shared/enums";
 import { readingTimeMinutes, renderMarkdown } from "../../src/shared/markdown";
 
 /*
@@ -90,15 +91,24 @@ function articleFrom(d: DemoArticle): SyndicationArticle {
 
 function itemFrom(d: DemoArticle): SyndicationItem {
   const article = articleFrom(d);
+  const citations = d.citations.map((c) => ({
+    id: randomUUID(),
+    source: need(sources, c.source),
+    attribution: c.attribution,
+    sourcing: c.sourcing,
+  }));
   return {
     article,
-    citations: d.citations.map((c) => ({
-      id: randomUUID(),
-      source: need(sources, c.source),
-      attribution: c.attribution,
-      sourcing: c.sourcing,
-    })),
+    citations,
     actors: d.actors.map((r) => ({ actor: need(actors, r.actor), role: r.role })),
+    claims: d.claims.map((c) => ({
+      id: randomUUID(),
+      statement: c.statement,
+      status: c.status,
+      actors: c.actors.map((x) => need(actors, x)),
+      revisionId: randomUUID(),
+      citationIds: c.sources.map((slug) => citations.find((x) => x.source.slug === slug)!.id),
+    })),
     topics: d.topics.map((t) => need(topics, t)),
     corrections: (d.corrections ?? []).map((c) => ({
       id: randomUUID(),
@@ -306,17 +316,22 @@ describe("ninjs 3.1", () => {
 describe("schema.org JSON-LD", () => {
   const usable = ITEMS.filter((x) => x.item.status === "usable");
 
-  it.each(usable.map((x) => [x.slug, x.item] as const))("%s is a NewsArticle with a short headline", (_slug, it) => {
-    const ld = toJsonLd(it, SITE);
-    expect(ld["@context"]).toBe("https://schema.org");
-    expect(ld["@type"]).toBe("NewsArticle");
-    expect(Array.from(ld.headline as string).length).toBeLessThanOrEqual(110);
-    expect(ld.dateModified).toBe(it.article.updatedAt.toISOString());
-    expect(ld.datePublished).toBe(it.article.firstPublishedAt?.toISOString());
-    expect(ld.url).toBe(`https://news.example/articles/${it.article.canonicalSlug}`);
-    expect(ld.wordCount).toBe(it.article.body.wordCount);
-    expect(JSON.parse(jsonLdScript(ld))).toEqual(ld);
-  });
+  it.each(usable.map((x) => [x.slug, x.item] as const))(
+    "%s is a NewsArticle (or its genre's subtype) with a short headline",
+    (_slug, it) => {
+      const ld = toJsonLd(it, SITE);
+      expect(ld["@context"]).toBe("https://schema.org");
+      expect(ld["@type"]).toBe(
+        { NEWS: "NewsArticle", ANALYSIS: "AnalysisNewsArticle", OPINION: "OpinionNewsArticle" }[it.article.genre],
+      );
+      expect(Array.from(ld.headline as string).length).toBeLessThanOrEqual(110);
+      expect(ld.dateModified).toBe(it.article.updatedAt.toISOString());
+      expect(ld.datePublished).toBe(it.article.firstPublishedAt?.toISOString());
+      expect(ld.url).toBe(`https://news.example/articles/${it.article.canonicalSlug}`);
+      expect(ld.wordCount).toBe(it.article.body.wordCount);
+      expect(JSON.parse(jsonLdScript(ld))).toEqual(ld);
+    },
+  );
 
   it("maps the main story: author, publisher, about with Wikidata, citations, place, keywords", () => {
     const ld = toJsonLd(item(MAIN), SITE);
@@ -362,6 +377,79 @@ describe("schema.org JSON-LD", () => {
       },
     ]);
     expect(ld).not.toHaveProperty("correction");
+  });
+
+  const reviewsOf = (it: SyndicationItem) => (toJsonLd(it, SITE).hasPart ?? []) as Record<string, unknown>[];
+
+  it("gives each verdict claim a ClaimReview and a reported or unverified claim none", () => {
+    const main = item(MAIN);
+    const reviews = reviewsOf(main);
+    // The main story: one CONFIRMED claim; four REPORTED and one UNVERIFIED are not fact-checks.
+    expect(main.claims.map((c) => c.status).sort()).toEqual([
+      "CONFIRMED",
+      "REPORTED",
+      "REPORTED",
+      "REPORTED",
+      "REPORTED",
+      "UNVERIFIED",
+    ]);
+    expect(reviews).toHaveLength(1);
+    const confirmed = main.claims.find((c) => c.status === ClaimStatus.CONFIRMED)!;
+    expectClaimReview(reviews[0]);
+    expect(reviews[0]).toMatchObject({
+      "@type": "ClaimReview",
+      url: `https://news.example/articles/${MAIN}#claim-${confirmed.id}`,
+      claimReviewed: confirmed.statement,
+      datePublished: "2024-08-12T14:30:00.000Z",
+      author: { "@type": "NewsMediaOrganization", name: "Newsgraph", url: "https://news.example/" },
+      reviewRating: { "@type": "Rating", ratingValue: 5, worstRating: 1, bestRating: 5, alternateName: "Confirmed" },
+      itemReviewed: {
+        "@type": "Claim",
+        appearance: [{ "@type": "CreativeWork", name: "US Department of Justice indictment, 2020" }],
+        author: confirmed.actors.map((a): unknown => expect.objectContaining({ name: a.name })),
+      },
+    });
+    for (const r of ITEMS.filter((x) => x.item.status === "usable").flatMap((x) => reviewsOf(x.item))) expectClaimReview(r);
+  });
+
+  it("rates DENIED 1 and DISPUTED 3 on the same scale, with the status label", () => {
+    const main = item(MAIN);
+    const rated = (status: ClaimStatus) =>
+      reviewsOf({ ...main, claims: main.claims.map((c, i) => (i === 0 ? { ...c, status } : c)) }).find(
+        (r) => r.claimReviewed === main.claims[0]!.statement,
+      );
+    expect(rated(ClaimStatus.DENIED)?.reviewRating).toMatchObject({ ratingValue: 1, alternateName: "Denied" });
+    expect(rated(ClaimStatus.DISPUTED)?.reviewRating).toMatchObject({ ratingValue: 3, alternateName: "Disputed" });
+    expect(rated(ClaimStatus.REPORTED)).toBeUndefined();
+    expect(rated(ClaimStatus.UNVERIFIED)).toBeUndefined();
+  });
+
+  it("keeps an anonymously sourced claim anonymous: the outlet's report as printed, no person behind it", () => {
+    const main = item(MAIN);
+    // The first claim rests only on the Journal's account of unnamed people; make it a verdict.
+    const claim = { ...main.claims[0]!, status: ClaimStatus.DISPUTED };
+    const reviewed = reviewsOf({ ...main, claims: [claim] })[0]!.itemReviewed as Record<string, unknown>;
+    expect(reviewed.description).toBe("Attributed to sources who were not named.");
+    expect(reviewed.appearance).toEqual([
+      {
+        "@type": "CreativeWork",
+        description: "citing people briefed on the negotiations who were not named",
+        publisher: { "@type": "NewsMediaOrganization", name: "The Wall Street Journal", url: "https://www.wsj.com" },
+      },
+    ]);
+    // Its authors are the actors the claim names, nobody else.
+    expect((reviewed.author as { name: string }[]).map((a) => a.name).sort()).toEqual(claim.actors.map((a) => a.name).sort());
+  });
+
+  it("the structural check finds what is missing, so passing it means something", () => {
+    const good = reviewsOf(item(MAIN))[0]!;
+    expect(claimReviewProblems(good)).toEqual([]);
+    const rating = good.reviewRating as Record<string, unknown>;
+    expect(claimReviewProblems({ ...good, claimReviewed: " " })).toHaveLength(1);
+    expect(claimReviewProblems({ ...good, url: "/articles/x" })).toHaveLength(1);
+    expect(claimReviewProblems({ ...good, reviewRating: { ...rating, ratingValue: 6 } })).toHaveLength(1);
+    expect(claimReviewProblems({ ...good, reviewRating: { ...rating, alternateName: undefined } })).toHaveLength(1);
+    expect(claimReviewProblems({ ...good, itemReviewed: { "@type": "CreativeWork" } })).toHaveLength(1);
   });
 
   it("lists corrections as CorrectionComment entries", () => {
@@ -586,6 +674,7 @@ describe("hostile text", () => {
     },
     citations: [{ id: randomUUID(), source: evilSource, attribution: "<b>said</b>", sourcing: Sourcing.NAMED }],
     actors: [{ actor: evilActor, role: ActorRole.QUOTED }],
+    claims: [],
     topics: [{ ...entity(), slug: "t", name: 'Tag "<i>"', description: null, iptcCode: "medtop:bogus" }],
     corrections: [
       { id: randomUUID(), kind: CorrectionKind.UPDATE, text: "</script>", createdAt: new Date("2024-08-13T00:00:00Z") },

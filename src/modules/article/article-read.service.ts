@@ -32,6 +32,12 @@ export class ArticleReadService {
   viewsByIds(...a: Parameters<PublishedReader["viewsByIds"]>) {
     return this.published.viewsByIds(...a);
   }
+  listPublishedClaims(...a: Parameters<PublishedReader["listPublishedClaims"]>) {
+    return this.published.listPublishedClaims(...a);
+  }
+  listPublishedCorrections(...a: Parameters<PublishedReader["listPublishedCorrections"]>) {
+    return this.published.listPublishedCorrections(...a);
+  }
   coverageCounts(...a: Parameters<PublishedReader["coverageCounts"]>) {
     return this.published.coverageCounts(...a);
   }

@@ -31,6 +31,28 @@ const BodyMarkdown = (optional = false) =>
   );
 const DatelinePlaceId = () => IdField("place", { optional: true });
 
+@InputType({ description: "Filters of the published claims list; they combine with AND." })
+export class ClaimFilter {
+  @Field(() => ClaimStatus, { nullable: true })
+  status?: ClaimStatus | null;
+
+  @Field(() => String, { nullable: true, description: "Actor slug: claims that name this actor." })
+  @IsOptional()
+  @MaxLength(200)
+  actor?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Topic slug: claims of articles on this topic." })
+  @IsOptional()
+  @MaxLength(200)
+  topic?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true: only fact-checks (claims whose status is a verdict: CONFIRMED, DISPUTED, DENIED).",
+  })
+  verdictsOnly?: boolean | null;
+}
+
 @InputType({ description: "Filters combine with AND." })
 export class ArticleFilter {
   @Field(() => String, { nullable: true, description: "Topic slug" })

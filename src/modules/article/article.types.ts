@@ -271,4 +271,7 @@ export const ArticleConnection = Connection(Article, "Article", {
       "For a search (filter.query): the matching passages of the body as an HTML fragment, matches in <mark>, all other text escaped. Null otherwise.",
   },
 });
+export const ClaimConnection = Connection(Claim, "Claim", {
+  article: { type: () => Article, description: "The published article the claim is part of." },
+});
 export const RevisionConnection = Connection(RevisionInfo, "Revision");

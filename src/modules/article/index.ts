@@ -4,15 +4,23 @@
  * GraphQL: ./resolvers.ts.
  */
 export { ArticleReadService } from "./article-read.service";
-export { PUBLIC_ARTICLE, ArticleOrder } from "./published.reader";
+export {
+  PUBLIC_ARTICLE,
+  ArticleOrder,
+  type ClaimFilterArgs,
+  type PublishedClaim,
+  type PublishedCorrection,
+} from "./published.reader";
+export { CLAIM_VERDICTS, RATING_SCALE, VERDICT_STATUSES, claimStatusLabel } from "./claim-verdict";
 export { ArticleService } from "./article.service";
 export { SYSTEM, WorkflowService, type WorkflowSchedule } from "./workflow.service";
 export { RevisionService } from "./revision.service";
 export { PreviewService } from "./preview.service";
 export { createArticleLoaders, type ArticleLoaders } from "./article.loaders";
 export { RequestRecord } from "./request-record";
-export { Article, ArticleActorRole, ArticleConnection, Citation, Correction, HeldPerspective } from "./article.types";
+export { Article, ArticleActorRole, ArticleConnection, Citation, Claim, Correction, HeldPerspective } from "./article.types";
 export { ArticleRecord } from "./article.entity";
+export { BODY_NOT_READ } from "./article.view";
 export { ARTICLE_ENTITIES } from "./entities";
 export { REFERENCE_LINKS, type ReferenceLink } from "./reference-links.sql";
 export { bodyFor, imagesFor, leadImageOf } from "./article.images";

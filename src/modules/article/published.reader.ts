@@ -1,9 +1,10 @@
-import { ArticleState, type Genre, type Language } from "../../shared/enums";
+import { ArticleState, type ClaimStatus, type Genre, type Language } from "../../shared/enums";
 import { BadUserInputError, ForbiddenError } from "../../shared/errors";
 import { isUuid } from "../../shared/ids";
 import { PUBLIC_AUDIENCE, type Audience } from "../policy";
 import { decodeCursor, encodeCursor, instantAt, MAX_PAGE_SIZE, micros, pageSize, type Page } from "../../shared/pagination";
-import type { Article, Perspective } from "./article.types";
+import type { Article, Claim, Correction, Perspective } from "./article.types";
+import { VERDICT_STATUSES } from "./claim-verdict";
 import { groupBy, LIST_COLUMNS, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
 import { ACTOR_JSON, toPerspective, type PerspectiveRow } from "./relation.projections";
 import { markSnippet, searchByRelevance, searchConfigs, searchMatch, searchRank, snippetQuery } from "./search.sql";
@@ -72,6 +73,25 @@ export interface ArticleFilterArgs {
   publishedAfter?: Date | null;
   publishedBefore?: Date | null;
   query?: string | null;
+}
+
+export interface ClaimFilterArgs {
+  status?: ClaimStatus | null;
+  actor?: string | null;
+  topic?: string | null;
+  verdictsOnly?: boolean | null;
+}
+
+/** A claim of a published article, with the article (as the audience may see it). */
+export interface PublishedClaim {
+  claim: Claim;
+  article: Article;
+}
+
+/** A correction of a published article, with the article (as the audience may see it). */
+export interface PublishedCorrection {
+  correction: Correction;
+  article: Article;
 }
 
 /**
@@ -208,6 +228,144 @@ export class PublishedReader extends SqlReader {
         return row?.n ?? 0;
       },
       edgeFields: query ? { snippet: this.snippetsOf(nodes, query, configs) } : undefined,
+    };
+  }
+
+  /**
+   * Claims of the published revisions of the articles this audience may see, newest article
+   * first and in the article's order within it: keyset on (published_at, article id, position).
+   */
+  async listPublishedClaims(
+    args: { first?: number | null; after?: string | null; filter?: ClaimFilterArgs | null },
+    aud: Audience = PUBLIC_AUDIENCE,
+  ): Promise<Page<PublishedClaim>> {
+    const limit = pageSize(args.first);
+    const f = args.filter ?? {};
+    const p = new Params();
+    const where = [visibleTo(aud, p)];
+    if (f.status) where.push(`cl.status = ${p.add(f.status)}`);
+    if (f.verdictsOnly) where.push(`cl.status = ANY(${p.add(VERDICT_STATUSES)}::text[])`);
+    if (f.actor)
+      where.push(
+        `EXISTS (SELECT 1 FROM claim_actors ca JOIN actors ac ON ac.id = ca.actor_id WHERE ca.claim_id = cl.id AND ac.slug = ${p.add(f.actor)})`,
+      );
+    if (f.topic)
+      where.push(
+        `EXISTS (SELECT 1 FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = r.id AND t.slug = ${p.add(f.topic)})`,
+      );
+    const countWhere = [...where];
+    const countParams = [...p.values];
+    if (args.after) {
+      const [us, id, pos] = decodeCursor<[string, string, number]>("claim", args.after, ["micros", "uuid", "number"]);
+      // Articles newest first, claims in order within one: position negated keeps one row comparison.
+      where.push(
+        `(a.published_at, a.id, -cl.position) < (${instantAt(`${p.add(us)}::bigint`)}, ${p.add(id)}::uuid, ${p.add(-pos)}::int)`,
+      );
+    }
+    const rows = await this.query<
+      ViewRow & {
+        claim_id: string;
+        claim_statement: string;
+        claim_status: ClaimStatus;
+        claim_position: number;
+        claim_citation_ids: string[];
+        claim_actors: Claim["actors"];
+      }
+    >(
+      `SELECT ${VIEW_COLUMNS}, ${micros("a.published_at")} AS cursor_us,
+         cl.id AS claim_id, cl.statement AS claim_statement, cl.status AS claim_status, cl.position AS claim_position,
+         ARRAY(SELECT cc.citation_id FROM claim_citations cc JOIN citations c ON c.id = cc.citation_id
+               WHERE cc.claim_id = cl.id ORDER BY c.position) AS claim_citation_ids,
+         coalesce((SELECT json_agg(${ACTOR_JSON("ac")} ORDER BY ac.name, ac.id) FROM claim_actors ca JOIN actors ac ON ac.id = ca.actor_id
+                   WHERE ca.claim_id = cl.id), '[]'::json) AS claim_actors
+       FROM articles a
+       JOIN article_revisions r ON r.id = a.published_revision_id
+       JOIN claims cl ON cl.revision_id = r.id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE ${where.join(" AND ")}
+       ORDER BY a.published_at DESC, a.id DESC, -cl.position DESC
+       LIMIT ${limit + 1}`,
+      p.values,
+    );
+    const views = new Map<string, Article>();
+    const nodes = rows.slice(0, limit).map((row): PublishedClaim => {
+      const article = views.get(row.id) ?? toView(row, false);
+      views.set(row.id, article);
+      return {
+        article,
+        claim: {
+          id: row.claim_id,
+          statement: row.claim_statement,
+          status: row.claim_status,
+          actors: row.claim_actors,
+          revisionId: row.revision_id,
+          citationIds: row.claim_citation_ids,
+        },
+      };
+    });
+    const positions = new Map(rows.map((r) => [r.claim_id, r.claim_position]));
+    return {
+      nodes,
+      hasNextPage: rows.length > limit,
+      cursorOf: (n) => encodeCursor("claim", [positionOf(n.article), n.article.id, positions.get(n.claim.id) ?? 0]),
+      count: async () => {
+        const [row] = await this.query<{ n: number }>(
+          `SELECT count(*)::int AS n
+           FROM articles a
+           JOIN article_revisions r ON r.id = a.published_revision_id
+           JOIN claims cl ON cl.revision_id = r.id
+           WHERE ${countWhere.join(" AND ")}`,
+          countParams,
+        );
+        return row?.n ?? 0;
+      },
+    };
+  }
+
+  /**
+   * Corrections of the articles this audience may see, newest first: keyset on (created_at, id).
+   * A withdrawn article's corrections go with it. (Corrections are few: no index of their own.)
+   */
+  async listPublishedCorrections(
+    args: { first?: number | null; after?: string | null },
+    aud: Audience = PUBLIC_AUDIENCE,
+  ): Promise<Page<PublishedCorrection>> {
+    const limit = pageSize(args.first);
+    const p = new Params();
+    const where = [visibleTo(aud, p)];
+    if (args.after) {
+      const [us, id] = decodeCursor<[string, string]>("corr", args.after, ["micros", "uuid"]);
+      where.push(`(c.created_at, c.id) < (${instantAt(`${p.add(us)}::bigint`)}, ${p.add(id)}::uuid)`);
+    }
+    const rows = await this.query<
+      ViewRow & {
+        correction_id: string;
+        correction_kind: Correction["kind"];
+        correction_text: string;
+        correction_at: Date;
+        correction_us: string;
+      }
+    >(
+      `SELECT ${VIEW_COLUMNS}, c.id AS correction_id, c.kind AS correction_kind, c.text AS correction_text,
+         c.created_at AS correction_at, ${micros("c.created_at")} AS correction_us
+       FROM corrections c
+       JOIN articles a ON a.id = c.article_id
+       JOIN article_revisions r ON r.id = a.published_revision_id
+       LEFT JOIN places p ON p.id = r.dateline_place_id
+       WHERE ${where.join(" AND ")}
+       ORDER BY c.created_at DESC, c.id DESC
+       LIMIT ${limit + 1}`,
+      p.values,
+    );
+    const positions = new Map(rows.map((r) => [r.correction_id, r.correction_us]));
+    return {
+      nodes: rows.slice(0, limit).map((row) => ({
+        article: toView(row, false),
+        correction: { id: row.correction_id, kind: row.correction_kind, text: row.correction_text, createdAt: row.correction_at },
+      })),
+      hasNextPage: rows.length > limit,
+      cursorOf: (n) => encodeCursor("corr", [positions.get(n.correction.id)!, n.correction.id]),
+      count: () => Promise.reject(new Error("corrections are not counted")),
     };
   }
 

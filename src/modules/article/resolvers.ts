@@ -6,6 +6,7 @@ export {
   ArticleMutationResolver,
   staff,
 } from "./article.resolver";
+export { ClaimQueryResolver } from "./claim.resolver";
 export { CorrectionArgs, ReasonArgs, WorkflowResolver } from "./workflow.resolver";
 export { RevisionContentResolver, RevisionResolver } from "./revision.resolver";
 export { PreviewResolver } from "./preview.resolver";

@@ -5,3 +5,4 @@ export { MAX_HEADLINE_CHARS, jsonLdScript, toJsonLd, truncateText } from "./json
 export { atomEntryId, toAtom, toJsonFeed, xmlAttr, xmlText, type FeedOptions } from "./feeds";
 export { GENRES, articleUri, articleUrl } from "./common";
 export { SyndicationService, type FeedScope } from "./syndication.service";
+export { organizationNode, organizationId } from "./jsonld-organization";

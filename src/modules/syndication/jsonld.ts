@@ -1,10 +1,13 @@
-import { ActorKind, ActorRole, CorrectionKind, SourceKind } from "../../shared/enums";
+import { ActorKind, ActorRole, Genre, SourceKind } from "../../shared/enums";
 import type { Actor } from "../actor";
 import type { Place } from "../place";
 import type { Source } from "../source";
 import { GENRES, articleUrl, compact, firstPublished, geonamesUri, httpUrl, iso, siteUrl, wikidataPageUrl } from "./common";
 import { jsonLdImages } from "./images";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
+import { claimReviews } from "./jsonld-factcheck";
+import { CORRECTION_LABEL } from "./feeds-corrections";
+import { defaultPublisher, organizationNode, type PublisherProfile } from "./jsonld-organization";
 
 /*
  * schema.org NewsArticle as JSON-LD, for the article page. Values are plain text; embed the
@@ -24,6 +27,17 @@ export function truncateText(text: string, max: number): string {
   return `${cut.replace(/[\s,;:–—-]+$/u, "")}…`;
 }
 
+/**
+ * schema.org's article type for each genre (NewsArticle's subtypes, from The Trust Project's
+ * work): analysis "interprets, analyses and explains" the news; opinion is "the author's
+ * personal views"; straight news is NewsArticle.
+ */
+export const GENRE_TYPE: Record<Genre, "NewsArticle" | "AnalysisNewsArticle" | "OpinionNewsArticle"> = {
+  [Genre.NEWS]: "NewsArticle",
+  [Genre.ANALYSIS]: "AnalysisNewsArticle",
+  [Genre.OPINION]: "OpinionNewsArticle",
+};
+
 const ACTOR_TYPE: Record<ActorKind, string> = {
   [ActorKind.PERSON]: "Person",
   [ActorKind.GOVERNMENT]: "GovernmentOrganization",
@@ -38,13 +52,6 @@ const SOURCE_ORG_TYPE: Partial<Record<SourceKind, string>> = {
   [SourceKind.WIRE]: "NewsMediaOrganization",
   [SourceKind.GOVERNMENT]: "GovernmentOrganization",
   [SourceKind.ORGANISATION]: "Organization",
-};
-
-const CORRECTION_LABEL: Record<CorrectionKind, string> = {
-  [CorrectionKind.CORRECTION]: "Correction",
-  [CorrectionKind.CLARIFICATION]: "Clarification",
-  [CorrectionKind.UPDATE]: "Update",
-  [CorrectionKind.EDITORS_NOTE]: "Editor's note",
 };
 
 function actorNode(actor: Actor): Record<string, unknown> {
@@ -95,7 +102,12 @@ function authorNode(byline: string, site: SyndicationSite): Record<string, unkno
   return isDesk ? { "@type": "Organization", name, url: siteUrl(site) } : { "@type": "Person", name };
 }
 
-export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<string, unknown> {
+/** `publisher`: the organisation profile (jsonld-organization.ts); the configured name and home page when absent. */
+export function toJsonLd(
+  item: SyndicationItem,
+  site: SyndicationSite,
+  publisherProfile: PublisherProfile = defaultPublisher(site),
+): Record<string, unknown> {
   if (item.status === "canceled") {
     throw new RangeError("toJsonLd: a canceled (withdrawn) article has no NewsArticle markup");
   }
@@ -115,9 +127,10 @@ export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<s
   }
 
   const place = a.dateline ? placeNode(a.dateline) : undefined;
+  const publisher = organizationNode(publisherProfile, site);
   return compact({
     "@context": "https://schema.org",
-    "@type": "NewsArticle",
+    "@type": GENRE_TYPE[a.genre],
     "@id": url,
     url,
     mainEntityOfPage: { "@type": "WebPage", "@id": url },
@@ -128,7 +141,7 @@ export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<s
     dateModified: iso(a.updatedAt),
     inLanguage: a.language,
     author: [authorNode(a.byline, site)],
-    publisher: { "@type": "NewsMediaOrganization", name: site.publisherName, url: siteUrl(site) },
+    publisher,
     copyrightHolder: { "@type": "Organization", name: site.rightsHolder },
     copyrightYear: first ? first.getUTCFullYear() : undefined,
     articleSection: genre.section,
@@ -141,6 +154,12 @@ export function toJsonLd(item: SyndicationItem, site: SyndicationSite): Record<s
     contentLocation: place,
     wordCount: a.body.wordCount,
     image: jsonLdImages(item.images, site),
+    // Fact-checks: a ClaimReview for each claim whose status is a verdict (jsonld-factcheck.ts).
+    hasPart: claimReviews(item, site, {
+      publisher,
+      actorNode,
+      citationNode: (c) => citationNode(c.source, c.attribution),
+    }),
     correction: item.corrections.map((c) => ({
       "@type": "CorrectionComment",
       name: CORRECTION_LABEL[c.kind],

@@ -5,6 +5,8 @@ import type { Actor } from "../actor";
 import type { Topic } from "../topic";
 import type { Place } from "../place";
 import { toAtom, toJsonFeed } from "./feeds";
+import { toFactCheckAtom, toFactCheckJsonFeed } from "./feeds-factcheck";
+import { toCorrectionsAtom, toCorrectionsJsonFeed } from "./feeds-corrections";
 import { mediaUrl } from "./images";
 import { toNinjs } from "./ninjs";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
@@ -26,12 +28,13 @@ export class SyndicationService {
     readonly site: SyndicationSite,
   ) {}
 
-  /** Relations for many articles at once: five statements, whatever the count. */
+  /** Relations for many articles at once: six statements, whatever the count. */
   async items(views: Article[], aud: Audience): Promise<SyndicationItem[]> {
     const revs = views.map((v) => v.revisionId);
-    const [citations, actors, topics, corrections, images] = await Promise.all([
+    const [citations, actors, claims, topics, corrections, images] = await Promise.all([
       this.read.citationsByRevision(revs),
       this.read.actorsByRevision(revs),
+      this.read.claimsByRevision(revs),
       this.read.topicsByRevision(revs),
       this.read.correctionsByArticle(views.map((v) => v.id)),
       this.read.imagesByRevision(revs),
@@ -41,6 +44,7 @@ export class SyndicationService {
       images: imagesFor(images[i]!, aud),
       citations: citations[i]!,
       actors: actors[i]!,
+      claims: claims[i]!,
       topics: topics[i]!,
       corrections: corrections[i]!,
       embargoUntil: article.embargoUntil,
@@ -80,5 +84,39 @@ export class SyndicationService {
     const base = this.site.baseUrl.replace(/\/$/, "");
     const opts = { title, feedUrl: `${base}${path}.${format}`, homePageUrl: `${base}/` };
     return format === "json" ? toJsonFeed(items, this.site, opts) : toAtom(items, this.site, opts);
+  }
+
+  /** The newest 50 fact-checks (claims whose status is a verdict) of published articles, as JSON Feed 1.1 or Atom. */
+  async factCheckFeed(format: "json" | "atom", aud: Audience, record: RequestRecord): Promise<string | Record<string, unknown>> {
+    const page = await this.read.listPublishedClaims({ first: 50, filter: { verdictsOnly: true } }, aud);
+    record.served([...new Map(page.nodes.map((n) => [n.article.id, n.article])).values()]);
+    record.dependsOnVisibleSet();
+    const base = this.site.baseUrl.replace(/\/$/, "");
+    const opts = {
+      title: `${this.site.publisherName}: fact-checks`,
+      feedUrl: `${base}/feeds/fact-checks.${format}`,
+      homePageUrl: `${base}/`,
+    };
+    return format === "json" ? toFactCheckJsonFeed(page.nodes, this.site, opts) : toFactCheckAtom(page.nodes, this.site, opts);
+  }
+
+  /** The newest 50 corrections (and clarifications, updates, editor's notes) of published articles. */
+  async correctionsFeed(
+    format: "json" | "atom",
+    aud: Audience,
+    record: RequestRecord,
+  ): Promise<string | Record<string, unknown>> {
+    const page = await this.read.listPublishedCorrections({ first: 50 }, aud);
+    record.served([...new Map(page.nodes.map((n) => [n.article.id, n.article])).values()]);
+    record.dependsOnVisibleSet();
+    const base = this.site.baseUrl.replace(/\/$/, "");
+    const opts = {
+      title: `${this.site.publisherName}: corrections`,
+      feedUrl: `${base}/feeds/corrections.${format}`,
+      homePageUrl: `${base}/`,
+    };
+    return format === "json"
+      ? toCorrectionsJsonFeed(page.nodes, this.site, opts)
+      : toCorrectionsAtom(page.nodes, this.site, opts);
   }
 }

@@ -1,4 +1,4 @@
-import type { Article, ArticleActorRole, ArticleImage, Citation, Correction } from "../article";
+import type { Article, ArticleActorRole, ArticleImage, Citation, Claim, Correction } from "../article";
 import type { Topic } from "../topic";
 
 /**
@@ -28,6 +28,8 @@ export interface SyndicationItem {
   article: SyndicationArticle;
   citations: Citation[];
   actors: ArticleActorRole[];
+  /** The claims of the revision; those whose status is a verdict go out as fact-checks. */
+  claims: Claim[];
   topics: Topic[];
   corrections: Correction[];
   /** The images this audience may have (lead first, then the body's), and the body without the others' figures. */

@@ -19,11 +19,17 @@ export type ActorRole =
   | 'QUOTED'
   | 'SUBJECT';
 
+/** How far a claim is verified. CONFIRMED, DISPUTED and DENIED are verdicts (fact-checks); the others are not. */
 export type ClaimStatus =
+  /** Verdict: the cited evidence shows it true (rating 5 of 5). */
   | 'CONFIRMED'
+  /** Verdict: the cited evidence shows it false (rating 1 of 5). */
   | 'DENIED'
+  /** Verdict: the evidence conflicts, true in part and contested in part (rating 3 of 5). */
   | 'DISPUTED'
+  /** Passed on with its attribution; the newsroom has reached no finding. */
   | 'REPORTED'
+  /** Not independently verified; no finding. */
   | 'UNVERIFIED';
 
 export type CorrectionKind =

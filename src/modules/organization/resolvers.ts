@@ -1,0 +1,1 @@
+export { OrganizationResolver } from "./organization.resolver";
