@@ -5,7 +5,6 @@
  * loopback, sees a publication delivered and redelivers it; reads those actions in the audit log;
  * cancels a scheduled publication. A writer is refused plainly. Every screen is scanned with axe-core.
  */
-import fs from "node:fs";
 import http from "node:http";
 import { createHmac, randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
@@ -19,9 +18,9 @@ import { launchBrowser, offlineContext, pageErrors, screenshotForDocs } from "./
 import { expectOk } from "./support/expect";
 import { draftArticle, jobsOfArticles } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
+import { expectAccessible } from "./support/studio";
 import { publishNew, waitFor } from "./support/publish";
 
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const PASSWORD = "correct horse battery staple";
 
 interface Received {
@@ -87,16 +86,6 @@ async function newPage(): Promise<Page> {
   const page = await offline.context.newPage();
   errorLists.push(pageErrors(page));
   return page;
-}
-
-/** axe-core in the page (evaluated, as the page's policy allows no injected script): no serious or critical violation. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
-    `axe.run({ resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) })))`,
-  );
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious, `${screen}: ${JSON.stringify(serious)}`).toEqual([]);
 }
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {

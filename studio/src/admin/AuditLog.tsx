@@ -86,15 +86,7 @@ export function AuditLog() {
         </tbody>
       </table>
       {data && rows.length === 0 ? <p>No entries match.</p> : null}
-      {data ? (
-        <Pager
-          pager={pager}
-          hasNext={data.auditLog.pageInfo.hasNextPage}
-          endCursor={data.auditLog.pageInfo.endCursor}
-          total={data.auditLog.totalCount}
-          noun="entries"
-        />
-      ) : null}
+      <Pager pager={pager} connection={data?.auditLog} noun="entries" />
     </section>
   );
 }

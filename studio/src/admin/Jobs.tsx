@@ -115,15 +115,7 @@ export function Jobs() {
         </tbody>
       </table>
       {data && rows.length === 0 ? <p>No jobs in these states.</p> : null}
-      {data ? (
-        <Pager
-          pager={pager}
-          hasNext={data.scheduledJobs.pageInfo.hasNextPage}
-          endCursor={data.scheduledJobs.pageInfo.endCursor}
-          total={data.scheduledJobs.totalCount}
-          noun="jobs"
-        />
-      ) : null}
+      <Pager pager={pager} connection={data?.scheduledJobs} noun="jobs" />
     </section>
   );
 }

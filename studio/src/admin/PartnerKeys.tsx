@@ -138,15 +138,7 @@ export function PartnerKeys() {
           ))}
         </tbody>
       </table>
-      {data ? (
-        <Pager
-          pager={pager}
-          hasNext={data.partnerKeys.pageInfo.hasNextPage}
-          endCursor={data.partnerKeys.pageInfo.endCursor}
-          total={data.partnerKeys.totalCount}
-          noun="keys"
-        />
-      ) : null}
+      <Pager pager={pager} connection={data?.partnerKeys} noun="keys" />
     </section>
   );
 }

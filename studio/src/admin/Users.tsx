@@ -158,15 +158,7 @@ export function Users({ selfId }: { selfId: string }) {
           ))}
         </tbody>
       </table>
-      {data ? (
-        <Pager
-          pager={pager}
-          hasNext={data.users.pageInfo.hasNextPage}
-          endCursor={data.users.pageInfo.endCursor}
-          total={data.users.totalCount}
-          noun="accounts"
-        />
-      ) : null}
+      <Pager pager={pager} connection={data?.users} noun="accounts" />
     </section>
   );
 }

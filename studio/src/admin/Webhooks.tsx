@@ -194,15 +194,7 @@ function Deliveries({ hook }: { hook: AdminWebhookFragment }) {
         </tbody>
       </table>
       {data && rows.length === 0 ? <p>Nothing delivered yet.</p> : null}
-      {data ? (
-        <Pager
-          pager={pager}
-          hasNext={data.webhookDeliveries.pageInfo.hasNextPage}
-          endCursor={data.webhookDeliveries.pageInfo.endCursor}
-          total={data.webhookDeliveries.totalCount}
-          noun="deliveries"
-        />
-      ) : null}
+      <Pager pager={pager} connection={data?.webhookDeliveries} noun="deliveries" />
     </div>
   );
 }

@@ -86,26 +86,23 @@ export function usePager() {
 
 export function Pager({
   pager,
-  hasNext,
-  endCursor,
-  total,
+  connection,
   noun,
 }: {
   pager: ReturnType<typeof usePager>;
-  hasNext: boolean;
-  endCursor: string | null | undefined;
-  total: number;
+  connection: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } | undefined;
   noun: string;
 }) {
+  if (!connection) return null;
   return (
     <nav className="row" aria-label={`Pages of ${noun}`}>
       <button type="button" disabled={pager.page <= 1} onClick={pager.previous}>
         Previous page
       </button>
       <span>
-        Page {pager.page} · {total} {noun} in all
+        Page {pager.page} · {connection.totalCount} {noun} in all
       </span>
-      <button type="button" disabled={!hasNext} onClick={() => pager.next(endCursor)}>
+      <button type="button" disabled={!connection.pageInfo.hasNextPage} onClick={() => pager.next(connection.pageInfo.endCursor)}>
         Next page
       </button>
     </nav>
