@@ -4,7 +4,6 @@
  * story with every relation kind from draft to published, in two browser contexts, and the public
  * API showing it as entered. Every screen is scanned with axe-core.
  */
-import fs from "node:fs";
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,8 +14,8 @@ import { launchBrowser, offlineContext, pageErrors, screenshotForDocs } from "./
 import { MAIN_STORY } from "./support/demo";
 import { articleIn, draftArticle, staffViewerOf, userIdByEmail } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
+import { expectAccessible } from "./support/studio";
 
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const PASSWORD = "correct horse battery staple";
 
 let app: TestApp;
@@ -161,16 +160,6 @@ describe("the Studio in Chromium", () => {
     const page = await offline.context.newPage();
     errorLists.push(pageErrors(page));
     return page;
-  }
-
-  /** axe-core in the page (evaluated, as the page's policy allows no injected script): no serious or critical violation. */
-  async function expectAccessible(page: Page, screen: string): Promise<void> {
-    await page.evaluate(AXE);
-    const violations = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
-      `axe.run({ resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) })))`,
-    );
-    const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(serious, `${screen}: ${JSON.stringify(serious)}`).toEqual([]);
   }
 
   async function signIn(page: Page, email: string, password: string): Promise<void> {

@@ -4,12 +4,14 @@ import { createStudioClient } from "./client";
 import { Desk } from "./Desk";
 import type { StudioUserFragment } from "./gql/graphql";
 import { StudioMeDocument } from "./gql/graphql";
-import { hrefOf, navigate, useRoute } from "./router";
+import { hrefOf, navigate, parseRoute, useRoute } from "./router";
 import { end, restore } from "./session";
 import { SignIn } from "./SignIn";
 
 // The editor (TipTap, ProseMirror, the Markdown parser) is its own chunk: the desk loads without it.
 const StoryEditor = lazy(() => import("./StoryEditor").then((m) => ({ default: m.StoryEditor })));
+const Admin = lazy(() => import("./admin/Admin").then((m) => ({ default: m.Admin })));
+const AcceptInvite = lazy(() => import("./admin/AcceptInvite").then((m) => ({ default: m.AcceptInvite })));
 
 type SessionState =
   { status: "checking" } | { status: "signedOut"; notice?: string } | { status: "signedIn"; user: StudioUserFragment };
@@ -50,6 +52,10 @@ export function App() {
         <main className="centered" aria-busy="true">
           <p>Loading the Studio…</p>
         </main>
+      ) : session.status === "signedOut" && parseRoute(location.pathname).screen === "invite" ? (
+        <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+          <AcceptInvite onSignedIn={onSignedIn} />
+        </Suspense>
       ) : session.status === "signedOut" ? (
         <SignIn onSignedIn={onSignedIn} notice={session.notice} />
       ) : (
@@ -62,7 +68,8 @@ export function App() {
 function Shell({ user, onSignOut }: { user: StudioUserFragment; onSignOut: () => Promise<void> }) {
   const route = useRoute();
   useEffect(() => {
-    document.title = route.screen === "desk" ? "Desk · Newsgraph Studio" : "Story · Newsgraph Studio";
+    if (route.screen !== "admin")
+      document.title = route.screen === "desk" ? "Desk · Newsgraph Studio" : "Story · Newsgraph Studio";
   }, [route]);
   return (
     <>
@@ -91,6 +98,18 @@ function Shell({ user, onSignOut }: { user: StudioUserFragment; onSignOut: () =>
           >
             Desk
           </a>
+          {user.role === "ADMIN" ? (
+            <a
+              href={hrefOf({ screen: "admin", section: "users" })}
+              aria-current={route.screen === "admin" ? "page" : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate({ screen: "admin", section: "users" });
+              }}
+            >
+              Admin
+            </a>
+          ) : null}
         </nav>
         <div className="who">
           <span>
@@ -102,8 +121,12 @@ function Shell({ user, onSignOut }: { user: StudioUserFragment; onSignOut: () =>
         </div>
       </header>
       <main id="content" tabIndex={-1}>
-        {route.screen === "desk" ? (
+        {route.screen === "desk" || route.screen === "invite" ? (
           <Desk />
+        ) : route.screen === "admin" ? (
+          <Suspense fallback={<p aria-busy="true">Opening Admin…</p>}>
+            <Admin user={user} section={route.section} />
+          </Suspense>
         ) : (
           <Suspense fallback={<p aria-busy="true">Opening the editor…</p>}>
             <StoryEditor

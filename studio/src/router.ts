@@ -1,9 +1,17 @@
 import { useEffect, useState } from "react";
 
 /** The Studio's screens, from the path under /studio/ (history API; the server answers every path with the app). */
-export type Route = { screen: "desk" } | { screen: "story"; id: string } | { screen: "new" };
+export type Route =
+  | { screen: "desk" }
+  | { screen: "story"; id: string }
+  | { screen: "new" }
+  | { screen: "admin"; section: string }
+  | { screen: "invite" };
 
 export function parseRoute(pathname: string): Route {
+  const admin = /^\/studio\/admin(?:\/([a-z-]+))?\/?$/.exec(pathname);
+  if (admin) return { screen: "admin", section: admin[1] ?? "users" };
+  if (/^\/studio\/invite\/?$/.test(pathname)) return { screen: "invite" };
   const m = /^\/studio\/stories\/([^/]+)\/?$/.exec(pathname);
   if (m?.[1] === "new") return { screen: "new" };
   if (m?.[1]) return { screen: "story", id: decodeURIComponent(m[1]) };
@@ -13,6 +21,8 @@ export function parseRoute(pathname: string): Route {
 export function hrefOf(route: Route): string {
   if (route.screen === "story") return `/studio/stories/${encodeURIComponent(route.id)}`;
   if (route.screen === "new") return "/studio/stories/new";
+  if (route.screen === "admin") return `/studio/admin/${route.section}`;
+  if (route.screen === "invite") return "/studio/invite";
   return "/studio/";
 }
 
