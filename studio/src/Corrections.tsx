@@ -2,7 +2,8 @@ import { useState } from "react";
 import { useClient } from "urql";
 import { errorText } from "./client";
 import { AddStoryCorrectionDocument, type CorrectionKind, type StoryFieldsFragment } from "./gql/graphql";
-import { formatTime, options } from "./labels";
+import { formatTime } from "./labels";
+import { Options } from "./Options";
 
 const KINDS: Record<CorrectionKind, string> = {
   CORRECTION: "Correction",
@@ -50,11 +51,7 @@ export function Corrections(props: {
           <label>
             Kind of correction
             <select value={kind} onChange={(e) => setKind(e.target.value as CorrectionKind)}>
-              {options(KINDS).map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
+              <Options labels={KINDS} />
             </select>
           </label>
           <label>

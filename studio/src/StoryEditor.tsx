@@ -25,13 +25,13 @@ import {
   CLAIM_STATUSES,
   GENRES,
   LANGUAGES,
-  options,
   slugify,
   SOURCE_KINDS,
   SOURCING,
   STANCES,
   STATE_LABELS,
 } from "./labels";
+import { Options } from "./Options";
 import { Picker, type Picked } from "./Picker";
 import { navigate } from "./router";
 import {
@@ -383,21 +383,13 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
         <div>
           <label htmlFor="genre">Genre</label>
           <select id="genre" value={fields.genre} onChange={(e) => set("genre")(e.target.value as Fields["genre"])}>
-            {options(GENRES).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
+            <Options labels={GENRES} />
           </select>
         </div>
         <div>
           <label htmlFor="language">Language</label>
           <select id="language" value={fields.language} onChange={(e) => set("language")(e.target.value as Fields["language"])}>
-            {options(LANGUAGES).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
+            <Options labels={LANGUAGES} />
           </select>
         </div>
         <div>
@@ -467,11 +459,7 @@ function Sourcing({
       <label className="inline">
         Kind of a new source
         <select value={newKind} onChange={(e) => setNewKind(e.target.value as SourceKind)}>
-          {options(SOURCE_KINDS).map(([v, l]) => (
-            <option key={v} value={v}>
-              {l}
-            </option>
-          ))}
+          <Options labels={SOURCE_KINDS} />
         </select>
       </label>
       {relations.citations.map((c, i) => (
@@ -493,11 +481,7 @@ function Sourcing({
                 rel((r) => ({ ...r, citations: update(r.citations, c.key, { sourcing: e.target.value as typeof c.sourcing }) }))
               }
             >
-              {options(SOURCING).map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
+              <Options labels={SOURCING} />
             </select>
           </label>
           {c.sourcing === "ANONYMOUS" ? (
@@ -540,11 +524,7 @@ function Actors({
       <label className="inline">
         Kind of a new actor
         <select value={newKind} onChange={(e) => setNewKind(e.target.value as ActorKind)}>
-          {options(ACTOR_KINDS).map(([v, l]) => (
-            <option key={v} value={v}>
-              {l}
-            </option>
-          ))}
+          <Options labels={ACTOR_KINDS} />
         </select>
       </label>
       {relations.actors.map((a, i) => (
@@ -564,11 +544,7 @@ function Actors({
               value={a.role}
               onChange={(e) => rel((r) => ({ ...r, actors: update(r.actors, a.key, { role: e.target.value as typeof a.role }) }))}
             >
-              {options(ACTOR_ROLES).map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
+              <Options labels={ACTOR_ROLES} />
             </select>
           </label>
           <button type="button" onClick={() => rel((r) => ({ ...r, actors: r.actors.filter((x) => x.key !== a.key) }))}>
@@ -610,11 +586,7 @@ function Claims({ relations, rel }: RelProps) {
                 rel((r) => ({ ...r, claims: update(r.claims, c.key, { status: e.target.value as typeof c.status }) }))
               }
             >
-              {options(CLAIM_STATUSES).map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
+              <Options labels={CLAIM_STATUSES} />
             </select>
           </label>
           <fieldset>
@@ -689,11 +661,7 @@ function Perspectives({ relations, rel }: RelProps) {
             <label>
               Stance of perspective {i + 1}
               <select value={p.stance} onChange={(e) => patch({ stance: e.target.value as typeof p.stance })}>
-                {options(STANCES).map(([v, l]) => (
-                  <option key={v} value={v}>
-                    {l}
-                  </option>
-                ))}
+                <Options labels={STANCES} />
               </select>
             </label>
             <label>
