@@ -62,7 +62,12 @@ export function Webhooks() {
         <p className="muted">Every content event is sent, signed with the secret shown after registering.</p>
       </form>
       {secret ? (
-        <OnceSecret label={`Signing secret for ${secret.url}`} value={secret.secret} onDone={() => setSecret(null)} />
+        <OnceSecret
+          label={`Signing secret for ${secret.url}`}
+          value={secret.secret}
+          onDone={() => setSecret(null)}
+          kept="The server does not store it: it derives it, when it signs, from a key of its own."
+        />
       ) : null}
       <ErrorBox error={failure ?? error} />
       {done ? <p role="status">{done}</p> : null}

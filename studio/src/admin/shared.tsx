@@ -39,7 +39,18 @@ export function ErrorBox({ error }: { error: CombinedError | string | null | und
  * A secret the server shows once (an invitation link, a partner key, a webhook's signing secret):
  * read-only, selectable, with a copy button and the warning that it will not be shown again.
  */
-export function OnceSecret({ label, value, onDone }: { label: string; value: string; onDone: () => void }) {
+export function OnceSecret({
+  label,
+  value,
+  onDone,
+  kept = "Only a hash is kept on the server.",
+}: {
+  label: string;
+  value: string;
+  onDone: () => void;
+  /** What the server keeps of it, said plainly. */
+  kept?: string;
+}) {
   const id = useId();
   const [copied, setCopied] = useState<string | null>(null);
   async function copy() {
@@ -54,7 +65,7 @@ export function OnceSecret({ label, value, onDone }: { label: string; value: str
     <div className="notice once">
       <h3>Shown once</h3>
       <p>
-        <strong>Copy it now: it will not be shown again.</strong> Only a hash is kept on the server.
+        <strong>Copy it now: it will not be shown again.</strong> {kept}
       </p>
       <label htmlFor={id}>{label}</label>
       <div className="row">
