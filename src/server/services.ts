@@ -43,8 +43,9 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     rightsHolder: config.publisherName,
     rightsUsageTerms: "Licensed to partners under their agreement; not for redistribution.",
   };
-  const mediaUrls = (p: string) => `${config.publicBaseUrl.replace(/\/$/, "")}${p}`;
   const media = mediaServiceFor(ds, config, log);
+  // Absolute URLs of media paths, as the media library builds them (PUBLIC_BASE_URL).
+  const mediaUrls = (p: string) => media.urlFor(p);
   return {
     auth: new AuthService(ds, config.sessionTtlHours, new LoginThrottle(ds, config.loginThrottle)),
     articles: new ArticleService(ds, mediaUrls),

@@ -136,11 +136,12 @@ export function studioRouter(services: Services, config: Config, opts: { log: Lo
         "content-type": asset.type,
         // Vite names every file by its content hash.
         "cache-control": "public, max-age=31536000, immutable",
-        etag: asset.etag,
+        // Each encoding is its own representation, with its own tag, so a 304 matches the bytes held.
+        etag: gzip ? asset.etag.replace(/"$/, '-gz"') : asset.etag,
         vary: "accept-encoding",
         ...(gzip ? { "content-encoding": "gzip" } : {}),
       });
-      if (req.headers["if-none-match"] === asset.etag) return void res.status(304).end();
+      if (req.headers["if-none-match"] === res.get("etag")) return void res.status(304).end();
       return void res.send(gzip ? asset.gzip : asset.body);
     }
     if (/\.[a-z0-9]+$/i.test(file)) return sendError(res, "NOT_FOUND", "No such Studio file.");
