@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import {
   ApproveDocument,
+  FrontPageDocument,
   SubmitForReviewDocument,
   ChangesDocument,
   LoginDocument,
@@ -350,5 +351,74 @@ describe("what is counted", () => {
     expect(value(await scrape(), "newsgraph_subscription_connections")).toBe(open + 1);
     ws.close();
     await waitFor("the connection closed", async () => value(await scrape(), "newsgraph_subscription_connections") === open);
+  });
+  it("subscriptions over WebSocket by operation: asked for, refused, running, results sent, ended", async () => {
+    const { query } = trusted("ArticlePublished");
+    const labels = { operation: "ArticlePublished", outcome: "ok" };
+    const before = await scrape();
+    const ws = new WebSocket(app.url.replace(/^http/, "ws"), "graphql-transport-ws");
+    const messages: { id?: string; type: string }[] = [];
+    ws.on("message", (m: Buffer) => messages.push(JSON.parse(m.toString("utf8")) as { id?: string; type: string }));
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => ws.send(JSON.stringify({ type: "connection_init" })));
+      ws.once("message", () => resolve());
+      ws.once("error", reject);
+    });
+    ws.send(JSON.stringify({ id: "live", type: "subscribe", payload: { query, operationName: "ArticlePublished" } }));
+    // A document that does not validate is refused, and counted under "other" (never its text).
+    ws.send(JSON.stringify({ id: "bad", type: "subscribe", payload: { query: "subscription { noSuchField }" } }));
+    await waitFor("the refusal", () => Promise.resolve(messages.some((m) => m.id === "bad" && m.type === "error")));
+    await waitFor("the subscription running", async () => {
+      const s = await scrape();
+      return (
+        value(s, "newsgraph_subscription_operations_active", { operation: "ArticlePublished" }) ===
+        value(before, "newsgraph_subscription_operations_active", { operation: "ArticlePublished" }) + 1
+      );
+    });
+    const started = await scrape();
+    expect(value(started, "newsgraph_subscription_operations_total", labels)).toBe(
+      value(before, "newsgraph_subscription_operations_total", labels) + 1,
+    );
+    const refused = { operation: "other", outcome: "GRAPHQL_VALIDATION_FAILED" };
+    expect(value(started, "newsgraph_subscription_operations_total", refused)).toBe(
+      value(before, "newsgraph_subscription_operations_total", refused) + 1,
+    );
+
+    await publishNew(app, editor, { headline: "Counted on the live socket" });
+    await waitFor("the result sent", () => Promise.resolve(messages.some((m) => m.id === "live" && m.type === "next")));
+    const sent = await scrape();
+    expect(value(sent, "newsgraph_subscription_events_total", { operation: "ArticlePublished" })).toBeGreaterThan(
+      value(before, "newsgraph_subscription_events_total", { operation: "ArticlePublished" }),
+    );
+
+    ws.send(JSON.stringify({ id: "live", type: "complete" }));
+    await waitFor("the subscription ended", async () => {
+      const s = await scrape();
+      return (
+        value(s, "newsgraph_subscription_operations_active", { operation: "ArticlePublished" }) ===
+        value(before, "newsgraph_subscription_operations_active", { operation: "ArticlePublished" })
+      );
+    });
+    ws.close();
+  });
+});
+
+describe("the shared cache's size", () => {
+  it("with Redis: the live entries of this instance and the Redis server's memory", async () => {
+    const shared = await startTestApp({ METRICS_PORT: "0", REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
+    try {
+      const url = shared.server.metricsUrl!;
+      const before = await scrape(url);
+      expect(value(before, "newsgraph_response_cache_redis_entries")).toBe(0);
+      for (const first of [2, 3]) {
+        await shared.gql(FrontPageDocument, { first });
+        expect((await shared.gql(FrontPageDocument, { first })).headers.get("x-cache")).toBe("HIT");
+      }
+      const after = await scrape(url);
+      expect(value(after, "newsgraph_response_cache_redis_entries")).toBe(2);
+      expect(value(after, "newsgraph_response_cache_redis_server_memory_bytes")).toBeGreaterThan(0);
+    } finally {
+      await shared.close();
+    }
   });
 });

@@ -42,7 +42,11 @@ const OPERATIONS = manifestOperations();
 /** The operation label of a request: its trusted document's name, else "other" (never what the client wrote). */
 export function operationLabel(state: GraphQLRequestState | undefined): string {
   const params = state?.params;
-  if (!params) return "other";
+  return params ? operationLabelOf(params) : "other";
+}
+
+/** The same label from a query and its extensions (an HTTP request's params, or a WebSocket subscribe payload). */
+export function operationLabelOf(params: { query?: unknown; extensions?: unknown }): string {
   const hash = persistedHash(params);
   if (hash) return OPERATIONS.byHash.get(hash) ?? "other";
   return typeof params.query === "string" ? (OPERATIONS.byText.get(params.query) ?? "other") : "other";
@@ -157,6 +161,14 @@ export class MetricsEndpoint {
   );
   private readonly cacheEntries = this.gauge("response_cache_entries", "Entries in the in-memory response cache.");
   private readonly cacheBytes = this.gauge("response_cache_bytes", "Bytes held by the in-memory response cache.");
+  private readonly redisEntries = this.gauge(
+    "response_cache_redis_entries",
+    "Live entries in the shared (Redis) response cache, counted with SCAN over this instance's prefix (at most 200,000 keys looked at).",
+  );
+  private readonly redisBytes = this.gauge(
+    "response_cache_redis_server_memory_bytes",
+    "used_memory of the Redis server holding the shared response cache (the whole server's, not only the cache's).",
+  );
 
   constructor(private readonly opts: MetricsEndpointOptions) {
     metrics.enable();
@@ -192,6 +204,14 @@ export class MetricsEndpoint {
       this.cacheEntries.set(use.entries);
       this.cacheBytes.set(use.bytes);
     }
+    const redis = cache?.redisUse()?.then(
+      (r) => {
+        this.redisEntries.set(r.entries);
+        this.redisBytes.set(r.serverBytes);
+      },
+      // The gauges keep their last values; the cache's own warnings say Redis is failing.
+      (err: unknown) => this.opts.log.warn({ err }, "metrics: could not read the shared cache's size"),
+    );
     let timer: NodeJS.Timeout | undefined;
     try {
       const [lag, jobs] = await Promise.race([
@@ -217,6 +237,7 @@ export class MetricsEndpoint {
       this.opts.log.warn({ err }, "metrics: could not read the outbox and job backlog");
     } finally {
       clearTimeout(timer);
+      await redis;
     }
   }
 

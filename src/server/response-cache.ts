@@ -251,6 +251,24 @@ export class RedisStore implements ResponseCacheStore {
     };
   }
 
+  /**
+   * What the shared cache holds, for the metrics scrape: its live entries, counted with SCAN (which
+   * skips expired keys) over this instance's prefix, at most `maxScans` round trips of 1,000 keys so
+   * a scrape stays bounded, and the Redis server's used_memory (the whole server's).
+   */
+  async usage(maxScans = 200): Promise<{ entries: number; serverBytes: number }> {
+    let cursor = "0";
+    let entries = 0;
+    let scans = 0;
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.prefix}e:*`, "COUNT", 1000);
+      cursor = next;
+      entries += keys.length;
+    } while (cursor !== "0" && ++scans < maxScans);
+    const used = /^used_memory:(\d+)/m.exec(await this.redis.info("memory"));
+    return { entries, serverBytes: used ? Number(used[1]) : 0 };
+  }
+
   async ready(timeoutMs = 3000): Promise<void> {
     if (this.redis.status === "ready") return;
     await new Promise<void>((resolve) => {
@@ -401,6 +419,11 @@ export class ResponseCache {
   /** Entries and bytes held in this process (the in-memory store); null for Redis, which reports its own. */
   get memoryUse(): { entries: number; bytes: number } | null {
     return this.backend instanceof MemoryStore ? { entries: this.backend.size, bytes: this.backend.bytes } : null;
+  }
+
+  /** The shared store's size (Redis), for the scrape; null with the in-memory store. */
+  redisUse(): Promise<{ entries: number; serverBytes: number }> | null {
+    return this.backend instanceof RedisStore ? this.backend.usage() : null;
   }
 
   async close(): Promise<void> {

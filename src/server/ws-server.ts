@@ -7,10 +7,13 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLSchema,
   type ValidationRule,
 } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
+import type { Context as GraphQLWsContext, SubscribePayload } from "graphql-ws";
+import { useServer, type Extra } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { viewerForToken } from "../modules/user";
 import { bearerToken, clientAddress } from "./context";
@@ -25,7 +28,8 @@ import { Action, audienceFor, can, Scope } from "../modules/policy";
 import { createArticleLoaders, RequestRecord } from "../modules/article";
 import type { EventBus } from "../modules/outbox";
 import type { SubscriptionContext } from "../modules/subscription";
-import { metrics } from "../shared/metrics";
+import { metrics, outcomeLabel } from "../shared/metrics";
+import { operationLabelOf } from "./metrics";
 
 /** Operations one connection may have running at once (each is a bus subscriber). */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -58,6 +62,7 @@ export interface SubscriptionServerOptions {
 
 /** What a connection keeps between connection_init and its subscriptions. */
 type ConnectionState = { viewer: Viewer };
+type WsContext = GraphQLWsContext<Record<string, unknown>, Extra & Partial<ConnectionState>>;
 
 function coded(err: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { code } });
@@ -112,6 +117,47 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
     return false;
   };
 
+  /** Checks a subscribe message: the execution arguments, or the errors that refuse it. This operation's id is already reserved in ctx.subscriptions. */
+  const prepare = (ctx: WsContext, payload: SubscribePayload): ExecutionArgs | GraphQLError[] => {
+    if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      return [
+        new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection; complete one first.`, {
+          extensions: { code: "BAD_REQUEST" },
+        }),
+      ];
+    }
+    let query = payload.query;
+    if (opts.trustedDocuments === "required" && (ctx.extra.viewer?.kind ?? "anonymous") === "anonymous") {
+      // The HTTP rule (trusted-documents.ts); graphql-ws requires a query string, so "" means none sent.
+      const verdict = trustedDocument(query === "" ? undefined : query, payload.extensions);
+      if (!verdict.ok) return [new GraphQLError(verdict.message, { extensions: { code: verdict.code } })];
+      query = verdict.query;
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: opts.maxTokens });
+    } catch (err) {
+      return [coded(err as GraphQLError, "GRAPHQL_PARSE_FAILED")];
+    }
+    const errors = validate(schema, document, [...specifiedRules, ...(opts.validationRules ?? [])]);
+    if (errors.length) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
+    const op = getOperationAST(document, payload.operationName);
+    if (!op) return [new GraphQLError("Name the operation to run (operationName).", { extensions: { code: "BAD_REQUEST" } })];
+    if (op.operation !== OperationTypeNode.SUBSCRIPTION) {
+      return [
+        new GraphQLError("This WebSocket carries subscriptions only; send queries and mutations to POST /graphql.", {
+          extensions: { code: "BAD_REQUEST" },
+        }),
+      ];
+    }
+    const refusal = overCost(operationCost(schema, document, op, payload.variables), opts.maxCost ?? QUERY_LIMITS.maxCost);
+    if (refusal) return [refusal];
+    return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+  };
+
+  /** Subscribe payloads of the streams counted as running (the same object reaches onOperation and onComplete). */
+  const running = new WeakSet<SubscribePayload>();
+
   const server = useServer<Record<string, unknown>, ConnectionState>(
     {
       schema,
@@ -163,42 +209,24 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
         socket.once("close", () => clearInterval(timer));
         return true;
       },
-      onSubscribe(ctx, _id, payload) {
-        // This operation's id is already reserved in ctx.subscriptions.
-        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          return [
-            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection; complete one first.`, {
-              extensions: { code: "BAD_REQUEST" },
-            }),
-          ];
-        }
-        let query = payload.query;
-        if (opts.trustedDocuments === "required" && (ctx.extra.viewer?.kind ?? "anonymous") === "anonymous") {
-          // The HTTP rule (trusted-documents.ts); graphql-ws requires a query string, so "" means none sent.
-          const verdict = trustedDocument(query === "" ? undefined : query, payload.extensions);
-          if (!verdict.ok) return [new GraphQLError(verdict.message, { extensions: { code: verdict.code } })];
-          query = verdict.query;
-        }
-        let document: DocumentNode;
-        try {
-          document = parse(query, { maxTokens: opts.maxTokens });
-        } catch (err) {
-          return [coded(err as GraphQLError, "GRAPHQL_PARSE_FAILED")];
-        }
-        const errors = validate(schema, document, [...specifiedRules, ...(opts.validationRules ?? [])]);
-        if (errors.length) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
-        const op = getOperationAST(document, payload.operationName);
-        if (!op) return [new GraphQLError("Name the operation to run (operationName).", { extensions: { code: "BAD_REQUEST" } })];
-        if (op.operation !== OperationTypeNode.SUBSCRIPTION) {
-          return [
-            new GraphQLError("This WebSocket carries subscriptions only; send queries and mutations to POST /graphql.", {
-              extensions: { code: "BAD_REQUEST" },
-            }),
-          ];
-        }
-        const refusal = overCost(operationCost(schema, document, op, payload.variables), opts.maxCost ?? QUERY_LIMITS.maxCost);
-        if (refusal) return [refusal];
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      onSubscribe(ctx, id, payload) {
+        const prepared = prepare(ctx, payload);
+        if (Array.isArray(prepared) && metrics.enabled)
+          metrics.subscriptionOperation(operationLabelOf(payload), outcomeLabel(prepared[0]?.extensions.code));
+        return prepared;
+      },
+      onOperation(_ctx, _id, payload, _args, result) {
+        if (!metrics.enabled) return;
+        // graphql-ws awaited the result: a stream (started), or an answer with errors, completed at once.
+        const done = result as AsyncIterable<unknown> | ExecutionResult;
+        const errors = Symbol.asyncIterator in done ? undefined : done.errors;
+        const outcome = errors?.length ? outcomeLabel(errors[0]!.extensions.code) : "ok";
+        if (outcome === "ok") running.add(payload);
+        metrics.subscriptionOperation(operationLabelOf(payload), outcome);
+      },
+      onComplete(_ctx, _id, payload) {
+        // graphql-ws completes every operation that got past onOperation, streams and error answers alike.
+        if (running.delete(payload)) metrics.subscriptionEnded(operationLabelOf(payload));
       },
       context(ctx): SubscriptionContext {
         const viewer = ctx.extra.viewer ?? { kind: "anonymous" };
@@ -217,7 +245,8 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
       onError(_ctx, _id, _payload, errors) {
         return format(errors);
       },
-      onNext(_ctx, _id, _payload, _args, result) {
+      onNext(_ctx, _id, payload, _args, result) {
+        if (metrics.enabled) metrics.subscriptionEvent(operationLabelOf(payload));
         if (!result.errors?.length) return;
         return { ...result, errors: format(result.errors) };
       },

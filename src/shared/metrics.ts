@@ -117,6 +117,24 @@ class ProcessMetrics {
     help: "Open WebSocket (GraphQL subscription) connections.",
     registers: [this.registry],
   });
+  readonly subscriptionOperations = new client.Counter({
+    name: `${METRIC_PREFIX}subscription_operations_total`,
+    help: "GraphQL subscriptions asked for over WebSocket, by operation (trusted-document name or other) and outcome (ok or error code).",
+    labelNames: ["operation", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly subscriptionsActive = new client.Gauge({
+    name: `${METRIC_PREFIX}subscription_operations_active`,
+    help: "GraphQL subscriptions running now, by operation.",
+    labelNames: ["operation"] as const,
+    registers: [this.registry],
+  });
+  readonly subscriptionEvents = new client.Counter({
+    name: `${METRIC_PREFIX}subscription_events_total`,
+    help: "Results sent to subscribers over WebSocket, by operation.",
+    labelNames: ["operation"] as const,
+    registers: [this.registry],
+  });
   readonly refusals = new client.Counter({
     name: `${METRIC_PREFIX}refusals_total`,
     help: "Requests refused by a limit: login throttling, a partner key's rate limit, subscription connections per client.",
@@ -173,6 +191,21 @@ class ProcessMetrics {
 
   subscriptionClosed(): void {
     if (this.on) this.subscriptionConnections.dec();
+  }
+
+  /** A subscription asked for: refused (outcome = the error's code) or started ("ok"; running until subscriptionEnded). */
+  subscriptionOperation(operation: string, outcome: string): void {
+    if (!this.on) return;
+    this.subscriptionOperations.inc({ operation, outcome });
+    if (outcome === "ok") this.subscriptionsActive.inc({ operation });
+  }
+
+  subscriptionEnded(operation: string): void {
+    if (this.on) this.subscriptionsActive.dec({ operation });
+  }
+
+  subscriptionEvent(operation: string): void {
+    if (this.on) this.subscriptionEvents.inc({ operation });
   }
 
   refused(limit: Refusal): void {
