@@ -80,7 +80,8 @@ const USAGE = `Usage: npm run bench -- [--quick] [--articles N] [--rounds R] [--
                  reference run; use another name for runs on a busy machine or for experiments)`;
 
 const RESULTS_DIR = path.join(__dirname, "results");
-const EMBEDDED_PORT = 54349;
+// BENCH_PG_PORT: another worktree's bench may hold the default port on a shared machine.
+const EMBEDDED_PORT = Number(process.env.BENCH_PG_PORT ?? 54349);
 const TARGETS: readonly TargetName[] = ["uncached", "warm", "raw", "postgraphile", "fixed"];
 const TARGET_LABEL: Record<TargetName, string> = {
   uncached: "Newsgraph, RESPONSE_CACHE=off",

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ActorDirectoryDocument,
+  ArticlePageDocument,
   ArticleListDocument,
   ChangesDocument,
   CreatePartnerKeyDocument,
@@ -18,9 +19,10 @@ import { mediaDataDir, plainImage, uploaded } from "./support/media";
 
 /*
  * SQL statements per request are deterministic, so they gate here (timings belong in bench/).
- * The front page asks for five relation kinds: citations, actors, claims, perspectives, topics.
+ * The front page asks for five relation kinds (citations, actors, claims, perspectives, topics),
+ * read together in one statement.
  */
-const RELATION_KINDS = 5;
+const RELATIONS = 1;
 let app: TestApp;
 let dataDir: string;
 beforeAll(async () => {
@@ -68,13 +70,23 @@ afterAll(async () => {
 });
 
 describe("SQL statements per request", () => {
-  it("front page: 1 + one per relation kind, the same for 5 and 50 articles", async () => {
+  it("front page: the list and one statement for all its relations, the same for 5 and 50 articles", async () => {
     const small = await app.gql(FrontPageDocument, { first: 5 });
     const large = await app.gql(FrontPageDocument, { first: 50 });
     expect(small.errors).toBeUndefined();
     expect(large.data!.articles.edges).toHaveLength(50);
-    expect(small.sqlStatements).toBe(1 + RELATION_KINDS);
+    expect(small.sqlStatements).toBe(1 + RELATIONS);
     expect(large.sqlStatements).toBe(small.sqlStatements);
+  });
+
+  it("article page: the article, then one statement for its relations and corrections", async () => {
+    const front = await app.gql(FrontPageDocument, { first: 1 });
+    const slug = front.data!.articles.edges[0]!.node.slug;
+    const page = await app.gql(ArticlePageDocument, { slug });
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.article!.citations.length).toBeGreaterThan(0);
+    expect(page.data!.article!.perspectives.length).toBeGreaterThan(0);
+    expect(page.sqlStatements).toBe(1 + RELATIONS);
   });
 
   it("lead images: one statement for the whole page, the same for 5 and 50 articles", async () => {
@@ -102,7 +114,7 @@ describe("SQL statements per request", () => {
     for (let page = 0; page < 6; page++) {
       const r = await app.gql(FrontPageDocument, { first: 10, after });
       last = r.sqlStatements;
-      expect(last).toBe(1 + RELATION_KINDS);
+      expect(last).toBe(1 + RELATIONS);
       after = r.data!.articles.pageInfo.endCursor;
     }
   });

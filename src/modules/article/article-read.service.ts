@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { PublishedReader } from "./published.reader";
-import { RelationReader } from "./relation.reader";
+import { RelationReader, type RelationRequest } from "./relation.reader";
 import { RevisionReader } from "./revision.reader";
 import { WorkingCopyReader } from "./working-copy.reader";
 
@@ -49,6 +49,9 @@ export class ArticleReadService {
   }
 
   // ---- relations, keyed by revision (or article) id ----
+  relationsOf<W extends RelationRequest>(wanted: W) {
+    return this.relations.relations(wanted);
+  }
   bodiesByRevision(ids: readonly string[]) {
     return this.relations.bodiesByRevision(ids);
   }

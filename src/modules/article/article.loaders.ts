@@ -3,6 +3,7 @@ import type { Page } from "../../shared/pagination";
 import type { ArticleReadService } from "./article-read.service";
 import type { Audience } from "../policy";
 import type { CoverageKind } from "./published.reader";
+import type { RelationKind, RelationOf } from "./relation.reader";
 import type { RequestRecord } from "./request-record";
 import type { Article, RevisionInfo } from "./article.types";
 
@@ -44,20 +45,48 @@ function revisionsLoader(read: ArticleReadService) {
   );
 }
 
+interface RelationKey {
+  kind: RelationKind;
+  /** A revision id (an article id for corrections). */
+  id: string;
+}
+
 /**
- * Per-request loaders: each relation kind costs one statement per request, whatever the page size.
+ * All relation kinds of a request in one batch: the citations, actors, claims, ... that a page's
+ * fields ask for in the same tick are read in one statement (RelationReader.relations).
+ */
+function relationLoaders(read: ArticleReadService) {
+  const all = new DataLoader(
+    async (keys: readonly RelationKey[]): Promise<unknown[][]> => {
+      const wanted: Record<string, string[]> = {};
+      const at = keys.map((k) => (wanted[k.kind] ??= []).push(k.id) - 1);
+      const found = (await read.relationsOf(wanted)) as Record<string, unknown[][]>;
+      return keys.map((k, i) => found[k.kind]![at[i]!]!);
+    },
+    { cacheKeyFn: (k) => `${k.kind}:${k.id}` },
+  );
+  const of = <K extends RelationKind>(kind: K) => ({
+    load: (id: string) => all.load({ kind, id }) as Promise<RelationOf[K][]>,
+  });
+  return {
+    citations: of("citations"),
+    actors: of("actors"),
+    claims: of("claims"),
+    perspectives: of("perspectives"),
+    topics: of("topics"),
+    images: of("images"),
+    corrections: of("corrections"),
+  };
+}
+
+/**
+ * Per-request loaders: the relations cost one statement per request, whatever the page size and kinds.
  * Those that return published articles record them in the request's record.
  */
 export function createArticleLoaders(read: ArticleReadService, aud: Audience, record: RequestRecord) {
   return {
     bodies: new DataLoader((ids: readonly string[]) => read.bodiesByRevision(ids)),
-    citations: new DataLoader((ids: readonly string[]) => read.citationsByRevision(ids)),
-    actors: new DataLoader((ids: readonly string[]) => read.actorsByRevision(ids)),
-    claims: new DataLoader((ids: readonly string[]) => read.claimsByRevision(ids)),
-    perspectives: new DataLoader((ids: readonly string[]) => read.perspectivesByRevision(ids)),
-    topics: new DataLoader((ids: readonly string[]) => read.topicsByRevision(ids)),
-    images: new DataLoader((ids: readonly string[]) => read.imagesByRevision(ids)),
-    corrections: new DataLoader((ids: readonly string[]) => read.correctionsByArticle(ids)),
+    ...relationLoaders(read),
     // Batched but never cached: a document may run several mutations in turn, and each must
     // read the editorial state its own write left.
     editorial: new DataLoader((ids: readonly string[]) => read.editorialInfos(ids), { cache: false }),

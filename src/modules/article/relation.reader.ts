@@ -26,9 +26,6 @@ export class RelationReader extends SqlReader {
   // has its relations there too. After a working-copy read the scope is on the primary already.
   protected override readonly replicaSafe = true;
 
-  // Referenced rows (sources, actors) come from correlated subqueries: a join lets the
-  // planner hash the whole actors or sources table on every request once they are large.
-
   /** Bodies of revisions a list showed without them (LIST_COLUMNS). */
   async bodiesByRevision(ids: readonly string[]): Promise<ArticleBody[]> {
     const rows = await this.query<{
@@ -54,107 +51,140 @@ export class RelationReader extends SqlReader {
     });
   }
 
+  /**
+   * Relations of several kinds for many revisions (corrections: articles) in one statement: one
+   * JSON array per kind asked for, so a page's relations cost one round trip, not one per kind.
+   */
+  async relations<W extends RelationRequest>(wanted: W): Promise<{ [K in keyof W & RelationKind]: RelationOf[K][][] }> {
+    const kinds = (Object.keys(wanted) as RelationKind[]).filter((k) => wanted[k]);
+    const out: Partial<Record<RelationKind, unknown[][]>> = {};
+    if (kinds.length === 0) return out as never;
+    const params: unknown[] = [];
+    const columns = kinds.map((kind) => {
+      params.push(wanted[kind]);
+      // ord: each key's rows in the kind's order (groupBy keeps it).
+      return `(SELECT coalesce(json_agg(x ORDER BY x.ord), '[]'::json) FROM (${RELATION_SQL[kind](`$${params.length}`)}) x) AS "${kind}"`;
+    });
+    const [row] = await this.query<Record<RelationKind, RelationRow[]>>(`SELECT ${columns.join(",\n")}`, params);
+    for (const kind of kinds) {
+      const map = RELATION_ROW[kind] as (r: unknown) => unknown;
+      out[kind] = groupBy(row![kind], (r) => r.k, wanted[kind]!).map((g) => g.map(map));
+    }
+    return out as never;
+  }
+
   async citationsByRevision(ids: readonly string[]): Promise<Citation[][]> {
-    const rows = await this.query<{ revision_id: string; id: string; attribution: string; sourcing: Sourcing; source: Source }>(
-      `SELECT c.revision_id, c.id, c.attribution, c.sourcing,
-         (SELECT ${SOURCE_JSON("s")} FROM sources s WHERE s.id = c.source_id) AS source
-       FROM citations c
-       WHERE c.revision_id = ANY($1) ORDER BY c.revision_id, c.position`,
-      [ids],
-    );
-    return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
-      g.map((r) => ({ id: r.id, attribution: r.attribution, sourcing: r.sourcing, source: r.source })),
-    );
+    return (await this.relations({ citations: ids })).citations;
   }
 
   async actorsByRevision(ids: readonly string[]): Promise<ArticleActorRole[][]> {
-    const rows = await this.query<{ revision_id: string; role: ActorRole; actor: Actor }>(
-      `SELECT aa.revision_id, aa.role, (SELECT ${ACTOR_JSON("ac")} FROM actors ac WHERE ac.id = aa.actor_id) AS actor
-       FROM article_actors aa
-       WHERE aa.revision_id = ANY($1) ORDER BY aa.revision_id, aa.position`,
-      [ids],
-    );
-    return groupBy(rows, (r) => r.revision_id, ids).map((g) => g.map((r) => ({ actor: r.actor, role: r.role })));
+    return (await this.relations({ actors: ids })).actors;
   }
 
   async claimsByRevision(ids: readonly string[]): Promise<Claim[][]> {
-    const rows = await this.query<{
-      revision_id: string;
-      id: string;
-      statement: string;
-      status: ClaimStatus;
-      citation_ids: string[];
-      actors: Actor[];
-    }>(
-      `SELECT cl.revision_id, cl.id, cl.statement, cl.status,
-         ARRAY(SELECT cc.citation_id FROM claim_citations cc JOIN citations c ON c.id = cc.citation_id
-               WHERE cc.claim_id = cl.id ORDER BY c.position) AS citation_ids,
-         coalesce((SELECT json_agg(${ACTOR_JSON("ac")} ORDER BY ac.name, ac.id) FROM claim_actors ca JOIN actors ac ON ac.id = ca.actor_id
-                   WHERE ca.claim_id = cl.id), '[]'::json) AS actors
-       FROM claims cl WHERE cl.revision_id = ANY($1) ORDER BY cl.revision_id, cl.position`,
-      [ids],
-    );
-    return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
-      g.map((r) => ({
-        id: r.id,
-        statement: r.statement,
-        status: r.status,
-        actors: r.actors,
-        revisionId: r.revision_id,
-        citationIds: r.citation_ids,
-      })),
-    );
+    return (await this.relations({ claims: ids })).claims;
   }
 
   async perspectivesByRevision(ids: readonly string[]): Promise<Perspective[][]> {
-    const rows = await this.query<PerspectiveRow>(
-      `SELECT pe.revision_id, pe.id, pe.holder_label, pe.stance, pe.summary, pe.key_points, pe.about,
-         CASE WHEN ac.id IS NULL THEN NULL ELSE ${ACTOR_JSON("ac")} END AS holder_actor
-       FROM perspectives pe LEFT JOIN actors ac ON ac.id = pe.holder_actor_id
-       WHERE pe.revision_id = ANY($1) ORDER BY pe.revision_id, pe.position`,
-      [ids],
-    );
-    return groupBy(rows, (r) => r.revision_id, ids).map((g) => g.map(toPerspective));
+    return (await this.relations({ perspectives: ids })).perspectives;
   }
 
   async topicsByRevision(ids: readonly string[]): Promise<Topic[][]> {
-    const rows = await this.query<Topic & { revision_id: string }>(
-      `SELECT rt.revision_id, ${selectColumns("t", TOPIC_COLUMNS)}
-       FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id
-       WHERE rt.revision_id = ANY($1) ORDER BY rt.revision_id, rt.position`,
-      [ids],
-    );
-    return groupBy(rows, (r) => r.revision_id, ids);
+    return (await this.relations({ topics: ids })).topics;
   }
 
   async correctionsByArticle(ids: readonly string[]): Promise<Correction[][]> {
-    const rows = await this.query<Correction & { article_id: string }>(
-      `SELECT c.article_id, ${selectColumns("c", CORRECTION_COLUMNS)}
-       FROM corrections c WHERE c.article_id = ANY($1) ORDER BY c.article_id, c.created_at, c.id`,
-      [ids],
-    );
-    return groupBy(rows, (r) => r.article_id, ids);
+    return (await this.relations({ corrections: ids })).corrections;
   }
 
   /** Each revision's images, the lead image (if any) first, then the inline ones in body order. */
   async imagesByRevision(ids: readonly string[]): Promise<ArticleImage[][]> {
-    const rows = await this.query<{
-      revision_id: string;
-      role: MediaUse;
-      alt_text: string | null;
-      caption: string | null;
-      asset: MediaAssetJson;
-    }>(
-      `SELECT rm.revision_id, rm.role, rm.alt_text, rm.caption,
-         (SELECT ${MEDIA_JSON("m")} FROM media_assets m WHERE m.id = rm.media_id) AS asset
-       FROM revision_media rm
-       WHERE rm.revision_id = ANY($1) ORDER BY rm.revision_id, rm.position`,
-      [ids],
-    );
-    return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
-      g.map((r) => ({ role: r.role, altText: r.alt_text, caption: r.caption, asset: toMediaAsset(r.asset) })),
-    );
+    return (await this.relations({ images: ids })).images;
   }
+}
+
+/** What each relation kind yields per revision (corrections: per article). */
+export interface RelationOf {
+  citations: Citation;
+  actors: ArticleActorRole;
+  claims: Claim;
+  perspectives: Perspective;
+  topics: Topic;
+  images: ArticleImage;
+  corrections: Correction;
+}
+export type RelationKind = keyof RelationOf;
+/** The keys to read each kind for: revision ids, article ids for corrections. */
+export type RelationRequest = { [K in RelationKind]?: readonly string[] };
+
+/** A row of a relation as JSON: `k` the revision (or article) id it belongs to, `ord` its place there. */
+type RelationRow = { k: string; ord: number } & Record<string, unknown>;
+
+/**
+ * Each kind's rows for the keys in `ids` (a parameter), as a subquery whose columns become the
+ * JSON row's properties. Referenced rows (sources, actors) come from correlated subqueries: a join
+ * lets the planner hash the whole actors or sources table on every request once they are large.
+ */
+const RELATION_SQL: Record<RelationKind, (ids: string) => string> = {
+  citations: (ids) => `SELECT c.revision_id AS k, c.position AS ord, c.id, c.attribution, c.sourcing,
+      (SELECT ${SOURCE_JSON("s")} FROM sources s WHERE s.id = c.source_id) AS source
+    FROM citations c WHERE c.revision_id = ANY(${ids})`,
+  actors: (ids) => `SELECT aa.revision_id AS k, aa.position AS ord, aa.role,
+      (SELECT ${ACTOR_JSON("ac")} FROM actors ac WHERE ac.id = aa.actor_id) AS actor
+    FROM article_actors aa WHERE aa.revision_id = ANY(${ids})`,
+  claims: (ids) => `SELECT cl.revision_id AS k, cl.position AS ord, cl.id, cl.statement, cl.status,
+      ARRAY(SELECT cc.citation_id FROM claim_citations cc JOIN citations c ON c.id = cc.citation_id
+            WHERE cc.claim_id = cl.id ORDER BY c.position) AS citation_ids,
+      coalesce((SELECT json_agg(${ACTOR_JSON("ac")} ORDER BY ac.name, ac.id) FROM claim_actors ca JOIN actors ac ON ac.id = ca.actor_id
+                WHERE ca.claim_id = cl.id), '[]'::json) AS actors
+    FROM claims cl WHERE cl.revision_id = ANY(${ids})`,
+  perspectives: (ids) => `SELECT pe.revision_id AS k, pe.position AS ord, pe.id, pe.holder_label, pe.stance, pe.summary,
+      pe.key_points, pe.about, CASE WHEN ac.id IS NULL THEN NULL ELSE ${ACTOR_JSON("ac")} END AS holder_actor
+    FROM perspectives pe LEFT JOIN actors ac ON ac.id = pe.holder_actor_id WHERE pe.revision_id = ANY(${ids})`,
+  topics: (ids) => `SELECT rt.revision_id AS k, rt.position AS ord, ${selectColumns("t", TOPIC_COLUMNS)}
+    FROM revision_topics rt JOIN topics t ON t.id = rt.topic_id WHERE rt.revision_id = ANY(${ids})`,
+  images: (ids) => `SELECT rm.revision_id AS k, rm.position AS ord, rm.role, rm.alt_text, rm.caption,
+      (SELECT ${MEDIA_JSON("m")} FROM media_assets m WHERE m.id = rm.media_id) AS asset
+    FROM revision_media rm WHERE rm.revision_id = ANY(${ids})`,
+  corrections: (ids) => `SELECT c.article_id AS k, row_number() OVER (ORDER BY c.created_at, c.id) AS ord,
+      ${selectColumns("c", CORRECTION_COLUMNS)}
+    FROM corrections c WHERE c.article_id = ANY(${ids})`,
+};
+
+/** A JSON row of each kind, as its RELATION_SQL selects it. */
+interface RelationRows {
+  citations: { id: string; attribution: string; sourcing: Sourcing; source: Source };
+  actors: { role: ActorRole; actor: Actor };
+  claims: { k: string; id: string; statement: string; status: ClaimStatus; citation_ids: string[]; actors: Actor[] };
+  perspectives: PerspectiveRow;
+  topics: Record<string, unknown>;
+  images: { role: MediaUse; alt_text: string | null; caption: string | null; asset: MediaAssetJson };
+  corrections: Record<string, unknown> & { createdAt: string };
+}
+
+const RELATION_ROW: { [K in RelationKind]: (r: RelationRows[K]) => RelationOf[K] } = {
+  citations: (r) => ({ id: r.id, attribution: r.attribution, sourcing: r.sourcing, source: r.source }),
+  actors: (r) => ({ actor: r.actor, role: r.role }),
+  claims: (r) => ({
+    id: r.id,
+    statement: r.statement,
+    status: r.status,
+    actors: r.actors,
+    revisionId: r.k,
+    citationIds: r.citation_ids,
+  }),
+  perspectives: toPerspective,
+  topics: (r) => pick<Topic>(r, TOPIC_COLUMNS),
+  images: (r) => ({ role: r.role, altText: r.alt_text, caption: r.caption, asset: toMediaAsset(r.asset) }),
+  // JSON carries the timestamp as text.
+  corrections: (r) => ({ ...pick<Correction>(r, CORRECTION_COLUMNS), createdAt: new Date(r.createdAt) }),
+};
+
+/** The fields of a projection map from a JSON row (without its k and ord). */
+function pick<T>(r: Record<string, unknown>, cols: Record<string, string>): T {
+  const o: Record<string, unknown> = {};
+  for (const f in cols) o[f] = r[f];
+  return o as T;
 }
 
 type MediaAssetJson = Omit<MediaAsset, "uploadedAt" | "updatedAt"> & { uploadedAt: string; updatedAt: string };

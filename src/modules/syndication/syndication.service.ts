@@ -28,17 +28,17 @@ export class SyndicationService {
     readonly site: SyndicationSite,
   ) {}
 
-  /** Relations for many articles at once: six statements, whatever the count. */
+  /** Relations for many articles at once: one statement, whatever the count. */
   async items(views: Article[], aud: Audience): Promise<SyndicationItem[]> {
     const revs = views.map((v) => v.revisionId);
-    const [citations, actors, claims, topics, corrections, images] = await Promise.all([
-      this.read.citationsByRevision(revs),
-      this.read.actorsByRevision(revs),
-      this.read.claimsByRevision(revs),
-      this.read.topicsByRevision(revs),
-      this.read.correctionsByArticle(views.map((v) => v.id)),
-      this.read.imagesByRevision(revs),
-    ]);
+    const { citations, actors, claims, topics, corrections, images } = await this.read.relationsOf({
+      citations: revs,
+      actors: revs,
+      claims: revs,
+      topics: revs,
+      corrections: views.map((v) => v.id),
+      images: revs,
+    });
     return views.map((article, i) => ({
       article: { ...article, body: bodyFor(article.body, images[i]!, aud, (p) => mediaUrl(this.site, p)) },
       images: imagesFor(images[i]!, aud),
