@@ -1,10 +1,12 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import type { TestProject } from "vitest/node";
 import { loadConfig } from "../src/config";
 import { createDataSource } from "../src/db/data-source";
 import { migrateJobQueue } from "../src/modules/job/job.migrate";
+import { DiskBlobStore, MediaService } from "../src/modules/media";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
 import { seedDemo } from "../src/seed/seed";
 import { createLogger } from "../src/shared/logger";
@@ -15,9 +17,12 @@ import { freePort } from "./support/free-port";
  * One PostgreSQL server for the run: the embedded default, or the server in DATABASE_URL.
  * A template database gets the migrations and the demo story once; each test file then
  * clones it (CREATE DATABASE ... TEMPLATE), so files run in parallel without sharing state.
+ * The demo story is seeded as `npm run seed` seeds it, drawn lead image included: its files go
+ * to a directory of the run's own, which each test app copies into its store (harness.ts).
  */
 let embedded: EmbeddedServer | null = null;
 let runDir: string | null = null;
+let templateMediaDir: string | null = null;
 
 function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -68,8 +73,16 @@ export async function setup(project: TestProject): Promise<void> {
     await ds.initialize();
     await ds.runMigrations({ transaction: "each" });
     await migrateJobQueue(ds, log);
-    await seedDemo(ds, log);
+    templateMediaDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-template-media-`));
+    const media = new MediaService(
+      ds,
+      new DiskBlobStore(templateMediaDir),
+      { ...config.media, baseUrl: config.publicBaseUrl },
+      log,
+    );
+    await seedDemo(ds, log, undefined, media);
     await ds.destroy();
+    project.provide("templateMediaDir", templateMediaDir);
     project.provide("adminUrl", adminUrl);
     project.provide("templateDb", template);
     project.provide("dbPrefix", prefix);
@@ -92,12 +105,15 @@ export async function teardown(): Promise<void> {
   }
   await embedded?.stop();
   if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
+  if (templateMediaDir) fs.rmSync(templateMediaDir, { recursive: true, force: true });
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     adminUrl: string;
     templateDb: string;
+    /** The files of the template's media assets (the demo story's drawn lead image), a disk store's root. */
+    templateMediaDir: string;
     dbPrefix: string;
   }
 }

@@ -8,6 +8,7 @@ import { createLogger } from "../src/shared/logger";
 import { rowCount } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
 import { fetchMedia, mediaDataDir } from "./support/media";
+import { ninjsValidator } from "./support/ninjs";
 
 /** The data file as committed, parsed afresh for each case (a deep copy to break). */
 type FileData = Record<string, unknown> & { articles: Record<string, unknown>[]; actors: Record<string, unknown>[] };
@@ -120,6 +121,59 @@ describe("seeding goes through the services, which name the entry they refuse", 
       "demo story articles[0] (seed-test-markup-only-headline): headline is empty once markup is removed",
     );
     expect(await count()).toBe(before);
+  });
+});
+
+describe("the demo story as every test sees it (the template database)", () => {
+  let app: TestApp;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mediaDataDir();
+    app = await startTestApp({ DATA_DIR: dataDir, PUBLIC_BASE_URL: "https://news.example" });
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("publishes the main article with its drawn locator map in ninjs and JSON-LD, and serves the files they name", async () => {
+    const r = await app.gql<{ article: { id: string; jsonLd: { image?: Record<string, unknown>[] } } | null }, object>(
+      `query($slug: String!) { article(slug: $slug) { id jsonLd } }`,
+      { slug: MAIN },
+    );
+    const article = r.data!.article!;
+    const graphic = DEMO.articles.find((a) => a.slug === MAIN)!.leadGraphic!;
+    const [image, ...more] = article.jsonLd.image ?? [];
+    expect(more).toEqual([]);
+    expect(image).toMatchObject({
+      "@type": "ImageObject",
+      encodingFormat: "image/jpeg",
+      width: 1600,
+      height: 900,
+      caption: graphic.caption,
+      description: graphic.altText,
+      creditText: graphic.credit,
+      copyrightNotice: "© Newsgraph",
+    });
+    const jpeg = await fetchMedia(app, image!.contentUrl as string);
+    expect(jpeg.status).toBe(200);
+    expect((await sharp(jpeg.body).metadata()).format).toBe("jpeg");
+
+    const res = await fetch(`${app.url.replace(/\/graphql$/, "")}/syndication/ninjs/${article.id}`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      associations?: { name: string; type: string; by?: string; renditions: { href: string; contentType: string }[] }[];
+    };
+    const validate = ninjsValidator();
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.associations?.map((a) => [a.name, a.type, a.by])).toEqual([["leadImage", "picture", graphic.credit]]);
+    const renditions = doc.associations![0]!.renditions;
+    expect(renditions).toHaveLength(1 + 5 * 3);
+    for (const { href, contentType } of renditions) {
+      const file = await fetchMedia(app, href);
+      expect(file.status, href).toBe(200);
+      expect(file.headers["content-type"], href).toBe(contentType);
+    }
   });
 });
 

@@ -1,7 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { cacheDir, cachedBuild, version } from "../shared/build-cache";
+
+export { cacheDir, cachedBuild, version };
 
 /**
  * The explorer's browser bundle: GraphiQL 5 (React, Monaco) and our two panels (explorer/main.tsx),
@@ -53,12 +56,6 @@ export function sourcePath(...relative: string[]): string {
   throw new Error(`${relative.join("/")} not found beside the server's sources`);
 }
 
-/** A package's installed version (read from node_modules: some packages do not export their package.json). */
-export function version(pkg: string): string {
-  const file = path.resolve(path.dirname(require.resolve("esbuild/package.json")), "..", pkg, "package.json");
-  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
-}
-
 function buildKey(sourceDir: string): string {
   const hash = createHash("sha256");
   for (const file of fs.readdirSync(sourceDir).sort()) {
@@ -104,30 +101,6 @@ export function loadBundle(id: string, dir: string): ExplorerBundle {
     });
   }
   return { id, assets };
-}
-
-/**
- * The build in `cacheRoot/id`, made by `build` when missing: built aside and renamed into place,
- * so another process building at the same time loses the rename harmlessly.
- */
-export async function cachedBuild(cacheRoot: string, id: string, build: (outDir: string) => Promise<void>): Promise<string> {
-  const dir = path.join(cacheRoot, id);
-  if (fs.existsSync(dir)) return dir;
-  const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  try {
-    await build(tmp);
-    if (!fs.existsSync(dir)) fs.renameSync(tmp, dir);
-  } catch (err) {
-    if (!fs.existsSync(dir)) throw err;
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  return dir;
-}
-
-/** node_modules/.cache/<name>, where built bundles are kept between starts. */
-export function cacheDir(name: string): string {
-  return path.resolve(path.dirname(require.resolve("esbuild/package.json")), "../.cache", name);
 }
 
 let pending: Promise<ExplorerBundle> | null = null;

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from "../../src/config";
 import { createDataSource } from "../../src/db/data-source";
 import { startServer, type RunningServer } from "../../src/server/app";
 import { DEMO_EDITOR } from "../../src/seed/seed";
+import { CONTENT_TYPES, DiskBlobStore } from "../../src/modules/media";
 import { AuthService } from "../../src/modules/user";
 import { type Role } from "../../src/shared/enums";
 import { createLogger } from "../../src/shared/logger";
@@ -71,6 +72,7 @@ export async function startTestApp(
   // TypeORM records the database name with generated columns; a clone carries the template's.
   await ds.query(`UPDATE typeorm_metadata SET database = current_database()`);
   const server = await startServer({ config, dataSource: ds, log, port: 0 });
+  await copyTemplateMedia(server);
   const base = `http://127.0.0.1:${server.port}/graphql`;
   const tokens = new Map<Role, string>();
 
@@ -123,6 +125,19 @@ export async function startTestApp(
     },
   };
   return app;
+}
+
+/**
+ * The clone's media rows (the demo story's lead image) name files the seed wrote for the
+ * template: put them in this app's store (disk or S3), as a restore of database and files would.
+ */
+async function copyTemplateMedia(server: RunningServer): Promise<void> {
+  const from = new DiskBlobStore(inject("templateMediaDir"));
+  const to = server.services.media.store;
+  for await (const { key } of from.list()) {
+    const body = await from.get(key);
+    if (body) await to.put(key, body, CONTENT_TYPES[key.slice(key.lastIndexOf(".") + 1)]!);
+  }
 }
 
 /** Domain-language assertions on GraphQL errors. */

@@ -15,6 +15,9 @@ import {
 import { checkIn, Role } from "../../shared/enums";
 import { Source } from "../source";
 import { User } from "../user";
+import { RenditionName } from "./media.renditions";
+
+export { RenditionName };
 
 export enum MediaKind {
   IMAGE = "IMAGE",
@@ -22,17 +25,6 @@ export enum MediaKind {
   AUDIO = "AUDIO",
 }
 registerEnumType(MediaKind, { name: "MediaKind", description: "What a media asset is; only images are uploaded today." });
-
-/** The renditions every image gets, cropped around its focal point (see media.processing.ts). */
-export enum RenditionName {
-  THUMBNAIL = "thumbnail",
-  SQUARE = "square",
-  FOUR_THREE = "4x3",
-  SIXTEEN_NINE = "16x9",
-  HERO = "hero",
-  /** The whole image, re-encoded without its metadata (never the uploaded bytes). */
-  ORIGINAL = "original",
-}
 
 @ObjectType({ simpleResolvers: true, description: "One encoding of a rendition." })
 export class MediaFile {

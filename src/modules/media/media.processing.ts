@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
+import path from "node:path";
 import { fileTypeFromFile } from "file-type";
 import type SharpDefault from "sharp";
 import type { Metadata, Sharp, SharpOptions } from "sharp";
 import { rgbaToThumbHash } from "thumbhash";
-import { MediaRejection } from "./media.errors";
-import { RenditionName, type MediaRendition } from "./media.entity";
+import { RenditionName, UploadRefused, type RenditionData } from "./media.renditions";
 
 /**
  * Bumped when the renditions change (sizes, crops, encoders): their URLs change with it, since
@@ -25,8 +25,10 @@ function vips(): Promise<SharpFactory> {
   loading ??= import("sharp").then((m) => {
     const sharp = (m as unknown as { default?: SharpFactory }).default ?? (m as unknown as SharpFactory);
     // libvips' operation cache keeps recent results for reuse; every pipeline here runs once, so it
-    // only held memory (about 50 MB more at the peak of a 50-megapixel upload).
+    // only held memory (about 50 MB more at the peak of a 50-megapixel upload). One libvips
+    // worker thread per pipeline: each thread's buffers (and glibc arena) are memory at the peak.
     sharp.cache(false);
+    sharp.concurrency(1);
     return sharp;
   });
   return loading;
@@ -90,7 +92,7 @@ const MARKUP = /<(?:script|html|body|iframe|object|embed|svg[\s/>]|\?php|!doctyp
  */
 async function checkPolyglot(file: string, size: number): Promise<void> {
   const polyglot = () =>
-    new MediaRejection(
+    new UploadRefused(
       "The file is also something other than an image (it carries markup, a PDF or a ZIP archive); upload the plain image.",
       415,
     );
@@ -133,10 +135,10 @@ export interface Inspected {
  * before anything is decoded) and decodes it once to prove it is whole.
  */
 export async function inspectUpload(file: string, size: number, limits: Limits): Promise<Inspected> {
-  if (size === 0) throw new MediaRejection("The file is empty.", 400);
+  if (size === 0) throw new UploadRefused("The file is empty.", 400);
   const type = await fileTypeFromFile(file).catch(() => undefined);
   if (!type || !ACCEPTED[type.mime]) {
-    throw new MediaRejection(
+    throw new UploadRefused(
       `This is not an image we accept${type ? ` (its bytes say ${type.mime})` : ""}; upload JPEG, PNG, WebP, AVIF or GIF. SVG and other formats are refused.`,
       415,
     );
@@ -148,13 +150,13 @@ export async function inspectUpload(file: string, size: number, limits: Limits):
     // The header only (no pixels are decoded), so the pixel limit is ours to check below, with a clear message.
     meta = await sharp(file, { failOn: "error", limitInputPixels: false }).metadata();
   } catch {
-    throw new MediaRejection("The image cannot be read: it is damaged or not really a " + type.ext.toUpperCase() + ".", 400);
+    throw new UploadRefused("The image cannot be read: it is damaged or not really a " + type.ext.toUpperCase() + ".", 400);
   }
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
-  if (!width || !height) throw new MediaRejection("The image has no dimensions; it is damaged.", 400);
+  if (!width || !height) throw new UploadRefused("The image has no dimensions; it is damaged.", 400);
   if (width * height > limits.maxPixels) {
-    throw new MediaRejection(
+    throw new UploadRefused(
       `The image is ${width} × ${height} pixels, over the limit of ${limits.maxPixels.toLocaleString("en")} pixels; scale it down first.`,
       413,
     );
@@ -163,7 +165,7 @@ export async function inspectUpload(file: string, size: number, limits: Limits):
     // Decode every pixel once: a truncated or corrupt file fails here, not halfway through the renditions.
     await sharp(file, inputOptions(limits)).resize(64, 64, { fit: "inside" }).raw().toBuffer();
   } catch {
-    throw new MediaRejection("The image is truncated or damaged; upload the complete file.", 400);
+    throw new UploadRefused("The image is truncated or damaged; upload the complete file.", 400);
   }
   return { mime: type.mime, width, height };
 }
@@ -177,15 +179,16 @@ export function renditionSetOf(contentHash: string, secret: string, focalX: numb
   return createHash("sha256").update(`${secret}:${contentHash}:${focalX}:${focalY}:v${PIPELINE_VERSION}`).digest("hex");
 }
 
+/** One file of a rendition set, written to the worker's output directory for the service to store. */
 export interface RenderedFile {
   key: string;
-  body: Buffer;
+  file: string;
   contentType: string;
 }
 
 export interface Rendered {
   files: RenderedFile[];
-  renditions: MediaRendition[];
+  renditions: RenditionData[];
   placeholder: string;
 }
 
@@ -222,44 +225,54 @@ export function cropAround(
  * the server render variants on request, so no signed-URL scheme is needed. sharp drops all
  * metadata (EXIF with GPS and camera serials, XMP, IPTC) unless asked; we ask only for the
  * colour profile, and apply the orientation to the pixels.
+ *
+ * Memory: every file goes straight to `outDir` (libvips encodes strip by strip into it; no
+ * encoded image is held in memory), the full-size image is decoded twice, streaming (for the
+ * original, and for one master at the largest rendition's size, shrunk on load), and every crop
+ * comes from that master.
  */
 export async function renderAll(
-  file: string | Buffer,
+  file: string,
   inspected: Inspected,
   set: string,
   focal: { x: number; y: number },
   limits: Limits,
-  /** The re-encoded original made at upload, when only the focal point changed: kept byte for byte. */
-  keptOriginal?: Buffer,
+  outDir: string,
+  /** `file` is the re-encoded original made at upload (only the focal point changed): kept byte for byte. */
+  keptOriginal = false,
 ): Promise<Rendered> {
   const sharp = await vips();
   const files: RenderedFile[] = [];
-  const renditions: MediaRendition[] = [];
-  const add = (name: RenditionName, ext: string, body: Buffer) => {
-    const path = `/media/${set}/${name}.${ext}`;
-    files.push({ key: `${set}/${name}.${ext}`, body, contentType: CONTENT_TYPES[ext]! });
-    return { contentType: CONTENT_TYPES[ext]!, bytes: body.length, path };
+  const renditions: RenditionData[] = [];
+  const out = async (name: RenditionName, ext: string, write: (target: string) => Promise<unknown>) => {
+    const target = path.join(outDir, `${name}.${ext}`);
+    await write(target);
+    const { size } = await fs.stat(target);
+    files.push({ key: `${set}/${name}.${ext}`, file: target, contentType: CONTENT_TYPES[ext]! });
+    return { contentType: CONTENT_TYPES[ext]!, bytes: size, path: `/media/${set}/${name}.${ext}` };
   };
 
   const originalExt = ACCEPTED[inspected.mime]!;
-  const original =
-    keptOriginal ??
-    (await (
+  const original = await out(RenditionName.ORIGINAL, originalExt, (target) => {
+    if (keptOriginal) return fs.copyFile(file, target);
+    const decoded = sharp(file, inputOptions(limits)).autoOrient().keepIccProfile();
+    return (
       originalExt === "jpg"
         ? // Baseline with standard Huffman tables: optimised coding (sharp's default) holds every
           // coefficient of the image for a second pass, 455 MB peak at 50 MP instead of 180 MB.
-          sharp(file, inputOptions(limits)).autoOrient().keepIccProfile().jpeg({ quality: 90, optimiseCoding: false })
-        : encoders[originalExt]!(sharp(file, inputOptions(limits)).autoOrient().keepIccProfile())
-    ).toBuffer());
+          decoded.jpeg({ quality: 90, optimiseCoding: false })
+        : encoders[originalExt]!(decoded)
+    ).toFile(target);
+  });
   renditions.push({
     name: RenditionName.ORIGINAL,
     width: inspected.width,
     height: inspected.height,
     path: `/media/${set}/${RenditionName.ORIGINAL}.${originalExt}`,
-    files: [add(RenditionName.ORIGINAL, originalExt, original)],
+    files: [original],
   });
 
-  // One decode of the upload, scaled to what the largest rendition needs; every crop comes from it.
+  // One decode of the upload, shrunk on load to what the largest rendition needs; every crop comes from it.
   const master = await sharp(file, inputOptions(limits))
     .autoOrient()
     .resize({ width: MASTER_SIZE, height: MASTER_SIZE, fit: "inside", withoutEnlargement: true })
@@ -279,16 +292,16 @@ export async function renderAll(
     }
     const sized = await pipeline.tiff({ compression: "none" }).toBuffer({ resolveWithObject: true });
     // One encoder at a time: an AVIF encode of the hero alone adds ~100 MB; three at once broke the 300 MB budget.
-    const encoded: { ext: string; body: Buffer }[] = [];
+    const encoded = [];
     for (const ext of RENDITION_FORMATS) {
-      encoded.push({ ext, body: await encoders[ext]!(sharp(sized.data).keepIccProfile()).toBuffer() });
+      encoded.push(await out(spec.name, ext, (target) => encoders[ext]!(sharp(sized.data).keepIccProfile()).toFile(target)));
     }
     renditions.push({
       name: spec.name,
       width: sized.info.width,
       height: sized.info.height,
       path: `/media/${set}/${spec.name}`,
-      files: encoded.map(({ ext, body }) => add(spec.name, ext, body)),
+      files: encoded,
     });
   }
 

@@ -6,8 +6,9 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+import { readFile } from "node:fs/promises";
 import type { Config } from "../../config";
-import { isBlobKey, type BlobStore, type StoredBlob } from "./media.storage";
+import { isBlobKey, type BlobSource, type BlobStore, type StoredBlob } from "./media.storage";
 
 /** The bucket settings (config.media.s3: S3_BUCKET, S3_ENDPOINT, …). */
 export type S3Settings = NonNullable<Config["media"]["s3"]>;
@@ -29,10 +30,12 @@ export class S3BlobStore implements BlobStore {
     this.client = new S3Client(config);
   }
 
-  async put(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.s3.bucket, Key: this.s3.prefix + checked(key), Body: body, ContentType: contentType }),
-    );
+  async put(key: string, body: BlobSource, contentType: string): Promise<void> {
+    const Key = this.s3.prefix + checked(key);
+    // Read whole, one file at a time: the SDK sends a stream body aws-chunked with a trailing
+    // checksum, which S3 takes but not every S3-compatible store does (s3rver stored the framing).
+    const Body = Buffer.isBuffer(body) ? body : await readFile(body.file);
+    await this.client.send(new PutObjectCommand({ Bucket: this.s3.bucket, Key, ContentType: contentType, Body }));
   }
 
   async get(key: string): Promise<Buffer | null> {

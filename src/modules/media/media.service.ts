@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { LRUCache } from "lru-cache";
 import type { DataSource } from "typeorm";
 import { ArticleState, ContentEventKind, ReferenceType } from "../../shared/enums";
@@ -12,8 +15,12 @@ import { appendEvents } from "../outbox";
 import { Action, can } from "../policy";
 import { Source } from "../source";
 import { MediaAsset, MediaKind, RenditionName } from "./media.entity";
+import { MediaRejection } from "./media.errors";
 import type { MediaAssetFilter, UpdateMediaAssetInput } from "./media.inputs";
-import { inspectUpload, renderAll, renditionSetOf, type Limits, type Rendered } from "./media.processing";
+import { renditionSetOf, type Limits, type Rendered } from "./media.processing";
+import { renderInWorker, type WorkerResult } from "./media.render";
+import { UploadRefused } from "./media.renditions";
+import type { RenderJob } from "./media.worker";
 import { isBlobKey, type BlobStore } from "./media.storage";
 
 /** The graphile-worker task that deletes blobs no asset row names (see sweepOrphans). */
@@ -56,6 +63,9 @@ const USING_ARTICLES_SQL = `SELECT a.id, a.published_revision_id, r.number
  * row, which sweepOrphans deletes once they are older than the grace period.
  */
 export class MediaService {
+  /** Uploads being processed here, by content hash: the same bytes again wait for that one instead of rendering twice. */
+  private readonly inFlight = new Map<string, Promise<{ asset: MediaAsset; created: boolean }>>();
+
   /** Recently served files: renditions are immutable, so a cached copy is never stale. */
   private readonly hot = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
 
@@ -83,12 +93,28 @@ export class MediaService {
     const repo = this.ds.getRepository(MediaAsset);
     const existing = await repo.findOneBy({ contentHash: received.sha256 });
     if (existing) return { asset: existing, created: false };
-    const inspected = await inspectUpload(received.file, received.bytes, this.opts);
+    // The same bytes being processed here already: that upload's outcome (asset or refusal) is this one's.
+    const pending = this.inFlight.get(received.sha256);
+    if (pending) return { asset: (await pending).asset, created: false };
+    const job = this.create(viewer, received, focal);
+    this.inFlight.set(received.sha256, job);
+    try {
+      return await job;
+    } finally {
+      this.inFlight.delete(received.sha256);
+    }
+  }
+
+  /** A new asset from the upload; `created: false` when another instance committed the same bytes first. */
+  private async create(
+    viewer: StaffViewer,
+    received: ReceivedFile,
+    focal: { x: number; y: number },
+  ): Promise<{ asset: MediaAsset; created: boolean }> {
+    const repo = this.ds.getRepository(MediaAsset);
     const secret = randomBytes(16).toString("hex");
     const set = renditionSetOf(received.sha256, secret, focal.x, focal.y);
-    const rendered = await renderAll(received.file, inspected, set, focal, this.opts);
-    await this.scheduleSweep();
-    await this.writeBlobs(rendered);
+    const { inspected, rendered } = await this.renderAndStore({ file: received.file, bytes: received.bytes, set, focal });
     const [row] = await this.ds.query<{ id: string }[]>(
       `INSERT INTO media_assets (kind, content_hash, rendition_set, url_secret, mime, bytes, width, height, renditions, placeholder, uploaded_by_id, focal_x, focal_y)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -110,7 +136,7 @@ export class MediaService {
       ],
     );
     if (!row) {
-      // The same bytes committed first from another request: that asset is the one; ours are spare.
+      // The same bytes committed first from another instance: that asset is the one; ours are spare.
       await this.deleteBlobs(rendered.files.map((f) => f.key));
       return { asset: await repo.findOneByOrFail({ contentHash: received.sha256 }), created: false };
     }
@@ -233,14 +259,25 @@ export class MediaService {
     const bytes = originalKey ? await this.store.get(originalKey) : null;
     if (!bytes) throw new Error(`media asset ${asset.id} has no stored original`);
     const set = renditionSetOf(asset.contentHash, asset.urlSecret, focalX, focalY);
-    const inspected = { mime: asset.mime, width: asset.width, height: asset.height };
-    const rendered = await renderAll(bytes, inspected, set, { x: focalX, y: focalY }, this.opts, bytes);
-    await this.scheduleSweep();
-    // Blob before row, as at upload: the row commits after this, or the files are orphans.
-    await this.writeBlobs(rendered);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "newsgraph-refocus-"));
+    try {
+      const file = path.join(dir, "original");
+      await fs.writeFile(file, bytes);
+      const keptOriginal = { mime: asset.mime, width: asset.width, height: asset.height };
+      // Blob before row, as at upload: the row commits after this, or the files are orphans.
+      const { rendered } = await this.renderAndStore({
+        file,
+        bytes: bytes.length,
+        set,
+        focal: { x: focalX, y: focalY },
+        keptOriginal,
+      });
+      asset.renditions = rendered.renditions;
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
     asset.retiredSets = [...new Set([...asset.retiredSets, asset.renditionSet])].filter((s) => s !== set);
     asset.renditionSet = set;
-    asset.renditions = rendered.renditions;
     asset.focalX = focalX;
     asset.focalY = focalY;
   }
@@ -316,8 +353,29 @@ export class MediaService {
     );
   }
 
+  /**
+   * Render in the media worker (media.render.ts) into a directory of this call's own, then queue
+   * the orphan sweep and store the files from it (before any row names them). An image the
+   * worker refuses is a MediaRejection.
+   */
+  private async renderAndStore(job: Omit<RenderJob, "outDir" | "limits">): Promise<Omit<WorkerResult, "peakRssKb">> {
+    const outDir = await fs.mkdtemp(path.join(os.tmpdir(), "newsgraph-render-"));
+    try {
+      const result = await renderInWorker({ ...job, outDir, limits: { maxPixels: this.opts.maxPixels } }).catch(
+        (err: unknown) => {
+          throw err instanceof UploadRefused ? new MediaRejection(err.message, err.status) : err;
+        },
+      );
+      await this.scheduleSweep();
+      await this.writeBlobs(result.rendered);
+      return result;
+    } finally {
+      await fs.rm(outDir, { recursive: true, force: true });
+    }
+  }
+
   private async writeBlobs(rendered: Rendered): Promise<void> {
-    for (const f of rendered.files) await this.store.put(f.key, f.body, f.contentType);
+    for (const f of rendered.files) await this.store.put(f.key, { file: f.file }, f.contentType);
   }
 
   private async deleteBlobs(keys: string[]): Promise<void> {

@@ -26,9 +26,12 @@ export interface StoredBlob {
  * Where media bytes live. Keys are `<rendition set>/<file>`, validated by every implementation
  * before it touches anything, so a key built from a URL can never name another path.
  */
+/** A blob's bytes: in memory, or a file to copy from (the media worker's output, never read into memory). */
+export type BlobSource = Buffer | { file: string };
+
 export interface BlobStore {
   readonly kind: "disk" | "s3";
-  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  put(key: string, body: BlobSource, contentType: string): Promise<void>;
   /** The bytes, or null when there is no such blob. */
   get(key: string): Promise<Buffer | null>;
   delete(key: string): Promise<void>;
@@ -47,12 +50,13 @@ export class DiskBlobStore implements BlobStore {
     return path.join(this.root, set.slice(0, 2), set, file);
   }
 
-  async put(key: string, body: Buffer): Promise<void> {
+  async put(key: string, body: BlobSource): Promise<void> {
     const target = this.pathOf(key);
     await fs.mkdir(path.dirname(target), { recursive: true });
     // A reader never sees half a file: the rename is atomic within the directory.
     const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
-    await fs.writeFile(tmp, body, { flag: "wx" });
+    if (Buffer.isBuffer(body)) await fs.writeFile(tmp, body, { flag: "wx" });
+    else await fs.copyFile(body.file, tmp, fs.constants.COPYFILE_EXCL);
     await fs.rename(tmp, target);
   }
 

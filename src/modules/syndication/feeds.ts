@@ -136,7 +136,10 @@ export function toAtom(items: SyndicationItem[], site: SyndicationSite, opts: Fe
 /** Media RSS namespace, for Atom's media:content. */
 const MEDIA_RSS_NS = "http://search.yahoo.com/mrss/";
 
-/** Atom lines for an entry's lead image: Media RSS `media:content` with its alt text and credit. */
+/**
+ * Atom lines for an entry's lead image: an RFC 4287 enclosure link (which every Atom reader
+ * knows), and Media RSS `media:content` with its size, alt text and credit.
+ */
 function atomMediaContent(images: readonly ArticleImage[] | undefined, site: SyndicationSite): string[] {
   const lead = leadOf(images);
   const r = lead && rendition(lead, LEAD_RENDITION);
@@ -144,8 +147,10 @@ function atomMediaContent(images: readonly ArticleImage[] | undefined, site: Syn
   if (!lead || !r || !file) return [];
   const alt = altOf(lead);
   const caption = captionOf(lead);
+  const url = xmlAttr(mediaUrl(site, file.path));
   return [
-    `    <media:content url="${xmlAttr(mediaUrl(site, file.path))}" type="${xmlAttr(file.contentType)}" medium="image" ` +
+    `    <link rel="enclosure" type="${xmlAttr(file.contentType)}" length="${file.bytes}" href="${url}"/>`,
+    `    <media:content url="${url}" type="${xmlAttr(file.contentType)}" medium="image" ` +
       `width="${r.width}" height="${r.height}" fileSize="${file.bytes}">`,
     ...(caption ? [`      <media:title type="plain">${xmlText(caption)}</media:title>`] : []),
     ...(alt ? [`      <media:description type="plain">${xmlText(alt)}</media:description>`] : []),
