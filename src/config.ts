@@ -33,6 +33,8 @@ export interface Config {
   /** Audit rows written per minute for mutations from one unauthenticated client address. */
   auditUnauthenticatedPerMinute: number;
   cacheMaxAgeSeconds: number;
+  /** URLs per article sitemap file (sitemaps.org allows at most 50,000). */
+  sitemapUrlsPerFile: number;
   /** Response cache for anonymous GraphQL queries: off, in this process, or shared in Redis. */
   responseCache: "off" | "memory" | "redis";
   redisUrl: string | null;
@@ -167,6 +169,7 @@ export const ENV_DOC: Record<string, string> = {
   ARTICLE_URL_PATTERN:
     "an article's page on the reader-facing site, with {slug} where the slug goes, e.g. https://news.example/articles/{slug}; the links in ninjs, feeds and JSON-LD (and their ids, with the article's id for {slug}) follow it (default PUBLIC_BASE_URL/articles/{slug})",
   PUBLISHER_NAME: "publisher and rights holder named in syndication output (default Newsgraph)",
+  SITEMAP_URLS_PER_FILE: "articles per sitemap file listed by /sitemap.xml, 1 to 50000 (default 50000)",
   CORS_ORIGINS:
     "origins whose pages may call the API from a browser, comma-separated (https://news.example,https://studio.example), or * for any; unset: none",
   WEBHOOKS_POLL_MS: "how often the delivery queue looks for retries that fell due, in milliseconds (default 500)",
@@ -375,6 +378,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     auditUnauthenticatedPerMinute: int(env, "AUDIT_UNAUTHENTICATED_PER_MINUTE", 30, 1, 100_000, problems),
     cacheMaxAgeSeconds: int(env, "CACHE_MAX_AGE", 60, 0, 86400, problems),
+    sitemapUrlsPerFile: int(env, "SITEMAP_URLS_PER_FILE", 50_000, 1, 50_000, problems),
     responseCache: oneOf(env, "RESPONSE_CACHE", ["off", "memory", "redis"] as const, redisUrl ? "redis" : "memory", problems),
     redisUrl,
     responseCacheMaxMb: int(env, "RESPONSE_CACHE_MAX_MB", 64, 1, 65536, problems),

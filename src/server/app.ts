@@ -28,6 +28,7 @@ import { auditPlugin } from "../modules/audit";
 import { idempotencyPlugin } from "../modules/idempotency";
 import type { JobRunner } from "../modules/job";
 import { syndicationRouter } from "./syndication-routes";
+import { sitemapRouter } from "./sitemap-routes";
 import { explorerRouter } from "./explorer";
 import { mediaRouter } from "./media-routes";
 import { studioRouter } from "./studio";
@@ -180,6 +181,7 @@ export async function startServer(opts: {
   if (metricsEndpoint && config.metrics.port === null) app.get("/metrics", metricsEndpoint.handler());
   const reportSql = config.nodeEnv !== "production";
   app.use(syndicationRouter(services, config, log));
+  app.use(sitemapRouter(services, config, cache, log));
   if (config.explorer) app.use(explorerRouter({ log }));
   if (config.studio) app.use(studioRouter(services, config, { log }));
   app.use(mediaRouter(services, config, log));

@@ -2,13 +2,20 @@ import path from "node:path";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { Actor } from "../modules/actor";
-import { ArticleReadService, ArticleService, PreviewService, RevisionService, WorkflowService } from "../modules/article";
+import {
+  ArticleReadService,
+  ArticleService,
+  PreviewService,
+  RevisionService,
+  SitemapReader,
+  WorkflowService,
+} from "../modules/article";
 import { AuditService } from "../modules/audit";
 import { jobSchedule, JobService } from "../modules/job";
 import { PartnerService } from "../modules/partner";
 import { ChangesService, eventFactsByIds } from "../modules/outbox";
 import { WebhookService } from "../modules/webhook";
-import { SyndicationService } from "../modules/syndication";
+import { SitemapService, SyndicationService } from "../modules/syndication";
 import { OrganizationService } from "../modules/organization";
 import type { Logger } from "../shared/logger";
 import { DiskBlobStore, MediaService, S3BlobStore } from "../modules/media";
@@ -46,6 +53,11 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
   const media = mediaServiceFor(ds, config, log);
   // Absolute URLs of media paths, as the media library builds them (PUBLIC_BASE_URL).
   const mediaUrls = (p: string) => media.urlFor(p);
+  const organization = new OrganizationService(
+    ds,
+    { name: config.publisherName, url: `${site.baseUrl.replace(/\/+$/, "")}/` },
+    (p) => media.urlFor(p),
+  );
   return {
     auth: new AuthService(ds, config.sessionTtlHours, new LoginThrottle(ds, config.loginThrottle)),
     articles: new ArticleService(ds, mediaUrls),
@@ -66,8 +78,12 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     suggest: new SuggestService(ds),
     referenceHistory: new ReferenceHistoryService(ds),
     media,
-    organization: new OrganizationService(ds, { name: config.publisherName, url: `${site.baseUrl.replace(/\/+$/, "")}/` }, (p) =>
-      media.urlFor(p),
+    organization,
+    sitemaps: new SitemapService(
+      new SitemapReader(ds),
+      site,
+      async () => (await organization.get()).name,
+      config.sitemapUrlsPerFile,
     ),
     /** The event log's facts as they were at each event (subscriptions resolve them per event). */
     eventFacts: (ids: readonly string[]) => eventFactsByIds(ds, ids),

@@ -80,10 +80,13 @@ export class ArticleRecord {
   @JoinColumn({ name: "published_revision_id" })
   publishedRevision?: Relation<ArticleRevision>;
 
+  /** Sitemap indexes (migration 1796430000000): INCLUDE columns TypeORM cannot declare, hence synchronize: false. */
+  @Index("ix_articles_first_published", { synchronize: false })
   @Column({ type: "timestamptz", nullable: true })
   firstPublishedAt!: Date | null;
 
   /** When the article last entered public view; keyset order of public lists. Republishing an edit keeps it. */
+  @Index("ix_articles_sitemap", { synchronize: false })
   @Column({ type: "timestamptz", nullable: true })
   publishedAt!: Date | null;
 

@@ -18,6 +18,7 @@ export { RevisionService } from "./revision.service";
 export { PreviewService } from "./preview.service";
 export { createArticleLoaders, type ArticleLoaders } from "./article.loaders";
 export { RequestRecord } from "./request-record";
+export { SitemapReader, type NewsSitemapEntry, type SitemapEntry, type SitemapPageBounds } from "./sitemap.reader";
 export { Article, ArticleActorRole, ArticleConnection, Citation, Claim, Correction, HeldPerspective } from "./article.types";
 export { ArticleRecord } from "./article.entity";
 export { BODY_NOT_READ } from "./article.view";

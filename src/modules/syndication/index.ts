@@ -6,3 +6,4 @@ export { atomEntryId, toAtom, toJsonFeed, xmlAttr, xmlText, type FeedOptions } f
 export { GENRES, articleUri, articleUrl } from "./common";
 export { SyndicationService, type FeedScope } from "./syndication.service";
 export { organizationNode, organizationId } from "./jsonld-organization";
+export { MAX_SITEMAP_URLS, SitemapService, sitemapPagePath } from "./sitemaps";
