@@ -156,14 +156,7 @@ export class EventBus {
 
   /** Every event committed from now on, until return() is called or the bus closes. */
   subscribe(): AsyncIterableIterator<BusEvent> {
-    const sub: Subscriber = new Subscriber(
-      (s) => this.subscribers.delete(s),
-      this.opts.maxQueue,
-      () => this.log.warn({ maxQueue: this.opts.maxQueue }, "a subscriber fell too far behind; its subscription is ended"),
-    );
-    if (this.closed) sub.end();
-    else this.subscribers.add(sub);
-    return sub;
+    return this.join(this.subscribers, "a subscriber");
   }
 
   /**
@@ -172,13 +165,17 @@ export class EventBus {
    * refetches now and then.
    */
   subscribeDesk(): AsyncIterableIterator<DeskNotice> {
-    const sub = new Subscriber<DeskNotice>(
-      (s) => this.deskSubscribers.delete(s),
+    return this.join(this.deskSubscribers, "a desk subscriber");
+  }
+
+  private join<T>(set: Set<Subscriber<T>>, who: string): Subscriber<T> {
+    const sub = new Subscriber<T>(
+      (s) => set.delete(s),
       this.opts.maxQueue,
-      () => this.log.warn({ maxQueue: this.opts.maxQueue }, "a desk subscriber fell too far behind; its subscription is ended"),
+      () => this.log.warn({ maxQueue: this.opts.maxQueue }, `${who} fell too far behind; its subscription is ended`),
     );
     if (this.closed) sub.end();
-    else this.deskSubscribers.add(sub);
+    else set.add(sub);
     return sub;
   }
 
