@@ -20,6 +20,7 @@ import { OutboxTraceContext1796419701768 } from "./1796419701768-OutboxTraceCont
 import { MediaReferenceHistory1796421100000 } from "./1796421100000-MediaReferenceHistory";
 import { OrganizationProfile1796421239194 } from "./1796421239194-OrganizationProfile";
 import { SitemapIndexes1796430000000 } from "./1796430000000-SitemapIndexes";
+import { DeskNotices1796430534459 } from "./1796430534459-DeskNotices";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   MediaReferenceHistory1796421100000,
   OrganizationProfile1796421239194,
   SitemapIndexes1796430000000,
+  DeskNotices1796430534459,
 ];

@@ -195,9 +195,16 @@ describe("SQL statements per request", () => {
     // [list, query, largest page with that many rows]: the seed and the 60 above publish about 70.
     const lists: [string, (fields: string) => string, number][] = [
       ["draftArticles", (f) => `query($n: Int) { draftArticles(first: $n) { edges { node { id ${f} } } } }`, 100],
+      // The desk's search is a condition of the same statement: the 40 drafts above match.
+      [
+        "searched",
+        (f) => `query($n: Int) { searched: draftArticles(first: $n, search: "draft numb") { edges { node { id ${f} } } } }`,
+        40,
+      ],
       ["articles", (f) => `query($n: Int) { articles(first: $n) { edges { node { id ${f} } } } }`, 60],
     ];
     const editorial = "editorial { state version headRevisionNumber publishedRevisionNumber lockedBy nextTransitions }";
+    const costs: Record<string, number> = {};
     for (const [name, query, large] of lists) {
       const run = async (n: number, fields: string) => {
         const r = await app.gql<Record<string, { edges: unknown[] }>, { n: number }>(query(fields), { n }, { token });
@@ -209,7 +216,9 @@ describe("SQL statements per request", () => {
       const ten = await run(10, editorial);
       expect(ten - bare, `${name}: editorial costs one statement`).toBe(1);
       expect(await run(large, editorial), `${name}: ${large} rows cost what 10 do`).toBe(ten);
+      costs[name] = ten;
     }
+    expect(costs.searched, "a searched desk costs what an unsearched one does").toBe(costs.draftArticles);
 
     // Revision history on every row of an editorial list: pages, counts and contents batched too.
     const history = "revisions(first: 3) { totalCount edges { node { number content { headline } } } }";

@@ -1,13 +1,7 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useSubscription } from "urql";
 import { errorText } from "./client";
-import {
-  DeskDocument,
-  DeskPublishedDocument,
-  DeskUpdatedDocument,
-  DeskWithdrawnDocument,
-  type ArticleState,
-} from "./gql/graphql";
+import { DeskChangedDocument, DeskDocument, type ArticleState, type DeskChangedSubscription } from "./gql/graphql";
 import { hrefOf, navigate } from "./router";
 import { formatTime, STATE_LABELS } from "./labels";
 
@@ -25,8 +19,26 @@ const LANES: { lane: Lane; label: string }[] = [
   { lane: "ARCHIVED", label: "Archived" },
 ];
 
-/** How often the desk is fetched again besides the live events (drafts changed by others are not broadcast). */
-const REFRESH_MS = 15_000;
+/** The slow fallback: live notices are not replayed after a dropped connection, so the desk is also fetched now and then. */
+const REFRESH_MS = 60_000;
+/** Notices arriving together (a publish, a save burst) cause one fetch. */
+const COALESCE_MS = 150;
+/** Typing pauses this long before the desk searches on the server. */
+const SEARCH_DELAY_MS = 250;
+/** As the server's bound (draftArticles search). */
+const SEARCH_MAX = 200;
+
+type Change = DeskChangedSubscription["deskChanged"];
+
+/** The words to search for once typing pauses, or null for none. */
+function useSearchTerm(text: string): string | null {
+  const [term, setTerm] = useState<string | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => setTerm(text.trim() || null), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return term;
+}
 
 export function Desk() {
   const [lane, setLane] = useState<Lane>("ALL");
@@ -34,25 +46,38 @@ export function Desk() {
   const [search, setSearch] = useState("");
   const [order, setOrder] = useState<"newest" | "oldest">("newest");
   const state = lane === "ALL" || lane === "EMBARGOED" ? null : lane;
+  const term = useSearchTerm(search);
   const [{ data, error, fetching }, refetch] = useQuery({
     query: DeskDocument,
-    variables: { state, mine: mine || null, first: 100 },
+    variables: { state, mine: mine || null, search: term, first: 100 },
     requestPolicy: "cache-and-network",
   });
 
-  // Live: a story published, updated or withdrawn anywhere refreshes the lists.
-  const refresh = () => refetch({ requestPolicy: "network-only" });
-  useSubscription({ query: DeskPublishedDocument }, (_prev, event) => (refresh(), event));
-  useSubscription({ query: DeskUpdatedDocument }, (_prev, event) => (refresh(), event));
-  useSubscription({ query: DeskWithdrawnDocument }, (_prev, event) => (refresh(), event));
+  // Live: every change of a working copy (anyone's save, transition, lock, deletion) refetches the lists.
+  const refetchRef = useRef(refetch);
+  refetchRef.current = refetch;
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refresh = () => {
+    pending.current ??= setTimeout(() => {
+      pending.current = null;
+      refetchRef.current({ requestPolicy: "network-only" });
+    }, COALESCE_MS);
+  };
+  const [live] = useSubscription<DeskChangedSubscription, Change | null>({ query: DeskChangedDocument }, (_prev, event) => {
+    refresh();
+    return event.deskChanged;
+  });
   useEffect(() => {
     const timer = setInterval(refresh, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [state, mine]);
+    return () => {
+      clearInterval(timer);
+      if (pending.current) clearTimeout(pending.current);
+      pending.current = null;
+    };
+  }, [state, mine, term]);
 
   const rows = useMemo(() => {
     const now = Date.now();
-    const words = search.trim().toLowerCase();
     const list = (data?.draftArticles.edges ?? [])
       .map((e) => e.node)
       .filter(
@@ -61,11 +86,11 @@ export function Desk() {
           (a.editorial.embargoUntil !== null &&
             a.editorial.embargoUntil !== undefined &&
             Date.parse(a.editorial.embargoUntil) > now),
-      )
-      .filter((a) => !words || `${a.headline} ${a.byline} ${a.slug}`.toLowerCase().includes(words));
+      );
     list.sort((a, b) => (Date.parse(b.editorial.updatedAt) - Date.parse(a.editorial.updatedAt)) * (order === "newest" ? 1 : -1));
     return list;
-  }, [data, lane, search, order]);
+  }, [data, lane, order]);
+  const last = live.data;
 
   return (
     <section aria-labelledby="desk-title">
@@ -87,7 +112,14 @@ export function Desk() {
           <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} /> My stories
         </label>
         <label className="inline">
-          Search <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+          Search{" "}
+          <input
+            type="search"
+            value={search}
+            maxLength={SEARCH_MAX}
+            placeholder="Headline, standfirst, byline or body"
+            onChange={(e) => setSearch(e.target.value)}
+          />
         </label>
         <label className="inline">
           Sort by
@@ -104,6 +136,14 @@ export function Desk() {
       ) : null}
       <p role="status" className="muted">
         {fetching && !data ? "Loading stories…" : `${rows.length} ${rows.length === 1 ? "story" : "stories"}`}
+        {term ? ` matching “${term}”` : ""}
+      </p>
+      <p className="muted live" aria-live="polite">
+        {live.error
+          ? "Live updates are paused; the desk refreshes every minute."
+          : last
+            ? `Live · last change ${formatTime(last.changedAt)}${last.changedBy ? ` by ${last.changedBy}` : " by the scheduler"}`
+            : "Live"}
       </p>
       <table className="desk">
         <thead>

@@ -124,6 +124,14 @@ export class ArticleRecord {
 
   @UpdateDateColumn({ type: "timestamptz" })
   updatedAt!: Date;
+
+  /** Who made the last versioned change (an edit, a transition, an embargo, a correction); null for the scheduler. */
+  @Column({ type: "uuid", nullable: true })
+  updatedById!: string | null;
+
+  @ManyToOne(() => User, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "updated_by_id" })
+  updatedBy?: User;
 }
 
 /**

@@ -21,6 +21,7 @@ import { connectionFrom, PageArgs, type ConnectionShape } from "../../shared/pag
 import type { StaffViewer } from "../../shared/viewer";
 import { IdField } from "../../shared/input-fields";
 import { ArticleOrder } from "./published.reader";
+import { DESK_SEARCH_MAX } from "./working-copy.reader";
 import { allowedFrom } from "./workflow";
 import { ArticleFilter, ArticleRelationsInput, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { BODY_NOT_READ } from "./article.view";
@@ -74,6 +75,16 @@ class DraftArticlesArgs extends PageArgs {
 
   @Field(() => Boolean, { nullable: true, description: "true: only articles you created (author set to you)." })
   mine?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Words of the working copy: part of a word in the headline, standfirst or byline (as you type), or whole words " +
+      "anywhere, the body included (full-text, stemmed). At most 200 characters; the order stays last edit first.",
+  })
+  @IsOptional()
+  @MaxLength(DESK_SEARCH_MAX, { message: `search is too long; use at most ${DESK_SEARCH_MAX} characters.` })
+  search?: string | null;
 }
 
 export const staff = (ctx: Context): StaffViewer => ctx.viewer as StaffViewer;

@@ -57,7 +57,7 @@ export class ArticleService {
       }
       const slug = input.slug ?? (await this.freeSlug(m, slugify(snapshot.headline)));
       const [article] = await m.query<[{ id: string }]>(
-        `INSERT INTO articles (slug, state, version, created_by_id) VALUES ($1, $2, 1, $3) RETURNING id`,
+        `INSERT INTO articles (slug, state, version, created_by_id, updated_by_id) VALUES ($1, $2, 1, $3, $3) RETURNING id`,
         [slug, ArticleState.DRAFT, viewer.userId],
       );
       const revisionId = await insertRevisionRows(m, article.id, 1, snapshot, viewer.userId, "Created", this.mediaUrls);
@@ -246,7 +246,7 @@ export class ArticleService {
     if (!isUuid(id)) throw new NotFoundError("Article", id);
     await this.ds.transaction(async (m) => {
       const result = await m.queryRunner!.query(
-        `UPDATE articles SET version = version + 1, updated_at = now()
+        `UPDATE articles SET version = version + 1, updated_at = now(), updated_by_id = $3
          WHERE id = $1 AND version = $2 AND (locked_by_id IS NULL OR locked_by_id = $3 OR lock_expires_at <= now())
          RETURNING head_revision_id, slug, pending_slug, first_published_at, state`,
         [id, expectedVersion, viewer.userId],

@@ -71,18 +71,19 @@ export class WorkflowService {
     const prev = await lockArticleRow(m, id, system ? null : viewer, opts.expectedVersion);
     const to = checkTransition(t, prev.state, viewer);
     const by = system ? "scheduler" : viewer.userId;
+    const editor = system ? null : viewer.userId;
     switch (t) {
       case Transition.REQUEST_CHANGES: {
         const comment = toPlainText(opts.comment ?? "");
         if (comment.length < 3) throw new BadUserInputError("requestChanges needs a comment telling the writer what to change.");
-        await this.setState(m, id, to, { review_note: comment });
+        await this.setState(m, id, to, editor, { review_note: comment });
         return;
       }
       case Transition.SUBMIT_FOR_REVIEW:
-        await this.setState(m, id, to, { review_note: null });
+        await this.setState(m, id, to, editor, { review_note: null });
         return;
       case Transition.APPROVE:
-        await this.setState(m, id, to, {});
+        await this.setState(m, id, to, editor, {});
         return;
       case Transition.SCHEDULE: {
         if (!opts.at) throw new BadUserInputError("schedulePublish needs at: the time to publish.");
@@ -93,28 +94,28 @@ export class WorkflowService {
           );
         await this.schedule.cancelJobsIn(m, id, JobKind.PUBLISH);
         await this.schedule.scheduleJobIn(m, JobKind.PUBLISH, id, opts.at, { by });
-        await this.setState(m, id, to, {});
+        await this.setState(m, id, to, editor, {});
         return;
       }
       case Transition.CANCEL_SCHEDULE:
         await this.schedule.cancelJobsIn(m, id, JobKind.PUBLISH);
-        await this.setState(m, id, to, {});
+        await this.setState(m, id, to, editor, {});
         return;
       case Transition.PUBLISH:
         await this.schedule.cancelJobsIn(m, id, JobKind.PUBLISH);
-        await this.publishIn(m, prev, by);
+        await this.publishIn(m, prev, by, editor);
         return;
       case Transition.UNPUBLISH: {
         const reason = toPlainText(opts.reason ?? "");
         if (reason.length < 3)
           throw new BadUserInputError("unpublish needs a reason (kept in the event log and shown to partners).");
-        await this.setState(m, id, to, {});
+        await this.setState(m, id, to, editor, {});
         await appendEvent(m, id, ContentEventKind.UNPUBLISHED, prev.published_revision_id, null, { by, reason });
         return;
       }
       case Transition.ARCHIVE:
       case Transition.RESTORE_FROM_ARCHIVE:
-        await this.setState(m, id, to, {});
+        await this.setState(m, id, to, editor, {});
         return;
       default: {
         const unhandled: never = t;
@@ -127,12 +128,13 @@ export class WorkflowService {
     m: EntityManager,
     id: string,
     state: ArticleState,
+    editor: string | null,
     extra: { review_note?: string | null },
   ): Promise<void> {
     const note = "review_note" in extra;
     await m.query(
-      `UPDATE articles SET state = $2, version = version + 1, updated_at = now()${note ? ", review_note = $3" : ""} WHERE id = $1`,
-      note ? [id, state, extra.review_note] : [id, state],
+      `UPDATE articles SET state = $2, version = version + 1, updated_at = now(), updated_by_id = $3${note ? ", review_note = $4" : ""} WHERE id = $1`,
+      note ? [id, state, editor, extra.review_note] : [id, state, editor],
     );
   }
 
@@ -141,7 +143,7 @@ export class WorkflowService {
    * A first publish sets firstPublishedAt; republishing keeps publishedAt (list order) and
    * moves publicUpdatedAt. An embargo in the future gets a job that announces its end.
    */
-  private async publishIn(m: EntityManager, prev: LockedArticle, by: string): Promise<void> {
+  private async publishIn(m: EntityManager, prev: LockedArticle, by: string, editor: string | null): Promise<void> {
     if (prev.state === ArticleState.PUBLISHED && prev.head_revision_id === prev.published_revision_id) {
       throw new BadUserInputError("Nothing to publish: readers already see the latest revision.");
     }
@@ -157,10 +159,11 @@ export class WorkflowService {
          public_updated_at = now(),
          review_note = NULL,
          version = version + 1,
-         updated_at = now()
+         updated_at = now(),
+         updated_by_id = $2
        WHERE id = $1
        RETURNING published_revision_id, (SELECT number FROM article_revisions WHERE id = head_revision_id) AS number`,
-      [prev.id],
+      [prev.id, editor],
     );
     const kind = prev.state === ArticleState.PUBLISHED ? ContentEventKind.UPDATED : ContentEventKind.PUBLISHED;
     await appendEvent(m, prev.id, kind, row.published_revision_id, row.number, {
@@ -187,10 +190,10 @@ export class WorkflowService {
         if (!future)
           throw new BadUserInputError(`embargoUntil ${until.toISOString()} is not in the future; send null to lift the embargo.`);
       }
-      await m.query(`UPDATE articles SET embargo_until = $2, version = version + 1, updated_at = now() WHERE id = $1`, [
-        id,
-        until,
-      ]);
+      await m.query(
+        `UPDATE articles SET embargo_until = $2, version = version + 1, updated_at = now(), updated_by_id = $3 WHERE id = $1`,
+        [id, until, viewer.userId],
+      );
       await this.schedule.cancelJobsIn(m, id, JobKind.LIFT_EMBARGO);
       if (prev.state !== ArticleState.PUBLISHED) return;
       if (until) {
@@ -272,8 +275,8 @@ export class WorkflowService {
       }
       await m.query(
         `UPDATE articles SET published_revision_id = $2, head_revision_id = $3,
-           public_updated_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
-        [id, revisionId, headId],
+           public_updated_at = now(), version = version + 1, updated_at = now(), updated_by_id = $4 WHERE id = $1`,
+        [id, revisionId, headId, viewer.userId],
       );
       await appendEvent(m, id, ContentEventKind.CORRECTED, revisionId, number, { by: viewer.userId, kind, text });
     });

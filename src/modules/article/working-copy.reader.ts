@@ -1,9 +1,14 @@
 import type { ArticleState } from "../../shared/enums";
-import { NotFoundError } from "../../shared/errors";
+import { BadUserInputError, NotFoundError } from "../../shared/errors";
+import { containsPattern } from "../../shared/like";
 import { isUuid } from "../../shared/ids";
 import { decodeCursor, encodeCursor, instantAt, micros, pageSize, type Page } from "../../shared/pagination";
 import type { Article, EditorialInfo } from "./article.types";
 import { LIST_COLUMNS, Params, positionOf, SqlReader, toView, VIEW_COLUMNS, type ViewRow } from "./article.view";
+import { searchConfigs, searchMatch } from "./search.sql";
+
+/** The longest desk search, as for the public search (filter.query). */
+export const DESK_SEARCH_MAX = 200;
 
 /** Editorial views: working copies (the head revision) and editorial state. Callers check the role. */
 export class WorkingCopyReader extends SqlReader {
@@ -24,6 +29,8 @@ export class WorkingCopyReader extends SqlReader {
     state?: ArticleState | null;
     /** Only articles this user created. */
     author?: string | null;
+    /** Words of the working copy (see draftArticles). */
+    search?: string | null;
     first?: number | null;
     after?: string | null;
   }): Promise<Page<Article>> {
@@ -32,6 +39,18 @@ export class WorkingCopyReader extends SqlReader {
     const where: string[] = ["TRUE"];
     if (args.state) where.push(`a.state = ${p.add(args.state)}`);
     if (args.author) where.push(`a.created_by_id = ${p.add(args.author)}::uuid`);
+    const search = args.search?.trim();
+    if (args.search !== undefined && args.search !== null) {
+      if (!search) throw new BadUserInputError("search is empty; send words to look for, or leave it out.");
+      if (search.length > DESK_SEARCH_MAX)
+        throw new BadUserInputError(`search is too long; use at most ${DESK_SEARCH_MAX} characters.`);
+      // The full-text match finds whole words anywhere (body, claims, perspectives, stemmed); ILIKE
+      // finds what an editor is still typing ("elec") in the headline, standfirst or byline.
+      const like = p.add(containsPattern(search));
+      const text = ["r.headline", "r.standfirst", "r.byline"].map((c) => `${c} ILIKE ${like} ESCAPE '\\'`);
+      where.push(`(${[searchMatch(searchConfigs(null), p.add(search)), ...text].join(" OR ")})`);
+    }
+    const countFrom = search ? "articles a JOIN article_revisions r ON r.id = a.head_revision_id" : "articles a";
     const countWhere = [...where];
     const countParams = [...p.values];
     if (args.after) {
@@ -54,7 +73,7 @@ export class WorkingCopyReader extends SqlReader {
       cursorOf: (a) => encodeCursor("edit", [positionOf(a), a.id]),
       count: async () => {
         const [row] = await this.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM articles a WHERE ${countWhere.join(" AND ")}`,
+          `SELECT count(*)::int AS n FROM ${countFrom} WHERE ${countWhere.join(" AND ")}`,
           countParams,
         );
         return row?.n ?? 0;

@@ -4,6 +4,7 @@ import type { ContentEventKind } from "../../shared/enums";
 import type { Logger } from "../../shared/logger";
 import { EVENTS_CHANNEL } from "./append";
 import { CACHE_CHANNEL } from "./cache-tags";
+import { DESK_CHANNEL, parseDeskNotice, type DeskNotice } from "./desk-notice";
 
 /** One committed row of content_events, as read by the bus. */
 export interface BusEvent {
@@ -47,18 +48,18 @@ interface EventRow {
  * One subscriber's queue. Not an async generator: return() must end a pending next() at once
  * (a generator would only see it after the next event), or unsubscribed sockets would linger.
  */
-class Subscriber implements AsyncIterableIterator<BusEvent> {
-  private buffer: BusEvent[] = [];
-  private waiters: ((r: IteratorResult<BusEvent>) => void)[] = [];
+class Subscriber<T = BusEvent> implements AsyncIterableIterator<T> {
+  private buffer: T[] = [];
+  private waiters: ((r: IteratorResult<T>) => void)[] = [];
   private ended = false;
 
   constructor(
-    private readonly detach: (s: Subscriber) => void,
+    private readonly detach: (s: Subscriber<T>) => void,
     private readonly maxQueue: number,
     private readonly onOverflow: () => void,
   ) {}
 
-  push(e: BusEvent): void {
+  push(e: T): void {
     if (this.ended) return;
     const waiter = this.waiters.shift();
     if (waiter) return waiter({ value: e, done: false });
@@ -78,19 +79,19 @@ class Subscriber implements AsyncIterableIterator<BusEvent> {
     for (const w of this.waiters.splice(0)) w({ value: undefined, done: true });
   }
 
-  next(): Promise<IteratorResult<BusEvent>> {
+  next(): Promise<IteratorResult<T>> {
     const e = this.buffer.shift();
     if (e) return Promise.resolve({ value: e, done: false });
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  return(): Promise<IteratorResult<BusEvent>> {
+  return(): Promise<IteratorResult<T>> {
     this.end();
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<BusEvent> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return this;
   }
 }
@@ -112,6 +113,7 @@ export class EventBus {
   private readonly opts: Required<Omit<EventBusOptions, "log">>;
   private client: Client | null = null;
   private readonly subscribers = new Set<Subscriber>();
+  private readonly deskSubscribers = new Set<Subscriber<DeskNotice>>();
   private readonly listeners = new Set<(e: BusEvent) => void>();
   private readonly cacheListeners = new Set<(payload: string) => void>();
   private readonly connectionListeners = new Set<(up: boolean) => void>();
@@ -154,13 +156,26 @@ export class EventBus {
 
   /** Every event committed from now on, until return() is called or the bus closes. */
   subscribe(): AsyncIterableIterator<BusEvent> {
-    const sub: Subscriber = new Subscriber(
-      (s) => this.subscribers.delete(s),
+    return this.join(this.subscribers, "a subscriber");
+  }
+
+  /**
+   * Every change of a working copy the Studio's desk shows (see desk-notice.ts), from now on.
+   * Notices are not kept: one sent while the LISTEN connection is down is lost, so a desk also
+   * refetches now and then.
+   */
+  subscribeDesk(): AsyncIterableIterator<DeskNotice> {
+    return this.join(this.deskSubscribers, "a desk subscriber");
+  }
+
+  private join<T>(set: Set<Subscriber<T>>, who: string): Subscriber<T> {
+    const sub = new Subscriber<T>(
+      (s) => set.delete(s),
       this.opts.maxQueue,
-      () => this.log.warn({ maxQueue: this.opts.maxQueue }, "a subscriber fell too far behind; its subscription is ended"),
+      () => this.log.warn({ maxQueue: this.opts.maxQueue }, `${who} fell too far behind; its subscription is ended`),
     );
     if (this.closed) sub.end();
-    else this.subscribers.add(sub);
+    else set.add(sub);
     return sub;
   }
 
@@ -225,14 +240,14 @@ export class EventBus {
   }
 
   get subscriberCount(): number {
-    return this.subscribers.size;
+    return this.subscribers.size + this.deskSubscribers.size;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const t of [this.reconnectTimer, this.retryTimer]) if (t) clearTimeout(t);
-    for (const s of [...this.subscribers]) s.end();
+    for (const s of [...this.subscribers, ...this.deskSubscribers]) s.end();
     const c = this.client;
     this.client = null;
     this.connected = false;
@@ -257,7 +272,11 @@ export class EventBus {
     client.on("end", () => this.lost(client));
     client.on("notification", (n) => {
       if (n.channel === EVENTS_CHANNEL) this.poke();
-      else if (n.channel === CACHE_CHANNEL && n.payload) {
+      else if (n.channel === DESK_CHANNEL) {
+        const notice = parseDeskNotice(n.payload);
+        if (notice) for (const s of [...this.deskSubscribers]) s.push(notice);
+        else this.log.warn({ payload: n.payload }, "a desk notice could not be read; ignored");
+      } else if (n.channel === CACHE_CHANNEL && n.payload) {
         const barrier = this.barriers.get(n.payload);
         if (barrier) {
           this.barriers.delete(n.payload);
@@ -269,6 +288,7 @@ export class EventBus {
       await client.connect();
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
       await client.query(`LISTEN ${CACHE_CHANNEL}`);
+      await client.query(`LISTEN ${DESK_CHANNEL}`);
       const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
       if (this.high === null) await this.init(client);
       if (this.closed) throw new Error("closed");

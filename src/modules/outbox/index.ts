@@ -15,3 +15,4 @@ export { ChangesService, type Change } from "./changes.service";
 export { outboxLag, type ConsumerLag } from "./lag";
 export { eventFactsAfter, eventFactsByIds, revisionRights } from "./event-facts";
 export { learn, type EventFacts, type Learned, type RevisionFacts } from "./learn";
+export { DESK_CHANNEL, parseDeskNotice, type DeskNotice } from "./desk-notice";

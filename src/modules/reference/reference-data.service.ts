@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from "typeorm";
+import { containsPattern } from "../../shared/like";
 import { isUuid } from "../../shared/ids";
 import { ArticleState, ContentEventKind } from "../../shared/enums";
 import { BadUserInputError, ForbiddenError, isForeignKeyViolation, NotFoundError, translateDbError } from "../../shared/errors";
@@ -123,7 +124,7 @@ export class ReferenceDataService<T extends Named> {
       if (v !== undefined && v !== null) qb.andWhere(`x.${k} = :${k}`, { [k]: v });
     }
     if (args.search) {
-      qb.andWhere("x.name ILIKE :q ESCAPE '\\'", { q: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+      qb.andWhere("x.name ILIKE :q ESCAPE '\\'", { q: containsPattern(args.search) });
     }
     const countQb = qb.clone();
     if (args.after) {

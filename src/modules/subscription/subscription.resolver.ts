@@ -1,7 +1,19 @@
-import { Ctx, Field, ID, ObjectType, type PubSub, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
-import { ContentEventKind } from "../../shared/enums";
-import { BadUserInputError, ForbiddenError } from "../../shared/errors";
+import {
+  Ctx,
+  Field,
+  ID,
+  Int,
+  ObjectType,
+  type PubSub,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from "type-graphql";
+import { ArticleState, ContentEventKind } from "../../shared/enums";
+import { BadUserInputError, ForbiddenError, UnauthenticatedError } from "../../shared/errors";
 import { Article, createArticleLoaders, RequestRecord } from "../article";
+import type { DeskNotice } from "../outbox";
 import { type Channel, DeliveryFailure, feed, type SubscriptionContext, type Withdrawal } from "./subscription.feed";
 
 @ObjectType({
@@ -31,6 +43,32 @@ export class ArticleTombstone {
   occurredAt!: Date;
 }
 
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    "A change on the desk (staff only): an article created, saved, moved through the workflow, locked or unlocked, or " +
+    "deleted. No content: read the working copy with draftArticle or draftArticles.",
+})
+export class DeskChange {
+  @Field(() => ID)
+  articleId!: string;
+
+  @Field(() => ArticleState, { nullable: true, description: "Null: the article was deleted." })
+  state!: ArticleState | null;
+
+  @Field(() => Boolean, { description: "The article was deleted: remove it." })
+  deleted!: boolean;
+
+  @Field(() => Int, { description: "Its version after the change (an edit lock taken or let go keeps the version)." })
+  version!: number;
+
+  @Field(() => String, { nullable: true, description: "The email of who made the change; null for the scheduler." })
+  changedBy!: string | null;
+
+  @Field(() => Date)
+  changedAt!: Date;
+}
+
 /**
  * type-graphql insists on a PubSub once a schema has subscriptions; ours use their own
  * subscribe functions over the per-process event bus (a PubSub would be schema-wide, and the
@@ -56,6 +94,16 @@ function subscribe(channel: Channel) {
     if (context.audience?.denied) throw new ForbiddenError(context.audience.denied);
     return feed(context as SubscriptionContext, channel);
   };
+}
+
+/** Desk notices for staff: anonymous connections are told to sign in, partner keys are refused. */
+function subscribeDesk({ context }: Data): AsyncIterableIterator<DeskNotice> {
+  if (!context.events) throw overWebSocket();
+  const kind = context.viewer?.kind ?? "anonymous";
+  if (kind === "anonymous")
+    throw new UnauthenticatedError("deskChanged is for staff: send connectionParams.authorization: Bearer <session token>.");
+  if (kind !== "staff") throw new ForbiddenError("deskChanged is for staff sessions; partner keys cannot follow the desk.");
+  return context.events.subscribeDesk();
 }
 
 /** Each delivery is executed with fresh loaders: a subscription's context lives for hours. */
@@ -102,5 +150,23 @@ export class SubscriptionResolver {
   })
   articleWithdrawn(@Root() tombstone: Withdrawal | DeliveryFailure, @Ctx() ctx: SubscriptionContext): ArticleTombstone {
     return deliver(tombstone, ctx);
+  }
+
+  @Subscription(() => DeskChange, {
+    description:
+      "Staff only: every change of a working copy, as it commits (who and when, never content), for a live desk. " +
+      "Not replayed after a dropped connection: refetch draftArticles on reconnecting.",
+    subscribe: subscribeDesk,
+  })
+  deskChanged(@Root() notice: DeskNotice | undefined): DeskChange {
+    if (!notice) throw overWebSocket();
+    return {
+      articleId: notice.articleId,
+      state: notice.state,
+      deleted: notice.state === null,
+      version: notice.version,
+      changedBy: notice.by,
+      changedAt: notice.at,
+    };
   }
 }
