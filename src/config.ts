@@ -59,6 +59,8 @@ export interface Config {
   publicBaseUrl: string;
   /** An article's public page: an http(s) URL with `{slug}` (default PUBLIC_BASE_URL/articles/{slug}). */
   articleUrlPattern: string;
+  /** The site's preview page with {token}, or "" (no site: the Studio previews itself). */
+  previewUrlPattern: string;
   publisherName: string;
   /** Origins whose pages may call the API from a browser (CORS); "*": any page, never with credentials; []: none. */
   corsOrigins: "*" | string[];
@@ -166,6 +168,8 @@ export const ENV_DOC: Record<string, string> = {
   WEBHOOKS_RUN: "deliver webhooks (and CDN purges) from this process (default true)",
   WEBHOOKS_CONCURRENCY: "webhook deliveries and CDN purges this process runs at once (default 4)",
   PUBLIC_BASE_URL: "public origin of the site, used in ninjs, feeds and JSON-LD (default http://localhost:PORT)",
+  PREVIEW_URL_PATTERN:
+    "the reader-facing site's preview page, with {token} where a preview token goes, e.g. https://news.example/preview/{token} (the reference site's); createPreviewToken then answers the link as url, and the Studio opens previews there (unset: the Studio shows them itself)",
   ARTICLE_URL_PATTERN:
     "an article's page on the reader-facing site, with {slug} where the slug goes, e.g. https://news.example/articles/{slug}; the links in ninjs, feeds and JSON-LD (and their ids, with the article's id for {slug}) follow it (default PUBLIC_BASE_URL/articles/{slug})",
   PUBLISHER_NAME: "publisher and rights holder named in syndication output (default Newsgraph)",
@@ -295,14 +299,20 @@ function replicaUrls(env: Env, databaseUrl: string | null, problems: string[]): 
 }
 
 function articleUrlPatternProblem(pattern: string): string | null {
-  const example = "e.g. https://news.example/articles/{slug}";
-  if (!pattern.includes("{slug}")) return `ARTICLE_URL_PATTERN must contain {slug} where the article's slug goes; ${example}`;
+  return urlPatternProblem("ARTICLE_URL_PATTERN", pattern, "{slug}", "https://news.example/articles/{slug}");
+}
+
+/** An http(s) URL with `hole` where a value goes, outside the host name; else what is wrong with it. */
+function urlPatternProblem(name: string, pattern: string, hole: string, sample: string): string | null {
+  const example = `e.g. ${sample}`;
+  const what = hole.slice(1, -1);
+  if (!pattern.includes(hole)) return `${name} must contain ${hole} where the ${what} goes; ${example}`;
   try {
-    const u = new URL(pattern.replaceAll("{slug}", "a-slug"));
-    if (u.protocol !== "http:" && u.protocol !== "https:") return `ARTICLE_URL_PATTERN must be an http(s) URL; ${example}`;
-    if (u.host.includes("a-slug")) return `ARTICLE_URL_PATTERN must keep {slug} out of the host name; ${example}`;
+    const u = new URL(pattern.replaceAll(hole, "a-value"));
+    if (u.protocol !== "http:" && u.protocol !== "https:") return `${name} must be an http(s) URL; ${example}`;
+    if (u.host.includes("a-value")) return `${name} must keep ${hole} out of the host name; ${example}`;
   } catch {
-    return `ARTICLE_URL_PATTERN is not a URL; ${example}`;
+    return `${name} is not a URL; ${example}`;
   }
   return null;
 }
@@ -394,6 +404,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhooksRun: bool(env, "WEBHOOKS_RUN", true, problems),
     publicBaseUrl: env.PUBLIC_BASE_URL?.trim() || "",
     articleUrlPattern: env.ARTICLE_URL_PATTERN?.trim() || "",
+    previewUrlPattern: env.PREVIEW_URL_PATTERN?.trim() || "",
     publisherName: env.PUBLISHER_NAME?.trim() || "Newsgraph",
     corsOrigins: origins(env, "CORS_ORIGINS", problems),
     webhooks: {
@@ -431,6 +442,15 @@ export function loadConfig(env: Env = process.env): Config {
     }
   } else {
     config.publicBaseUrl = `http://localhost:${config.port}`;
+  }
+  if (config.previewUrlPattern) {
+    const problem = urlPatternProblem(
+      "PREVIEW_URL_PATTERN",
+      config.previewUrlPattern,
+      "{token}",
+      "https://news.example/preview/{token}",
+    );
+    if (problem) problems.push(problem);
   }
   if (config.articleUrlPattern) {
     const problem = articleUrlPatternProblem(config.articleUrlPattern);

@@ -65,7 +65,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     changes: new ChangesService(ds, articleRead),
     workflow: new WorkflowService(ds, jobSchedule, mediaUrls),
     revisions: new RevisionService(ds),
-    preview: new PreviewService(ds),
+    preview: new PreviewService(ds, config.previewUrlPattern),
     jobs: new JobService(ds),
     audit: new AuditService(ds, log, { unauthenticatedPerMinute: config.auditUnauthenticatedPerMinute }),
     partners,

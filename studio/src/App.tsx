@@ -11,6 +11,7 @@ import { SignIn } from "./SignIn";
 // The editor (TipTap, ProseMirror, the Markdown parser) is its own chunk: the desk loads without it.
 const StoryEditor = lazy(() => import("./StoryEditor").then((m) => ({ default: m.StoryEditor })));
 const Admin = lazy(() => import("./admin/Admin").then((m) => ({ default: m.Admin })));
+const PreviewPage = lazy(() => import("./Preview").then((m) => ({ default: m.PreviewPage })));
 const AcceptInvite = lazy(() => import("./admin/AcceptInvite").then((m) => ({ default: m.AcceptInvite })));
 
 type SessionState =
@@ -48,7 +49,12 @@ export function App() {
 
   return (
     <Provider value={studio.client}>
-      {session.status === "checking" ? (
+      {parseRoute(location.pathname).screen === "preview" ? (
+        // A preview needs no session: its token is the key.
+        <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+          <PreviewPage />
+        </Suspense>
+      ) : session.status === "checking" ? (
         <main className="centered" aria-busy="true">
           <p>Loading the Studio…</p>
         </main>

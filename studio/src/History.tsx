@@ -1,18 +1,27 @@
 import { useState } from "react";
 import { useClient, useQuery } from "urql";
 import { errorText } from "./client";
+import { differingParts, PART_LABELS, readable, type Readable, type StoryPart } from "./compare";
 import {
   RestoreStoryRevisionDocument,
   StoryHistoryDocument,
-  StoryRevisionDiffDocument,
+  StoryRevisionContentDocument,
   type StoryFieldsFragment,
-  type StoryRevisionDiffQuery,
+  type StoryRevisionContentQuery,
 } from "./gql/graphql";
 import { formatTime } from "./labels";
+import { fieldsOf, relationsOf } from "./story-model";
+import { TextDiff } from "./TextDiff";
 
-/** Fields whose values are text, shown as such; the others (relations) as "changed". */
-const TEXT_FIELDS = new Set(["headline", "standfirst", "bodyMarkdown", "byline", "slug", "genre", "language", "summary"]);
-const FIELD_LABELS: Record<string, string> = { bodyMarkdown: "body" };
+type Revision = NonNullable<StoryRevisionContentQuery["revision"]>;
+interface Comparison {
+  from: Revision;
+  to: Revision;
+  before: Readable;
+  after: Readable;
+  parts: StoryPart[];
+}
+const readableOf = (r: Revision) => readable(fieldsOf(r.content), relationsOf(r.content));
 
 /** Revisions with who and when, what changed since one of them, and restoring it (saved edits first). */
 export function History(props: {
@@ -26,18 +35,21 @@ export function History(props: {
     variables: { id: props.story.id },
     requestPolicy: "network-only",
   });
-  const [diff, setDiff] = useState<{ number: number; changes: StoryRevisionDiffQuery["revisionDiff"] } | null>(null);
+  const [diff, setDiff] = useState<Comparison | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const revisions = data?.draftArticle?.revisions.edges.map((e) => e.node) ?? [];
   const head = revisions[0];
 
-  async function compare(id: string, number: number) {
+  /** Both revisions' content, compared as people read it: names for relations, a word diff for text. */
+  async function compare(id: string) {
     if (!head) return;
-    const r = await client
-      .query(StoryRevisionDiffDocument, { from: id, to: head.id }, { requestPolicy: "network-only" })
-      .toPromise();
-    if (!r.data) return setMessage(errorText(r.error));
-    setDiff({ number, changes: r.data.revisionDiff });
+    const load = (revisionId: string) =>
+      client.query(StoryRevisionContentDocument, { id: revisionId }, { requestPolicy: "network-only" }).toPromise();
+    const [from, to] = await Promise.all([load(id), load(head.id)]);
+    if (!from.data?.revision || !to.data?.revision) return setMessage(errorText(from.error ?? to.error) ?? "Revision not found.");
+    const before = readableOf(from.data.revision);
+    const after = readableOf(to.data.revision);
+    setDiff({ from: from.data.revision, to: to.data.revision, before, after, parts: differingParts(before, after) });
   }
 
   async function restore(id: string, number: number) {
@@ -70,7 +82,7 @@ export function History(props: {
             {r.authorEmail ?? "system"} · {r.summary}
             {r.id !== head?.id ? (
               <span className="row">
-                <button type="button" onClick={() => void compare(r.id, r.number)}>
+                <button type="button" onClick={() => void compare(r.id)}>
                   Compare revision {r.number} with now
                 </button>
                 <button type="button" onClick={() => void restore(r.id, r.number)}>
@@ -84,21 +96,21 @@ export function History(props: {
         ))}
       </ol>
       {diff ? (
-        <div aria-label={`Changes since revision ${diff.number}`} role="region">
-          <h3>Changes since revision {diff.number}</h3>
-          {diff.changes.length === 0 ? <p>Nothing changed.</p> : null}
+        <div aria-label={`Changes since revision ${diff.from.number}`} role="region">
+          <h3>Changes since revision {diff.from.number}</h3>
+          <p className="muted">
+            From revision {diff.from.number} ({diff.from.authorEmail ?? "system"},{" "}
+            <time dateTime={diff.from.createdAt}>{formatTime(diff.from.createdAt)}</time>) to revision {diff.to.number} (
+            {diff.to.authorEmail ?? "system"}, <time dateTime={diff.to.createdAt}>{formatTime(diff.to.createdAt)}</time>).
+          </p>
+          {diff.parts.length === 0 ? <p>Nothing changed.</p> : null}
           <dl className="diff">
-            {diff.changes.map((c) => (
-              <div key={c.field}>
-                <dt>{FIELD_LABELS[c.field] ?? c.field}</dt>
-                {TEXT_FIELDS.has(c.field) ? (
-                  <dd>
-                    <del>{c.before ?? "(empty)"}</del>
-                    <ins>{c.after ?? "(empty)"}</ins>
-                  </dd>
-                ) : (
-                  <dd>changed</dd>
-                )}
+            {diff.parts.map((p) => (
+              <div key={p}>
+                <dt>{PART_LABELS[p]}</dt>
+                <dd>
+                  <TextDiff part={p} before={diff.before[p]} after={diff.after[p]} />
+                </dd>
               </div>
             ))}
           </dl>

@@ -50,6 +50,8 @@ import {
 import { WorkflowBar } from "./WorkflowBar";
 import { Corrections } from "./Corrections";
 import { History } from "./History";
+import { ConflictDialog, isStaleVersion, type Conflict } from "./ConflictDialog";
+import { PreviewButton } from "./Preview";
 
 /** Quiet time after the last keystroke before an autosave. */
 const AUTOSAVE_MS = 2000;
@@ -101,6 +103,18 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
   // The body editor reads its Markdown once: a new copy of the story (restore, reload) remounts it.
   const [bodyVersion, setBodyVersion] = useState(0);
 
+  // A save refused as stale: the merge dialog, until the user merges or reloads (autosave waits).
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const openConflict = useCallback(async () => {
+    const base = latest.current.story;
+    if (!base) return;
+    const fresh = await client.query(StoryDocument, { id: base.id }, { requestPolicy: "network-only" }).toPromise();
+    // "Mine" is read only now, with the body handed over: what was typed while theirs loaded counts too.
+    flushBody.current();
+    const { fields: f, relations: r } = latest.current;
+    if (fresh.data?.draftArticle) setConflict({ theirs: fresh.data.draftArticle, base, mine: { fields: f, relations: r } });
+  }, [client]);
+
   const dirty =
     fieldChanges(saved.current.fields, fields) !== null || relationsFingerprint(relations) !== saved.current.relations;
   const gaps = incomplete(relations);
@@ -117,6 +131,7 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
       const fail = (err: Parameters<typeof errorText>[0]) => {
         const conflict = errorCode(err) === "CONFLICT";
         setSave({ kind: "error", message: errorText(err) ?? "Not saved.", conflict });
+        if (isStaleVersion(err)) void openConflict();
         return null;
       };
       if (!current) {
@@ -176,15 +191,15 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
     };
     saving.current = run().finally(() => (saving.current = null));
     return saving.current;
-  }, [client]);
+  }, [client, openConflict]);
 
   // Autosave: a pause in typing saves what is complete (an unfinished row waits for its pick).
   useEffect(() => {
-    if (!dirty || save.kind === "saving" || (save.kind === "error" && save.conflict)) return;
+    if (!dirty || conflict || save.kind === "saving" || (save.kind === "error" && save.conflict)) return;
     if (!story && !fields.headline.trim()) return;
     const timer = setTimeout(() => void saveNow(), AUTOSAVE_MS);
     return () => clearTimeout(timer);
-  }, [fields, relations, dirty, save.kind, story, saveNow]);
+  }, [fields, relations, dirty, conflict, save.kind, story, saveNow]);
 
   // The edit lease: taken at the first edit, renewed while the story is open, given up after a
   // workflow step and on leaving, so that nobody else's save overwrites this tab's work meanwhile.
@@ -200,8 +215,17 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
           : await client.mutation(TakeOverStoryLockDocument, { articleId: storyId }).toPromise();
       const fresh = r.data ? ("acquireEditLock" in r.data ? r.data.acquireEditLock : r.data.takeOverEditLock) : null;
       if (fresh) {
-        // A lease answer overtaken by a save must not bring back an older version.
-        setStory((s) => (s && s.editorial.version > fresh.editorial.version ? s : fresh));
+        // A lease answer at another version only updates the lease: an older one was overtaken by
+        // this tab's save, and a newer one is someone else's save, which the next save must merge
+        // (a stale-version CONFLICT), never silently overwrite.
+        setStory((s) =>
+          s && s.editorial.version !== fresh.editorial.version
+            ? {
+                ...s,
+                editorial: { ...s.editorial, lockedBy: fresh.editorial.lockedBy, lockExpiresAt: fresh.editorial.lockExpiresAt },
+              }
+            : fresh,
+        );
         setLock("held");
         setLockMessage(null);
       } else {
@@ -285,8 +309,28 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
     if (r.data?.draftArticle) loadFrom(r.data.draftArticle);
   };
 
+  /** The merge is the form's new content, diffed against (and saved over) the server's copy. */
+  const saveMerge = (theirs: StoryFieldsFragment, merged: { fields: Fields; relations: Relations }) => {
+    loadFrom(theirs);
+    setFields(merged.fields);
+    setRelations(merged.relations);
+    latest.current = { ...latest.current, fields: merged.fields, relations: merged.relations };
+    setConflict(null);
+    void saveNow();
+  };
+
   return (
     <article aria-labelledby="story-title" className="editor">
+      {conflict ? (
+        <ConflictDialog
+          conflict={conflict}
+          onMerge={(merged) => saveMerge(conflict.theirs, merged)}
+          onReload={() => {
+            loadFrom(conflict.theirs);
+            setConflict(null);
+          }}
+        />
+      ) : null}
       <div className="row spread">
         <h1 id="story-title">{story ? "Edit story" : "New story"}</h1>
         <div className="row">
@@ -304,6 +348,7 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
           <button type="button" className="primary" onClick={() => void saveNow()} disabled={save.kind === "saving"}>
             Save
           </button>
+          {story ? <PreviewButton storyId={story.id} beforePreview={saveNow} /> : null}
         </div>
       </div>
       {save.kind === "error" ? (
@@ -379,6 +424,18 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
           <p id="slug-help" className="muted">
             Left empty, it is made from the headline. Old slugs keep redirecting.
           </p>
+          {story?.editorial.previousSlugs.length ? (
+            <>
+              <p className="muted" id="old-slugs-title">
+                Old slugs, still redirecting here:
+              </p>
+              <ul className="chips" aria-labelledby="old-slugs-title">
+                {story.editorial.previousSlugs.map((s) => (
+                  <li key={s}>{s}</li>
+                ))}
+              </ul>
+            </>
+          ) : null}
         </div>
         <div>
           <label htmlFor="genre">Genre</label>

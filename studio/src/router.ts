@@ -6,12 +6,14 @@ export type Route =
   | { screen: "story"; id: string }
   | { screen: "new" }
   | { screen: "admin"; section: string }
-  | { screen: "invite" };
+  | { screen: "invite" }
+  | { screen: "preview" };
 
 export function parseRoute(pathname: string): Route {
   const admin = /^\/studio\/admin(?:\/([a-z-]+))?\/?$/.exec(pathname);
   if (admin) return { screen: "admin", section: admin[1] ?? "users" };
   if (/^\/studio\/invite\/?$/.test(pathname)) return { screen: "invite" };
+  if (/^\/studio\/preview\/?$/.test(pathname)) return { screen: "preview" };
   const m = /^\/studio\/stories\/([^/]+)\/?$/.exec(pathname);
   if (m?.[1] === "new") return { screen: "new" };
   if (m?.[1]) return { screen: "story", id: decodeURIComponent(m[1]) };
@@ -23,6 +25,7 @@ export function hrefOf(route: Route): string {
   if (route.screen === "new") return "/studio/stories/new";
   if (route.screen === "admin") return `/studio/admin/${route.section}`;
   if (route.screen === "invite") return "/studio/invite";
+  if (route.screen === "preview") return "/studio/preview";
   return "/studio/";
 }
 

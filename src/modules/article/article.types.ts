@@ -220,6 +220,11 @@ export class EditorialInfo {
 
   @Field(() => [String], { description: "The transitions you may make next (mutation names)." })
   nextTransitions!: string[];
+
+  @Field(() => [String], {
+    description: "Slugs this article was published under before: they still redirect readers to it (newest first).",
+  })
+  previousSlugs!: string[];
 }
 
 @ObjectType({ simpleResolvers: true, description: "One immutable revision of an article (staff only)." })

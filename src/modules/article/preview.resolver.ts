@@ -45,6 +45,13 @@ class PreviewToken {
 
   @Field(() => Date)
   expiresAt!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The preview on the reader-facing site (PREVIEW_URL_PATTERN with this token); null when no site is configured. Like the token, shown only here.",
+  })
+  url!: string | null;
 }
 
 @ObjectType("PreviewTokenInfo", { simpleResolvers: true, description: "A preview link, without its secret." })

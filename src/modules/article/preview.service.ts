@@ -33,13 +33,17 @@ const hash = (token: string): Buffer => createHash("sha256").update(token).diges
  * editor can revoke it; deleting the article deletes its tokens.
  */
 export class PreviewService {
-  constructor(private readonly ds: DataSource) {}
+  /** `urlPattern`: the reader-facing site's preview page with {token} (PREVIEW_URL_PATTERN), or "". */
+  constructor(
+    private readonly ds: DataSource,
+    private readonly urlPattern = "",
+  ) {}
 
   async create(
     articleId: string,
     ttlSeconds: number,
     createdById: string | null,
-  ): Promise<{ id: string; token: string; expiresAt: Date }> {
+  ): Promise<{ id: string; token: string; expiresAt: Date; url: string | null }> {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > MAX_PREVIEW_TTL_SECONDS) {
       throw new BadUserInputError(`ttl must be between 60 and ${MAX_PREVIEW_TTL_SECONDS} seconds.`);
     }
@@ -54,7 +58,8 @@ export class PreviewService {
       [articleId, hash(token), expiresAt, createdById],
     );
     if (!row) throw new NotFoundError("Article", articleId);
-    return { id: row.id, token, expiresAt };
+    const url = this.urlPattern ? this.urlPattern.replaceAll("{token}", encodeURIComponent(token)) : null;
+    return { id: row.id, token, expiresAt, url };
   }
 
   /**

@@ -99,11 +99,14 @@ export class WorkingCopyReader extends SqlReader {
       review_note: string | null;
       holder: string | null;
       lock_expires_at: Date | null;
+      previous_slugs: string[];
     }>(
       `SELECT a.id, a.state, a.version, h.number AS head, pr.number AS published, a.head_revision_id, a.published_revision_id,
          a.embargo_until, a.updated_at, a.review_note,
          CASE WHEN a.lock_expires_at > now() THEN u.email END AS holder,
-         CASE WHEN a.lock_expires_at > now() THEN a.lock_expires_at END AS lock_expires_at
+         CASE WHEN a.lock_expires_at > now() THEN a.lock_expires_at END AS lock_expires_at,
+         ARRAY(SELECT s.slug FROM article_slugs s WHERE s.article_id = a.id AND s.slug <> a.slug
+               ORDER BY s.created_at DESC, s.slug) AS previous_slugs
        FROM articles a
        JOIN article_revisions h ON h.id = a.head_revision_id
        LEFT JOIN article_revisions pr ON pr.id = a.published_revision_id
@@ -126,6 +129,7 @@ export class WorkingCopyReader extends SqlReader {
         reviewNote: row.review_note,
         lockedBy: row.holder,
         lockExpiresAt: row.lock_expires_at,
+        previousSlugs: row.previous_slugs,
       };
     });
   }
