@@ -19,6 +19,8 @@ import { RevisionMedia1796419393529 } from "./1796419393529-RevisionMedia";
 import { OutboxTraceContext1796419701768 } from "./1796419701768-OutboxTraceContext";
 import { MediaReferenceHistory1796421100000 } from "./1796421100000-MediaReferenceHistory";
 import { OrganizationProfile1796421239194 } from "./1796421239194-OrganizationProfile";
+import { ActorCoverage1796500000000 } from "./1796500000000-ActorCoverage";
+import { SearchVectorByTrigger1796500000001 } from "./1796500000001-SearchVectorByTrigger";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -43,4 +45,6 @@ export const MIGRATIONS = [
   OutboxTraceContext1796419701768,
   MediaReferenceHistory1796421100000,
   OrganizationProfile1796421239194,
+  ActorCoverage1796500000000,
+  SearchVectorByTrigger1796500000001,
 ];
