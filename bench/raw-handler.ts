@@ -1,5 +1,6 @@
 import http from "node:http";
 import { Pool } from "pg";
+import { searchableText } from "../src/modules/article/article.entity";
 
 /*
  * The "practical limit" baseline for the benchmark scenarios: no GraphQL, no ORM, no per-row
@@ -213,7 +214,7 @@ const SNIPPET = (x: string) => `(
              chr(3), '&lt;'), chr(1), '<mark>'), chr(2), '</mark>')
     FROM article_revisions rr
     CROSS JOIN LATERAL ts_headline(CASE rr.language WHEN 'es' THEN 'spanish' ELSE 'english' END::regconfig,
-      replace(replace(replace(replace(rr.body_text, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3)),
+      replace(replace(replace(replace(${searchableText("rr.body_text")} || E'\n' || ${searchableText("rr.relations_text")}, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3)),
       ${CONFIGS.map((c) => `websearch_to_tsquery('${c}', $2)`).join(" || ")},
       'MaxFragments=2, MaxWords=30, MinWords=10, FragmentDelimiter=" … ", StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS h
     WHERE rr.id = ${x}.revision_id)`;
