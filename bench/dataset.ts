@@ -3,13 +3,16 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Client, Pool, type PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { ACTOR_COVERAGE_FILL } from "../migrations/1796500000000-ActorCoverage";
 import { createDataSource } from "../src/db/data-source";
+import { SEARCH_EXPRESSION } from "../src/modules/article/article.entity";
 import { PUBLIC_ARTICLE } from "../src/modules/article/published.reader";
 import { slugify } from "../src/modules/article/article.snapshot";
 import { exitOnError, parseCli, usageError } from "../src/shared/cli-args";
 import { createLogger } from "../src/shared/logger";
 import { countWords } from "../src/shared/markdown";
 import { Rng } from "./prng";
+import { LexemeCache, type SearchConfig } from "./tsvector";
 import * as W from "./words";
 
 /*
@@ -118,6 +121,10 @@ interface RevisionRow {
   summary: string;
   author_id: string;
   created_at: Date;
+  /** Claim and perspective text (relationsText in article.snapshot.ts), filled once they are generated. */
+  relations_text: string;
+  /** Computed in Node (bench/tsvector.ts) for a load that skips the trigger; absent otherwise. */
+  search?: string;
 }
 interface CitationRow {
   id: string;
@@ -224,7 +231,7 @@ const COLS = {
     created_at: "timestamptz",
     updated_at: "timestamptz",
   } satisfies Columns<ArticleRow>,
-  // `search` is GENERATED: never listed.
+  // `search`: set by its trigger, or sent only by a COPY that skips triggers (writeBatch).
   article_revisions: {
     id: "uuid",
     article_id: "uuid",
@@ -242,7 +249,8 @@ const COLS = {
     summary: "text",
     author_id: "uuid",
     created_at: "timestamptz",
-  } satisfies Columns<RevisionRow>,
+    relations_text: "text",
+  } satisfies Columns<Omit<RevisionRow, "search">>,
   citations: {
     id: "uuid",
     revision_id: "uuid",
@@ -528,7 +536,7 @@ class ArticleGenerator {
     const m: W.Mentions = { names: [actors[0]!.name, ...actors.map((a) => a.name)], place: dateline?.name ?? null };
     const paras = W.paragraphs(rng, lang, rng.int(150, 900), 900, m);
     const markdown = paras.join("\n\n");
-    b.article_revisions.push({
+    const row: RevisionRow = {
       id,
       article_id: articleId,
       number,
@@ -546,7 +554,11 @@ class ArticleGenerator {
       summary: rng.chance(0.3) ? W.sentence(rng, lang, m) : "",
       author_id: this.userId,
       created_at: createdAt,
-    });
+      relations_text: "",
+    };
+    b.article_revisions.push(row);
+    const claimsAt = b.claims.length;
+    const perspectivesAt = b.perspectives.length;
 
     const citationIds: string[] = [];
     sourceIndexes.forEach((s, position) => {
@@ -603,6 +615,14 @@ class ArticleGenerator {
         about: W.about(rng, lang),
       });
     }
+
+    // What the app writes with a revision (article.snapshot.ts relationsText), in the same order.
+    row.relations_text = [
+      ...b.claims.slice(claimsAt).map((c) => c.statement),
+      ...b.perspectives.slice(perspectivesAt).flatMap((p) => [p.holder_label, p.summary, ...p.key_points, p.about]),
+    ]
+      .filter((line) => line.length > 0)
+      .join("\n");
 
     this.distinct(vocab.topics.length, rng.int(1, 4)).forEach((t, position) => {
       b.revision_topics.push({ revision_id: id, topic_id: vocab.topics[t]!.id, position });
@@ -700,9 +720,9 @@ export function copyValue(v: string | number | Date | string[] | null | undefine
 }
 
 /** Rows of a batch into their table with COPY FROM STDIN, one stream per table and batch. */
-async function copyRows(client: PoolClient, table: keyof typeof COLS, rows: object[]): Promise<void> {
+async function copyRows(client: PoolClient, table: keyof typeof COLS, rows: object[], extra: string[] = []): Promise<void> {
   if (rows.length === 0) return;
-  const cols = Object.keys(COLS[table]);
+  const cols = [...Object.keys(COLS[table]), ...extra];
   let text = "";
   type Cell = Parameters<typeof copyValue>[0];
   for (const r of rows as Record<string, Cell>[]) text += `${cols.map((c) => copyValue(r[c])).join("\t")}\n`;
@@ -722,7 +742,8 @@ async function writeBatch(client: PoolClient, b: Batch, checked: boolean): Promi
       await client.query(ARTICLES_AND_REVISIONS_SQL, [JSON.stringify(b.articles), JSON.stringify(b.article_revisions)]);
     } else {
       await copyRows(client, "articles", b.articles);
-      await copyRows(client, "article_revisions", b.article_revisions);
+      // Triggers are off in this session (session_replication_role): the search vectors come computed.
+      await copyRows(client, "article_revisions", b.article_revisions, ["search"]);
     }
     await copyRows(client, "citations", b.citations);
     await copyRows(client, "article_actors", b.article_actors);
@@ -736,6 +757,32 @@ async function writeBatch(client: PoolClient, b: Batch, checked: boolean): Promi
     await client.query("ROLLBACK").catch(() => undefined);
     throw err;
   }
+}
+
+const CONFIG_OF: Record<W.Lang, SearchConfig> = { en: "english", es: "spanish" };
+
+async function computeSearch(pool: Pool, lexemes: LexemeCache, revisions: RevisionRow[]): Promise<void> {
+  for (const lang of ["en", "es"] as const) {
+    const rows = revisions.filter((r) => r.language === lang);
+    await lexemes.learn(
+      pool,
+      CONFIG_OF[lang],
+      rows.flatMap((r) => [r.headline, r.standfirst, r.body_text, r.relations_text]),
+    );
+    for (const r of rows) r.search = lexemes.searchVector(CONFIG_OF[lang], r);
+  }
+}
+
+/** The vectors computed in Node against the trigger's expression, on a sample of revisions: a load never ends with vectors search would not have written. */
+async function checkSearchVectors(pool: Pool): Promise<void> {
+  const { rows } = await pool.query<{ checked: number; wrong: number; example: string | null }>(
+    `SELECT count(*)::int AS checked, count(*) FILTER (WHERE search IS DISTINCT FROM ${SEARCH_EXPRESSION})::int AS wrong,
+            min(id::text) FILTER (WHERE search IS DISTINCT FROM ${SEARCH_EXPRESSION}) AS example
+     FROM (SELECT * FROM article_revisions ORDER BY id LIMIT 2000) r`,
+  );
+  const r = rows[0]!;
+  if (r.wrong > 0)
+    throw new Error(`${r.wrong} of ${r.checked} sampled search vectors differ from the trigger's (e.g. revision ${r.example})`);
 }
 
 /** Tables filled per article, whose plain indexes are built once after the load rather than row by row. */
@@ -842,7 +889,7 @@ class Progress {
  * Bump when the generator's output changes for a given seed: bench/run.ts reuses a database
  * only when its marker names the same seed, size and generator version.
  */
-export const DATASET_GENERATOR_VERSION = 2;
+export const DATASET_GENERATOR_VERSION = 3;
 
 /** What is in a database's generated dataset; written last, so a partial load has none. */
 export interface DatasetMarker {
@@ -877,7 +924,7 @@ async function isSuperuser(url: string): Promise<boolean> {
   }
 }
 
-const BATCH_ARTICLES = 500;
+const BATCH_ARTICLES = 1000;
 /** Two writers keep both cores busy: PostgreSQL builds tsvectors and GIN entries while Node generates text. */
 const WRITERS = 2;
 
@@ -898,7 +945,8 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
     max: WRITERS + 1,
     application_name: "newsgraph-dataset",
     // Losing the last few commits on a crash is fine for generated data; waiting for each flush is not.
-    options: `-c synchronous_commit=off${skipChecks ? " -c session_replication_role=replica" : ""}`,
+    // maintenance_work_mem: the deferred indexes (the search GIN index above all) are built in memory, two at a time.
+    options: `-c synchronous_commit=off -c maintenance_work_mem=512MB${skipChecks ? " -c session_replication_role=replica" : ""}`,
   });
   const t0 = performance.now();
   try {
@@ -963,6 +1011,7 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
     );
 
     const gen = new ArticleGenerator(rng, vocab, userId, anchorDate.getTime());
+    const lexemes = new LexemeCache();
     const progress = new Progress(opts.articles, t0, verbose);
     const inflight = new Set<Promise<void>>();
     // A holder rather than a `let`: the writers set it from callbacks, which flow analysis does not see.
@@ -972,6 +1021,7 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
       const size = Math.min(BATCH_ARTICLES, opts.articles - start);
       const batch = new Batch();
       for (let i = start; i < start + size; i++) gen.article(batch, i);
+      if (skipChecks) await computeSearch(pool, lexemes, batch.article_revisions);
       const job = (async () => {
         const client = await pool.connect();
         try {
@@ -994,6 +1044,10 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
     const loadSecs = (performance.now() - t0) / 1000;
     say(`loaded in ${loadSecs.toFixed(1)} s (${Math.round(opts.articles / loadSecs)} articles/s); building the indexes`);
     await restoreIndexes(pool);
+    if (skipChecks) await checkSearchVectors(pool);
+    // The actors' coverage index (ActorCoverage migration), as its trigger would have written it row by row.
+    await pool.query(`TRUNCATE actor_coverage`);
+    await pool.query(ACTOR_COVERAGE_FILL);
     const indexSecs = (performance.now() - t0) / 1000 - loadSecs;
     say(`indexes built in ${indexSecs.toFixed(1)} s; VACUUM ANALYZE`);
     // VACUUM too, not just ANALYZE: it sets the visibility map (index-only scans) and keeps

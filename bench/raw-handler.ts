@@ -1,5 +1,6 @@
 import http from "node:http";
 import { Pool } from "pg";
+import { searchableText } from "../src/modules/article/article.entity";
 
 /*
  * The "practical limit" baseline for the benchmark scenarios: no GraphQL, no ORM, no per-row
@@ -159,11 +160,11 @@ export const RAW_ACTOR_VISIBLE: string = `(${[
   .join(" OR ")})`;
 
 /**
- * Published articles whose published revision names the actor of slug $2. The actor's id is an
- * uncorrelated scalar subquery: correlated with a row of `k`, PostgreSQL would probe the actor's
- * articles once per article in date order, a second per request for a rarely covered actor.
+ * Published articles whose published revision names the actor of slug $2, through actor_coverage
+ * as Newsgraph reads them (migration ActorCoverage). The actor's id is an uncorrelated scalar
+ * subquery, looked up once.
  */
-const ACTOR_COVERAGE = `a.published_revision_id IN (SELECT x.revision_id FROM article_actors x WHERE x.actor_id = (SELECT id FROM actors WHERE slug = $2))`;
+const ACTOR_ID = `(SELECT id FROM actors WHERE slug = $2)`;
 
 /** ActorCoverage of bench/scenarios.ts: $1 first, $2 actor slug, [$3 published_at in microseconds, $4 id of the cursor]. */
 export function actorCoverageSql(withAfter: boolean): string {
@@ -174,9 +175,9 @@ export function actorCoverageSql(withAfter: boolean): string {
     -- The page of articles first, then their revisions: joined before the LIMIT, a prominent
     -- actor's thousands of revisions would all be read to keep 21.
     FROM (
-      SELECT * FROM articles a
-      WHERE ${RAW_PUBLIC_ARTICLE} AND ${ACTOR_COVERAGE}${withAfter ? ` AND (a.published_at, a.id) < (${AT("$3")}, $4::uuid)` : ""}
-      ORDER BY a.published_at DESC, a.id DESC
+      SELECT a.* FROM actor_coverage c JOIN articles a ON a.id = c.article_id
+      WHERE c.actor_id = ${ACTOR_ID} AND ${RAW_PUBLIC_ARTICLE}${withAfter ? ` AND (c.published_at, c.article_id) < (${AT("$3")}, $4::uuid)` : ""}
+      ORDER BY c.published_at DESC, c.article_id DESC
       LIMIT $1::int + 1
     ) a
     JOIN article_revisions r ON r.id = a.published_revision_id
@@ -190,7 +191,7 @@ export function actorCoverageSql(withAfter: boolean): string {
         `json_build_object('cursor', pg.cursor, 'node', json_build_object(${ARTICLE_CARD("pg")}))`,
         NEWEST.order,
         NEWEST.reverse,
-        `'totalCount', (SELECT count(*) FROM articles a WHERE ${RAW_PUBLIC_ARTICLE} AND ${ACTOR_COVERAGE}),`,
+        `'totalCount', (SELECT count(*) FROM actor_coverage c WHERE c.actor_id = ${ACTOR_ID} AND (c.embargo_until IS NULL OR c.embargo_until <= now())),`,
       )})
     FROM k)))::text AS body`;
 }
@@ -213,7 +214,7 @@ const SNIPPET = (x: string) => `(
              chr(3), '&lt;'), chr(1), '<mark>'), chr(2), '</mark>')
     FROM article_revisions rr
     CROSS JOIN LATERAL ts_headline(CASE rr.language WHEN 'es' THEN 'spanish' ELSE 'english' END::regconfig,
-      replace(replace(replace(replace(rr.body_text, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3)),
+      replace(replace(replace(replace(${searchableText("rr.body_text")} || E'\n' || ${searchableText("rr.relations_text")}, chr(1), ''), chr(2), ''), chr(3), ''), '<', chr(3)),
       ${CONFIGS.map((c) => `websearch_to_tsquery('${c}', $2)`).join(" || ")},
       'MaxFragments=2, MaxWords=30, MinWords=10, FragmentDelimiter=" … ", StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS h
     WHERE rr.id = ${x}.revision_id)`;

@@ -33,6 +33,11 @@ export class InitialNewsroomSchema1795843298130 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "ix_articles_public_order" ON "articles"  ("published_at", "id") WHERE "state" = 'PUBLISHED'`,
     );
+    // TypeORM creates this table itself only while an entity declares a generated column; since
+    // SearchVectorByTrigger none does, so a fresh database gets it here (as TypeORM would create it).
+    await queryRunner.query(
+      `CREATE TABLE IF NOT EXISTS "typeorm_metadata" ("type" character varying NOT NULL, "database" character varying, "schema" character varying, "table" character varying, "name" character varying, "value" text)`,
+    );
     await queryRunner.query(
       `INSERT INTO "typeorm_metadata"("database", "schema", "table", "type", "name", "value") VALUES (current_database(), $1, $2, $3, $4, $5)`,
       [

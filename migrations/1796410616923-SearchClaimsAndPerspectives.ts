@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { BOUNDED, CONFIG, replaceSearch } from "./1796391296962-BoundedSearchText";
 
-const WITH_RELATIONS = `${BOUNDED} || setweight(to_tsvector(${CONFIG}, regexp_replace(left(coalesce("relations_text", ''), 100000), '(\\S{32})', '\\1 ', 'g')), 'D')`;
+export const WITH_RELATIONS = `${BOUNDED} || setweight(to_tsvector(${CONFIG}, regexp_replace(left(coalesce("relations_text", ''), 100000), '(\\S{32})', '\\1 ', 'g')), 'D')`;
 
 /*
  * Search finds an article by its claims and perspectives too. Each revision keeps their text in

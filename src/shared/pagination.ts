@@ -114,6 +114,8 @@ export interface Page<T> {
   cursorOf(node: T): string;
   /** Counted only when a client asks for totalCount. */
   count: () => Promise<number>;
+  /** Whether count() stopped at a cap (there are more): lists that cap their count set it. */
+  countCapped?: () => Promise<boolean>;
   /** Edge fields beyond cursor and node (a search snippet), read lazily: computed only when a client asks. */
   edgeFields?: Record<string, (node: T) => unknown>;
 }
@@ -122,6 +124,7 @@ export interface ConnectionShape<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
   totalCount: Promise<number>;
+  totalCountCapped: Promise<boolean>;
 }
 
 export function connectionFrom<T>(page: Page<T>): ConnectionShape<T> {
@@ -144,6 +147,9 @@ export function connectionFrom<T>(page: Page<T>): ConnectionShape<T> {
       counted ??= page.count();
       return counted;
     },
+    get totalCountCapped() {
+      return page.countCapped ? page.countCapped() : Promise.resolve(false);
+    },
   };
 }
 
@@ -156,7 +162,13 @@ export type EdgeField = FieldOptions & { type: ReturnTypeFunc };
  * Relay connection type for a node type: `XConnection { edges { cursor node } pageInfo totalCount }`.
  * `edgeFields` adds fields to this connection's edge type only (filled by Page.edgeFields).
  */
-export function Connection<T extends object>(node: ClassType<T>, name: string, edgeFields: Record<string, EdgeField> = {}) {
+export function Connection<T extends object>(
+  node: ClassType<T>,
+  name: string,
+  edgeFields: Record<string, EdgeField> = {},
+  /** Adds totalCountCapped, with this description, for a connection whose count may stop at a cap. */
+  cappedCount?: string,
+) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field(() => String)
@@ -178,5 +190,6 @@ export function Connection<T extends object>(node: ClassType<T>, name: string, e
     @Field(() => Int)
     totalCount!: number;
   }
+  if (cappedCount) Field(() => Boolean, { description: cappedCount })(ConnectionType.prototype, "totalCountCapped");
   return ConnectionType;
 }

@@ -142,7 +142,8 @@ export class ArticleRecord {
 export const searchableText = (column: string): string =>
   `regexp_replace(left(coalesce(${column}, ''), 100000), '(\\S{32})', '\\1 ', 'g')`;
 
-const SEARCH_EXPRESSION =
+/** The search vector of a revision row (its columns unqualified), as the trigger computes it. */
+export const SEARCH_EXPRESSION =
   `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, coalesce("headline", '')), 'A') || ` +
   `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, coalesce("standfirst", '')), 'B') || ` +
   `setweight(to_tsvector(CASE "language" WHEN 'es' THEN 'spanish'::regconfig ELSE 'english'::regconfig END, ${searchableText('"body_text"')}), 'C') || ` +
@@ -224,14 +225,8 @@ export class ArticleRevision {
 
   /** GIN-indexed in the migration (TypeORM cannot declare GIN), hence synchronize: false. */
   @Index("ix_article_revisions_search", { synchronize: false })
-  @Column({
-    type: "tsvector",
-    generatedType: "STORED",
-    asExpression: SEARCH_EXPRESSION,
-    select: false,
-    insert: false,
-    update: false,
-  })
+  /** Set by the trigger tr_article_revisions_search (migration SearchVectorByTrigger) to SEARCH_EXPRESSION on every insert. */
+  @Column({ type: "tsvector", select: false, insert: false, update: false })
   search!: string;
 }
 

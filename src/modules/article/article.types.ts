@@ -268,14 +268,20 @@ export class HeldPerspective {
   article!: Article;
 }
 
-export const ArticleConnection = Connection(Article, "Article", {
-  snippet: {
-    type: () => String,
-    nullable: true,
-    description:
-      "For a search (filter.query): the matching passages of the body as an HTML fragment, matches in <mark>, all other text escaped. Null otherwise.",
+export const ArticleConnection = Connection(
+  Article,
+  "Article",
+  {
+    snippet: {
+      type: () => String,
+      nullable: true,
+      description:
+        "For a search (filter.query): the matching passages of the body as an HTML fragment, matches in <mark>, all other text escaped. Null otherwise.",
+    },
   },
-});
+  "True when totalCount stopped at its cap: a search (filter.query) counts at most 10,000 matches, so totalCount 10000 with " +
+    "totalCountCapped true means at least that many. False for an exact count (every other list counts exactly).",
+);
 export const ClaimConnection = Connection(Claim, "Claim", {
   article: { type: () => Article, description: "The published article the claim is part of." },
 });

@@ -1,0 +1,151 @@
+import { Client } from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateDataset } from "../bench/dataset";
+import { SEARCH_EXPRESSION } from "../src/modules/article/article.entity";
+import { searchCounting } from "../src/modules/article/published.reader";
+import { startTestApp, type TestApp } from "./support/harness";
+
+/*
+ * What a million-article archive relies on, checked at small scale: the dataset generator's
+ * search vectors (computed in Node for a load that skips the trigger) are the trigger's, the
+ * actors' coverage table follows the workflow, and a search's totalCount says when it is capped.
+ */
+
+let app: TestApp;
+let db: Client;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const url = (app.ds.options as { url: string }).url;
+  // No referenceChecks: the superuser load skips triggers, so every search vector comes from Node.
+  await generateDataset({ url, articles: 300, seed: 7, reset: true, anchor: new Date("2026-01-15T00:00:00Z"), verbose: false });
+  db = new Client({ connectionString: url });
+  await db.connect();
+});
+
+afterAll(async () => {
+  searchCounting.cap = 10_000;
+  await db?.end();
+  await app?.close();
+});
+
+const COVERAGE_DEFINITION = `SELECT a.id::text AS article, x.actor_id::text AS actor, a.published_at, a.embargo_until
+  FROM articles a JOIN article_actors x ON x.revision_id = a.published_revision_id WHERE a.state = 'PUBLISHED'
+  GROUP BY 1, 2, 3, 4 ORDER BY 1, 2`;
+const COVERAGE_ROWS = `SELECT article_id::text AS article, actor_id::text AS actor, published_at, embargo_until FROM actor_coverage ORDER BY 1, 2`;
+
+describe("a bulk-loaded dataset", () => {
+  it("holds, for every revision, exactly the search vector the trigger computes", async () => {
+    const { rows } = await db.query<{ n: number; wrong: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE search IS DISTINCT FROM ${SEARCH_EXPRESSION})::int AS wrong FROM article_revisions`,
+    );
+    expect(rows[0]!.n).toBeGreaterThan(300);
+    expect(rows[0]!.wrong).toBe(0);
+  });
+
+  it("has the actors' coverage of every published article", async () => {
+    const [want, have] = await Promise.all([db.query(COVERAGE_DEFINITION), db.query(COVERAGE_ROWS)]);
+    expect(want.rows.length).toBeGreaterThan(500);
+    expect(have.rows).toEqual(want.rows);
+  });
+});
+
+describe("actor_coverage under the workflow", () => {
+  it("follows unpublish, republish with other actors, embargo and delete in the same transaction", async () => {
+    const same = async () => expect((await db.query(COVERAGE_ROWS)).rows).toEqual((await db.query(COVERAGE_DEFINITION)).rows);
+    const { rows } = await db.query<{ id: string; rid: string }>(
+      `SELECT id, published_revision_id AS rid FROM articles WHERE state = 'PUBLISHED' ORDER BY id LIMIT 1`,
+    );
+    const { id, rid } = rows[0]!;
+    const mine = () =>
+      db.query<{ actor: string }>(`SELECT actor_id::text AS actor FROM actor_coverage WHERE article_id = $1 ORDER BY 1`, [id]);
+    expect((await mine()).rows.length).toBeGreaterThan(0);
+
+    await db.query(`UPDATE articles SET state = 'UNPUBLISHED' WHERE id = $1`, [id]);
+    expect((await mine()).rows).toEqual([]);
+
+    // Republished as a new revision naming one other actor.
+    const { rows: other } = await db.query<{ id: string }>(
+      `SELECT id FROM actors WHERE id NOT IN (SELECT actor_id FROM article_actors WHERE revision_id = $1) LIMIT 1`,
+      [rid],
+    );
+    await db.query("BEGIN");
+    const { rows: rev } = await db.query<{ id: string }>(
+      `INSERT INTO article_revisions (article_id, number, headline, standfirst, byline, body_markdown, body_html, body_text, word_count, language, genre, summary)
+       SELECT article_id, 99, headline, standfirst, byline, body_markdown, body_html, body_text, word_count, language, genre, summary
+       FROM article_revisions WHERE id = $1 RETURNING id`,
+      [rid],
+    );
+    await db.query(`INSERT INTO article_actors (revision_id, actor_id, role, position) VALUES ($1, $2, 'SUBJECT', 0)`, [
+      rev[0]!.id,
+      other[0]!.id,
+    ]);
+    await db.query(`UPDATE articles SET state = 'PUBLISHED', published_revision_id = $2, head_revision_id = $2 WHERE id = $1`, [
+      id,
+      rev[0]!.id,
+    ]);
+    await db.query("COMMIT");
+    expect((await mine()).rows).toEqual([{ actor: other[0]!.id }]);
+    await same();
+
+    await db.query(`UPDATE articles SET embargo_until = now() + interval '1 day' WHERE id = $1`, [id]);
+    await same();
+    await db.query(`UPDATE articles SET state = 'ARCHIVED' WHERE id = $1`, [id]);
+    expect((await mine()).rows).toEqual([]);
+    await db.query(`UPDATE articles SET state = 'PUBLISHED', embargo_until = NULL WHERE id = $1`, [id]);
+    await same();
+  });
+
+  it("answers an actor page and its count from it, as the article lists would", async () => {
+    const { rows } = await db.query<{ slug: string; n: number }>(
+      `SELECT ac.slug, count(*)::int AS n FROM actor_coverage c JOIN actors ac ON ac.id = c.actor_id JOIN articles a ON a.id = c.article_id
+       WHERE a.state = 'PUBLISHED' AND (a.embargo_until IS NULL OR a.embargo_until <= now()) GROUP BY ac.slug ORDER BY n DESC LIMIT 1`,
+    );
+    const { slug, n } = rows[0]!;
+    const r = await app.gql<{ actor: { articles: { totalCount: number; edges: unknown[] } } }, unknown>(
+      `query($slug: String!) { actor(slug: $slug) { articles(first: 5) { totalCount edges { node { id } } } } }`,
+      { slug },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.actor.articles.totalCount).toBe(n);
+    const list = await app.gql<{ articles: { totalCount: number } }, unknown>(
+      `query($slug: String!) { articles(filter: { actor: $slug }, first: 5) { totalCount } }`,
+      { slug },
+    );
+    expect(list.data!.articles.totalCount).toBe(n);
+  });
+});
+
+describe("a search's totalCount", () => {
+  // A different page size each time: the response cache would otherwise answer the second ask.
+  let first = 2;
+  const search = (query: string) =>
+    app.gql<{ articles: { totalCount: number; totalCountCapped: boolean; edges: unknown[] } }, unknown>(
+      `query($q: String!, $first: Int) { articles(filter: { query: $q }, first: $first) { totalCount totalCountCapped edges { node { id } } } }`,
+      { q: query, first: first++ },
+    );
+  it("is exact below the cap and says so, and stops at the cap with totalCountCapped above it", async () => {
+    const exact = await search("reform");
+    expect(exact.errors).toBeUndefined();
+    const n = exact.data!.articles.totalCount;
+    expect(n).toBeGreaterThan(20);
+    expect(exact.data!.articles.totalCountCapped).toBe(false);
+    expect(exact.sqlStatements).toBe(2);
+
+    searchCounting.cap = n - 1;
+    const capped = await search("reform");
+    expect(capped.data!.articles).toMatchObject({ totalCount: n - 1, totalCountCapped: true });
+    expect(capped.sqlStatements).toBe(2);
+    searchCounting.cap = n;
+    expect((await search("reform")).data!.articles).toMatchObject({ totalCount: n, totalCountCapped: false });
+    searchCounting.cap = 10_000;
+  });
+
+  it("is never capped on a list without a search", async () => {
+    const r = await app.gql<{ articles: { totalCount: number; totalCountCapped: boolean } }, unknown>(
+      `{ articles(first: 1) { totalCount totalCountCapped } }`,
+    );
+    expect(r.data!.articles.totalCountCapped).toBe(false);
+    expect(r.data!.articles.totalCount).toBeGreaterThan(200);
+  });
+});
