@@ -19,6 +19,7 @@ import { RevisionMedia1796419393529 } from "./1796419393529-RevisionMedia";
 import { OutboxTraceContext1796419701768 } from "./1796419701768-OutboxTraceContext";
 import { MediaReferenceHistory1796421100000 } from "./1796421100000-MediaReferenceHistory";
 import { OrganizationProfile1796421239194 } from "./1796421239194-OrganizationProfile";
+import { RealBylines1796430603469 } from "./1796430603469-RealBylines";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   OutboxTraceContext1796419701768,
   MediaReferenceHistory1796421100000,
   OrganizationProfile1796421239194,
+  RealBylines1796430603469,
 ];

@@ -53,6 +53,8 @@ export function createArticleLoaders(read: ArticleReadService, aud: Audience, re
     bodies: new DataLoader((ids: readonly string[]) => read.bodiesByRevision(ids)),
     citations: new DataLoader((ids: readonly string[]) => read.citationsByRevision(ids)),
     actors: new DataLoader((ids: readonly string[]) => read.actorsByRevision(ids)),
+    contributors: new DataLoader((ids: readonly string[]) => read.contributorsByRevision(ids)),
+    media: new DataLoader((ids: readonly string[]) => read.mediaByIds(ids)),
     claims: new DataLoader((ids: readonly string[]) => read.claimsByRevision(ids)),
     perspectives: new DataLoader((ids: readonly string[]) => read.perspectivesByRevision(ids)),
     topics: new DataLoader((ids: readonly string[]) => read.topicsByRevision(ids)),
@@ -74,6 +76,7 @@ export function createArticleLoaders(read: ArticleReadService, aud: Audience, re
     sourceCoverage: coverageLoader(read, "source", aud, record),
     topicCoverage: coverageLoader(read, "topic", aud, record),
     placeCoverage: coverageLoader(read, "place", aud, record),
+    authorCoverage: coverageLoader(read, "author", aud, record),
   };
 }
 

@@ -18,7 +18,17 @@ export { RevisionService } from "./revision.service";
 export { PreviewService } from "./preview.service";
 export { createArticleLoaders, type ArticleLoaders } from "./article.loaders";
 export { RequestRecord } from "./request-record";
-export { Article, ArticleActorRole, ArticleConnection, Citation, Claim, Correction, HeldPerspective } from "./article.types";
+export {
+  Article,
+  ArticleActorRole,
+  ArticleConnection,
+  Citation,
+  Claim,
+  Contributor,
+  Correction,
+  HeldPerspective,
+} from "./article.types";
+export { deriveByline } from "./byline";
 export { ArticleRecord } from "./article.entity";
 export { BODY_NOT_READ } from "./article.view";
 export { ARTICLE_ENTITIES } from "./entities";

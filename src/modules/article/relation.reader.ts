@@ -1,14 +1,25 @@
-import type { ActorRole, ClaimStatus, Sourcing } from "../../shared/enums";
+import type { ActorRole, ClaimStatus, ContributorRole, Sourcing } from "../../shared/enums";
+import type { Author } from "../author";
 import type { Actor } from "../actor";
 import { MediaAsset } from "../media";
 import { type MediaUse } from "./article.entity";
 import type { Source } from "../source";
 import type { Topic } from "../topic";
 import { readingTimeMinutes } from "../../shared/markdown";
-import type { ArticleActorRole, ArticleBody, ArticleImage, Citation, Claim, Correction, Perspective } from "./article.types";
+import type {
+  ArticleActorRole,
+  ArticleBody,
+  ArticleImage,
+  Citation,
+  Claim,
+  Contributor,
+  Correction,
+  Perspective,
+} from "./article.types";
 import { groupBy, SqlReader } from "./article.view";
 import {
   ACTOR_JSON,
+  AUTHOR_JSON,
   CORRECTION_COLUMNS,
   selectColumns,
   SOURCE_JSON,
@@ -55,16 +66,55 @@ export class RelationReader extends SqlReader {
   }
 
   async citationsByRevision(ids: readonly string[]): Promise<Citation[][]> {
-    const rows = await this.query<{ revision_id: string; id: string; attribution: string; sourcing: Sourcing; source: Source }>(
-      `SELECT c.revision_id, c.id, c.attribution, c.sourcing,
+    const rows = await this.query<{
+      revision_id: string;
+      id: string;
+      attribution: string;
+      sourcing: Sourcing;
+      anonymity_reason: string | null;
+      vetting: string | null;
+      source: Source;
+    }>(
+      `SELECT c.revision_id, c.id, c.attribution, c.sourcing, c.anonymity_reason, c.vetting,
          (SELECT ${SOURCE_JSON("s")} FROM sources s WHERE s.id = c.source_id) AS source
        FROM citations c
        WHERE c.revision_id = ANY($1) ORDER BY c.revision_id, c.position`,
       [ids],
     );
     return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
-      g.map((r) => ({ id: r.id, attribution: r.attribution, sourcing: r.sourcing, source: r.source })),
+      g.map((r) => ({
+        id: r.id,
+        attribution: r.attribution,
+        sourcing: r.sourcing,
+        anonymityReason: r.anonymity_reason,
+        vetting: r.vetting,
+        source: r.source,
+      })),
     );
+  }
+
+  /** Each revision's contributors in byline order, with their authors and portraits (Author.photo then reads no more). */
+  async contributorsByRevision(ids: readonly string[]): Promise<Contributor[][]> {
+    const rows = await this.query<{ revision_id: string; role: ContributorRole; author: Author; photo: MediaAssetJson | null }>(
+      `SELECT ac.revision_id, ac.role, (SELECT ${AUTHOR_JSON("au")} FROM authors au WHERE au.id = ac.author_id) AS author,
+         (SELECT ${MEDIA_JSON("m")} FROM authors au JOIN media_assets m ON m.id = au.photo_id WHERE au.id = ac.author_id) AS photo
+       FROM article_contributors ac
+       WHERE ac.revision_id = ANY($1) ORDER BY ac.revision_id, ac.position`,
+      [ids],
+    );
+    return groupBy(rows, (r) => r.revision_id, ids).map((g) =>
+      g.map((r) => ({ author: { ...r.author, photo: r.photo ? toMediaAsset(r.photo) : undefined }, role: r.role })),
+    );
+  }
+
+  /** Media assets by id (an author's portrait); absent ids are null. */
+  async mediaByIds(ids: readonly string[]): Promise<(MediaAsset | null)[]> {
+    const rows = await this.query<{ asset: MediaAssetJson }>(
+      `SELECT ${MEDIA_JSON("m")} AS asset FROM media_assets m WHERE m.id = ANY($1)`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.asset.id, toMediaAsset(r.asset)]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   async actorsByRevision(ids: readonly string[]): Promise<ArticleActorRole[][]> {
