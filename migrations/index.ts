@@ -21,6 +21,7 @@ import { MediaReferenceHistory1796421100000 } from "./1796421100000-MediaReferen
 import { OrganizationProfile1796421239194 } from "./1796421239194-OrganizationProfile";
 import { SitemapIndexes1796430000000 } from "./1796430000000-SitemapIndexes";
 import { DeskNotices1796430534459 } from "./1796430534459-DeskNotices";
+import { RealBylines1796430603469 } from "./1796430603469-RealBylines";
 import { ActorCoverage1796500000000 } from "./1796500000000-ActorCoverage";
 import { SearchVectorByTrigger1796500000001 } from "./1796500000001-SearchVectorByTrigger";
 
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   OrganizationProfile1796421239194,
   SitemapIndexes1796430000000,
   DeskNotices1796430534459,
+  RealBylines1796430603469,
   ActorCoverage1796500000000,
   SearchVectorByTrigger1796500000001,
 ];

@@ -141,7 +141,14 @@ describe("the organisation profile", () => {
 
 describe("article types by genre", () => {
   it("news is a NewsArticle, analysis an AnalysisNewsArticle, opinion an OpinionNewsArticle", async () => {
-    const type = { [Genre.NEWS]: "NewsArticle", [Genre.ANALYSIS]: "AnalysisNewsArticle", [Genre.OPINION]: "OpinionNewsArticle" };
+    const type: Record<Genre, string> = {
+      [Genre.NEWS]: "NewsArticle",
+      [Genre.ANALYSIS]: "AnalysisNewsArticle",
+      [Genre.OPINION]: "OpinionNewsArticle",
+      [Genre.BACKGROUND]: "BackgroundNewsArticle",
+      [Genre.REPORTAGE]: "ReportageNewsArticle",
+      [Genre.REVIEW]: "ReviewNewsArticle",
+    };
     const genres = new Set(VISIBLE.map((a) => a.genre));
     expect(genres.size).toBe(3);
     for (const a of VISIBLE) {

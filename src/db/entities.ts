@@ -1,4 +1,5 @@
 import { Actor } from "../modules/actor";
+import { Author } from "../modules/author";
 import { ARTICLE_ENTITIES } from "../modules/article";
 import { AppSecret, AuditEntry } from "../modules/audit";
 import { IdempotencyKey } from "../modules/idempotency";
@@ -22,6 +23,7 @@ export const ENTITIES = [
   Place,
   Source,
   Actor,
+  Author,
   ...ARTICLE_ENTITIES,
   PartnerKey,
   PartnerUsage,

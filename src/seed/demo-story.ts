@@ -1,5 +1,7 @@
 import raw from "./data/demo-story.json";
 import { CreateActorInput } from "../modules/actor/resolvers";
+import { CreateAuthorInput } from "../modules/author";
+import { deriveByline } from "../modules/article";
 import {
   ArticleRelationsInput,
   CreateArticleInput,
@@ -17,7 +19,9 @@ import { CreateTopicInput } from "../modules/topic/resolvers";
 import type {
   ActorKind,
   ActorRole,
+  AuthorKind,
   ClaimStatus,
+  ContributorRole,
   CorrectionKind,
   Genre,
   Language,
@@ -35,13 +39,16 @@ export interface DemoArticle {
   slug: string;
   headline: string;
   standfirst: string;
+  /** As printed; with contributors, it must be the byline derived from them (checked on load). */
   byline: string;
+  /** Author slugs and roles in byline order; the seed sends these, and the byline is derived. */
+  contributors?: { author: string; role: ContributorRole }[];
   bodyMarkdown: string;
   language: Language;
   genre: Genre;
   dateline: string | null;
   topics: string[];
-  citations: { source: string; attribution: string; sourcing: Sourcing }[];
+  citations: { source: string; attribution: string; sourcing: Sourcing; anonymityReason?: string; vetting?: string }[];
   actors: { actor: string; role: ActorRole }[];
   claims: { statement: string; status: ClaimStatus; sources: string[]; actors: string[] }[];
   perspectives: {
@@ -77,10 +84,19 @@ export interface DemoData {
   places: { slug: string; name: string; countryCode: string; latitude: number; longitude: number; geonamesId: string | null }[];
   sources: { slug: string; name: string; kind: SourceKind; url: string | null; description: string }[];
   actors: { slug: string; name: string; kind: ActorKind; description: string; aliases: string[]; wikidataId: string | null }[];
+  authors: {
+    slug: string;
+    name: string;
+    kind: AuthorKind;
+    bio: string;
+    jobTitle: string | null;
+    links: string[];
+    sameAs: string[];
+  }[];
   articles: DemoArticle[];
 }
 
-type Vocabulary = "topics" | "places" | "sources" | "actors";
+type Vocabulary = "topics" | "places" | "sources" | "actors" | "authors";
 
 /** Finds the id of a vocabulary entry by slug; `path` says where the file refers to it. */
 export type IdOf = (vocabulary: Vocabulary, slug: string, path: string) => string;
@@ -98,7 +114,14 @@ export function articleInputs(a: DemoArticle, path: string, idOf: IdOf): Article
     slug: a.slug,
     headline: a.headline,
     standfirst: a.standfirst,
-    byline: a.byline,
+    ...(a.contributors
+      ? {
+          contributors: a.contributors.map((c, i) => ({
+            authorId: idOf("authors", c.author, `${path}.contributors[${i}].author`),
+            role: c.role,
+          })),
+        }
+      : { byline: a.byline }),
     bodyMarkdown: a.bodyMarkdown,
     language: a.language,
     genre: a.genre,
@@ -110,6 +133,8 @@ export function articleInputs(a: DemoArticle, path: string, idOf: IdOf): Article
       sourceId: idOf("sources", c.source, `${path}.citations[${i}].source`),
       attribution: c.attribution,
       sourcing: c.sourcing,
+      anonymityReason: c.anonymityReason ?? null,
+      vetting: c.vetting ?? null,
     })),
     actors: a.actors.map((x, i): ArticleActorInput => ({
       actorId: idOf("actors", x.actor, `${path}.actors[${i}].actor`),
@@ -148,6 +173,7 @@ const ARTICLE_KEYS = new Set([
   "headline",
   "standfirst",
   "byline",
+  "contributors",
   "bodyMarkdown",
   "language",
   "genre",
@@ -173,6 +199,7 @@ const RENAME = {
   sourceIds: "sources",
   actorIds: "actors",
   holderActorId: "holderActor",
+  authorId: "author",
 };
 // Validation runs before anything exists, so references resolve to stand-in ids of the right form.
 const STAND_IN_ID = "00000000-0000-4000-8000-000000000000";
@@ -216,9 +243,21 @@ export function parseDemoStory(data: unknown, origin: string = DEMO_STORY_FILE):
     else problems.push({ path: account, message: "must be an object with email, displayName and password" });
   }
 
-  const slugs: Record<Vocabulary, Set<string>> = { topics: new Set(), places: new Set(), sources: new Set(), actors: new Set() };
-  const rules = { topics: CreateTopicInput, places: CreatePlaceInput, sources: CreateSourceInput, actors: CreateActorInput };
-  for (const vocabulary of ["topics", "places", "sources", "actors"] as const) {
+  const slugs: Record<Vocabulary, Set<string>> = {
+    topics: new Set(),
+    places: new Set(),
+    sources: new Set(),
+    actors: new Set(),
+    authors: new Set(),
+  };
+  const rules = {
+    topics: CreateTopicInput,
+    places: CreatePlaceInput,
+    sources: CreateSourceInput,
+    actors: CreateActorInput,
+    authors: CreateAuthorInput,
+  };
+  for (const vocabulary of ["topics", "places", "sources", "actors", "authors"] as const) {
     list(data, vocabulary, "", problems).forEach((item, i) => {
       const path = entry(vocabulary, i, item);
       problems.push(...inputProblems(rules[vocabulary], item, path));
@@ -322,6 +361,18 @@ export function parseDemoStory(data: unknown, origin: string = DEMO_STORY_FILE):
     const a = article as unknown as DemoArticle;
     const inputs = articleInputs(a, path, idOf);
     problems.push(...inputProblems(CreateArticleInput, inputs.create, path, RENAME));
+    if (a.contributors) {
+      const names = new Map(
+        (data.authors as unknown[]).flatMap((x) => (isRecord(x) ? [[String(x.slug), String(x.name)] as const] : [])),
+      );
+      const derived = deriveByline(a.contributors.map((c) => ({ name: names.get(c.author) ?? c.author, role: c.role })));
+      if (derived !== a.byline) {
+        problems.push({
+          path: `${path}.byline`,
+          message: `must be the byline its contributors give: ${JSON.stringify(derived)}`,
+        });
+      }
+    }
     problems.push(...inputProblems(ArticleRelationsInput, inputs.relations, path, RENAME));
     if (inputs.pendingEdit) problems.push(...inputProblems(UpdateArticleInput, inputs.pendingEdit, `${path}.pendingEdit`));
     a.claims.forEach((c, j) => {
@@ -339,8 +390,8 @@ export function parseDemoStory(data: unknown, origin: string = DEMO_STORY_FILE):
     const lines = problems.map((p) => `  ${p.path}: ${p.message}`);
     throw new Error(`${origin} is not a valid demo story (${problems.length} problem(s)):\n${lines.join("\n")}`);
   }
-  const { editor: e, admin, topics, places, sources, actors } = data as unknown as DemoData;
-  return { editor: e, admin, topics, places, sources, actors, articles };
+  const { editor: e, admin, topics, places, sources, actors, authors } = data as unknown as DemoData;
+  return { editor: e, admin, topics, places, sources, actors, authors, articles };
 }
 
 /** The demo story, checked as it is loaded: a bad entry fails at startup, naming its path. */

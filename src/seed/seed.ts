@@ -6,6 +6,7 @@ import { verify } from "@node-rs/argon2";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { Actor } from "../modules/actor";
+import { Author } from "../modules/author";
 import { ArticleService, WorkflowService } from "../modules/article";
 import { jobSchedule } from "../modules/job";
 import type { MediaService } from "../modules/media";
@@ -81,6 +82,7 @@ export async function seedDemo(
     places: await upsertBySlug(ds, Place, story.places),
     sources: await upsertBySlug(ds, Source, story.sources),
     actors: await upsertBySlug(ds, Actor, story.actors),
+    authors: await upsertBySlug(ds, Author, story.authors),
   };
   const idOf: IdOf = (vocabulary, slug, path) => {
     const id = ids[vocabulary].get(slug);

@@ -3,6 +3,7 @@ import { DateTimeISOResolver } from "graphql-scalars";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { ActorPerspectivesResolver, ActorResolver } from "../modules/actor/resolvers";
+import { AuthorPhotoResolver, AuthorResolver } from "../modules/author/resolvers";
 import {
   ArticleFieldResolver,
   ArticleMutationResolver,
@@ -51,6 +52,8 @@ export const RESOLVERS = [
   SubscriptionResolver,
   ActorResolver,
   ActorPerspectivesResolver,
+  AuthorResolver,
+  AuthorPhotoResolver,
   SourceResolver,
   TopicResolver,
   PlaceResolver,

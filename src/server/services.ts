@@ -2,6 +2,7 @@ import path from "node:path";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { Actor } from "../modules/actor";
+import { Author } from "../modules/author";
 import {
   ArticleReadService,
   ArticleService,
@@ -43,6 +44,7 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
   const actors = new ReferenceDataService(ds, Actor, "Actor", ["name", "description", "aliases"], ReferenceType.ACTOR);
   const topics = new ReferenceDataService(ds, Topic, "Topic", ["name", "description"], ReferenceType.TOPIC);
   const places = new ReferenceDataService(ds, Place, "Place", ["name"], ReferenceType.PLACE);
+  const authors = new ReferenceDataService(ds, Author, "Author", ["name", "bio", "jobTitle"], ReferenceType.AUTHOR);
   const site = {
     baseUrl: config.publicBaseUrl,
     articleUrlPattern: config.articleUrlPattern,
@@ -69,12 +71,13 @@ export function createServices(ds: DataSource, config: Config, log: Logger) {
     jobs: new JobService(ds),
     audit: new AuditService(ds, log, { unauthenticatedPerMinute: config.auditUnauthenticatedPerMinute }),
     partners,
-    syndication: new SyndicationService(articleRead, { topic: topics, actor: actors, place: places }, site),
+    syndication: new SyndicationService(articleRead, { topic: topics, actor: actors, place: places, author: authors }, site),
     webhooks: new WebhookService(ds, articleRead, partners, log, config.webhooks, mediaUrls),
     actors,
     sources: new ReferenceDataService(ds, Source, "Source", ["name", "description"], ReferenceType.SOURCE),
     topics,
     places,
+    authors,
     suggest: new SuggestService(ds),
     referenceHistory: new ReferenceHistoryService(ds),
     media,

@@ -91,7 +91,7 @@ export function syndicationRouter(services: Services, config: Config, log: Logge
       `/feeds/latest.${format}`,
       feed(() => ({ kind: "latest" }), format),
     );
-    for (const kind of ["topic", "actor", "place"] as const) {
+    for (const kind of ["topic", "actor", "place", "author"] as const) {
       router.get(
         `/feeds/${kind}s/:slug.${format}`,
         feed((req) => ({ kind, slug: String(req.params.slug) }), format),

@@ -23,8 +23,41 @@ export enum Genre {
   NEWS = "NEWS",
   ANALYSIS = "ANALYSIS",
   OPINION = "OPINION",
+  BACKGROUND = "BACKGROUND",
+  REPORTAGE = "REPORTAGE",
+  REVIEW = "REVIEW",
 }
-registerEnumType(Genre, { name: "Genre" });
+registerEnumType(Genre, {
+  name: "Genre",
+  valuesConfig: {
+    NEWS: { description: "Straight news (schema.org NewsArticle; IPTC genre Current)." },
+    ANALYSIS: { description: "Interprets and explains the news (AnalysisNewsArticle; IPTC Analysis)." },
+    OPINION: { description: "The author's views (OpinionNewsArticle; IPTC Opinion)." },
+    BACKGROUND: { description: "Context and explanation, an explainer (BackgroundNewsArticle; IPTC Background)." },
+    REPORTAGE: { description: "Witnessed first-hand, from the scene (ReportageNewsArticle; IPTC From the Scene)." },
+    REVIEW: { description: "A critic's assessment of a work or performance (ReviewNewsArticle; IPTC Review)." },
+  },
+});
+
+/** What a contributor did for an article; the byline is derived from these (see deriveByline). */
+export enum ContributorRole {
+  WRITER = "WRITER",
+  ADDITIONAL_REPORTING = "ADDITIONAL_REPORTING",
+  PHOTOGRAPHER = "PHOTOGRAPHER",
+  EDITOR = "EDITOR",
+  TRANSLATOR = "TRANSLATOR",
+}
+registerEnumType(ContributorRole, { name: "ContributorRole", description: "A contributor's part in an article." });
+
+/** A byline's author: a person, or a desk or the newsroom itself ("Newsgraph staff"). */
+export enum AuthorKind {
+  PERSON = "PERSON",
+  ORGANIZATION = "ORGANIZATION",
+}
+registerEnumType(AuthorKind, {
+  name: "AuthorKind",
+  description: "PERSON: a named journalist. ORGANIZATION: a desk or staff byline (schema.org Organization).",
+});
 
 export enum Language {
   EN = "en",
@@ -143,6 +176,8 @@ export enum ReferenceType {
   PLACE = "PLACE",
   /** A media asset's credit, caption, rights and focal point: shown by every article that uses it. */
   MEDIA = "MEDIA",
+  /** A byline's author: shown by every article it contributed to. */
+  AUTHOR = "AUTHOR",
 }
 registerEnumType(ReferenceType, { name: "ReferenceType", description: "A kind of reference data." });
 

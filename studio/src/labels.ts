@@ -20,7 +20,14 @@ export const STATE_LABELS: Record<ArticleState, string> = {
   ARCHIVED: "Archived",
 };
 
-export const GENRES: Record<Genre, string> = { NEWS: "News", ANALYSIS: "Analysis", OPINION: "Opinion" };
+export const GENRES: Record<Genre, string> = {
+  NEWS: "News",
+  ANALYSIS: "Analysis",
+  OPINION: "Opinion",
+  BACKGROUND: "Background",
+  REPORTAGE: "Reportage",
+  REVIEW: "Review",
+};
 export const LANGUAGES: Record<Language, string> = { EN: "English", ES: "Spanish" };
 
 export const SOURCING: Record<Sourcing, string> = {

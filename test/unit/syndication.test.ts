@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../../src/modules/actor/actor.entity";
+import type { Author } from "../../src/modules/author/author.entity";
 import type { Place } from "../../src/modules/place/place.entity";
 import type { Source } from "../../src/modules/source/source.entity";
 import {
@@ -57,6 +58,7 @@ const topics = bySlug(DEMO.topics.map((t): Topic => ({ ...entity(), ...t })));
 const places = bySlug(DEMO.places.map((p): Place => ({ ...entity(), ...p })));
 const sources = bySlug(DEMO.sources.map((s): Source => ({ ...entity(), ...s })));
 const actors = bySlug(DEMO.actors.map((a): Actor => ({ ...entity(), ...a })));
+const authors = bySlug(DEMO.authors.map((a): Author => ({ ...entity(), ...a, photoId: null, userId: null })));
 const need = <T>(m: Map<string, T>, slug: string): T => {
   const v = m.get(slug);
   if (!v) throw new Error(`demo story: unknown slug ${slug}`);
@@ -96,9 +98,12 @@ function itemFrom(d: DemoArticle): SyndicationItem {
     source: need(sources, c.source),
     attribution: c.attribution,
     sourcing: c.sourcing,
+    anonymityReason: null,
+    vetting: null,
   }));
   return {
     article,
+    contributors: (d.contributors ?? []).map((c) => ({ author: need(authors, c.author), role: c.role })),
     citations,
     actors: d.actors.map((r) => ({ actor: need(actors, r.actor), role: r.role })),
     claims: d.claims.map((c) => ({
@@ -206,7 +211,7 @@ describe("ninjs 3.1", () => {
       language: "en",
       firstCreated: "2024-08-12T14:30:00.000Z",
       versionCreated: "2024-08-12T14:30:00.000Z",
-      by: "Newsgraph staff",
+      by: "Clara Méndez; additional reporting by Newsgraph staff",
       located: "Washington, D.C.",
       copyrightHolder: "Newsgraph Ltd",
       usageTerms: SITE.rightsUsageTerms,
@@ -243,7 +248,15 @@ describe("ninjs 3.1", () => {
     // People are persons; every other actor kind (governments, groups, countries) is an organisation.
     const people = arr(doc.people);
     const orgs = arr(doc.organisations);
-    expect(people.map((p) => p.name)).toEqual(["Nicolás Maduro", "Donald Trump"]);
+    // Contributors first (a desk among the organisations), then the people the story is about or mentions.
+    expect(people.map((p) => p.name)).toEqual(["Clara Méndez", "Nicolás Maduro", "Donald Trump"]);
+    expect(people[0]).toEqual({
+      name: "Clara Méndez",
+      rel: "writer",
+      uri: "https://news.example/authors/clara-mendez",
+      literal: "clara-mendez",
+    });
+    expect(orgs[0]).toMatchObject({ name: "Newsgraph staff", rel: "additional-reporting" });
     expect(people).toContainEqual({ name: "Nicolás Maduro", rel: "about", literal: "nicolas-maduro" });
     expect(people).toContainEqual({
       name: "Donald Trump",
@@ -259,7 +272,7 @@ describe("ninjs 3.1", () => {
     });
     expect(orgs).toContainEqual({ name: "Qatar", rel: "mentions", uri: "http://www.wikidata.org/entity/Q846", literal: "qatar" });
     expect(orgs.map((o) => o.name)).not.toContain("Nicolás Maduro");
-    expect(people.length + orgs.length).toBe(it.actors.length);
+    expect(people.length + orgs.length).toBe(it.actors.length + it.contributors!.length);
 
     // Topics: an IPTC Media Topic URI where the topic has a code.
     expect(arr(doc.subjects)).toContainEqual({
@@ -322,7 +335,14 @@ describe("schema.org JSON-LD", () => {
       const ld = toJsonLd(it, SITE);
       expect(ld["@context"]).toBe("https://schema.org");
       expect(ld["@type"]).toBe(
-        { NEWS: "NewsArticle", ANALYSIS: "AnalysisNewsArticle", OPINION: "OpinionNewsArticle" }[it.article.genre],
+        {
+          NEWS: "NewsArticle",
+          ANALYSIS: "AnalysisNewsArticle",
+          OPINION: "OpinionNewsArticle",
+          BACKGROUND: "BackgroundNewsArticle",
+          REPORTAGE: "ReportageNewsArticle",
+          REVIEW: "ReviewNewsArticle",
+        }[it.article.genre],
       );
       expect(Array.from(ld.headline as string).length).toBeLessThanOrEqual(110);
       expect(ld.dateModified).toBe(it.article.updatedAt.toISOString());
@@ -341,7 +361,16 @@ describe("schema.org JSON-LD", () => {
       description: DEMO.articles[0]!.standfirst,
       datePublished: "2024-08-12T14:30:00.000Z",
       inLanguage: "en",
-      author: [{ "@type": "Organization", name: "Newsgraph staff", url: "https://news.example/" }],
+      author: [
+        {
+          "@type": "Person",
+          name: "Clara Méndez",
+          url: "https://news.example/authors/clara-mendez",
+          jobTitle: "Latin America correspondent",
+          sameAs: ["https://newsgraph.example/people/clara-mendez"],
+        },
+      ],
+      contributor: [{ "@type": "Organization", name: "Newsgraph staff", url: "https://news.example/authors/newsgraph-staff" }],
       publisher: { "@type": "NewsMediaOrganization", name: "Newsgraph" },
       articleSection: "News",
       keywords: ["Political transition", "Narcotics charges", "Diplomacy", "Oil", "Migration", "Elections"],
@@ -464,7 +493,9 @@ describe("schema.org JSON-LD", () => {
       },
     ]);
     expect(ld.dateModified).toBe(it.corrections[0]!.createdAt.toISOString());
-    expect(ld.author).toEqual([{ "@type": "Organization", name: "Newsgraph opinion desk", url: "https://news.example/" }]);
+    expect(ld.author).toEqual([
+      { "@type": "Organization", name: "Newsgraph opinion desk", url: "https://news.example/authors/newsgraph-opinion-desk" },
+    ]);
     expect(toJsonLd(item(SPANISH), SITE).correction).toHaveLength(1);
   });
 
@@ -483,7 +514,7 @@ describe("schema.org JSON-LD", () => {
 
   it("gives a byline that is not the publisher's as a Person", () => {
     const it = item(MAIN);
-    const ld = toJsonLd({ ...it, article: { ...it.article, byline: "Ana Pérez" } }, SITE);
+    const ld = toJsonLd({ ...it, contributors: [], article: { ...it.article, byline: "Ana Pérez" } }, SITE);
     expect(ld.author).toEqual([{ "@type": "Person", name: "Ana Pérez" }]);
   });
 
@@ -557,7 +588,7 @@ describe("feeds", () => {
     expect((main.content as Obj)["#text"]).toBe(usable[0]!.article.body.html);
     expect((main.content as Obj)["@_type"]).toBe("html");
     expect(main.published).toBe("2024-08-12T14:30:00.000Z");
-    expect((main.author as Obj).name).toBe("Newsgraph staff");
+    expect(main.author).toEqual({ name: "Clara Méndez", uri: "https://news.example/authors/clara-mendez" });
     expect((main.category as Obj[]).map((c) => c["@_term"])).toEqual(usable[0]!.topics.map((t) => t.name));
     expect((main.link as Obj)["@_href"]).toBe(`https://news.example/articles/${MAIN}`);
   });
@@ -583,7 +614,7 @@ describe("feeds", () => {
       date_modified: "2024-08-12T14:30:00.000Z",
       language: "en",
       tags: ["Political transition", "Narcotics charges", "Diplomacy", "Oil", "Migration", "Elections"],
-      authors: [{ name: "Newsgraph staff" }],
+      authors: [{ name: "Clara Méndez", url: "https://news.example/authors/clara-mendez" }],
     });
     const opinion = items.find((i) => i.url === `https://news.example/articles/${OPINION}`)!;
     expect(opinion.date_modified).toBe(item(OPINION).article.updatedAt.toISOString());
@@ -672,7 +703,16 @@ describe("hostile text", () => {
       updatedAt: new Date("2024-08-12T10:00:00Z"),
       revisionNumber: 1,
     },
-    citations: [{ id: randomUUID(), source: evilSource, attribution: "<b>said</b>", sourcing: Sourcing.NAMED }],
+    citations: [
+      {
+        id: randomUUID(),
+        source: evilSource,
+        attribution: "<b>said</b>",
+        sourcing: Sourcing.NAMED,
+        anonymityReason: null,
+        vetting: null,
+      },
+    ],
     actors: [{ actor: evilActor, role: ActorRole.QUOTED }],
     claims: [],
     topics: [{ ...entity(), slug: "t", name: 'Tag "<i>"', description: null, iptcCode: "medtop:bogus" }],

@@ -59,6 +59,12 @@ export class ArticleReadService {
   citationsByRevision(ids: readonly string[]) {
     return this.relations.citationsByRevision(ids);
   }
+  contributorsByRevision(ids: readonly string[]) {
+    return this.relations.contributorsByRevision(ids);
+  }
+  mediaByIds(ids: readonly string[]) {
+    return this.relations.mediaByIds(ids);
+  }
   actorsByRevision(ids: readonly string[]) {
     return this.relations.actorsByRevision(ids);
   }

@@ -18,6 +18,7 @@ import {
   ArticleState,
   checkIn,
   ClaimStatus,
+  ContributorRole,
   CorrectionKind,
   Genre,
   Language,
@@ -25,6 +26,7 @@ import {
   Stance,
 } from "../../shared/enums";
 import { Actor } from "../actor";
+import { Author } from "../author";
 import { MediaAsset } from "../media";
 import { Place } from "../place";
 import { Source } from "../source";
@@ -261,6 +263,48 @@ export class Citation {
 
   @Column({ type: "text" })
   sourcing!: Sourcing;
+
+  /** Why the source is not named, as the newsroom publishes it (ANONYMOUS citations only). */
+  @Column({ type: "text", nullable: true })
+  anonymityReason!: string | null;
+
+  /** How the newsroom vetted the source, as it publishes it (ANONYMOUS citations only). */
+  @Column({ type: "text", nullable: true })
+  vetting!: string | null;
+}
+
+/**
+ * The article's contributors in byline order, part of the revision like its citations: readers
+ * keep the published contributors (and the byline derived from them) until the next publish.
+ */
+@Entity("article_contributors")
+@Check("ck_article_contributors_role", checkIn("role", ContributorRole))
+@Unique("uq_article_contributors", ["revisionId", "authorId", "role"])
+@Unique("uq_article_contributors_position", ["revisionId", "position"])
+@Index("ix_article_contributors_author_revision", ["authorId", "revisionId"])
+export class ArticleContributor {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ type: "uuid" })
+  revisionId!: string;
+
+  @ManyToOne(() => ArticleRevision, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "revision_id" })
+  revision?: ArticleRevision;
+
+  @Column({ type: "uuid" })
+  authorId!: string;
+
+  @ManyToOne(() => Author, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "author_id" })
+  author?: Author;
+
+  @Column({ type: "text" })
+  role!: ContributorRole;
+
+  @Column({ type: "smallint" })
+  position!: number;
 }
 
 @Entity("article_actors")

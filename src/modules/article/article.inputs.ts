@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsDate, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from "class-validator";
 import { Field, InputType, registerEnumType } from "type-graphql";
-import { ActorRole, ClaimStatus, Genre, Language, Sourcing, Stance } from "../../shared/enums";
+import { ActorRole, ClaimStatus, ContributorRole, Genre, Language, Sourcing, Stance } from "../../shared/enums";
 import { compose, IdField, RequiredTextField, SlugField, TextField } from "../../shared/input-fields";
 import { ArticleOrder } from "./published.reader";
 import { SEARCH_RANKED, SEARCH_RECENT_ARTICLES, SEARCH_RECENT_ENOUGH } from "./search.sql";
@@ -21,7 +21,33 @@ const Headline = (optional = false) =>
     Matches(/\S/, { message: "headline must not be blank" }),
   );
 const Standfirst = () => TextField(1000);
-const Byline = () => TextField(300);
+const BYLINE_DEPRECATION =
+  "Derived from contributors. Still accepted for an article without contributors; alongside contributors only unchanged.";
+const Byline = () =>
+  compose(
+    Field(() => String, { nullable: true, deprecationReason: BYLINE_DEPRECATION }),
+    IsOptional(),
+    MaxLength(300),
+  );
+
+@InputType({ description: "One contributor: an author and their part; the list's order is the byline's." })
+export class ContributorInput {
+  @IdField("author") authorId!: string;
+
+  @Field(() => ContributorRole)
+  role!: ContributorRole;
+}
+
+const Contributors = () =>
+  compose(
+    Field(() => [ContributorInput], {
+      nullable: true,
+      description: "The contributors in byline order; the byline is derived from them. [] removes them.",
+    }),
+    IsOptional(),
+    ArrayMaxSize(30),
+    ValidateNested({ each: true }),
+  );
 const BodyMarkdown = (optional = false) =>
   compose(
     Field(() => String, { nullable: optional, description: "Markdown." }),
@@ -74,6 +100,11 @@ export class ArticleFilter {
   @IsOptional()
   @MaxLength(200)
   place?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Author slug: articles this author contributed to." })
+  @IsOptional()
+  @MaxLength(200)
+  author?: string | null;
 
   @Field(() => Genre, { nullable: true })
   genre?: Genre | null;
@@ -132,6 +163,7 @@ export class CreateArticleInput {
   @Headline() headline!: string;
   @Standfirst() standfirst?: string | null;
   @Byline() byline?: string | null;
+  @Contributors() contributors?: ContributorInput[] | null;
   @BodyMarkdown() bodyMarkdown!: string;
 
   @Field(() => Language)
@@ -151,6 +183,7 @@ export class UpdateArticleInput {
   @Headline(true) headline?: string | null;
   @Standfirst() standfirst?: string | null;
   @Byline() byline?: string | null;
+  @Contributors() contributors?: ContributorInput[] | null;
   @BodyMarkdown(true) bodyMarkdown?: string | null;
 
   @Field(() => Language, { nullable: true })
@@ -173,6 +206,15 @@ export class CitationInput {
 
   @Field(() => Sourcing)
   sourcing!: Sourcing;
+
+  @TextField(
+    1000,
+    "ANONYMOUS only. Why the source is not named, as readers will see it (public once published): never anything that identifies the source.",
+  )
+  anonymityReason?: string | null;
+
+  @TextField(1000, "ANONYMOUS only. How the newsroom vetted the source, as readers will see it (public once published).")
+  vetting?: string | null;
 }
 
 @InputType()

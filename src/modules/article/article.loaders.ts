@@ -69,6 +69,7 @@ function relationLoaders(read: ArticleReadService) {
     load: (id: string) => all.load({ kind, id }) as Promise<RelationOf[K][]>,
   });
   return {
+    contributors: of("contributors"),
     citations: of("citations"),
     actors: of("actors"),
     claims: of("claims"),
@@ -87,6 +88,7 @@ export function createArticleLoaders(read: ArticleReadService, aud: Audience, re
   return {
     bodies: new DataLoader((ids: readonly string[]) => read.bodiesByRevision(ids)),
     ...relationLoaders(read),
+    media: new DataLoader((ids: readonly string[]) => read.mediaByIds(ids)),
     // Batched but never cached: a document may run several mutations in turn, and each must
     // read the editorial state its own write left.
     editorial: new DataLoader((ids: readonly string[]) => read.editorialInfos(ids), { cache: false }),
@@ -103,6 +105,7 @@ export function createArticleLoaders(read: ArticleReadService, aud: Audience, re
     sourceCoverage: coverageLoader(read, "source", aud, record),
     topicCoverage: coverageLoader(read, "topic", aud, record),
     placeCoverage: coverageLoader(read, "place", aud, record),
+    authorCoverage: coverageLoader(read, "author", aud, record),
   };
 }
 

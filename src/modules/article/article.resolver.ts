@@ -28,6 +28,7 @@ import { BODY_NOT_READ } from "./article.view";
 import { MediaAsset } from "../media";
 import { imagesFor, leadImageOf, bodyFor } from "./article.images";
 import {
+  Contributor,
   Article,
   ArticleActorRole,
   ArticleBody,
@@ -140,6 +141,11 @@ export class ArticleFieldResolver {
   @FieldResolver(() => [Citation])
   citations(@Root() a: Article, @Ctx() ctx: Context): Promise<Citation[]> {
     return ctx.loaders.citations.load(a.revisionId);
+  }
+
+  @FieldResolver(() => [Contributor], { description: "Who made the article, in byline order; `byline` is derived from them." })
+  contributors(@Root() a: Article, @Ctx() ctx: Context): Promise<Contributor[]> {
+    return ctx.loaders.contributors.load(a.revisionId);
   }
 
   @FieldResolver(() => [ArticleActorRole])

@@ -1,5 +1,5 @@
 import { In, type DataSource, type EntityManager } from "typeorm";
-import { ArticleState, ContentEventKind, type Language } from "../../shared/enums";
+import { ArticleState, ContentEventKind, type ContributorRole, type Language, Sourcing } from "../../shared/enums";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../shared/errors";
 import { plainTexts, renderBody, toPlainText, type RenderedBody } from "../../shared/markdown";
 import type { StaffViewer } from "../../shared/viewer";
@@ -9,6 +9,7 @@ import { relationsText, slugify, type ArticleSnapshot } from "./article.snapshot
 import { appendEvent, revisionRights } from "../outbox";
 import { figureHtml, MediaAsset } from "../media";
 import { MediaUse } from "./article.entity";
+import { deriveByline } from "./byline";
 
 interface RevisionRow {
   id: string;
@@ -37,6 +38,7 @@ export class ArticleService {
       headline: toPlainText(input.headline),
       standfirst: toPlainText(input.standfirst ?? ""),
       byline: toPlainText(input.byline ?? ""),
+      contributors: contributorsOf(input.contributors),
       bodyMarkdown: input.bodyMarkdown,
       language: input.language,
       genre: input.genre,
@@ -49,6 +51,7 @@ export class ArticleService {
       perspectives: [],
     };
     if (!snapshot.headline) throw new BadUserInputError("headline is empty once markup is removed; write a headline.");
+    if (snapshot.contributors.length && snapshot.byline) throw bylineAndContributors();
     return this.ds.transaction(async (m) => {
       await this.checkReferences(m, snapshot);
       if (input.slug) {
@@ -81,7 +84,21 @@ export class ArticleService {
         set("headline", h);
       }
       if (input.standfirst !== undefined) set("standfirst", toPlainText(input.standfirst ?? ""));
-      if (input.byline !== undefined) set("byline", toPlainText(input.byline ?? ""));
+      if (input.contributors !== undefined) {
+        if (input.contributors === null) throw new BadUserInputError("contributors cannot be null; send [] to remove them.");
+        const next = contributorsOf(input.contributors);
+        if (JSON.stringify(next) !== JSON.stringify(snap.contributors)) {
+          snap.contributors = next;
+          changed.push("contributors");
+        }
+      }
+      if (input.byline !== undefined) {
+        const byline = toPlainText(input.byline ?? "");
+        // The byline is derived from the contributors: a different one alongside them is refused, not dropped.
+        if (byline !== snap.byline && (snap.contributors.length || input.contributors !== undefined))
+          throw bylineAndContributors();
+        set("byline", byline);
+      }
       if (input.bodyMarkdown !== undefined) {
         if (input.bodyMarkdown === null)
           throw new BadUserInputError("bodyMarkdown cannot be null; send an empty string to clear it.");
@@ -123,11 +140,22 @@ export class ArticleService {
       }
       const previousCitations = snap.citations;
       if (input.citations) {
-        snap.citations = input.citations.map((c) => ({
-          sourceId: c.sourceId,
-          attribution: plain(c.attribution ?? ""),
-          sourcing: c.sourcing,
-        }));
+        snap.citations = input.citations.map((c, i) => {
+          const anonymityReason = plain(c.anonymityReason ?? "") || null;
+          const vetting = plain(c.vetting ?? "") || null;
+          if ((anonymityReason || vetting) && c.sourcing !== Sourcing.ANONYMOUS) {
+            throw new BadUserInputError(
+              `citations[${i}] gives anonymityReason or vetting, which only an ANONYMOUS citation may carry; set sourcing to ANONYMOUS or leave them out.`,
+            );
+          }
+          return {
+            sourceId: c.sourceId,
+            attribution: plain(c.attribution ?? ""),
+            sourcing: c.sourcing,
+            anonymityReason,
+            vetting,
+          };
+        });
         changed.push("citations");
       }
       if (input.actors) {
@@ -325,6 +353,7 @@ export class ArticleService {
   private async checkReferences(m: EntityManager, s: ArticleSnapshot): Promise<void> {
     const wanted: [string, string, string[]][] = [
       ["places", "datelinePlaceId", s.datelinePlaceId ? [s.datelinePlaceId] : []],
+      ["authors", "contributors.authorId", s.contributors.map((c) => c.authorId)],
       ["topics", "topicIds", s.topicIds],
       ["sources", "sourceId", s.citations.map((c) => c.sourceId)],
       [
@@ -364,6 +393,13 @@ export async function insertRevisionRows(
 ): Promise<string> {
   const rendered = await renderBody(s.bodyMarkdown);
   const { body, images } = await placeImages(m, s, rendered, mediaUrls);
+  if (s.contributors.length) {
+    const names = await m.query<{ id: string; name: string }[]>(`SELECT id, name FROM authors WHERE id = ANY($1::uuid[])`, [
+      s.contributors.map((c) => c.authorId),
+    ]);
+    const nameOf = new Map(names.map((n) => [n.id, n.name]));
+    s.byline = deriveByline(s.contributors.map((c) => ({ name: nameOf.get(c.authorId) ?? "", role: c.role })));
+  }
   const [rev] = await m.query<[{ id: string }]>(
     `INSERT INTO article_revisions
        (article_id, number, headline, standfirst, byline, body_markdown, body_html, body_text, word_count,
@@ -616,8 +652,18 @@ export async function loadSnapshot(m: EntityManager, revisionId: string): Promis
   );
   if (!rev) throw new Error(`revision ${revisionId} is missing`);
   const citations = await m.query<
-    { id: string; source_id: string; attribution: string; sourcing: ArticleSnapshot["citations"][number]["sourcing"] }[]
-  >(`SELECT id, source_id, attribution, sourcing FROM citations WHERE revision_id = $1 ORDER BY position`, [revisionId]);
+    {
+      id: string;
+      source_id: string;
+      attribution: string;
+      sourcing: ArticleSnapshot["citations"][number]["sourcing"];
+      anonymity_reason: string | null;
+      vetting: string | null;
+    }[]
+  >(
+    `SELECT id, source_id, attribution, sourcing, anonymity_reason, vetting FROM citations WHERE revision_id = $1 ORDER BY position`,
+    [revisionId],
+  );
   const actors = await m.query<
     {
       actor_id: string;
@@ -633,8 +679,11 @@ export async function loadSnapshot(m: EntityManager, revisionId: string): Promis
      FROM claims cl WHERE cl.revision_id = $1 ORDER BY cl.position`,
     [revisionId],
   );
-  const rest = await m.query<{ k: "topic" | "perspective" | "lead"; v: Record<string, unknown> }[]>(
+  const rest = await m.query<{ k: "topic" | "perspective" | "lead" | "contributor"; v: Record<string, unknown> }[]>(
     `SELECT 'topic' AS k, json_build_object('id', topic_id) AS v, position FROM revision_topics WHERE revision_id = $1
+     UNION ALL
+     SELECT 'contributor', json_build_object('authorId', author_id, 'role', role), position
+       FROM article_contributors WHERE revision_id = $1
      UNION ALL
      SELECT 'lead', json_build_object('mediaId', media_id, 'altText', alt_text, 'caption', caption), position
        FROM revision_media WHERE revision_id = $1 AND role = '${MediaUse.LEAD}'
@@ -651,13 +700,22 @@ export async function loadSnapshot(m: EntityManager, revisionId: string): Promis
       headline: rev.headline,
       standfirst: rev.standfirst,
       byline: rev.byline,
+      contributors: rest
+        .filter((r) => r.k === "contributor")
+        .map((r) => r.v as unknown as ArticleSnapshot["contributors"][number]),
       bodyMarkdown: rev.body_markdown,
       language: rev.language,
       genre: rev.genre,
       datelinePlaceId: rev.dateline_place_id,
       leadImage: (rest.find((r) => r.k === "lead")?.v as unknown as ArticleSnapshot["leadImage"] | undefined) ?? null,
       topicIds: rest.filter((r) => r.k === "topic").map((r) => r.v.id as string),
-      citations: citations.map((c) => ({ sourceId: c.source_id, attribution: c.attribution, sourcing: c.sourcing })),
+      citations: citations.map((c) => ({
+        sourceId: c.source_id,
+        attribution: c.attribution,
+        sourcing: c.sourcing,
+        anonymityReason: c.anonymity_reason,
+        vetting: c.vetting,
+      })),
       actors: actors.map((a) => ({ actorId: a.actor_id, role: a.role })),
       claims: claims.map((c) => ({
         statement: c.statement,
@@ -674,6 +732,13 @@ export async function loadSnapshot(m: EntityManager, revisionId: string): Promis
 
 /** Insert a snapshot's relations for a revision: one statement per relation kind. */
 async function insertRelations(m: EntityManager, revisionId: string, s: ArticleSnapshot): Promise<void> {
+  if (s.contributors.length) {
+    await m.query(
+      `INSERT INTO article_contributors (revision_id, author_id, role, position)
+       SELECT $1, x.author_id, x.role, x.position FROM json_to_recordset($2::json) AS x(author_id uuid, role text, position int)`,
+      [revisionId, JSON.stringify(s.contributors.map((c, i) => ({ author_id: c.authorId, role: c.role, position: i })))],
+    );
+  }
   if (s.topicIds.length) {
     await m.query(
       `INSERT INTO revision_topics (revision_id, topic_id, position)
@@ -684,14 +749,21 @@ async function insertRelations(m: EntityManager, revisionId: string, s: ArticleS
   let citationIds: string[] = [];
   if (s.citations.length) {
     const rows = await m.query<{ id: string; position: number }[]>(
-      `INSERT INTO citations (revision_id, source_id, position, attribution, sourcing)
-       SELECT $1, x.source_id, x.position, x.attribution, x.sourcing
-       FROM json_to_recordset($2::json) AS x(source_id uuid, position int, attribution text, sourcing text)
+      `INSERT INTO citations (revision_id, source_id, position, attribution, sourcing, anonymity_reason, vetting)
+       SELECT $1, x.source_id, x.position, x.attribution, x.sourcing, x.anonymity_reason, x.vetting
+       FROM json_to_recordset($2::json) AS x(source_id uuid, position int, attribution text, sourcing text, anonymity_reason text, vetting text)
        RETURNING id, position`,
       [
         revisionId,
         JSON.stringify(
-          s.citations.map((c, i) => ({ source_id: c.sourceId, position: i, attribution: c.attribution, sourcing: c.sourcing })),
+          s.citations.map((c, i) => ({
+            source_id: c.sourceId,
+            position: i,
+            attribution: c.attribution,
+            sourcing: c.sourcing,
+            anonymity_reason: c.anonymityReason,
+            vetting: c.vetting,
+          })),
         ),
       ],
     );
@@ -750,4 +822,22 @@ async function insertRelations(m: EntityManager, revisionId: string, s: ArticleS
       ],
     );
   }
+}
+
+const bylineAndContributors = () =>
+  new BadUserInputError(
+    "byline is derived from contributors; edit contributors instead (byline is only for an article without contributors).",
+  );
+
+/** Contributors as the snapshot keeps them; an author listed twice in one role is refused. */
+function contributorsOf(
+  input: readonly { authorId: string; role: ContributorRole }[] | null | undefined,
+): ArticleSnapshot["contributors"] {
+  const seen = new Set<string>();
+  return (input ?? []).map((c) => {
+    const key = `${c.authorId.toLowerCase()}/${c.role}`;
+    if (seen.has(key)) throw new BadUserInputError(`contributors lists author ${c.authorId} twice as ${c.role}; list each once.`);
+    seen.add(key);
+    return { authorId: c.authorId.toLowerCase(), role: c.role };
+  });
 }

@@ -1,4 +1,4 @@
-import type { ActorRole, ClaimStatus, Genre, Language, Sourcing, Stance } from "../../shared/enums";
+import type { ActorRole, ClaimStatus, ContributorRole, Genre, Language, Sourcing, Stance } from "../../shared/enums";
 
 /**
  * The full content of one revision, as plain data: what a write edits, what a revision
@@ -8,7 +8,10 @@ import type { ActorRole, ClaimStatus, Genre, Language, Sourcing, Stance } from "
 export interface ArticleSnapshot {
   headline: string;
   standfirst: string;
+  /** Derived from the contributors when there are any (deriveByline); free text only for an article without. */
   byline: string;
+  /** In byline order. */
+  contributors: { authorId: string; role: ContributorRole }[];
   bodyMarkdown: string;
   language: Language;
   genre: Genre;
@@ -16,7 +19,13 @@ export interface ArticleSnapshot {
   /** Inline images are not listed: the body names them (![alt](media:<id>)), see mediaRefs. */
   leadImage: ImageUse | null;
   topicIds: string[];
-  citations: { sourceId: string; attribution: string; sourcing: Sourcing }[];
+  citations: {
+    sourceId: string;
+    attribution: string;
+    sourcing: Sourcing;
+    anonymityReason: string | null;
+    vetting: string | null;
+  }[];
   actors: { actorId: string; role: ActorRole }[];
   claims: { statement: string; status: ClaimStatus; citationIndexes: number[]; actorIds: string[] }[];
   perspectives: {

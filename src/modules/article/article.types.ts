@@ -1,7 +1,18 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
-import { ActorRole, ArticleState, ClaimStatus, CorrectionKind, Genre, Language, Sourcing, Stance } from "../../shared/enums";
+import {
+  ActorRole,
+  ArticleState,
+  ClaimStatus,
+  ContributorRole,
+  CorrectionKind,
+  Genre,
+  Language,
+  Sourcing,
+  Stance,
+} from "../../shared/enums";
 import { Connection } from "../../shared/pagination";
 import { Actor } from "../actor";
+import { Author } from "../author";
 import type { MediaAsset } from "../media";
 import type { MediaUse } from "./article.entity";
 import { Place } from "../place";
@@ -49,7 +60,10 @@ export class Article {
   @Field(() => String)
   standfirst!: string;
 
-  @Field(() => String)
+  @Field(() => String, {
+    description:
+      'The byline as printed, derived from `contributors` ("Ana Pérez and Luis Gómez; additional reporting by Marta Ruiz"); no leading "By".',
+  })
   byline!: string;
 
   @Field(() => ArticleBody)
@@ -112,6 +126,27 @@ export class Citation {
 
   @Field(() => Sourcing)
   sourcing!: Sourcing;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "ANONYMOUS citations: why the source is not named, as the newsroom publishes it.",
+  })
+  anonymityReason!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "ANONYMOUS citations: how the newsroom vetted the source, as it publishes it.",
+  })
+  vetting!: string | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: "An author and their part in the article, in byline order." })
+export class Contributor {
+  @Field(() => Author)
+  author!: Author;
+
+  @Field(() => ContributorRole)
+  role!: ContributorRole;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -1,5 +1,6 @@
 import {
   ArticleActor,
+  ArticleContributor,
   ArticleRecord,
   ArticleRevision,
   ArticleSlug,
@@ -20,6 +21,7 @@ export const ARTICLE_ENTITIES = [
   ArticleRevision,
   Citation,
   ArticleActor,
+  ArticleContributor,
   Claim,
   ClaimCitation,
   ClaimActor,

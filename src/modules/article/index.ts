@@ -19,7 +19,17 @@ export { PreviewService } from "./preview.service";
 export { createArticleLoaders, type ArticleLoaders } from "./article.loaders";
 export { RequestRecord } from "./request-record";
 export { SitemapReader, type NewsSitemapEntry, type SitemapEntry, type SitemapPageBounds } from "./sitemap.reader";
-export { Article, ArticleActorRole, ArticleConnection, Citation, Claim, Correction, HeldPerspective } from "./article.types";
+export {
+  Article,
+  ArticleActorRole,
+  ArticleConnection,
+  Citation,
+  Claim,
+  Contributor,
+  Correction,
+  HeldPerspective,
+} from "./article.types";
+export { deriveByline } from "./byline";
 export { ArticleRecord } from "./article.entity";
 export { BODY_NOT_READ } from "./article.view";
 export { ARTICLE_ENTITIES } from "./entities";

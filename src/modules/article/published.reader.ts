@@ -50,7 +50,7 @@ function visibleTo(aud: Audience, p: Params): string {
   return `(${parts.join(" AND ")})`;
 }
 
-export type CoverageKind = "actor" | "source" | "topic" | "place";
+export type CoverageKind = "actor" | "source" | "topic" | "place" | "author";
 
 /*
  * An actor's coverage goes through actor_coverage (migration ActorCoverage): one row per published
@@ -67,6 +67,7 @@ const COVERAGE_LINK: Record<CoverageKind, string> = {
   source: "EXISTS (SELECT 1 FROM citations x WHERE x.revision_id = a.published_revision_id AND x.source_id = k.id)",
   topic: "EXISTS (SELECT 1 FROM revision_topics x WHERE x.revision_id = a.published_revision_id AND x.topic_id = k.id)",
   place: "EXISTS (SELECT 1 FROM article_revisions x WHERE x.id = a.published_revision_id AND x.dateline_place_id = k.id)",
+  author: "EXISTS (SELECT 1 FROM article_contributors x WHERE x.revision_id = a.published_revision_id AND x.author_id = k.id)",
 };
 
 export enum ArticleOrder {
@@ -80,6 +81,7 @@ export interface ArticleFilterArgs {
   actor?: string | null;
   source?: string | null;
   place?: string | null;
+  author?: string | null;
   genre?: Genre | null;
   language?: Language | null;
   publishedAfter?: Date | null;
@@ -167,6 +169,10 @@ export class PublishedReader extends SqlReader {
     if (f.source)
       onRevision.push(
         `EXISTS (SELECT 1 FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.revision_id = r.id AND s.slug = ${p.add(f.source)})`,
+      );
+    if (f.author)
+      onRevision.push(
+        `EXISTS (SELECT 1 FROM article_contributors ac JOIN authors au ON au.id = ac.author_id WHERE ac.revision_id = r.id AND au.slug = ${p.add(f.author)})`,
       );
     if (f.place) onRevision.push(`p.slug = ${p.add(f.place)}`);
     if (f.genre) onRevision.push(`r.genre = ${p.add(f.genre)}`);

@@ -24,6 +24,7 @@ export const REFERENCE_LINKS: Record<ReferenceType, readonly ReferenceLink[]> = 
   [ReferenceType.TOPIC]: [{ from: "revision_topics l", revision: "l.revision_id", entry: "l.topic_id" }],
   [ReferenceType.PLACE]: [{ from: "article_revisions l", revision: "l.id", entry: "l.dateline_place_id" }],
   [ReferenceType.MEDIA]: [{ from: "revision_media l", revision: "l.revision_id", entry: "l.media_id" }],
+  [ReferenceType.AUTHOR]: [{ from: "article_contributors l", revision: "l.revision_id", entry: "l.author_id" }],
 };
 
 const TABLES: Record<ReferenceType, string> = {
@@ -32,6 +33,7 @@ const TABLES: Record<ReferenceType, string> = {
   [ReferenceType.TOPIC]: "topics",
   [ReferenceType.PLACE]: "places",
   [ReferenceType.MEDIA]: "media_assets",
+  [ReferenceType.AUTHOR]: "authors",
 };
 
 /** Every entry revision $1 cites, locked FOR KEY SHARE: one statement, whatever their number. */

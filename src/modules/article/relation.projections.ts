@@ -34,6 +34,18 @@ export const PLACE_COLUMNS = {
   geonamesId: "geonames_id",
 } as const;
 export const TOPIC_COLUMNS = { id: "id", slug: "slug", name: "name", description: "description", iptcCode: "iptc_code" } as const;
+/** Author.photo resolves photoId; userId is staff-only (@Authorized) but read with the rest. */
+export const AUTHOR_COLUMNS = {
+  id: "id",
+  slug: "slug",
+  name: "name",
+  kind: "kind",
+  bio: "bio",
+  jobTitle: "job_title",
+  links: "links",
+  sameAs: "same_as",
+  userId: "user_id",
+} as const;
 export const CORRECTION_COLUMNS = { id: "id", kind: "kind", text: "text", createdAt: "created_at" } as const;
 
 const json = (alias: string, cols: Record<string, string>): string =>
@@ -48,6 +60,7 @@ export const selectColumns = (alias: string, cols: Record<string, string>): stri
     .join(", ");
 
 export const ACTOR_JSON = (alias: string) => json(alias, ACTOR_COLUMNS);
+export const AUTHOR_JSON = (alias: string) => json(alias, { ...AUTHOR_COLUMNS, photoId: "photo_id" });
 export const SOURCE_JSON = (alias: string) => json(alias, SOURCE_COLUMNS);
 export const PLACE_JSON = (alias: string) => json(alias, PLACE_COLUMNS);
 

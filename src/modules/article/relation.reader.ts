@@ -1,14 +1,25 @@
-import type { ActorRole, ClaimStatus, Sourcing } from "../../shared/enums";
+import type { ActorRole, ClaimStatus, ContributorRole, Sourcing } from "../../shared/enums";
+import type { Author } from "../author";
 import type { Actor } from "../actor";
 import { MediaAsset } from "../media";
 import { type MediaUse } from "./article.entity";
 import type { Source } from "../source";
 import type { Topic } from "../topic";
 import { readingTimeMinutes } from "../../shared/markdown";
-import type { ArticleActorRole, ArticleBody, ArticleImage, Citation, Claim, Correction, Perspective } from "./article.types";
+import type {
+  ArticleActorRole,
+  ArticleBody,
+  ArticleImage,
+  Citation,
+  Claim,
+  Contributor,
+  Correction,
+  Perspective,
+} from "./article.types";
 import { groupBy, SqlReader } from "./article.view";
 import {
   ACTOR_JSON,
+  AUTHOR_JSON,
   CORRECTION_COLUMNS,
   selectColumns,
   SOURCE_JSON,
@@ -77,6 +88,21 @@ export class RelationReader extends SqlReader {
     return (await this.relations({ citations: ids })).citations;
   }
 
+  /** Each revision's contributors in byline order, with their authors and portraits (Author.photo then reads no more). */
+  async contributorsByRevision(ids: readonly string[]): Promise<Contributor[][]> {
+    return (await this.relations({ contributors: ids })).contributors;
+  }
+
+  /** Media assets by id (an author's portrait); absent ids are null. */
+  async mediaByIds(ids: readonly string[]): Promise<(MediaAsset | null)[]> {
+    const rows = await this.query<{ asset: MediaAssetJson }>(
+      `SELECT ${MEDIA_JSON("m")} AS asset FROM media_assets m WHERE m.id = ANY($1)`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.asset.id, toMediaAsset(r.asset)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   async actorsByRevision(ids: readonly string[]): Promise<ArticleActorRole[][]> {
     return (await this.relations({ actors: ids })).actors;
   }
@@ -105,6 +131,7 @@ export class RelationReader extends SqlReader {
 
 /** What each relation kind yields per revision (corrections: per article). */
 export interface RelationOf {
+  contributors: Contributor;
   citations: Citation;
   actors: ArticleActorRole;
   claims: Claim;
@@ -126,8 +153,12 @@ type RelationRow = { k: string; ord: number } & Record<string, unknown>;
  * lets the planner hash the whole actors or sources table on every request once they are large.
  */
 const RELATION_SQL: Record<RelationKind, (ids: string) => string> = {
+  contributors: (ids) => `SELECT ac.revision_id AS k, ac.position AS ord, ac.role,
+      (SELECT ${AUTHOR_JSON("au")} FROM authors au WHERE au.id = ac.author_id) AS author,
+      (SELECT ${MEDIA_JSON("m")} FROM authors au JOIN media_assets m ON m.id = au.photo_id WHERE au.id = ac.author_id) AS photo
+    FROM article_contributors ac WHERE ac.revision_id = ANY(${ids})`,
   citations: (ids) => `SELECT c.revision_id AS k, c.position AS ord, c.id, c.attribution, c.sourcing,
-      (SELECT ${SOURCE_JSON("s")} FROM sources s WHERE s.id = c.source_id) AS source
+      c.anonymity_reason, c.vetting, (SELECT ${SOURCE_JSON("s")} FROM sources s WHERE s.id = c.source_id) AS source
     FROM citations c WHERE c.revision_id = ANY(${ids})`,
   actors: (ids) => `SELECT aa.revision_id AS k, aa.position AS ord, aa.role,
       (SELECT ${ACTOR_JSON("ac")} FROM actors ac WHERE ac.id = aa.actor_id) AS actor
@@ -153,7 +184,15 @@ const RELATION_SQL: Record<RelationKind, (ids: string) => string> = {
 
 /** A JSON row of each kind, as its RELATION_SQL selects it. */
 interface RelationRows {
-  citations: { id: string; attribution: string; sourcing: Sourcing; source: Source };
+  contributors: { role: ContributorRole; author: Author; photo: MediaAssetJson | null };
+  citations: {
+    id: string;
+    attribution: string;
+    sourcing: Sourcing;
+    anonymity_reason: string | null;
+    vetting: string | null;
+    source: Source;
+  };
   actors: { role: ActorRole; actor: Actor };
   claims: { k: string; id: string; statement: string; status: ClaimStatus; citation_ids: string[]; actors: Actor[] };
   perspectives: PerspectiveRow;
@@ -163,7 +202,15 @@ interface RelationRows {
 }
 
 const RELATION_ROW: { [K in RelationKind]: (r: RelationRows[K]) => RelationOf[K] } = {
-  citations: (r) => ({ id: r.id, attribution: r.attribution, sourcing: r.sourcing, source: r.source }),
+  contributors: (r) => ({ author: { ...r.author, photo: r.photo ? toMediaAsset(r.photo) : undefined }, role: r.role }),
+  citations: (r) => ({
+    id: r.id,
+    attribution: r.attribution,
+    sourcing: r.sourcing,
+    anonymityReason: r.anonymity_reason,
+    vetting: r.vetting,
+    source: r.source,
+  }),
   actors: (r) => ({ actor: r.actor, role: r.role }),
   claims: (r) => ({
     id: r.id,

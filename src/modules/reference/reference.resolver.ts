@@ -28,7 +28,7 @@ interface Named {
   name: string;
 }
 
-type ServiceKey = "actors" | "sources" | "topics" | "places";
+type ServiceKey = "actors" | "sources" | "topics" | "places" | "authors";
 
 /**
  * Who reads reference data in this request (see ReferenceReader). A public answer depends on
@@ -55,7 +55,10 @@ export function referenceResolver<T extends Named, C extends object, U extends o
   update: ClassType<U>;
   listArgs: ClassType<L>;
   where?: (args: L) => Partial<T>;
-  coverage?: keyof Pick<ArticleLoaders, "actorCoverage" | "sourceCoverage" | "topicCoverage" | "placeCoverage">;
+  coverage?: keyof Pick<
+    ArticleLoaders,
+    "actorCoverage" | "sourceCoverage" | "topicCoverage" | "placeCoverage" | "authorCoverage"
+  >;
 }): ClassType {
   const svc = (ctx: Context) => ctx.services[opts.service] as unknown as ReferenceDataService<T>;
   const Cap = opts.singular[0]!.toUpperCase() + opts.singular.slice(1);

@@ -1,4 +1,4 @@
-import { ActorKind, ActorRole, Genre } from "../../shared/enums";
+import { ActorKind, ActorRole, ContributorRole, Genre } from "../../shared/enums";
 import type { SyndicationArticle, SyndicationSite } from "./syndication.types";
 
 /*
@@ -90,7 +90,18 @@ export const GENRES: Record<Genre, { name: string; uri: string; section: string 
   [Genre.NEWS]: { name: "Current", uri: "http://cv.iptc.org/newscodes/genre/Current", section: "News" },
   [Genre.ANALYSIS]: { name: "Analysis", uri: "http://cv.iptc.org/newscodes/genre/Analysis", section: "Analysis" },
   [Genre.OPINION]: { name: "Opinion", uri: "http://cv.iptc.org/newscodes/genre/Opinion", section: "Opinion" },
+  // Background: "scene setting and explanation for the event being reported".
+  [Genre.BACKGROUND]: { name: "Background", uri: "http://cv.iptc.org/newscodes/genre/Background", section: "Background" },
+  // From the Scene: "a report from the scene of an event" (IPTC has no code named Reportage).
+  [Genre.REPORTAGE]: { name: "From the Scene", uri: "http://cv.iptc.org/newscodes/genre/FromTheScene", section: "Reportage" },
+  // Review: "a critical appraisal of an event, performance or work".
+  [Genre.REVIEW]: { name: "Review", uri: "http://cv.iptc.org/newscodes/genre/Review", section: "Review" },
 };
+
+/** An author's page on the site: /authors/<slug> under PUBLIC_BASE_URL. */
+export function authorUrl(site: SyndicationSite, slug: string): string {
+  return `${origin(site)}/authors/${encodeURIComponent(slug)}`;
+}
 
 /**
  * How an actor relates to the article, as ninjs `rel` values: "about" and "mentions" as in the
@@ -101,6 +112,15 @@ export const ACTOR_REL: Record<ActorRole, string> = {
   [ActorRole.PARTY]: "party",
   [ActorRole.MENTIONED]: "mentions",
   [ActorRole.QUOTED]: "quoted",
+};
+
+/** A contributor's role as ninjs `rel` on `people` (IPTC has no vocabulary for it, so plain words). */
+export const CONTRIBUTOR_REL: Record<ContributorRole, string> = {
+  [ContributorRole.WRITER]: "writer",
+  [ContributorRole.ADDITIONAL_REPORTING]: "additional-reporting",
+  [ContributorRole.PHOTOGRAPHER]: "photographer",
+  [ContributorRole.EDITOR]: "editor",
+  [ContributorRole.TRANSLATOR]: "translator",
 };
 
 export function isPerson(kind: ActorKind): boolean {

@@ -1,4 +1,5 @@
-import { articleUri, articleUrl, compact, firstPublished, iso, siteUrl } from "./common";
+import { ContributorRole } from "../../shared/enums";
+import { articleUri, articleUrl, authorUrl, compact, firstPublished, iso, siteUrl } from "./common";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 import { isUuid } from "../../shared/ids";
 import type { ArticleImage } from "../article";
@@ -50,11 +51,20 @@ export function toJsonFeed(items: SyndicationItem[], site: SyndicationSite, opts
           language: a.language,
           image: jsonFeedImage(it.images, site),
           tags: it.topics.map((t) => t.name),
-          authors: [{ name: a.byline || site.publisherName }],
+          authors: feedAuthors(it, site).map((x) => compact({ name: x.name, url: x.url })),
           _newsgraph: it.embargoUntil ? { embargoed_until: iso(it.embargoUntil) } : undefined,
         });
       }),
   };
+}
+
+/** An entry's authors: its writers (else every contributor) with their pages; without contributors, the byline text. */
+function feedAuthors(it: SyndicationItem, site: SyndicationSite): { name: string; url?: string }[] {
+  const all = it.contributors ?? [];
+  const writers = all.filter((c) => c.role === ContributorRole.WRITER);
+  const chosen = writers.length ? writers : all;
+  if (chosen.length === 0) return [{ name: it.article.byline || site.publisherName }];
+  return chosen.map((c) => ({ name: c.author.name, url: authorUrl(site, c.author.slug) }));
 }
 
 /** Characters XML 1.0 does not allow at all (controls other than tab, LF, CR; U+FFFE/FFFF; lone surrogates). */
@@ -103,7 +113,9 @@ function atomEntry(it: SyndicationItem, site: SyndicationSite): string {
   if (it.embargoUntil) lines.push(`    <dcterms:available>${iso(it.embargoUntil)}</dcterms:available>`);
   lines.push(
     `    <link rel="alternate" type="text/html" href="${xmlAttr(articleUrl(site, a))}"/>`,
-    `    <author><name>${xmlText(a.byline || site.publisherName)}</name></author>`,
+    ...feedAuthors(it, site).map(
+      (x) => `    <author><name>${xmlText(x.name)}</name>${x.url ? `<uri>${xmlText(x.url)}</uri>` : ""}</author>`,
+    ),
   );
   for (const t of it.topics) lines.push(`    <category term="${xmlAttr(t.name)}"/>`);
   if (a.standfirst) lines.push(`    <summary type="text">${xmlText(a.standfirst)}</summary>`);

@@ -1,4 +1,5 @@
 import { MediaUse, type ArticleImage } from "../article";
+import type { Author } from "../author";
 import { altOf, captionOf, RenditionName, type MediaRendition } from "../media";
 import { compact, httpUrl } from "./common";
 import type { SyndicationSite } from "./syndication.types";
@@ -114,6 +115,14 @@ export function jsonLdImages(images: readonly ArticleImage[] | undefined, site: 
 export function jsonFeedImage(images: readonly ArticleImage[] | undefined, site: SyndicationSite): string | undefined {
   const lead = leadOf(images);
   const r = lead && rendition(lead, LEAD_RENDITION);
+  const file = r && plainFile(r);
+  return file ? mediaUrl(site, file.path) : undefined;
+}
+
+/** An author's portrait: the square crop (else the original) as a plain file's address. */
+export function portraitUrl(author: Pick<Author, "photo">, site: SyndicationSite): string | undefined {
+  const renditions = author.photo?.renditions ?? [];
+  const r = renditions.find((x) => x.name === RenditionName.SQUARE) ?? renditions.find((x) => x.name === RenditionName.ORIGINAL);
   const file = r && plainFile(r);
   return file ? mediaUrl(site, file.path) : undefined;
 }

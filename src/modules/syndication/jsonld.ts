@@ -1,9 +1,21 @@
-import { ActorKind, ActorRole, Genre, SourceKind } from "../../shared/enums";
+import { ActorKind, ActorRole, AuthorKind, ContributorRole, Genre, SourceKind } from "../../shared/enums";
 import type { Actor } from "../actor";
+import type { Author } from "../author";
 import type { Place } from "../place";
 import type { Source } from "../source";
-import { GENRES, articleUrl, compact, firstPublished, geonamesUri, httpUrl, iso, siteUrl, wikidataPageUrl } from "./common";
-import { jsonLdImages } from "./images";
+import {
+  GENRES,
+  articleUrl,
+  authorUrl,
+  compact,
+  firstPublished,
+  geonamesUri,
+  httpUrl,
+  iso,
+  siteUrl,
+  wikidataPageUrl,
+} from "./common";
+import { jsonLdImages, portraitUrl } from "./images";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 import { claimReviews } from "./jsonld-factcheck";
 import { CORRECTION_LABEL } from "./feeds-corrections";
@@ -32,10 +44,21 @@ export function truncateText(text: string, max: number): string {
  * work): analysis "interprets, analyses and explains" the news; opinion is "the author's
  * personal views"; straight news is NewsArticle.
  */
-export const GENRE_TYPE: Record<Genre, "NewsArticle" | "AnalysisNewsArticle" | "OpinionNewsArticle"> = {
+export const GENRE_TYPE: Record<
+  Genre,
+  | "NewsArticle"
+  | "AnalysisNewsArticle"
+  | "OpinionNewsArticle"
+  | "BackgroundNewsArticle"
+  | "ReportageNewsArticle"
+  | "ReviewNewsArticle"
+> = {
   [Genre.NEWS]: "NewsArticle",
   [Genre.ANALYSIS]: "AnalysisNewsArticle",
   [Genre.OPINION]: "OpinionNewsArticle",
+  [Genre.BACKGROUND]: "BackgroundNewsArticle",
+  [Genre.REPORTAGE]: "ReportageNewsArticle",
+  [Genre.REVIEW]: "ReviewNewsArticle",
 };
 
 const ACTOR_TYPE: Record<ActorKind, string> = {
@@ -93,10 +116,52 @@ function placeNode(place: Place): Record<string, unknown> {
 }
 
 /**
- * The byline as author: a desk or staff byline (one naming the publisher, e.g. "Newsgraph
- * staff", "Redacción de Newsgraph") is the Organization; any other byline is a Person.
+ * A contributor as schema.org: a Person with their page on the site, `sameAs`, job title and
+ * portrait; a desk or staff author (kind ORGANIZATION) is an Organization with its page.
  */
-function authorNode(byline: string, site: SyndicationSite): Record<string, unknown> {
+export function contributorNode(author: Author, site: SyndicationSite): Record<string, unknown> {
+  const url = authorUrl(site, author.slug);
+  if (author.kind === AuthorKind.ORGANIZATION) return { "@type": "Organization", name: author.name, url };
+  const sameAs = author.sameAs.map((u) => httpUrl(u)).filter((u): u is string => u !== undefined);
+  return compact({
+    "@type": "Person",
+    name: author.name,
+    url,
+    sameAs,
+    jobTitle: author.jobTitle ?? undefined,
+    image: portraitUrl(author, site),
+  });
+}
+
+/** schema.org property of each role: writers are `author`; the others have their own or are `contributor`s. */
+const ROLE_PROPERTY: Record<ContributorRole, "author" | "contributor" | "editor" | "translator"> = {
+  [ContributorRole.WRITER]: "author",
+  [ContributorRole.ADDITIONAL_REPORTING]: "contributor",
+  [ContributorRole.PHOTOGRAPHER]: "contributor",
+  [ContributorRole.EDITOR]: "editor",
+  [ContributorRole.TRANSLATOR]: "translator",
+};
+
+/** `author`, `contributor`, `editor` and `translator` from the contributors; without any, the byline text. */
+function creditNodes(item: SyndicationItem, site: SyndicationSite): Record<string, Record<string, unknown>[]> {
+  const contributors = item.contributors ?? [];
+  if (contributors.length === 0) return { author: [bylineNode(item.article.byline, site)] };
+  const out: Record<string, Record<string, unknown>[]> = {};
+  for (const c of contributors) {
+    const key = ROLE_PROPERTY[c.role];
+    const list = (out[key] ??= []);
+    if (!list.some((n) => n.url === authorUrl(site, c.author.slug))) list.push(contributorNode(c.author, site));
+  }
+  // An article credited only to, say, a photographer still has an author: the first contributor.
+  out.author ??= [contributorNode(contributors[0]!.author, site)];
+  return out;
+}
+
+/**
+ * An article without contributors (none recorded) keeps its byline text as author: a desk or
+ * staff byline (one naming the publisher, e.g. "Newsgraph staff") is the Organization; any other a Person.
+ */
+function bylineNode(byline: string, site: SyndicationSite): Record<string, unknown> {
   const name = byline.trim() || site.publisherName;
   const isDesk = name.toLowerCase().includes(site.publisherName.toLowerCase());
   return isDesk ? { "@type": "Organization", name, url: siteUrl(site) } : { "@type": "Person", name };
@@ -140,7 +205,7 @@ export function toJsonLd(
     datePublished: first ? iso(first) : undefined,
     dateModified: iso(a.updatedAt),
     inLanguage: a.language,
-    author: [authorNode(a.byline, site)],
+    ...creditNodes(item, site),
     publisher,
     copyrightHolder: { "@type": "Organization", name: site.rightsHolder },
     copyrightYear: first ? first.getUTCFullYear() : undefined,

@@ -1,5 +1,8 @@
+import { AuthorKind } from "../../shared/enums";
 import {
   ACTOR_REL,
+  authorUrl,
+  CONTRIBUTOR_REL,
   GENRES,
   articleUri,
   articleUrl,
@@ -28,6 +31,10 @@ import type { SyndicationItem, SyndicationSite } from "./syndication.types";
  * - Rights: ninjs 3.1 `rightsInfo` must carry linkedRights (a URI) or encodedRights (a rights
  *   expression); the site has neither, so the holder and terms use the top-level
  *   `copyrightHolder` and `usageTerms`.
+ * - by: the byline derived from the contributors; people (and, for a desk or staff author,
+ *   organisations) list the contributors first, their role as `rel` (CONTRIBUTOR_REL: "writer",
+ *   "additional-reporting", "photographer", "editor", "translator"), `uri` their page on the site,
+ *   then the people the article is about or mentions.
  * - A canceled item (withdrawn article) is a tombstone: identity, version, dates and
  *   pubStatus only, so the withdrawn text is not redistributed.
  */
@@ -60,6 +67,16 @@ export function toNinjs(item: SyndicationItem, site: SyndicationSite): Record<st
   const genre = GENRES[a.genre];
   const dateline = a.dateline;
   const people = item.actors.filter((r) => isPerson(r.actor.kind));
+  // Contributors first, with their role as rel; a desk or staff author is an organisation.
+  const credited = (kind: "person" | "organisation") =>
+    (item.contributors ?? [])
+      .filter((c) => (c.author.kind === AuthorKind.ORGANIZATION) === (kind === "organisation"))
+      .map((c) => ({
+        name: c.author.name,
+        rel: CONTRIBUTOR_REL[c.role],
+        uri: authorUrl(site, c.author.slug),
+        literal: c.author.slug,
+      }));
   const organisations = item.actors.filter((r) => !isPerson(r.actor.kind));
   const party = (r: SyndicationItem["actors"][number]) =>
     compact({
@@ -97,8 +114,8 @@ export function toNinjs(item: SyndicationItem, site: SyndicationSite): Record<st
     located: dateline?.name,
     genres: [{ name: genre.name, uri: genre.uri }],
     subjects: item.topics.map((t) => compact({ name: t.name, uri: mediaTopicUri(t.iptcCode), literal: t.slug })),
-    people: people.map(party),
-    organisations: organisations.map(party),
+    people: [...credited("person"), ...people.map(party)],
+    organisations: [...credited("organisation"), ...organisations.map(party)],
     places: dateline
       ? [
           compact({

@@ -9,7 +9,8 @@ import type { SyndicationItem } from "./syndication.types";
 import type { PublisherProfile } from "../organization";
 
 async function itemOf(a: Article, ctx: Context): Promise<SyndicationItem> {
-  const [citations, actors, claims, topics, corrections, images, body] = await Promise.all([
+  const [contributors, citations, actors, claims, topics, corrections, images, body] = await Promise.all([
+    ctx.loaders.contributors.load(a.revisionId),
     ctx.loaders.citations.load(a.revisionId),
     ctx.loaders.actors.load(a.revisionId),
     ctx.loaders.claims.load(a.revisionId),
@@ -22,6 +23,7 @@ async function itemOf(a: Article, ctx: Context): Promise<SyndicationItem> {
   return {
     article: { ...a, body: bodyFor(body, images, ctx.audience, (p) => ctx.services.media.urlFor(p)) },
     images: imagesFor(images, ctx.audience),
+    contributors,
     citations,
     actors,
     claims,

@@ -4,6 +4,7 @@ import type { ReferenceDataService, ReferenceReader } from "../reference";
 import type { Actor } from "../actor";
 import type { Topic } from "../topic";
 import type { Place } from "../place";
+import type { Author } from "../author";
 import { toAtom, toJsonFeed } from "./feeds";
 import { toFactCheckAtom, toFactCheckJsonFeed } from "./feeds-factcheck";
 import { toCorrectionsAtom, toCorrectionsJsonFeed } from "./feeds-corrections";
@@ -11,13 +12,14 @@ import { mediaUrl } from "./images";
 import { toNinjs } from "./ninjs";
 import type { SyndicationItem, SyndicationSite } from "./syndication.types";
 
-export type FeedScope = { kind: "latest" } | { kind: "topic" | "actor" | "place"; slug: string };
+export type FeedScope = { kind: "latest" } | { kind: "topic" | "actor" | "place" | "author"; slug: string };
 
 /** The vocabularies a feed can be scoped to; each kind's feeds live under /feeds/<kind>s/<slug>. */
 export interface FeedVocabularies {
   topic: ReferenceDataService<Topic>;
   actor: ReferenceDataService<Actor>;
   place: ReferenceDataService<Place>;
+  author: ReferenceDataService<Author>;
 }
 
 /** Builds syndication items from the read model (rights and embargoes already applied). */
@@ -31,7 +33,8 @@ export class SyndicationService {
   /** Relations for many articles at once: one statement, whatever the count. */
   async items(views: Article[], aud: Audience): Promise<SyndicationItem[]> {
     const revs = views.map((v) => v.revisionId);
-    const { citations, actors, claims, topics, corrections, images } = await this.read.relationsOf({
+    const { contributors, citations, actors, claims, topics, corrections, images } = await this.read.relationsOf({
+      contributors: revs,
       citations: revs,
       actors: revs,
       claims: revs,
@@ -42,6 +45,7 @@ export class SyndicationService {
     return views.map((article, i) => ({
       article: { ...article, body: bodyFor(article.body, images[i]!, aud, (p) => mediaUrl(this.site, p)) },
       images: imagesFor(images[i]!, aud),
+      contributors: contributors[i]!,
       citations: citations[i]!,
       actors: actors[i]!,
       claims: claims[i]!,
@@ -59,14 +63,14 @@ export class SyndicationService {
     return toNinjs(item!, this.site);
   }
 
-  /** The newest 50 items in scope, as JSON Feed 1.1 or Atom; null when the topic, actor or place is unknown. */
+  /** The newest 50 items in scope, as JSON Feed 1.1 or Atom; null when the topic, actor, place or author is unknown. */
   async feed(
     scope: FeedScope,
     format: "json" | "atom",
     aud: Audience,
     record: RequestRecord,
   ): Promise<string | Record<string, unknown> | null> {
-    let filter: { topic?: string; actor?: string; place?: string } = {};
+    let filter: { topic?: string; actor?: string; place?: string; author?: string } = {};
     let title = this.site.publisherName;
     let path = "/feeds/latest";
     // The feed serves what this audience may read, so its actor, topic or place is looked up with

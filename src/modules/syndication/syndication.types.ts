@@ -1,4 +1,4 @@
-import type { Article, ArticleActorRole, ArticleImage, Citation, Claim, Correction } from "../article";
+import type { Article, ArticleActorRole, ArticleImage, Citation, Claim, Contributor, Correction } from "../article";
 import type { Topic } from "../topic";
 
 /**
@@ -26,6 +26,8 @@ export type SyndicationArticle = Pick<
 /** One article as it goes out to partners and feed readers. */
 export interface SyndicationItem {
   article: SyndicationArticle;
+  /** Who made it, in byline order (JSON-LD author/contributor, ninjs people, feed authors); absent: the byline text only. */
+  contributors?: Contributor[];
   citations: Citation[];
   actors: ArticleActorRole[];
   /** The claims of the revision; those whose status is a verdict go out as fact-checks. */

@@ -52,10 +52,14 @@ export type ArticleState =
   | 'UNPUBLISHED';
 
 export type CitationInput = {
+  /** ANONYMOUS only. Why the source is not named, as readers will see it (public once published): never anything that identifies the source. */
+  anonymityReason?: string | null | undefined;
   /** As printed, e.g. "citing unnamed sources familiar with the talks". */
   attribution?: string | null | undefined;
   sourceId: string;
   sourcing: Sourcing;
+  /** ANONYMOUS only. How the newsroom vetted the source, as readers will see it (public once published). */
+  vetting?: string | null | undefined;
 };
 
 export type ClaimInput = {
@@ -79,6 +83,20 @@ export type ClaimStatus =
   /** Not independently verified; no finding. */
   | 'UNVERIFIED';
 
+/** One contributor: an author and their part; the list's order is the byline's. */
+export type ContributorInput = {
+  authorId: string;
+  role: ContributorRole;
+};
+
+/** A contributor's part in an article. */
+export type ContributorRole =
+  | 'ADDITIONAL_REPORTING'
+  | 'EDITOR'
+  | 'PHOTOGRAPHER'
+  | 'TRANSLATOR'
+  | 'WRITER';
+
 export type CorrectionKind =
   | 'CLARIFICATION'
   | 'CORRECTION'
@@ -97,7 +115,10 @@ export type CreateActorInput = {
 export type CreateArticleInput = {
   /** Markdown. */
   bodyMarkdown: string;
+  /** @deprecated Derived from contributors. Still accepted for an article without contributors; alongside contributors only unchanged. */
   byline?: string | null | undefined;
+  /** The contributors in byline order; the byline is derived from them. [] removes them. */
+  contributors?: Array<ContributorInput> | null | undefined;
   datelinePlaceId?: string | null | undefined;
   genre: Genre;
   headline: string;
@@ -147,9 +168,18 @@ export type CreateTopicInput = {
 };
 
 export type Genre =
+  /** Interprets and explains the news (AnalysisNewsArticle; IPTC Analysis). */
   | 'ANALYSIS'
+  /** Context and explanation, an explainer (BackgroundNewsArticle; IPTC Background). */
+  | 'BACKGROUND'
+  /** Straight news (schema.org NewsArticle; IPTC genre Current). */
   | 'NEWS'
-  | 'OPINION';
+  /** The author's views (OpinionNewsArticle; IPTC Opinion). */
+  | 'OPINION'
+  /** Witnessed first-hand, from the scene (ReportageNewsArticle; IPTC From the Scene). */
+  | 'REPORTAGE'
+  /** A critic's assessment of a work or performance (ReviewNewsArticle; IPTC Review). */
+  | 'REVIEW';
 
 export type JobKind =
   | 'LIFT_EMBARGO'
@@ -223,7 +253,10 @@ export type SuggestionKind =
 export type UpdateArticleInput = {
   /** Markdown. */
   bodyMarkdown?: string | null | undefined;
+  /** @deprecated Derived from contributors. Still accepted for an article without contributors; alongside contributors only unchanged. */
   byline?: string | null | undefined;
+  /** The contributors in byline order; the byline is derived from them. [] removes them. */
+  contributors?: Array<ContributorInput> | null | undefined;
   datelinePlaceId?: string | null | undefined;
   genre?: Genre | null | undefined;
   headline?: string | null | undefined;

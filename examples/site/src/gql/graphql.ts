@@ -39,9 +39,18 @@ export type CorrectionKind =
   | 'UPDATE';
 
 export type Genre =
+  /** Interprets and explains the news (AnalysisNewsArticle; IPTC Analysis). */
   | 'ANALYSIS'
+  /** Context and explanation, an explainer (BackgroundNewsArticle; IPTC Background). */
+  | 'BACKGROUND'
+  /** Straight news (schema.org NewsArticle; IPTC genre Current). */
   | 'NEWS'
-  | 'OPINION';
+  /** The author's views (OpinionNewsArticle; IPTC Opinion). */
+  | 'OPINION'
+  /** Witnessed first-hand, from the scene (ReportageNewsArticle; IPTC From the Scene). */
+  | 'REPORTAGE'
+  /** A critic's assessment of a work or performance (ReviewNewsArticle; IPTC Review). */
+  | 'REVIEW';
 
 /** Content language (ISO 639-1). */
 export type Language =

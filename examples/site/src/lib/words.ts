@@ -38,7 +38,14 @@ export const ROLE: Record<ActorRole, string> = {
   MENTIONED: "Mentioned",
 };
 
-export const GENRE: Record<Genre, string> = { NEWS: "News", ANALYSIS: "Analysis", OPINION: "Opinion" };
+export const GENRE: Record<Genre, string> = {
+  NEWS: "News",
+  ANALYSIS: "Analysis",
+  OPINION: "Opinion",
+  BACKGROUND: "Background",
+  REPORTAGE: "Reportage",
+  REVIEW: "Review",
+};
 
 /** "4 December 2026, 16:20 UTC": one zone for every reader, as the API sends UTC. */
 export function when(iso: string | null | undefined): string {

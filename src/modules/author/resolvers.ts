@@ -1,0 +1,1 @@
+export { AuthorResolver, AuthorPhotoResolver } from "./author.resolver";
