@@ -144,8 +144,17 @@ describe("images in the Studio's story editor", () => {
     await insert.getByLabel("Caption").fill(image.inlineCaption);
     await insert.getByRole("button", { name: "Place in the body" }).click();
     const figure = page.locator(`.body-editor figure[data-media-id="${leadId}"]`);
+    await figure.waitFor({ timeout: 20_000 });
     await expect
-      .poll(() => figure.locator("img").evaluate<number, undefined>("(img) => img.naturalWidth", undefined), { timeout: 20_000 })
+      .poll(
+        () =>
+          page.evaluate<number>(
+            `document.querySelector('.body-editor figure[data-media-id="${leadId}"] img')?.naturalWidth ?? 0`,
+          ),
+        {
+          timeout: 20_000,
+        },
+      )
       .toBeGreaterThan(0);
     await expectAccessible(page, "story editor (images)");
     await screenshotForDocs(page, "studio-editor-images.png");
