@@ -52,6 +52,8 @@ import { Corrections } from "./Corrections";
 import { History } from "./History";
 import { ConflictDialog, isStaleVersion, type Conflict } from "./ConflictDialog";
 import { PreviewButton } from "./Preview";
+import type { Editor as BodyEditorInstance } from "@tiptap/react";
+import { BodyImages, LeadImageSection, missingAltIds } from "./media";
 
 /** Quiet time after the last keystroke before an autosave. */
 const AUTOSAVE_MS = 2000;
@@ -102,6 +104,9 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
   const flushBody = useRef<() => void>(() => undefined);
   // The body editor reads its Markdown once: a new copy of the story (restore, reload) remounts it.
   const [bodyVersion, setBodyVersion] = useState(0);
+  // Images: the body editor (for "Insert image"), and the images a refused publish said lack alt text.
+  const [bodyEditor, setBodyEditor] = useState<BodyEditorInstance | null>(null);
+  const [missingAlt, setMissingAlt] = useState<string[]>([]);
 
   // A save refused as stale: the merge dialog, until the user merges or reloads (autosave waits).
   const [conflict, setConflict] = useState<Conflict | null>(null);
@@ -399,8 +404,10 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
           beforeTransition={saveNow}
           onChange={(s) => {
             setStory(s);
+            setMissingAlt([]);
             releaseLock();
           }}
+          onRefused={(err) => setMissingAlt(missingAltIds(err))}
         />
       ) : null}
 
@@ -413,8 +420,32 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
         <span className="label" id={bodyLabel}>
           Body
         </span>
-        <BodyEditor key={bodyVersion} markdown={fields.body} labelledBy={bodyLabel} onChange={setBody} flush={flushBody} />
+        <BodyImages editor={bodyEditor} missingAlt={missingAlt} />
+        <BodyEditor
+          key={bodyVersion}
+          markdown={fields.body}
+          labelledBy={bodyLabel}
+          onChange={setBody}
+          flush={flushBody}
+          onEditor={setBodyEditor}
+        />
       </section>
+
+      {story ? (
+        // Keyed like the body: a reloaded or restored copy may lead with another image.
+        <LeadImageSection
+          key={bodyVersion}
+          story={story}
+          beforeChange={saveNow}
+          onChange={(s) => setStory(s)}
+          missingAlt={missingAlt}
+        />
+      ) : (
+        <section aria-labelledby="lead-image-title" className="card">
+          <h2 id="lead-image-title">Lead image</h2>
+          <p className="muted">Save the story (give it a headline), then choose or upload its lead image.</p>
+        </section>
+      )}
 
       <section aria-labelledby="meta-title" className="card grid">
         <h2 id="meta-title">Details</h2>

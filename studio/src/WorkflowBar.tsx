@@ -39,6 +39,8 @@ export function WorkflowBar(props: {
   user: StudioUserFragment;
   beforeTransition: () => Promise<StoryFieldsFragment | null>;
   onChange: (story: StoryFieldsFragment) => void;
+  /** A transition the API refused, with its error (the editor points at what it names). */
+  onRefused?: (error: CombinedError | undefined) => void;
 }) {
   const { story } = props;
   const client = useClient();
@@ -60,7 +62,10 @@ export function WorkflowBar(props: {
       if (!current) return setError("Your edits could not be saved, so nothing else was done; see the message above.");
       const r = await make(current.id, current.editorial.version);
       const updated = r.data ? Object.values(r.data)[0] : undefined;
-      if (!updated) return setError(errorText(r.error) ?? "That did not work.");
+      if (!updated) {
+        props.onRefused?.(r.error);
+        return setError(errorText(r.error) ?? "That did not work.");
+      }
       props.onChange(updated);
     } catch (err) {
       setError(err instanceof Error ? err.message : "That did not work.");

@@ -13,3 +13,12 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious, `${screen}: ${JSON.stringify(serious)}`).toEqual([]);
 }
+
+/** Signs in through the Studio's form and waits for the desk. */
+export async function signInToStudio(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/studio/`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("heading", { name: "Desk" }).waitFor({ timeout: 30_000 });
+}
