@@ -44,6 +44,10 @@ async function build(studioDir: string, outDir: string): Promise<void> {
     root: studioDir,
     base: "/studio/",
     logLevel: "silent",
+    // Always the production build: under vitest (NODE_ENV=test) Vite would otherwise bundle React's
+    // development build, and the cache key, which does not name the mode, would hand it to npm start.
+    mode: "production",
+    define: { "process.env.NODE_ENV": JSON.stringify("production") },
     plugins: [react()],
     build: {
       outDir,
