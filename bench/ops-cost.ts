@@ -56,20 +56,12 @@ export async function measureOpsCost(opts: {
   running: Target[];
   say: (s: string) => void;
 }): Promise<OpsCost> {
-  let exports = 0;
-  const sink = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      exports += 1;
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
-    });
-  });
-  await new Promise<void>((r) => sink.listen(0, "127.0.0.1", () => r()));
+  const sink = await otlpSink();
   const metricsPort = await freePort();
   const extra: Record<OpsVariant, Record<string, string>> = {
     off: {},
     metrics: { METRICS_PORT: String(metricsPort) },
-    tracing: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(sink.address() as AddressInfo).port}` },
+    tracing: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url },
   };
   const targets = {} as Record<OpsVariant, Target>;
   try {
@@ -126,11 +118,31 @@ export async function measureOpsCost(opts: {
       perRound,
       metricsRatio: reqPerSec.off > 0 ? reqPerSec.metrics / reqPerSec.off : null,
       tracingRatio: reqPerSec.off > 0 ? reqPerSec.tracing / reqPerSec.off : null,
-      otlpExports: exports,
+      otlpExports: sink.exports,
       metricsCounted,
     };
   } finally {
     for (const v of VARIANTS) if (targets[v]) await stopTarget(targets[v]);
     sink.close();
   }
+}
+
+/** An OTLP/HTTP endpoint on loopback that takes each export, counts it and drops it. */
+export async function otlpSink(): Promise<{ url: string; readonly exports: number; close(): void }> {
+  let exports = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      exports += 1;
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get exports() {
+      return exports;
+    },
+    close: () => server.close(),
+  };
 }

@@ -12,7 +12,7 @@ import { Role } from "../src/shared/enums";
 import { launchBrowser, offlineContext, pageErrors, screenshotForDocs } from "./support/browser";
 import { draftArticle } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
-import { expectAccessible } from "./support/studio";
+import { expectAccessible, signInToStudio } from "./support/studio";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -41,13 +41,7 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${base}/studio/`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByRole("heading", { name: "Desk" }).waitFor({ timeout: 30_000 });
-}
+const signIn = (page: Page, email: string, password: string) => signInToStudio(page, base, email, password);
 
 describe("the desk in Chromium", () => {
   it("shows another user's headline edit live, without a reload, and searches on the server", async () => {
