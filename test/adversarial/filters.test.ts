@@ -102,6 +102,8 @@ const FIELD_ARGS: Record<string, string> = {
   "Query.source": `(slug: "reuters")`,
   "Query.topic": `(slug: "oil")`,
   "Query.place": `(slug: "caracas")`,
+  // The main story's first contributor: credited by a published article, so readers see the author.
+  "Query.author": `(slug: "${MAIN_STORY.contributors![0]!.author}")`,
 };
 
 function literalFor(type: GraphQLInputType): string {
@@ -381,7 +383,19 @@ describe("row 2 · relational paths from public types to users and keys (Strapi 
     expectOk(await app.gql(AcquireEditLockDocument, { articleId: main.id }, { token: editor }));
     const w = await walk();
     expect(secretFields(w)).toEqual([]);
-    for (const t of ["Article", "Actor", "Source", "Topic", "Place", "Citation", "Claim", "Perspective", "HeldPerspective"])
+    for (const t of [
+      "Article",
+      "Actor",
+      "Source",
+      "Topic",
+      "Place",
+      "Citation",
+      "Claim",
+      "Perspective",
+      "HeldPerspective",
+      "Author",
+      "Contributor",
+    ])
       expect(w.open.has(t), `${t} was reached`).toBe(true);
     expect(w.unprobed, "every public type was probed on real rows").toEqual(new Set());
     for (const t of [
