@@ -46,7 +46,9 @@ async function build(studioDir: string, outDir: string): Promise<void> {
   try {
     await viteBuild(vite, react, studioDir, outDir);
   } finally {
-    process.env.NODE_ENV = nodeEnv;
+    // Assigning undefined would store the string "undefined".
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   }
 }
 
