@@ -34,7 +34,9 @@ export function BodyImages({ editor: e, missingAlt }: { editor: Editor | null; m
   }, [e]);
   const lacking = e && missingAlt.length ? undescribed(e, missingAlt) : [];
   useEffect(() => {
-    if (!e) return;
+    // Not before the editor is mounted, nor after it was replaced (a restore or reload remounts it):
+    // its view is not there then, and reading it throws.
+    if (!e || !e.isInitialized || e.isDestroyed) return;
     const ids = new Set(lacking.map((l) => l.attrs.id));
     e.view.dom.querySelectorAll<HTMLElement>("figure[data-media-id]").forEach((fig) => {
       const bad = ids.has(fig.dataset.mediaId ?? "") && !fig.querySelector("img")?.alt;
