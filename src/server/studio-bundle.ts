@@ -39,6 +39,23 @@ export function studioBuildKey(studioDir: string): string {
 async function build(studioDir: string, outDir: string): Promise<void> {
   const vite = await import("vite");
   const react = (await import("@vitejs/plugin-react")).default;
+  // The React plugin picks its JSX transform from NODE_ENV, not from `mode`: under vitest (NODE_ENV=test)
+  // it emitted jsxDEV calls that React's production build lacks, a blank Studio. Production for the build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await viteBuild(vite, react, studioDir, outDir);
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+async function viteBuild(
+  vite: typeof import("vite"),
+  react: typeof import("@vitejs/plugin-react").default,
+  studioDir: string,
+  outDir: string,
+): Promise<void> {
   await vite.build({
     configFile: false,
     root: studioDir,
