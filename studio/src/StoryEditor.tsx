@@ -598,16 +598,23 @@ function Contributors(props: {
         onPick={(a) => (list.some((x) => x.author.id === a.id) ? undefined : onChange([...list, { author: a, role: "WRITER" }]))}
         onCreate={props.onCreate(newKind)}
       />
-      <label className="inline">
-        Kind of a new author
-        <select value={newKind} onChange={(e) => setNewKind(e.target.value as AuthorKind)}>
-          <Options labels={AUTHOR_KINDS} />
-        </select>
-      </label>
+      <NewKind noun="author" labels={AUTHOR_KINDS} value={newKind} onChange={setNewKind} />
       <p className="muted" aria-live="polite">
         Byline: {props.byline || "(none yet)"} <span>(derived from the contributors when saved)</span>
       </p>
     </div>
+  );
+}
+
+/** The kind given to an entry created in place from the picker below it. */
+function NewKind<K extends string>(props: { noun: string; labels: Record<K, string>; value: K; onChange: (kind: K) => void }) {
+  return (
+    <label className="inline">
+      {`Kind of a new ${props.noun}`}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value as K)}>
+        <Options labels={props.labels} />
+      </select>
+    </label>
   );
 }
 
@@ -626,12 +633,7 @@ function Sourcing({
   return (
     <section aria-labelledby="sourcing-title" className="card">
       <h2 id="sourcing-title">Sourcing</h2>
-      <label className="inline">
-        Kind of a new source
-        <select value={newKind} onChange={(e) => setNewKind(e.target.value as SourceKind)}>
-          <Options labels={SOURCE_KINDS} />
-        </select>
-      </label>
+      <NewKind noun="source" labels={SOURCE_KINDS} value={newKind} onChange={setNewKind} />
       {relations.citations.map((c, i) => (
         <fieldset key={c.key} className="rowset">
           <legend>Source {i + 1}</legend>
@@ -691,12 +693,7 @@ function Actors({
   return (
     <section aria-labelledby="actors-title" className="card">
       <h2 id="actors-title">Actors</h2>
-      <label className="inline">
-        Kind of a new actor
-        <select value={newKind} onChange={(e) => setNewKind(e.target.value as ActorKind)}>
-          <Options labels={ACTOR_KINDS} />
-        </select>
-      </label>
+      <NewKind noun="actor" labels={ACTOR_KINDS} value={newKind} onChange={setNewKind} />
       {relations.actors.map((a, i) => (
         <fieldset key={a.key} className="rowset">
           <legend>Actor {i + 1}</legend>
