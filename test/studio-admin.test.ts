@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ApproveDocument, SchedulePublishDocument, SubmitForReviewDocument } from "../src/client/generated/graphql";
 import { AuthService } from "../src/modules/user";
-import { DEMO_ADMIN } from "../src/seed/seed";
+import { DEMO_ADMIN, DEMO_EDITOR } from "../src/seed/seed";
 import { Role } from "../src/shared/enums";
 import { launchBrowser, offlineContext, pageErrors, screenshotForDocs } from "./support/browser";
 import { expectOk } from "./support/expect";
@@ -244,11 +244,17 @@ describe("the Studio's Admin screens", () => {
     expect(await admin.getByRole("listitem").filter({ hasText: "not a url" }).count()).toBe(0);
 
     await admin.getByLabel("Endpoint URL").fill(receiverUrl);
+    // Limited to two event kinds: the list says which.
+    await admin.getByRole("checkbox", { name: "Published", exact: true }).check();
+    await admin.getByRole("checkbox", { name: "Corrected", exact: true }).check();
     await admin.getByRole("button", { name: "Register webhook" }).click();
     const secretBox = admin.getByLabel(`Signing secret for ${receiverUrl}`);
     await secretBox.waitFor();
     hookSecret = await secretBox.inputValue();
     expect(hookSecret.length).toBeGreaterThan(20);
+    await expect
+      .poll(() => admin.getByRole("listitem").filter({ hasText: receiverUrl }).first().innerText())
+      .toContain("events: Published, Corrected");
 
     const editor = await app.editorToken();
     const story = await publishNew(app, editor, { headline: `Admin webhook ${randomBytes(3).toString("hex")}` });
@@ -311,6 +317,19 @@ describe("the Studio's Admin screens", () => {
     }
     expect(await admin.content()).not.toContain(hookSecret);
     await admin.getByLabel("Operation").fill("");
+    // By user: the editor's publications (the webhook test's story), and nobody else's entries.
+    const byUser = admin.getByLabel("User");
+    const editorOption = byUser.locator("option", { hasText: DEMO_EDITOR.email });
+    await editorOption.waitFor({ state: "attached" });
+    await byUser.selectOption(await editorOption.getAttribute("value"));
+    await admin.getByRole("button", { name: "Filter" }).click();
+    await expect
+      .poll(async () => {
+        const texts = await table.getByRole("row").allInnerTexts();
+        return texts.slice(1).every((t) => t.includes(DEMO_EDITOR.email)) && texts.slice(1).some((t) => t.includes("publish"));
+      })
+      .toBe(true);
+    await byUser.selectOption("");
     await admin.getByRole("button", { name: "Filter" }).click();
     await expect.poll(() => table.getByRole("row").nth(1).innerText()).toMatch(/\S/);
     await expectAccessible(admin, "admin audit log");

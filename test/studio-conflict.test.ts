@@ -161,20 +161,25 @@ describe("a save that someone else's overtook", () => {
     );
     expect(moved.data?.updateArticle.headline).toBe("Bridge repairs finished early");
 
-    await wren.getByLabel("Byline").fill("Wren Writer");
+    const credited = `Wren Writer ${randomBytes(3).toString("hex")}`;
+    await wren.getByRole("combobox", { name: "Add contributor", exact: true }).fill(credited);
+    await wren.getByRole("option", { name: `Create author “${credited}”` }).click();
     await wren.getByRole("button", { name: "Save", exact: true }).click();
     const dialog = wren.getByRole("dialog", { name: "Someone else saved this story meanwhile" });
     await dialog.waitFor({ timeout: 20_000 });
-    // A part only they changed starts on theirs; mine (the byline) on mine.
+    // A part only they changed starts on theirs; mine (the contributors) on mine.
     expect(
       await dialog.getByRole("group", { name: "Headline", exact: true }).getByRole("radio", { name: "Take theirs" }).isChecked(),
     ).toBe(true);
     expect(
-      await dialog.getByRole("group", { name: "Byline", exact: true }).getByRole("radio", { name: "Keep mine" }).isChecked(),
+      await dialog
+        .getByRole("group", { name: "Contributors", exact: true })
+        .getByRole("radio", { name: "Keep mine" })
+        .isChecked(),
     ).toBe(true);
     await dialog.getByRole("button", { name: "Reload (discard mine)" }).click();
     await expect.poll(() => wren.getByLabel("Headline").inputValue()).toBe("Bridge repairs finished early");
-    expect(await wren.getByLabel("Byline").inputValue()).toBe("");
+    expect(await wren.getByRole("list", { name: "Contributors" }).getByRole("listitem").count()).toBe(0);
     expect(await dialog.count()).toBe(0);
     expect(errors()).toEqual([]);
   }, 120_000);

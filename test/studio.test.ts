@@ -532,4 +532,58 @@ describe("the Studio in Chromium", () => {
     expect(stored.data?.draftArticle).toEqual({ headline: first, revisionNumber: 3 });
     expect(errors()).toEqual([]);
   }, 120_000);
+
+  it("credits contributors picked or created in place, in the chosen order and roles, and the API derives the byline", async () => {
+    const { token } = await new AuthService(app.ds, 1).login(writer.email, PASSWORD);
+    const tag = randomBytes(3).toString("hex");
+    const ana = `Ana Pérez ${tag}`;
+    const desk = `Metro desk ${tag}`;
+    const made = await app.gql<{ createAuthor: { id: string } }, { input: object }>(
+      "mutation($input: CreateAuthorInput!) { createAuthor(input: $input) { id } }",
+      { input: { name: ana, slug: `ana-perez-${tag}` } },
+      { token },
+    );
+    expect(made.errors).toBeUndefined();
+    const { id } = await draftArticle(app, token, { headline: `Tram line opens ${tag}` });
+    const page = await newPage();
+    // Run alone, this test is the first to load the Studio (its bundle is built on first request).
+    await page.goto(`${base}/studio/`);
+    await page.getByLabel("Email").waitFor({ timeout: 60_000 });
+    await signIn(page, writer.email, PASSWORD);
+    await page.getByRole("heading", { name: "Desk" }).waitFor({ timeout: 20_000 });
+    await page.goto(`${base}/studio/stories/${id}`);
+    const add = page.getByRole("combobox", { name: "Add contributor", exact: true });
+    await add.waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByRole("textbox", { name: "Byline", exact: true }).count()).toBe(0);
+
+    // An existing author, found by typing part of the name.
+    await add.fill(`Ana Pérez ${tag.slice(0, 4)}`);
+    await page.getByRole("option", { name: ana, exact: true }).click();
+    // A desk created in place, as an organization.
+    await page.getByLabel("Kind of a new author").selectOption("ORGANIZATION");
+    await add.fill(desk);
+    await page.getByRole("option", { name: `Create author “${desk}”` }).click();
+    const list = page.getByRole("list", { name: "Contributors" });
+    await expect.poll(() => list.getByRole("listitem").allInnerTexts()).toHaveLength(2);
+    // The desk leads; Ana is credited for additional reporting.
+    await page.getByRole("button", { name: `Move ${desk} up` }).click();
+    await page.getByLabel(`Contributor role: ${ana}`).selectOption("ADDITIONAL_REPORTING");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => page.getByText("All changes saved").count(), { timeout: 20_000 }).toBe(1);
+    const byline = `${desk}; additional reporting by ${ana}`;
+    await expect.poll(() => page.getByText(`Byline: ${byline}`).count()).toBe(1);
+
+    const stored = await app.gql<
+      { draftArticle: { byline: string; contributors: { role: string; author: { name: string; kind: string } }[] } },
+      { id: string }
+    >("query($id: ID!) { draftArticle(id: $id) { byline contributors { role author { name kind } } } }", { id }, { token });
+    expect(stored.data?.draftArticle).toEqual({
+      byline,
+      contributors: [
+        { role: "WRITER", author: { name: desk, kind: "ORGANIZATION" } },
+        { role: "ADDITIONAL_REPORTING", author: { name: ana, kind: "PERSON" } },
+      ],
+    });
+    expect(errors()).toEqual([]);
+  }, 120_000);
 });

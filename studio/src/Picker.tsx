@@ -1,15 +1,15 @@
 import { useEffect, useId, useState } from "react";
 import { useClient } from "urql";
-import { FindPlacesDocument, FindTopicsDocument, SuggestDocument } from "./gql/graphql";
+import { FindAuthorsDocument, FindPlacesDocument, FindTopicsDocument, SuggestDocument } from "./gql/graphql";
 
 export interface Picked {
   id: string;
   name: string;
 }
 
-export type PickerKind = "SOURCE" | "ACTOR" | "TOPIC" | "PLACE";
+export type PickerKind = "SOURCE" | "ACTOR" | "TOPIC" | "PLACE" | "AUTHOR";
 
-/** Search as you type: sources and actors through `suggest`, topics and places through their own searches. */
+/** Search as you type: sources and actors through `suggest`, topics, places and authors through their own searches. */
 function useMatches(kind: PickerKind, text: string): Picked[] {
   const client = useClient();
   const [matches, setMatches] = useState<Picked[]>([]);
@@ -29,6 +29,11 @@ function useMatches(kind: PickerKind, text: string): Picked[] {
           .query(FindTopicsDocument, { search: prefix }, { requestPolicy: "network-only" })
           .toPromise()
           .then((r) => done((r.data?.topics.edges ?? []).map((e) => e.node)));
+      } else if (kind === "AUTHOR") {
+        void client
+          .query(FindAuthorsDocument, { search: prefix }, { requestPolicy: "network-only" })
+          .toPromise()
+          .then((r) => done((r.data?.authors.edges ?? []).map((e) => e.node)));
       } else {
         void client
           .query(FindPlacesDocument, { search: prefix }, { requestPolicy: "network-only" })

@@ -7,6 +7,7 @@ import {
   ReleaseStoryLockDocument,
   TakeOverStoryLockDocument,
   CreateActorDocument,
+  CreateAuthorDocument,
   CreatePlaceDocument,
   CreateSourceDocument,
   CreateStoryDocument,
@@ -15,6 +16,7 @@ import {
   StoryDocument,
   UpdateStoryDocument,
   type ActorKind,
+  type AuthorKind,
   type SourceKind,
   type StoryFieldsFragment,
   type StudioUserFragment,
@@ -22,7 +24,9 @@ import {
 import {
   ACTOR_KINDS,
   ACTOR_ROLES,
+  AUTHOR_KINDS,
   CLAIM_STATUSES,
+  CONTRIBUTOR_ROLES,
   GENRES,
   LANGUAGES,
   slugify,
@@ -37,6 +41,7 @@ import { navigate } from "./router";
 import {
   EMPTY_FIELDS,
   EMPTY_RELATIONS,
+  contributorsInput,
   fieldChanges,
   fieldsOf,
   incomplete,
@@ -152,7 +157,7 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
               bodyMarkdown: f.body,
               genre: f.genre,
               language: f.language,
-              byline: f.byline || null,
+              contributors: f.contributors.length ? contributorsInput(f.contributors) : null,
               slug: f.slug.trim() || null,
               datelinePlaceId: f.dateline?.id ?? null,
             },
@@ -480,10 +485,16 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
             <Options labels={LANGUAGES} />
           </select>
         </div>
-        <div>
-          <label htmlFor="byline">Byline</label>
-          <input id="byline" value={fields.byline} onChange={(e) => set("byline")(e.target.value)} />
-        </div>
+        <Contributors
+          list={fields.contributors}
+          byline={story?.byline ?? ""}
+          onChange={set("contributors")}
+          onCreate={(kind) => async (name) => {
+            const r = await client.mutation(CreateAuthorDocument, { input: { name, kind, slug: slugify(name) } }).toPromise();
+            if (!r.data) throw new Error(errorText(r.error) ?? "The author could not be created.");
+            return r.data.createAuthor;
+          }}
+        />
         <Picker
           label="Dateline"
           kind="PLACE"
@@ -529,6 +540,84 @@ function Editor({ initial, user }: { initial: StoryFieldsFragment | null; user: 
   );
 }
 
+/** The byline's people in order: picked (or created) authors with their part; the API derives the byline. */
+function Contributors(props: {
+  list: Fields["contributors"];
+  byline: string;
+  onChange: (list: Fields["contributors"]) => void;
+  onCreate: (kind: AuthorKind) => (name: string) => Promise<Picked>;
+}) {
+  const { list, onChange } = props;
+  const [newKind, setNewKind] = useState<AuthorKind>("PERSON");
+  const move = (i: number, by: number) => {
+    const next = [...list];
+    [next[i], next[i + by]] = [next[i + by]!, next[i]!];
+    onChange(next);
+  };
+  return (
+    <div className="contributors">
+      <h3 id="contributors-title">Contributors</h3>
+      <ol aria-labelledby="contributors-title">
+        {list.map((c, i) => (
+          <li key={c.author.id} className="row">
+            <span>{c.author.name}</span>
+            <select
+              aria-label={`Contributor role: ${c.author.name}`}
+              value={c.role}
+              onChange={(e) => onChange(list.map((x, j) => (j === i ? { ...x, role: e.target.value as typeof c.role } : x)))}
+            >
+              <Options labels={CONTRIBUTOR_ROLES} />
+            </select>
+            <button type="button" aria-label={`Move ${c.author.name} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+              ↑
+            </button>
+            <button
+              type="button"
+              aria-label={`Move ${c.author.name} down`}
+              disabled={i === list.length - 1}
+              onClick={() => move(i, 1)}
+            >
+              ↓
+            </button>
+            <button
+              type="button"
+              aria-label={`Remove contributor ${c.author.name}`}
+              onClick={() => onChange(list.filter((_, j) => j !== i))}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ol>
+      <Picker
+        label="Add contributor"
+        clearOnPick
+        kind="AUTHOR"
+        noun="author"
+        value={null}
+        onPick={(a) => (list.some((x) => x.author.id === a.id) ? undefined : onChange([...list, { author: a, role: "WRITER" }]))}
+        onCreate={props.onCreate(newKind)}
+      />
+      <NewKind noun="author" labels={AUTHOR_KINDS} value={newKind} onChange={setNewKind} />
+      <p className="muted" aria-live="polite">
+        Byline: {props.byline || "(none yet)"} <span>(derived from the contributors when saved)</span>
+      </p>
+    </div>
+  );
+}
+
+/** The kind given to an entry created in place from the picker below it. */
+function NewKind<K extends string>(props: { noun: string; labels: Record<K, string>; value: K; onChange: (kind: K) => void }) {
+  return (
+    <label className="inline">
+      {`Kind of a new ${props.noun}`}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value as K)}>
+        <Options labels={props.labels} />
+      </select>
+    </label>
+  );
+}
+
 type RelProps = { relations: Relations; rel: (change: (r: Relations) => Relations) => void };
 
 function update<T extends { key: string }>(list: T[], key: string, patch: Partial<T>): T[] {
@@ -544,12 +633,7 @@ function Sourcing({
   return (
     <section aria-labelledby="sourcing-title" className="card">
       <h2 id="sourcing-title">Sourcing</h2>
-      <label className="inline">
-        Kind of a new source
-        <select value={newKind} onChange={(e) => setNewKind(e.target.value as SourceKind)}>
-          <Options labels={SOURCE_KINDS} />
-        </select>
-      </label>
+      <NewKind noun="source" labels={SOURCE_KINDS} value={newKind} onChange={setNewKind} />
       {relations.citations.map((c, i) => (
         <fieldset key={c.key} className="rowset">
           <legend>Source {i + 1}</legend>
@@ -609,12 +693,7 @@ function Actors({
   return (
     <section aria-labelledby="actors-title" className="card">
       <h2 id="actors-title">Actors</h2>
-      <label className="inline">
-        Kind of a new actor
-        <select value={newKind} onChange={(e) => setNewKind(e.target.value as ActorKind)}>
-          <Options labels={ACTOR_KINDS} />
-        </select>
-      </label>
+      <NewKind noun="actor" labels={ACTOR_KINDS} value={newKind} onChange={setNewKind} />
       {relations.actors.map((a, i) => (
         <fieldset key={a.key} className="rowset">
           <legend>Actor {i + 1}</legend>

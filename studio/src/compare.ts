@@ -1,4 +1,4 @@
-import { ACTOR_ROLES, CLAIM_STATUSES, GENRES, LANGUAGES, SOURCING, STANCES } from "./labels";
+import { ACTOR_ROLES, CLAIM_STATUSES, CONTRIBUTOR_ROLES, GENRES, LANGUAGES, SOURCING, STANCES } from "./labels";
 import type { Fields, Relations } from "./story-model";
 
 /**
@@ -13,14 +13,14 @@ export type StoryPart =
   | "genre"
   | "language"
   | "dateline"
-  | "byline"
+  | "contributors"
   | "topics"
   | "citations"
   | "actors"
   | "claims"
   | "perspectives";
 
-export const FIELD_PARTS = ["headline", "standfirst", "body", "slug", "genre", "language", "dateline", "byline"] as const;
+export const FIELD_PARTS = ["headline", "standfirst", "body", "slug", "genre", "language", "dateline", "contributors"] as const;
 export const RELATION_PARTS = ["topics", "citations", "actors", "claims", "perspectives"] as const;
 export type FieldPart = (typeof FIELD_PARTS)[number];
 export type RelationPart = (typeof RELATION_PARTS)[number];
@@ -33,7 +33,7 @@ export const PART_LABELS: Record<StoryPart, string> = {
   genre: "Genre",
   language: "Language",
   dateline: "Dateline",
-  byline: "Byline",
+  contributors: "Contributors",
   topics: "Topics",
   citations: "Sources",
   actors: "Actors",
@@ -42,7 +42,7 @@ export const PART_LABELS: Record<StoryPart, string> = {
 };
 
 /** Parts compared as running text (a word diff); the others are lists of lines. */
-export const TEXT_PARTS = new Set<StoryPart>(["headline", "standfirst", "body", "byline", "slug"]);
+export const TEXT_PARTS = new Set<StoryPart>(["headline", "standfirst", "body", "slug"]);
 
 export type Readable = Record<StoryPart, string>;
 
@@ -59,7 +59,7 @@ export function readable(f: Fields, r: Relations): Readable {
     genre: GENRES[f.genre],
     language: LANGUAGES[f.language],
     dateline: f.dateline?.name ?? "",
-    byline: f.byline,
+    contributors: lines(f.contributors.map((c) => `${c.author.name} · ${CONTRIBUTOR_ROLES[c.role]}`)),
     topics: lines(r.topics.map((t) => t.name)),
     citations: lines(
       r.citations.map(

@@ -2,6 +2,8 @@ import type {
   ActorKind,
   ActorRole,
   ArticleState,
+  AuthorKind,
+  ContributorRole,
   ClaimStatus,
   Genre,
   Language,
@@ -54,6 +56,16 @@ export const ACTOR_KINDS: Record<ActorKind, string> = {
   ARMED_FORCE: "Armed force",
   COUNTRY: "Country",
 };
+
+export const CONTRIBUTOR_ROLES: Record<ContributorRole, string> = {
+  WRITER: "Writer",
+  ADDITIONAL_REPORTING: "Additional reporting",
+  PHOTOGRAPHER: "Photographer",
+  EDITOR: "Editor",
+  TRANSLATOR: "Translator",
+};
+
+export const AUTHOR_KINDS: Record<AuthorKind, string> = { PERSON: "Person", ORGANIZATION: "Organization" };
 
 export const ACTOR_ROLES: Record<ActorRole, string> = {
   SUBJECT: "Subject",

@@ -2,6 +2,7 @@ import type {
   ActorRole,
   ArticleRelationsInput,
   ClaimStatus,
+  ContributorRole,
   Genre,
   Language,
   Sourcing,
@@ -19,8 +20,14 @@ export interface Fields {
   slug: string;
   genre: Genre;
   language: Language;
-  byline: string;
+  /** In byline order; the byline itself is derived from them by the API (never sent). */
+  contributors: ContributorRow[];
   dateline: Picked | null;
+}
+
+export interface ContributorRow {
+  author: Picked;
+  role: ContributorRole;
 }
 
 export interface CitationRow {
@@ -69,7 +76,7 @@ export const EMPTY_FIELDS: Fields = {
   slug: "",
   genre: "NEWS",
   language: "EN",
-  byline: "",
+  contributors: [],
   dateline: null,
 };
 export const EMPTY_RELATIONS: Relations = { topics: [], citations: [], actors: [], claims: [], perspectives: [] };
@@ -82,7 +89,7 @@ export function fieldsOf(a: StoryFieldsFragment): Fields {
     slug: a.slug,
     genre: a.genre,
     language: a.language,
-    byline: a.byline,
+    contributors: a.contributors.map((c) => ({ author: { id: c.author.id, name: c.author.name }, role: c.role })),
     dateline: a.dateline ? { id: a.dateline.id, name: a.dateline.name } : null,
   };
 }
@@ -124,10 +131,14 @@ export function fieldChanges(saved: Fields, now: Fields): UpdateArticleInput | n
   if (now.slug !== saved.slug && now.slug.trim()) input.slug = now.slug.trim();
   if (now.genre !== saved.genre) input.genre = now.genre;
   if (now.language !== saved.language) input.language = now.language;
-  if (now.byline !== saved.byline) input.byline = now.byline;
+  if (contributorsKey(now.contributors) !== contributorsKey(saved.contributors))
+    input.contributors = contributorsInput(now.contributors);
   if ((now.dateline?.id ?? null) !== (saved.dateline?.id ?? null) && now.dateline) input.datelinePlaceId = now.dateline.id;
   return Object.keys(input).length ? input : null;
 }
+
+const contributorsKey = (list: ContributorRow[]) => JSON.stringify(list.map((c) => [c.author.id, c.role]));
+export const contributorsInput = (list: ContributorRow[]) => list.map((c) => ({ authorId: c.author.id, role: c.role }));
 
 /** What still has to be filled in before the relations can be saved; empty when they can. */
 export function incomplete(r: Relations): string[] {

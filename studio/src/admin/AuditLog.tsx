@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from "react";
 import { useQuery } from "urql";
-import { AdminAuditLogDocument } from "../gql/graphql";
+import { AdminAuditLogDocument, AdminUsersDocument } from "../gql/graphql";
 import { BROWSER_ZONE, ErrorBox, Field, Pager, usePager, zonedTime } from "./shared";
 
-type Filter = { operation: string; articleId: string };
+type Filter = { operation: string; articleId: string; userId: string };
 
 export function AuditLog() {
   const pager = usePager();
-  const [draft, setDraft] = useState<Filter>({ operation: "", articleId: "" });
+  const [draft, setDraft] = useState<Filter>({ operation: "", articleId: "", userId: "" });
   const [filter, setFilter] = useState<Filter>(draft);
   const [{ data, error, fetching }, refetch] = useQuery({
     query: AdminAuditLogDocument,
@@ -15,9 +15,13 @@ export function AuditLog() {
       after: pager.after,
       operation: filter.operation.trim() || null,
       articleId: filter.articleId.trim() || null,
+      userId: filter.userId || null,
     },
     requestPolicy: "network-only",
   });
+
+  // The first 50 accounts, for the user filter (a newsroom's staff fits; the id is what is sent).
+  const [users] = useQuery({ query: AdminUsersDocument, variables: { after: null } });
 
   function apply(e: FormEvent) {
     e.preventDefault();
@@ -38,6 +42,18 @@ export function AuditLog() {
               value={draft.operation}
               onChange={(e) => setDraft({ ...draft, operation: e.target.value })}
             />
+          )}
+        </Field>
+        <Field label="User">
+          {(id) => (
+            <select id={id} value={draft.userId} onChange={(e) => setDraft({ ...draft, userId: e.target.value })}>
+              <option value="">Anyone</option>
+              {(users.data?.users.edges ?? []).map(({ node: u }) => (
+                <option key={u.id} value={u.id}>
+                  {u.displayName} ({u.email})
+                </option>
+              ))}
+            </select>
           )}
         </Field>
         <Field label="Article id">

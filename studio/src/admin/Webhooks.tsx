@@ -8,8 +8,21 @@ import {
   AdminWebhookDeliveriesDocument,
   AdminWebhooksDocument,
   type AdminWebhookFragment,
+  type ContentEventKind,
 } from "../gql/graphql";
 import { ErrorBox, Field, OnceSecret, Pager, usePager, zonedTime } from "./shared";
+
+/** The content events a webhook can be limited to, as the API names them. */
+const EVENTS: Record<ContentEventKind, string> = {
+  PUBLISHED: "Published",
+  UPDATED: "Updated",
+  CORRECTED: "Corrected",
+  SLUG_CHANGED: "Slug changed",
+  UNPUBLISHED: "Unpublished",
+  DELETED: "Deleted",
+  EMBARGOED: "Embargoed",
+  EMBARGO_LIFTED: "Embargo lifted",
+};
 
 export function Webhooks() {
   const [{ data, error, fetching }, refetch] = useQuery({ query: AdminWebhooksDocument, requestPolicy: "cache-and-network" });
@@ -17,6 +30,7 @@ export function Webhooks() {
   const [, setActive] = useMutation(AdminSetWebhookActiveDocument);
   const [, remove] = useMutation(AdminDeleteWebhookDocument);
   const [url, setUrl] = useState("");
+  const [events, setEvents] = useState<ContentEventKind[]>([]);
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -28,10 +42,11 @@ export function Webhooks() {
     e.preventDefault();
     setFailure(null);
     setDone(null);
-    const result = await register({ url });
+    const result = await register({ url, events: events.length ? events : null });
     if (result.error || !result.data) return setFailure(result.error ?? null);
     setSecret({ url: result.data.registerWebhook.webhook.url, secret: result.data.registerWebhook.secret });
     setUrl("");
+    setEvents([]);
     reload();
   }
 
@@ -59,7 +74,23 @@ export function Webhooks() {
             Register webhook
           </button>
         </div>
-        <p className="muted">Every content event is sent, signed with the secret shown after registering.</p>
+        <fieldset className="row wrap">
+          <legend>Events to send (none ticked: every event)</legend>
+          {(Object.keys(EVENTS) as ContentEventKind[]).map((k) => (
+            <label key={k} className="inline">
+              <input
+                type="checkbox"
+                checked={events.includes(k)}
+                onChange={(e) => setEvents(e.target.checked ? [...events, k] : events.filter((x) => x !== k))}
+              />{" "}
+              {EVENTS[k]}
+            </label>
+          ))}
+        </fieldset>
+        <p className="muted">
+          Events are signed with the secret shown after registering. Published also sends embargo lifts; unpublished also sends
+          embargoes.
+        </p>
       </form>
       {secret ? (
         <OnceSecret
@@ -80,7 +111,7 @@ export function Webhooks() {
             <p>
               {h.active ? "Active" : `Disabled${h.disabledAt ? ` since ${zonedTime(h.disabledAt)}` : ""}`}
               {h.disabledReason ? ` — ${h.disabledReason}` : ""} · {h.consecutiveFailures} failures in a row · events:{" "}
-              {h.events.length ? h.events.join(", ") : "all"}
+              {h.events.length ? h.events.map((k) => EVENTS[k as ContentEventKind] ?? k).join(", ") : "all"}
             </p>
             <div className="row wrap">
               <button
