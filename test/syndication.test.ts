@@ -307,10 +307,12 @@ describe("ARTICLE_URL_PATTERN", () => {
     expect(feed.home_page_url).toBe("https://api.news.example/");
 
     const atom = await fetchText("/feeds/latest.atom");
-    const entries = (
-      new XMLParser({ ignoreAttributes: false }).parse(atom) as { feed: { entry: { link: { "@_href": string } }[] } }
-    ).feed.entry;
-    expect(entries.map((e) => e.link["@_href"]).sort()).toEqual(VISIBLE.map((a) => page(a.slug)).sort());
+    type Link = { "@_href": string; "@_rel"?: string };
+    const entries = (new XMLParser({ ignoreAttributes: false }).parse(atom) as { feed: { entry: { link: Link | Link[] }[] } })
+      .feed.entry;
+    // An entry with a lead image has a second link, its enclosure: the page is the alternate one.
+    const pageLink = (e: { link: Link | Link[] }) => [e.link].flat().find((l) => (l["@_rel"] ?? "alternate") === "alternate");
+    expect(entries.map((e) => pageLink(e)?.["@_href"]).sort()).toEqual(VISIBLE.map((a) => page(a.slug)).sort());
 
     const ninjs = JSON.parse(await fetchText(`/syndication/ninjs/${ids[MAIN_STORY.slug]}`)) as {
       uri: string;

@@ -58,6 +58,23 @@ const SERVER_SET = new Set(
 /** Input fields with a server-set name that mean something else, and why they are allowed. */
 const INPUT_EXCEPTIONS: Record<string, { type: string; reason: string }> = {
   "ArticleActorInput.role": { type: "ActorRole", reason: "the part an actor plays in the article, not an account role" },
+  "ContributorInput.role": {
+    type: "ContributorRole",
+    reason: "the part a contributor played (writer, photographer…), not an account role",
+  },
+  "ContributorInput.authorId": {
+    type: "ID",
+    reason: "the credited author of the byline, an existing author checked by the service; not the record's creator",
+  },
+  "ArticleFilter.author": { type: "String", reason: "a filter by a credited author's slug: it selects, it sets nothing" },
+  "CreateAuthorInput.userId": {
+    type: "ID",
+    reason: "links a byline profile to a staff account; shown to staff only, it grants nothing",
+  },
+  "UpdateAuthorInput.userId": {
+    type: "ID",
+    reason: "links a byline profile to a staff account; shown to staff only, it grants nothing",
+  },
 };
 
 /** Mutation arguments with a server-set name, and why they are allowed. */
