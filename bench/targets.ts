@@ -121,12 +121,18 @@ export function fixedSpec(answersFile: string): TargetSpec {
   return { name: "fixed", args: [path.join(RAW_DIR, "serve-fixed.js")], env };
 }
 
-export async function startTarget(spec: TargetSpec, cpuProfDir: string | null): Promise<Target> {
+/** wrap: a command the Node process runs under (e.g. valgrind and its options); readyMs: how long it may take to start. */
+export async function startTarget(
+  spec: TargetSpec,
+  cpuProfDir: string | null,
+  opts: { wrap?: string[]; readyMs?: number } = {},
+): Promise<Target> {
   const port = await freePort();
   const prof = cpuProfDir
     ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${spec.name}-${Date.now()}.cpuprofile`]
     : [];
-  const child = spawn(process.execPath, [...prof, ...spec.args], {
+  const [command, ...wrapArgs] = [...(opts.wrap ?? []), process.execPath];
+  const child = spawn(command, [...wrapArgs, ...prof, ...spec.args], {
     env: { ...spec.env, PORT: String(port) },
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -135,7 +141,8 @@ export async function startTarget(spec: TargetSpec, cpuProfDir: string | null): 
     child.once("exit", (code, signal) => reject(new Error(`${spec.name} exited (${signal ?? code}) before it was ready`))),
   );
   exited.catch(() => undefined);
-  const deadline = Date.now() + 90_000;
+  const readyMs = opts.readyMs ?? 90_000;
+  const deadline = Date.now() + readyMs;
   for (;;) {
     try {
       const res = await Promise.race([fetch(`${base}/readyz`), exited]);
@@ -145,7 +152,7 @@ export async function startTarget(spec: TargetSpec, cpuProfDir: string | null): 
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`${spec.name} was not ready within 90 s`);
+      throw new Error(`${spec.name} was not ready within ${readyMs / 1000} s`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
