@@ -175,20 +175,8 @@ describe("the demo story as every test sees it (the template database)", () => {
       expect(file.headers["content-type"], href).toBe(contentType);
     }
   });
-});
 
-describe("the demo story's lead image, drawn by the seed", () => {
-  let app: TestApp;
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = mediaDataDir();
-    app = await startTestApp({ DATA_DIR: dataDir, PUBLIC_BASE_URL: "https://news.example" });
-  });
-  afterAll(async () => {
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
+  // The demo story's lead image, drawn by the seed.
   it("is a locator map the seed draws and uploads through the media library, described and published with the story", async () => {
     const data = fileData();
     const main = data.articles.find((a) => a.slug === MAIN)!;
