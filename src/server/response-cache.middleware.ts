@@ -75,7 +75,6 @@ export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql:
   };
 }
 
-
 /** A hit: the stored answer with its age, marked HIT. */
 export function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse, reportSql: boolean): void {
   res.statusCode = entry.status;
