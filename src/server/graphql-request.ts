@@ -35,16 +35,19 @@ function jsonParam(raw: string | null): unknown {
   }
 }
 
+/** A GET's parameters, from its request target (path and query string). */
+export function paramsOfUrl(url: string): GraphQLParams {
+  const sp = new URL(url, "http://x").searchParams;
+  return {
+    query: sp.get("query") ?? undefined,
+    operationName: sp.get("operationName") ?? undefined,
+    variables: jsonParam(sp.get("variables")),
+    extensions: jsonParam(sp.get("extensions")),
+  };
+}
+
 export function paramsOf(req: Request): GraphQLParams | null {
-  if (req.method === "GET") {
-    const sp = new URL(req.originalUrl, "http://x").searchParams;
-    return {
-      query: sp.get("query") ?? undefined,
-      operationName: sp.get("operationName") ?? undefined,
-      variables: jsonParam(sp.get("variables")),
-      extensions: jsonParam(sp.get("extensions")),
-    };
-  }
+  if (req.method === "GET") return paramsOfUrl(req.originalUrl);
   const body: unknown = (req as { body?: unknown }).body;
   return body && typeof body === "object" && !Array.isArray(body) ? body : null;
 }

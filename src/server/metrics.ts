@@ -58,22 +58,20 @@ interface MetricsLocals {
   metricsOutcome?: string;
 }
 
+/** The outcome an HTTP status means, when no GraphQL error named one. */
+export function outcomeOfStatus(status: number): string {
+  if (status < 400) return "ok";
+  if (status >= 500) return status === 503 ? "SERVICE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR";
+  return codeOfClientStatus(status);
+}
+
 /** First on /graphql: times each request to its last byte and counts it by operation and outcome. */
 export function graphqlMetrics(): RequestHandler {
   return (_req, res, next) => {
     const start = performance.now();
     res.once("finish", () => {
       const locals = res.locals as MetricsLocals;
-      const status = res.statusCode;
-      const outcome =
-        locals.metricsOutcome ??
-        (status < 400
-          ? "ok"
-          : status >= 500
-            ? status === 503
-              ? "SERVICE_UNAVAILABLE"
-              : "INTERNAL_SERVER_ERROR"
-            : codeOfClientStatus(status));
+      const outcome = locals.metricsOutcome ?? outcomeOfStatus(res.statusCode);
       metrics.request(operationLabel(locals.graphql), outcomeLabel(outcome), (performance.now() - start) / 1000);
     });
     next();

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Request, RequestHandler, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import express, { type Request, type RequestHandler, type Response } from "express";
 import { metrics } from "../shared/metrics";
-import { persistedHash, requestState } from "./graphql-request";
+import { persistedHash, requestState, type GraphQLParams } from "./graphql-request";
 import type { CachedResponse, ResponseCache } from "./response-cache";
 import { negotiate } from "./response-encoding";
 
@@ -28,6 +29,20 @@ function passesCsrf(req: Request): boolean {
 }
 
 /**
+ * The cache key of a request's parameters (null: not a cacheable shape): the document's hash,
+ * operation name, variables, method and Accept.
+ */
+export function cacheKeyOf(params: GraphQLParams, method: string, accept: string): string | null {
+  const sent = persistedHash(params);
+  const textHash = typeof params.query === "string" ? sha256(params.query) : null;
+  // Text and hash that disagree are Apollo's to refuse, never a key to someone else's answer.
+  const docHash = sent && textHash && sent !== textHash ? null : (sent ?? textHash);
+  const vars = params.variables;
+  if (!docHash || typeof vars === "symbol") return null;
+  return sha256(canonical([docHash, params.operationName ?? null, vars ?? null, method === "GET" ? "GET" : "POST", accept]));
+}
+
+/**
  * The response cache in front of Apollo, for anonymous queries only (nothing else is ever
  * stored): a hit is answered here, before anything is parsed; on a miss the request goes on with
  * `storePublic` set, which the GraphQL handler calls with a public answer (tagged with what it
@@ -40,21 +55,8 @@ export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql:
       const state = requestState(req, res);
       const params = state.params;
       if (!state.anonymous || !params || !passesCsrf(req)) return next();
-      const sent = persistedHash(params);
-      const textHash = typeof params.query === "string" ? sha256(params.query) : null;
-      // Text and hash that disagree are Apollo's to refuse, never a key to someone else's answer.
-      const docHash = sent && textHash && sent !== textHash ? null : (sent ?? textHash);
-      const vars = params.variables;
-      if (!docHash || typeof vars === "symbol") return next();
-      const key = sha256(
-        canonical([
-          docHash,
-          params.operationName ?? null,
-          vars ?? null,
-          req.method === "GET" ? "GET" : "POST",
-          req.headers.accept ?? "",
-        ]),
-      );
+      const key = cacheKeyOf(params, req.method, req.headers.accept ?? "");
+      if (!key) return next();
       const found = await cache.lookup(key);
       if (found?.entry) {
         metrics.cacheLookup(true, found.entry.body.length);
@@ -73,7 +75,8 @@ export function responseCacheMiddleware(cache: ResponseCache, opts: { reportSql:
   };
 }
 
-function sendCached(req: Request, res: Response, entry: CachedResponse, reportSql: boolean): void {
+/** A hit: the stored answer with its age, marked HIT. */
+export function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse, reportSql: boolean): void {
   res.statusCode = entry.status;
   res.setHeader("age", String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
   res.setHeader("x-cache", "HIT");
@@ -86,9 +89,10 @@ function sendCached(req: Request, res: Response, entry: CachedResponse, reportSq
  * one write of headers prepared once per entry (response-encoding.ts); 304 when the client
  * already holds it.
  */
-export function sendPublic(req: Request, res: Response, entry: CachedResponse): void {
+export function sendPublic(req: IncomingMessage, res: ServerResponse, entry: CachedResponse): void {
   const { rep, vary } = negotiate(req, entry);
-  res.vary(vary);
+  // Merged with what CORS set (Origin), by Express's rule, also on a response Express never saw (cache-hit.ts).
+  express.response.vary.call(res as Response, vary);
   if (req.method === "GET") {
     const inm = req.headers["if-none-match"];
     if (inm && inm.split(",").some((t) => t.trim() === rep.etag || t.trim() === `W/${rep.etag}`)) {

@@ -89,6 +89,11 @@ export class MemoryStore implements ResponseCacheStore {
     }
   }
 
+  /** The entry now, without a promise (the cache-hit fast path, cache-hit.ts). */
+  peek(key: string): CachedResponse | null {
+    return this.lru.get(key) ?? null;
+  }
+
   lookup(key: string): Promise<Lookup> {
     return Promise.resolve({ entry: this.lru.get(key) ?? null, epoch: String(this.epoch), purgedLsn: this.purgedLsn });
   }
@@ -330,6 +335,16 @@ export class ResponseCache {
       this.failed(err, "lookup");
       return null;
     }
+  }
+
+  /**
+   * A hit without waiting, for the fast path before Express (cache-hit.ts): the in-memory store's
+   * entry, under the same rule as lookup (nothing while an invalidation may be unapplied);
+   * undefined when only a round trip can tell (Redis), and the request goes the usual way.
+   */
+  peek(key: string): CachedResponse | null | undefined {
+    if (!(this.backend instanceof MemoryStore)) return undefined;
+    return this.usable ? this.backend.peek(key) : null;
   }
 
   async store(

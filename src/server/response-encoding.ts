@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import type { OutgoingHttpHeaders } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
-import type { Request } from "express";
+import express, { type Request } from "express";
 import { ALL_KEY } from "../modules/outbox";
 import type { CachedResponse } from "./response-cache";
 
@@ -83,11 +83,12 @@ function prepare(entry: CachedResponse): Prepared {
 }
 
 /** The representation the client accepts (its own order of preference), identity without Accept-Encoding. */
-export function negotiate(req: Request, entry: CachedResponse): { rep: Representation; vary: string } {
+export function negotiate(req: IncomingMessage, entry: CachedResponse): { rep: Representation; vary: string } {
   const p = prepare(entry);
   let choice: Encoding = "identity";
   if (p.br && req.headers["accept-encoding"]) {
-    const best = req.acceptsEncodings("br", "gzip", "identity");
+    // Express's negotiation (the `accepts` package), also for a request that never went through Express (cache-hit.ts).
+    const best = express.request.acceptsEncodings.call(req as Request, "br", "gzip", "identity");
     if (best === "br" || best === "gzip") choice = best;
   }
   return { rep: p[choice] ?? p.identity!, vary: p.vary };
