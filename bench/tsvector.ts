@@ -32,10 +32,7 @@ const RUN = 32;
 /** Letters (ASCII and Latin-1 accented) and digits: TOKEN's alphabet. */
 function isAlnum(c: number): boolean {
   return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 48 && c <= 57) ||
-    (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7)
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7)
   );
 }
 
@@ -87,6 +84,13 @@ function scan(text: string, each: (start: number, end: number) => void, checkRun
   return true;
 }
 
+/** searchVector() met a token learn() has not looked up yet. */
+export class UnknownToken extends Error {
+  constructor(token: string) {
+    super(`token ${JSON.stringify(token)} was not learnt first`);
+  }
+}
+
 /** A token's lexemes (ids) with their positions from 1, and the positions it takes. */
 interface Parsed {
   lexemes: number[];
@@ -94,13 +98,13 @@ interface Parsed {
   takes: number;
 }
 
-/** Weight letters as tsvector text writes them (D, the default, is not written), by part. */
-const WEIGHTS = ["A", "B", "C", ""] as const;
-
 export class LexemeCache {
   private readonly known: Record<SearchConfig, Map<string, Parsed>> = { english: new Map(), spanish: new Map() };
-  /** Lexeme id -> its quoted tsvector text ('lexeme'). */
-  private readonly quoted: string[] = [];
+  /** Lexeme id -> the lexeme, its UTF-8 bytes with a NUL, and its place in PostgreSQL's order. */
+  private readonly lexemes: string[] = [];
+  private readonly bytes: Buffer[] = [];
+  private rank = new Int32Array(0);
+  private rankStale = false;
   private readonly ids = new Map<string, number>();
   // Per lexeme, reused from one vector to the next (`touched` lists the ones in use).
   private positions: number[][] = [];
@@ -113,9 +117,11 @@ export class LexemeCache {
   private lexemeId(lexeme: string): number {
     let id = this.ids.get(lexeme);
     if (id === undefined) {
-      id = this.quoted.length;
+      id = this.lexemes.length;
       this.ids.set(lexeme, id);
-      this.quoted.push(`'${lexeme.replace(/'/g, "''").replace(/\\/g, "\\\\")}'`);
+      this.lexemes.push(lexeme);
+      this.bytes.push(Buffer.from(`${lexeme}\0`, "utf8"));
+      this.rankStale = true;
       this.positions.push([]);
       if (id >= this.count.length) {
         const grow = (a: Int32Array) => {
@@ -172,67 +178,99 @@ export class LexemeCache {
   }
 
   /**
-   * The search vector of a revision as tsvector text, as the trigger tr_article_revisions_search
+   * The search vector of a revision in tsvector's binary form, as the trigger tr_article_revisions_search
    * computes it: setweight(to_tsvector(headline), 'A') || setweight(to_tsvector(standfirst), 'B')
    * || setweight(to_tsvector(searchable(body_text)), 'C') || to_tsvector(searchable(relations_text)).
    */
-  searchVector(config: SearchConfig, r: SearchedText): string {
+  searchVector(config: SearchConfig, r: SearchedText): Buffer {
     const known = this.known[config];
     const touched: number[] = [];
     const { positions, part, partCount, partLast, count, last } = this;
     // The largest position kept so far: `a || b` shifts b by a's.
     let maxpos = 0;
-    for (let w = 0; w < 4; w++) {
-      const shift = maxpos;
-      const stamp = w + 1;
-      let pos = 0;
-      tokens(r, w, (text, s, e) => {
-        const token = text.slice(s, e);
-        const parsed = known.get(token);
-        if (parsed === undefined) throw new Error(`token ${JSON.stringify(token)} was not learnt first`);
-        for (let k = 0; k < parsed.lexemes.length; k++) {
-          const id = parsed.lexemes[k]!;
-          if (count[id] === 0 && part[id] === 0) touched.push(id);
-          if (part[id] !== stamp) {
-            part[id] = stamp;
-            partCount[id] = 0;
-            partLast[id] = -1;
+    try {
+      for (let w = 0; w < 4; w++) {
+        const shift = maxpos;
+        const stamp = w + 1;
+        let pos = 0;
+        tokens(r, w, (text, s, e) => {
+          const token = text.slice(s, e);
+          const parsed = known.get(token);
+          if (parsed === undefined) throw new UnknownToken(token);
+          for (let k = 0; k < parsed.lexemes.length; k++) {
+            const id = parsed.lexemes[k]!;
+            if (count[id] === 0 && part[id] === 0) touched.push(id);
+            if (part[id] !== stamp) {
+              part[id] = stamp;
+              partCount[id] = 0;
+              partLast[id] = -1;
+            }
+            for (const rel of parsed.rel[k]!) {
+              // to_tsvector of this part: at most 255 positions, none after the cap, no repeats.
+              const p = Math.min(pos + rel, MAX_POS);
+              if (partCount[id]! >= MAX_POSITIONS - 1 || partLast[id] === MAX_POS || partLast[id] === p) continue;
+              partCount[id]!++;
+              partLast[id] = p;
+              // `||`: at most 256 positions in all, none after the cap.
+              if (count[id]! >= MAX_POSITIONS || last[id] === MAX_POS) continue;
+              const q = Math.min(p + shift, MAX_POS);
+              positions[id]!.push(q * 4 + w);
+              count[id]!++;
+              last[id] = q;
+              if (q > maxpos) maxpos = q;
+            }
           }
-          for (const rel of parsed.rel[k]!) {
-            // to_tsvector of this part: at most 255 positions, none after the cap, no repeats.
-            const p = Math.min(pos + rel, MAX_POS);
-            if (partCount[id]! >= MAX_POSITIONS - 1 || partLast[id] === MAX_POS || partLast[id] === p) continue;
-            partCount[id]!++;
-            partLast[id] = p;
-            // `||`: at most 256 positions in all, none after the cap.
-            if (count[id]! >= MAX_POSITIONS || last[id] === MAX_POS) continue;
-            const q = Math.min(p + shift, MAX_POS);
-            positions[id]!.push(q * 4 + w);
-            count[id]!++;
-            last[id] = q;
-            if (q > maxpos) maxpos = q;
-          }
-        }
-        pos += parsed.takes; // stop words take a position too
-      });
+          pos += parsed.takes; // stop words take a position too
+        });
+      }
+    } catch (err) {
+      // Leave the reused per-lexeme arrays clean for the next vector.
+      for (const id of touched) {
+        positions[id]!.length = 0;
+        count[id] = 0;
+        last[id] = 0;
+        part[id] = 0;
+      }
+      throw err;
     }
-    let out = "";
+    // tsvector's binary form (tsvectorsend): lexemes in PostgreSQL's order (byte order, which
+    // for these characters is JavaScript's), each NUL-terminated, its positions with their weights.
+    if (this.rankStale) this.rerank();
+    const rank = this.rank;
+    touched.sort((x, y) => rank[x]! - rank[y]!);
+    let size = 4;
+    let entries = 0;
+    for (const id of touched) {
+      const n = positions[id]!.length;
+      if (n > 0) {
+        size += this.bytes[id]!.length + 2 + 2 * n;
+        entries++;
+      }
+    }
+    const out = Buffer.allocUnsafe(size);
+    let at = out.writeInt32BE(entries, 0);
     for (const id of touched) {
       const ps = positions[id]!;
       if (ps.length > 0) {
-        if (out.length > 0) out += " ";
-        out += `${this.quoted[id]}:`;
-        for (let i = 0; i < ps.length; i++) {
-          const v = ps[i]!;
-          if (i > 0) out += ",";
-          out += `${v >> 2}${WEIGHTS[v & 3]}`;
-        }
+        const b = this.bytes[id]!;
+        out.set(b, at);
+        at = out.writeUInt16BE(ps.length, at + b.length);
+        // Weight A..D is 3..0 in the top two bits.
+        for (const v of ps) at = out.writeUInt16BE(((3 - (v & 3)) << 14) | (v >> 2), at);
       }
       ps.length = 0;
       count[id] = 0;
+      last[id] = 0;
       part[id] = 0;
     }
     return out;
+  }
+
+  private rerank(): void {
+    const order = this.lexemes.map((_, id) => id).sort((x, y) => (this.lexemes[x]! < this.lexemes[y]! ? -1 : 1));
+    this.rank = new Int32Array(this.lexemes.length);
+    order.forEach((id, r) => (this.rank[id] = r));
+    this.rankStale = false;
   }
 }
 
