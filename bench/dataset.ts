@@ -12,7 +12,8 @@ import { exitOnError, parseCli, usageError } from "../src/shared/cli-args";
 import { createLogger } from "../src/shared/logger";
 import { countWords } from "../src/shared/markdown";
 import { Rng } from "./prng";
-import { LexemeCache, type SearchConfig } from "./tsvector";
+import { encodeRows, encodersFor } from "./copy-binary";
+import { LexemeCache, type SearchConfig, UnknownToken } from "./tsvector";
 import * as W from "./words";
 
 /*
@@ -123,8 +124,8 @@ interface RevisionRow {
   created_at: Date;
   /** Claim and perspective text (relationsText in article.snapshot.ts), filled once they are generated. */
   relations_text: string;
-  /** Computed in Node (bench/tsvector.ts) for a load that skips the trigger; absent otherwise. */
-  search?: string;
+  /** Computed in Node (bench/tsvector.ts), in tsvector's binary form, for a load that skips the trigger; absent otherwise. */
+  search?: Buffer;
 }
 interface CitationRow {
   id: string;
@@ -705,29 +706,25 @@ async function insertJson(client: PoolClient, table: keyof typeof COLS, rows: ob
   await client.query(insertSql(table, COLS[table], "$1"), [JSON.stringify(rows)]);
 }
 
-const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+/** Each article table's columns in COPY order, with their binary encoders (from the table's column types). */
+type Encoders = Map<string, { columns: string[]; encoders: Awaited<ReturnType<typeof encodersFor>> }>;
 
-/** A value in COPY's text format: \N for NULL, arrays as array literals, backslash, newline, CR and tab escaped. */
-export function copyValue(v: string | number | Date | string[] | null | undefined): string {
-  if (v === null || v === undefined) return "\\N";
-  const text =
-    v instanceof Date
-      ? v.toISOString()
-      : Array.isArray(v)
-        ? `{${v.map((x) => `"${x.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`
-        : String(v);
-  return text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!);
+async function copyEncoders(pool: Pool, withSearch: boolean): Promise<Encoders> {
+  const out: Encoders = new Map();
+  for (const table of ARTICLE_TABLES) {
+    const columns = [...Object.keys(COLS[table]), ...(withSearch && table === "article_revisions" ? ["search"] : [])];
+    out.set(table, { columns, encoders: await encodersFor(pool, table, columns) });
+  }
+  return out;
 }
 
-/** Rows of a batch into their table with COPY FROM STDIN, one stream per table and batch. */
-async function copyRows(client: PoolClient, table: keyof typeof COLS, rows: object[], extra: string[] = []): Promise<void> {
+/** Rows of a batch into their table with one binary COPY FROM STDIN. */
+async function copyRows(client: PoolClient, enc: Encoders, table: keyof typeof COLS, rows: object[]): Promise<void> {
   if (rows.length === 0) return;
-  const cols = [...Object.keys(COLS[table]), ...extra];
-  let text = "";
-  type Cell = Parameters<typeof copyValue>[0];
-  for (const r of rows as Record<string, Cell>[]) text += `${cols.map((c) => copyValue(r[c])).join("\t")}\n`;
-  const sql = `COPY ${table} (${cols.map((c) => `"${c}"`).join(", ")}) FROM STDIN`;
-  await pipeline(Readable.from([text]), client.query(copyFrom(sql)));
+  const { columns, encoders } = enc.get(table)!;
+  const data = encodeRows(rows, columns, encoders);
+  const sql = `COPY ${table} (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN (FORMAT binary)`;
+  await pipeline(Readable.from([data]), client.query(copyFrom(sql)));
 }
 
 /**
@@ -735,23 +732,23 @@ async function copyRows(client: PoolClient, table: keyof typeof COLS, rows: obje
  * = replica) articles and revisions are COPYed like the rest; with them, the two tables' circular
  * foreign keys need the single INSERT statement of ARTICLES_AND_REVISIONS_SQL.
  */
-async function writeBatch(client: PoolClient, b: Batch, checked: boolean): Promise<void> {
+async function writeBatch(client: PoolClient, enc: Encoders, b: Batch, checked: boolean): Promise<void> {
   await client.query("BEGIN");
   try {
     if (checked) {
       await client.query(ARTICLES_AND_REVISIONS_SQL, [JSON.stringify(b.articles), JSON.stringify(b.article_revisions)]);
     } else {
-      await copyRows(client, "articles", b.articles);
+      await copyRows(client, enc, "articles", b.articles);
       // Triggers are off in this session (session_replication_role): the search vectors come computed.
-      await copyRows(client, "article_revisions", b.article_revisions, ["search"]);
+      await copyRows(client, enc, "article_revisions", b.article_revisions);
     }
-    await copyRows(client, "citations", b.citations);
-    await copyRows(client, "article_actors", b.article_actors);
-    await copyRows(client, "claims", b.claims);
-    await copyRows(client, "claim_citations", b.claim_citations);
-    await copyRows(client, "claim_actors", b.claim_actors);
-    await copyRows(client, "perspectives", b.perspectives);
-    await copyRows(client, "revision_topics", b.revision_topics);
+    await copyRows(client, enc, "citations", b.citations);
+    await copyRows(client, enc, "article_actors", b.article_actors);
+    await copyRows(client, enc, "claims", b.claims);
+    await copyRows(client, enc, "claim_citations", b.claim_citations);
+    await copyRows(client, enc, "claim_actors", b.claim_actors);
+    await copyRows(client, enc, "perspectives", b.perspectives);
+    await copyRows(client, enc, "revision_topics", b.revision_topics);
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -762,14 +759,21 @@ async function writeBatch(client: PoolClient, b: Batch, checked: boolean): Promi
 const CONFIG_OF: Record<W.Lang, SearchConfig> = { en: "english", es: "spanish" };
 
 async function computeSearch(pool: Pool, lexemes: LexemeCache, revisions: RevisionRow[]): Promise<void> {
-  for (const lang of ["en", "es"] as const) {
-    const rows = revisions.filter((r) => r.language === lang);
-    await lexemes.learn(
-      pool,
-      CONFIG_OF[lang],
-      rows.flatMap((r) => [r.headline, r.standfirst, r.body_text, r.relations_text]),
-    );
-    for (const r of rows) r.search = lexemes.searchVector(CONFIG_OF[lang], r);
+  // Tokens are learnt only when a revision has one not seen before: after the first batches, rarely.
+  const pending: Record<SearchConfig, RevisionRow[]> = { english: [], spanish: [] };
+  const attempt = (r: RevisionRow) => {
+    try {
+      r.search = lexemes.searchVector(CONFIG_OF[r.language], r);
+    } catch (err) {
+      if (!(err instanceof UnknownToken)) throw err;
+      pending[CONFIG_OF[r.language]].push(r);
+    }
+  };
+  for (const r of revisions) attempt(r);
+  for (const config of ["english", "spanish"] as const) {
+    if (pending[config].length === 0) continue;
+    await lexemes.learn(pool, config, pending[config]);
+    for (const r of pending[config]) r.search = lexemes.searchVector(config, r);
   }
 }
 
@@ -913,6 +917,20 @@ export async function readDatasetMarker(q: Pick<Pool, "query">): Promise<Dataset
   return rows[0] ?? null;
 }
 
+/** Whether the server was built with lz4 (default_toast_compression accepts it). */
+async function hasLz4(url: string): Promise<boolean> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ ok: boolean }>(
+      `SELECT 'lz4' = ANY(enumvals) AS ok FROM pg_settings WHERE name = 'default_toast_compression'`,
+    );
+    return rows[0]?.ok === true;
+  } finally {
+    await c.end();
+  }
+}
+
 async function isSuperuser(url: string): Promise<boolean> {
   const c = new Client({ connectionString: url });
   await c.connect();
@@ -946,7 +964,10 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
     application_name: "newsgraph-dataset",
     // Losing the last few commits on a crash is fine for generated data; waiting for each flush is not.
     // maintenance_work_mem: the deferred indexes (the search GIN index above all) are built in memory, two at a time.
-    options: `-c synchronous_commit=off -c maintenance_work_mem=512MB${skipChecks ? " -c session_replication_role=replica" : ""}`,
+    // default_toast_compression=lz4: the revisions' texts are compressed several times faster than
+    // with pglz, and readers decompress either transparently.
+    // (A server built without lz4, like the embedded one of the tests, keeps its default.)
+    options: `-c synchronous_commit=off -c maintenance_work_mem=512MB${(await hasLz4(opts.url)) ? " -c default_toast_compression=lz4" : ""}${skipChecks ? " -c session_replication_role=replica" : ""}`,
   });
   const t0 = performance.now();
   try {
@@ -1010,6 +1031,7 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
         `generating ${opts.articles} articles (seed ${seed}, anchor ${anchorDate.toISOString()})`,
     );
 
+    const enc = await copyEncoders(pool, skipChecks);
     const gen = new ArticleGenerator(rng, vocab, userId, anchorDate.getTime());
     const lexemes = new LexemeCache();
     const progress = new Progress(opts.articles, t0, verbose);
@@ -1025,7 +1047,7 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
       const job = (async () => {
         const client = await pool.connect();
         try {
-          await writeBatch(client, batch, !skipChecks);
+          await writeBatch(client, enc, batch, !skipChecks);
         } finally {
           client.release();
         }

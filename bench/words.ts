@@ -174,7 +174,12 @@ export function sentence(rng: Rng, lang: Lang, m?: Mentions): string {
   }
 }
 
-const wordsIn = (s: string): number => s.split(" ").length;
+/** s.split(" ").length, without the array. */
+function wordsIn(s: string): number {
+  let n = 1;
+  for (let i = s.indexOf(" "); i !== -1; i = s.indexOf(" ", i + 1)) n++;
+  return n;
+}
 
 /** 6 to 12 words, no final full stop. */
 export function headline(rng: Rng, lang: Lang, m?: Mentions): string {

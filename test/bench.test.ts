@@ -3,7 +3,8 @@ import { pipeline } from "node:stream/promises";
 import { Client } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyValue, DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker, vocabularySizes } from "../bench/dataset";
+import { encodeRows, encodersFor } from "../bench/copy-binary";
+import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker, vocabularySizes } from "../bench/dataset";
 import { RAW_ACTOR_VISIBLE, startRawHandler, type RawHandler } from "../bench/raw-handler";
 import { buildScenarios, firstDifference, get, SCENARIO_NAMES, type Variables } from "../bench/scenarios";
 import { PUBLIC_READER, referenceVisibleSql } from "../src/modules/reference";
@@ -138,12 +139,29 @@ describe("the generated dataset", () => {
     expect(await one<{ t: string | null }>(`SELECT to_regclass('public.bench_dataset_indexes')::text AS t`)).toEqual({ t: null });
   });
 
-  it("writes text with tabs, newlines, backslashes and quotes through COPY unchanged", async () => {
-    const nasty = ["tab\there", "line\nbreak\r\n", "back\\slash \\N", 'quote " and {brace}', ""];
-    await db.query(`CREATE TEMP TABLE copy_check (t text, a text[], n text)`);
-    const line = `${[copyValue(nasty.join("|")), copyValue(nasty), copyValue(null)].join("\t")}\n`;
-    await pipeline(Readable.from([line]), db.query(copyFrom("COPY copy_check (t, a, n) FROM STDIN")));
-    expect(await one(`SELECT t, a, n FROM copy_check`)).toEqual({ t: nasty.join("|"), a: nasty, n: null });
+  it("writes text with tabs, newlines, backslashes, quotes and accents, arrays, uuids, dates and NULL through binary COPY unchanged", async () => {
+    const nasty = ["tab\there", "line\nbreak\r\n", "back\\slash \\N", 'quote " and {brace}', "", "Asunción — ünïcode ✓"];
+    await db.query(
+      `CREATE TEMP TABLE copy_check (t text, a text[], e text[], n text, u uuid, d timestamptz, old timestamptz, i integer, s smallint)`,
+    );
+    const columns = ["t", "a", "e", "n", "u", "d", "old", "i", "s"];
+    const row = {
+      t: nasty.join("|"),
+      a: nasty,
+      e: [],
+      n: null,
+      u: "0f3a9c2e-1b4d-4e5f-8a6b-7c8d9e0f1a2b",
+      d: new Date("2026-01-15T12:34:56.789Z"),
+      old: new Date("1969-07-20T20:17:40.001Z"),
+      i: -123456,
+      s: 42,
+    };
+    const data = encodeRows([row], columns, await encodersFor(db, "copy_check", columns));
+    await pipeline(
+      Readable.from([data]),
+      db.query(copyFrom(`COPY copy_check (${columns.join(", ")}) FROM STDIN (FORMAT binary)`)),
+    );
+    expect(await one(`SELECT t, a, e, n, u::text AS u, d, old, i, s FROM copy_check`)).toEqual(row);
   });
 
   it("is reproducible: the same seed and anchor give the same rows, another seed does not", async () => {
