@@ -146,17 +146,42 @@ describe("sitemap index and article sitemaps", () => {
     for (const f of files) {
       const urls = await urlset(f.loc);
       expect(urls.length).toBeLessThanOrEqual(PER_FILE);
-      // The file's lastmod in the index is the newest change among its articles.
-      expect(f.lastmod).toBe(
-        urls
-          .map((u) => u.lastmod!)
-          .sort()
-          .at(-1),
-      );
+      // The file's lastmod in the index is its last change: at least the newest change among its
+      // articles (later when an article left it since, see below).
+      const newest = urls
+        .map((u) => u.lastmod!)
+        .sort()
+        .at(-1)!;
+      expect(Date.parse(f.lastmod!)).toBeGreaterThanOrEqual(Date.parse(newest));
       seen.push(...urls);
     }
     expect(seen.map((u) => u.loc)).toEqual(rows.map((r) => pageUrl(r.slug)));
     expect(seen.map((u) => u.lastmod)).toEqual(rows.map((r) => r.lastmod.toISOString()));
+  });
+
+  it("a publish adds to the last file and moves its lastmod; a withdrawal moves only its own file's lastmod", async () => {
+    const before = (await index()).filter((s) => s.loc.includes("/sitemaps/articles-"));
+    const story = await publishNew(app, editor, { headline: "Newest sitemap story" });
+    const after = (await index()).filter((s) => s.loc.includes("/sitemaps/articles-"));
+    // The earlier files keep their URLs and lastmods; the newest article is in the last file.
+    const kept = after.slice(0, before.length - 1);
+    expect(kept).toEqual(before.slice(0, before.length - 1));
+    const last = after.at(-1)!;
+    const lastUrls = await urlset(last.loc);
+    expect(lastUrls.at(-1)!.loc).toBe(pageUrl(story.slug));
+    expect(last.lastmod).toBe(lastUrls.at(-1)!.lastmod);
+
+    // Withdraw an article of the first file: that file's lastmod moves past its own articles'
+    // (it changed: one left), and it no longer lists it; no other file changes.
+    const first = after[0]!;
+    const victim = (await urlset(first.loc))[0]!;
+    const row = (await publicRows()).find((r) => pageUrl(r.slug) === victim.loc)!;
+    expectOk(await app.gql(UnpublishDocument, { id: row.id, reason: "Sitemap file test" }, { token: editor }));
+    const withdrawn = (await index()).filter((s) => s.loc.includes("/sitemaps/articles-"));
+    expect(withdrawn.slice(1)).toEqual(after.slice(1));
+    expect(withdrawn[0]!.loc).toBe(first.loc);
+    expect(Date.parse(withdrawn[0]!.lastmod!)).toBeGreaterThan(Date.parse(first.lastmod!));
+    expect((await urlset(first.loc)).map((u) => u.loc)).not.toContain(victim.loc);
   });
 
   it("never list a draft, a withdrawn article or one under embargo", async () => {
