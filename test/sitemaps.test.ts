@@ -184,6 +184,47 @@ describe("sitemap index and article sitemaps", () => {
     expect((await urlset(first.loc)).map((u) => u.loc)).not.toContain(victim.loc);
   });
 
+  it("an article backdated into a full file splits that file: still every article once, no file over the limit", async () => {
+    const story = await publishNew(app, editor, { headline: "Backdated sitemap story" });
+    // Read from the service, not over HTTP: the backdating below is SQL (as the seed's), which the
+    // outbox does not announce, so the response cache would keep answering the earlier files.
+    const sitemaps = app.server.services.sitemaps;
+    const files = async () =>
+      (parser.parse(await sitemaps.index()) as { sitemapindex: { sitemap: { loc: string }[] } }).sitemapindex.sitemap.filter(
+        (s) => s.loc.includes("/sitemaps/articles-"),
+      );
+    const before = await files();
+    // Backdated between two articles of a full file that is not the last (as the seed backdates the demo story).
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [moved] = await app.ds.query<[{ id: string }[], number]>(
+      `WITH f AS (SELECT from_at, from_id, urls, lead(from_at) OVER w AS to_at, lead(from_id) OVER w AS to_id
+                  FROM sitemap_files WINDOW w AS (ORDER BY from_at, from_id)),
+            full_file AS (SELECT * FROM f WHERE urls >= $2 AND to_at IS NOT NULL ORDER BY from_at, from_id LIMIT 1),
+            two AS (SELECT a.published_at FROM articles a, full_file x
+                    WHERE a.state = 'PUBLISHED' AND (a.published_at, a.id) > (x.from_at, x.from_id)
+                      AND (a.published_at, a.id) < (x.to_at, x.to_id)
+                    ORDER BY a.published_at, a.id LIMIT 2)
+       UPDATE articles SET published_at = (SELECT min(published_at) + (max(published_at) - min(published_at)) / 2 FROM two)
+       WHERE id = $1 AND (SELECT count(*) FROM two) = 2 RETURNING id`,
+      [story.id, PER_FILE],
+    );
+    expect(moved).toHaveLength(1);
+    const after = await files();
+    // The files keep their URLs (the last may have emptied: the story left it); one more starts inside the split one.
+    expect(after.map((f) => f.loc)).toEqual(expect.arrayContaining(before.slice(0, -1).map((f) => f.loc)));
+    expect(after.length).toBeGreaterThanOrEqual(before.length);
+    const seen: string[] = [];
+    for (const f of after) {
+      const xml = (await sitemaps.page(/articles-([^.]+)\.xml$/.exec(f.loc)![1]!))!;
+      expectValid(xml, "urlset-with-extensions.xsd");
+      const urls = (parser.parse(xml) as { urlset: { url: UrlEntry[] } }).urlset.url;
+      expect(urls.length).toBeLessThanOrEqual(PER_FILE);
+      seen.push(...urls.map((u) => u.loc));
+    }
+    expect(seen).toEqual((await publicRows()).map((r) => pageUrl(r.slug)));
+    expect(seen).toContain(pageUrl(story.slug));
+  });
+
   it("never list a draft, a withdrawn article or one under embargo", async () => {
     const locs = new Set((await allArticleUrls()).map((u) => u.loc));
     for (const a of HIDDEN) expect(locs.has(pageUrl(a.slug)), a.slug).toBe(false);
