@@ -1,11 +1,11 @@
 /**
  * Sitemaps at scale (issue 16: "one sitemap file produced in under 200 ms"), one command:
  *   npm run bench:sitemap -- --url postgres://postgres@127.0.0.1:5432/ng_bench_1m [--runs 20]
- * Times, in this process against that database, the three outputs as the server produces them on
- * a cache miss (SQL and XML, no HTTP): the sitemap index, the LAST article file (the newest
- * 50,000 or fewer; every file is one keyset range, so the last costs what the first does) and
- * the news sitemap. Then EXPLAIN ANALYZE of each statement: the plan must use an index on
- * articles, never a sequential scan. Pending migrations (the sitemap indexes) are applied first.
+ * Times, in this process against that database, the outputs as the server produces them on a
+ * cache miss (SQL and XML, no HTTP; the response cache is not involved): the sitemap index, the
+ * FIRST, MIDDLE and LAST article files the index lists, and the news sitemap. Then EXPLAIN
+ * ANALYZE of each statement: the plan must use an index on articles, never a sequential scan.
+ * Pending migrations (the sitemap tables and indexes) are applied first.
  */
 import "reflect-metadata";
 import os from "node:os";
@@ -67,7 +67,15 @@ async function explain(ds: DataSource, st: Statement) {
   const rows = await ds.query<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${st.sql}`, st.params);
   const plan = rows.map((r) => r["QUERY PLAN"]);
   return {
-    indexes: [...new Set(plan.flatMap((l) => /Index (?:Only )?Scan(?: Backward)? using (\w+) on articles/.exec(l)?.[1] ?? []))],
+    // "ix (index only)" or "ix": scans of articles, with whether they stayed in the index.
+    indexes: [
+      ...new Set(
+        plan.flatMap((l) => {
+          const m = /Index (Only )?Scan(?: Backward)? using (\w+) on (\w+)/.exec(l);
+          return m ? [`${m[3]}.${m[2]}${m[1] ? " (index only)" : ""}`] : [];
+        }),
+      ),
+    ],
     seqScanOnArticles: plan.some((l) => /Seq Scan on articles\b/.test(l)),
     heapFetches: plan.flatMap((l) => /Heap Fetches: (\d+)/.exec(l)?.[1] ?? []).map(Number),
     executionMs: Number(/Execution Time: ([\d.]+)/.exec(plan.at(-1) ?? "")?.[1] ?? NaN),
@@ -98,8 +106,9 @@ async function main(): Promise<void> {
       `SELECT count(*)::int AS n FROM articles WHERE state = 'PUBLISHED' AND (embargo_until IS NULL OR embargo_until <= now())`,
     );
     const index = await sitemaps.index();
-    const lastLoc = [...index.matchAll(/<loc>[^<]*\/sitemaps\/articles-([A-Za-z0-9_-]+)\.xml<\/loc>/g)].at(-1)?.[1];
-    if (!lastLoc) throw new Error("the index lists no article file: is there a dataset in this database?");
+    const locs = [...index.matchAll(/<loc>[^<]*\/sitemaps\/articles-([A-Za-z0-9_-]+)\.xml<\/loc>/g)].map((m) => m[1]!);
+    if (!locs.length) throw new Error("the index lists no article file: is there a dataset in this database?");
+    const [firstLoc, middleLoc, lastLoc] = [locs[0]!, locs[Math.floor((locs.length - 1) / 2)]!, locs.at(-1)!];
     statements.length = 0;
     const result = {
       database: new URL(url).pathname.slice(1),
@@ -109,17 +118,19 @@ async function main(): Promise<void> {
       publicArticles: counted?.n ?? 0,
       urlsPerFile: MAX_SITEMAP_URLS,
       runs,
+      articleFiles: locs.length,
       index: await timed(runs, () => sitemaps.index()),
+      firstArticleFile: await timed(runs, () => sitemaps.page(firstLoc)),
+      middleArticleFile: await timed(runs, () => sitemaps.page(middleLoc)),
       lastArticleFile: await timed(runs, () => sitemaps.page(lastLoc)),
       news: await timed(runs, () => sitemaps.news()),
       plans: {} as Record<string, Awaited<ReturnType<typeof explain>>>,
     };
-    // One statement per output, in the order run above; each is explained once more.
+    // Each distinct statement, in the order run above (the last file's parameters for a file's), explained once more.
     const seen = new Map<string, Statement>();
-    for (const st of statements) if (!seen.has(st.sql)) seen.set(st.sql, st);
-    const [indexSql, pageSql, newsSql] = [...seen.values()];
-    for (const [name, st] of Object.entries({ index: indexSql, lastArticleFile: pageSql, news: newsSql }))
-      if (st) result.plans[name] = await explain(ds, st);
+    for (const st of statements) seen.set(st.sql, st);
+    let i = 0;
+    for (const st of seen.values()) result.plans[`${++i}: ${st.sql.replace(/\s+/g, " ").slice(0, 60)}`] = await explain(ds, st);
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await ds.destroy();

@@ -24,6 +24,7 @@ import { DeskNotices1796430534459 } from "./1796430534459-DeskNotices";
 import { RealBylines1796430603469 } from "./1796430603469-RealBylines";
 import { ActorCoverage1796500000000 } from "./1796500000000-ActorCoverage";
 import { SearchVectorByTrigger1796500000001 } from "./1796500000001-SearchVectorByTrigger";
+import { SitemapFiles1796510000000 } from "./1796510000000-SitemapFiles";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   RealBylines1796430603469,
   ActorCoverage1796500000000,
   SearchVectorByTrigger1796500000001,
+  SitemapFiles1796510000000,
 ];

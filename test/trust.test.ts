@@ -8,6 +8,8 @@ import {
   UnpublishDocument,
   UpdateOrganizationDocument,
 } from "../src/client/generated/graphql";
+import { POLICY_FIELDS } from "../src/modules/organization";
+import { DEMO } from "../src/seed/demo-story";
 import { Genre, Role, Sourcing } from "../src/shared/enums";
 import { expectBadInput, expectForbidden, expectNotFound, expectOk, expectUnauthenticated } from "./support/expect";
 import { startTestApp, type TestApp } from "./support/harness";
@@ -17,17 +19,24 @@ import { publishNew } from "./support/publish";
 /*
  * Trust indicators: the publication's profile, edited by admins, served as NewsMediaOrganization
  * JSON-LD and as every article's publisher; article types by genre. An edit purges cached answers.
+ * The demo seed fills the profile (`seeded`); the profile tests start from an unsaved one (`app`).
  */
 let app: TestApp;
 let base: string;
 let admin: string;
 
+/** A clone of the seeded database, as `npm start` has it: the demo newsroom's profile. */
+let seeded: TestApp;
+
 beforeAll(async () => {
-  app = await startTestApp();
+  [app, seeded] = await Promise.all([startTestApp(), startTestApp()]);
+  // The profile tests below start from a database the demo did not seed: no profile saved yet
+  // (before any request, so no cached answer holds the seeded one).
+  await app.ds.query(`DELETE FROM organization_profile`);
   base = app.url.replace(/\/graphql$/, "");
   admin = await app.loginAs(Role.ADMIN);
 });
-afterAll(() => app?.close());
+afterAll(() => Promise.all([app?.close(), seeded?.close()]));
 
 const POLICIES = {
   publishingPrinciples: "https://news.example/about/principles",
@@ -47,6 +56,29 @@ async function cachedJsonLd(slug: string) {
   const body = (await res.json()) as { data: { article: { jsonLd: Record<string, unknown> } } };
   return { cache: res.headers.get("x-cache"), ld: body.data.article.jsonLd };
 }
+
+describe("the seeded demo newsroom", () => {
+  const policies = Object.fromEntries(POLICY_FIELDS.map((f) => [f, DEMO.organization[f]]));
+
+  it("fills the organisation profile: name, masthead and every trust policy as a URL", async () => {
+    const org = expectOk(await seeded.gql(OrganizationDocument, {})).organization;
+    expect(org).toMatchObject({ name: DEMO.organization.name, masthead: DEMO.organization.masthead, ...policies });
+    expect(org.updatedAt).not.toBeNull();
+    for (const f of POLICY_FIELDS) expect(new URL(org[f]!).protocol, f).toBe("https:");
+  });
+
+  it("gives the demo story's JSON-LD a publisher carrying the policies, and the story its unnamed-sources link", async () => {
+    const r = expectOk(await seeded.gql(ArticleJsonLdDocument, { slug: MAIN_STORY.slug })).article!;
+    expect((r.jsonLd as { publisher: unknown }).publisher).toMatchObject({
+      "@type": "NewsMediaOrganization",
+      name: DEMO.organization.name,
+      description: DEMO.organization.masthead,
+      ...policies,
+    });
+    expect(r.anonymousSourceCount).toBeGreaterThan(0);
+    expect(r.unnamedSourcesPolicy).toBe(DEMO.organization.unnamedSourcesPolicy);
+  });
+});
 
 describe("the organisation profile", () => {
   it("starts as the configured publisher, served as NewsMediaOrganization JSON-LD", async () => {

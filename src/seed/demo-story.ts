@@ -16,6 +16,8 @@ import {
 import { CreatePlaceInput } from "../modules/place/resolvers";
 import { CreateSourceInput } from "../modules/source/resolvers";
 import { CreateTopicInput } from "../modules/topic/resolvers";
+import { POLICY_FIELDS, type PolicyField } from "../modules/organization";
+import { UpdateOrganizationInput } from "../modules/organization/resolvers";
 import type {
   ActorKind,
   ActorRole,
@@ -93,8 +95,15 @@ export interface DemoData {
     links: string[];
     sameAs: string[];
   }[];
+  /**
+   * The demo newsroom's organisation profile (name, masthead, trust policy links), the fields of
+   * updateOrganization; `note` (not loaded) says what the links are.
+   */
+  organization: DemoOrganization;
   articles: DemoArticle[];
 }
+
+export type DemoOrganization = { name: string; masthead: string } & Record<PolicyField, string>;
 
 type Vocabulary = "topics" | "places" | "sources" | "actors" | "authors";
 
@@ -242,6 +251,12 @@ export function parseDemoStory(data: unknown, origin: string = DEMO_STORY_FILE):
     if (isRecord(value)) required(value, ["email", "displayName", "password"], account, problems);
     else problems.push({ path: account, message: "must be an object with email, displayName and password" });
   }
+
+  if (isRecord(data.organization)) {
+    const { note: _note, ...organization } = data.organization;
+    required(organization, ["name", "masthead", ...POLICY_FIELDS], "organization", problems);
+    problems.push(...inputProblems(UpdateOrganizationInput, organization, "organization"));
+  } else problems.push({ path: "organization", message: "must be an object: the demo newsroom's profile" });
 
   const slugs: Record<Vocabulary, Set<string>> = {
     topics: new Set(),
@@ -391,7 +406,8 @@ export function parseDemoStory(data: unknown, origin: string = DEMO_STORY_FILE):
     throw new Error(`${origin} is not a valid demo story (${problems.length} problem(s)):\n${lines.join("\n")}`);
   }
   const { editor: e, admin, topics, places, sources, actors, authors } = data as unknown as DemoData;
-  return { editor: e, admin, topics, places, sources, actors, authors, articles };
+  const { note: _note, ...organization } = data.organization as DemoOrganization & { note?: string };
+  return { editor: e, admin, organization, topics, places, sources, actors, authors, articles };
 }
 
 /** The demo story, checked as it is loaded: a bad entry fails at startup, naming its path. */

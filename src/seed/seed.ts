@@ -11,6 +11,7 @@ import { ArticleService, WorkflowService } from "../modules/article";
 import { jobSchedule } from "../modules/job";
 import type { MediaService } from "../modules/media";
 import { Place } from "../modules/place";
+import { OrganizationService } from "../modules/organization";
 import { Transition } from "../modules/policy";
 import { Source } from "../modules/source";
 import { Topic } from "../modules/topic";
@@ -75,6 +76,7 @@ export async function seedDemo(
     await auth.createUser({ ...account, role });
     log.info({ email: account.email }, `created the ${label}`);
   }
+  await seedOrganization(ds, log, story);
   const editor = await ds.getRepository(User).findOneOrFail({ where: { email: story.editor.email } });
   const viewer: StaffViewer = { kind: "staff", userId: editor.id, sessionId: "seed", email: editor.email, role: Role.EDITOR };
   const ids: Record<Vocabulary, Map<string, string>> = {
@@ -113,6 +115,18 @@ export async function seedDemo(
   }
   if (created) log.info({ articles: created }, "demo story loaded");
   return { articlesCreated: created };
+}
+
+/**
+ * The demo newsroom's profile, through the service admins' edits go through, only while no
+ * profile was ever saved: an admin's own profile is never overwritten. Its home page stays the
+ * configured PUBLIC_BASE_URL (url is left unset, and the output formats fall back to it).
+ */
+async function seedOrganization(ds: DataSource, log: Logger, story: DemoData): Promise<void> {
+  const [saved] = await ds.query<unknown[]>(`SELECT 1 FROM organization_profile`);
+  if (saved) return;
+  await new OrganizationService(ds, { name: story.organization.name, url: null }, (p) => p).update(story.organization);
+  log.info({ name: story.organization.name }, "seeded the demo organisation profile");
 }
 
 /**

@@ -6,8 +6,9 @@ import { PUBLIC_ARTICLE } from "./published.reader";
 /*
  * What the sitemaps read: the public articles (PUBLIC_ARTICLE, the readers' gate: never a draft,
  * never under embargo) in a few lean columns. Sitemap files are keyset ranges of the
- * (published_at, id) order, oldest first, so new articles land on the last file and the others
- * keep their URLs; no OFFSET anywhere. Indexes: migrations/1796430000000-SitemapIndexes.ts.
+ * (published_at, id) order, oldest first, between fixed boundaries kept in sitemap_files by a
+ * trigger on articles (migrations/1796510000000-SitemapFiles.ts), so new articles land on the
+ * last file and the others keep their URLs; no OFFSET anywhere.
  */
 
 /** A sitemap file: the first article (keyset position) and what the file holds. */
@@ -15,8 +16,9 @@ export interface SitemapPageBounds {
   /** published_at of the first article, in microseconds since the epoch (decimal text). */
   fromMicros: string;
   fromId: string;
-  /** The latest published change of any article in the file. */
-  lastmod: Date;
+  /** The last change to what the file lists (an article's public change, or one leaving it); null if none is listed yet. */
+  lastmod: Date | null;
+  /** PUBLISHED articles in the file's range (those under embargo included): at most the file size. */
   urls: number;
 }
 
@@ -65,34 +67,56 @@ export class SitemapReader extends SqlReader {
   protected override readonly replicaSafe = true;
 
   /**
-   * Every sitemap file of `size` articles: its first keyset position, its newest change and its
-   * size, in one ordered pass over ix_articles_sitemap (an index-only scan: the gate's columns are
-   * included in the index). The row of each file's first article is the one with n % size = 0.
+   * Applies the file size (SITEMAP_URLS_PER_FILE) to the sitemap_files table when it was made for
+   * another: one ordered pass over ix_articles_sitemap, then the trigger keeps it (migration
+   * SitemapFiles). Returns whether it rebuilt.
    */
-  async pages(size: number): Promise<SitemapPageBounds[]> {
-    const rows = await this.query<{ from_us: string; from_id: string; lastmod: Date; urls: number }>(
-      `SELECT max(${micros("k.published_at")}) FILTER (WHERE k.n % $1 = 0) AS from_us,
-         max(k.id::text) FILTER (WHERE k.n % $1 = 0) AS from_id,
-         max(k.lastmod) AS lastmod, count(*)::int AS urls
-       FROM (SELECT a.id, a.published_at, ${LASTMOD} AS lastmod,
-               row_number() OVER (ORDER BY a.published_at, a.id) - 1 AS n
-             FROM articles a WHERE ${PUBLIC_ARTICLE}) k
-       GROUP BY k.n / $1
-       ORDER BY k.n / $1`,
+  async configure(size: number): Promise<boolean> {
+    // A write when it rebuilds: on the primary, never routed to a replica.
+    const rows = await this.ds.query<{ rebuilt: boolean }[]>(
+      `SELECT CASE WHEN urls_per_file <> $1 THEN (SELECT true FROM sitemap_files_rebuild($1)) ELSE false END AS rebuilt
+       FROM sitemap_settings`,
       [size],
+    );
+    return rows[0]?.rebuilt ?? false;
+  }
+
+  /**
+   * The sitemap files: their first keyset position, newest change and (upper bound of) size, from
+   * the small table the publish path keeps (migration SitemapFiles): one read of a few rows
+   * whatever the size of the archive. Files left empty by withdrawals are not listed.
+   */
+  async pages(): Promise<SitemapPageBounds[]> {
+    const rows = await this.query<{ from_us: string; from_id: string; lastmod: Date | null; urls: number }>(
+      `SELECT ${micros("from_at")} AS from_us, from_id, lastmod, urls FROM sitemap_files WHERE urls > 0 ORDER BY from_at, from_id`,
+      [],
     );
     return rows.map((r) => ({ fromMicros: r.from_us, fromId: r.from_id, lastmod: r.lastmod, urls: r.urls }));
   }
 
-  /** At most `size` public articles from the keyset position (inclusive), oldest first. */
-  async page(fromMicros: string, fromId: string, size: number): Promise<SitemapEntry[]> {
+  /**
+   * The public articles of the file starting at that position (null when no file starts there),
+   * oldest first: a range of ix_articles_sitemap up to the next file's start, read index-only.
+   */
+  async page(fromMicros: string, fromId: string, size: number): Promise<SitemapEntry[] | null> {
+    const bounds = await this.query<{ to_us: string | null; to_id: string | null }>(
+      `SELECT (SELECT ${micros("n.from_at")} FROM sitemap_files n WHERE (n.from_at, n.from_id) > (f.from_at, f.from_id)
+                ORDER BY n.from_at, n.from_id LIMIT 1) AS to_us,
+              (SELECT n.from_id FROM sitemap_files n WHERE (n.from_at, n.from_id) > (f.from_at, f.from_id)
+                ORDER BY n.from_at, n.from_id LIMIT 1) AS to_id
+       FROM sitemap_files f WHERE f.from_at = ${instantAt("$1::bigint")} AND f.from_id = $2::uuid`,
+      [fromMicros, fromId],
+    );
+    if (!bounds[0]) return null;
+    const { to_us, to_id } = bounds[0];
     const rows = await this.query<EntryRow>(
       `SELECT a.id, a.slug, ${LASTMOD} AS lastmod, ${LEAD_PATH}
        FROM articles a
        WHERE ${PUBLIC_ARTICLE} AND (a.published_at, a.id) >= (${instantAt("$1::bigint")}, $2::uuid)
+         ${to_us === null ? "" : `AND (a.published_at, a.id) < (${instantAt("$4::bigint")}, $5::uuid)`}
        ORDER BY a.published_at, a.id
        LIMIT $3`,
-      [fromMicros, fromId, size],
+      to_us === null ? [fromMicros, fromId, size] : [fromMicros, fromId, size, to_us, to_id],
     );
     return rows.map(toEntry);
   }

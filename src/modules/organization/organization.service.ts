@@ -17,7 +17,7 @@ export type PublisherProfile = Pick<OrganizationProfile, "name" | "url" | "masth
 export class OrganizationService {
   constructor(
     private readonly ds: DataSource,
-    private readonly defaults: { name: string; url: string },
+    private readonly defaults: { name: string; url: string | null },
     private readonly urlFor: (mediaPath: string) => string,
   ) {}
 

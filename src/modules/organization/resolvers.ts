@@ -1,1 +1,2 @@
 export { OrganizationResolver } from "./organization.resolver";
+export { UpdateOrganizationInput } from "./organization.inputs";

@@ -81,19 +81,23 @@ export function mediaTopicUri(code: string | null): string | undefined {
 }
 
 /**
- * IPTC Genre NewsCodes (http://cv.iptc.org/newscodes/genre/):
+ * IPTC Genre NewsCodes, checked against the vocabulary (scheme http://cv.iptc.org/newscodes/genre/,
+ * tree view https://www.iptc.org/std-dev/NewsCodes/treeview/genre-en-GB.html). Concept ids keep
+ * the vocabulary's spelling: words joined by "_" with the name's own case (Archive_material,
+ * Behind_the_Story, Curtain_Raiser), so "From the Scene" is From_the_Scene, not FromTheScene.
  * - Current: "the object content is about events taking place at the time of the report";
  * - Analysis: "data and conclusions drawn by a journalist who has researched the story in depth";
  * - Opinion: "an editorial comment that reflects the views of the author".
+ * Pinned by test/unit/genres.test.ts.
  */
 export const GENRES: Record<Genre, { name: string; uri: string; section: string }> = {
   [Genre.NEWS]: { name: "Current", uri: "http://cv.iptc.org/newscodes/genre/Current", section: "News" },
   [Genre.ANALYSIS]: { name: "Analysis", uri: "http://cv.iptc.org/newscodes/genre/Analysis", section: "Analysis" },
   [Genre.OPINION]: { name: "Opinion", uri: "http://cv.iptc.org/newscodes/genre/Opinion", section: "Opinion" },
-  // Background: "scene setting and explanation for the event being reported".
+  // Background: "scene setting and explanation for an event being reported".
   [Genre.BACKGROUND]: { name: "Background", uri: "http://cv.iptc.org/newscodes/genre/Background", section: "Background" },
   // From the Scene: "a report from the scene of an event" (IPTC has no code named Reportage).
-  [Genre.REPORTAGE]: { name: "From the Scene", uri: "http://cv.iptc.org/newscodes/genre/FromTheScene", section: "Reportage" },
+  [Genre.REPORTAGE]: { name: "From the Scene", uri: "http://cv.iptc.org/newscodes/genre/From_the_Scene", section: "Reportage" },
   // Review: "a critical appraisal of an event, performance or work".
   [Genre.REVIEW]: { name: "Review", uri: "http://cv.iptc.org/newscodes/genre/Review", section: "Review" },
 };
