@@ -30,12 +30,17 @@ const CLI = {
   --requests  front-page requests per counted window (default 150)
   --warmup    requests before counting starts, uninstrumented then instrumented (default 300)
   --windows   counted windows per variant; each is reported (default 2)
+  --variants  which servers to run, in order, comma-separated (default off,metrics,tracing)
+  --keep DIR  keep the callgrind dumps in DIR and print, per variant, the functions whose
+              instructions per request differ most from the first variant's (callgrind_annotate)
 Needs valgrind (Debian package valgrind). Takes a few minutes per variant.`,
   options: {
     url: { type: "string" },
     requests: { type: "string" },
     warmup: { type: "string" },
     windows: { type: "string" },
+    variants: { type: "string" },
+    keep: { type: "string" },
   },
 } as const;
 
@@ -55,6 +60,20 @@ function dumpTotal(file: string): number {
   const m = /^(?:summary|totals):\s+(\d+)/m.exec(text);
   if (!m) throw new Error(`no summary line in ${file}`);
   return Number(m[1]);
+}
+
+/** Instructions per function in a dump (callgrind_annotate, inclusive of nothing: self cost), keyed by "file:function". */
+function selfCosts(file: string): Map<string, number> {
+  const text = execFileSync("callgrind_annotate", ["--threshold=100", "--inclusive=no", file], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const m = /^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$/.exec(line);
+    if (m && m[2]!.includes(":")) out.set(m[2]!.trim(), Number(m[1]!.replace(/,/g, "")));
+  }
+  return out;
 }
 
 /**
@@ -78,6 +97,11 @@ async function main(): Promise<void> {
   const perWindow = count(values.requests, "requests", 150);
   const warmup = count(values.warmup, "warmup", 300);
   const windows = count(values.windows, "windows", 2);
+  const variants = (values.variants ?? VARIANTS.join(",")).split(",").map((v) => v.trim()) as Variant[];
+  const unknown = variants.filter((v) => !VARIANTS.includes(v));
+  if (unknown.length || variants.length === 0)
+    usageError(CLI, `--variants takes ${VARIANTS.join(", ")} (got ${unknown.join(", ")})`);
+  const keep = values.keep ? path.resolve(values.keep) : null;
   const say = (s: string) => process.stderr.write(`${s}\n`);
   execFileSync("valgrind", ["--version"], { stdio: "ignore" });
   ensureBuild(say);
@@ -86,7 +110,10 @@ async function main(): Promise<void> {
   const [front] = await buildScenarios(c, ["front"]).finally(() => c.end());
   const requestsPerWindow = Math.ceil(perWindow / front!.pool.length) * front!.pool.length;
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ng-ops-ir-"));
+  const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), "ng-ops-ir-"));
+  fs.mkdirSync(dir, { recursive: true });
+  /** Each variant's last window's dump: what the function comparison reads. */
+  const lastDump: Partial<Record<Variant, string>> = {};
   const sink = await otlpSink();
   const extra: Record<Variant, Record<string, string>> = {
     off: {},
@@ -95,7 +122,7 @@ async function main(): Promise<void> {
   };
   const perRequest: Record<Variant, number[]> = { off: [], metrics: [], tracing: [] };
   try {
-    for (const v of VARIANTS) {
+    for (const v of variants) {
       const spec = newsgraphSpec({ name: `ops-ir-${v}`, databaseUrl: url, nodeEnv: "production", responseCache: "off" });
       Object.assign(spec.env, extra[v]);
       const out = path.join(dir, `${v}.out`);
@@ -116,7 +143,8 @@ async function main(): Promise<void> {
           callgrindControl(["--dump", String(t.pid)], spec.env.HOST);
           const dumped = fs.readdirSync(dir).filter((f) => !before.has(f) && f.startsWith(`${v}.out`));
           if (dumped.length !== 1) throw new Error(`expected one new callgrind dump, found ${dumped.join(", ") || "none"}`);
-          const ir = dumpTotal(path.join(dir, dumped[0]!)) / requestsPerWindow;
+          lastDump[v] = path.join(dir, dumped[0]!);
+          const ir = dumpTotal(lastDump[v]) / requestsPerWindow;
           perRequest[v].push(ir);
           say(`${v}: window ${w + 1}/${windows}: ${(ir / 1e6).toFixed(2)} M instructions per front page`);
         }
@@ -130,24 +158,39 @@ async function main(): Promise<void> {
     }
   } finally {
     sink.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const off = mean(perRequest.off);
-  const spread = Math.max(...VARIANTS.map((v) => Math.max(...perRequest[v]) / Math.min(...perRequest[v]) - 1));
+  const base = variants[0]!;
+  const off = mean(perRequest[base]);
+  const spread = Math.max(...variants.map((v) => Math.max(...perRequest[v]) / Math.min(...perRequest[v]) - 1));
   const row = (v: Variant) =>
     `| ${v} | ${perRequest[v].map((x) => (x / 1e6).toFixed(2)).join(" / ")} | ${(mean(perRequest[v]) / off).toFixed(4)} |`;
   console.log(
     [
       `Instructions per uncached front page (callgrind, ${requestsPerWindow} requests per window, after ${warmup} warm-up requests):`,
       "",
-      "| variant | M instructions per request, each window | × off |",
+      `| variant | M instructions per request, each window | × ${base} |`,
       "|---|---|---:|",
-      ...VARIANTS.map(row),
+      ...variants.map(row),
       "",
-      `Goal, metrics < 1.03 × off: ${mean(perRequest.metrics) / off < 1.03 ? "met" : "NOT met"} on the means; the windows of one variant differ by up to ${(100 * spread).toFixed(0)}%, so a difference smaller than that is not resolved (raise --warmup and --requests). Tracing exported ${sink.exports} OTLP requests.`,
+      `Goal, metrics < 1.03 × off: ${!variants.includes("metrics") || base !== "off" ? "not measured (needs off first, then metrics)" : mean(perRequest.metrics) / off < 1.03 ? "met" : "NOT met"} on the means; the windows of one variant differ by up to ${(100 * spread).toFixed(0)}%, so a difference smaller than that is not resolved (raise --warmup and --requests). Tracing exported ${sink.exports} OTLP requests.`,
     ].join("\n"),
   );
+  if (keep) {
+    // Where a difference lives: functions whose self cost per request moved most against the first variant.
+    const perReq = (f: string) => new Map([...selfCosts(f)].map(([k, v]) => [k, v / requestsPerWindow]));
+    const ref = perReq(lastDump[base]!);
+    for (const v of variants.slice(1)) {
+      const cur = perReq(lastDump[v]!);
+      const keys = new Set([...ref.keys(), ...cur.keys()]);
+      const diffs = [...keys].map((k) => [k, (cur.get(k) ?? 0) - (ref.get(k) ?? 0)] as const);
+      diffs.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+      console.log(`\n${v} against ${base}, last windows, k instructions per request (self cost), largest differences:`);
+      for (const [k, d] of diffs.slice(0, 25)) console.log(`${(d / 1e3).toFixed(1).padStart(10)}  ${k}`);
+    }
+    console.log(`\nDumps kept in ${dir}`);
+  }
 }
 
 main().catch(exitOnError);
