@@ -1070,6 +1070,8 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
     // The actors' coverage index (ActorCoverage migration), as its trigger would have written it row by row.
     await pool.query(`TRUNCATE actor_coverage`);
     await pool.query(ACTOR_COVERAGE_FILL);
+    // The sitemap files' boundaries (SitemapFiles migration), which its trigger did not see either.
+    await pool.query(`SELECT sitemap_files_rebuild((SELECT urls_per_file FROM sitemap_settings))`);
     const indexSecs = (performance.now() - t0) / 1000 - loadSecs;
     say(`indexes built in ${indexSecs.toFixed(1)} s; VACUUM ANALYZE`);
     // VACUUM too, not just ANALYZE: it sets the visibility map (index-only scans) and keeps

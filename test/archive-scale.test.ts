@@ -48,6 +48,25 @@ describe("a bulk-loaded dataset", () => {
     expect(want.rows.length).toBeGreaterThan(500);
     expect(have.rows).toEqual(want.rows);
   });
+
+  it("lists every published article in the sitemap files its trigger would have made", async () => {
+    const { rows } = await db.query<{ files: number; urls: number; published: number }>(
+      `SELECT (SELECT count(*)::int FROM sitemap_files) AS files, (SELECT coalesce(sum(urls), 0)::int FROM sitemap_files) AS urls,
+              (SELECT count(*)::int FROM articles WHERE state = 'PUBLISHED' AND published_at IS NOT NULL) AS published`,
+    );
+    expect(rows[0]!.published).toBeGreaterThan(200);
+    expect(rows[0]!.files).toBe(1);
+    expect(rows[0]!.urls).toBe(rows[0]!.published);
+    const origin = new URL(app.url).origin;
+    const index = await fetch(`${origin}/sitemap.xml`).then((r) => r.text());
+    const file = /<loc>[^<]*(\/sitemaps\/articles-[^<]*)<\/loc>/.exec(index)?.[1];
+    expect(file).toBeDefined();
+    const urls = (await fetch(`${origin}${file}`).then((r) => r.text())).match(/<url>/g) ?? [];
+    const { rows: visible } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM articles WHERE state = 'PUBLISHED' AND published_at IS NOT NULL AND (embargo_until IS NULL OR embargo_until <= now())`,
+    );
+    expect(urls.length).toBe(visible[0]!.n);
+  });
 });
 
 describe("actor_coverage under the workflow", () => {
