@@ -14,7 +14,8 @@ import { createLogger } from "../src/shared/logger";
 
 const USAGE = `Usage: npm run bench:migrations -- --url postgres://…/scratch_copy --revert N
   --url     a throwaway copy of the database (its schema is taken back N migrations and forward again)
-  --revert  how many of the latest migrations to revert and run again (default 1)`;
+  --revert  how many of the latest migrations to revert and run again (default 1); pending
+            migrations are run (and timed) first`;
 
 const CLI = {
   command: "npm run bench:migrations",
@@ -43,14 +44,18 @@ async function main(): Promise<void> {
   await ds.initialize();
   const times = new Map<string, { up?: number; down?: number }>();
   try {
-    if (await ds.showMigrations()) throw new Error("the database has pending migrations: run them first (npm run dataset does)");
     for (const m of ds.migrations) timed(m, times);
+    // Pending migrations first (e.g. a dataset loaded before the latest ones): timed up, as an operator would run them.
+    const pending = await ds.runMigrations({ transaction: "each" });
+    const firstUp = new Map(pending.map((m) => [m.name, times.get(m.name)?.up]));
+    for (const m of pending) process.stderr.write(`ran pending ${m.name} in ${firstUp.get(m.name)?.toFixed(1)} s\n`);
     for (let i = 0; i < revert; i++) {
       const t0 = performance.now();
       await ds.undoLastMigration({ transaction: "each" });
       process.stderr.write(`reverted one migration in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     }
     const ran = await ds.runMigrations({ transaction: "each" });
+    for (const m of pending) if (!ran.some((r) => r.name === m.name)) ran.push(m);
     console.log("| migration | seconds down | seconds up |");
     console.log("| --- | ---: | ---: |");
     for (const m of ran) {
