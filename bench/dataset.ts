@@ -1150,6 +1150,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(seed)) usageError(CLI, `--seed must be a whole number (got ${JSON.stringify(values.seed)})`);
   if (anchor && Number.isNaN(anchor.getTime()))
     usageError(CLI, `--anchor must be an ISO date, e.g. 2026-01-31 (got ${JSON.stringify(values.anchor)})`);
+  // Indexes an interrupted load dropped come back before the migrations, which may change them.
+  const restorer = new Pool({ connectionString: url, max: WRITERS, application_name: "newsgraph-dataset" });
+  await restoreIndexes(restorer).finally(() => restorer.end());
   const ds = createDataSource({ url, poolSize: 1, log: createLogger("warn"), applicationName: "newsgraph-dataset" });
   await ds.initialize();
   try {
