@@ -1076,7 +1076,7 @@ export async function generateDataset(opts: DatasetOptions): Promise<DatasetSumm
     say(`indexes built in ${indexSecs.toFixed(1)} s; VACUUM ANALYZE`);
     // VACUUM too, not just ANALYZE: it sets the visibility map (index-only scans) and keeps
     // autovacuum from waking up in the middle of a benchmark run.
-    await pool.query(`VACUUM (ANALYZE) ${["users", ...CONTENT_TABLES].join(", ")}`);
+    await pool.query(`VACUUM (ANALYZE) ${["users", ...CONTENT_TABLES, "actor_coverage", "sitemap_files"].join(", ")}`);
 
     const counts: Record<string, number> = {};
     for (const t of CONTENT_TABLES) {
