@@ -91,10 +91,10 @@ function gatedParams(url: string, trustedDocuments: CacheHitOptions["trustedDocu
   return params;
 }
 
-/** The request listener's first step: true when it answered the request (a cache hit), false to hand it to Express. */
 /** Request targets longer than this are not remembered (a front end's are about 1.5 KB). */
 const MEMO_MAX_URL = 4096;
 
+/** The request listener's first step: true when it answered the request (a cache hit), false to hand it to Express. */
 export function cacheHitFastPath(opts: CacheHitOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const security = headersSetBy(opts.securityHeaders);
   const { cache, cors, reportSql, countRequests, trustedDocuments } = opts;
