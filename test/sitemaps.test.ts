@@ -9,7 +9,8 @@ import { toNewsSitemap } from "../src/modules/syndication/sitemaps";
 import { startTestApp, type TestApp } from "./support/harness";
 import { expectNoLeaks, expectOk } from "./support/expect";
 import { HIDDEN } from "./support/demo";
-import { publishNew } from "./support/publish";
+import { eventsOf } from "./support/fixtures";
+import { publishNew, waitFor } from "./support/publish";
 import { mediaDataDir, plainImage, uploaded } from "./support/media";
 
 /*
@@ -240,6 +241,26 @@ describe("sitemap index and article sitemaps", () => {
     );
     expect((await allArticleUrls()).map((u) => u.loc)).not.toContain(pageUrl(story.slug));
     expect((await newsUrls()).map((u) => u.loc)).not.toContain(pageUrl(story.slug));
+  });
+
+  it("an embargo that ends by time puts the article back in its file and moves that file's lastmod to the embargo's end", async () => {
+    const story = await publishNew(app, editor, { headline: "Sitemap story under a short embargo" });
+    const [{ until }] = await app.ds.query<[{ until: Date }]>(
+      `SELECT date_trunc('milliseconds', now()) + interval '2 seconds' AS until`,
+    );
+    expectOk(await app.gql(SetEmbargoDocument, { id: story.id, embargoUntil: until.toISOString() }, { token: editor }));
+    expect((await allArticleUrls()).map((u) => u.loc)).not.toContain(pageUrl(story.slug));
+
+    // The scheduler lifts it (no editor touches the article): the file that lists it says it changed then.
+    await waitFor("the embargo lift to run", async () => (await eventsOf(app, story.id, "EMBARGO_LIFTED")).length === 1, 15_000);
+    // Its cache notice (the sitemaps are cached answers) has reached this instance.
+    expect(await app.server.events.barrier(3000)).toBe(true);
+    const files = (await index()).filter((s) => s.loc.includes("/sitemaps/articles-"));
+    const holding = [];
+    for (const f of files) if ((await urlset(f.loc)).some((u) => u.loc === pageUrl(story.slug))) holding.push(f);
+    expect(holding).toHaveLength(1);
+    expect(Date.parse(holding[0]!.lastmod!)).toBeGreaterThanOrEqual(until.getTime());
+    expect((await newsUrls()).map((u) => u.loc)).toContain(pageUrl(story.slug));
   });
 
   it("give each article with a lead image its image:image, the same file the JSON Feed names", async () => {

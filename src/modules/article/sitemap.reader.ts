@@ -61,6 +61,42 @@ interface EntryRow {
   lead_path: string | null;
 }
 
+/**
+ * SQL: a text as XML character data, as syndication's xmlText escapes it. What it is given here
+ * (a slug, which ck_articles_slug keeps to [a-z0-9-], and our own media file paths) holds none of
+ * the characters XML forbids, which xmlText would also remove.
+ */
+const xmlTextSql = (e: string) =>
+  `replace(replace(replace(replace(replace(${e}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&apos;')`;
+
+/** SQL: an instant as Date.prototype.toISOString writes it (UTC, milliseconds; both truncate the microseconds). */
+const isoSql = (e: string) => `to_char(${e} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * SQL: one <url> element of an article file (syndication/sitemaps.ts writes the rest), given $4,
+ * the article URL pattern with {slug}, and $5, the media base URL, both XML-escaped already. The
+ * slug goes into the pattern as it is: ck_articles_slug keeps it to characters that
+ * encodeURIComponent leaves alone.
+ */
+const URL_ELEMENT = `E'  <url>\\n    <loc>' || replace($4, '{slug}', ${xmlTextSql("a.slug")}) || E'</loc>\\n    <lastmod>'
+    || ${isoSql("a.lastmod")} || E'</lastmod>\\n'
+    || coalesce('    <image:image><image:loc>' || $5 || ${xmlTextSql("a.lead_path")} || E'</image:loc></image:image>\\n', '')
+    || E'  </url>\\n'`;
+
+/** Where an article file's URLs point, both XML-escaped (syndication/sitemaps.ts). */
+export interface SitemapUrls {
+  /** ARTICLE_URL_PATTERN: `{slug}` where the slug goes. */
+  locPattern: string;
+  /** What a media file's path is appended to. */
+  mediaBase: string;
+}
+
+/** An article file's <url> elements, rendered by PostgreSQL, and how many there are. */
+export interface SitemapPageXml {
+  urls: number;
+  xml: string;
+}
+
 const toEntry = (r: EntryRow): SitemapEntry => ({ id: r.id, slug: r.slug, lastmod: r.lastmod, leadPath: r.lead_path });
 
 export class SitemapReader extends SqlReader {
@@ -95,10 +131,13 @@ export class SitemapReader extends SqlReader {
   }
 
   /**
-   * The public articles of the file starting at that position (null when no file starts there),
+   * The <url> elements of the file starting at that position (null when no file starts there),
    * oldest first: a range of ix_articles_sitemap up to the next file's start, read index-only.
+   * Rendered by PostgreSQL into one text value: a file of 50,000 URLs reaches Node as one string,
+   * not 50,000 row objects and dates to parse and format again (at a million articles that was
+   * most of the file's time, garbage collection first).
    */
-  async page(fromMicros: string, fromId: string, size: number): Promise<SitemapEntry[] | null> {
+  async pageXml(fromMicros: string, fromId: string, size: number, urls: SitemapUrls): Promise<SitemapPageXml | null> {
     const bounds = await this.query<{ to_us: string | null; to_id: string | null }>(
       `SELECT (SELECT ${micros("n.from_at")} FROM sitemap_files n WHERE (n.from_at, n.from_id) > (f.from_at, f.from_id)
                 ORDER BY n.from_at, n.from_id LIMIT 1) AS to_us,
@@ -109,16 +148,17 @@ export class SitemapReader extends SqlReader {
     );
     if (!bounds[0]) return null;
     const { to_us, to_id } = bounds[0];
-    const rows = await this.query<EntryRow>(
-      `SELECT a.id, a.slug, ${LASTMOD} AS lastmod, ${LEAD_PATH}
-       FROM articles a
-       WHERE ${PUBLIC_ARTICLE} AND (a.published_at, a.id) >= (${instantAt("$1::bigint")}, $2::uuid)
-         ${to_us === null ? "" : `AND (a.published_at, a.id) < (${instantAt("$4::bigint")}, $5::uuid)`}
-       ORDER BY a.published_at, a.id
-       LIMIT $3`,
-      to_us === null ? [fromMicros, fromId, size] : [fromMicros, fromId, size, to_us, to_id],
+    const rows = await this.query<SitemapPageXml>(
+      `SELECT count(*)::int AS urls, coalesce(string_agg(${URL_ELEMENT}, '' ORDER BY a.published_at, a.id), '') AS xml
+       FROM (SELECT a.id, a.slug, a.published_at, ${LASTMOD} AS lastmod, ${LEAD_PATH}
+             FROM articles a
+             WHERE ${PUBLIC_ARTICLE} AND (a.published_at, a.id) >= (${instantAt("$1::bigint")}, $2::uuid)
+               ${to_us === null ? "" : `AND (a.published_at, a.id) < (${instantAt("$6::bigint")}, $7::uuid)`}
+             ORDER BY a.published_at, a.id
+             LIMIT $3) a`,
+      [fromMicros, fromId, size, urls.locPattern, urls.mediaBase, ...(to_us === null ? [] : [to_us, to_id])],
     );
-    return rows.map(toEntry);
+    return rows[0]!;
   }
 
   /** Public articles first published within `hours` before now (the database clock), newest first. */

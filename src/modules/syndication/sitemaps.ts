@@ -1,6 +1,6 @@
 import { Genre } from "../../shared/enums";
 import { decodeCursor, encodeCursor } from "../../shared/pagination";
-import type { NewsSitemapEntry, SitemapEntry, SitemapPageBounds, SitemapReader } from "../article";
+import type { NewsSitemapEntry, SitemapEntry, SitemapPageBounds, SitemapPageXml, SitemapReader, SitemapUrls } from "../article";
 import { articleUrl, iso, siteUrl } from "./common";
 import { xmlText } from "./feeds";
 import { mediaUrl } from "./images";
@@ -84,19 +84,18 @@ export function toSitemapIndex(pages: SitemapPageBounds[], site: SyndicationSite
 }
 
 /**
- * One article file, appended entry by entry into one string (V8 joins the pieces without copying
- * them), with no per-entry arrays: at 50,000 entries the file is the only large allocation.
+ * One article file around its <url> elements, which PostgreSQL renders (SitemapReader.pageXml:
+ * the same loc, lastmod and image:image as the news sitemap's entries).
  */
-export function toArticleSitemap(entries: readonly SitemapEntry[], site: SyndicationSite): string {
-  let xml = `${XML_DECL}\n<urlset xmlns="${SITEMAP_NS}" xmlns:image="${IMAGE_NS}">\n`;
-  for (const e of entries) {
-    xml += `  <url>\n    <loc>${locOf(site, e)}</loc>\n    <lastmod>${iso(e.lastmod)}</lastmod>\n`;
-    if (e.leadPath) xml += `${imageLine(site, e.leadPath)}\n`;
-    xml += `  </url>\n`;
-  }
+export function toArticleSitemap(page: SitemapPageXml, site: SyndicationSite): string {
   // A file whose articles are all under embargo right now: the home page alone keeps it valid (the XSD wants a <url>).
-  if (entries.length === 0) xml += `  <url><loc>${xmlText(siteUrl(site))}</loc></url>\n`;
-  return `${xml}</urlset>\n`;
+  const urls = page.urls > 0 ? page.xml : `  <url><loc>${xmlText(siteUrl(site))}</loc></url>\n`;
+  return `${XML_DECL}\n<urlset xmlns="${SITEMAP_NS}" xmlns:image="${IMAGE_NS}">\n${urls}</urlset>\n`;
+}
+
+/** Where an article file's URLs point, XML-escaped, for PostgreSQL to fill in (articleUrl, mediaUrl). */
+function sitemapUrls(site: SyndicationSite): SitemapUrls {
+  return { locPattern: xmlText(site.articleUrlPattern), mediaBase: xmlText(mediaUrl(site, "")) };
 }
 
 /**
@@ -166,8 +165,8 @@ export class SitemapService {
     const from = sitemapPageFrom(token);
     if (!from) return null;
     await this.configure();
-    const entries = await this.reader.page(from.fromMicros, from.fromId, this.urlsPerFile);
-    return entries ? toArticleSitemap(entries, this.site) : null;
+    const page = await this.reader.pageXml(from.fromMicros, from.fromId, this.urlsPerFile, sitemapUrls(this.site));
+    return page ? toArticleSitemap(page, this.site) : null;
   }
 
   async news(): Promise<string> {
