@@ -63,12 +63,39 @@ export function markdown(r: Report): string {
   }
   if (r.opsCost) {
     const o = r.opsCost;
+    const each = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(", ");
     lines.push(
-      `Operations cost (${o.scenario}, uncached, three fresh processes in interleaved rounds): ` +
-        `off ${fmt(o.reqPerSec.off)}, metrics ${fmt(o.reqPerSec.metrics)} (${o.metricsRatio?.toFixed(3) ?? "n/a"}×), ` +
-        `tracing ${fmt(o.reqPerSec.tracing)} req/s (${o.tracingRatio?.toFixed(3) ?? "n/a"}×, ${o.otlpExports} OTLP exports); ` +
-        `per round: ${(["off", "metrics", "tracing"] as const).map((v) => `${v} ${o.perRound[v].map((x) => x.toFixed(0)).join("/")}`).join(", ")}. ` +
-        `The metrics target counted ${o.metricsCounted} GraphQL requests.`,
+      `Operations cost (${o.scenario}, uncached): ${o.pairs} pairs of fresh processes per feature, the two of a pair loaded at the same time ` +
+        `(${Math.max(1, Math.round(r.settings.connections / 2))} connections each, ${r.settings.durationSeconds} s after ${r.settings.initialWarmupSeconds} s of warm-up). ` +
+        `CPU per request over the off twin's: metrics ${each(o.metrics.cpuRatios)} (median ${o.metrics.cpuRatio.toFixed(3)}); ` +
+        `tracing on ${each(o.tracing.cpuRatios)} (median ${o.tracing.cpuRatio.toFixed(3)}, ${o.otlpExports} OTLP exports); ` +
+        `off against off, the noise floor: ${each(o.controlRatios)}. Throughput over the twin's: metrics ${each(o.metrics.throughputRatios)}. ` +
+        `The metrics processes counted ${o.metricsCounted} GraphQL requests.`,
+      ``,
+    );
+  }
+  if (r.profile.length) {
+    const cats = [...new Set(r.profile.flatMap((p) => p.categories.filter((c) => c.percent >= 1).map((c) => c.category)))];
+    const share = (p: (typeof r.profile)[number], c: string) => p.categories.find((x) => x.category === c)?.percent ?? 0;
+    cats.sort((a, b) => r.profile.reduce((n, p) => n + share(p, b) - share(p, a), 0));
+    lines.push(
+      `## Where the uncached time goes`,
+      ``,
+      `V8 CPU profile of a separate uncached process per scenario, after the rounds (profiling slows a process: never during them), ` +
+        `over ${r.settings.durationSeconds} s at ${r.settings.connections} connections after ${r.settings.initialWarmupSeconds} s of warm-up; ` +
+        `% of the busy samples. An unmet goal on uncached throughput or Node CPU is this time.`,
+      ``,
+      `| scenario | CPU ms/req (profiled) | ${cats.join(" | ")} |`,
+      `|---|---:|${cats.map(() => "---:").join("|")}|`,
+      ...r.profile.map(
+        (p) => `| ${p.scenario} | ${fmt(p.cpuMsPerRequest, 2)} | ${cats.map((c) => fmt(share(p, c))).join(" | ")} |`,
+      ),
+      ``,
+      ...r.profile.map(
+        (p) =>
+          `- ${p.scenario}, hottest functions (self time): ${p.functions.map((f) => `${f.name} (${f.where}) ${fmt(f.percent)}%`).join("; ")}` +
+          `${p.windowed ? "" : " (no sample in the load window: the whole profile)"}`,
+      ),
       ``,
     );
   }
