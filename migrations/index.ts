@@ -25,7 +25,6 @@ import { RealBylines1796430603469 } from "./1796430603469-RealBylines";
 import { ActorCoverage1796500000000 } from "./1796500000000-ActorCoverage";
 import { SearchVectorByTrigger1796500000001 } from "./1796500000001-SearchVectorByTrigger";
 import { SitemapFiles1796510000000 } from "./1796510000000-SitemapFiles";
-import { ArticleSlugPattern1796520000000 } from "./1796520000000-ArticleSlugPattern";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -56,5 +55,4 @@ export const MIGRATIONS = [
   ActorCoverage1796500000000,
   SearchVectorByTrigger1796500000001,
   SitemapFiles1796510000000,
-  ArticleSlugPattern1796520000000,
 ];

@@ -7,6 +7,7 @@ import type { Author } from "../../src/modules/author/author.entity";
 import type { Place } from "../../src/modules/place/place.entity";
 import type { Source } from "../../src/modules/source/source.entity";
 import {
+  articleUrl,
   jsonLdScript,
   toAtom,
   toJsonFeed,
@@ -16,6 +17,7 @@ import {
   type SyndicationItem,
   type SyndicationSite,
 } from "../../src/modules/syndication";
+import { toArticleSitemap } from "../../src/modules/syndication/sitemaps";
 import { ninjsValidator } from "../support/ninjs";
 import { claimReviewProblems, expectClaimReview } from "../support/jsonld";
 import type { Topic } from "../../src/modules/topic/topic.entity";
@@ -770,5 +772,24 @@ describe("hostile text", () => {
       description: "<b>said</b>",
       publisher: { "@type": "NewsMediaOrganization", name: evilSource.name },
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe("article sitemap files", () => {
+  it("write each URL as articleUrl does, escaped, for plain slugs and for any other text a slug might hold", () => {
+    const site = { ...SITE, articleUrlPattern: "https://news.example/a?s={slug}&from=sitemap#{slug}" };
+    const slugs = ["doha-talks", "a&b c'd", "café/<x>"];
+    const xml = toArticleSitemap(
+      slugs.map((slug) => ({ slug, lastmod: "2026-12-05T07:00:00.123Z", leadPath: null })),
+      site,
+    );
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const parsed = new XMLParser({ isArray: (n) => n === "url" }).parse(xml) as {
+      urlset: { url: { loc: string; lastmod: string }[] };
+    };
+    // The parser unescapes: what a crawler reads is the URL articleUrl builds.
+    expect(parsed.urlset.url.map((u) => u.loc)).toEqual(slugs.map((slug) => articleUrl(site, { canonicalSlug: slug })));
+    expect(parsed.urlset.url.map((u) => u.lastmod)).toEqual(slugs.map(() => "2026-12-05T07:00:00.123Z"));
   });
 });

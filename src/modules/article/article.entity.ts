@@ -43,8 +43,6 @@ import { User } from "../user";
 @Unique("uq_articles_slug", ["slug"])
 @Check("ck_articles_state", checkIn("state", ArticleState))
 @Check("ck_articles_version", `"version" >= 1`)
-// SLUG_PATTERN, in PostgreSQL's regular expressions: the sitemaps put slugs into URLs unencoded (migration ArticleSlugPattern).
-@Check("ck_articles_slug", `"slug" ~ '^[a-z0-9]+(?:-[a-z0-9]+)*$'`)
 @Check("ck_articles_published", `"state" <> 'PUBLISHED' OR ("published_revision_id" IS NOT NULL AND "published_at" IS NOT NULL)`)
 @Index("ix_articles_public_order", ["publishedAt", "id"], { where: `"state" = 'PUBLISHED'` })
 @Index("ix_articles_state_updated", ["state", "updatedAt"])

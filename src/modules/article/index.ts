@@ -18,14 +18,7 @@ export { RevisionService } from "./revision.service";
 export { PreviewService } from "./preview.service";
 export { createArticleLoaders, type ArticleLoaders } from "./article.loaders";
 export { RequestRecord } from "./request-record";
-export {
-  SitemapReader,
-  type NewsSitemapEntry,
-  type SitemapEntry,
-  type SitemapPageBounds,
-  type SitemapPageXml,
-  type SitemapUrls,
-} from "./sitemap.reader";
+export { SitemapReader, type NewsSitemapEntry, type SitemapEntry, type SitemapPageBounds } from "./sitemap.reader";
 export {
   Article,
   ArticleActorRole,
