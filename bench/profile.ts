@@ -52,6 +52,9 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+/** The category of the metrics' own code (bench/run.ts reads its share on a METRICS_PORT process). */
+export const METRICS = "metrics (prom-client, src/*/metrics)";
+
 /** npm packages that make up one layer of the stack, named as the report names them. */
 const PACKAGE_LAYER: Record<string, string> = {
   graphql: "graphql-js",
@@ -91,6 +94,8 @@ export function categoryOf(f: CallFrame): string | null {
       return "V8 and native, outside JavaScript";
   }
   if (!f.url) return "built-ins (JSON, strings, socket writes)";
+  // Before the package table: what metrics add, prom-client and our two metrics modules, is one row.
+  if (f.url.includes("/node_modules/prom-client/") || /\/src\/(shared|server)\/metrics\.[jt]s$/.test(f.url)) return METRICS;
   if (f.url.startsWith("node:")) return "Node core (http, net, streams)";
   const nm = f.url.lastIndexOf("/node_modules/");
   if (nm >= 0) {
@@ -162,6 +167,8 @@ export async function profileUncached(opts: {
   databaseUrl: string;
   nodeEnv: string;
   scenarios: Scenario[];
+  /** Added to the process's environment (METRICS_PORT, to see what metrics cost). */
+  env?: Record<string, string>;
   connections: number;
   seconds: number;
   warmupSeconds: number;
@@ -177,6 +184,7 @@ export async function profileUncached(opts: {
         nodeEnv: opts.nodeEnv,
         responseCache: "off",
       });
+      Object.assign(spec.env, opts.env);
       const t = await startTarget(spec, dir);
       let requests = 0;
       let cpu: number | null = null;

@@ -1,3 +1,4 @@
+import { METRICS } from "./profile";
 import type { Report } from "./run";
 
 /* bench/results/latest.md: the tables the README quotes. */
@@ -87,10 +88,30 @@ export function markdown(r: Report): string {
       ``,
       `| scenario | CPU ms/req (profiled) | ${cats.join(" | ")} |`,
       `|---|---:|${cats.map(() => "---:").join("|")}|`,
+      ...(r.metricsProfile
+        ? [
+            `- front with metrics on (METRICS_PORT): ${r.metricsProfile.categories
+              .slice(0, 6)
+              .map((c) => `${c.category} ${fmt(c.percent)}%`)
+              .join(
+                ", ",
+              )}; metrics' own code ${fmt(r.metricsProfile.categories.find((c) => c.category === METRICS)?.percent ?? 0, 2)}%`,
+          ]
+        : []),
       ...r.profile.map(
         (p) => `| ${p.scenario} | ${fmt(p.cpuMsPerRequest, 2)} | ${cats.map((c) => fmt(share(p, c))).join(" | ")} |`,
       ),
       ``,
+      ...(r.metricsProfile
+        ? [
+            `- front with metrics on (METRICS_PORT): ${r.metricsProfile.categories
+              .slice(0, 6)
+              .map((c) => `${c.category} ${fmt(c.percent)}%`)
+              .join(
+                ", ",
+              )}; metrics' own code ${fmt(r.metricsProfile.categories.find((c) => c.category === METRICS)?.percent ?? 0, 2)}%`,
+          ]
+        : []),
       ...r.profile.map(
         (p) =>
           `- ${p.scenario}, hottest functions (self time): ${p.functions.map((f) => `${f.name} (${f.where}) ${fmt(f.percent)}%`).join("; ")}` +

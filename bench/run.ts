@@ -7,6 +7,7 @@ import { createDataSource } from "../src/db/data-source";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../src/db/embedded";
 import { PUBLIC_ARTICLE } from "../src/modules/article/published.reader";
 import { parseCli, usageError } from "../src/shared/cli-args";
+import { freePort } from "../src/shared/free-port";
 import { createLogger } from "../src/shared/logger";
 import { encodeCursor, micros } from "../src/shared/pagination";
 import { POSTGRAPHILE_SCENARIOS, postgraphileEndCursor, postgraphileScenario, toNewsgraphShape, withoutCursors } from "./anchors";
@@ -14,7 +15,7 @@ import { DATASET_GENERATOR_VERSION, generateDataset, readDatasetMarker } from ".
 import { latencyAtOne, throughput, warm, type LatencyResult, type ThroughputResult } from "./load";
 import { RAW_PUBLIC_ARTICLE } from "./raw-handler";
 import { measureOpsCost, type OpsCost } from "./ops-cost";
-import { profileUncached, type ScenarioProfile } from "./profile";
+import { METRICS, profileUncached, type ScenarioProfile } from "./profile";
 import { markdown } from "./report";
 import {
   buildScenarios,
@@ -599,6 +600,8 @@ export interface Report {
   opsCost: OpsCost | null;
   /** Where the uncached time goes, per scenario (bench/profile.ts): V8 CPU profiles of separate processes. */
   profile: ScenarioProfile[];
+  /** The same profile of the front page with metrics on: how much of its CPU is the metrics' own code. */
+  metricsProfile: ScenarioProfile | null;
   verified: string[];
   notes: string[];
 }
@@ -691,13 +694,14 @@ function goals(r: Omit<Report, "goals">): Goal[] {
     const o = r.opsCost;
     const range = (xs: number[]) => `${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)}`;
     const m = o.metrics;
+    const share = r.metricsProfile?.categories.find((c) => c.category === METRICS)?.percent ?? (r.metricsProfile ? 0 : null);
     out.push({
-      goal: "metrics cost < 3% (CPU per uncached front page, METRICS_PORT on vs off)",
+      goal: "metrics cost < 3% (uncached front page, METRICS_PORT on vs off)",
       measured:
-        `${m.cpuRatio.toFixed(3)}× off, median of ${o.pairs} pairs (pairs ${range(m.cpuRatios)}; ` +
-        `${m.cpuMsPerRequest.on.toFixed(2)} vs ${m.cpuMsPerRequest.off.toFixed(2)} ms); ` +
-        `two identical processes differ by ${range(o.controlRatios)}×`,
-      met: m.cpuRatio < 1.03,
+        `${share === null ? "n/a" : `${share.toFixed(2)}%`} of the CPU samples of a front page with metrics on are the metrics' own code (prom-client, src/*/metrics); ` +
+        `paired processes: ${m.cpuRatio.toFixed(3)}× off in CPU per request, median of ${o.pairs} pairs (pairs ${range(m.cpuRatios)}), ` +
+        `where two identical processes differ by ${range(o.controlRatios)}×`,
+      met: share === null ? null : share < 3,
     });
     out.push({
       goal: "tracing off costs < 1% (OTEL_EXPORTER_OTLP_ENDPOINT unset: the SDK is not loaded; the off processes are the baseline)",
@@ -1018,6 +1022,7 @@ function buildReport(m: {
   rss: RssSampler;
   opsCost: OpsCost | null;
   profile: ScenarioProfile[];
+  metricsProfile: ScenarioProfile | null;
 }): Report {
   const { f, db, build, dataset, scenarios, targets, sql } = m;
   const base: Omit<Report, "goals"> = {
@@ -1056,6 +1061,7 @@ function buildReport(m: {
     heavySearch: m.heavy,
     opsCost: m.opsCost,
     profile: m.profile,
+    metricsProfile: m.metricsProfile,
     verified: m.verified,
     notes: [
       "Each target is its own Node process: Newsgraph as production runs it (node dist/src/main.js, built by npm run build, configured by environment only), the raw handler from bench/raw-handler.ts compiled to dist/bench. The load generator (autocannon) runs in the bench process and PostgreSQL on the same machine, so all share the CPU.",
@@ -1158,6 +1164,20 @@ async function main(): Promise<void> {
       warmupSeconds: f.initialWarmup,
       say,
     });
+    // The metrics' own share of the front page's CPU, read off a profile: paired processes differ
+    // by more than the 3% to resolve on this machine (the noise floor above), samples do not.
+    const [metricsProfile = null] = front
+      ? await profileUncached({
+          databaseUrl: db.url,
+          nodeEnv: f.nodeEnv,
+          scenarios: [front],
+          env: { METRICS_PORT: String(await freePort()) },
+          connections: f.connections,
+          seconds: f.duration,
+          warmupSeconds: f.initialWarmup,
+          say,
+        })
+      : [];
     const report = buildReport({
       f,
       db,
@@ -1173,6 +1193,7 @@ async function main(): Promise<void> {
       rss,
       opsCost,
       profile,
+      metricsProfile,
     });
     writeReport(report, f.out);
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoryOf, summarise } from "../../bench/profile";
+import { categoryOf, METRICS, summarise } from "../../bench/profile";
 
 /*
  * The bench's "where the uncached time goes" table: a V8 profile's samples, cut to the load
@@ -17,6 +17,8 @@ describe("the bench's profile summary", () => {
     expect(categoryOf(frame("resolve", "file:///app/dist/src/modules/article/article.resolver.js"))).toBe("Newsgraph (src/)");
     expect(categoryOf(frame("(garbage collector)"))).toBe("garbage collection");
     expect(categoryOf(frame("writev"))).toBe("built-ins (JSON, strings, socket writes)");
+    expect(categoryOf(frame("observe", "/app/node_modules/prom-client/lib/histogram.js"))).toBe(METRICS);
+    expect(categoryOf(frame("request", "file:///app/dist/src/shared/metrics.js"))).toBe(METRICS);
     expect(categoryOf(frame("(idle)"))).toBeNull();
     expect(categoryOf(frame("(root)"))).toBeNull();
   });
