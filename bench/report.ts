@@ -88,16 +88,6 @@ export function markdown(r: Report): string {
       ``,
       `| scenario | CPU ms/req (profiled) | ${cats.join(" | ")} |`,
       `|---|---:|${cats.map(() => "---:").join("|")}|`,
-      ...(r.metricsProfile
-        ? [
-            `- front with metrics on (METRICS_PORT): ${r.metricsProfile.categories
-              .slice(0, 6)
-              .map((c) => `${c.category} ${fmt(c.percent)}%`)
-              .join(
-                ", ",
-              )}; metrics' own code ${fmt(r.metricsProfile.categories.find((c) => c.category === METRICS)?.percent ?? 0, 2)}%`,
-          ]
-        : []),
       ...r.profile.map(
         (p) => `| ${p.scenario} | ${fmt(p.cpuMsPerRequest, 2)} | ${cats.map((c) => fmt(share(p, c))).join(" | ")} |`,
       ),
