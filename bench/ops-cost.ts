@@ -90,7 +90,8 @@ export async function measureOpsCost(opts: {
       for (const [k, w] of order.entries()) started.push(await start(w, `${w}-${i}-${k}`));
       const [a, b] = order[0] === "off" ? [started[0]!, started[1]!] : [started[1]!, started[0]!];
       const half = Math.max(1, Math.round(opts.connections / 2));
-      await Promise.all([a, b].map((x) => throughput(x.t.base, opts.front, half, opts.initialWarmup)));
+      if (opts.initialWarmup > 0)
+        await Promise.all([a, b].map((x) => throughput(x.t.base, opts.front, half, opts.initialWarmup)));
       const cpu0 = [a, b].map((x) => processCpuMs(x.t.pid));
       const loads = await Promise.all([a, b].map((x) => throughput(x.t.base, opts.front, half, opts.duration)));
       const cpu1 = [a, b].map((x) => processCpuMs(x.t.pid));

@@ -191,7 +191,7 @@ export async function profileUncached(opts: {
       let from = 0;
       let to = 0;
       try {
-        await throughput(t.base, s, opts.connections, opts.warmupSeconds);
+        if (opts.warmupSeconds > 0) await throughput(t.base, s, opts.connections, opts.warmupSeconds);
         const cpu0 = processCpuMs(t.pid);
         from = nowUs();
         requests = (await throughput(t.base, s, opts.connections, opts.seconds)).requests;
