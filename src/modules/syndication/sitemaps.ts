@@ -1,7 +1,7 @@
 import { Genre } from "../../shared/enums";
 import { decodeCursor, encodeCursor } from "../../shared/pagination";
 import type { NewsSitemapEntry, SitemapEntry, SitemapPageBounds, SitemapReader } from "../article";
-import { articleUrl, iso, siteUrl } from "./common";
+import { iso, siteUrl } from "./common";
 import { xmlText } from "./feeds";
 import { mediaUrl } from "./images";
 import type { SyndicationSite } from "./syndication.types";
@@ -65,13 +65,11 @@ const origin = (site: SyndicationSite) => siteUrl(site).replace(/\/$/, "");
 const imageLine = (site: SyndicationSite, leadPath: string) =>
   `    <image:image><image:loc>${xmlText(mediaUrl(site, leadPath))}</image:loc></image:image>`;
 
-const locOf = (site: SyndicationSite, e: SitemapEntry) => xmlText(articleUrl(site, { canonicalSlug: e.slug }));
-
 /** Slugs as the API makes them (SLUG_PATTERN): encodeURIComponent and XML escaping leave them as they are. */
 const PLAIN_SLUG = /^[a-z0-9-]+$/;
 
 /**
- * articleUrl, XML-escaped, for many slugs: the pattern is escaped once, each slug alone (the two
+ * articleUrl (common.ts), XML-escaped, for many slugs: the pattern is escaped once, each slug alone (the two
  * commute: escaping works character by character and {slug} is plain ASCII).
  */
 function locsFor(site: SyndicationSite): (slug: string) => string {
@@ -117,11 +115,12 @@ export function toArticleSitemap(entries: readonly SitemapEntry[], site: Syndica
  * <url>, no news:news): the sitemaps.org XSD requires at least one <url> in a urlset.
  */
 export function toNewsSitemap(entries: NewsSitemapEntry[], publicationName: string, site: SyndicationSite): string {
+  const loc = locsFor(site);
   const urls = entries.map((e) => {
     const genre = NEWS_GENRES[e.genre];
     return [
       `  <url>`,
-      `    <loc>${locOf(site, e)}</loc>`,
+      `    <loc>${loc(e.slug)}</loc>`,
       `    <news:news>`,
       `      <news:publication>`,
       `        <news:name>${xmlText(publicationName)}</news:name>`,
