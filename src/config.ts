@@ -35,6 +35,8 @@ export interface Config {
   cacheMaxAgeSeconds: number;
   /** URLs per article sitemap file (sitemaps.org allows at most 50,000). */
   sitemapUrlsPerFile: number;
+  /** Anonymous queries over the public read model answered by one compiled SQL statement (src/server/compiled-reads). */
+  compiledReads: "on" | "off";
   /** Response cache for anonymous GraphQL queries: off, in this process, or shared in Redis. */
   responseCache: "off" | "memory" | "redis";
   redisUrl: string | null;
@@ -149,6 +151,8 @@ export const ENV_DOC: Record<string, string> = {
   AUDIT_UNAUTHENTICATED_PER_MINUTE:
     "audit rows per minute for mutations from one unauthenticated client address; past it they are counted in a log line (default 30)",
   CACHE_MAX_AGE: "max-age in seconds for public published content (default 60)",
+  COMPILED_READS:
+    "on (default): anonymous queries over published articles and actors are answered by one compiled SQL statement, the same bytes as GraphQL execution; off: always by GraphQL execution",
   RESPONSE_CACHE: "response cache for anonymous queries: off, memory or redis (default redis when REDIS_URL is set, else memory)",
   REDIS_URL: "redis:// URL; shares the response cache and persisted queries between instances",
   RESPONSE_CACHE_MAX_MB: "size of the in-memory response cache in MiB (default 64)",
@@ -389,6 +393,7 @@ export function loadConfig(env: Env = process.env): Config {
     auditUnauthenticatedPerMinute: int(env, "AUDIT_UNAUTHENTICATED_PER_MINUTE", 30, 1, 100_000, problems),
     cacheMaxAgeSeconds: int(env, "CACHE_MAX_AGE", 60, 0, 86400, problems),
     sitemapUrlsPerFile: int(env, "SITEMAP_URLS_PER_FILE", 50_000, 1, 50_000, problems),
+    compiledReads: oneOf(env, "COMPILED_READS", ["on", "off"] as const, "on", problems),
     responseCache: oneOf(env, "RESPONSE_CACHE", ["off", "memory", "redis"] as const, redisUrl ? "redis" : "memory", problems),
     redisUrl,
     responseCacheMaxMb: int(env, "RESPONSE_CACHE_MAX_MB", 64, 1, 65536, problems),

@@ -11,6 +11,7 @@ import { sendError } from "./graphql-request";
 import { persistedQueryLimit, trustedDocumentsGate } from "./graphql-gates";
 import { responseCacheMiddleware } from "./response-cache.middleware";
 import { cacheHitFastPath } from "./cache-hit";
+import { CompiledReads } from "./compiled-reads";
 import type { ResponseCache } from "./response-cache";
 import type { EventBus, EventBusOptions } from "../modules/outbox";
 import type { Logger } from "../shared/logger";
@@ -220,6 +221,18 @@ export async function startServer(opts: {
       afterMutation: parts.settleCache,
       reportSql,
       replicas: parts.replicas,
+      compiled:
+        config.compiledReads === "on"
+          ? new CompiledReads({
+              schema,
+              validationRules: armor.validationRules,
+              maxTokens: QUERY_LIMITS.maxTokens,
+              maxCost: QUERY_LIMITS.maxCost,
+              dataSource,
+              log,
+            })
+          : null,
+      cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
     }),
   );
 

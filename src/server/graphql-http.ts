@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
-import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from "@apollo/server";
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from "@apollo/server";
 import type { RequestHandler } from "express";
 import { queryStats } from "../db/query-counter";
 import type { ReplicaSet } from "../db/replicas";
 import { readScope } from "../shared/read-scope";
+import type { CompiledReads } from "./compiled-reads";
 import { buildContext, type Context } from "./context";
 import { requestState } from "./graphql-request";
 import type { CachedResponse } from "./response-cache";
 import { noteOutcome } from "./metrics";
+import { publicCacheControl } from "./plugins/cache-policy";
 import { sendPublic } from "./response-cache.middleware";
 import { withEncodings } from "./response-encoding";
 import type { Services } from "./services";
@@ -33,6 +35,18 @@ export interface GraphQLHandlerOptions {
   afterMutation: (() => Promise<unknown>) | null;
   /** Streaming replicas for public reads (DATABASE_REPLICA_URLS), or null. */
   replicas: ReplicaSet | null;
+  /** Anonymous queries over the public read model answered in one statement (compiled-reads), or null. */
+  compiled: CompiledReads | null;
+  /** CACHE_MAX_AGE: the public answers' max-age, as cachePolicyPlugin sets it. */
+  cacheMaxAgeSeconds: number;
+}
+
+interface Answered {
+  status: number;
+  headers: Iterable<[string, string]> & { get(name: string): string | undefined };
+  body: HTTPGraphQLResponse["body"];
+  /** The compiled path's cache tags; null: the context's (Apollo answered). */
+  tags: string[] | null;
 }
 
 export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
@@ -57,11 +71,22 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       }
       const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method.toUpperCase(), headers, search, body };
       let ctx: Context | undefined;
-      const execute = () =>
-        apollo.executeHTTPGraphQLRequest({
+      const compiled = anonymous && params ? opts.compiled : null;
+      const execute = async (): Promise<Answered> => {
+        const fast = compiled ? await compiled.answer(params!, req, rewritten) : null;
+        if (fast) {
+          const h = new HeaderMap([["content-type", fast.contentType]]);
+          h.set("cache-control", publicCacheControl(opts.cacheMaxAgeSeconds));
+          const stats = opts.reportSql ? queryStats.getStore() : undefined;
+          if (stats) h.set("x-sql-statements", String(stats.count));
+          return { status: 200, headers: h, body: { kind: "complete", string: fast.body }, tags: fast.tags };
+        }
+        const r = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest,
           context: async () => (ctx = await buildContext(services, req, opts.trustProxy)),
         });
+        return { status: r.status ?? 200, headers: r.headers, body: r.body, tags: null };
+      };
       // Counting statements needs an async context per request; production does without.
       const counted = () => (opts.reportSql ? queryStats.run({ count: 0 }, execute) : execute());
       // Where the read model reads: the replica plugin allows replicas once the operation is known to be a public query.
@@ -70,7 +95,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       if (ctx?.mutation && opts.afterMutation) await opts.afterMutation();
       // Vary is added to, not replaced: CORS may have set Vary: Origin.
       for (const [k, v] of result.headers) void (k === "vary" ? res.vary(v) : res.setHeader(k, v));
-      res.statusCode = result.status ?? 200;
+      res.statusCode = result.status;
       noteOutcome(res, ctx, result.body.kind === "complete" ? result.body.string : null);
       if (result.body.kind === "chunked") {
         for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -84,7 +109,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
         return;
       }
       // A public answer: hashable, taggable, storable.
-      const tags = [...(ctx?.record.tags ?? [])].sort();
+      const tags = [...(result.tags ?? ctx?.record.tags ?? [])].sort();
       let entry: CachedResponse = {
         status: 200,
         headers: [...result.headers].filter(([k]) => k === "content-type" || k === "cache-control"),

@@ -138,7 +138,7 @@ export function overCost(cost: number | null, maxCost: number): QueryCostError |
 const remembered = new WeakMap<DocumentNode, Map<string, number | null>>();
 const REMEMBER_PER_DOCUMENT = 64;
 
-function rememberedCost(
+export function rememberedCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,

@@ -22,7 +22,7 @@ function canonical(v: unknown): string {
 }
 
 /** Apollo's CSRF rule (csrfPrevention): a cached answer is served only to requests Apollo would accept. */
-function passesCsrf(req: Request): boolean {
+export function passesCsrf(req: Pick<Request, "headers">): boolean {
   if (req.headers["x-apollo-operation-name"] || req.headers["apollo-require-preflight"]) return true;
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   return type !== "" && !["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"].includes(type);

@@ -96,7 +96,7 @@ export interface RenderedBody {
   mediaMarker?: string;
 }
 
-const WORDS_PER_MINUTE = 230;
+export const WORDS_PER_MINUTE = 230;
 
 export function readingTimeMinutes(wordCount: number): number {
   return wordCount === 0 ? 0 : Math.max(1, Math.round(wordCount / WORDS_PER_MINUTE));

@@ -6,6 +6,7 @@
 export { ArticleReadService } from "./article-read.service";
 export {
   PUBLIC_ARTICLE,
+  ACTOR_COVERAGE_PUBLIC,
   ArticleOrder,
   type ClaimFilterArgs,
   type PublishedClaim,

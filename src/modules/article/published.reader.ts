@@ -59,7 +59,7 @@ export type CoverageKind = "actor" | "source" | "topic" | "place" | "author";
  * article row, except in the public count, which reads the row's embargo_until (the trigger copies
  * it with published_at and state PUBLISHED) so that counting 64,000 articles is an index-only scan.
  */
-const ACTOR_COVERAGE_PUBLIC = "(c.embargo_until IS NULL OR c.embargo_until <= now())";
+export const ACTOR_COVERAGE_PUBLIC = "(c.embargo_until IS NULL OR c.embargo_until <= now())";
 
 /** How an article's published revision links to an actor, source, topic or (dateline) place `k.id`. */
 const COVERAGE_LINK: Record<CoverageKind, string> = {

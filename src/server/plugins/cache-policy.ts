@@ -2,6 +2,10 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { OperationTypeNode } from "graphql";
 import type { Context } from "../context";
 
+/** Cache-Control of a successful anonymous query (also set by the compiled reads, graphql-http.ts). */
+export const publicCacheControl = (maxAgeSeconds: number): string =>
+  maxAgeSeconds > 0 ? `max-age=${maxAgeSeconds}, public` : "no-store";
+
 /**
  * Cache-Control for every operation. A successful anonymous query shows only published,
  * public content: `max-age=CACHE_MAX_AGE, public`. Anything that depends on who asks (staff
@@ -22,13 +26,8 @@ export function cachePolicyPlugin(maxAgeSeconds: number): ApolloServerPlugin<Con
           const body = response.body;
           let header = "no-store";
           if (contextValue.noStore || contextValue.viewer.kind !== "anonymous") header = "private, no-store";
-          else if (
-            operation?.operation === OperationTypeNode.QUERY &&
-            body.kind === "single" &&
-            !body.singleResult.errors &&
-            maxAgeSeconds > 0
-          ) {
-            header = `max-age=${maxAgeSeconds}, public`;
+          else if (operation?.operation === OperationTypeNode.QUERY && body.kind === "single" && !body.singleResult.errors) {
+            header = publicCacheControl(maxAgeSeconds);
           }
           response.http.headers.set("cache-control", header);
           return Promise.resolve();

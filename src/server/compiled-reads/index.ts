@@ -1,0 +1,189 @@
+import type { IncomingMessage } from "node:http";
+import {
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationRule,
+} from "graphql";
+import { LRUCache } from "lru-cache";
+import Negotiator from "negotiator";
+import type { Pool } from "pg";
+import type { DataSource } from "typeorm";
+import { queryStats } from "../../db/query-counter";
+import { ARTICLES_TAG, articleTag } from "../../modules/outbox";
+import type { Logger } from "../../shared/logger";
+import { metrics } from "../../shared/metrics";
+import { readScope } from "../../shared/read-scope";
+import type { GraphQLParams } from "../graphql-request";
+import { overCost, rememberedCost } from "../limits";
+import { passesCsrf } from "../response-cache.middleware";
+import { compileOperation, NotCompiled, type CompiledPlan } from "./compile";
+
+/*
+ * Anonymous queries over the public read model, answered by one SQL statement that writes the
+ * answer (compile.ts) instead of graphql-js resolving it field by field: on a front page that
+ * was ~2,400 resolved fields, five loaders and the JSON of the whole answer in Node. It runs
+ * where Apollo would (graphql-http.ts), after the same gates (trusted documents, persisted-query
+ * limits, the response cache), and keeps Apollo's rules:
+ *   - the document is parsed with the same token limit and validated with graphql-js's rules and
+ *     the same armor rules (depth, aliases, directives, introspection), once per document;
+ *   - the variables are coerced by graphql-js, and the cost is counted from them (costLimitPlugin);
+ *   - CSRF prevention, the response's media type by Accept, Cache-Control as cachePolicyPlugin
+ *     sets it, the cache tags RequestRecord would collect, and the statement count;
+ *   - visibility is the read model's own SQL (PUBLIC_ARTICLE, referenceVisibleSql), imported.
+ * Anything else, and any request whose variables would make Apollo answer with an error, goes
+ * to Apollo unchanged: an answer from here is always one Apollo would give, with the same bytes.
+ */
+
+export interface CompiledAnswer {
+  /** The answer's text, as Apollo writes it. */
+  body: string;
+  contentType: string;
+  /** Cache tags: the articles shown and, when the answer depends on the visible set, ARTICLES_TAG. */
+  tags: string[];
+}
+
+interface Prepared {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  plan: CompiledPlan;
+  /** A named (prepared) statement on each primary connection, or null: planned each time. */
+  name: string | null;
+}
+
+export interface CompiledReadsOptions {
+  schema: GraphQLSchema;
+  validationRules: readonly ValidationRule[];
+  maxTokens: number;
+  maxCost: number;
+  dataSource: DataSource;
+  log: Logger;
+}
+
+/** Apollo's choice of media type for a single result (chooseContentTypeForSingleResultResponse), or null (406). */
+const MEDIA_TYPES = [
+  "application/json; charset=utf-8",
+  "application/graphql-response+json; charset=utf-8",
+  "application/json; callbackSpec=1.0; charset=utf-8",
+];
+function mediaType(accept: string | undefined): string | null {
+  if (!accept) return MEDIA_TYPES[0]!;
+  return new Negotiator({ headers: { accept } }).mediaType(MEDIA_TYPES) ?? null;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** Prepared statements kept per connection: the documents front ends send are few; the rest are planned each time. */
+const MAX_NAMED = 64;
+
+export class CompiledReads {
+  /** Per operation name and document text: its plan, or false (Apollo's). */
+  private readonly plans = new LRUCache<string, Prepared | false>({ max: 512 });
+  private named = 0;
+  private readonly rules: readonly ValidationRule[];
+
+  constructor(private readonly opts: CompiledReadsOptions) {
+    this.rules = [...specifiedRules, ...opts.validationRules];
+  }
+
+  /**
+   * The answer to an anonymous request, or null: Apollo answers it. `rewritten`: the
+   * trusted-documents gate put the document's text in from its hash.
+   */
+  async answer(params: GraphQLParams, req: IncomingMessage, rewritten: boolean): Promise<CompiledAnswer | null> {
+    const { query, operationName, variables, extensions } = params;
+    if (typeof query !== "string") return null;
+    if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return null;
+    if (variables !== undefined && variables !== null && !isPlainObject(variables)) return null;
+    // Extensions are Apollo's (an automatic persisted query registers there), except the trusted document's own hash.
+    if (extensions !== undefined && extensions !== null && !rewritten) return null;
+    if (!passesCsrf(req)) return null;
+    const contentType = mediaType(req.headers.accept);
+    if (!contentType) return null;
+    const prepared = this.prepared(query, operationName ?? null);
+    if (!prepared) return null;
+    const { schema, maxCost } = this.opts;
+    const coerced = getVariableValues(schema, prepared.operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
+    if (coerced.errors) return null;
+    if (overCost(rememberedCost(schema, prepared.document, prepared.operation, variables), maxCost)) return null;
+    let values: unknown[];
+    try {
+      for (const check of prepared.plan.checks) check(coerced.coerced);
+      values = prepared.plan.params.map((read) => read(coerced.coerced));
+    } catch {
+      // NotCompiled, or a user error (a bad cursor, a page size out of bounds): Apollo's to answer.
+      return null;
+    }
+    let row: { body: string; served: string[]; visible_set: boolean } | undefined;
+    try {
+      [row] = await this.run<{ body: string; served: string[]; visible_set: boolean }>(prepared, values);
+    } catch (err) {
+      this.opts.log.warn({ err, operation: operationName }, "compiled read failed; Apollo answers");
+      return null;
+    }
+    if (!row) return null;
+    // Figures are rewritten per reader (bodyFor): such answers are Apollo's.
+    if (prepared.plan.guardFigures && row.body.includes("data-media-id")) return null;
+    const tags = [...new Set(row.served)].map(articleTag);
+    if (row.visible_set) tags.push(ARTICLES_TAG);
+    return { body: row.body, contentType, tags };
+  }
+
+  private prepared(query: string, operationName: string | null): Prepared | null {
+    const key = `${operationName ?? ""}\n${query}`;
+    const known = this.plans.get(key);
+    if (known !== undefined) return known || null;
+    const prepared = this.compile(query, operationName);
+    this.plans.set(key, prepared ?? false);
+    return prepared;
+  }
+
+  private compile(query: string, operationName: string | null): Prepared | null {
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: this.opts.maxTokens });
+    } catch {
+      return null;
+    }
+    if (validate(this.opts.schema, document, this.rules).length > 0) return null;
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return null;
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    try {
+      const plan = compileOperation(this.opts.schema, operation, fragments);
+      const name = this.named < MAX_NAMED ? `ng_compiled_${++this.named}` : null;
+      return { document, operation, plan, name };
+    } catch (err) {
+      if (err instanceof NotCompiled) return null;
+      throw err;
+    }
+  }
+
+  /** The plan's statement: on a replica when the request's scope allows it (a public read), else prepared on the primary. */
+  private run<T>(prepared: Prepared, values: unknown[]): Promise<T[]> {
+    const stats = queryStats.getStore();
+    if (stats) stats.count += 1;
+    metrics.sqlStatement();
+    const scope = readScope.getStore();
+    if (scope) {
+      // What replicaReadsPlugin decides for an anonymous query.
+      scope.replicaAllowed = true;
+      const onReplica = scope.route<T>(prepared.plan.sql, values);
+      if (onReplica) return onReplica;
+    }
+    const pool = (this.opts.dataSource.driver as unknown as { master: Pool }).master;
+    const text = prepared.plan.sql;
+    return pool
+      .query<T & object>(prepared.name ? { name: prepared.name, text, values } : { text, values })
+      .then((r) => r.rows as T[]);
+  }
+}
