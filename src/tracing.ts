@@ -58,6 +58,18 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): StartedTraci
   sdk.start();
 
   const tracer = api.trace.getTracer("newsgraph");
+  /** `fn` inside `span`, which ends with it (marked as failed when it throws). */
+  const ended = async <T>(span: import("@opentelemetry/api").Span, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: api.SpanStatusCode.ERROR });
+      throw err;
+    } finally {
+      span.end();
+    }
+  };
   installTracingHooks({
     currentCarrier() {
       if (!api.trace.getActiveSpan()?.isRecording()) return null;
@@ -72,17 +84,12 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): StartedTraci
         return sc && api.isSpanContextValid(sc) ? [{ context: sc }] : [];
       });
       // A root of its own (the consumer's trace), linked to each trace that caused it.
-      return tracer.startActiveSpan(name, { root: true, links, attributes, kind: api.SpanKind.CONSUMER }, async (span) => {
-        try {
-          return await fn();
-        } catch (err) {
-          span.recordException(err as Error);
-          span.setStatus({ code: api.SpanStatusCode.ERROR });
-          throw err;
-        } finally {
-          span.end();
-        }
-      });
+      return tracer.startActiveSpan(name, { root: true, links, attributes, kind: api.SpanKind.CONSUMER }, (span) =>
+        ended(span, fn),
+      );
+    },
+    span(name, attributes, fn) {
+      return tracer.startActiveSpan(name, { attributes }, (span) => ended(span, fn));
     },
     logFields(): Record<string, string> {
       const sc = api.trace.getActiveSpan()?.spanContext();

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ActorDirectoryDocument,
@@ -15,19 +16,22 @@ import { ActorRole, ClaimStatus, Genre, Language, Role, Sourcing, Stance } from 
 import { DEMO_EDITOR } from "../src/seed/seed";
 import { idBySlug, idsBySlug, liveArticleIds, staffViewerOf } from "./support/fixtures";
 import { startTestApp, type TestApp } from "./support/harness";
+import { startSecondInstance, type SecondInstance } from "./support/second-instance";
 import { mediaDataDir, plainImage, uploaded } from "./support/media";
 
 /*
  * SQL statements per request are deterministic, so they gate here (timings belong in bench/).
  * The front page asks for five relation kinds (citations, actors, claims, perspectives, topics),
- * read together in one statement.
+ * read together in one statement. `app` runs with COMPILED_READS=off: these gates are GraphQL
+ * execution's, the path of staff, partners and every document the compiled reads leave to it;
+ * the compiled reads' own gate (one statement) is the last block, on a second instance.
  */
 const RELATIONS = 1;
 let app: TestApp;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = mediaDataDir();
-  app = await startTestApp({ DATA_DIR: dataDir });
+  app = await startTestApp({ DATA_DIR: dataDir, COMPILED_READS: "off" });
   // Enough articles that first: 50 really returns more rows than first: 5, each with relations.
   const viewer = await staffViewerOf(app, DEMO_EDITOR.email);
   const [src] = Object.values(await idsBySlug(app, "source"));
@@ -266,5 +270,37 @@ describe("SQL statements per request", () => {
     expect(large.sqlStatements).toBeGreaterThan(0);
     expect(large.sqlStatements).toBeLessThanOrEqual(4);
     expect(large.sqlStatements).toBe(small.sqlStatements);
+  });
+});
+
+describe("SQL statements per request, compiled reads", () => {
+  let compiled: SecondInstance;
+  beforeAll(async () => {
+    compiled = await startSecondInstance(app, { runJobs: false, env: { DATA_DIR: dataDir } });
+  });
+  afterAll(() => compiled?.close());
+
+  const send = (doc: Parameters<TestApp["gql"]>[0], variables: object) =>
+    fetch(compiled.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: typeof doc === "string" ? doc : print(doc), variables }),
+    }).then(async (r) => ({
+      statements: Number(r.headers.get("x-sql-statements")),
+      body: (await r.json()) as { data: { articles: { pageInfo: { endCursor: string | null } } } },
+    }));
+
+  it("one statement for a front page of 5 or 50 articles, every page deep, and an article page", async () => {
+    expect((await send(FrontPageDocument, { first: 5 })).statements).toBe(1);
+    expect((await send(FrontPageDocument, { first: 50 })).statements).toBe(1);
+    let after: string | null = null;
+    for (let page = 0; page < 6; page++) {
+      const r = await send(FrontPageDocument, { first: 10, after });
+      expect(r.statements).toBe(1);
+      after = r.body.data.articles.pageInfo.endCursor;
+    }
+    expect((await send(ArticleListDocument, { first: 20 })).statements).toBe(1);
+    const slug = (await app.gql(FrontPageDocument, { first: 1 })).data!.articles.edges[0]!.node.slug;
+    expect((await send(ArticlePageDocument, { slug })).statements).toBe(1);
   });
 });

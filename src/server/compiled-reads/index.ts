@@ -21,6 +21,7 @@ import { ARTICLES_TAG, articleTag } from "../../modules/outbox";
 import type { Logger } from "../../shared/logger";
 import { metrics } from "../../shared/metrics";
 import { readScope } from "../../shared/read-scope";
+import { withSpan } from "../../shared/tracing-hooks";
 import type { GraphQLParams } from "../graphql-request";
 import { overCost, rememberedCost } from "../limits";
 import { passesCsrf } from "../response-cache.middleware";
@@ -124,7 +125,13 @@ export class CompiledReads {
     }
     let row: { body: string; served: string[]; visible_set: boolean } | undefined;
     try {
-      [row] = await this.run<{ body: string; served: string[]; visible_set: boolean }>(prepared, values);
+      // The span GraphQL execution would have (graphql.operation.name), with the statement under it.
+      const name = prepared.operation.name?.value ?? "";
+      [row] = await withSpan(
+        `query ${name}`.trim(),
+        { "graphql.operation.name": name, "graphql.operation.type": "query", "newsgraph.compiled_read": true },
+        () => this.run<{ body: string; served: string[]; visible_set: boolean }>(prepared, values),
+      );
     } catch (err) {
       this.opts.log.warn({ err, operation: operationName }, "compiled read failed; Apollo answers");
       return null;
