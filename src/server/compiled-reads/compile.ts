@@ -375,11 +375,12 @@ const FIELDS: Record<string, Record<string, FieldFn>> = {
         `${t}.position`,
       );
     },
+    // The topic by a subquery per row, not a join: the planner hashes the whole topics table for a join.
     topics: (c, nodes, x) => {
       const t = c.name("rt");
       return array(
-        c.object("Topic", nodes, `${t}t`),
-        `revision_topics ${t} JOIN topics ${t}t ON ${t}t.id = ${t}.topic_id WHERE ${t}.revision_id = ${x}.revision_id`,
+        `(SELECT ${c.object("Topic", nodes, `${t}t`)} FROM topics ${t}t WHERE ${t}t.id = ${t}.topic_id)`,
+        `revision_topics ${t} WHERE ${t}.revision_id = ${x}.revision_id`,
         `${t}.position`,
       );
     },
