@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTOR_COVERAGE_QUERY } from "../bench/scenarios";
 import { mulberry32 } from "../bench/prng";
 import { ActorPageDocument, ArticlePageDocument, FrontPageDocument, SearchDocument } from "../src/client/generated/graphql";
+import { searchCounting } from "../src/modules/article/published.reader";
 import { QUERY_LIMITS } from "../src/server/limits";
 import { DEMO, HIDDEN, VISIBLE } from "./support/demo";
 import { expectOk } from "./support/expect";
@@ -84,6 +85,11 @@ async function same(
 }
 
 const FRONT = print(FrontPageDocument);
+const SEARCH = print(SearchDocument);
+/** A front page's cursor, which a search must refuse. */
+const FRONT_CURSOR = Buffer.from(JSON.stringify(["new", "1723473000000000", "00000000-0000-0000-0000-000000000000"])).toString(
+  "base64url",
+);
 const ARTICLE = print(ArticlePageDocument);
 
 describe("the client's public pages, compiled", () => {
@@ -189,6 +195,40 @@ describe("the client's public pages, compiled", () => {
     expect(JSON.parse(r.text)).toEqual({ data: { actor: null } });
   });
 
+  it("answers searches with the same ranking, snippets, cursors and counts, page after page", async () => {
+    for (const query of ["Maduro", "oil", "Doha talks", '"secret talks"', "elecciones", "negotiations -oil", "zzzqqq"]) {
+      let after: string | null = null;
+      for (let page = 0; page < 10; page++) {
+        const r = await same(SEARCH, { filter: { query }, first: 2, after }, { method: "GET", operationName: "Search" });
+        expect(r.status).toBe(200);
+        expect(r.sql).toBe(1);
+        const conn = (
+          JSON.parse(r.text) as {
+            data: { articles: { edges: { snippet: string | null }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+          }
+        ).data.articles;
+        if (query === "Maduro" && page === 0) expect(conn.edges[0]!.snippet).toContain("<mark>");
+        if (!conn.pageInfo.hasNextPage) break;
+        after = conn.pageInfo.endCursor;
+      }
+    }
+  });
+
+  it("counts a search's matches up to the cap, and says when it stopped there", async () => {
+    const doc = `query Count($q: String!) { articles(filter: { query: $q }, first: 1) { totalCount totalCountCapped } }`;
+    const all = await same(doc, { q: "Maduro" });
+    expect(all.sql).toBe(1);
+    const n = (JSON.parse(all.text) as { data: { articles: { totalCount: number } } }).data.articles.totalCount;
+    expect(n).toBeGreaterThan(2);
+    searchCounting.cap = n - 1;
+    try {
+      const capped = await same(doc, { q: "Maduro" });
+      expect(JSON.parse(capped.text)).toEqual({ data: { articles: { totalCount: n - 1, totalCountCapped: true } } });
+    } finally {
+      searchCounting.cap = 10_000;
+    }
+  });
+
   it("writes any text as JSON.stringify does: quotes, backslashes, control characters, line separators, emoji", async () => {
     const editor = await app.editorToken();
     const { slug } = await publishNew(app, editor, {
@@ -206,7 +246,8 @@ describe("what stays with GraphQL execution", () => {
   it("leaves filters, searches, other orders and fields it does not compile to Apollo, with Apollo's answer", async () => {
     const cases: [string, Record<string, unknown>][] = [
       [FRONT, { filter: { topic: "oil" } }],
-      [print(SearchDocument), { filter: { query: "Maduro" } }],
+      [SEARCH, { filter: { query: "Maduro", topic: "oil" } }],
+      [SEARCH, { filter: { query: "Maduro" }, orderBy: "NEWEST" }],
       [`query { articles(orderBy: OLDEST, first: 3) { edges { node { slug } } } }`, {}],
       [`query { articles(first: 2) { edges { node { slug leadImage { id } } } } }`, {}],
       [`query { articles(first: 2) { edges { node { jsonLd } } } }`, {}],
@@ -241,6 +282,9 @@ describe("what stays with GraphQL execution", () => {
       [ARTICLE, { slug: "" }],
       [ARTICLE, { slug: "x".repeat(201) }],
       [ARTICLE, { id: "not-a-uuid" }],
+      [SEARCH, { filter: { query: "   " } }],
+      [SEARCH, { filter: { query: "x".repeat(201) } }],
+      [SEARCH, { filter: { query: "Maduro" }, after: FRONT_CURSOR }],
       [`query { articles(first: 2) { edges { node { nope } } } }`, {}],
       [`query { articles { edges { node { slug } } } } query Other { article(slug: "x") { id } }`, {}],
     ];

@@ -290,6 +290,16 @@ describe("SQL statements per request, compiled reads", () => {
       body: (await r.json()) as { data: { articles: { pageInfo: { endCursor: string | null } } } },
     }));
 
+  it("one statement for a search with snippets and its count, for 5 and 50 results", async () => {
+    for (const first of [5, 50]) {
+      const r = await send(
+        `query($first: Int) { articles(filter: { query: "filler story" }, first: $first) { totalCount edges { snippet node { slug } } } }`,
+        { first },
+      );
+      expect(r.statements).toBe(1);
+    }
+  });
+
   it("one statement for a front page of 5 or 50 articles, every page deep, and an article page", async () => {
     expect((await send(FrontPageDocument, { first: 5 })).statements).toBe(1);
     expect((await send(FrontPageDocument, { first: 50 })).statements).toBe(1);

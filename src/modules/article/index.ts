@@ -7,11 +7,20 @@ export { ArticleReadService } from "./article-read.service";
 export {
   PUBLIC_ARTICLE,
   ACTOR_COVERAGE_PUBLIC,
+  searchCounting,
   ArticleOrder,
   type ClaimFilterArgs,
   type PublishedClaim,
   type PublishedCorrection,
 } from "./published.reader";
+export {
+  markSnippetSql,
+  searchByRelevance,
+  searchConfigs,
+  searchMatch,
+  searchRank,
+  snippetHeadline,
+} from "./search.sql";
 export { CLAIM_VERDICTS, RATING_SCALE, VERDICT_STATUSES, claimStatusLabel } from "./claim-verdict";
 export { ArticleService } from "./article.service";
 export { SYSTEM, WorkflowService, type WorkflowSchedule } from "./workflow.service";

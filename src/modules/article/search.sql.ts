@@ -37,20 +37,35 @@ const SNIPPET_SOURCE = `replace(replace(replace(replace(${SNIPPET_TEXT}, chr(1),
 const HEADLINE_OPTIONS = `'MaxFragments=2, MaxWords=30, MinWords=10, FragmentDelimiter=" … ", StartSel=' || chr(1) || ', StopSel=' || chr(2)`;
 
 /**
- * Snippets of revisions `$1` (uuid[]) for query `$2`: the body is parsed with the article's
+ * The headline of revision `r` for query parameter `q`: the body is parsed with the article's
  * language, the query as the search parsed it (every configuration it matched with), so that
- * what made an article match is what gets marked. Rows: (id, headline); pass each headline to markSnippet.
+ * what made an article match is what gets marked. Pass it to markSnippet (or markSnippetSql).
  */
+export function snippetHeadline(configs: string[], q: string): string {
+  const tsquery = configs.map((c) => `websearch_to_tsquery('${c}', ${q})`).join(" || ");
+  return `ts_headline(CASE r.language WHEN '${Language.ES}' THEN 'spanish' ELSE 'english' END::regconfig,
+           ${SNIPPET_SOURCE}, ${tsquery}, ${HEADLINE_OPTIONS})`;
+}
+
+/** Snippets of revisions `$1` (uuid[]) for query `$2`. Rows: (id, headline); pass each headline to markSnippet. */
 export function snippetQuery(configs: string[]): string {
-  const tsquery = configs.map((c) => `websearch_to_tsquery('${c}', $2)`).join(" || ");
-  return `SELECT r.id, ts_headline(CASE r.language WHEN '${Language.ES}' THEN 'spanish' ELSE 'english' END::regconfig,
-           ${SNIPPET_SOURCE}, ${tsquery}, ${HEADLINE_OPTIONS}) AS headline
-         FROM article_revisions r
-         WHERE r.id = ANY($1::uuid[])`;
+  return `SELECT r.id, ${snippetHeadline(configs, "$2")} AS headline FROM article_revisions r WHERE r.id = ANY($1::uuid[])`;
 }
 
 export function markSnippet(headline: string): string {
   return escapeHtml(headline).replaceAll("\u0003", "&lt;").replaceAll("\u0001", "<mark>").replaceAll("\u0002", "</mark>");
+}
+
+/** markSnippet in SQL, for the headline expression `h` (escapeHtml's five characters, then the marks). */
+export function markSnippetSql(h: string): string {
+  const escaped = [
+    ["&", "&amp;"],
+    ["<", "&lt;"],
+    [">", "&gt;"],
+    ['"', "&quot;"],
+    ["''", "&#39;"],
+  ].reduce((e, [from, to]) => `replace(${e}, '${from}', '${to}')`, h);
+  return `replace(replace(replace(${escaped}, chr(3), '&lt;'), chr(1), '<mark>'), chr(2), '</mark>')`;
 }
 
 /*
@@ -82,7 +97,8 @@ export function searchByRelevance(s: {
   rank: string;
   place: boolean;
   after: string;
-  limit: number;
+  /** The page size: a number, or an SQL integer expression (a parameter). */
+  limit: number | string;
   /** LIST_COLUMNS, or VIEW_COLUMNS when the caller needs bodies. */
   columns: string;
 }): string {
@@ -111,7 +127,7 @@ export function searchByRelevance(s: {
             UNION ALL SELECT * FROM archive) c
     )
     SELECT ${s.columns}, k.rank
-    FROM (SELECT id, rank FROM ranked k WHERE ${s.after} ORDER BY rank DESC, id DESC LIMIT ${s.limit + 1}) k
+    FROM (SELECT id, rank FROM ranked k WHERE ${s.after} ORDER BY rank DESC, id DESC LIMIT ${typeof s.limit === "number" ? s.limit + 1 : `${s.limit} + 1`}) k
     JOIN articles a ON a.id = k.id
     JOIN article_revisions r ON r.id = a.published_revision_id
     LEFT JOIN places p ON p.id = r.dateline_place_id

@@ -12,7 +12,17 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import { ACTOR_COVERAGE_PUBLIC, PUBLIC_ARTICLE } from "../../modules/article";
+import {
+  ACTOR_COVERAGE_PUBLIC,
+  markSnippetSql,
+  PUBLIC_ARTICLE,
+  searchByRelevance,
+  searchConfigs,
+  searchCounting,
+  searchMatch,
+  searchRank,
+  snippetHeadline,
+} from "../../modules/article";
 import { PUBLIC_READER, referenceVisibleSql } from "../../modules/reference";
 import { ReferenceType } from "../../shared/enums";
 import { isUuid } from "../../shared/ids";
@@ -26,6 +36,7 @@ import {
   int,
   iso,
   isoOrNull,
+  jsNumber,
   object,
   rowOrNull,
   str,
@@ -93,10 +104,18 @@ class Compiler {
   /** The CTE of the root actor being compiled: Actor.articles is compiled there only. */
   rootActor: { alias: string; cte: string } | null = null;
 
+  private mode = 0;
+
   constructor(
     readonly schema: GraphQLSchema,
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+    /** The variant compiled: one mode per root `articles` field, in field order (modesOf). */
+    private readonly modes: readonly ArticlesMode[],
   ) {}
+
+  nextMode(): ArticlesMode {
+    return this.modes[this.mode++] ?? no("a root articles field without a mode");
+  }
 
   name(prefix: string): string {
     return `${prefix}${++this.n}`;
@@ -174,115 +193,190 @@ const col =
   (_c, _n, x) =>
     write(`${x}.${column}`);
 
+/** A keyset order of a page of articles: its cursor kind and values, the SQL of its order and cursor on a row `x`. */
+interface Keyset {
+  kind: "new" | "rel";
+  /** decodeCursor's shape of the first value, and the parameter's SQL type. */
+  shape: "micros" | "number";
+  cast: string;
+  /** The rows' order: `x.` columns (DESC), and the column list of the CTE (for ORDER BY without alias). */
+  order: (x: string, dir: "DESC" | "ASC") => string;
+  cursor: (x: string) => string;
+}
+
+const NEWEST: Keyset = {
+  kind: "new",
+  shape: "micros",
+  cast: "bigint",
+  order: (x, d) => `${x}published_at ${d}, ${x}id ${d}`,
+  cursor: (x) => newCursor(x),
+};
+
+/** encodeCursor("rel", [rank, id]): the rank written as JSON.stringify writes the double. */
+const RELEVANCE: Keyset = {
+  kind: "rel",
+  shape: "number",
+  cast: "float8",
+  order: (x, d) => `${x}rank ${d}, ${x}id ${d}`,
+  cursor: (x) => `(${base64url(`'["rel",' || ${jsNumber(`${x}.rank`)} || ',"' || ${x}.id::text || '"]'`)})`,
+};
+
 /**
- * A page of articles, newest first, as ArticleConnection: `rows(first, us, cid)` is the statement
- * of the page's ARTICLE_COLUMNS rows (at most first + 1), `count` the totalCount's SQL.
+ * A page of articles as ArticleConnection: `rows(first, at, cid)` is the statement of the page's
+ * ARTICLE_COLUMNS rows in the keyset's order (at most first + 1; `at`, `cid`: the `after`
+ * position, both NULL without one), `count` the totalCount's SQL and `capped` totalCountCapped's,
+ * `snippet` the edges' snippet on a row.
  */
 function connection(
   c: Compiler,
   nodes: FieldNode[],
   def: GraphQLField<unknown, unknown>,
-  rows: (first: string, us: string, cid: string) => string,
-  count: string,
+  keyset: Keyset,
+  spec: {
+    rows: (first: string, at: string, cid: string) => string;
+    count: string;
+    capped: string;
+    snippet: (x: string) => JsonSql;
+  },
 ): JsonSql {
   const args = c.args(def, nodes[0]!);
-  const cursor = (vars: Vars): [string, string] | [null, null] => {
+  const cursor = (vars: Vars): [string | number, string] | [null, null] => {
     const after = args(vars).after as string | null | undefined;
     if (after === null || after === undefined) return [null, null];
     // PageArgs' MaxLength(500): a longer one is Apollo's to refuse.
     if (after.length > 500) no("after over 500 characters");
-    return decodeCursor<[string, string]>("new", after, ["micros", "uuid"]);
+    return decodeCursor<[string | number, string]>(keyset.kind, after, [keyset.shape, "uuid"]);
   };
   const first = c.param((vars) => pageSize(args(vars).first as number | null | undefined), "int");
-  const us = c.param((vars) => cursor(vars)[0], "bigint");
+  const at = c.param((vars) => cursor(vars)[0], keyset.cast);
   const cid = c.param((vars) => cursor(vars)[1], "uuid");
   const page = c.name("page");
   const shown = c.name("shown");
   c.ctes.push(
-    `${page} AS (${rows(first, us, cid)})`,
-    `${shown} AS (SELECT * FROM ${page} ORDER BY published_at DESC, id DESC LIMIT ${first})`,
+    `${page} AS (${spec.rows(first, at, cid)})`,
+    `${shown} AS (SELECT * FROM ${page} ORDER BY ${keyset.order("", "DESC")} LIMIT ${first})`,
   );
   // RequestRecord.page: the page's articles, and the visible set.
   c.served.push(`ARRAY(SELECT id FROM ${shown})`);
   c.visibleSet.push("true");
-  const edge = (x: string, edgeNodes: FieldNode[]) => {
+  const fields = (typeName: string, on: FieldNode[], field: (name: string, f: FieldNode[]) => JsonSql | null) => {
     const members: [string, JsonSql][] = [];
     for (const [key, f] of c.collect(
-      edgeNodes.map((n) => n.selectionSet),
-      "ArticleEdge",
+      on.map((n) => n.selectionSet),
+      typeName,
     )) {
       const name = f[0]!.name.value;
       if (f.some((n) => n.arguments?.length)) no("arguments");
-      if (name === "cursor") members.push([key, `('"' || ${newCursor(x)} || '"')`]);
-      else if (name === "node") members.push([key, c.object("Article", f, x)]);
-      // A search's passages; null for every other list (Page.edgeFields).
-      else if (name === "snippet") members.push([key, `'null'`]);
-      else if (name === "__typename") members.push([key, `'"ArticleEdge"'`]);
-      else no(`field ArticleEdge.${name}`);
+      members.push([key, name === "__typename" ? `'"${typeName}"'` : (field(name, f) ?? no(`field ${typeName}.${name}`))]);
     }
     return object(members);
   };
-  const pageInfo = (infoNodes: FieldNode[]) => {
-    const members: [string, JsonSql][] = [];
-    const end = (dir: string) =>
-      `coalesce((SELECT '"' || ${newCursor("x")} || '"' FROM ${shown} x ORDER BY x.published_at ${dir}, x.id ${dir} LIMIT 1), 'null')`;
-    for (const [key, f] of c.collect(
-      infoNodes.map((n) => n.selectionSet),
-      "PageInfo",
-    )) {
-      const name = f[0]!.name.value;
-      if (f.some((n) => n.arguments?.length)) no("arguments");
-      if (name === "hasNextPage") members.push([key, bool(`(SELECT count(*) FROM ${page}) > ${first}`)]);
-      else if (name === "hasPreviousPage") members.push([key, `'false'`]);
-      else if (name === "startCursor") members.push([key, end("DESC")]);
-      else if (name === "endCursor") members.push([key, end("ASC")]);
-      else if (name === "__typename") members.push([key, `'"PageInfo"'`]);
-      else no(`field PageInfo.${name}`);
-    }
-    return object(members);
-  };
-  const members: [string, JsonSql][] = [];
-  for (const [key, f] of c.collect(
-    nodes.map((n) => n.selectionSet),
-    "ArticleConnection",
-  )) {
-    const name = f[0]!.name.value;
-    if (f.some((n) => n.arguments?.length)) no("arguments");
+  const edge = (x: string, edgeNodes: FieldNode[]) =>
+    fields("ArticleEdge", edgeNodes, (name, f) =>
+      name === "cursor"
+        ? `('"' || ${keyset.cursor(x)} || '"')`
+        : name === "node"
+          ? c.object("Article", f, x)
+          : name === "snippet"
+            ? spec.snippet(x)
+            : null,
+    );
+  const end = (dir: "DESC" | "ASC") =>
+    `coalesce((SELECT '"' || ${keyset.cursor("x")} || '"' FROM ${shown} x ORDER BY ${keyset.order("x.", dir)} LIMIT 1), 'null')`;
+  const pageInfo = (infoNodes: FieldNode[]) =>
+    fields("PageInfo", infoNodes, (name) =>
+      name === "hasNextPage"
+        ? bool(`(SELECT count(*) FROM ${page}) > ${first}`)
+        : name === "hasPreviousPage"
+          ? `'false'`
+          : name === "startCursor"
+            ? end("DESC")
+            : name === "endCursor"
+              ? end("ASC")
+              : null,
+    );
+  return fields("ArticleConnection", nodes, (name, f) => {
     if (name === "edges") {
       const x = c.name("e");
-      members.push([key, array(edge(x, f), `${shown} ${x}`, `${x}.published_at DESC, ${x}.id DESC`)]);
-    } else if (name === "pageInfo") members.push([key, pageInfo(f)]);
-    else if (name === "totalCount") members.push([key, int(`(${count})`)]);
-    // Only a search caps its count.
-    else if (name === "totalCountCapped") members.push([key, `'false'`]);
-    else if (name === "__typename") members.push([key, `'"ArticleConnection"'`]);
-    else no(`field ArticleConnection.${name}`);
-  }
-  return object(members);
+      return array(edge(x, f), `${shown} ${x}`, keyset.order(`${x}.`, "DESC"));
+    }
+    if (name === "pageInfo") return pageInfo(f);
+    if (name === "totalCount") return int(`(${spec.count})`);
+    if (name === "totalCountCapped") return spec.capped;
+    return null;
+  });
+}
+
+/** Page.edgeFields of a list that is not a search: no snippet. */
+const NO_SNIPPET = () => `'null'`;
+
+/** What a root `articles` field of a document is, from its arguments: a list, a search, or neither (Apollo's). */
+export type ArticlesMode = "list" | "search" | "other";
+
+function articlesMode(a: Record<string, unknown>): ArticlesMode {
+  const filter = a.filter as Record<string, unknown> | null | undefined;
+  const order = a.orderBy as string | null | undefined;
+  if (filter === null || filter === undefined) return order == null || order === "NEWEST" ? "list" : "other";
+  // A search with no other filter, by relevance (listPublished's default with a query).
+  const onlyQuery = Object.entries(filter).every(([k, v]) => k === "query" || v === null || v === undefined);
+  return onlyQuery && typeof filter.query === "string" && (order == null || order === "RELEVANCE") ? "search" : "other";
 }
 
 /** One entry per compiled field of each type; `x` is the row alias the type reads. */
 const FIELDS: Record<string, Record<string, FieldFn>> = {
   Query: {
-    // ArticleQueryResolver.articles -> PublishedReader.listPublished without filter, NEWEST.
+    // ArticleQueryResolver.articles -> PublishedReader.listPublished: NEWEST without filter, or a search by relevance.
     articles: (c, nodes, _x, def) => {
       const args = c.args(def, nodes[0]!);
-      // Filters, searches and other orders are Apollo's.
+      const mode = c.nextMode();
+      // The variant was chosen from these variables (modesOf); a request is never answered by another's.
       c.checks.push((vars) => {
-        const a = args(vars);
-        if (a.filter !== null && a.filter !== undefined) no("filter");
-        if (a.orderBy !== null && a.orderBy !== undefined && a.orderBy !== "NEWEST") no("orderBy");
+        if (articlesMode(args(vars)) !== mode) no("another variant");
       });
-      return connection(
-        c,
-        nodes,
-        def,
-        (first, us, cid) => `SELECT ${ARTICLE_COLUMNS}
-          FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
-          WHERE ${PUBLIC_ARTICLE} AND ${before("a.published_at", "a.id", us, cid)}
-          ORDER BY a.published_at DESC, a.id DESC LIMIT ${first} + 1`,
-        `SELECT count(*) FROM articles a WHERE ${PUBLIC_ARTICLE}`,
-      );
+      if (mode === "list") {
+        return connection(c, nodes, def, NEWEST, {
+          rows: (first, us, cid) => `SELECT ${ARTICLE_COLUMNS}
+            FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
+            WHERE ${PUBLIC_ARTICLE} AND ${before("a.published_at", "a.id", us, cid)}
+            ORDER BY a.published_at DESC, a.id DESC LIMIT ${first} + 1`,
+          count: `SELECT count(*) FROM articles a WHERE ${PUBLIC_ARTICLE}`,
+          capped: `'false'`,
+          snippet: NO_SNIPPET,
+        });
+      }
+      if (mode !== "search") no("filters other than a search");
+      // listPublished's checks of filter.query, on the trimmed text it searches for.
+      const q = c.param((vars) => {
+        const query = ((args(vars).filter as { query: string }).query ?? "").trim();
+        if (!query || query.length > 200) no("an empty or long search");
+        return query;
+      }, "text");
+      const configs = searchConfigs(null);
+      const match = searchMatch(configs, q);
+      // searchCounting.cap read per request, as listPublished does.
+      const cap = c.param(() => searchCounting.cap, "int");
+      const counted = c.name("counted");
+      c.ctes.push(`${counted} AS (SELECT count(*) AS n FROM (
+          SELECT 1 FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
+          WHERE ${PUBLIC_ARTICLE} AND ${match} LIMIT ${cap} + 1) x)`);
+      return connection(c, nodes, def, RELEVANCE, {
+        rows: (first, rank, cid) =>
+          searchByRelevance({
+            onArticle: [PUBLIC_ARTICLE],
+            onRevision: [],
+            match,
+            rank: searchRank(configs, q),
+            place: false,
+            after: `(k.rank, k.id) < (coalesce(${rank}, 'infinity'::float8), coalesce(${cid}, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))`,
+            limit: first,
+            columns: ARTICLE_COLUMNS,
+          }),
+        count: `SELECT least(n, ${cap}) FROM ${counted}`,
+        capped: bool(`(SELECT n > ${cap} FROM ${counted})`),
+        // snippetsOf: markSnippet of the revision's headline for the query.
+        snippet: (x) =>
+          `coalesce((SELECT to_json(${markSnippetSql(snippetHeadline(configs, q))})::text FROM article_revisions r WHERE r.id = ${x}.revision_id), 'null')`,
+      });
     },
     // ArticleQueryResolver.article -> PublishedReader.findPublished (an older slug still resolves).
     article: (c, nodes, _x, def) => {
@@ -474,17 +568,16 @@ const FIELDS: Record<string, Record<string, FieldFn>> = {
       const root = c.rootActor;
       if (!root || root.alias !== x) no("Actor.articles below the root");
       const actorId = `(SELECT id FROM ${root!.cte})`;
-      return connection(
-        c,
-        nodes,
-        def,
-        (first, us, cid) => `SELECT ${ARTICLE_COLUMNS}
+      return connection(c, nodes, def, NEWEST, {
+        rows: (first, us, cid) => `SELECT ${ARTICLE_COLUMNS}
           FROM (SELECT a.* FROM actor_coverage c JOIN articles a ON a.id = c.article_id
                 WHERE c.actor_id = ${actorId} AND ${PUBLIC_ARTICLE} AND ${before("c.published_at", "c.article_id", us, cid)}
                 ORDER BY c.published_at DESC, c.article_id DESC LIMIT ${first} + 1) a
           JOIN article_revisions r ON r.id = a.published_revision_id`,
-        `SELECT count(*) FROM actor_coverage c WHERE c.actor_id = ${actorId} AND ${ACTOR_COVERAGE_PUBLIC}`,
-      );
+        count: `SELECT count(*) FROM actor_coverage c WHERE c.actor_id = ${actorId} AND ${ACTOR_COVERAGE_PUBLIC}`,
+        capped: `'false'`,
+        snippet: NO_SNIPPET,
+      });
     },
   },
   Source: {
@@ -518,18 +611,37 @@ const FIELDS: Record<string, Record<string, FieldFn>> = {
 };
 
 /**
- * The plan of a validated query operation, or NotCompiled. The statement returns `body` (the
- * answer, newline-terminated as Apollo writes it), `served` (the articles shown, for cache tags)
- * and `visible_set` (the answer depends on which articles are visible).
+ * What chooses a document's variant: for each root `articles` field (in the order the compiler
+ * meets them), its mode from the request's coerced variables. Throws for arguments graphql-js
+ * would refuse (Apollo's to answer).
+ */
+export function modesOf(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): (vars: Vars) => ArticlesMode[] {
+  const c = new Compiler(schema, fragments, []);
+  const def = schema.getQueryType()!.getFields().articles!;
+  const fields = [...c.collect([operation.selectionSet], "Query").values()]
+    .map((f) => f[0]!)
+    .filter((f) => f.name.value === "articles");
+  return (vars) => fields.map((f) => articlesMode(getArgumentValues(def, f, vars)));
+}
+
+/**
+ * The plan of a validated query operation in one variant (modesOf), or NotCompiled. The statement
+ * returns `body` (the answer, newline-terminated as Apollo writes it), `served` (the articles shown,
+ * for cache tags) and `visible_set` (the answer depends on which articles are visible).
  */
 export function compileOperation(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  modes: readonly ArticlesMode[],
 ): CompiledPlan {
   if (operation.operation !== OperationTypeNode.QUERY) no("not a query");
   if (operation.directives?.length) no("directives");
-  const c = new Compiler(schema, fragments);
+  const c = new Compiler(schema, fragments, modes);
   const data = c.object("Query", [operation], "");
   const body = `'{"data":' || ${data} || '}' || E'\\n'`;
   const served = c.served.length ? c.served.join(" || ") : "ARRAY[]::uuid[]";

@@ -25,7 +25,7 @@ import { withSpan } from "../../shared/tracing-hooks";
 import type { GraphQLParams } from "../graphql-request";
 import { overCost, rememberedCost } from "../limits";
 import { passesCsrf } from "../response-cache.middleware";
-import { compileOperation, NotCompiled, type CompiledPlan } from "./compile";
+import { compileOperation, modesOf, NotCompiled, type ArticlesMode, type CompiledPlan } from "./compile";
 
 /*
  * Anonymous queries over the public read model, answered by one SQL statement that writes the
@@ -51,12 +51,19 @@ export interface CompiledAnswer {
   tags: string[];
 }
 
+/** A plan and its prepared statement's name (null: planned each time). */
+interface Variant {
+  plan: CompiledPlan;
+  name: string | null;
+}
+
+/** A validated document's query operation, with its variants compiled so far (false: Apollo's). */
 interface Prepared {
   document: DocumentNode;
   operation: OperationDefinitionNode;
-  plan: CompiledPlan;
-  /** A named (prepared) statement on each primary connection, or null: planned each time. */
-  name: string | null;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  modes: (vars: Record<string, unknown>) => ArticlesMode[];
+  variants: Map<string, Variant | false>;
 }
 
 export interface CompiledReadsOptions {
@@ -115,10 +122,13 @@ export class CompiledReads {
     const coerced = getVariableValues(schema, prepared.operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
     if (coerced.errors) return null;
     if (overCost(rememberedCost(schema, prepared.document, prepared.operation, variables), maxCost)) return null;
+    let variant: Variant | false;
     let values: unknown[];
     try {
-      for (const check of prepared.plan.checks) check(coerced.coerced);
-      values = prepared.plan.params.map((read) => read(coerced.coerced));
+      variant = this.variant(prepared, coerced.coerced);
+      if (!variant) return null;
+      for (const check of variant.plan.checks) check(coerced.coerced);
+      values = variant.plan.params.map((read) => read(coerced.coerced));
     } catch {
       // NotCompiled, or a user error (a bad cursor, a page size out of bounds): Apollo's to answer.
       return null;
@@ -130,7 +140,7 @@ export class CompiledReads {
       [row] = await withSpan(
         `query ${name}`.trim(),
         { "graphql.operation.name": name, "graphql.operation.type": "query", "newsgraph.compiled_read": true },
-        () => this.run<{ body: string; served: string[]; visible_set: boolean }>(prepared, values),
+        () => this.run<{ body: string; served: string[]; visible_set: boolean }>(variant, values),
       );
     } catch (err) {
       this.opts.log.warn({ err, operation: operationName }, "compiled read failed; Apollo answers");
@@ -138,7 +148,7 @@ export class CompiledReads {
     }
     if (!row) return null;
     // Figures are rewritten per reader (bodyFor): such answers are Apollo's.
-    if (prepared.plan.guardFigures && row.body.includes("data-media-id")) return null;
+    if (variant.plan.guardFigures && row.body.includes("data-media-id")) return null;
     const tags = [...new Set(row.served)].map(articleTag);
     if (row.visible_set) tags.push(ARTICLES_TAG);
     return { body: row.body, contentType, tags };
@@ -165,18 +175,29 @@ export class CompiledReads {
     if (!operation) return null;
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    return { document, operation, fragments, modes: modesOf(this.opts.schema, operation, fragments), variants: new Map() };
+  }
+
+  /** The plan of the variant these variables choose (a list or a search per root `articles`), compiled on first use. */
+  private variant(prepared: Prepared, vars: Record<string, unknown>): Variant | false {
+    const modes = prepared.modes(vars);
+    const key = modes.join();
+    const known = prepared.variants.get(key);
+    if (known !== undefined) return known;
+    let variant: Variant | false = false;
     try {
-      const plan = compileOperation(this.opts.schema, operation, fragments);
-      const name = this.named < MAX_NAMED ? `ng_compiled_${++this.named}` : null;
-      return { document, operation, plan, name };
+      const plan = compileOperation(this.opts.schema, prepared.operation, prepared.fragments, modes);
+      variant = { plan, name: this.named < MAX_NAMED ? `ng_compiled_${++this.named}` : null };
     } catch (err) {
-      if (err instanceof NotCompiled) return null;
-      throw err;
+      // Not compilable: Apollo's. Anything else is a defect of the compiler, and Apollo answers too.
+      if (!(err instanceof NotCompiled)) this.opts.log.error({ err }, "compiling a read failed; Apollo answers");
     }
+    prepared.variants.set(key, variant);
+    return variant;
   }
 
   /** The plan's statement: on a replica when the request's scope allows it (a public read), else prepared on the primary. */
-  private run<T>(prepared: Prepared, values: unknown[]): Promise<T[]> {
+  private run<T>(variant: Variant, values: unknown[]): Promise<T[]> {
     const stats = queryStats.getStore();
     if (stats) stats.count += 1;
     metrics.sqlStatement();
@@ -184,13 +205,13 @@ export class CompiledReads {
     if (scope) {
       // What replicaReadsPlugin decides for an anonymous query.
       scope.replicaAllowed = true;
-      const onReplica = scope.route<T>(prepared.plan.sql, values);
+      const onReplica = scope.route<T>(variant.plan.sql, values);
       if (onReplica) return onReplica;
     }
     const pool = (this.opts.dataSource.driver as unknown as { master: Pool }).master;
-    const text = prepared.plan.sql;
+    const text = variant.plan.sql;
     return pool
-      .query<T & object>(prepared.name ? { name: prepared.name, text, values } : { text, values })
+      .query<T & object>(variant.name ? { name: variant.name, text, values } : { text, values })
       .then((r) => r.rows as T[]);
   }
 }

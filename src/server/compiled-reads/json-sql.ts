@@ -32,6 +32,21 @@ export const bool = (e: string): JsonSql => `CASE WHEN ${e} THEN 'true' ELSE 'fa
 /** A text[] column as a JSON array of strings (array_to_json writes it without spaces). */
 export const strings = (e: string): JsonSql => `array_to_json(${e})::text`;
 
+/**
+ * A float8 as JSON.stringify writes it. Both print the shortest text that reads back as the same
+ * double; they differ only in when they use an exponent and how they write it (PostgreSQL:
+ * "1e-05" below 1e-4 and from 1e15; JavaScript: "0.00001" down to 1e-7, and "1e+21" from 1e21).
+ */
+export const jsNumber = (e: string): JsonSql => `(SELECT CASE
+    WHEN t !~ 'e' THEN t
+    WHEN split_part(t, 'e', 2)::int BETWEEN -6 AND -1
+      THEN CASE WHEN left(t, 1) = '-' THEN '-' ELSE '' END || '0.' || repeat('0', -split_part(t, 'e', 2)::int - 1)
+           || replace(ltrim(split_part(t, 'e', 1), '-'), '.', '')
+    WHEN split_part(t, 'e', 2)::int BETWEEN 0 AND 20
+      THEN (t::numeric)::text
+    ELSE split_part(t, 'e', 1) || 'e' || CASE WHEN split_part(t, 'e', 2)::int > 0 THEN '+' ELSE '' END || split_part(t, 'e', 2)::int::text
+  END FROM (SELECT (${e})::float8::text AS t) n)`;
+
 /** Date#toISOString of a timestamptz: milliseconds cut, not rounded, as the pg driver's Date and to_char both do. */
 const isoText = (e: string) => `to_char(${e} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 export const iso = (e: string): JsonSql => `('"' || ${isoText(e)} || '"')`;
