@@ -150,7 +150,7 @@ describe("the client's public pages, compiled", () => {
 
   it("answers drafts, unpublished articles and unknown slugs with null, tagged to purge when any article changes", async () => {
     expect(HIDDEN.length).toBeGreaterThan(0);
-    for (const slug of [...HIDDEN.map((a) => a.slug), "no-such-article"]) {
+    for (const slug of [...HIDDEN.map((a) => a.slug), "no-such-article", "x' OR '1'='1", 'x"); DROP TABLE articles; --']) {
       const r = await same(ARTICLE, { slug });
       expect(r.sql).toBe(1);
       expect(JSON.parse(r.text)).toEqual({ data: { article: null } });
@@ -239,6 +239,12 @@ describe("the client's public pages, compiled", () => {
     const r = await same(ARTICLE, { slug });
     expect(r.sql).toBe(1);
     expect(JSON.parse(r.text)).toMatchObject({ data: { article: { slug } } });
+    // The snippet (of the body's plain text) escapes as markSnippet does: only the marks are tags.
+    const found = await same(SEARCH, { filter: { query: "ampersands" } });
+    expect(found.sql).toBe(1);
+    const snippet = (JSON.parse(found.text) as { data: { articles: { edges: { snippet: string }[] } } }).data.articles.edges[0]!
+      .snippet;
+    expect(snippet).toContain("tags &amp; <mark>ampersands</mark>, &#39;single&#39; quotes");
   });
 });
 

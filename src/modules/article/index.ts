@@ -13,14 +13,7 @@ export {
   type PublishedClaim,
   type PublishedCorrection,
 } from "./published.reader";
-export {
-  markSnippetSql,
-  searchByRelevance,
-  searchConfigs,
-  searchMatch,
-  searchRank,
-  snippetHeadline,
-} from "./search.sql";
+export { markSnippetSql, searchByRelevance, searchConfigs, searchMatch, searchRank, snippetHeadline } from "./search.sql";
 export { CLAIM_VERDICTS, RATING_SCALE, VERDICT_STATUSES, claimStatusLabel } from "./claim-verdict";
 export { ArticleService } from "./article.service";
 export { SYSTEM, WorkflowService, type WorkflowSchedule } from "./workflow.service";
