@@ -30,7 +30,12 @@ afterAll(async () => {
   await app?.close();
 });
 
+/** Headers that differ between two responses whoever answers: the date, the connection, the statement count. */
+const PER_RESPONSE = new Set(["date", "connection", "keep-alive", "x-sql-statements"]);
+
 interface Sent {
+  /** Every other header. */
+  headers: Record<string, string>;
   status: number;
   text: string;
   type: string | null;
@@ -45,19 +50,20 @@ async function send(
   variables: Record<string, unknown>,
   opts: { method?: "GET" | "POST"; accept?: string; operationName?: string },
 ): Promise<Sent> {
-  const headers: Record<string, string> = opts.accept ? { accept: opts.accept } : {};
+  const sent: Record<string, string> = opts.accept ? { accept: opts.accept } : {};
   const res =
     opts.method === "GET"
       ? await fetch(
           `${url}?${new URLSearchParams({ query, variables: JSON.stringify(variables), ...(opts.operationName ? { operationName: opts.operationName } : {}) }).toString()}`,
-          { headers },
+          { headers: sent },
         )
       : await fetch(url, {
           method: "POST",
-          headers: { ...headers, "content-type": "application/json" },
+          headers: { ...sent, "content-type": "application/json" },
           body: JSON.stringify({ query, variables, operationName: opts.operationName }),
         });
   return {
+    headers: Object.fromEntries([...res.headers].filter(([k]) => !PER_RESPONSE.has(k))),
     status: res.status,
     text: await res.text(),
     type: res.headers.get("content-type"),
@@ -80,6 +86,7 @@ async function same(
     cacheControl: a.cacheControl,
     tags: a.tags,
   });
+  expect(c.headers).toEqual(a.headers);
   expect(c.text).toBe(a.text);
   return { ...c, apolloSql: a.sql };
 }
@@ -311,6 +318,30 @@ describe("what stays with GraphQL execution", () => {
     const big = await same(query, { n: 100 });
     expect(big.status).toBe(400);
     expect(JSON.parse(big.text)).toMatchObject({ errors: [{ extensions: { code: "BAD_USER_INPUT" } }] });
+  });
+
+  it("bounds what a client can make it remember: long documents and more than 8 variants of one are Apollo's", async () => {
+    // A front page padded past 16 KB with a comment: the same answer, by Apollo.
+    const long = await same(`${"#".repeat(17 * 1024)}\n${FRONT}`, { first: 2 });
+    expect(long.status).toBe(200);
+    expect(long.sql).toBe(long.apolloSql);
+    // Two root lists, each a list, a search or neither by its variable: nine variants of one document.
+    const doc = `query Two($a: ArticleFilter, $b: ArticleFilter) {
+      a: articles(filter: $a, first: 1) { edges { node { slug } } }
+      b: articles(filter: $b, first: 1) { edges { node { slug } } }
+    }`;
+    const as = [null, { query: "Maduro" }, { topic: "oil" }];
+    const order: [unknown, unknown][] = [];
+    for (const a of as) for (const b of as) if (a !== null || b !== null) order.push([a, b]);
+    order.push([null, null]);
+    const answered: number[] = [];
+    for (const [a, b] of order) {
+      const r = await same(doc, { a, b });
+      expect(r.status).toBe(200);
+      answered.push(r.sql === 1 ? 1 : 0);
+    }
+    // Compiled: the variants without a topic filter among the first eight; the ninth (two plain lists) is Apollo's.
+    expect(answered).toEqual([1, 0, 1, 1, 0, 0, 0, 0, 0]);
   });
 
   it("chooses the media type by Accept as Apollo does, and leaves an unacceptable one to Apollo", async () => {

@@ -91,6 +91,13 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 /** Prepared statements kept per connection: the documents front ends send are few; the rest are planned each time. */
 const MAX_NAMED = 64;
+/**
+ * Bounds on what a client can make this remember: documents longer than a front end's (theirs
+ * are 1-3 KB) are Apollo's; plans are kept by their document's text, at most 512 documents (8 MB of
+ * text at most), and at most 8 variants (list or search per root `articles`) per document.
+ */
+const MAX_DOCUMENT_CHARS = 16 * 1024;
+const MAX_VARIANTS = 8;
 
 export class CompiledReads {
   /** Per operation name and document text: its plan, or false (Apollo's). */
@@ -108,7 +115,7 @@ export class CompiledReads {
    */
   async answer(params: GraphQLParams, req: IncomingMessage, rewritten: boolean): Promise<CompiledAnswer | null> {
     const { query, operationName, variables, extensions } = params;
-    if (typeof query !== "string") return null;
+    if (typeof query !== "string" || query.length > MAX_DOCUMENT_CHARS) return null;
     if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return null;
     if (variables !== undefined && variables !== null && !isPlainObject(variables)) return null;
     // Extensions are Apollo's (an automatic persisted query registers there), except the trusted document's own hash.
@@ -184,6 +191,7 @@ export class CompiledReads {
     const key = modes.join();
     const known = prepared.variants.get(key);
     if (known !== undefined) return known;
+    if (prepared.variants.size >= MAX_VARIANTS) return false;
     let variant: Variant | false = false;
     try {
       const plan = compileOperation(this.opts.schema, prepared.operation, prepared.fragments, modes);
