@@ -93,8 +93,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 const MAX_NAMED = 64;
 /**
  * Bounds on what a client can make this remember: documents longer than a front end's (theirs
- * are 1-3 KB) are Apollo's; plans are kept by their document's text, at most 512 documents (8 MB of
- * text at most), and at most 8 variants (list or search per root `articles`) per document.
+ * are 1-3 KB) are Apollo's; plans are kept by their document's text, at most 512 documents (8 million
+ * characters at most), and at most 8 variants (list or search per root `articles`) per document.
  */
 const MAX_DOCUMENT_CHARS = 16 * 1024;
 const MAX_VARIANTS = 8;
