@@ -267,6 +267,7 @@ describe("what stays with GraphQL execution", () => {
       [`query { articles(first: 2) { edges { node { claims { rating statusLabel } } } } }`, {}],
       [`query { articles(first: 2) { edges { node { dateline { latitude } } } } }`, {}],
       [`query($on: Boolean!) { articles(first: 2) { edges { node { slug @include(if: $on) } } } }`, { on: true }],
+      [`query($on: Boolean!) { articles(first: 2) @include(if: $on) { totalCount } }`, { on: true }],
       [print(ActorPageDocument), { slug: DEMO.actors[0]!.slug }],
       [
         `query { actor(slug: "${DEMO.actors[0]!.slug}") { articles(first: 1) { edges { node { actors { actor { articles { totalCount } } } } } } } }`,

@@ -182,7 +182,13 @@ export class CompiledReads {
     if (!operation) return null;
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-    return { document, operation, fragments, modes: modesOf(this.opts.schema, operation, fragments), variants: new Map() };
+    try {
+      return { document, operation, fragments, modes: modesOf(this.opts.schema, operation, fragments), variants: new Map() };
+    } catch (err) {
+      // A directive or a fragment on another type at the root: Apollo's.
+      if (err instanceof NotCompiled) return null;
+      throw err;
+    }
   }
 
   /** The plan of the variant these variables choose (a list or a search per root `articles`), compiled on first use. */
