@@ -153,7 +153,9 @@ export class CompiledReads {
       this.opts.log.warn({ err, operation: operationName }, "compiled read failed; Apollo answers");
       return null;
     }
-    if (!row) return null;
+    // No text: a value the statement could not write (an enum value outside the schema's; CHECK
+    // constraints rule those out). Apollo answers, with its error.
+    if (!row || typeof row.body !== "string") return null;
     // Figures are rewritten per reader (bodyFor): such answers are Apollo's.
     if (variant.plan.guardFigures && row.body.includes("data-media-id")) return null;
     const tags = [...new Set(row.served)].map(articleTag);
