@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from "@apollo/server";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import { queryStats } from "../db/query-counter";
 import type { ReplicaSet } from "../db/replicas";
 import { readScope } from "../shared/read-scope";
 import type { CompiledReads } from "./compiled-reads";
 import { buildContext, type Context } from "./context";
-import { requestState } from "./graphql-request";
+import { requestState, type GraphQLParams } from "./graphql-request";
 import type { CachedResponse } from "./response-cache";
 import { noteOutcome } from "./metrics";
 import { publicCacheControl } from "./plugins/cache-policy";
@@ -49,27 +49,31 @@ interface Answered {
   tags: string[] | null;
 }
 
+/** The request as Apollo reads it (built only when Apollo answers): with the trusted document's text put in. */
+function apolloRequest(req: Request, params: GraphQLParams | null, rewritten: boolean): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+  }
+  let search = new URL(req.originalUrl, "http://x").search;
+  let body: unknown = (req as { body?: unknown }).body;
+  if (rewritten && params) {
+    if (req.method === "GET") {
+      const sp = new URLSearchParams(search);
+      sp.set("query", String(params.query));
+      search = `?${sp.toString()}`;
+    } else {
+      body = params;
+    }
+  }
+  return { method: req.method.toUpperCase(), headers, search, body };
+}
+
 export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
   const { apollo, services } = opts;
   return async (req, res, next) => {
     try {
       const { params, anonymous, rewritten, storePublic, purgedLsn } = requestState(req, res);
-      const headers = new HeaderMap();
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-      }
-      let search = new URL(req.originalUrl, "http://x").search;
-      let body: unknown = (req as { body?: unknown }).body;
-      if (rewritten && params) {
-        if (req.method === "GET") {
-          const sp = new URLSearchParams(search);
-          sp.set("query", String(params.query));
-          search = `?${sp.toString()}`;
-        } else {
-          body = params;
-        }
-      }
-      const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method.toUpperCase(), headers, search, body };
       let ctx: Context | undefined;
       const compiled = anonymous && params ? opts.compiled : null;
       const execute = async (): Promise<Answered> => {
@@ -82,7 +86,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
           return { status: 200, headers: h, body: { kind: "complete", string: fast.body }, tags: fast.tags };
         }
         const r = await apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest,
+          httpGraphQLRequest: apolloRequest(req, params, rewritten),
           context: async () => (ctx = await buildContext(services, req, opts.trustProxy)),
         });
         return { status: r.status ?? 200, headers: r.headers, body: r.body, tags: null };

@@ -66,7 +66,6 @@ type Vars = Record<string, unknown>;
 
 export interface CompiledPlan {
   sql: string;
-  checks: ((vars: Vars) => void)[];
   /** Each parameter's value from the coerced variables; throws (NotCompiled or a user error) to leave the request to Apollo. */
   params: ((vars: Vars) => unknown)[];
   /** The answer shows body.html: an answer whose bodies hold figures is left to Apollo (bodyFor rewrites them). */
@@ -92,8 +91,6 @@ const WITH_ARGUMENTS = new Set(["Query.articles", "Query.article", "Query.actor"
 
 class Compiler {
   readonly params: ((vars: Vars) => unknown)[] = [];
-  /** Run before the parameters are read: each throws NotCompiled for variables left to Apollo. */
-  readonly checks: ((vars: Vars) => void)[] = [];
   readonly ctes: string[] = [];
   /** SQL of uuid[] values: the articles the answer shows (their cache tags). */
   readonly served: string[] = [];
@@ -174,11 +171,34 @@ class Compiler {
     return object(members);
   }
 
-  /** A field's arguments as the request gives them (variables coerced; graphql-js's own reading). */
+  /** A field's arguments as the request gives them (variables coerced; graphql-js's own reading), read once per request. */
   args(def: GraphQLField<unknown, unknown>, node: FieldNode): (vars: Vars) => Record<string, unknown> {
-    return (vars) => getArgumentValues(def, node, vars);
+    return perRequest((vars) => getArgumentValues(def, node, vars));
   }
 }
+
+/** `read` of one request's variables, computed once however many parameters ask (the variables object is per request). */
+function perRequest<T>(read: (vars: Vars) => T): (vars: Vars) => T {
+  const seen = new WeakMap<Vars, T>();
+  return (vars) => {
+    if (seen.has(vars)) return seen.get(vars)!;
+    const v = read(vars);
+    seen.set(vars, v);
+    return v;
+  };
+}
+
+/** A relation of the article's revision `x`, in its position order (RELATION_SQL of relation.reader.ts); `join` adds to the row. */
+const ofRevision =
+  (typeName: string, table: string, prefix: string, join: (t: string) => string = () => ""): FieldFn =>
+  (c, nodes, x) => {
+    const t = c.name(prefix);
+    return array(
+      c.object(typeName, nodes, t),
+      `${table} ${t}${join(t)} WHERE ${t}.revision_id = ${x}.revision_id`,
+      `${t}.position`,
+    );
+  };
 
 /** A field whose GraphQL type is an enum, stored as its internal values. */
 const enumField =
@@ -240,13 +260,13 @@ function connection(
   },
 ): JsonSql {
   const args = c.args(def, nodes[0]!);
-  const cursor = (vars: Vars): [string | number, string] | [null, null] => {
+  const cursor = perRequest((vars: Vars): [string | number, string] | [null, null] => {
     const after = args(vars).after as string | null | undefined;
     if (after === null || after === undefined) return [null, null];
     // PageArgs' MaxLength(500): a longer one is Apollo's to refuse.
     if (after.length > 500) no("after over 500 characters");
     return decodeCursor<[string | number, string]>(keyset.kind, after, [keyset.shape, "uuid"]);
-  };
+  });
   const first = c.param((vars) => pageSize(args(vars).first as number | null | undefined), "int");
   const at = c.param((vars) => cursor(vars)[0], keyset.cast);
   const cid = c.param((vars) => cursor(vars)[1], "uuid");
@@ -329,10 +349,6 @@ const FIELDS: Record<string, Record<string, FieldFn>> = {
     articles: (c, nodes, _x, def) => {
       const args = c.args(def, nodes[0]!);
       const mode = c.nextMode();
-      // The variant was chosen from these variables (modesOf); a request is never answered by another's.
-      c.checks.push((vars) => {
-        if (articlesMode(args(vars)) !== mode) no("another variant");
-      });
       if (mode === "list") {
         return connection(c, nodes, def, NEWEST, {
           rows: (first, us, cid) => `SELECT ${ARTICLE_COLUMNS}
@@ -445,30 +461,16 @@ const FIELDS: Record<string, Record<string, FieldFn>> = {
       return rowOrNull(c.object("Place", nodes, p), `places ${p} WHERE ${p}.id = ${x}.dateline_place_id`);
     },
     // RELATION_SQL of relation.reader.ts, kind by kind.
-    citations: (c, nodes, x) => {
-      const t = c.name("c");
-      return array(c.object("Citation", nodes, t), `citations ${t} WHERE ${t}.revision_id = ${x}.revision_id`, `${t}.position`);
-    },
-    actors: (c, nodes, x) => {
-      const t = c.name("aa");
-      return array(
-        c.object("ArticleActorRole", nodes, t),
-        `article_actors ${t} WHERE ${t}.revision_id = ${x}.revision_id`,
-        `${t}.position`,
-      );
-    },
-    claims: (c, nodes, x) => {
-      const t = c.name("cl");
-      return array(c.object("Claim", nodes, t), `claims ${t} WHERE ${t}.revision_id = ${x}.revision_id`, `${t}.position`);
-    },
-    perspectives: (c, nodes, x) => {
-      const t = c.name("pe");
-      return array(
-        c.object("Perspective", nodes, t),
-        `perspectives ${t} LEFT JOIN actors ${t}h ON ${t}h.id = ${t}.holder_actor_id WHERE ${t}.revision_id = ${x}.revision_id`,
-        `${t}.position`,
-      );
-    },
+    citations: ofRevision("Citation", "citations", "c"),
+    actors: ofRevision("ArticleActorRole", "article_actors", "aa"),
+    claims: ofRevision("Claim", "claims", "cl"),
+    // `${t}h`: the holder's actor row (PerspectiveHolder).
+    perspectives: ofRevision(
+      "Perspective",
+      "perspectives",
+      "pe",
+      (t) => ` LEFT JOIN actors ${t}h ON ${t}h.id = ${t}.holder_actor_id`,
+    ),
     // The topic by a subquery per row, not a join: the planner hashes the whole topics table for a join.
     topics: (c, nodes, x) => {
       const t = c.name("rt");
@@ -647,5 +649,5 @@ export function compileOperation(
   const served = c.served.length ? c.served.join(" || ") : "ARRAY[]::uuid[]";
   const visible = c.visibleSet.length ? c.visibleSet.join(" OR ") : "false";
   const sql = `${c.ctes.length ? `WITH ${c.ctes.join(",\n")}\n` : ""}SELECT ${body} AS body, (${served})::text[] AS served, (${visible}) AS visible_set`;
-  return { sql, checks: c.checks, params: c.params, guardFigures: c.guardFigures };
+  return { sql, params: c.params, guardFigures: c.guardFigures };
 }

@@ -134,7 +134,6 @@ export class CompiledReads {
     try {
       variant = this.variant(prepared, coerced.coerced);
       if (!variant) return null;
-      for (const check of variant.plan.checks) check(coerced.coerced);
       values = variant.plan.params.map((read) => read(coerced.coerced));
     } catch {
       // NotCompiled, or a user error (a bad cursor, a page size out of bounds): Apollo's to answer.
