@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { print, type DocumentNode } from "graphql";
@@ -8,6 +8,7 @@ import {
   AddCorrectionDocument,
   ArticleListDocument,
   ArticlePageDocument,
+  PublishDocument,
   ArticlePreviewDocument,
   CreatePartnerKeyDocument,
   CreatePreviewTokenDocument,
@@ -31,7 +32,7 @@ import { startTestApp, type TestApp } from "./support/harness";
 import { startSecondInstance, type SecondInstance } from "./support/second-instance";
 import { expectBadInput, expectError, expectForbidden, expectOk } from "./support/expect";
 import { MAIN_STORY, VISIBLE } from "./support/demo";
-import { consumerPosition, killConnection, lastEventSeq, publicArticleIds } from "./support/fixtures";
+import { articleIn, consumerPosition, killConnection, lastEventSeq, publicArticleIds } from "./support/fixtures";
 import { publishNew, waitFor } from "./support/publish";
 
 /*
@@ -308,6 +309,13 @@ describe("compressed answers", () => {
   });
 });
 
+/** The socket of the instance's LISTEN connection (EventBus keeps its pg Client private). */
+function listenerSocket(t: TestApp): Socket {
+  const client = (t.server.events as unknown as { client: { connection: { stream: Socket } } | null }).client;
+  if (!client) throw new Error("the content-event listener is not connected");
+  return client.connection.stream;
+}
+
 describe("invalidation on events, one instance", () => {
   it("a withdrawn article is gone from every cached answer as soon as unpublish returns", async () => {
     const { id, slug } = await publishNew(app, editor, { headline: "Cached then withdrawn" });
@@ -322,6 +330,25 @@ describe("invalidation on events, one instance", () => {
     expect(pageAfter.json.data?.article).toBeNull();
     expect(pageAfter.headers.get("x-cache")).toBe("MISS");
     expect(slugsIn(await get(app.url, { doc: ArticleListDocument, variables: { first: 50 } }))).not.toContain(slug);
+  });
+
+  it("a writer's next read is fresh even when this instance hears its own invalidation late", async () => {
+    const { id, slug } = await articleIn(app, editor, "APPROVED", { headline: "Published while notices lag" });
+    expect((await get(app.url, { doc: ArticlePageDocument, variables: { slug } })).json.data?.article).toBeNull();
+    expect((await get(app.url, { doc: ArticlePageDocument, variables: { slug } })).headers.get("x-cache")).toBe("HIT");
+    // Hold the bytes of the listener's connection, as an overloaded instance reads them late: the
+    // publish's notice cannot be applied until they flow again, so only waiting for it (or, past
+    // the barrier's 3 s, emptying the cache) keeps the cached "not published" from the writer.
+    const socket = listenerSocket(app);
+    socket.pause();
+    try {
+      expectOk(await app.gql(PublishDocument, { id }, { token: editor }));
+      const after = await get(app.url, { doc: ArticlePageDocument, variables: { slug } });
+      expect(after.headers.get("x-cache")).toBe("MISS");
+      expect(after.json.data?.article).toMatchObject({ slug });
+    } finally {
+      socket.resume();
+    }
   });
 
   it("a correction shows at once; a newly published article joins cached lists at once", async () => {

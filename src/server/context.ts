@@ -18,15 +18,28 @@ export interface Context {
   record: RequestRecord;
   services: Services;
   loaders: ArticleLoaders;
-  /** Set by resolvers whose answer must never be cached or shared (previews). */
-  noStore?: boolean;
-  /** Set for mutations: the HTTP layer waits for their cache invalidations before answering. */
-  mutation?: boolean;
+  /** What the resolvers and plugins tell the HTTP layer about the answer. */
+  reply: ReplyNotes;
   /** The client's network address (login throttling); set for HTTP requests. */
   clientAddress?: string;
+}
+
+/**
+ * Apollo runs each operation on a shallow copy of the context value, so a flag set on the context
+ * itself never reaches the handler that built it (graphql-http.ts): it set `mutation` on a copy,
+ * and a writer's next read could be served from the cache before this instance had applied the
+ * write's invalidation. One object, shared by both copies, carries what the handler reads back.
+ */
+export interface ReplyNotes {
+  /** The operation is a mutation: the HTTP layer waits for its cache invalidations before answering. */
+  mutation: boolean;
+  /** The answer must never be cached or shared (previews). */
+  noStore: boolean;
   /** The code of the answer's first error, for the request metrics (set by outcomePlugin). */
   outcome?: string;
 }
+
+export const newReplyNotes = (): ReplyNotes => ({ mutation: false, noStore: false });
 
 /**
  * Who is calling, by network address: the socket's peer, or, behind `trustProxy` reverse proxies,
@@ -95,6 +108,7 @@ export async function buildContext(services: Services, req: IncomingMessage, tru
     record,
     services,
     loaders: createArticleLoaders(services.articleRead, audience, record),
+    reply: newReplyNotes(),
     clientAddress: clientAddress(req, trustProxy),
   };
 }

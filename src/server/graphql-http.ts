@@ -96,7 +96,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions): RequestHandler {
       // Where the read model reads: the replica plugin allows replicas once the operation is known to be a public query.
       const scope = opts.replicas?.openScope(purgedLsn) ?? null;
       const result = await (scope ? readScope.run(scope, counted) : counted());
-      if (ctx?.mutation && opts.afterMutation) await opts.afterMutation();
+      if (ctx?.reply.mutation && opts.afterMutation) await opts.afterMutation();
       // Vary is added to, not replaced: CORS may have set Vary: Origin.
       for (const [k, v] of result.headers) void (k === "vary" ? res.vary(v) : res.setHeader(k, v));
       res.statusCode = result.status;

@@ -85,7 +85,7 @@ export const outcomePlugin: ApolloServerPlugin<Context> = {
       willSendResponse(rc) {
         const body = rc.response.body;
         const errors = rc.errors ?? (body.kind === "single" ? body.singleResult.errors : undefined);
-        if (errors?.length) rc.contextValue.outcome = outcomeLabel(errors[0]!.extensions?.code);
+        if (errors?.length) rc.contextValue.reply.outcome = outcomeLabel(errors[0]!.extensions?.code);
         return Promise.resolve();
       },
     });
@@ -99,7 +99,7 @@ export const outcomePlugin: ApolloServerPlugin<Context> = {
  */
 export function noteOutcome(res: { locals: unknown; statusCode: number }, ctx: Context | undefined, body: string | null): void {
   if (!metrics.enabled) return;
-  let outcome = ctx?.outcome;
+  let outcome = ctx?.reply.outcome;
   if (!outcome && res.statusCode >= 400 && body !== null) {
     try {
       outcome = outcomeLabel(

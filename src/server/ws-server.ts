@@ -16,7 +16,7 @@ import type { Context as GraphQLWsContext, SubscribePayload } from "graphql-ws";
 import { useServer, type Extra } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { viewerForToken } from "../modules/user";
-import { bearerToken, clientAddress } from "./context";
+import { bearerToken, clientAddress, newReplyNotes } from "./context";
 import { createFormatError } from "./format-error";
 import { QUERY_LIMITS, operationCost, overCost } from "./limits";
 import { trustedDocument } from "./trusted-documents";
@@ -238,6 +238,7 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { disp
           record,
           services,
           loaders: createArticleLoaders(services.articleRead, audience, record),
+          reply: newReplyNotes(),
           events: opts.events,
           log,
         };

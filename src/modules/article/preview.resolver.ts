@@ -87,7 +87,7 @@ export class PreviewResolver {
       "The working copy a preview token opens; null when the token is invalid or expired, FORBIDDEN (reason PREVIEW_TOKEN_REVOKED) when an editor revoked it. Never cached.",
   })
   async articlePreview(@Arg("token", () => String) token: string, @Ctx() ctx: Context): Promise<Article | null> {
-    ctx.noStore = true;
+    ctx.reply.noStore = true;
     const id = await ctx.services.preview.verify(token);
     return id ? ctx.services.articleRead.findWorkingCopy(id) : null;
   }

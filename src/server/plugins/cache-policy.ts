@@ -19,13 +19,13 @@ export function cachePolicyPlugin(maxAgeSeconds: number): ApolloServerPlugin<Con
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ operation, contextValue }) {
-          if (operation?.operation === OperationTypeNode.MUTATION) contextValue.mutation = true;
+          if (operation?.operation === OperationTypeNode.MUTATION) contextValue.reply.mutation = true;
           return Promise.resolve();
         },
         willSendResponse({ response, contextValue, operation }) {
           const body = response.body;
           let header = "no-store";
-          if (contextValue.noStore || contextValue.viewer.kind !== "anonymous") header = "private, no-store";
+          if (contextValue.reply.noStore || contextValue.viewer.kind !== "anonymous") header = "private, no-store";
           else if (operation?.operation === OperationTypeNode.QUERY && body.kind === "single" && !body.singleResult.errors) {
             header = publicCacheControl(maxAgeSeconds);
           }
