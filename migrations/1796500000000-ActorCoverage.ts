@@ -38,17 +38,7 @@ export class ActorCoverage1796500000000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    await queryRunner.query(
-      `CREATE TRIGGER "tr_articles_actor_coverage_insert" AFTER INSERT ON "articles"
-       FOR EACH ROW EXECUTE FUNCTION newsgraph_sync_actor_coverage()`,
-    );
-    await queryRunner.query(
-      `CREATE TRIGGER "tr_articles_actor_coverage_update" AFTER UPDATE OF "state", "published_revision_id", "published_at", "embargo_until"
-       ON "articles" FOR EACH ROW
-       WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.published_revision_id IS DISTINCT FROM NEW.published_revision_id
-             OR OLD.published_at IS DISTINCT FROM NEW.published_at OR OLD.embargo_until IS DISTINCT FROM NEW.embargo_until)
-       EXECUTE FUNCTION newsgraph_sync_actor_coverage()`,
-    );
+    for (const sql of publicationTriggers("actor_coverage", "newsgraph_sync_actor_coverage")) await queryRunner.query(sql);
     // Existing articles; the indexes are built after the rows, in one pass each.
     await queryRunner.query(`SET LOCAL maintenance_work_mem = '256MB'`);
     await queryRunner.query(ACTOR_COVERAGE_FILL);
@@ -70,3 +60,20 @@ export const ACTOR_COVERAGE_FILL = `INSERT INTO actor_coverage (article_id, acto
   SELECT DISTINCT a.id, x.actor_id, a.published_at, a.embargo_until
   FROM articles a JOIN article_actors x ON x.revision_id = a.published_revision_id
   WHERE a.state = 'PUBLISHED' AND a.published_at IS NOT NULL`;
+
+/**
+ * The two triggers that keep a table of published articles (`tr_articles_<table>_insert` and
+ * `_update`) in step with articles: after an insert, and after an update that changes what is
+ * published (state, published revision, publication time, embargo). Also used by PublishedSearch.
+ */
+export function publicationTriggers(table: string, fn: string): string[] {
+  return [
+    `CREATE TRIGGER "tr_articles_${table}_insert" AFTER INSERT ON "articles"
+       FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER "tr_articles_${table}_update" AFTER UPDATE OF "state", "published_revision_id", "published_at", "embargo_until"
+       ON "articles" FOR EACH ROW
+       WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.published_revision_id IS DISTINCT FROM NEW.published_revision_id
+             OR OLD.published_at IS DISTINCT FROM NEW.published_at OR OLD.embargo_until IS DISTINCT FROM NEW.embargo_until)
+       EXECUTE FUNCTION ${fn}()`,
+  ];
+}

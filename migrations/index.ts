@@ -25,6 +25,7 @@ import { RealBylines1796430603469 } from "./1796430603469-RealBylines";
 import { ActorCoverage1796500000000 } from "./1796500000000-ActorCoverage";
 import { SearchVectorByTrigger1796500000001 } from "./1796500000001-SearchVectorByTrigger";
 import { SitemapFiles1796510000000 } from "./1796510000000-SitemapFiles";
+import { PublishedSearch1796520000000 } from "./1796520000000-PublishedSearch";
 
 // Listed explicitly: a glob of .ts files breaks under vitest.
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   ActorCoverage1796500000000,
   SearchVectorByTrigger1796500000001,
   SitemapFiles1796510000000,
+  PublishedSearch1796520000000,
 ];

@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from "./support/harness";
 /*
  * What a million-article archive relies on, checked at small scale: the dataset generator's
  * search vectors (computed in Node for a load that skips the trigger) are the trigger's, the
- * actors' coverage table follows the workflow, and a search's totalCount says when it is capped.
+ * actors' coverage and the published articles' search rows follow the workflow, and a search's totalCount says when it is capped.
  */
 
 let app: TestApp;
@@ -33,6 +33,10 @@ const COVERAGE_DEFINITION = `SELECT a.id::text AS article, x.actor_id::text AS a
   FROM articles a JOIN article_actors x ON x.revision_id = a.published_revision_id WHERE a.state = 'PUBLISHED'
   GROUP BY 1, 2, 3, 4 ORDER BY 1, 2`;
 const COVERAGE_ROWS = `SELECT article_id::text AS article, actor_id::text AS actor, published_at, embargo_until FROM actor_coverage ORDER BY 1, 2`;
+const SEARCH_DEFINITION = `SELECT a.id::text AS id, a.state, a.published_revision_id::text AS rid, a.published_at, a.embargo_until, r.search::text AS search
+  FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id WHERE a.state = 'PUBLISHED' AND a.published_at IS NOT NULL ORDER BY 1`;
+const SEARCH_ROWS = `SELECT id::text AS id, state, published_revision_id::text AS rid, published_at, embargo_until, search::text AS search
+  FROM published_search ORDER BY 1`;
 
 describe("a bulk-loaded dataset", () => {
   it("holds, for every revision, exactly the search vector the trigger computes", async () => {
@@ -46,6 +50,12 @@ describe("a bulk-loaded dataset", () => {
   it("has the actors' coverage of every published article", async () => {
     const [want, have] = await Promise.all([db.query(COVERAGE_DEFINITION), db.query(COVERAGE_ROWS)]);
     expect(want.rows.length).toBeGreaterThan(500);
+    expect(have.rows).toEqual(want.rows);
+  });
+
+  it("has the search row of every published article, with its published revision's vector", async () => {
+    const [want, have] = await Promise.all([db.query(SEARCH_DEFINITION), db.query(SEARCH_ROWS)]);
+    expect(want.rows.length).toBeGreaterThan(200);
     expect(have.rows).toEqual(want.rows);
   });
 
@@ -69,9 +79,18 @@ describe("a bulk-loaded dataset", () => {
   });
 });
 
-describe("actor_coverage under the workflow", () => {
-  it("follows unpublish, republish with other actors, embargo and delete in the same transaction", async () => {
-    const same = async () => expect((await db.query(COVERAGE_ROWS)).rows).toEqual((await db.query(COVERAGE_DEFINITION)).rows);
+describe("actor_coverage and published_search under the workflow", () => {
+  it("follow unpublish, republish with other actors, embargo and delete in the same transaction", async () => {
+    const same = async () => {
+      expect((await db.query(COVERAGE_ROWS)).rows).toEqual((await db.query(COVERAGE_DEFINITION)).rows);
+      expect((await db.query(SEARCH_ROWS)).rows).toEqual((await db.query(SEARCH_DEFINITION)).rows);
+    };
+    const searchRow = async (articleId: string) =>
+      (
+        await db.query<{ rid: string }>(`SELECT published_revision_id::text AS rid FROM published_search WHERE id = $1`, [
+          articleId,
+        ])
+      ).rows;
     const { rows } = await db.query<{ id: string; rid: string }>(
       `SELECT id, published_revision_id AS rid FROM articles WHERE state = 'PUBLISHED' ORDER BY id LIMIT 1`,
     );
@@ -80,8 +99,11 @@ describe("actor_coverage under the workflow", () => {
       db.query<{ actor: string }>(`SELECT actor_id::text AS actor FROM actor_coverage WHERE article_id = $1 ORDER BY 1`, [id]);
     expect((await mine()).rows.length).toBeGreaterThan(0);
 
+    expect(await searchRow(id)).toEqual([{ rid }]);
+
     await db.query(`UPDATE articles SET state = 'UNPUBLISHED' WHERE id = $1`, [id]);
     expect((await mine()).rows).toEqual([]);
+    expect(await searchRow(id)).toEqual([]);
 
     // Republished as a new revision naming one other actor.
     const { rows: other } = await db.query<{ id: string }>(
@@ -105,12 +127,14 @@ describe("actor_coverage under the workflow", () => {
     ]);
     await db.query("COMMIT");
     expect((await mine()).rows).toEqual([{ actor: other[0]!.id }]);
+    expect(await searchRow(id)).toEqual([{ rid: rev[0]!.id }]);
     await same();
 
     await db.query(`UPDATE articles SET embargo_until = now() + interval '1 day' WHERE id = $1`, [id]);
     await same();
     await db.query(`UPDATE articles SET state = 'ARCHIVED' WHERE id = $1`, [id]);
     expect((await mine()).rows).toEqual([]);
+    expect(await searchRow(id)).toEqual([]);
     await db.query(`UPDATE articles SET state = 'PUBLISHED', embargo_until = NULL WHERE id = $1`, [id]);
     await same();
   });

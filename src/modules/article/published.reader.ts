@@ -182,6 +182,7 @@ export class PublishedReader extends SqlReader {
     const where: string[] = [...onArticle, ...onRevision];
     let rank = "NULL::float8";
     let match = "";
+    let archiveMatch = "";
     const query = f.query?.trim();
     const configs = searchConfigs(f.language);
     if (f.query !== undefined && f.query !== null) {
@@ -189,6 +190,7 @@ export class PublishedReader extends SqlReader {
       if (query.length > 200) throw new BadUserInputError("filter.query is too long; use at most 200 characters.");
       const q = p.add(query);
       match = searchMatch(configs, q);
+      archiveMatch = searchMatch(configs, q, "a");
       where.push(match);
       rank = searchRank(configs, q);
     } else if (order === ArticleOrder.RELEVANCE) {
@@ -205,7 +207,17 @@ export class PublishedReader extends SqlReader {
         const [r0, id] = decodeCursor<[number, string]>("rel", args.after, ["number", "uuid"]);
         after = `(k.rank, k.id) < (${p.add(r0)}::float8, ${p.add(id)}::uuid)`;
       }
-      sql = searchByRelevance({ onArticle, onRevision, match, rank, place: Boolean(f.place), after, limit, columns });
+      sql = searchByRelevance({
+        onArticle,
+        onRevision,
+        match,
+        archiveMatch,
+        rank,
+        place: Boolean(f.place),
+        after,
+        limit,
+        columns,
+      });
       cursorOf = (a) => encodeCursor("rel", [ranks.get(a) ?? 0, a.id]);
     } else {
       const dir = order === ArticleOrder.OLDEST ? ">" : "<";

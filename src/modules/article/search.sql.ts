@@ -13,9 +13,9 @@ export function searchConfigs(language: Language | null | undefined): string[] {
   return language === Language.ES ? ["spanish"] : language === Language.EN ? ["english"] : ["english", "spanish"];
 }
 
-/** The match of revision `r` against query parameter `q`, in any of the configurations. */
-export function searchMatch(configs: string[], q: string): string {
-  return `(${configs.map((c) => `r.search @@ websearch_to_tsquery('${c}', ${q})`).join(" OR ")})`;
+/** The match of revision `r` (or of another row with a search vector: `on`) against query parameter `q`, in any of the configurations. */
+export function searchMatch(configs: string[], q: string, on = "r"): string {
+  return `(${configs.map((c) => `${on}.search @@ websearch_to_tsquery('${c}', ${q})`).join(" OR ")})`;
 }
 
 export function searchRank(configs: string[], q: string): string {
@@ -78,11 +78,15 @@ export function markSnippetSql(h: string): string {
  * Both bounds are on work, not only on output: `recent` looks at no more than 2,000 articles
  * and stops at 200 matches (common words stop after a few hundred rows; the planner may instead
  * hash the word's GIN bitmap against those 2,000), and `archive` runs only for words with fewer
- * than 50 matches in that window, where the GIN bitmap is small. `archive` goes from the GIN
- * bitmap to the articles through `= ANY(ARRAY(...))`: a plain join let the planner hash every
- * visible article for a few thousand matches (~30 ms), and an estimate-free shape also keeps
- * the statement's cost under jit_above_cost (a LATERAL version was estimated at 600k and spent
- * 1 s compiling). Ranks are computed for the candidates only, one revision lookup each.
+ * than 50 matches in that window. `archive` reads published_search (migration PublishedSearch):
+ * one narrow row per published article with its published revision's vector out of line and the
+ * article columns the visibility predicates read, so `onArticle` applies to it as to articles
+ * (aliased `a`) and the GIN bitmap's rows are all it visits (revisions only for revision
+ * filters). Before, the bitmap was over every revision, read from the widest table, then each
+ * match was looked up in articles: ~11,000 scattered reads for a name at a million articles.
+ * The matches are collected whole (MATERIALIZED, no ORDER BY) so that the planner cannot walk
+ * the archive in date order testing each vector instead. Ranks are computed for the candidates
+ * only, one revision lookup each.
  * Paging is keyset on (rank, id) within the candidates; older matches stay reachable with
  * orderBy NEWEST/OLDEST or a publishedBefore filter. Measured figures: docs/architecture.md.
  */
@@ -93,7 +97,9 @@ export const SEARCH_RECENT_ENOUGH = 50;
 export function searchByRelevance(s: {
   onArticle: string[];
   onRevision: string[];
+  /** The match on revision `r` (searchMatch), and the same on published_search `a` (searchMatch(…, "a")). */
   match: string;
+  archiveMatch: string;
   rank: string;
   place: boolean;
   after: string;
@@ -105,6 +111,8 @@ export function searchByRelevance(s: {
   const places = s.place ? "LEFT JOIN places p ON p.id = r.dateline_place_id" : "";
   const revisionWhere = [s.match, ...s.onRevision].join(" AND ");
   const articleWhere = s.onArticle.join(" AND ");
+  // The archive joins the published revision only to apply revision filters (topic, place, language…).
+  const archiveRevision = s.onRevision.length > 0 ? `JOIN article_revisions r ON r.id = a.published_revision_id ${places}` : "";
   return `WITH recent AS MATERIALIZED (
       SELECT a.id, a.published_revision_id AS rid
       FROM (SELECT a.id, a.published_at, a.published_revision_id FROM articles a
@@ -114,13 +122,13 @@ export function searchByRelevance(s: {
       ${places}
       WHERE ${revisionWhere}
       ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RANKED}
-    ), archive AS MATERIALIZED (
-      SELECT a.id, a.published_revision_id AS rid
-      FROM articles a
+    ), matches AS MATERIALIZED (
+      SELECT a.id, a.published_revision_id AS rid, a.published_at
+      FROM published_search a ${archiveRevision}
       WHERE (SELECT count(*) FROM recent) < ${SEARCH_RECENT_ENOUGH}
-        AND a.published_revision_id = ANY(ARRAY(SELECT r.id FROM article_revisions r ${places} WHERE ${revisionWhere}))
-        AND ${articleWhere}
-      ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RANKED}
+        AND ${[s.archiveMatch, articleWhere, ...s.onRevision].join(" AND ")}
+    ), archive AS MATERIALIZED (
+      SELECT id, rid FROM matches ORDER BY published_at DESC, id DESC LIMIT ${SEARCH_RANKED}
     ), ranked AS MATERIALIZED (
       SELECT c.id, (SELECT ${s.rank} FROM article_revisions r WHERE r.id = c.rid) AS rank
       FROM (SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= ${SEARCH_RECENT_ENOUGH}

@@ -381,6 +381,7 @@ const FIELDS: Record<string, Record<string, FieldFn>> = {
             onArticle: [PUBLIC_ARTICLE],
             onRevision: [],
             match,
+            archiveMatch: searchMatch(configs, q, "a"),
             rank: searchRank(configs, q),
             place: false,
             after: `(k.rank, k.id) < (coalesce(${rank}, 'infinity'::float8), coalesce(${cid}, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))`,
