@@ -2,7 +2,8 @@ import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDataset } from "../bench/dataset";
 import { SEARCH_EXPRESSION } from "../src/modules/article/article.entity";
-import { searchCounting } from "../src/modules/article/published.reader";
+import { PUBLIC_ARTICLE, searchCounting } from "../src/modules/article/published.reader";
+import { searchByRelevance, searchConfigs, searchMatch, searchRank, type SearchWindow } from "../src/modules/article/search.sql";
 import { startTestApp, type TestApp } from "./support/harness";
 
 /*
@@ -156,6 +157,65 @@ describe("actor_coverage and published_search under the workflow", () => {
       { slug },
     );
     expect(list.data!.articles.totalCount).toBe(n);
+  });
+});
+
+describe("a search's candidates, whichever way they are found", () => {
+  // The bounds at this dataset's scale (about 250 visible articles), in the production ratios.
+  const w: SearchWindow = { ranked: 25, recent: 60, enough: 6, probe: 20, common: 2 };
+
+  /** What the candidates are, written the plain way: the window's newest matches when enough, else the archive's. */
+  const reference = (language: string | null) => {
+    const configs = searchConfigs(language === "EN" ? ("EN" as never) : null);
+    const onRevision = language ? `AND r.language = '${language}'` : "";
+    return `WITH vis AS (SELECT a.id, a.published_at, a.published_revision_id FROM articles a WHERE ${PUBLIC_ARTICLE}),
+      win AS (SELECT * FROM vis ORDER BY published_at DESC, id DESC LIMIT ${w.recent}),
+      m_win AS (SELECT v.id FROM win v JOIN article_revisions r ON r.id = v.published_revision_id
+                WHERE ${searchMatch(configs, "$1")} ${onRevision} ORDER BY v.published_at DESC, v.id DESC LIMIT ${w.ranked}),
+      m_all AS (SELECT v.id FROM vis v JOIN article_revisions r ON r.id = v.published_revision_id
+                WHERE ${searchMatch(configs, "$1")} ${onRevision} ORDER BY v.published_at DESC, v.id DESC LIMIT ${w.ranked}),
+      probe AS (SELECT count(*) AS n FROM (SELECT * FROM vis ORDER BY published_at DESC, id DESC LIMIT ${w.probe}) v
+                JOIN article_revisions r ON r.id = v.published_revision_id WHERE ${searchMatch(configs, "$1")} ${onRevision})
+      SELECT (SELECT n FROM probe)::int AS probe, (SELECT count(*) FROM m_win)::int AS in_window,
+        ARRAY(SELECT id::text FROM m_win WHERE (SELECT count(*) FROM m_win) >= ${w.enough}
+              UNION ALL SELECT id::text FROM m_all WHERE (SELECT count(*) FROM m_win) < ${w.enough} ORDER BY 1) AS ids`;
+  };
+  const subject = (language: string | null) => {
+    const configs = searchConfigs(language === "EN" ? ("EN" as never) : null);
+    return searchByRelevance({
+      onArticle: [PUBLIC_ARTICLE],
+      onRevision: language ? [`r.language = '${language}'`] : [],
+      match: searchMatch(configs, "$1"),
+      archiveMatch: searchMatch(configs, "$1", "a"),
+      rank: searchRank(configs, "$1"),
+      place: false,
+      after: "TRUE",
+      limit: w.ranked,
+      columns: "a.id::text AS id",
+      window: w,
+    });
+  };
+
+  it("are the window's newest matches when it holds enough, else the archive's newest, for common and rare words", async () => {
+    // Words of the published articles at every document frequency, from the most common to single articles.
+    const { rows: words } = await db.query<{ word: string; ndoc: number }>(
+      `SELECT word, ndoc FROM ts_stat('SELECT search FROM published_search') WHERE word ~ '^[a-z]{4,}$' ORDER BY ndoc DESC, word`,
+    );
+    const picks = [0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9, 0.99].map(
+      (f) => words[Math.floor(f * (words.length - 1))]!.word,
+    );
+    const seen = { common: 0, rare: 0, window: 0, archive: 0 };
+    for (const language of [null, "EN"]) {
+      for (const word of picks) {
+        const { rows: ref } = await db.query<{ probe: number; in_window: number; ids: string[] }>(reference(language), [word]);
+        const { rows: got } = await db.query<{ id: string }>(subject(language), [word]);
+        expect({ word, language, ids: got.map((r) => r.id).sort() }).toEqual({ word, language, ids: ref[0]!.ids });
+        seen[ref[0]!.probe >= w.common ? "common" : "rare"]++;
+        seen[ref[0]!.in_window >= w.enough ? "window" : "archive"]++;
+      }
+    }
+    // Every way of finding them was taken.
+    expect(Object.values(seen).every((n) => n > 0)).toBe(true);
   });
 });
 

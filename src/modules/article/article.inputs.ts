@@ -3,7 +3,7 @@ import { Field, InputType, registerEnumType } from "type-graphql";
 import { ActorRole, ClaimStatus, ContributorRole, Genre, Language, Sourcing, Stance } from "../../shared/enums";
 import { compose, IdField, RequiredTextField, SlugField, TextField } from "../../shared/input-fields";
 import { ArticleOrder } from "./published.reader";
-import { SEARCH_RANKED, SEARCH_RECENT_ARTICLES, SEARCH_RECENT_ENOUGH } from "./search.sql";
+import { SEARCH_WINDOW } from "./search.sql";
 
 registerEnumType(ArticleOrder, { name: "ArticleOrder", description: "RELEVANCE needs filter.query." });
 
@@ -127,9 +127,9 @@ export class ArticleFilter {
     description:
       'Full-text search (web-search syntax: words, "phrases", -exclusions, or) over the published headline, standfirst, ' +
       "body, claims and perspectives (weighted in that order). Ordered by RELEVANCE (the default " +
-      `with a query), it ranks recent matches: the newest ${SEARCH_RANKED} among the latest ${SEARCH_RECENT_ARTICLES.toLocaleString("en")} ` +
-      `published articles (within publishedAfter/publishedBefore) when at least ${SEARCH_RECENT_ENOUGH} of those match, ` +
-      `otherwise the newest ${SEARCH_RANKED} of the whole archive. orderBy NEWEST or OLDEST, or a date filter, reaches ` +
+      `with a query), it ranks recent matches: the newest ${SEARCH_WINDOW.ranked} among the latest ${SEARCH_WINDOW.recent.toLocaleString("en")} ` +
+      `published articles (within publishedAfter/publishedBefore) when at least ${SEARCH_WINDOW.enough} of those match, ` +
+      `otherwise the newest ${SEARCH_WINDOW.ranked} of the whole archive. orderBy NEWEST or OLDEST, or a date filter, reaches ` +
       "every match; totalCount counts every match.",
   })
   @IsOptional()

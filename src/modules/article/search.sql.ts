@@ -72,27 +72,42 @@ export function markSnippetSql(h: string): string {
  * Relevance ranks a bounded, recency-biased candidate set, never every match. ts_rank_cd reads
  * each candidate's whole tsvector; ranking all of them cost ~1.5 s for a word in 60% of 100k
  * articles. News search favours the recent, so the candidates are:
- *   - the newest SEARCH_RANKED matches among the latest SEARCH_RECENT_ARTICLES visible articles
- *     (within publishedAfter/publishedBefore), when at least SEARCH_RECENT_ENOUGH of them match;
- *   - otherwise the newest SEARCH_RANKED matches of the whole archive.
- * Both bounds are on work, not only on output: `recent` looks at no more than 2,000 articles
- * and stops at 200 matches (common words stop after a few hundred rows; the planner may instead
- * hash the word's GIN bitmap against those 2,000), and `archive` runs only for words with fewer
- * than 50 matches in that window. `archive` reads published_search (migration PublishedSearch):
- * one narrow row per published article with its published revision's vector out of line and the
- * article columns the visibility predicates read, so `onArticle` applies to it as to articles
- * (aliased `a`) and the GIN bitmap's rows are all it visits (revisions only for revision
- * filters). Before, the bitmap was over every revision, read from the widest table, then each
- * match was looked up in articles: ~11,000 scattered reads for a name at a million articles.
- * The matches are collected whole (MATERIALIZED, no ORDER BY) so that the planner cannot walk
- * the archive in date order testing each vector instead. Ranks are computed for the candidates
+ *   - the newest `ranked` (200) matches among the latest `recent` (2,000) visible articles
+ *     (within publishedAfter/publishedBefore), when at least `enough` (50) of them match;
+ *   - otherwise the newest `ranked` matches of the whole archive.
+ * That is what is returned; how it is found depends on the word, and a probe decides: the
+ * newest `probe` (200) visible articles are checked, and `common` (5) matches among them (the
+ * rate of 50 in 2,000) make the word common.
+ *   - A common word walks the window newest first (`recent`), checking each revision's vector,
+ *     and stops at 200 matches, after a few hundred rows for most words.
+ *   - A rarer word is looked up in published_search (migration PublishedSearch) through its GIN
+ *     index (`matches`): one narrow row per published article with its published revision's
+ *     vector out of line and the article columns the visibility predicates read, so `onArticle`
+ *     applies to it as to articles (aliased `a`) and the bitmap's rows are all it visits
+ *     (revisions only for revision filters). The window is then the matches at or after the
+ *     2,000th newest visible article (`cutoff`, `windowed`), and the archive the newest of all
+ *     matches, from the same lookup. Walking 2,000 revisions to find a name's 20 recent matches
+ *     cost 14 ms at a million articles before its GIN lookup; the bitmap over every revision
+ *     and a lookup in articles per match (the archive before published_search) 70 ms.
+ * A common word whose window still holds fewer than 50 matches (bursty) falls back to
+ * `matches` too, and a rare one found common by chance only walks further: the candidates are
+ * the same either way. `matches` is collected whole (MATERIALIZED, no ORDER BY) so that no plan
+ * walks the archive in date order testing each vector. Ranks are computed for the candidates
  * only, one revision lookup each.
  * Paging is keyset on (rank, id) within the candidates; older matches stay reachable with
  * orderBy NEWEST/OLDEST or a publishedBefore filter. Measured figures: docs/architecture.md.
  */
-export const SEARCH_RANKED = 200;
-export const SEARCH_RECENT_ARTICLES = 2000;
-export const SEARCH_RECENT_ENOUGH = 50;
+export const SEARCH_WINDOW = {
+  /** Candidates ranked. */
+  ranked: 200,
+  /** The recent window, in visible articles, and the matches in it that make it enough. */
+  recent: 2000,
+  enough: 50,
+  /** The probe: the newest `probe` visible articles; `common` matches among them pick the walk. */
+  probe: 200,
+  common: 5,
+};
+export type SearchWindow = typeof SEARCH_WINDOW;
 
 export function searchByRelevance(s: {
   onArticle: string[];
@@ -107,31 +122,51 @@ export function searchByRelevance(s: {
   limit: number | string;
   /** LIST_COLUMNS, or VIEW_COLUMNS when the caller needs bodies. */
   columns: string;
+  /** The candidates' bounds (tests shrink them to a small dataset's scale). */
+  window?: SearchWindow;
 }): string {
+  const w = s.window ?? SEARCH_WINDOW;
   const places = s.place ? "LEFT JOIN places p ON p.id = r.dateline_place_id" : "";
   const revisionWhere = [s.match, ...s.onRevision].join(" AND ");
   const articleWhere = s.onArticle.join(" AND ");
   // The archive joins the published revision only to apply revision filters (topic, place, language…).
   const archiveRevision = s.onRevision.length > 0 ? `JOIN article_revisions r ON r.id = a.published_revision_id ${places}` : "";
-  return `WITH recent AS MATERIALIZED (
+  const newest = (n: number) => `SELECT a.id, a.published_at, a.published_revision_id FROM articles a
+            WHERE ${articleWhere} ORDER BY a.published_at DESC, a.id DESC LIMIT ${n}`;
+  const common = "(SELECT n >= " + w.common + " FROM probe)";
+  return `WITH probe AS MATERIALIZED (
+      SELECT count(*) AS n FROM (${newest(w.probe)}) a
+      JOIN article_revisions r ON r.id = a.published_revision_id ${places}
+      WHERE ${revisionWhere}
+    ), recent AS MATERIALIZED (
       SELECT a.id, a.published_revision_id AS rid
-      FROM (SELECT a.id, a.published_at, a.published_revision_id FROM articles a
-            WHERE ${articleWhere}
-            ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RECENT_ARTICLES}) a
+      FROM (${newest(w.recent)}) a
       JOIN article_revisions r ON r.id = a.published_revision_id
       ${places}
-      WHERE ${revisionWhere}
-      ORDER BY a.published_at DESC, a.id DESC LIMIT ${SEARCH_RANKED}
+      WHERE ${common} AND ${revisionWhere}
+      ORDER BY a.published_at DESC, a.id DESC LIMIT ${w.ranked}
     ), matches AS MATERIALIZED (
       SELECT a.id, a.published_revision_id AS rid, a.published_at
       FROM published_search a ${archiveRevision}
-      WHERE (SELECT count(*) FROM recent) < ${SEARCH_RECENT_ENOUGH}
+      WHERE (NOT ${common} OR (SELECT count(*) FROM recent) < ${w.enough})
         AND ${[s.archiveMatch, articleWhere, ...s.onRevision].join(" AND ")}
+    ), cutoff AS MATERIALIZED (
+      SELECT a.published_at, a.id FROM articles a
+      WHERE NOT ${common} AND ${articleWhere}
+      ORDER BY a.published_at DESC, a.id DESC OFFSET ${w.recent - 1} LIMIT 1
+    ), windowed AS MATERIALIZED (
+      SELECT m.id, m.rid FROM matches m
+      WHERE NOT ${common}
+        AND (NOT EXISTS (SELECT 1 FROM cutoff) OR (m.published_at, m.id) >= (SELECT published_at, id FROM cutoff))
+      ORDER BY m.published_at DESC, m.id DESC LIMIT ${w.ranked}
+    ), near AS MATERIALIZED (
+      SELECT * FROM recent UNION ALL SELECT * FROM windowed
     ), archive AS MATERIALIZED (
-      SELECT id, rid FROM matches ORDER BY published_at DESC, id DESC LIMIT ${SEARCH_RANKED}
+      SELECT id, rid FROM matches WHERE (SELECT count(*) FROM near) < ${w.enough}
+      ORDER BY published_at DESC, id DESC LIMIT ${w.ranked}
     ), ranked AS MATERIALIZED (
       SELECT c.id, (SELECT ${s.rank} FROM article_revisions r WHERE r.id = c.rid) AS rank
-      FROM (SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= ${SEARCH_RECENT_ENOUGH}
+      FROM (SELECT * FROM near WHERE (SELECT count(*) FROM near) >= ${w.enough}
             UNION ALL SELECT * FROM archive) c
     )
     SELECT ${s.columns}, k.rank
