@@ -97,17 +97,24 @@ export function markSnippetSql(h: string): string {
  * Paging is keyset on (rank, id) within the candidates; older matches stay reachable with
  * orderBy NEWEST/OLDEST or a publishedBefore filter. Measured figures: docs/architecture.md.
  */
-export const SEARCH_WINDOW = {
+export interface SearchWindow {
   /** Candidates ranked. */
-  ranked: 200,
+  ranked: number;
   /** The recent window, in visible articles, and the matches in it that make it enough. */
+  recent: number;
+  enough: number;
+  /** The probe: the newest `probe` visible articles; `common` matches among them pick the walk. */
+  probe: number;
+  common: number;
+}
+
+export const SEARCH_WINDOW: Readonly<SearchWindow> = Object.freeze({
+  ranked: 200,
   recent: 2000,
   enough: 50,
-  /** The probe: the newest `probe` visible articles; `common` matches among them pick the walk. */
   probe: 200,
   common: 5,
-};
-export type SearchWindow = typeof SEARCH_WINDOW;
+});
 
 export function searchByRelevance(s: {
   onArticle: string[];
@@ -123,7 +130,7 @@ export function searchByRelevance(s: {
   /** LIST_COLUMNS, or VIEW_COLUMNS when the caller needs bodies. */
   columns: string;
   /** The candidates' bounds (tests shrink them to a small dataset's scale). */
-  window?: SearchWindow;
+  window?: Readonly<SearchWindow>;
 }): string {
   const w = s.window ?? SEARCH_WINDOW;
   const places = s.place ? "LEFT JOIN places p ON p.id = r.dateline_place_id" : "";
