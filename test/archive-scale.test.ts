@@ -174,13 +174,15 @@ describe("a search's candidates, whichever way they are found", () => {
                 WHERE ${searchMatch(configs, "$1")} ${onRevision} ORDER BY v.published_at DESC, v.id DESC LIMIT ${w.ranked}),
       m_all AS (SELECT v.id FROM vis v JOIN article_revisions r ON r.id = v.published_revision_id
                 WHERE ${searchMatch(configs, "$1")} ${onRevision} ORDER BY v.published_at DESC, v.id DESC LIMIT ${w.ranked}),
-      probe AS (SELECT count(*) AS n FROM (SELECT * FROM vis ORDER BY published_at DESC, id DESC LIMIT ${w.probe}) v
+      sample AS (SELECT * FROM (SELECT *, row_number() OVER (ORDER BY published_at DESC, id DESC) AS k FROM win) x
+                 WHERE (k - 1) % ${w.recent / w.probe} = 0),
+      probe AS (SELECT count(*) AS n FROM sample v
                 JOIN article_revisions r ON r.id = v.published_revision_id WHERE ${searchMatch(configs, "$1")} ${onRevision})
       SELECT (SELECT n FROM probe)::int AS probe, (SELECT count(*) FROM m_win)::int AS in_window,
         ARRAY(SELECT id::text FROM m_win WHERE (SELECT count(*) FROM m_win) >= ${w.enough}
               UNION ALL SELECT id::text FROM m_all WHERE (SELECT count(*) FROM m_win) < ${w.enough} ORDER BY 1) AS ids`;
   };
-  const subject = (language: string | null) => {
+  const subject = (language: string | null, window: SearchWindow) => {
     const configs = searchConfigs(language === "EN" ? ("EN" as never) : null);
     return searchByRelevance({
       onArticle: [PUBLIC_ARTICLE],
@@ -192,7 +194,7 @@ describe("a search's candidates, whichever way they are found", () => {
       after: "TRUE",
       limit: w.ranked,
       columns: "a.id::text AS id",
-      window: w,
+      window,
     });
   };
 
@@ -204,17 +206,23 @@ describe("a search's candidates, whichever way they are found", () => {
     const picks = [0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9, 0.99].map(
       (f) => words[Math.floor(f * (words.length - 1))]!.word,
     );
+    // As the probe decides, then every word forced down each way: the walk (common at 0 matches)
+    // and the lookup (common above the sample's size), so each way is checked on every kind of word.
+    const ways = { probe: w, walk: { ...w, common: 0 }, lookup: { ...w, common: w.probe + 1 } };
     const seen = { common: 0, rare: 0, window: 0, archive: 0 };
-    for (const language of [null, "EN"]) {
-      for (const word of picks) {
-        const { rows: ref } = await db.query<{ probe: number; in_window: number; ids: string[] }>(reference(language), [word]);
-        const { rows: got } = await db.query<{ id: string }>(subject(language), [word]);
-        expect({ word, language, ids: got.map((r) => r.id).sort() }).toEqual({ word, language, ids: ref[0]!.ids });
-        seen[ref[0]!.probe >= w.common ? "common" : "rare"]++;
-        seen[ref[0]!.in_window >= w.enough ? "window" : "archive"]++;
+    for (const [way, window] of Object.entries(ways)) {
+      for (const language of [null, "EN"]) {
+        for (const word of picks) {
+          const { rows: ref } = await db.query<{ probe: number; in_window: number; ids: string[] }>(reference(language), [word]);
+          const { rows: got } = await db.query<{ id: string }>(subject(language, window), [word]);
+          expect({ way, word, language, ids: got.map((r) => r.id).sort() }).toEqual({ way, word, language, ids: ref[0]!.ids });
+          if (way !== "probe") continue;
+          seen[ref[0]!.probe >= w.common ? "common" : "rare"]++;
+          seen[ref[0]!.in_window >= w.enough ? "window" : "archive"]++;
+        }
       }
     }
-    // Every way of finding them was taken.
+    // The probe alone took both ways too, and both kinds of candidates occurred.
     expect(Object.values(seen).every((n) => n > 0)).toBe(true);
   });
 });
