@@ -7,6 +7,7 @@ import { disableDemoAccounts, seedIfEmpty } from "./seed/seed";
 import { startServer } from "./server/app";
 import { mediaServiceFor } from "./server/services";
 import { exitOnError, parseCli } from "./shared/cli-args";
+import { limitHeapGrowth } from "./shared/heap-growth";
 import { createLogger, logFormatFor } from "./shared/logger";
 
 const CLI = {
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  limitHeapGrowth(config.heapGrowthPercent);
   const log = createLogger(config.logLevel, undefined, logFormatFor(config));
   const db = await openDatabase(config, log);
   if (config.seedDemo) await seedIfEmpty(db.dataSource, log, config.nodeEnv, mediaServiceFor(db.dataSource, config, log));
