@@ -163,7 +163,7 @@ export const ENV_DOC: Record<string, string> = {
   WS_MAX_CONNECTIONS_PER_CLIENT:
     "open WebSocket (subscription) connections per client address; more are refused with 429 (default 20)",
   HEAP_GROWTH_PERCENT:
-    "how far the JavaScript heap may grow past what survived the last full garbage collection before the next one, in percent (default 50; 0: V8's own factor, up to 300%)",
+    "how far the JavaScript heap may grow past what survived the last full garbage collection before the next one, in percent (default 100; 0: V8's own factor, up to 300%)",
   CDN_PURGE_URL: "URL that receives a POST with the surrogate keys to purge whenever content changes (unset: no CDN purges)",
   CDN_PURGE_TOKEN: "bearer token sent with CDN purge requests",
   INTROSPECTION: "allow schema introspection (default true outside production)",
@@ -403,7 +403,7 @@ export function loadConfig(env: Env = process.env): Config {
     responseCacheMaxMb: int(env, "RESPONSE_CACHE_MAX_MB", 64, 1, 65536, problems),
     trustedDocuments: oneOf(env, "TRUSTED_DOCUMENTS", ["off", "required"] as const, "off", problems),
     wsMaxConnectionsPerClient: int(env, "WS_MAX_CONNECTIONS_PER_CLIENT", 20, 1, 100_000, problems),
-    heapGrowthPercent: int(env, "HEAP_GROWTH_PERCENT", 50, 0, 300, problems),
+    heapGrowthPercent: int(env, "HEAP_GROWTH_PERCENT", 100, 0, 300, problems),
     cdnPurgeUrl: urlOrNull(env, "CDN_PURGE_URL", ["http:", "https:"], problems),
     cdnPurgeToken: env.CDN_PURGE_TOKEN?.trim() || null,
     introspection: bool(env, "INTROSPECTION", nodeEnv !== "production", problems),
