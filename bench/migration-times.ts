@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { createDataSource } from "../src/db/data-source";
+import { revertLastMigration } from "../src/db/revert";
 import { exitOnError, parseCli, usageError } from "../src/shared/cli-args";
 import { createLogger } from "../src/shared/logger";
 
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     const pending = await ds.runMigrations({ transaction: "each" });
     const firstUp = new Map(pending.map((m) => [m.name, times.get(m.name)?.up]));
     for (const m of pending) process.stderr.write(`ran pending ${m.name} in ${firstUp.get(m.name)?.toFixed(1)} s\n`);
-    for (let i = 0; i < revert; i++) await ds.undoLastMigration({ transaction: "each" });
+    for (let i = 0; i < revert; i++) await revertLastMigration(ds);
     const ran = await ds.runMigrations({ transaction: "each" });
     for (const m of pending) if (!ran.some((r) => r.name === m.name)) ran.push(m);
     console.log("| migration | seconds down | seconds up |");
