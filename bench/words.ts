@@ -33,7 +33,6 @@ interface Lexicon {
   holderLabels: string[];
   qualifiers: string[];
   attributions: string[];
-  byline: string;
   /** Preposition before a place name: "in" or "en". */
   inPlace: string;
 }
@@ -87,7 +86,6 @@ const EN: Lexicon = {
     "|in a statement|citing unnamed sources familiar with the talks|according to documents seen by reporters|in an interview|" +
       "in a court filing|citing official figures|at a news conference|in a written reply",
   ),
-  byline: "By",
   inPlace: "in",
 };
 
@@ -134,7 +132,6 @@ const ES: Lexicon = {
     "|en un comunicado|citando fuentes anónimas cercanas a las negociaciones|según documentos revisados por periodistas|" +
       "en una entrevista|en un escrito judicial|citando cifras oficiales|en una rueda de prensa|en una respuesta por escrito",
   ),
-  byline: "Por",
   inPlace: "en",
 };
 
@@ -238,10 +235,6 @@ export function attribution(rng: Rng, lang: Lang): string {
 
 export function about(rng: Rng, lang: Lang): string {
   return rng.pick(LEX[lang].objects);
-}
-
-export function bylinePrefix(lang: Lang): string {
-  return LEX[lang].byline;
 }
 
 // ---- names for the vocabularies ----

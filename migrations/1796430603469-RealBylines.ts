@@ -34,7 +34,7 @@ export function parseByline(byline: string): ParsedContributor[] {
   const text = byline
     .replace(/\s+/g, " ")
     .trim()
-    .replace(/^by\s+/i, "");
+    .replace(/^(?:by|por)\s+/i, "");
   for (const raw of text.split(/\s*[;\n]\s*|\.\s+(?=(?:with\s+)?(?:additional\s+)?reporting|photo|edited|translat)/i)) {
     let segment = raw.trim().replace(/\.$/, "");
     let role = "WRITER";
@@ -78,7 +78,9 @@ function slugOf(name: string): string {
  * many distinct bylines: a statement per byline was a scan each, hours at a million articles).
  * Idempotent: revisions with contributors are skipped.
  */
-export async function backfillContributors(q: QueryRunner): Promise<{ bylines: number; authorsCreated: number }> {
+export async function backfillContributors(q: {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}): Promise<{ bylines: number; authorsCreated: number }> {
   const bylines = (await q.query(
     `SELECT DISTINCT r.byline FROM article_revisions r
      WHERE btrim(r.byline) <> '' AND NOT EXISTS (SELECT 1 FROM article_contributors c WHERE c.revision_id = r.id)`,

@@ -2,6 +2,8 @@ import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDataset } from "../bench/dataset";
 import { SEARCH_EXPRESSION } from "../src/modules/article/article.entity";
+import { deriveByline } from "../src/modules/article/byline";
+import type { ContributorRole } from "../src/shared/enums";
 import { PUBLIC_ARTICLE, searchCounting } from "../src/modules/article/published.reader";
 import { searchByRelevance, searchConfigs, searchMatch, searchRank, type SearchWindow } from "../src/modules/article/search.sql";
 import { startTestApp, type TestApp } from "./support/harness";
@@ -58,6 +60,33 @@ describe("a bulk-loaded dataset", () => {
     const [want, have] = await Promise.all([db.query(SEARCH_DEFINITION), db.query(SEARCH_ROWS)]);
     expect(want.rows.length).toBeGreaterThan(200);
     expect(have.rows).toEqual(want.rows);
+  });
+
+  it("credits every byline to authors, as the app prints it from them, and serves the writers' pages", async () => {
+    const { rows } = await db.query<{ byline: string; contributors: { name: string; role: ContributorRole }[] }>(
+      `SELECT r.byline, json_agg(json_build_object('name', au.name, 'role', c.role) ORDER BY c.position) AS contributors
+         FROM article_revisions r JOIN article_contributors c ON c.revision_id = r.id JOIN authors au ON au.id = c.author_id
+        GROUP BY r.id, r.byline`,
+    );
+    const [{ n }] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM article_revisions`)).rows as [{ n: number }];
+    expect(rows.length).toBe(n);
+    expect(rows.filter((r) => deriveByline(r.contributors) !== r.byline)).toEqual([]);
+    // A staff, not a name per story: the busiest writer files many, and the page lists them.
+    const top = (
+      await db.query<{ slug: string; published: number }>(
+        `SELECT au.slug, count(*) FILTER (WHERE ${PUBLIC_ARTICLE})::int AS published
+           FROM authors au JOIN article_contributors c ON c.author_id = au.id JOIN articles a ON a.published_revision_id = c.revision_id
+          GROUP BY au.slug ORDER BY 2 DESC, 1 LIMIT 1`,
+      )
+    ).rows[0]!;
+    expect(top.published).toBeGreaterThan(10);
+    const page = await app.gql<{ author: { articles: { totalCount: number; edges: unknown[] } } }, { slug: string }>(
+      `query ($slug: String!) { author(slug: $slug) { articles(first: 5) { totalCount edges { node { slug } } } } }`,
+      { slug: top.slug },
+    );
+    expect(page.errors).toBeUndefined();
+    expect(page.data?.author.articles.totalCount).toBe(top.published);
+    expect(page.data?.author.articles.edges).toHaveLength(5);
   });
 
   it("lists every published article in the sitemap files its trigger would have made", async () => {

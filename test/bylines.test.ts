@@ -55,6 +55,11 @@ describe("the byline migration", () => {
       { name: "Marta Ruiz", role: "ADDITIONAL_REPORTING", desk: false },
     ]);
     expect(parseByline("A, B and C").map((c) => c.name)).toEqual(["A", "B", "C"]);
+    // A Spanish byline's "Por" is the prefix, not a name.
+    expect(parseByline("Por Elena Ramírez y Pablo Mensah")).toEqual([
+      { name: "Elena Ramírez", role: "WRITER", desk: false },
+      { name: "Pablo Mensah", role: "WRITER", desk: false },
+    ]);
     expect(parseByline("Newsgraph energy and climate desk")).toEqual([
       { name: "Newsgraph energy and climate desk", role: "WRITER", desk: true },
     ]);
