@@ -50,22 +50,25 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** One request at a time over one kept-alive connection; resolves with its status and latency in ms. */
-function once(
+/** One GET over a kept-alive connection: its status, latency in ms, body, cache header and statement count. */
+export function timedGet(
   agent: http.Agent,
   base: URL,
   path: string,
   headers: Record<string, string>,
-): Promise<{ status: number; ms: number; hit: boolean }> {
+): Promise<{ status: number; ms: number; hit: boolean; sql: number; body: string }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const req = http.get({ agent, host: base.hostname, port: base.port, path, headers }, (res) => {
-      res.on("data", () => undefined);
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () =>
         resolve({
           status: res.statusCode ?? 0,
           ms: Number(process.hrtime.bigint() - t0) / 1e6,
           hit: res.headers["x-cache"] === "HIT",
+          sql: Number(res.headers["x-sql-statements"] ?? NaN),
+          body: Buffer.concat(chunks).toString("utf8"),
         }),
       );
       res.on("error", reject);
@@ -85,7 +88,7 @@ export async function latencyAtOne(base: string, s: Scenario, seconds: number): 
   const end = performance.now() + seconds * 1000;
   try {
     for (let i = 0; performance.now() < end; i++) {
-      const r = await once(agent, url, paths[i % paths.length]!, headers);
+      const r = await timedGet(agent, url, paths[i % paths.length]!, headers);
       if (r.status === 200) ms.push(r.ms);
       else failed++;
       if (r.hit) cacheHits++;
@@ -109,7 +112,7 @@ export async function warm(base: string, s: Scenario): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     for (const vars of s.pool) {
-      const r = await once(agent, new URL(base), requestPath(s, vars), requestHeaders(s));
+      const r = await timedGet(agent, new URL(base), requestPath(s, vars), requestHeaders(s));
       if (r.status !== 200) throw new Error(`warming ${s.operationName} ${JSON.stringify(vars)} on ${base}: status ${r.status}`);
     }
   } finally {

@@ -1,7 +1,9 @@
 import http from "node:http";
 import { print } from "graphql";
 import { SearchDocument } from "../src/client/generated/graphql";
-import { percentile } from "./load";
+import { percentile, timedGet } from "./load";
+
+const HEADERS = { accept: "application/json", "x-apollo-operation-name": "Search" };
 
 /*
  * Latency of the client's Search operation (reader.graphql, 20 edges with snippets) at one
@@ -47,35 +49,6 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function get(agent: http.Agent, base: URL, path: string): Promise<{ ms: number; sql: number; body: string; status: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const req = http.get(
-      {
-        agent,
-        host: base.hostname,
-        port: base.port,
-        path,
-        headers: { accept: "application/json", "x-apollo-operation-name": "Search" },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            ms: Number(process.hrtime.bigint() - t0) / 1e6,
-            sql: Number(res.headers["x-sql-statements"] ?? NaN),
-            body: Buffer.concat(chunks).toString("utf8"),
-            status: res.statusCode ?? 0,
-          }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-  });
-}
-
 async function main(): Promise<void> {
   const base = new URL(arg("url") ?? "http://127.0.0.1:4011");
   const runs = Number(arg("runs") ?? 30);
@@ -94,7 +67,7 @@ async function main(): Promise<void> {
       let sql = NaN;
       const ms: number[] = [];
       for (let i = 0; i < runs + 2; i++) {
-        const r = await get(agent, base, path);
+        const r = await timedGet(agent, base, path, HEADERS);
         if (r.status !== 200) throw new Error(`${c.name}: status ${r.status}: ${r.body.slice(0, 300)}`);
         const parsed = JSON.parse(r.body) as { data?: { articles: { edges: unknown[] } }; errors?: unknown[] };
         if (parsed.errors) throw new Error(`${c.name}: ${JSON.stringify(parsed.errors).slice(0, 300)}`);
