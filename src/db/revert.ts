@@ -8,7 +8,8 @@ import type { DataSource } from "typeorm";
  */
 export async function revertLastMigration(ds: DataSource): Promise<string | null> {
   const table = ds.options.migrationsTableName ?? "migrations";
-  const rows = await ds.query<{ name: string }[]>(`SELECT name FROM "${table}" ORDER BY "timestamp" DESC, id DESC LIMIT 1`);
+  // The one undoLastMigration reverts: the last applied (highest id), whatever its timestamp.
+  const rows = await ds.query<{ name: string }[]>(`SELECT name FROM "${table}" ORDER BY id DESC LIMIT 1`);
   const name = rows[0]?.name;
   if (!name) return null;
   const migration = ds.migrations.find((m) => (m.name ?? m.constructor.name) === name);
