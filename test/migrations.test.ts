@@ -8,8 +8,8 @@ import { startTestApp, type TestApp } from "./support/harness";
 
 /*
  * Every migration can be taken back and applied again on a database with articles in it, and the
- * round trip keeps the data: what an operator relies on when a release is rolled back, and what
- * `npm run bench:migrations` times at a million articles.
+ * round trip keeps the content (not the rows of the tables a down drops): what an operator relies
+ * on when a release is rolled back, and what `npm run bench:migrations` times at a million articles.
  */
 
 let app: TestApp;
@@ -61,7 +61,7 @@ async function search(words: string) {
 }
 
 describe("migrations", () => {
-  it("all revert and apply again on a loaded database, keeping every row, the schema and search", async () => {
+  it("all revert and apply again on a loaded database, keeping the content, the schema and search", async () => {
     const [{ word }] = await app.ds.query<[{ word: string }]>(
       `SELECT w AS word FROM published_search s JOIN article_revisions r ON r.id = s.published_revision_id,
               regexp_split_to_table(r.headline, '\\W+') w
