@@ -2,7 +2,8 @@ import "reflect-metadata";
 import http from "node:http";
 import { Client } from "pg";
 import { PUBLIC_ARTICLE } from "../src/modules/article/published.reader";
-import { percentile, timedGet } from "./load";
+import { exitOnError, parseCli, usageError } from "../src/shared/cli-args";
+import { percentile, sqlCell, timedGet } from "./load";
 
 const HEADERS = { accept: "application/json" };
 
@@ -29,16 +30,26 @@ const KINDS = {
     "SELECT k.slug, count(*)::int AS n FROM articles a JOIN article_revisions x ON x.id = a.published_revision_id JOIN places k ON k.id = x.dateline_place_id",
 } as const;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const CLI = {
+  command: "node -r @swc-node/register bench/coverage-latency.ts",
+  usage: `Usage: node -r @swc-node/register bench/coverage-latency.ts --url http://127.0.0.1:4011 --db postgres://…/ng_1m [--runs 15]
+  --url   a running server (RESPONSE_CACHE=off to time the database, not the cache)
+  --db    its database (or DATABASE_URL), read to pick the most, median and least covered keys
+  --runs  timed requests per page, after two warm-ups (default 15)`,
+  options: {
+    url: { type: "string", default: "http://127.0.0.1:4011" },
+    db: { type: "string" },
+    runs: { type: "string", default: "15" },
+  },
+} as const;
 
 async function main(): Promise<void> {
-  const base = new URL(arg("url") ?? "http://127.0.0.1:4011");
-  const dbUrl = arg("db") ?? process.env.DATABASE_URL;
-  if (!dbUrl) throw new Error("--db postgres://… (the server's database, to pick the keys) is required");
-  const runs = Number(arg("runs") ?? 15);
+  const { values } = parseCli(CLI);
+  const base = new URL(values.url);
+  const dbUrl = values.db ?? process.env.DATABASE_URL;
+  if (!dbUrl) usageError(CLI, "no database given: pass --db (the server's database, to pick the keys)");
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) usageError(CLI, `--runs must be a whole number >= 1 (got ${values.runs})`);
   const db = new Client({ connectionString: dbUrl, options: "-c jit=off" });
   await db.connect();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -80,7 +91,7 @@ async function main(): Promise<void> {
         ms.sort((a, b) => a - b);
         const f = (n: number) => n.toFixed(1);
         console.log(
-          `| ${kind} (${k.label}) | ${k.slug} | ${k.n} | ${edges} | ${f(percentile(ms, 50))} | ${f(percentile(ms, 95))} | ${f(ms[ms.length - 1]!)} | ${Number.isNaN(sql) ? "— (production hides it)" : sql} |`,
+          `| ${kind} (${k.label}) | ${k.slug} | ${k.n} | ${edges} | ${f(percentile(ms, 50))} | ${f(percentile(ms, 95))} | ${f(ms[ms.length - 1]!)} | ${sqlCell(sql)} |`,
         );
       }
     }
@@ -90,7 +101,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) main().catch(exitOnError);

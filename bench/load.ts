@@ -50,6 +50,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
+/** The statements a request ran, for a report's table: a production server does not send the count. */
+export function sqlCell(statements: number): string {
+  return Number.isNaN(statements) ? "— (production hides it)" : String(statements);
+}
+
 /** One GET over a kept-alive connection: its status, latency in ms, body, cache header and statement count. */
 export function timedGet(
   agent: http.Agent,
